@@ -1,0 +1,179 @@
+/**
+ * respd's command line: parses redis.conf-style flags, starts the server, logs, and shuts
+ * down cleanly on SIGINT/SIGTERM (stop accepting, finish the batch in flight, close every
+ * client, exit 0 within 2 seconds).
+ */
+
+import { parseArgs } from "node:util";
+import { DEFAULT_CONFIG, type LogLevel, parseMemory, type ServerConfig } from "./src/config.ts";
+import { startServer, VERSION } from "./src/server.ts";
+
+const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
+
+Usage: deno task start [options]
+
+  --port N                         TCP port (default 6379; 0 picks a free one)
+  --bind ADDR                      address to listen on (default 127.0.0.1)
+  --databases N                    number of databases (default 16)
+  --loglevel LEVEL                 debug | verbose | notice | warning (default notice)
+  --proto-max-bulk-len SIZE        largest bulk string accepted (default 512mb)
+  --client-query-buffer-limit SIZE largest pending request data per client (default 1gb)
+  --ws-port N                      WebSocket/HTTP port (default 6380; -1 disables it)
+  --ws-max-buffered SIZE           unsent bytes per WebSocket before backpressure (default 32mb)
+  --ws-allowed-origins LIST        comma-separated Origins allowed to connect
+                                   (default: own origin, http://localhost:*, http://127.0.0.1:*)
+  --ws-commands LIST               commands allowed over WebSocket: names and @categories
+  --requirepass PASSWORD           require AUTH before any other command
+  --maxclients N                   most clients at once (default 10000)
+  --timeout SECONDS                close clients idle this long (default 0 = never)
+  --maxmemory SIZE                 memory limit for data (default 0 = none)
+  --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --help                           show this help
+  --version                        show the version
+
+SIZE takes Redis units: 1k = 1000, 1kb = 1024, likewise mb, gb.`;
+
+class UsageError extends Error {}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
+  }
+  return n;
+}
+
+function memory(name: string, text: string): number {
+  const n = parseMemory(text);
+  if (n === null) throw new UsageError(`--${name} must be a size like 512mb, got '${text}'`);
+  return n;
+}
+
+function list(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+const LEVELS = ["debug", "verbose", "notice", "warning"];
+const POLICIES = ["noeviction", "allkeys-lru", "volatile-ttl"];
+
+/** Turns command-line words into server options, or throws `UsageError`. */
+export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help" | "version" {
+  const { values, positionals } = parseArgs({
+    args: words,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      port: { type: "string" },
+      bind: { type: "string" },
+      databases: { type: "string" },
+      loglevel: { type: "string" },
+      "proto-max-bulk-len": { type: "string" },
+      "client-query-buffer-limit": { type: "string" },
+      "ws-port": { type: "string" },
+      "ws-max-buffered": { type: "string" },
+      "ws-allowed-origins": { type: "string" },
+      "ws-commands": { type: "string" },
+      requirepass: { type: "string" },
+      maxclients: { type: "string" },
+      timeout: { type: "string" },
+      maxmemory: { type: "string" },
+      "maxmemory-policy": { type: "string" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+  if (values.help) return "help";
+  if (values.version) return "version";
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const c: Partial<ServerConfig> = {};
+  if (values.port !== undefined) c.port = integer("port", values.port, 0, 65535);
+  if (values.bind !== undefined) c.bind = values.bind;
+  if (values.databases !== undefined) {
+    c.databases = integer("databases", values.databases, 1, 1_000_000);
+  }
+  if (values.loglevel !== undefined) {
+    if (!LEVELS.includes(values.loglevel)) {
+      throw new UsageError(`--loglevel must be one of ${LEVELS.join(", ")}`);
+    }
+    c.loglevel = values.loglevel as LogLevel;
+  }
+  const pmbl = values["proto-max-bulk-len"];
+  if (pmbl !== undefined) c.protoMaxBulkLen = memory("proto-max-bulk-len", pmbl);
+  const cqbl = values["client-query-buffer-limit"];
+  if (cqbl !== undefined) c.clientQueryBufferLimit = memory("client-query-buffer-limit", cqbl);
+  const wsPort = values["ws-port"];
+  if (wsPort !== undefined) {
+    const n = integer("ws-port", wsPort, -1, 65535);
+    c.wsPort = n < 0 ? null : n;
+  }
+  const wsmb = values["ws-max-buffered"];
+  if (wsmb !== undefined) c.wsMaxBuffered = memory("ws-max-buffered", wsmb);
+  const origins = values["ws-allowed-origins"];
+  if (origins !== undefined) c.wsAllowedOrigins = list(origins);
+  const wsCommands = values["ws-commands"];
+  if (wsCommands !== undefined) c.wsCommands = list(wsCommands);
+  if (values.requirepass !== undefined) c.requirepass = values.requirepass;
+  if (values.maxclients !== undefined) {
+    c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);
+  }
+  if (values.timeout !== undefined) c.timeout = integer("timeout", values.timeout, 0, 1e9);
+  if (values.maxmemory !== undefined) c.maxmemory = memory("maxmemory", values.maxmemory);
+  const policy = values["maxmemory-policy"];
+  if (policy !== undefined) {
+    if (!POLICIES.includes(policy)) {
+      throw new UsageError(`--maxmemory-policy must be one of ${POLICIES.join(", ")}`);
+    }
+    c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
+  }
+  return c;
+}
+
+const MARKS: Record<LogLevel, string> = { debug: ".", verbose: "-", notice: "*", warning: "#" };
+
+function log(level: LogLevel, message: string): void {
+  const time = new Date().toISOString().replace("T", " ").replace("Z", "");
+  console.error(`${Deno.pid}:M ${time} ${MARKS[level]} ${message}`);
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(Deno.args);
+  } catch (e: unknown) {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`respd: ${message}\nTry 'deno task start --help'.`);
+    return 2;
+  }
+  if (parsed === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  if (parsed === "version") {
+    console.log(`respd ${VERSION}`);
+    return 0;
+  }
+  const config = { ...DEFAULT_CONFIG, ...parsed };
+  let server;
+  try {
+    server = startServer({ ...config, logger: log });
+  } catch (e: unknown) {
+    log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  const ws = server.wsPort ? `, WebSocket on ws://${config.bind}:${server.wsPort}/ws` : "";
+  log("notice", `respd ${VERSION} ready: TCP on ${config.bind}:${server.port}${ws}`);
+
+  const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => stop(signal));
+  }
+  const signal = await stopped;
+  log("notice", `${signal} received: shutting down`);
+  const timeout = new Promise((resolve) => setTimeout(resolve, 1800, "timeout"));
+  const result = await Promise.race([server.shutdown().then(() => "done"), timeout]);
+  if (result === "timeout") log("warning", "clients did not finish within 2s; exiting anyway");
+  log("notice", "bye");
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,56 @@
+/**
+ * What a command is: a small typed unit that parses its arguments (through `Args`) into a
+ * plain object and then executes it against a session, writing its reply. The registry
+ * (registry.ts) maps names to these; dispatch.ts checks arity and routes.
+ */
+
+import type { Args } from "./args.ts";
+import type { Session } from "../session.ts";
+
+/** Redis command flags that respd uses (COMMAND output, policies, subscribed mode). */
+export type CommandFlag =
+  | "write"
+  | "readonly"
+  | "denyoom"
+  | "admin"
+  | "pubsub"
+  | "noscript"
+  | "blocking"
+  | "loading"
+  | "stale"
+  | "fast"
+  | "no_auth"
+  | "allow_busy";
+
+export interface CommandSpec<T = unknown> {
+  /** Lower-case name; "parent|sub" for a subcommand. */
+  name: string;
+  /** Redis arity: N means exactly N words (name included), -N means at least N. */
+  arity: number;
+  flags: readonly CommandFlag[];
+  /** ACL categories without '@', e.g. ["read", "string", "fast"]. */
+  categories: readonly string[];
+  /** Key positions for COMMAND: first, last (-1 = last argument), step. */
+  keys?: readonly [number, number, number];
+  /** Subcommands, by lower-case name (CLIENT, CONFIG, ...). */
+  subcommands?: ReadonlyMap<string, CommandSpec>;
+  /** Turns the arguments into a typed command; throws `CommandError`. */
+  parse(args: Args): T;
+  /** Applies the command and writes its reply to `session.reply`. */
+  execute(cmd: T, session: Session): void;
+}
+
+/** Declares a command, keeping `parse` and `execute` in agreement on the command's type. */
+export function command<T>(spec: CommandSpec<T>): CommandSpec<T> {
+  return spec;
+}
+
+/** A command whose only argument processing is none: `parse` returns nothing. */
+export function noArgs(_args: Args): void {
+  _args.finish();
+}
+
+/** Builds a subcommand map from specs named "parent|sub". */
+export function subcommandMap(specs: readonly CommandSpec[]): ReadonlyMap<string, CommandSpec> {
+  return new Map(specs.map((s) => [s.name.slice(s.name.indexOf("|") + 1), s]));
+}

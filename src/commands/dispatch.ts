@@ -1,0 +1,40 @@
+/**
+ * From an argument list to a reply: finds the command (and subcommand), checks arity,
+ * parses and executes it. Command errors become `-` replies here and nowhere else.
+ */
+
+import { Args } from "./args.ts";
+import type { CommandSpec } from "./command.ts";
+import { CommandError, unknownCommand, unknownSubcommand, wrongArity } from "./errors.ts";
+import { lookupCommand } from "./registry.ts";
+import type { Session } from "../session.ts";
+
+/** The spec `argv` names, with its subcommand resolved; throws the error Redis gives. */
+export function resolveCommand(argv: readonly string[]): CommandSpec {
+  const spec = lookupCommand(argv[0]);
+  if (spec === undefined) throw unknownCommand(argv);
+  if (spec.subcommands === undefined) {
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      throw wrongArity(spec.name);
+    }
+    return spec;
+  }
+  if (argv.length < 2) throw wrongArity(spec.name);
+  const sub = spec.subcommands.get(argv[1].toLowerCase());
+  if (sub === undefined) throw unknownSubcommand(argv[1], spec.name);
+  if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
+    throw wrongArity(sub.name);
+  }
+  return sub;
+}
+
+/** Parses and runs `spec` for `argv`, writing its reply or its error to the session. */
+export function runCommand(spec: CommandSpec, argv: readonly string[], session: Session): void {
+  try {
+    const cmd = spec.parse(new Args(argv, spec.name.includes("|") ? 2 : 1));
+    spec.execute(cmd, session);
+  } catch (e: unknown) {
+    if (e instanceof CommandError) session.reply.error(e.message);
+    else throw e;
+  }
+}

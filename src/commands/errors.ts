@@ -1,0 +1,41 @@
+/**
+ * Command errors with Redis's exact texts. A `CommandError` becomes a `-` reply and the
+ * connection stays open (unlike a protocol error).
+ */
+
+export class CommandError extends Error {
+  /** `message` is the whole error line after `-`, e.g. "ERR syntax error". */
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
+export const SYNTAX_ERROR = "ERR syntax error";
+export const NOT_INTEGER = "ERR value is not an integer or out of range";
+export const NOT_FLOAT = "ERR value is not a valid float";
+export const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+export const NO_SUCH_KEY = "ERR no such key";
+export const DB_INDEX_OUT_OF_RANGE = "ERR DB index is out of range";
+export const OVERFLOW = "ERR increment or decrement would overflow";
+
+export function wrongArity(name: string): CommandError {
+  return new CommandError(`ERR wrong number of arguments for '${name}' command`);
+}
+
+/** Redis's unknown-command error, quoting the first arguments as Redis does (128 chars). */
+export function unknownCommand(argv: readonly string[]): CommandError {
+  let args = "";
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${argv[i].slice(0, 128 - args.length)}' `;
+  }
+  return new CommandError(
+    `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`,
+  );
+}
+
+export function unknownSubcommand(sub: string, command: string): CommandError {
+  return new CommandError(
+    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+  );
+}

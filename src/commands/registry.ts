@@ -1,0 +1,33 @@
+/**
+ * The command table: name → spec, with upper- and lower-case names both present so the
+ * common spellings skip `toLowerCase()`. Each command family file exports its specs; this
+ * is the one place they are listed.
+ */
+
+import type { CommandSpec } from "./command.ts";
+import { connectionCommands } from "./connection.ts";
+import { stringCommands } from "./strings.ts";
+import { keyCommands } from "./keys.ts";
+import { serverCommands } from "./server_info.ts";
+import { listCommands } from "./lists.ts";
+
+const table = new Map<string, CommandSpec>();
+
+/** Every command respd knows, each once. */
+export const allCommands: readonly CommandSpec[] = [
+  ...connectionCommands,
+  ...stringCommands,
+  ...keyCommands,
+  ...listCommands,
+  ...serverCommands,
+] as CommandSpec[];
+
+for (const spec of allCommands) {
+  table.set(spec.name, spec);
+  table.set(spec.name.toUpperCase(), spec);
+}
+
+/** The spec for a command name in any case, or undefined. */
+export function lookupCommand(name: string): CommandSpec | undefined {
+  return table.get(name) ?? table.get(name.toLowerCase());
+}

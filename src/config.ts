@@ -1,0 +1,78 @@
+/**
+ * Server options with their defaults and limits, in one place. Names follow redis.conf
+ * (camel-cased here; main.ts maps the `--kebab-case` flags onto them).
+ */
+
+export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+
+/** Hard and soft output limits of one client class, as client-output-buffer-limit. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+
+export interface ServerConfig {
+  port: number;
+  bind: string;
+  databases: number;
+  loglevel: LogLevel;
+  protoMaxBulkLen: number;
+  clientQueryBufferLimit: number;
+  /** WebSocket port; null disables the WebSocket bridge. */
+  wsPort: number | null;
+  wsMaxBuffered: number;
+  /** Allowed Origins; null = the server's own origin and localhost/127.0.0.1 on any port. */
+  wsAllowedOrigins: string[] | null;
+  /** Commands allowed over WebSocket (names and @categories); null = all. */
+  wsCommands: string[] | null;
+  requirepass: string | null;
+  maxclients: number;
+  /** Idle seconds before a client is closed; 0 = never. */
+  timeout: number;
+  clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
+  maxmemory: number;
+  maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
+  port: 6379,
+  bind: "127.0.0.1",
+  databases: 16,
+  loglevel: "notice",
+  protoMaxBulkLen: 512 * 1024 * 1024,
+  clientQueryBufferLimit: 1024 * 1024 * 1024,
+  wsPort: 6380,
+  wsMaxBuffered: 32 * 1024 * 1024,
+  wsAllowedOrigins: null,
+  wsCommands: null,
+  requirepass: null,
+  maxclients: 10000,
+  timeout: 0,
+  clientOutputBufferLimit: {
+    normal: { hard: 0, soft: 0, softSeconds: 0 },
+    pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+  },
+  maxmemory: 0,
+  maxmemoryPolicy: "noeviction",
+};
+
+/**
+ * Redis's memory units: "1k" = 1000, "1kb" = 1024, likewise m/mb and g/gb; a bare number
+ * is bytes. Returns null when `text` is not such a value.
+ */
+export function parseMemory(text: string): number | null {
+  const m = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(text.trim());
+  if (!m) return null;
+  const units: Record<string, number> = {
+    "": 1,
+    b: 1,
+    k: 1e3,
+    kb: 1024,
+    m: 1e6,
+    mb: 1024 ** 2,
+    g: 1e9,
+    gb: 1024 ** 3,
+  };
+  return Number(m[1]) * units[(m[2] ?? "").toLowerCase()];
+}

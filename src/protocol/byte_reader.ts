@@ -1,0 +1,86 @@
+/**
+ * The read side of every connection: a buffer respd owns, filled through a BYOB reader of
+ * any `ReadableStream<Uint8Array>` (a TCP connection's `readable`, or the byte stream the
+ * WebSocket bridge makes of messages). Web-platform only, so the browser client uses it too.
+ *
+ * A BYOB read transfers the buffer it is given: the bytes come back in a new view of the
+ * same memory, and `buf` is rebound to it after each read. Unconsumed bytes are
+ * `buf[start, end)`; views into that range are valid only until the next `fill()`, which
+ * may move them (compaction) or replace the buffer (growth).
+ */
+
+const MIN_FREE = 16 * 1024;
+
+/** A growable, compacting read buffer over a byte stream. */
+export class ByteReader {
+  buf: Uint8Array;
+  start = 0;
+  end = 0;
+  #reader: ReadableStreamBYOBReader;
+
+  constructor(stream: ReadableStream<Uint8Array>, initialSize = 64 * 1024) {
+    this.buf = new Uint8Array(initialSize);
+    this.#reader = stream.getReader({ mode: "byob" });
+  }
+
+  /** Number of unconsumed bytes. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
+  /** Marks bytes before `offset` as consumed. */
+  consume(offset: number): void {
+    this.start = offset;
+    if (this.start === this.end) this.start = this.end = 0;
+  }
+
+  /**
+   * Reads at least one more byte; false at the end of the stream. `wanted` is how many
+   * unconsumed bytes the caller needs in all (a large bulk still arriving), so the buffer
+   * can grow once to hold it rather than many times.
+   */
+  async fill(wanted = 0): Promise<boolean> {
+    this.#makeRoom(wanted);
+    const view = new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end);
+    const { value, done } = await this.#reader.read(view);
+    if (value) {
+      this.buf = new Uint8Array(value.buffer);
+      this.end += value.byteLength;
+    }
+    return !done;
+  }
+
+  #makeRoom(wanted: number): void {
+    const used = this.end - this.start;
+    const need = Math.max(used + MIN_FREE, wanted);
+    if (this.buf.length - this.end >= MIN_FREE && this.buf.length - this.start >= wanted) return;
+    if (need <= this.buf.length) {
+      this.buf.copyWithin(0, this.start, this.end);
+    } else {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.buf.subarray(this.start, this.end));
+      this.buf = grown;
+    }
+    this.start = 0;
+    this.end = used;
+  }
+
+  /** Gives back a buffer that one huge request grew, once it is consumed. */
+  shrink(size = 64 * 1024): void {
+    if (this.end === this.start && this.buf.length > 16 * size) {
+      this.buf = new Uint8Array(size);
+      this.start = this.end = 0;
+    }
+  }
+
+  /** Stops reading; the stream is cancelled. */
+  async cancel(): Promise<void> {
+    try {
+      await this.#reader.cancel();
+    } catch {
+      // already closed or errored: nothing left to stop
+    }
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The server's reply encoder. Every reply of one batch of requests is appended to one
+ * growable buffer, which the session writes once: that single write per batch is what
+ * makes pipelining cheap. Each method sizes its bytes first (`#reserve`) and then fills
+ * them. Methods follow the client's protocol: in RESP2 a map is a flat array, a null is
+ * `$-1`, a boolean is an integer and so on, as Redis downgrades them.
+ *
+ * Aliasing: `bytes()` returns a view of the internal buffer; it is valid until the next
+ * call that appends or `clear()`.
+ */
+
+import { writeString } from "./latin1.ts";
+
+const CRLF_LEN = 2;
+
+function digitCount(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+/** Redis's RESP3 text for a double: inf, -inf, nan, else the shortest round-trip form. */
+export function formatDouble(x: number): string {
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (Number.isNaN(x)) return "nan";
+  if (Number.isInteger(x) && Math.abs(x) < 1e17) return x.toFixed(0);
+  return String(x);
+}
+
+/** Appends RESP replies to one buffer. */
+export class ReplyWriter {
+  /** 2 or 3: the protocol the client chose with HELLO. */
+  protocol: 2 | 3 = 2;
+  #buf: Uint8Array;
+  #len = 0;
+
+  constructor(initialSize = 16 * 1024) {
+    this.#buf = new Uint8Array(initialSize);
+  }
+
+  /** Number of bytes waiting to be written. */
+  get length(): number {
+    return this.#len;
+  }
+
+  /** The encoded replies (a view of the internal buffer). */
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#len);
+  }
+
+  /** Forgets the encoded replies; shrinks a buffer that one huge reply grew. */
+  clear(): void {
+    this.#len = 0;
+    if (this.#buf.length > 1024 * 1024) this.#buf = new Uint8Array(16 * 1024);
+  }
+
+  #reserve(n: number): void {
+    const need = this.#len + n;
+    if (need <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < need) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.#buf.subarray(0, this.#len));
+    this.#buf = grown;
+  }
+
+  #byte(b: number): void {
+    this.#buf[this.#len++] = b;
+  }
+
+  #crlf(): void {
+    this.#buf[this.#len++] = 13;
+    this.#buf[this.#len++] = 10;
+  }
+
+  /** Writes a non-negative safe integer's digits (space already reserved). */
+  #digits(n: number): void {
+    const d = digitCount(n);
+    let pos = this.#len + d;
+    this.#len = pos;
+    do {
+      this.#buf[--pos] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+  }
+
+  /** `<prefix><integer>\r\n` for any safe integer. */
+  #line(prefix: number, n: number): void {
+    this.#reserve(24);
+    this.#byte(prefix);
+    if (n < 0) {
+      this.#byte(45);
+      n = -n;
+    }
+    this.#digits(n);
+    this.#crlf();
+  }
+
+  #text(prefix: number, s: string): void {
+    this.#reserve(s.length + 1 + CRLF_LEN);
+    this.#byte(prefix);
+    this.#len = writeString(s, this.#buf, this.#len);
+    this.#crlf();
+  }
+
+  /** Raw bytes, already encoded. */
+  raw(bytes: Uint8Array): void {
+    this.#reserve(bytes.length);
+    this.#buf.set(bytes, this.#len);
+    this.#len += bytes.length;
+  }
+
+  /** `+s`; `s` must not contain CR or LF. */
+  simple(s: string): void {
+    this.#text(43, s);
+  }
+
+  ok(): void {
+    this.#text(43, "OK");
+  }
+
+  /** `-message`, e.g. `error("ERR syntax error")`. CR and LF become spaces, as in Redis. */
+  error(message: string): void {
+    this.#text(45, /[\r\n]/.test(message) ? message.replace(/[\r\n]/g, " ") : message);
+  }
+
+  integer(n: number | bigint): void {
+    if (typeof n === "number" && Number.isSafeInteger(n)) this.#line(58, n);
+    else this.#text(58, String(n));
+  }
+
+  /** A bulk string from a byte string. */
+  bulk(s: string): void {
+    const n = s.length;
+    this.#reserve(n + 16 + CRLF_LEN);
+    this.#byte(36);
+    this.#digits(n);
+    this.#crlf();
+    this.#len = writeString(s, this.#buf, this.#len);
+    this.#crlf();
+  }
+
+  /** A bulk string, or null when `s` is null/undefined. */
+  bulkOrNull(s: string | null | undefined): void {
+    if (s == null) this.null();
+    else this.bulk(s);
+  }
+
+  bulkBytes(bytes: Uint8Array): void {
+    this.#line(36, bytes.length);
+    this.raw(bytes);
+    this.#reserve(CRLF_LEN);
+    this.#crlf();
+  }
+
+  /** The null reply: `_` in RESP3, a null bulk `$-1` in RESP2. */
+  null(): void {
+    if (this.protocol === 3) this.#text(95, "");
+    else this.#text(36, "-1");
+  }
+
+  /** The null array: `_` in RESP3, `*-1` in RESP2. */
+  nullArray(): void {
+    if (this.protocol === 3) this.#text(95, "");
+    else this.#text(42, "-1");
+  }
+
+  array(count: number): void {
+    this.#line(42, count);
+  }
+
+  /** A map of `count` pairs; a flat array of 2×count in RESP2. */
+  map(count: number): void {
+    if (this.protocol === 3) this.#line(37, count);
+    else this.#line(42, count * 2);
+  }
+
+  set(count: number): void {
+    this.#line(this.protocol === 3 ? 126 : 42, count);
+  }
+
+  /** An out-of-band push (pub/sub messages); an array in RESP2. */
+  push(count: number): void {
+    this.#line(this.protocol === 3 ? 62 : 42, count);
+  }
+
+  /** A double: `,x` in RESP3, a bulk string in RESP2. */
+  double(x: number, text = formatDouble(x)): void {
+    if (this.protocol === 3) this.#text(44, text);
+    else this.bulk(text);
+  }
+
+  boolean(b: boolean): void {
+    if (this.protocol === 3) this.#text(35, b ? "t" : "f");
+    else this.#line(58, b ? 1 : 0);
+  }
+
+  bigNumber(n: bigint): void {
+    if (this.protocol === 3) this.#text(40, String(n));
+    else this.bulk(String(n));
+  }
+
+  /** Verbatim text (`=len\r\ntxt:...`) in RESP3, a bulk string in RESP2. */
+  verbatim(format: string, s: string): void {
+    if (this.protocol !== 3) return this.bulk(s);
+    this.#line(61, s.length + 4);
+    this.#reserve(s.length + 4 + CRLF_LEN);
+    this.#len = writeString(format + ":" + s, this.#buf, this.#len);
+    this.#crlf();
+  }
+
+  /** An array of bulk strings. */
+  bulkArray(items: readonly string[]): void {
+    this.array(items.length);
+    for (const s of items) this.bulk(s);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The server: owns the keyspace, the live sessions, the listeners and every background
+ * task, and stops all of them in `shutdown()`. Transports hand it connections; it gives
+ * each a `Session`. Library code does not print: log lines go to the `logger` option.
+ */
+
+import { type LogLevel, DEFAULT_CONFIG, type ServerConfig } from "./config.ts";
+import { Keyspace } from "./store/keyspace.ts";
+import { type Clock, systemClock } from "./store/clock.ts";
+import { ExpirySweeper } from "./store/expiry_sweeper.ts";
+import { Session } from "./session.ts";
+import { acceptLoop } from "./transport/tcp.ts";
+import type { Transport } from "./transport/transport.ts";
+
+export type Logger = (level: LogLevel, message: string) => void;
+
+export interface ServerOptions extends Partial<ServerConfig> {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
+
+export const VERSION = "0.1.0";
+/** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
+export const REDIS_VERSION = "7.0.15";
+
+export class Server {
+  readonly config: ServerConfig;
+  readonly clock: Clock;
+  readonly keyspace: Keyspace;
+  readonly sessions = new Map<number, Session>();
+  readonly startedAt = Date.now();
+  readonly runId = Array.from(crypto.getRandomValues(new Uint8Array(20)))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  #nextClientId = 1;
+  #logger: Logger;
+  #sweeper: ExpirySweeper;
+  #tcp: Deno.TcpListener | null = null;
+  #tasks: Promise<unknown>[] = [];
+  #sessionRuns = new Set<Promise<void>>();
+  #shuttingDown: Promise<void> | null = null;
+  /** Total commands and connections served, for INFO stats. */
+  stats = { connections: 0, commands: 0 };
+
+  constructor(options: ServerOptions = {}) {
+    const { clock, logger, ...config } = options;
+    this.config = { ...DEFAULT_CONFIG, ...config };
+    this.clock = clock ?? systemClock;
+    this.#logger = logger ?? (() => {});
+    this.keyspace = new Keyspace(this.config.databases, this.clock);
+    this.#sweeper = new ExpirySweeper(this.keyspace);
+  }
+
+  /** The TCP port actually bound (useful with port 0). */
+  get port(): number {
+    return (this.#tcp?.addr as Deno.NetAddr | undefined)?.port ?? 0;
+  }
+
+  /** The WebSocket port actually bound, or 0 when the bridge is off. */
+  get wsPort(): number {
+    return 0;
+  }
+
+  /** Starts the listeners and background work. */
+  listen(): void {
+    this.#tcp = Deno.listen({ hostname: this.config.bind, port: this.config.port });
+    this.#tasks.push(acceptLoop(this.#tcp, (t) => this.accept(t)));
+    this.#sweeper.start();
+  }
+
+  /** Serves a new connection from any transport. */
+  accept(transport: Transport): Session {
+    const session = new Session(this, transport, this.#nextClientId++);
+    this.sessions.set(session.id, session);
+    this.stats.connections++;
+    const run = session.run();
+    this.#sessionRuns.add(run);
+    run.finally(() => this.#sessionRuns.delete(run));
+    if (this.#shuttingDown) session.stop();
+    return session;
+  }
+
+  onSessionClosed(session: Session): void {
+    this.sessions.delete(session.id);
+  }
+
+  log(level: LogLevel, message: string): void {
+    if (LEVELS[level] >= LEVELS[this.config.loglevel]) this.#logger(level, message);
+  }
+
+  /** An unexpected failure while serving a client: logged; only that client is closed. */
+  logClientError(session: Session, e: unknown): void {
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    this.log("warning", `client ${session.id} (${session.transport.remoteAddress}): ${detail}`);
+  }
+
+  /** Stops accepting, lets each session finish its batch, closes them all, stops timers. */
+  shutdown(): Promise<void> {
+    this.#shuttingDown ??= this.#shutdown();
+    return this.#shuttingDown;
+  }
+
+  async #shutdown(): Promise<void> {
+    try {
+      this.#tcp?.close();
+    } catch {
+      // already closed
+    }
+    this.#sweeper.stop();
+    for (const s of this.sessions.values()) s.stop();
+    await Promise.allSettled([...this.#sessionRuns]);
+    await Promise.allSettled(this.#tasks);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}
+
+/** Creates a server and starts listening. */
+export function startServer(options: ServerOptions = {}): Server {
+  const server = new Server(options);
+  server.listen();
+  return server;
+}

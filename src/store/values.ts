@@ -1,0 +1,25 @@
+/**
+ * What a key can hold. Strings are byte strings (one char per byte, see
+ * protocol/latin1.ts); the other types are small classes so `instanceof` tells the type.
+ */
+
+import { Deque } from "./deque.ts";
+
+/** A list value: a deque of byte strings. */
+export class ListValue extends Deque<string> {}
+
+/** A hash value: field → value, in insertion order. */
+export class HashValue extends Map<string, string> {}
+
+/** A set value. */
+export class SetValue extends Set<string> {}
+
+export type Value = string | ListValue | HashValue | SetValue;
+
+/** The name TYPE reports for a value. */
+export function typeName(v: Value): string {
+  if (typeof v === "string") return "string";
+  if (v instanceof ListValue) return "list";
+  if (v instanceof HashValue) return "hash";
+  return "set";
+}
