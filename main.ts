@@ -18,7 +18,7 @@ Usage: deno task start [options]
   --loglevel LEVEL                 debug | verbose | notice | warning (default notice)
   --proto-max-bulk-len SIZE        largest bulk string accepted (default 512mb)
   --client-query-buffer-limit SIZE largest pending request data per client (default 1gb)
-  --ws-port N                      WebSocket/HTTP port (default 6380; -1 disables it)
+  --ws-port N                      WebSocket/HTTP port (default 6380; 0 picks a free one; "off" disables it)
   --ws-max-buffered SIZE           unsent bytes per WebSocket before backpressure (default 32mb)
   --ws-allowed-origins LIST        comma-separated Origins allowed to connect
                                    (default: own origin, http://localhost:*, http://127.0.0.1:*)
@@ -103,8 +103,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   if (cqbl !== undefined) c.clientQueryBufferLimit = memory("client-query-buffer-limit", cqbl);
   const wsPort = values["ws-port"];
   if (wsPort !== undefined) {
-    const n = integer("ws-port", wsPort, -1, 65535);
-    c.wsPort = n < 0 ? null : n;
+    c.wsPort = wsPort === "off" ? null : integer("ws-port", wsPort, 0, 65535);
   }
   const wsmb = values["ws-max-buffered"];
   if (wsmb !== undefined) c.wsMaxBuffered = memory("ws-max-buffered", wsmb);
