@@ -4,7 +4,7 @@
  * each a `Session`. Library code does not print: log lines go to the `logger` option.
  */
 
-import { type LogLevel, DEFAULT_CONFIG, type ServerConfig } from "./config.ts";
+import { DEFAULT_CONFIG, type LogLevel, type ServerConfig } from "./config.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { type Clock, systemClock } from "./store/clock.ts";
 import { ExpirySweeper } from "./store/expiry_sweeper.ts";

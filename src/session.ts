@@ -152,7 +152,10 @@ export class Session {
       if (this.reply.length !== 0) await this.flush();
       if (protocolError !== null || this.#closeAfterReply) return;
       if (reader.buffered > limit) {
-        this.server.log("warning", `closing client ${this.id} that reached max query buffer length`);
+        this.server.log(
+          "warning",
+          `closing client ${this.id} that reached max query buffer length`,
+        );
         return;
       }
       reader.shrink();

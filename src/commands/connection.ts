@@ -5,7 +5,6 @@ import { CommandError, DB_INDEX_OUT_OF_RANGE } from "./errors.ts";
 import { REDIS_VERSION } from "../server.ts";
 import type { Session } from "../session.ts";
 
-
 /** PING [message] */
 const ping = command({
   name: "ping",

@@ -186,7 +186,9 @@ export function encodeCommand(args: readonly CommandArg[]): Uint8Array {
 /** Encodes any frame (RESP3 types as RESP3). */
 export function encodeFrame(frame: Frame): Uint8Array {
   const chunks: Uint8Array[] = [];
-  const text = (s: string) => chunks.push(textEncoder.encode(s));
+  const text = (s: string): void => {
+    chunks.push(textEncoder.encode(s));
+  };
   const walk = (f: Frame): void => {
     switch (f.kind) {
       case "simple":
@@ -198,14 +200,13 @@ export function encodeFrame(frame: Frame): Uint8Array {
       case "bulk":
         text(`$${f.value.length}\r\n`);
         chunks.push(f.value);
-        return text("\r\n");
+        text("\r\n");
+        return;
       case "null":
         return text("_\r\n");
       case "double":
         return text(
-          `,${
-            f.value === Infinity ? "inf" : f.value === -Infinity ? "-inf" : String(f.value)
-          }\r\n`,
+          `,${f.value === Infinity ? "inf" : f.value === -Infinity ? "-inf" : String(f.value)}\r\n`,
         );
       case "boolean":
         return text(`#${f.value ? "t" : "f"}\r\n`);
@@ -214,7 +215,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
       case "verbatim":
         text(`=${f.value.length + 4}\r\n${f.format}:`);
         chunks.push(f.value);
-        return text("\r\n");
+        text("\r\n");
+        return;
       case "array":
       case "set":
       case "push":

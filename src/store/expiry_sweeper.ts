@@ -11,7 +11,7 @@ const TICK_MS = 100;
 const KEYS_PER_TICK = 2000;
 
 export class ExpirySweeper {
-  #timer: number | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
   #cursors = new Map<number, Iterator<[string, number]>>();
 
   constructor(readonly keyspace: Keyspace) {}
