@@ -1,0 +1,90 @@
+/**
+ * Servers for tests: respd in-process on port 0, and a real `redis-server` on a free
+ * loopback port for differential tests. Both are `AsyncDisposable`, so `await using`
+ * stops what a test started even when it fails.
+ */
+
+import { type Server, type ServerOptions, startServer } from "../../src/server.ts";
+
+/** Starts respd on 127.0.0.1, TCP on port 0 and the WebSocket bridge off unless asked. */
+export function startTestServer(options: ServerOptions = {}): Server {
+  return startServer({ port: 0, wsPort: null, bind: "127.0.0.1", ...options });
+}
+
+/** A free TCP port on loopback (for programs that cannot be told to use port 0). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A running real redis-server. */
+export interface RedisProcess extends AsyncDisposable {
+  readonly port: number;
+}
+
+/** Starts `redis-server` (no persistence) on a free port and waits until it answers. */
+export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = freePort();
+    const child = new Deno.Command("redis-server", {
+      args: [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        ...extraArgs,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const stop = async () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already exited
+      }
+      await child.status;
+    };
+    for (let i = 0; i < 100; i++) {
+      try {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        conn.close();
+        return { port, [Symbol.asyncDispose]: stop };
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await stop();
+  }
+  throw new Error("redis-server did not start");
+}
+
+/** Runs a program to completion and returns its exit code and output. */
+export async function run(
+  cmd: string,
+  args: string[],
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
