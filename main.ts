@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG, type LogLevel, parseMemory, type ServerConfig } from "./src/config.ts";
 import { startServer, VERSION } from "./src/server.ts";
+import { parseOutputLimits } from "./src/output_limit.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -20,6 +21,9 @@ Usage: deno task start [options]
   --client-query-buffer-limit SIZE largest pending request data per client (default 1gb)
   --ws-port N                      WebSocket/HTTP port (default 6380; 0 picks a free one; "off" disables it)
   --ws-max-buffered SIZE           unsent bytes per WebSocket before backpressure (default 32mb)
+  --client-output-buffer-limit "CLASS HARD SOFT SECONDS ..."
+                                   cut off clients with this much unsent output, as
+                                   redis.conf (default "normal 0 0 0 pubsub 32mb 8mb 60")
   --ws-allowed-origins LIST        comma-separated Origins allowed to connect
                                    (default: own origin, http://localhost:*, http://127.0.0.1:*)
   --ws-commands LIST               commands allowed over WebSocket: names and @categories
@@ -71,6 +75,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "client-query-buffer-limit": { type: "string" },
       "ws-port": { type: "string" },
       "ws-max-buffered": { type: "string" },
+      "client-output-buffer-limit": { type: "string" },
       "ws-allowed-origins": { type: "string" },
       "ws-commands": { type: "string" },
       requirepass: { type: "string" },
@@ -107,6 +112,19 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   }
   const wsmb = values["ws-max-buffered"];
   if (wsmb !== undefined) c.wsMaxBuffered = memory("ws-max-buffered", wsmb);
+  const cobl = values["client-output-buffer-limit"];
+  if (cobl !== undefined) {
+    try {
+      c.clientOutputBufferLimit = parseOutputLimits(
+        cobl,
+        DEFAULT_CONFIG.clientOutputBufferLimit,
+        parseMemory,
+      );
+    } catch (e: unknown) {
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new UsageError(`--client-output-buffer-limit: ${detail}`);
+    }
+  }
   const origins = values["ws-allowed-origins"];
   if (origins !== undefined) c.wsAllowedOrigins = list(origins);
   const wsCommands = values["ws-commands"];

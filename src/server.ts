@@ -10,7 +10,12 @@ import { type Clock, systemClock } from "./store/clock.ts";
 import { ExpirySweeper } from "./store/expiry_sweeper.ts";
 import { Session } from "./session.ts";
 import { acceptLoop } from "./transport/tcp.ts";
+import { startWebSocketServer } from "./transport/websocket.ts";
+import { PubSubHub } from "./pubsub/hub.ts";
 import type { Transport } from "./transport/transport.ts";
+import { MemoryGuard } from "./store/eviction.ts";
+import { ClientLimits } from "./security/client_limits.ts";
+import { CommandPolicy } from "./security/policy.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -37,9 +42,19 @@ export class Server {
   #logger: Logger;
   #sweeper: ExpirySweeper;
   #tcp: Deno.TcpListener | null = null;
+  /** The WebSocket bridge's HTTP server, when `wsPort` is not null. */
+  #http: Deno.HttpServer<Deno.NetAddr> | null = null;
+  /** Channels and patterns of every client, whatever its transport. */
+  readonly hub = new PubSubHub();
   #tasks: Promise<unknown>[] = [];
   #sessionRuns = new Set<Promise<void>>();
   #shuttingDown: Promise<void> | null = null;
+  /** --maxmemory: the used-memory estimate (`memory.used()`, for INFO) and eviction. */
+  readonly memory: MemoryGuard;
+  /** --maxclients, --timeout, stalled requests, the cross-protocol guard. */
+  readonly limits = new ClientLimits(this);
+  /** --ws-commands, compiled; null lets WebSocket clients run every command. */
+  readonly wsPolicy: CommandPolicy | null;
   /** Total commands and connections served, for INFO stats. */
   stats = { connections: 0, commands: 0 };
 
@@ -50,6 +65,10 @@ export class Server {
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock);
     this.#sweeper = new ExpirySweeper(this.keyspace);
+    this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
+    this.wsPolicy = this.config.wsCommands === null
+      ? null
+      : new CommandPolicy(this.config.wsCommands);
   }
 
   /** The TCP port actually bound (useful with port 0). */
@@ -59,18 +78,28 @@ export class Server {
 
   /** The WebSocket port actually bound, or 0 when the bridge is off. */
   get wsPort(): number {
-    return 0;
+    return this.#http?.addr.port ?? 0;
   }
 
   /** Starts the listeners and background work. */
   listen(): void {
     this.#tcp = Deno.listen({ hostname: this.config.bind, port: this.config.port });
     this.#tasks.push(acceptLoop(this.#tcp, (t) => this.accept(t)));
+    if (this.config.wsPort !== null) {
+      try {
+        this.#http = startWebSocketServer(this, this.config.wsPort);
+      } catch (e: unknown) {
+        this.#tcp.close();
+        throw e;
+      }
+    }
     this.#sweeper.start();
+    this.limits.start();
   }
 
-  /** Serves a new connection from any transport. */
-  accept(transport: Transport): Session {
+  /** Serves a new connection from any transport; null when --maxclients refused it. */
+  accept(transport: Transport): Session | null {
+    if (!this.limits.admit(transport)) return null;
     const session = new Session(this, transport, this.#nextClientId++);
     this.sessions.set(session.id, session);
     this.stats.connections++;
@@ -82,6 +111,7 @@ export class Server {
   }
 
   onSessionClosed(session: Session): void {
+    this.hub.removeSubscriber(session);
     this.sessions.delete(session.id);
   }
 
@@ -108,8 +138,11 @@ export class Server {
       // already closed
     }
     this.#sweeper.stop();
+    this.limits.stop();
     for (const s of this.sessions.values()) s.stop();
     await Promise.allSettled([...this.#sessionRuns]);
+    // After the sessions: their sockets are closed, so the HTTP server has nothing to wait for.
+    await this.#http?.shutdown();
     await Promise.allSettled(this.#tasks);
   }
 

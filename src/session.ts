@@ -13,22 +13,23 @@
 import { ByteReader } from "./protocol/byte_reader.ts";
 import { INCOMPLETE, ProtocolError } from "./protocol/frame.ts";
 import { ReplyWriter } from "./protocol/reply_writer.ts";
-import { RequestParser } from "./protocol/request_parser.ts";
-import { resolveCommand, runCommand } from "./commands/dispatch.ts";
+import { QueryBufferLimitError, RequestParser } from "./protocol/request_parser.ts";
+import { resolveCommand } from "./commands/dispatch.ts";
 import { CommandError } from "./commands/errors.ts";
 import type { CommandSpec } from "./commands/command.ts";
 import type { Database } from "./store/database.ts";
 import type { Server } from "./server.ts";
-import type { Transport } from "./transport/transport.ts";
-
-/** Compares two strings in time that depends only on their lengths. */
-function timingSafeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= (a.charCodeAt(i % a.length) || 0) ^ (b.charCodeAt(i % b.length) || 0);
-  }
-  return diff === 0;
-}
+import {
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_PROTOCOL_ERROR,
+  type Transport,
+} from "./transport/transport.ts";
+import { Subscriptions } from "./pubsub/hub.ts";
+import { subscribedModeError } from "./commands/pubsub.ts";
+import { OutputLimitTracker } from "./output_limit.ts";
+import { passwordMatches } from "./security/credentials.ts";
+import { admissionError, runAdmitted } from "./security/gate.ts";
+import { isCrossProtocolCommand } from "./security/client_limits.ts";
 
 export class Session {
   readonly id: number;
@@ -49,12 +50,19 @@ export class Session {
   #stopping = false;
   #closed = false;
   #reader: ByteReader | null = null;
+  /** Why the connection ends, for the WebSocket close frame (protocol error, limits). */
+  #closeReason: { text: string; code: number } | null = null;
+  #outputLimit = new OutputLimitTracker();
+  #flushScheduled = false;
   readonly parser = new RequestParser();
+  /** Channels and patterns this client listens to (maintained by server.hub). */
+  readonly subscriptions = new Subscriptions();
 
   constructor(readonly server: Server, readonly transport: Transport, id: number) {
     this.id = id;
     this.createdAt = this.lastActivity = Date.now();
     this.parser.maxBulkLen = server.config.protoMaxBulkLen;
+    this.parser.queryBufferLimit = server.config.clientQueryBufferLimit;
     this.authenticated = server.config.requirepass === null;
     this.parser.unauthenticated = !this.authenticated;
   }
@@ -73,9 +81,15 @@ export class Session {
     this.#spare.protocol = p;
   }
 
-  /** Bytes queued for this client and not yet written. */
+  /** Bytes queued for this client and not yet sent, including those a write holds. */
   get pendingOutput(): number {
-    return this.reply.length + this.#inFlight;
+    return this.reply.length + (this.transport.queued ?? this.#inFlight);
+  }
+
+  /** Unparsed request bytes and the read buffer's size (CLIENT LIST qbuf, qbuf-free). */
+  get queryBuffer(): { used: number; size: number } {
+    const r = this.#reader;
+    return r === null ? { used: 0, size: 0 } : { used: r.buffered, size: r.buf.length };
   }
 
   get closed(): boolean {
@@ -91,14 +105,19 @@ export class Session {
    */
   authenticate(user: string, password: string): boolean {
     const required = this.server.config.requirepass;
-    const ok = user === "default" && (required === null || timingSafeEqual(password, required));
+    const ok = user === "default" && (required === null || passwordMatches(password, required));
     if (!ok) {
       this.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
       return false;
     }
+    this.grantAccess();
+    return true;
+  }
+
+  /** Lets the client run commands: its password was accepted (AUTH, HELLO, WebSocket token). */
+  grantAccess(): void {
     this.authenticated = true;
     this.parser.unauthenticated = false;
-    return true;
   }
 
   /** Sets the client name (CLIENT SETNAME, HELLO SETNAME); throws Redis's error for bad names. */
@@ -119,6 +138,7 @@ export class Session {
     this.dbIndex = 0;
     this.protocol = 2;
     this.name = "";
+    this.server.hub.removeSubscriber(this);
     this.authenticated = this.server.config.requirepass == null;
     this.parser.unauthenticated = !this.authenticated;
   }
@@ -139,31 +159,28 @@ export class Session {
     } finally {
       this.#closed = true;
       await reader.cancel();
-      this.transport.close();
+      this.transport.close(this.#closeReason?.text, this.#closeReason?.code);
       this.server.onSessionClosed(this);
     }
   }
 
   async #loop(reader: ByteReader): Promise<void> {
-    const limit = this.server.config.clientQueryBufferLimit;
     while (!this.#stopping) {
       if (!(await reader.fill(this.parser.bytesWanted))) return;
+      this.lastActivity = Date.now();
       const protocolError = this.#serveBuffered(reader);
+      if (this.#cutOffOverOutputLimit()) return;
       if (this.reply.length !== 0) await this.flush();
       if (protocolError !== null || this.#closeAfterReply) return;
-      if (reader.buffered > limit) {
-        this.server.log(
-          "warning",
-          `closing client ${this.id} that reached max query buffer length`,
-        );
-        return;
-      }
       reader.shrink();
     }
   }
 
-  /** Runs every whole request in the buffer. Returns the protocol error that ends the session. */
-  #serveBuffered(reader: ByteReader): ProtocolError | null {
+  /**
+   * Runs every whole request in the buffer. Returns the error that ends the session: a
+   * protocol error (answered), or the query buffer limit (closed without a reply, as Redis).
+   */
+  #serveBuffered(reader: ByteReader): Error | null {
     const parser = this.parser;
     let pos = reader.start;
     try {
@@ -174,8 +191,14 @@ export class Session {
         if (parser.args.length !== 0) this.execute(parser.args);
       }
     } catch (e: unknown) {
+      if (e instanceof QueryBufferLimitError) {
+        this.server.log("warning", `closing client ${this.id} that ${e.message}`);
+        this.#closeReason = { text: e.message, code: CLOSE_POLICY_VIOLATION };
+        return e;
+      }
       if (!(e instanceof ProtocolError)) throw e;
       this.reply.error(`ERR ${e.message}`);
+      this.#closeReason = { text: `ERR ${e.message}`, code: CLOSE_PROTOCOL_ERROR };
       this.server.log("verbose", `${e.message} from client ${this.id}; closing it`);
       return e;
     } finally {
@@ -190,11 +213,18 @@ export class Session {
     try {
       spec = resolveCommand(argv);
     } catch (e: unknown) {
-      if (e instanceof CommandError) return this.reply.error(e.message);
-      throw e;
+      if (!(e instanceof CommandError)) throw e;
+      // POST and Host: are unknown commands, so the guard costs known commands nothing.
+      if (isCrossProtocolCommand(argv[0])) return this.server.limits.crossProtocol(this);
+      return this.reply.error(e.message);
     }
+    const denied = admissionError(spec, this);
+    if (denied !== null) return this.reply.error(denied);
+    const refused = subscribedModeError(spec, this);
+    if (refused !== null) return this.reply.error(refused.message);
     this.lastCommand = spec.name;
-    runCommand(spec, argv, this);
+    this.server.stats.commands++;
+    runAdmitted(spec, argv, this);
   }
 
   /** Writes everything queued, including what arrives while writing. */
@@ -222,11 +252,46 @@ export class Session {
     }
   }
 
-  /** Queues bytes pushed by another client (a published message) and writes them soon. */
+  /**
+   * Queues bytes pushed by another client (a published message) and writes them soon: in
+   * a microtask, so that every message one batch of PUBLISHes produces leaves in one write.
+   * A client whose unsent output passes its output limit is cut off here.
+   */
   deliver(write: (reply: ReplyWriter) => void): void {
     if (this.#closed) return;
     write(this.reply);
-    this.flush().catch(() => this.stop());
+    if (this.#cutOffOverOutputLimit() || this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.flush().catch(() => this.stop());
+    });
+  }
+
+  /**
+   * Applies client-output-buffer-limit (pubsub class while subscribed, else normal): over
+   * it, the connection is closed at once and its unsent output dropped, as Redis does.
+   */
+  #cutOffOverOutputLimit(): boolean {
+    if (this.#closed) return true;
+    const limits = this.server.config.clientOutputBufferLimit;
+    const pubsub = this.subscriptions.count > 0;
+    const used = this.pendingOutput;
+    const limit = pubsub ? limits.pubsub : limits.normal;
+    if (!this.#outputLimit.exceeded(limit, used, this.server.clock)) return false;
+    this.server.log(
+      "warning",
+      `Client id=${this.id} addr=${this.transport.remoteAddress} transport=${this.transport.kind} ` +
+        `closed for overcoming of output buffer limits (${pubsub ? "pubsub" : "normal"} ` +
+        `class, ${used} bytes unsent).`,
+    );
+    this.#closeReason = { text: "output buffer limit reached", code: CLOSE_POLICY_VIOLATION };
+    this.#stopping = true;
+    this.#closed = true;
+    this.reply.clear();
+    this.transport.close(this.#closeReason.text, this.#closeReason.code);
+    this.#reader?.cancel();
+    return true;
   }
 
   /** Ends the session: stops reading; the loop finishes its batch, flushes and closes. */

@@ -32,6 +32,8 @@ export interface CommandSpec<T = unknown> {
   categories: readonly string[];
   /** Key positions for COMMAND: first, last (-1 = last argument), step. */
   keys?: readonly [number, number, number];
+  /** Redis's command tips for COMMAND INFO, e.g. ["nondeterministic_output"]. */
+  tips?: readonly string[];
   /** Subcommands, by lower-case name (CLIENT, CONFIG, ...). */
   subcommands?: ReadonlyMap<string, CommandSpec>;
   /** Turns the arguments into a typed command; throws `CommandError`. */
@@ -53,4 +55,26 @@ export function noArgs(_args: Args): void {
 /** Builds a subcommand map from specs named "parent|sub". */
 export function subcommandMap(specs: readonly CommandSpec[]): ReadonlyMap<string, CommandSpec> {
   return new Map(specs.map((s) => [s.name.slice(s.name.indexOf("|") + 1), s]));
+}
+
+/**
+ * A container command (CLIENT, CONFIG, COMMAND ...): dispatch always routes to one of its
+ * subcommands, so the container itself never parses or runs; Redis lists it with arity -2.
+ */
+export function commandGroup(
+  name: string,
+  subcommands: readonly CommandSpec[],
+  categories: readonly string[] = ["slow"],
+): CommandSpec<never> {
+  return {
+    name,
+    arity: -2,
+    flags: [],
+    categories,
+    subcommands: subcommandMap(subcommands),
+    parse(): never {
+      throw new Error(`${name} is routed to its subcommands`);
+    },
+    execute(): void {},
+  };
 }

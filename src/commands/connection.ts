@@ -1,19 +1,34 @@
-/** Connection commands: PING ECHO QUIT SELECT HELLO RESET. */
+/**
+ * Connection commands: PING ECHO QUIT SELECT HELLO RESET, the handshake every client runs
+ * first, so replies and errors follow Redis 7.0 byte for byte (checked against
+ * redis-server 7.0.15). AUTH and the password check are in auth.ts / Session.authenticate.
+ */
 
 import { command, noArgs } from "./command.ts";
-import { CommandError, DB_INDEX_OUT_OF_RANGE } from "./errors.ts";
+import { CommandError, wrongArity } from "./errors.ts";
+import { checkDbIndex, dbIndexArg } from "./databases.ts";
 import { REDIS_VERSION } from "../server.ts";
 import type { Session } from "../session.ts";
+import { pingAsMessage } from "./pubsub.ts";
 
 /** PING [message] */
 const ping = command({
   name: "ping",
   arity: -1,
-  flags: ["fast", "stale", "loading"],
+  flags: ["fast"],
   categories: ["fast", "connection"],
-  parse: (a) => (a.hasMore() ? a.next() : null),
+  tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+  parse(a) {
+    if (a.remaining > 1) throw wrongArity("ping");
+    return a.hasMore() ? a.next() : null;
+  },
   execute(message, s) {
-    if (message === null) s.reply.simple("PONG");
+    if (pingAsMessage(s)) {
+      // A subscribed RESP2 connection carries messages: PING answers as one, ["pong", msg].
+      s.reply.array(2);
+      s.reply.bulk("pong");
+      s.reply.bulk(message ?? "");
+    } else if (message === null) s.reply.simple("PONG");
     else s.reply.bulk(message);
   },
 });
@@ -32,7 +47,7 @@ const echo = command({
 const quit = command({
   name: "quit",
   arity: -1,
-  flags: ["fast", "stale", "loading", "no_auth", "allow_busy"],
+  flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["fast", "connection"],
   parse: () => undefined,
   execute(_, s) {
@@ -47,12 +62,9 @@ const select = command({
   arity: 2,
   flags: ["fast", "stale", "loading"],
   categories: ["fast", "connection"],
-  parse: (a) => a.int(),
+  parse: (a) => dbIndexArg(a),
   execute(index, s) {
-    if (index < 0 || index >= s.server.keyspace.dbs.length) {
-      throw new CommandError(DB_INDEX_OUT_OF_RANGE);
-    }
-    s.dbIndex = index;
+    s.dbIndex = checkDbIndex(s, index);
     s.reply.ok();
   },
 });
@@ -77,37 +89,63 @@ export function writeHello(s: Session): void {
   r.array(0);
 }
 
+const HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already authenticated, " +
+  "otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and " +
+  "select the RESP protocol version at the same time";
+
+/** One HELLO option, applied in argument order. */
+type HelloOption = { auth: [string, string] } | { name: string };
+
 interface Hello {
   protocol: 2 | 3 | null;
-  auth: [string, string] | null;
-  name: string | null;
+  options: HelloOption[];
+  /** A syntax error found after `options`: raised once those are applied. */
+  error: string | null;
 }
 
-/** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+/**
+ * HELLO [protover [AUTH username password] [SETNAME clientname]]
+ *
+ * Redis 7.0 applies the options left to right as it reads them: AUTH authenticates (or
+ * fails with WRONGPASS) and SETNAME names the client (or fails) on the spot, so an error
+ * in a later option leaves the earlier ones done. Only then does it require the client to
+ * be authenticated and switch protocol.
+ */
 const hello = command<Hello>({
   name: "hello",
   arity: -1,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["fast", "connection"],
   parse(a) {
-    const cmd: Hello = { protocol: null, auth: null, name: null };
+    const cmd: Hello = { protocol: null, options: [], error: null };
     if (!a.hasMore()) return cmd;
-    const version = a.int("ERR Protocol version is not an integer or out of range");
-    while (a.hasMore()) {
-      const opt = a.nextOption();
-      if (opt === "AUTH" && a.remaining >= 2) cmd.auth = [a.next(), a.next()];
-      else if (opt === "SETNAME" && a.remaining >= 1) cmd.name = a.next();
-      else throw new CommandError(`ERR Syntax error in HELLO option '${opt.toLowerCase()}'`);
-    }
-    if (version < 2 || version > 3) {
+    // Redis checks the version's range before it looks at any option.
+    const version = a.int64("ERR Protocol version is not an integer or out of range");
+    if (version !== 2 && version !== 3) {
       throw new CommandError("NOPROTO unsupported protocol version");
     }
-    cmd.protocol = version as 2 | 3;
+    cmd.protocol = version;
+    while (a.hasMore()) {
+      const opt = a.next();
+      const upper = opt.toUpperCase();
+      if (upper === "AUTH" && a.remaining >= 2) {
+        cmd.options.push({ auth: [a.next(), a.next()] });
+      } else if (upper === "SETNAME" && a.remaining >= 1) {
+        cmd.options.push({ name: a.next() });
+      } else {
+        cmd.error = `ERR Syntax error in HELLO option '${opt}'`;
+        break;
+      }
+    }
     return cmd;
   },
   execute(cmd, s) {
-    if (cmd.auth !== null && !s.authenticate(cmd.auth[0], cmd.auth[1])) return;
-    if (cmd.name !== null) s.setName(cmd.name);
+    for (const opt of cmd.options) {
+      if ("name" in opt) s.setName(opt.name);
+      else if (!s.authenticate(opt.auth[0], opt.auth[1])) return;
+    }
+    if (cmd.error !== null) throw new CommandError(cmd.error);
+    if (!s.authenticated) throw new CommandError(HELLO_NOAUTH);
     if (cmd.protocol !== null) s.protocol = cmd.protocol;
     writeHello(s);
   },

@@ -19,7 +19,10 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
     }
     return spec;
   }
-  if (argv.length < 2) throw wrongArity(spec.name);
+  if (argv.length < 2) {
+    if (spec.arity === -1) return spec; // a container that also runs alone (COMMAND)
+    throw wrongArity(spec.name);
+  }
   const sub = spec.subcommands.get(argv[1].toLowerCase());
   if (sub === undefined) throw unknownSubcommand(argv[1], spec.name);
   if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {

@@ -23,19 +23,25 @@ export function wrongArity(name: string): CommandError {
   return new CommandError(`ERR wrong number of arguments for '${name}' command`);
 }
 
+/** `s` up to its first NUL byte: Redis formats these arguments with `%s`, as C strings. */
+function cString(s: string): string {
+  const nul = s.indexOf("\0");
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
 /** Redis's unknown-command error, quoting the first arguments as Redis does (128 chars). */
 export function unknownCommand(argv: readonly string[]): CommandError {
   let args = "";
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${argv[i].slice(0, 128 - args.length)}' `;
+    args += `'${cString(argv[i]).slice(0, 128 - args.length)}' `;
   }
   return new CommandError(
-    `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`,
+    `ERR unknown command '${cString(argv[0]).slice(0, 128)}', with args beginning with: ${args}`,
   );
 }
 
 export function unknownSubcommand(sub: string, command: string): CommandError {
   return new CommandError(
-    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+    `ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
   );
 }

@@ -1,35 +1,232 @@
-/** Keyspace commands: DEL EXISTS ... */
+/**
+ * Keyspace commands that work on keys whatever their type: DEL UNLINK EXISTS TOUCH TYPE
+ * RENAME RENAMENX COPY KEYS SCAN RANDOMKEY. Expiry commands are in expire.ts, database
+ * commands (SELECT aside) in databases.ts. Semantics follow Redis 7.0's db.c.
+ */
 
-import { command } from "./command.ts";
+import { Args } from "./args.ts";
+import { command, type CommandFlag } from "./command.ts";
+import { CommandError, NO_SUCH_KEY, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
+import { checkDbIndex, dbIndexArg } from "./databases.ts";
+import type { Database } from "../store/database.ts";
+import { globMatch } from "../store/glob.ts";
+import { copyValue, typeName } from "../store/values.ts";
 
-/** DEL key [key ...] */
-const del = command({
-  name: "del",
-  arity: -2,
-  flags: ["write"],
-  categories: ["keyspace", "write", "slow"],
-  keys: [1, -1, 1],
-  parse: (a) => a.rest(),
-  execute(keys, s) {
-    let n = 0;
-    for (const key of keys) if (s.db.delete(key)) n++;
-    s.reply.integer(n);
-  },
-});
+const SAME_OBJECT = "ERR source and destination objects are the same";
 
-/** EXISTS key [key ...] */
-const exists = command({
-  name: "exists",
-  arity: -2,
+/** Counts the keys of `keys` that `test` accepts (DEL, EXISTS, TOUCH count repeats). */
+const countKeys = (
+  name: string,
+  flags: CommandFlag[],
+  categories: string[],
+  test: (db: Database, key: string) => boolean,
+) =>
+  command({
+    name,
+    arity: -2,
+    flags,
+    categories: ["keyspace", ...categories],
+    keys: [1, -1, 1],
+    tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
+    parse: (a) => a.rest(),
+    execute(keys, s) {
+      const db = s.db;
+      let n = 0;
+      for (const key of keys) if (test(db, key)) n++;
+      s.reply.integer(n);
+    },
+  });
+
+/** DEL key [key ...] / UNLINK key [key ...] (values are freed by the GC either way) */
+const del = countKeys("del", ["write"], ["write", "slow"], (db, key) => db.delete(key));
+const unlink = countKeys("unlink", ["write", "fast"], ["write", "fast"], (db, k) => db.delete(k));
+/** EXISTS key [key ...] / TOUCH key [key ...] */
+const exists = countKeys("exists", ["readonly", "fast"], ["read", "fast"], (db, k) => db.has(k));
+const touch = countKeys("touch", ["readonly", "fast"], ["read", "fast"], (db, k) => db.has(k));
+
+/** TYPE key */
+const type = command({
+  name: "type",
+  arity: 2,
   flags: ["readonly", "fast"],
   categories: ["keyspace", "read", "fast"],
-  keys: [1, -1, 1],
-  parse: (a) => a.rest(),
-  execute(keys, s) {
-    let n = 0;
-    for (const key of keys) if (s.db.has(key)) n++;
-    s.reply.integer(n);
+  keys: [1, 1, 1],
+  parse: (a) => a.next(),
+  execute(key, s) {
+    const v = s.db.get(key);
+    s.reply.simple(v === undefined ? "none" : typeName(v));
   },
 });
 
-export const keyCommands = [del, exists];
+/** RENAME key newkey / RENAMENX key newkey: the TTL moves with the value. */
+const rename = (name: string, nx: boolean) =>
+  command({
+    name,
+    arity: 3,
+    flags: nx ? ["write", "fast"] : ["write"],
+    categories: nx ? ["keyspace", "write", "fast"] : ["keyspace", "write", "slow"],
+    keys: [1, 2, 1],
+    parse: (a) => [a.next(), a.next()] as const,
+    execute([src, dst], s) {
+      const db = s.db;
+      const value = db.get(src);
+      if (value === undefined) throw new CommandError(NO_SUCH_KEY);
+      if (src === dst) return nx ? s.reply.integer(0) : s.reply.ok();
+      const expiry = db.expiryOf(src);
+      if (db.has(dst)) {
+        if (nx) return s.reply.integer(0);
+        db.delete(dst);
+      }
+      db.set(dst, value);
+      if (expiry !== undefined) db.setExpiry(dst, expiry);
+      db.delete(src);
+      if (nx) s.reply.integer(1);
+      else s.reply.ok();
+    },
+  });
+const renameCmd = rename("rename", false);
+const renamenx = rename("renamenx", true);
+
+/** COPY source destination [DB destination-db] [REPLACE] */
+const copy = command({
+  name: "copy",
+  arity: -3,
+  flags: ["write", "denyoom"],
+  categories: ["keyspace", "write", "slow"],
+  keys: [1, 2, 1],
+  // Options are read in execute: Redis checks the DB index's range while parsing them.
+  parse: (a) => ({ src: a.next(), dst: a.next(), options: a.rest() }),
+  execute({ src, dst, options }, s) {
+    let target = s.dbIndex;
+    let replace = false;
+    const a = new Args(options, 0);
+    while (a.hasMore()) {
+      const opt = a.nextOption();
+      if (opt === "REPLACE") replace = true;
+      else if (opt === "DB" && a.hasMore()) target = checkDbIndex(s, dbIndexArg(a));
+      else throw new CommandError(SYNTAX_ERROR);
+    }
+    const from = s.db;
+    const to = s.server.keyspace.dbs[target];
+    if (from === to && src === dst) throw new CommandError(SAME_OBJECT);
+    const value = from.get(src);
+    if (value === undefined) return s.reply.integer(0);
+    const expiry = from.expiryOf(src);
+    if (to.has(dst)) {
+      if (!replace) return s.reply.integer(0);
+      to.delete(dst);
+    }
+    to.set(dst, copyValue(value));
+    if (expiry !== undefined) to.setExpiry(dst, expiry);
+    s.reply.integer(1);
+  },
+});
+
+/** KEYS pattern: expired keys are skipped, not deleted, as in Redis. */
+const keys = command({
+  name: "keys",
+  arity: 2,
+  flags: ["readonly"],
+  categories: ["keyspace", "read", "slow", "dangerous"],
+  tips: ["request_policy:all_shards", "nondeterministic_output_order"],
+  parse: (a) => a.next(),
+  execute(pattern, s) {
+    const db = s.db;
+    const now = db.clock.now();
+    const all = pattern === "*";
+    const out: string[] = [];
+    for (const key of db.data.keys()) {
+      if ((all || globMatch(pattern, key)) && !db.isExpired(key, now)) out.push(key);
+    }
+    s.reply.bulkArray(out);
+  },
+});
+
+/**
+ * Redis's cursor parsing (strtoul): optional sign, decimal digits, no blanks, at most
+ * 2^64 - 1; a negative cursor wraps around, so it is past every slot.
+ */
+function parseCursor(text: string): number {
+  if (!/^[+-]?\d+$/.test(text)) throw new CommandError("ERR invalid cursor");
+  const v = BigInt(text.replace(/^\+/, ""));
+  if (v > 18446744073709551615n || v < -18446744073709551615n) {
+    throw new CommandError("ERR invalid cursor");
+  }
+  return v < 0n ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+interface ScanCmd {
+  cursor: number;
+  count: number;
+  pattern: string | null;
+  type: string | null;
+}
+
+/**
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is a slot of the
+ * database's scan index (store/scan_index.ts): every key present for the whole scan is
+ * returned, as Redis guarantees.
+ */
+const scan = command<ScanCmd>({
+  name: "scan",
+  arity: -2,
+  flags: ["readonly"],
+  categories: ["keyspace", "read", "slow"],
+  tips: ["nondeterministic_output", "request_policy:special"],
+  parse(a) {
+    const cmd: ScanCmd = { cursor: parseCursor(a.next()), count: 10, pattern: null, type: null };
+    while (a.hasMore()) {
+      const opt = a.nextOption();
+      if (opt === "COUNT" && a.hasMore()) {
+        const count = a.int64(NOT_INTEGER);
+        if (count < 1) throw new CommandError(SYNTAX_ERROR);
+        cmd.count = Number(count);
+      } else if (opt === "MATCH" && a.hasMore()) {
+        const pattern = a.next();
+        cmd.pattern = pattern === "*" ? null : pattern;
+      } else if (opt === "TYPE" && a.hasMore()) {
+        cmd.type = a.next().toLowerCase();
+      } else throw new CommandError(SYNTAX_ERROR);
+    }
+    return cmd;
+  },
+  execute({ cursor, count, pattern, type }, s) {
+    const db = s.db;
+    const found: string[] = [];
+    const next = db.scan(cursor, count, (key) => {
+      if (pattern !== null && !globMatch(pattern, key)) return;
+      const value = db.get(key); // expires the key if it is due
+      if (value === undefined) return;
+      if (type !== null && typeName(value) !== type) return;
+      found.push(key);
+    });
+    s.reply.array(2);
+    s.reply.bulk(String(next));
+    s.reply.bulkArray(found);
+  },
+});
+
+/** RANDOMKEY */
+const randomkey = command({
+  name: "randomkey",
+  arity: 1,
+  flags: ["readonly"],
+  categories: ["keyspace", "read", "slow"],
+  tips: ["request_policy:all_shards", "nondeterministic_output"],
+  parse: (a) => a.finish(),
+  execute: (_, s) => s.reply.bulkOrNull(s.db.randomKey()),
+});
+
+export const keyCommands = [
+  del,
+  unlink,
+  exists,
+  touch,
+  type,
+  renameCmd,
+  renamenx,
+  copy,
+  keys,
+  scan,
+  randomkey,
+];

@@ -8,18 +8,30 @@ import type { CommandSpec } from "./command.ts";
 import { connectionCommands } from "./connection.ts";
 import { stringCommands } from "./strings.ts";
 import { keyCommands } from "./keys.ts";
+import { expireCommands } from "./expire.ts";
+import { databaseCommands } from "./databases.ts";
 import { serverCommands } from "./server_info.ts";
+import { clientCommands } from "./client.ts";
+import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
+import { pubsubCommands } from "./pubsub.ts";
+import { authCommands } from "./auth.ts";
 
 const table = new Map<string, CommandSpec>();
 
 /** Every command respd knows, each once. */
 export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
+  ...authCommands,
   ...stringCommands,
   ...keyCommands,
+  ...expireCommands,
+  ...databaseCommands,
   ...listCommands,
+  ...pubsubCommands,
   ...serverCommands,
+  ...clientCommands,
+  ...commandCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {

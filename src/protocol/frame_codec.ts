@@ -7,6 +7,7 @@
 
 import { type Frame, INCOMPLETE, ProtocolError } from "./frame.ts";
 import { parseLength } from "./request_parser.ts";
+import { formatDouble } from "./reply_writer.ts";
 
 const CR = 13;
 const textDecoder = new TextDecoder();
@@ -104,7 +105,13 @@ export function parseFrame(buf: Uint8Array, start: number): { frame: Frame; end:
     }
     case 44: {
       const text = line();
-      const value = text === "inf" ? Infinity : text === "-inf" ? -Infinity : Number(text);
+      const value = text === "inf"
+        ? Infinity
+        : text === "-inf"
+        ? -Infinity
+        : text === "nan"
+        ? NaN
+        : Number(text);
       return { frame: { kind: "double", value }, end: next };
     }
     case 35:
@@ -205,9 +212,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
       case "null":
         return text("_\r\n");
       case "double":
-        return text(
-          `,${f.value === Infinity ? "inf" : f.value === -Infinity ? "-inf" : String(f.value)}\r\n`,
-        );
+        return text(`,${formatDouble(f.value)}\r\n`);
       case "boolean":
         return text(`#${f.value ? "t" : "f"}\r\n`);
       case "bignum":

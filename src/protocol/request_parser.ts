@@ -23,9 +23,17 @@ export const UNAUTHENTICATED_MAX_BULK = 16384;
 
 const CR = 13, LF = 10, STAR = 42, DOLLAR = 36;
 
-/** Index of `byte` in `buf[from, end)`, or -1. */
+/**
+ * Index of `byte` in `buf[from, end)`, or -1. Like the `strchr` Redis scans its query buffer
+ * with, a NUL byte ends the search: a header or inline line with a NUL before its end is
+ * never complete, so the request waits until the "too big" limit closes the connection.
+ */
 function findByte(buf: Uint8Array, byte: number, from: number, end: number): number {
-  for (let i = from; i < end; i++) if (buf[i] === byte) return i;
+  for (let i = from; i < end; i++) {
+    const c = buf[i];
+    if (c === byte) return i;
+    if (c === 0) return -1;
+  }
   return -1;
 }
 
@@ -43,15 +51,39 @@ export function parseLength(buf: Uint8Array, start: number, end: number): number
     if (++p === end) return null;
   }
   if (buf[p] === 48) return end - start === 1 ? 0 : null;
-  if (end - p > 19) return null;
+  const digits = end - p;
+  if (digits > 19) return null;
   let v = 0;
   for (; p < end; p++) {
     const d = buf[p] - 48;
     if (d < 0 || d > 9) return null;
     v = v * 10 + d;
   }
-  if (v > 9223372036854775807) return null;
+  // Doubles cannot tell 2^63 - 1 from 2^63: compare 19-digit values digit by digit.
+  if (digits === 19 && !withinInt64(buf, end - 19, negative)) return null;
   return negative ? -v : v;
+}
+
+const INT64_LIMIT = "9223372036854775807";
+
+/** Whether the 19 ASCII digits at `buf[from]` are at most 2^63 - 1 (2^63 when negative). */
+function withinInt64(buf: Uint8Array, from: number, negative: boolean): boolean {
+  for (let i = 0; i < 19; i++) {
+    const limit = INT64_LIMIT.charCodeAt(i) + (negative && i === 18 ? 1 : 0);
+    if (buf[from + i] !== limit) return buf[from + i] < limit;
+  }
+  return true;
+}
+
+/**
+ * A request that would hold more than client-query-buffer-limit bytes in Redis's query
+ * buffer: Redis closes such a client without a reply (and logs it), so the session does too.
+ */
+export class QueryBufferLimitError extends Error {
+  constructor() {
+    super("reached max query buffer length");
+    this.name = "QueryBufferLimitError";
+  }
 }
 
 /** Decodes one request at a time from a caller-owned buffer. */
@@ -62,6 +94,14 @@ export class RequestParser {
   maxBulkLen = 512 * 1024 * 1024;
   /** When true, Redis's unauthenticated limits apply (10 arguments, 16 KiB bulks). */
   unauthenticated = false;
+  /**
+   * client-query-buffer-limit, as Redis applies it: Redis keeps only the unparsed part of a
+   * request in its query buffer, and a bulk being received alone (for big bulks it reads
+   * exactly the bulk and its CRLF), so the limit is passed only by one bulk whose bytes
+   * and CRLF exceed it, once more than the limit of it is buffered. Arguments already
+   * parsed do not count: a long MSET of small values is served.
+   */
+  queryBufferLimit = Infinity;
 
   // State of a multibulk request that is not yet whole; all offsets relative to its start.
   #argc = 0;
@@ -69,6 +109,8 @@ export class RequestParser {
   #scan = 0;
   #bulkLen = -1;
   #need = 0;
+  /** Offset (from the request's start) past which the pending bulk exceeds the limit. */
+  #overLimitAt = Infinity;
   #offsets = new Float64Array(64);
 
   /** Bytes from the pending request's start that must be buffered before it can complete. */
@@ -108,7 +150,10 @@ export class RequestParser {
       this.#bulkLen = -1;
       this.#need = 0;
     }
-    if (end - start < this.#need) return INCOMPLETE;
+    if (end - start < this.#need) {
+      if (end - start > this.#overLimitAt) throw new QueryBufferLimitError();
+      return INCOMPLETE;
+    }
     return this.#checkBulks(buf, start, end);
   }
 
@@ -140,11 +185,14 @@ export class RequestParser {
         len = parsed;
         p = cr + 2;
       }
+      const overLimit = len + 2 > this.queryBufferLimit;
+      if (overLimit && end - p > this.queryBufferLimit) throw new QueryBufferLimitError();
       // Redis does not verify the CRLF after a bulk: it skips two bytes, and so do we.
       if (end - p < len + 2) {
         this.#bulkLen = len;
         this.#scan = p - start;
         this.#need = p - start + len + 2;
+        this.#overLimitAt = overLimit ? p - start + this.queryBufferLimit : Infinity;
         return INCOMPLETE;
       }
       this.#record(this.#checked++, p - start, len);

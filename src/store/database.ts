@@ -3,36 +3,59 @@
  * (a separate map, as Redis keeps its `expires` dict, so keys without a TTL cost nothing
  * extra). Expiry is lazy: any access to an expired key deletes it first. The background
  * sweep (expiry_sweeper.ts) reclaims keys that nobody touches.
+ *
+ * Every change goes through this class (the maps are exposed read-only), so the SCAN slot
+ * table (scan_index.ts), once built, always matches the keys.
  */
 
 import type { Clock } from "./clock.ts";
+import { ScanIndex } from "./scan_index.ts";
 import type { Value } from "./values.ts";
 
+/** An expiry time in ms since the epoch; a bigint only past 2^53, kept exact for PEXPIRETIME. */
+export type ExpiryTime = number | bigint;
+
 export class Database {
-  readonly data = new Map<string, Value>();
-  /** key → expiry time in ms since the epoch. */
-  readonly expires = new Map<string, number>();
+  readonly #data = new Map<string, Value>();
+  readonly #expires = new Map<string, ExpiryTime>();
+  #scan: ScanIndex | null = null;
 
   constructor(readonly clock: Clock) {}
 
+  /** Every key and value, expired ones included (read-only: change keys through methods). */
+  get data(): ReadonlyMap<string, Value> {
+    return this.#data;
+  }
+
+  /** Key → expiry time, for keys that have one (read-only). */
+  get expires(): ReadonlyMap<string, ExpiryTime> {
+    return this.#expires;
+  }
+
+  /** Keys held, counting expired ones not yet reclaimed, as Redis's DBSIZE does. */
   get size(): number {
-    return this.data.size;
+    return this.#data.size;
   }
 
   /** True when `key` has a TTL that has passed; deletes it then. */
   expireIfNeeded(key: string, now = this.clock.now()): boolean {
-    const at = this.expires.get(key);
+    const at = this.#expires.get(key);
     if (at === undefined || at > now) return false;
-    this.data.delete(key);
-    this.expires.delete(key);
+    this.#remove(key);
     return true;
+  }
+
+  /** True when `key` has a TTL that has passed, without deleting it (KEYS only looks). */
+  isExpired(key: string, now = this.clock.now()): boolean {
+    const at = this.#expires.get(key);
+    return at !== undefined && at <= now;
   }
 
   /** The live value of `key`, or undefined. */
   get(key: string): Value | undefined {
-    const v = this.data.get(key);
+    const v = this.#data.get(key);
     if (v === undefined) return undefined;
-    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    if (this.#expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return v;
   }
 
@@ -42,33 +65,95 @@ export class Database {
 
   /** Stores `value`; clears any TTL unless `keepTtl`. */
   set(key: string, value: Value, keepTtl = false): void {
-    this.data.set(key, value);
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    const data = this.#data;
+    if (this.#scan === null) data.set(key, value);
+    else {
+      const before = data.size;
+      data.set(key, value);
+      if (data.size !== before) this.#scan.add(key);
+    }
+    if (!keepTtl && this.#expires.size !== 0) this.#expires.delete(key);
   }
 
   /** Deletes a live key; true when it existed. */
   delete(key: string): boolean {
     if (this.get(key) === undefined) return false;
-    this.data.delete(key);
-    this.expires.delete(key);
+    this.#remove(key);
     return true;
   }
 
-  /** Expiry time in ms, or undefined when the key has none. Call after `get`. */
-  expiryOf(key: string): number | undefined {
-    return this.expires.get(key);
+  #remove(key: string): void {
+    this.#data.delete(key);
+    this.#expires.delete(key);
+    if (this.#scan !== null) {
+      this.#scan.remove(key);
+      if (this.#data.size === 0) this.#scan = null;
+    }
   }
 
-  setExpiry(key: string, at: number): void {
-    this.expires.set(key, at);
+  /** Expiry time of `key`, or undefined when it has none. Call after `get`. */
+  expiryOf(key: string): ExpiryTime | undefined {
+    return this.#expires.get(key);
   }
 
+  /** Sets the expiry of an existing key. */
+  setExpiry(key: string, at: ExpiryTime): void {
+    this.#expires.set(key, at);
+  }
+
+  /** Removes the TTL of `key`; true when it had one. */
   persist(key: string): boolean {
-    return this.expires.delete(key);
+    return this.#expires.delete(key);
   }
 
   clear(): void {
-    this.data.clear();
-    this.expires.clear();
+    this.#data.clear();
+    this.#expires.clear();
+    this.#scan = null;
+  }
+
+  #scanIndex(): ScanIndex {
+    return this.#scan ??= new ScanIndex(this.#data.keys());
+  }
+
+  /**
+   * One SCAN step from `cursor`: hands `visit` up to `count` keys in slot order (expired
+   * ones too: the caller filters, as Redis checks expiry only on keys that match), and
+   * crosses at most 10×count free slots, as Redis bounds empty buckets. Returns the next
+   * cursor, 0 when the scan is complete.
+   */
+  scan(cursor: number, count: number, visit: (key: string) => void): number {
+    const index = this.#scanIndex();
+    let slot = cursor;
+    let seen = 0;
+    let empty = 0;
+    const keys: string[] = [];
+    while (slot < index.length && seen < count && empty < count * 10) {
+      const key = index.at(slot++);
+      if (key === undefined) empty++;
+      else {
+        seen++;
+        keys.push(key);
+      }
+    }
+    const next = slot >= index.length ? 0 : slot;
+    // Visit after the walk: `visit` may expire keys, which may trim the slot table.
+    for (const key of keys) visit(key);
+    return next;
+  }
+
+  /** A random live key (RANDOMKEY), undefined when the database is empty. */
+  randomKey(): string | undefined {
+    const now = this.clock.now();
+    for (let tries = 0; tries < 100 && this.#data.size !== 0; tries++) {
+      const index = this.#scanIndex();
+      const key = index.at(Math.floor(Math.random() * index.length));
+      if (key !== undefined && !this.expireIfNeeded(key, now)) return key;
+    }
+    // Mostly free slots or mostly expired keys: fall back to a walk over what lives.
+    for (const key of this.#data.keys()) {
+      if (!this.expireIfNeeded(key, now)) return key;
+    }
+    return undefined;
   }
 }

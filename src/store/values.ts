@@ -23,3 +23,15 @@ export function typeName(v: Value): string {
   if (v instanceof HashValue) return "hash";
   return "set";
 }
+
+/** A deep copy of `v` (COPY): strings are immutable and shared. */
+export function copyValue(v: Value): Value {
+  if (typeof v === "string") return v;
+  if (v instanceof ListValue) {
+    const list = new ListValue();
+    for (const item of v) list.pushBack(item);
+    return list;
+  }
+  if (v instanceof HashValue) return new HashValue(v);
+  return new SetValue(v);
+}

@@ -9,8 +9,22 @@ export interface Transport {
   readonly readable: ReadableStream<Uint8Array>;
   /** Writes all of `bytes` (a view the caller reuses once the promise settles). */
   write(bytes: Uint8Array): Promise<void>;
-  /** Closes the connection; `reason` is shown to WebSocket peers. Safe to call twice. */
-  close(reason?: string): void;
+  /**
+   * Closes the connection; `reason` and `code` (a WebSocket close code, see CLOSE_*) are
+   * shown to WebSocket peers. Safe to call twice.
+   */
+  close(reason?: string, code?: number): void;
+  /**
+   * Bytes accepted by `write()` and not yet sent to the peer, when the transport buffers
+   * them itself (a WebSocket's `bufferedAmount`); undefined when a pending `write()` holds
+   * them (TCP). Output limits count these.
+   */
+  readonly queued?: number;
   readonly remoteAddress: string;
   readonly localAddress: string;
 }
+
+/** WebSocket close codes the session uses (RFC 6455 section 7.4.1). */
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_PROTOCOL_ERROR = 1002;
+export const CLOSE_POLICY_VIOLATION = 1008;

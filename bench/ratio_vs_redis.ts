@@ -1,0 +1,227 @@
+/**
+ * respd against a real redis-server, on this machine, now: starts both on free loopback
+ * ports, runs the redis-benchmark matrix against them interleaved (redis, respd, redis, …
+ * so that background load hits both alike), and prints per test the median ops/s of each
+ * and their ratio, then per pipeline depth the CPU each server process spent per request
+ * (all its threads, from /proc; split into user and system time), and a last line
+ * `ratio-min: X`, the lowest ops/s ratio. On a small shared machine CPU per request is the
+ * steadier figure: the client and the kernel take most of the time, and other work
+ * steals it unevenly.
+ *
+ *   deno task bench:ratio [--runs 3] [--n1 200000] [--n16 200000] [--clients 50]
+ *                         [--tests ping,set,get,incr,lpush,mset] [--pipes 1,16]
+ *                         [--server "deno run -A main.ts --ws-port off --port {port}"]
+ *
+ * `--server` runs any command that listens on `{port}`, so other builds can be compared.
+ */
+
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "3" },
+    n1: { type: "string", default: "200000" },
+    n16: { type: "string", default: "200000" },
+    clients: { type: "string", default: "50" },
+    tests: { type: "string", default: "ping,set,get,incr,lpush,mset" },
+    pipes: { type: "string", default: "1,16" },
+    server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
+  },
+});
+
+const RUNS = Number(values.runs);
+const PIPES = values.pipes.split(",").map(Number);
+const CLIENTS = Number(values.clients);
+const requestsFor = (p: number) => Number(p === 1 ? values.n1 : values.n16);
+const TICK_NS = 1e9 / 100; // USER_HZ is 100 on Linux
+
+/** A port nothing listens on right now. */
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** CPU used so far by a process and all its threads: total (schedstat), user and system. */
+function cpuOf(pid: number): { total: number; user: number; sys: number } {
+  let total = 0, user = 0, sys = 0;
+  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+    const dir = `/proc/${pid}/task/${task.name}`;
+    try {
+      total += Number(Deno.readTextFileSync(`${dir}/schedstat`).split(" ")[0]);
+      // fields after "pid (comm) ": utime is the 12th, stime the 13th
+      const stat = Deno.readTextFileSync(`${dir}/stat`);
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      user += Number(f[11]) * TICK_NS;
+      sys += Number(f[12]) * TICK_NS;
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return { total, user, sys };
+}
+
+async function answersPing(port: number): Promise<boolean> {
+  const out = await new Deno.Command("redis-cli", {
+    args: ["-p", String(port), "ping"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim() === "PONG";
+}
+
+async function waitForPing(port: number, child: Deno.ChildProcess, what: string): Promise<void> {
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let i = 0; i < 150; i++) {
+    if (await answersPing(port)) return;
+    if (exited) throw new Error(`${what} exited before answering PING on port ${port}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer PING on port ${port} within 30s`);
+}
+
+/** One redis-benchmark pass: ops/s per test. */
+async function benchmark(port: number, pipe: number): Promise<Map<string, number>> {
+  const out = await new Deno.Command("redis-benchmark", {
+    args: [
+      ..."-h 127.0.0.1 --csv".split(" "),
+      ...["-p", String(port), "-t", values.tests, "-n", String(requestsFor(pipe))],
+      ...["-c", String(CLIENTS), "-P", String(pipe)],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`redis-benchmark failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
+  }
+  const rows = new Map<string, number>();
+  for (const line of new TextDecoder().decode(out.stdout).split("\n").slice(1)) {
+    const cells = line.split('","');
+    if (cells.length < 2) continue;
+    rows.set(cells[0].replace(/^"/, "").replace(/ \(.*/, ""), Number(cells[1]));
+  }
+  return rows;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Target {
+  label: string;
+  port: number;
+  pid: number;
+  ops: Map<string, number[]>; // "TEST P" → ops/s per run
+  cpu: Map<number, { total: number; user: number; sys: number }[]>; // P → ns/request per run
+}
+
+async function measure(target: Target, pipe: number): Promise<void> {
+  const before = cpuOf(target.pid);
+  const rows = await benchmark(target.port, pipe);
+  const after = cpuOf(target.pid);
+  const requests = rows.size * requestsFor(pipe);
+  for (const [test, ops] of rows) {
+    const key = `${test} ${pipe}`;
+    target.ops.set(key, [...(target.ops.get(key) ?? []), ops]);
+  }
+  const perRequest = {
+    total: (after.total - before.total) / requests,
+    user: (after.user - before.user) / requests,
+    sys: (after.sys - before.sys) / requests,
+  };
+  target.cpu.set(pipe, [...(target.cpu.get(pipe) ?? []), perRequest]);
+}
+
+const redisPort = freePort();
+const serverPort = freePort();
+const redisChild = new Deno.Command("redis-server", {
+  args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+const serverCommand = values.server.replaceAll("{port}", String(serverPort));
+const serverChild = new Deno.Command("bash", {
+  args: ["-c", `exec ${serverCommand}`],
+  stdout: "null",
+  stderr: "piped",
+}).spawn();
+const serverLog = serverChild.stderr.pipeTo(new WritableStream());
+
+try {
+  await waitForPing(redisPort, redisChild, "redis-server");
+  await waitForPing(serverPort, serverChild, "respd");
+  const redis: Target = {
+    label: "redis",
+    port: redisPort,
+    pid: redisChild.pid,
+    ops: new Map(),
+    cpu: new Map(),
+  };
+  const respd: Target = {
+    label: "respd",
+    port: serverPort,
+    pid: serverChild.pid,
+    ops: new Map(),
+    cpu: new Map(),
+  };
+  console.log(
+    `# redis-server 127.0.0.1:${redisPort}, respd 127.0.0.1:${serverPort} (${serverCommand})`,
+  );
+  console.log(
+    `# runs=${RUNS} n1=${values.n1} n16=${values.n16} c=${CLIENTS} tests=${values.tests}`,
+  );
+  const started = Date.now();
+  for (let run = 1; run <= RUNS; run++) {
+    for (const pipe of PIPES) {
+      await measure(redis, pipe);
+      await measure(respd, pipe);
+    }
+    console.log(`# round ${run} done (${Math.round((Date.now() - started) / 1000)}s)`);
+  }
+
+  const tests = [...new Set([...redis.ops.keys()].map((k) => k.split(" ")[0]))];
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  console.log(
+    "test".padEnd(12) + PIPES.map((p) =>
+      pad(`redis P=${p}`, 12) + pad(`respd P=${p}`, 12) +
+      pad("ratio", 7)
+    ).join(""),
+  );
+  let ratioMin = Infinity;
+  for (const test of tests) {
+    let line = test.padEnd(12);
+    for (const pipe of PIPES) {
+      const r = median(redis.ops.get(`${test} ${pipe}`) ?? [0]);
+      const s = median(respd.ops.get(`${test} ${pipe}`) ?? [0]);
+      const ratio = r > 0 ? s / r : 0;
+      ratioMin = Math.min(ratioMin, ratio);
+      line += pad(Math.round(r), 12) + pad(Math.round(s), 12) + pad(ratio.toFixed(2), 7);
+    }
+    console.log(line);
+  }
+  for (const pipe of PIPES) {
+    const pick = (t: Target, k: "total" | "user" | "sys") =>
+      Math.round(median(t.cpu.get(pipe)!.map((c) => c[k])));
+    const r = pick(redis, "total"), s = pick(respd, "total");
+    console.log(
+      `cpu-ns/req P=${String(pipe).padEnd(3)} redis ${pad(r, 6)} (user ${pick(redis, "user")}` +
+        ` sys ${pick(redis, "sys")})  respd ${pad(s, 6)} (user ${pick(respd, "user")}` +
+        ` sys ${pick(respd, "sys")})  respd/redis ${(s / r).toFixed(2)}`,
+    );
+  }
+  console.log(`ratio-min: ${ratioMin.toFixed(2)}`);
+} finally {
+  for (const child of [serverChild, redisChild]) {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already exited
+    }
+  }
+  await Promise.all([serverChild.status, redisChild.status, serverLog]);
+}

@@ -1,0 +1,310 @@
+/**
+ * CLIENT and its subcommands: ID SETNAME GETNAME SETINFO INFO LIST KILL HELP. Replies follow
+ * Redis 7.0.15 (checked against it); SETINFO is Redis 7.2's, because ioredis and node-redis
+ * send it at connect, and CLIENT LIST/INFO then end with 7.2's `lib-name= lib-ver=` fields.
+ *
+ * The fields of a client line that have no respd counterpart are printed as Redis prints
+ * them for a client without that feature: `fd=-1` (Deno exposes no file descriptors),
+ * `multi=-1`, `redir=-1`, `user=default`.
+ */
+
+import { command, commandGroup } from "./command.ts";
+import { CommandError, SYNTAX_ERROR } from "./errors.ts";
+import { parseInteger } from "./args.ts";
+import type { Session } from "../session.ts";
+
+const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
+const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
+const CATEGORIES = ["slow", "connection"];
+const ADMIN_CATEGORIES = ["admin", "slow", "dangerous", "connection"];
+
+/** Client classes CLIENT LIST/KILL TYPE accept; respd has no replicas or masters. */
+type ClientType = "normal" | "master" | "replica" | "pubsub";
+
+function clientType(name: string): ClientType {
+  const t = name.toLowerCase();
+  if (t === "normal" || t === "master" || t === "replica" || t === "pubsub") return t;
+  if (t === "slave") return "replica";
+  throw new CommandError(`ERR Unknown client type '${name}'`);
+}
+
+/** The class a session belongs to (Redis's getClientType): subscribed ones are "pubsub". */
+function typeOf(s: Session): ClientType {
+  return s.subscriptions.count > 0 ? "pubsub" : "normal";
+}
+
+/** One line of CLIENT LIST / CLIENT INFO, in Redis's field order, without the newline. */
+export function clientInfoLine(s: Session, now = Date.now()): string {
+  const q = s.queryBuffer;
+  const out = s.pendingOutput;
+  const flags = typeOf(s) === "pubsub" ? "P" : "N";
+  return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
+    ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
+    ` idle=${Math.floor((now - s.lastActivity) / 1000)} flags=${flags} db=${s.dbIndex}` +
+    ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
+    ` multi=-1` +
+    ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=0 multi-mem=0` +
+    ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
+    ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
+    ` cmd=${s.lastCommand} user=default redir=-1 resp=${s.protocol}` +
+    ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
+}
+
+/** Writes client text as Redis does: verbatim `txt` in RESP3, a bulk string in RESP2. */
+function writeText(s: Session, text: string): void {
+  s.reply.verbatim("txt", text);
+}
+
+/** CLIENT ID */
+const id = command({
+  name: "client|id",
+  arity: 2,
+  flags: CLIENT_FLAGS,
+  categories: CATEGORIES,
+  parse: () => undefined,
+  execute: (_, s) => s.reply.integer(s.id),
+});
+
+/** CLIENT SETNAME connection-name ("" clears the name) */
+const setname = command({
+  name: "client|setname",
+  arity: 3,
+  flags: CLIENT_FLAGS,
+  categories: CATEGORIES,
+  parse: (a) => a.next(),
+  execute(name, s) {
+    s.setName(name);
+    s.reply.ok();
+  },
+});
+
+/** CLIENT GETNAME: the name, or null when none is set. */
+const getname = command({
+  name: "client|getname",
+  arity: 2,
+  flags: CLIENT_FLAGS,
+  categories: CATEGORIES,
+  parse: () => undefined,
+  execute: (_, s) => s.reply.bulkOrNull(s.name === "" ? null : s.name),
+});
+
+/** CLIENT SETINFO LIB-NAME name | LIB-VER version (Redis 7.2) */
+const setinfo = command({
+  name: "client|setinfo",
+  arity: 4,
+  flags: CLIENT_FLAGS,
+  categories: CATEGORIES,
+  parse(a) {
+    const attr = a.next();
+    const value = a.next();
+    const upper = attr.toUpperCase();
+    if (upper !== "LIB-NAME" && upper !== "LIB-VER") {
+      throw new CommandError(`ERR Unrecognized option '${attr}'`);
+    }
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 33 || c > 126) {
+        throw new CommandError(
+          `ERR ${attr} cannot contain spaces, newlines or special characters.`,
+        );
+      }
+    }
+    return { libName: upper === "LIB-NAME", value };
+  },
+  execute(cmd, s) {
+    if (cmd.libName) s.libName = cmd.value;
+    else s.libVersion = cmd.value;
+    s.reply.ok();
+  },
+});
+
+/** CLIENT INFO: this connection's line. */
+const info = command({
+  name: "client|info",
+  arity: 2,
+  flags: CLIENT_FLAGS,
+  categories: CATEGORIES,
+  tips: ["nondeterministic_output"],
+  parse: () => undefined,
+  execute: (_, s) => writeText(s, clientInfoLine(s) + "\n"),
+});
+
+interface ListFilter {
+  type: ClientType | null;
+  ids: Set<number> | null;
+}
+
+/** CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]] */
+const list = command<ListFilter>({
+  name: "client|list",
+  arity: -2,
+  flags: ADMIN_FLAGS,
+  categories: ADMIN_CATEGORIES,
+  tips: ["nondeterministic_output"],
+  parse(a) {
+    const filter: ListFilter = { type: null, ids: null };
+    while (a.hasMore()) {
+      const opt = a.nextOption();
+      if (opt === "TYPE" && a.remaining >= 1) {
+        filter.type = clientType(a.next());
+      } else if (opt === "ID" && a.remaining >= 1) {
+        filter.ids = new Set();
+        while (a.hasMore()) {
+          const n = parseInteger(a.next());
+          if (n === null) throw new CommandError("ERR Invalid client ID");
+          filter.ids.add(Number(n));
+        }
+      } else {
+        throw new CommandError(SYNTAX_ERROR);
+      }
+    }
+    return filter;
+  },
+  execute(filter, s) {
+    const now = Date.now();
+    let text = "";
+    for (const other of s.server.sessions.values()) {
+      if (filter.type !== null && typeOf(other) !== filter.type) continue;
+      if (filter.ids !== null && !filter.ids.has(other.id)) continue;
+      text += clientInfoLine(other, now) + "\n";
+    }
+    writeText(s, text);
+  },
+});
+
+interface KillFilter {
+  /** The old form `CLIENT KILL addr`: replies OK or an error instead of a count. */
+  legacy: boolean;
+  id: number | null;
+  type: ClientType | null;
+  addr: string | null;
+  laddr: string | null;
+  skipme: boolean;
+}
+
+/**
+ * CLIENT KILL ip:port
+ * CLIENT KILL [ID id] [TYPE type] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no]
+ */
+const kill = command<KillFilter>({
+  name: "client|kill",
+  arity: -3,
+  flags: ADMIN_FLAGS,
+  categories: ADMIN_CATEGORIES,
+  parse(a) {
+    const f: KillFilter = {
+      legacy: false,
+      id: null,
+      type: null,
+      addr: null,
+      laddr: null,
+      skipme: true,
+    };
+    if (a.remaining === 1) {
+      f.legacy = true;
+      f.addr = a.next();
+      f.skipme = false;
+      return f;
+    }
+    while (a.hasMore()) {
+      const opt = a.nextOption();
+      if (a.remaining < 1) throw new CommandError(SYNTAX_ERROR);
+      const value = a.next();
+      if (opt === "ID") {
+        const n = parseInteger(value);
+        if (typeof n !== "number" || n < 1) {
+          throw new CommandError("ERR client-id should be greater than 0");
+        }
+        f.id = n;
+      } else if (opt === "TYPE") {
+        f.type = clientType(value);
+      } else if (opt === "ADDR") {
+        f.addr = value;
+      } else if (opt === "LADDR") {
+        f.laddr = value;
+      } else if (opt === "USER") {
+        if (value !== "default") throw new CommandError(`ERR No such user '${value}'`);
+      } else if (opt === "SKIPME") {
+        const v = value.toLowerCase();
+        if (v !== "yes" && v !== "no") throw new CommandError(SYNTAX_ERROR);
+        f.skipme = v === "yes";
+      } else {
+        throw new CommandError(SYNTAX_ERROR);
+      }
+    }
+    return f;
+  },
+  execute(f, s) {
+    let killed = 0;
+    for (const other of [...s.server.sessions.values()]) {
+      if (f.id !== null && other.id !== f.id) continue;
+      if (f.type !== null && typeOf(other) !== f.type) continue;
+      if (f.addr !== null && other.transport.remoteAddress !== f.addr) continue;
+      if (f.laddr !== null && other.transport.localAddress !== f.laddr) continue;
+      if (other === s && f.skipme) continue;
+      killed++;
+      // Redis closes the caller itself only after its reply is written.
+      if (other === s) s.closeAfterReply();
+      else other.stop();
+    }
+    if (!f.legacy) return s.reply.integer(killed);
+    if (killed === 0) throw new CommandError("ERR No such client");
+    s.reply.ok();
+  },
+});
+
+const HELP_LINES = [
+  "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "GETNAME",
+  "    Return the name of the current connection.",
+  "ID",
+  "    Return the ID of the current connection.",
+  "INFO",
+  "    Return information about the current client connection.",
+  "KILL <ip:port>",
+  "    Kill connection made from <ip:port>.",
+  "KILL <option> <value> [<option> <value> [...]]",
+  "    Kill connections. Options are:",
+  "    * ADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made from the specified address",
+  "    * LADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made to specified local address",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Kill connections by type.",
+  "    * USER <username>",
+  "      Kill connections authenticated by <username>.",
+  "    * SKIPME (YES|NO)",
+  "      Skip killing current connection (default: yes).",
+  "LIST [options ...]",
+  "    Return information about client connections. Options:",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Return clients of specified type.",
+  "SETNAME <name>",
+  "    Assign the name <name> to the current connection.",
+  "SETINFO <option> <value>",
+  "    Set client meta attr. Options are:",
+  "    * LIB-NAME: the client lib name.",
+  "    * LIB-VER: the client lib version.",
+  "HELP",
+  "    Prints this help.",
+];
+
+/** Writes a HELP reply: an array of simple strings, as every Redis HELP subcommand. */
+export function writeHelp(s: Session, lines: readonly string[]): void {
+  s.reply.array(lines.length);
+  for (const line of lines) s.reply.simple(line);
+}
+
+/** CLIENT HELP */
+const help = command({
+  name: "client|help",
+  arity: 2,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  parse: () => undefined,
+  execute: (_, s) => writeHelp(s, HELP_LINES),
+});
+
+export const clientCommands = [
+  commandGroup("client", [id, setname, getname, setinfo, info, list, kill, help]),
+];

@@ -1,0 +1,263 @@
+/**
+ * COMMAND and its subcommands (COUNT, INFO, LIST, DOCS, HELP): the command table described
+ * from the registry's specs (name, arity, flags, key positions, ACL categories), in Redis
+ * 7.0's reply shapes, so that clients and redis-cli can introspect respd.
+ *
+ * What the specs do not record is left out rather than invented: tips are those a spec
+ * lists (none for most), key-spec flags are derived from the command's read/write flag (RO access / RW update),
+ * and COMMAND DOCS gives each command's group (from its categories) but no summary.
+ *
+ * This module reads the registry at run time only; registry.ts imports it, so nothing
+ * here may touch `allCommands` while modules are still loading.
+ */
+
+import { command, type CommandFlag, type CommandSpec, subcommandMap } from "./command.ts";
+import { writeHelp } from "./client.ts";
+import { CommandError, SYNTAX_ERROR } from "./errors.ts";
+import { allCommands, lookupCommand } from "./registry.ts";
+import { globMatch } from "../store/glob.ts";
+import type { ReplyWriter } from "../protocol/reply_writer.ts";
+
+/** The order Redis lists command flags in (server.c, addReplyCommandFlags). */
+const FLAG_ORDER: readonly CommandFlag[] = [
+  "write",
+  "readonly",
+  "denyoom",
+  "admin",
+  "pubsub",
+  "noscript",
+  "blocking",
+  "loading",
+  "stale",
+  "fast",
+  "no_auth",
+  "allow_busy",
+];
+
+/** Writes one command's COMMAND INFO entry (10 fields, as Redis 7.0). */
+function writeInfo(r: ReplyWriter, spec: CommandSpec): void {
+  r.array(10);
+  r.bulk(spec.name);
+  r.integer(spec.arity);
+  const flags = [...spec.flags].sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+  r.set(flags.length);
+  for (const f of flags) r.simple(f);
+  const [first, last, step] = spec.keys ?? [0, 0, 0];
+  r.integer(first);
+  r.integer(last);
+  r.integer(step);
+  r.set(spec.categories.length);
+  for (const c of spec.categories) r.simple(`@${c}`);
+  const tips = spec.tips ?? [];
+  r.set(tips.length);
+  for (const t of tips) r.bulk(t);
+  writeKeySpecs(r, spec);
+  if (spec.subcommands === undefined) {
+    r.set(0);
+  } else {
+    r.array(spec.subcommands.size);
+    for (const sub of spec.subcommands.values()) writeInfo(r, sub);
+  }
+}
+
+/** The key spec Redis 7 derives from (first, last, step): an index, then a key range. */
+function writeKeySpecs(r: ReplyWriter, spec: CommandSpec): void {
+  if (spec.keys === undefined) return r.set(0);
+  const [first, last, step] = spec.keys;
+  const flags = spec.flags.includes("write") ? ["RW", "update"] : ["RO", "access"];
+  r.set(1);
+  r.map(3);
+  r.bulk("flags");
+  r.set(flags.length);
+  for (const f of flags) r.simple(f);
+  r.bulk("begin_search");
+  r.map(2);
+  r.bulk("type");
+  r.bulk("index");
+  r.bulk("spec");
+  r.map(1);
+  r.bulk("index");
+  r.integer(first);
+  r.bulk("find_keys");
+  r.map(2);
+  r.bulk("type");
+  r.bulk("range");
+  r.bulk("spec");
+  r.map(3);
+  r.bulk("lastkey");
+  r.integer(last < 0 ? last : last - first);
+  r.bulk("keystep");
+  r.integer(step);
+  r.bulk("limit");
+  r.integer(0);
+}
+
+/** Redis's documentation group for a command, from its ACL categories. */
+function groupOf(spec: CommandSpec): string {
+  const groups: Record<string, string> = {
+    keyspace: "generic",
+    string: "string",
+    list: "list",
+    hash: "hash",
+    set: "set",
+    sortedset: "sorted_set",
+    pubsub: "pubsub",
+    connection: "connection",
+    transaction: "transactions",
+    admin: "server",
+  };
+  for (const c of spec.categories) if (groups[c] !== undefined) return groups[c];
+  return "server";
+}
+
+function writeDocs(r: ReplyWriter, spec: CommandSpec): void {
+  const subs = spec.subcommands;
+  r.map(subs === undefined ? 1 : 2);
+  r.bulk("group");
+  r.bulk(groupOf(spec));
+  if (subs === undefined) return;
+  r.bulk("subcommands");
+  r.map(subs.size);
+  for (const sub of subs.values()) {
+    r.bulk(sub.name);
+    writeDocs(r, sub);
+  }
+}
+
+/** The spec for "name" or "parent|sub", or undefined. */
+function findSpec(name: string): CommandSpec | undefined {
+  const bar = name.indexOf("|");
+  if (bar < 0) return lookupCommand(name);
+  return lookupCommand(name.slice(0, bar))?.subcommands?.get(name.slice(bar + 1).toLowerCase());
+}
+
+/** COMMAND COUNT */
+const count = command({
+  name: "command|count",
+  arity: 2,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  parse: () => undefined,
+  execute: (_, s) => s.reply.integer(allCommands.length),
+});
+
+/** COMMAND INFO [command-name ...] (null for names respd does not know) */
+const infoCmd = command({
+  name: "command|info",
+  arity: -2,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  tips: ["nondeterministic_output_order"],
+  parse: (a) => a.rest(),
+  execute(names, s) {
+    const specs = names.length === 0 ? allCommands : names.map(findSpec);
+    s.reply.array(specs.length);
+    for (const spec of specs) {
+      if (spec === undefined) s.reply.null();
+      else writeInfo(s.reply, spec);
+    }
+  },
+});
+
+/** COMMAND DOCS [command-name ...] (unknown names are left out) */
+const docs = command({
+  name: "command|docs",
+  arity: -2,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  tips: ["nondeterministic_output_order"],
+  parse: (a) => a.rest(),
+  execute(names, s) {
+    const specs = names.length === 0
+      ? allCommands
+      : names.map(findSpec).filter((x): x is CommandSpec => x !== undefined);
+    s.reply.map(specs.length);
+    for (const spec of specs) {
+      s.reply.bulk(spec.name);
+      writeDocs(s.reply, spec);
+    }
+  },
+});
+
+type ListFilter = ((spec: CommandSpec) => boolean) | null;
+
+/** COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern] */
+const list = command<ListFilter>({
+  name: "command|list",
+  arity: -2,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  tips: ["nondeterministic_output_order"],
+  parse(a) {
+    if (!a.hasMore()) return null;
+    if (a.remaining !== 3 || a.nextOption() !== "FILTERBY") {
+      throw new CommandError(SYNTAX_ERROR);
+    }
+    const by = a.nextOption();
+    const value = a.next();
+    if (by === "MODULE") return () => false; // respd loads no modules
+    if (by === "ACLCAT") {
+      const cat = value.toLowerCase();
+      return (spec) => spec.categories.includes(cat);
+    }
+    if (by === "PATTERN") return (spec) => globMatch(value.toLowerCase(), spec.name);
+    throw new CommandError(SYNTAX_ERROR);
+  },
+  execute(filter, s) {
+    const names: string[] = [];
+    const visit = (spec: CommandSpec) => {
+      if (filter === null || filter(spec)) names.push(spec.name);
+      for (const sub of spec.subcommands?.values() ?? []) visit(sub);
+    };
+    // Without a filter Redis lists top-level names only.
+    if (filter === null) { for (const spec of allCommands) names.push(spec.name); }
+    else for (const spec of allCommands) visit(spec);
+    s.reply.bulkArray(names);
+  },
+});
+
+/** COMMAND HELP */
+const help = command({
+  name: "command|help",
+  arity: 2,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  parse: () => undefined,
+  execute: (_, s) =>
+    writeHelp(s, [
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "HELP",
+      "    Prints this help.",
+    ]),
+});
+
+/** COMMAND [subcommand ...]: alone, every command's info; otherwise a subcommand. */
+const commandSpec = command({
+  name: "command",
+  arity: -1,
+  flags: ["loading", "stale"],
+  categories: ["slow", "connection"],
+  tips: ["nondeterministic_output_order"],
+  subcommands: subcommandMap([count, infoCmd, docs, list, help]),
+  parse: () => undefined,
+  execute(_, s) {
+    s.reply.array(allCommands.length);
+    for (const spec of allCommands) writeInfo(s.reply, spec);
+  },
+});
+
+export const commandCommands = [commandSpec];

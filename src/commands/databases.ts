@@ -1,0 +1,124 @@
+/**
+ * Database commands: DBSIZE FLUSHDB FLUSHALL SWAPDB MOVE (SELECT, which changes only the
+ * client, is a connection command). Also the DB-index argument rules that COPY, MOVE and
+ * SWAPDB share: a 32-bit integer (Redis's getIntFromObjectOrReply), then in range.
+ */
+
+import type { Args } from "./args.ts";
+import { command } from "./command.ts";
+import { CommandError, DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
+import type { Session } from "../session.ts";
+
+const INT32_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
+
+/**
+ * The next argument as a DB index: `message` for a non-integer or one outside 32 bits
+ * (Redis's default texts when not given). The range of the server's databases is checked
+ * separately (`checkDbIndex`), as Redis does.
+ */
+export function dbIndexArg(a: Args, message?: string): number {
+  const v = a.int64(message ?? NOT_INTEGER);
+  if (typeof v === "bigint" || v < -2147483648 || v > 2147483647) {
+    throw new CommandError(message ?? INT32_RANGE);
+  }
+  return v;
+}
+
+/** `index` when the server has that database; Redis's range error otherwise. */
+export function checkDbIndex(s: Session, index: number): number {
+  if (index < 0 || index >= s.server.keyspace.dbs.length) {
+    throw new CommandError(DB_INDEX_OUT_OF_RANGE);
+  }
+  return index;
+}
+
+/** DBSIZE: keys held, counting expired ones not yet reclaimed, as Redis does. */
+const dbsize = command({
+  name: "dbsize",
+  arity: 1,
+  flags: ["readonly", "fast"],
+  categories: ["keyspace", "read", "fast"],
+  tips: ["request_policy:all_shards", "response_policy:agg_sum"],
+  parse: (a) => a.finish(),
+  execute: (_, s) => s.reply.integer(s.db.size),
+});
+
+/** FLUSHDB/FLUSHALL's only option: ASYNC or SYNC (both free synchronously: the GC reclaims). */
+function parseFlushMode(a: Args): void {
+  if (!a.hasMore()) return;
+  const mode = a.nextOption();
+  if ((mode !== "ASYNC" && mode !== "SYNC") || a.hasMore()) {
+    throw new CommandError(SYNTAX_ERROR);
+  }
+}
+
+/** FLUSHDB [ASYNC|SYNC] */
+const flushdb = command({
+  name: "flushdb",
+  arity: -1,
+  flags: ["write"],
+  categories: ["keyspace", "write", "slow", "dangerous"],
+  tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+  parse: parseFlushMode,
+  execute(_, s) {
+    s.db.clear();
+    s.reply.ok();
+  },
+});
+
+/** FLUSHALL [ASYNC|SYNC] */
+const flushall = command({
+  name: "flushall",
+  arity: -1,
+  flags: ["write"],
+  categories: ["keyspace", "write", "slow", "dangerous"],
+  tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+  parse: parseFlushMode,
+  execute(_, s) {
+    s.server.keyspace.flushAll();
+    s.reply.ok();
+  },
+});
+
+/** SWAPDB index1 index2: clients keep their index, so they see the other contents. */
+const swapdb = command({
+  name: "swapdb",
+  arity: 3,
+  flags: ["write", "fast"],
+  categories: ["keyspace", "write", "fast", "dangerous"],
+  parse: (a) =>
+    [
+      dbIndexArg(a, "ERR invalid first DB index"),
+      dbIndexArg(a, "ERR invalid second DB index"),
+    ] as const,
+  execute([a, b], s) {
+    checkDbIndex(s, a);
+    checkDbIndex(s, b);
+    s.server.keyspace.swap(a, b);
+    s.reply.ok();
+  },
+});
+
+/** MOVE key db: the TTL moves with the value; 0 when the target already has the key. */
+const move = command({
+  name: "move",
+  arity: 3,
+  flags: ["write", "fast"],
+  categories: ["keyspace", "write", "fast"],
+  keys: [1, 1, 1],
+  parse: (a) => [a.next(), dbIndexArg(a)] as const,
+  execute([key, index], s) {
+    const from = s.db;
+    const to = s.server.keyspace.dbs[checkDbIndex(s, index)];
+    if (from === to) throw new CommandError("ERR source and destination objects are the same");
+    const value = from.get(key);
+    if (value === undefined || to.has(key)) return s.reply.integer(0);
+    const expiry = from.expiryOf(key);
+    to.set(key, value);
+    if (expiry !== undefined) to.setExpiry(key, expiry);
+    from.delete(key);
+    s.reply.integer(1);
+  },
+});
+
+export const databaseCommands = [dbsize, flushdb, flushall, swapdb, move];

@@ -1,0 +1,164 @@
+/**
+ * Pub/sub routing shared by every transport: which subscribers listen to which channels
+ * and patterns, and delivery of a PUBLISH to all of them. A TCP client and a browser over
+ * WebSocket are both `Subscriber`s (sessions), so a message crosses transports for free.
+ *
+ * A published message is encoded once per protocol, not once per subscriber: the RESP2
+ * array and the RESP3 push differ only in their first byte (`*` or `>`), so the RESP3
+ * form is a copy of the RESP2 one with that byte changed, made only if someone needs it.
+ * Pattern messages (`pmessage`) carry the pattern, so they are encoded once per pattern.
+ *
+ * Ordering follows Redis: channel subscribers first, in subscription order, then pattern
+ * subscribers pattern by pattern. A client subscribed to a channel and to a pattern that
+ * matches it receives the message twice and is counted twice, as in Redis.
+ */
+
+import { ReplyWriter } from "../protocol/reply_writer.ts";
+import { globMatch } from "../store/glob.ts";
+
+/** One client's subscriptions, kept on the client so its count is cheap to read. */
+export class Subscriptions {
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+
+  /** Channels plus patterns: the number Redis returns in (un)subscribe replies. */
+  get count(): number {
+    return this.channels.size + this.patterns.size;
+  }
+}
+
+/** What the hub needs from a client: its protocol, its subscriptions and an outbound path. */
+export interface Subscriber {
+  readonly protocol: 2 | 3;
+  readonly subscriptions: Subscriptions;
+  /** Queues encoded bytes for the client (Session.deliver). */
+  deliver(write: (reply: ReplyWriter) => void): void;
+}
+
+const RESP3_PUSH = 62; // '>'
+
+/** A message encoded for both protocols; the RESP3 copy is made on first use. */
+class Encoded {
+  readonly #resp2: (reply: ReplyWriter) => void;
+  #resp3: ((reply: ReplyWriter) => void) | null = null;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.#resp2 = (reply) => reply.raw(bytes);
+  }
+
+  writerFor(protocol: 2 | 3): (reply: ReplyWriter) => void {
+    if (protocol === 2) return this.#resp2;
+    if (this.#resp3 === null) {
+      const push = this.bytes.slice();
+      push[0] = RESP3_PUSH;
+      this.#resp3 = (reply) => reply.raw(push);
+    }
+    return this.#resp3;
+  }
+}
+
+/** Channels and patterns of every subscriber on the server. */
+export class PubSubHub {
+  readonly #channels = new Map<string, Set<Subscriber>>();
+  readonly #patterns = new Map<string, Set<Subscriber>>();
+  /** Scratch encoder for published messages (RESP2 framing; see Encoded). */
+  readonly #scratch = new ReplyWriter(1024);
+
+  /** SUBSCRIBE one channel; returns the client's subscription count afterwards. */
+  subscribe(sub: Subscriber, channel: string): number {
+    if (!sub.subscriptions.channels.has(channel)) {
+      sub.subscriptions.channels.add(channel);
+      addTo(this.#channels, channel, sub);
+    }
+    return sub.subscriptions.count;
+  }
+
+  /** UNSUBSCRIBE one channel; returns the client's subscription count afterwards. */
+  unsubscribe(sub: Subscriber, channel: string): number {
+    if (sub.subscriptions.channels.delete(channel)) removeFrom(this.#channels, channel, sub);
+    return sub.subscriptions.count;
+  }
+
+  /** PSUBSCRIBE one pattern; returns the client's subscription count afterwards. */
+  psubscribe(sub: Subscriber, pattern: string): number {
+    if (!sub.subscriptions.patterns.has(pattern)) {
+      sub.subscriptions.patterns.add(pattern);
+      addTo(this.#patterns, pattern, sub);
+    }
+    return sub.subscriptions.count;
+  }
+
+  /** PUNSUBSCRIBE one pattern; returns the client's subscription count afterwards. */
+  punsubscribe(sub: Subscriber, pattern: string): number {
+    if (sub.subscriptions.patterns.delete(pattern)) removeFrom(this.#patterns, pattern, sub);
+    return sub.subscriptions.count;
+  }
+
+  /** Drops every subscription of a client without replies (disconnect, RESET). */
+  removeSubscriber(sub: Subscriber): void {
+    for (const channel of sub.subscriptions.channels) removeFrom(this.#channels, channel, sub);
+    for (const pattern of sub.subscriptions.patterns) removeFrom(this.#patterns, pattern, sub);
+    sub.subscriptions.channels.clear();
+    sub.subscriptions.patterns.clear();
+  }
+
+  /** PUBLISH: delivers to every matching subscriber; returns how many received it. */
+  publish(channel: string, message: string): number {
+    let receivers = 0;
+    const direct = this.#channels.get(channel);
+    if (direct !== undefined) {
+      const encoded = this.#encode(["message", channel, message]);
+      for (const sub of direct) sub.deliver(encoded.writerFor(sub.protocol));
+      receivers += direct.size;
+    }
+    for (const [pattern, subs] of this.#patterns) {
+      if (!globMatch(pattern, channel)) continue;
+      const encoded = this.#encode(["pmessage", pattern, channel, message]);
+      for (const sub of subs) sub.deliver(encoded.writerFor(sub.protocol));
+      receivers += subs.size;
+    }
+    return receivers;
+  }
+
+  /** PUBSUB CHANNELS: active channels (with at least one subscriber) matching `pattern`. */
+  activeChannels(pattern: string | null): string[] {
+    const out: string[] = [];
+    for (const channel of this.#channels.keys()) {
+      if (pattern === null || globMatch(pattern, channel)) out.push(channel);
+    }
+    return out;
+  }
+
+  /** PUBSUB NUMSUB for one channel: its subscribers, not counting patterns. */
+  subscriberCount(channel: string): number {
+    return this.#channels.get(channel)?.size ?? 0;
+  }
+
+  /** PUBSUB NUMPAT: distinct patterns subscribed by anyone. */
+  get patternCount(): number {
+    return this.#patterns.size;
+  }
+
+  #encode(parts: readonly string[]): Encoded {
+    const w = this.#scratch;
+    w.protocol = 2;
+    w.push(parts.length);
+    for (const part of parts) w.bulk(part);
+    const bytes = w.bytes().slice();
+    w.clear();
+    return new Encoded(bytes);
+  }
+}
+
+function addTo(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): void {
+  let subs = map.get(name);
+  if (subs === undefined) map.set(name, subs = new Set());
+  subs.add(sub);
+}
+
+function removeFrom(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): void {
+  const subs = map.get(name);
+  if (subs === undefined) return;
+  subs.delete(sub);
+  if (subs.size === 0) map.delete(name);
+}

@@ -1,0 +1,149 @@
+/**
+ * Limits on clients, whatever their transport: `--maxclients`, the idle `--timeout`, the
+ * bound on a request left incomplete, and Redis's cross-protocol guard. The server owns
+ * one `ClientLimits`; its timer (the part of Redis's clientsCron that closes clients) is
+ * started by `listen()` and stopped by `shutdown()`.
+ *
+ * Partial requests: a client may not keep an incomplete request pending forever (each one
+ * holds a buffer and a connection slot, the "slowloris" pattern). A request is dropped,
+ * with its connection, when no byte of it arrived for PARTIAL_STALL_MS, or when it is still
+ * incomplete PARTIAL_MAX_MS after it was first seen. This holds with `--timeout 0` too.
+ * A request counts as the same one while the parser's argument list has not changed, as
+ * the parser builds a new list for every request it completes.
+ */
+
+import type { Server } from "../server.ts";
+import type { Session } from "../session.ts";
+import type { Transport } from "../transport/transport.ts";
+
+/** How often idle and stalled clients are looked for. */
+export const CRON_MS = 1000;
+/** A pending incomplete request that receives no byte for this long closes its client. */
+export const PARTIAL_STALL_MS = 30_000;
+/** A request still incomplete this long after it was first seen closes its client. */
+export const PARTIAL_MAX_MS = 300_000;
+
+/** RFC 6455's close code for a server that is overloaded. */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
+const SECURITY_WARNING = "Possible SECURITY ATTACK detected. It looks like somebody is " +
+  "sending POST or Host: commands to Redis. This is likely due to an attacker attempting " +
+  "to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.";
+/** Redis logs the cross-protocol warning at most once a minute. */
+const SECURITY_WARNING_EVERY_MS = 60_000;
+
+/** Whether a command name is what an HTTP request's lines look like to a RESP parser. */
+export function isCrossProtocolCommand(name: string): boolean {
+  if (name.length !== 4 && name.length !== 5) return false;
+  const lower = name.toLowerCase();
+  return lower === "post" || lower === "host:";
+}
+
+interface PendingRequest {
+  args: string[];
+  bytes: number;
+  firstSeen: number;
+  lastGrowth: number;
+}
+
+export class ClientLimits {
+  /** Connections refused by --maxclients (INFO stats rejected_connections). */
+  rejectedConnections = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #pending = new WeakMap<Session, PendingRequest>();
+  #lastSecurityWarning = -Infinity;
+
+  constructor(readonly server: Server) {}
+
+  start(): void {
+    this.#timer ??= setInterval(() => this.tick(), CRON_MS);
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Whether one more client is allowed by --maxclients. */
+  hasRoom(): boolean {
+    return this.server.sessions.size < this.server.config.maxclients;
+  }
+
+  /**
+   * Whether a new connection may become a session. Over --maxclients the client gets
+   * Redis's error and is closed, before it can send anything.
+   */
+  admit(transport: Transport): boolean {
+    if (this.hasRoom()) return true;
+    this.rejectedConnections++;
+    transport.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => transport.close());
+    return false;
+  }
+
+  /**
+   * The same refusal for a WebSocket being upgraded (which cannot be written to before it
+   * opens): the error as one message, then close code 1013 "try again later".
+   */
+  refuseWebSocket(socket: WebSocket): void {
+    this.rejectedConnections++;
+    socket.onopen = () => {
+      socket.send(MAX_CLIENTS_REPLY);
+      socket.close(CLOSE_TRY_AGAIN_LATER, "max number of clients reached");
+    };
+  }
+
+  /**
+   * Closes clients idle longer than --timeout (not subscribers, as in Redis) and clients
+   * whose incomplete request stalled or took too long. `now` is injectable for tests.
+   */
+  tick(now: number = Date.now()): void {
+    const idleMs = this.server.config.timeout * 1000;
+    for (const session of this.server.sessions.values()) {
+      if (session.closed) continue;
+      if (idleMs > 0 && now - session.lastActivity > idleMs && session.subscriptions.count === 0) {
+        this.server.log("verbose", `Closing idle client ${session.id}`);
+        session.stop();
+      } else if (this.#stalled(session, now)) {
+        this.server.log(
+          "verbose",
+          `Closing client ${session.id} that kept an incomplete request pending too long`,
+        );
+        session.stop();
+      }
+    }
+  }
+
+  #stalled(session: Session, now: number): boolean {
+    const bytes = session.queryBuffer.used;
+    const args = session.parser.args;
+    if (bytes === 0) {
+      this.#pending.delete(session);
+      return false;
+    }
+    const p = this.#pending.get(session);
+    if (p === undefined || p.args !== args || bytes < p.bytes) {
+      this.#pending.set(session, { args, bytes, firstSeen: now, lastGrowth: now });
+      return false;
+    }
+    if (bytes > p.bytes) {
+      p.bytes = bytes;
+      p.lastGrowth = now;
+    }
+    return now - p.lastGrowth >= PARTIAL_STALL_MS || now - p.firstSeen >= PARTIAL_MAX_MS;
+  }
+
+  /**
+   * A `POST` or `Host:` line arrived: an HTTP request sent to the RESP port, the mark of a
+   * cross-protocol attack from a browser. As Redis: drop the replies of the batch, close
+   * the connection, log a warning (at most once a minute).
+   */
+  crossProtocol(session: Session): void {
+    const now = Date.now();
+    if (now - this.#lastSecurityWarning >= SECURITY_WARNING_EVERY_MS) {
+      this.#lastSecurityWarning = now;
+      this.server.log("warning", SECURITY_WARNING);
+    }
+    session.reply.clear();
+    session.closeAfterReply();
+  }
+}

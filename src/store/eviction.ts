@@ -1,0 +1,227 @@
+/**
+ * `--maxmemory`: keeps the estimated dataset size (store/memory.ts) under the limit, by
+ * refusing growing commands (`noeviction`) or by evicting keys first (`allkeys-lru`,
+ * `volatile-ttl`), as Redis's performEvictions does before each command.
+ *
+ * Accounting: with a limit set, every command's keys (its spec's key positions) are sized
+ * before and after it runs and the difference is added to a running total, so the check
+ * before each command is O(1). What that cannot see (keys that expire, FLUSHALL, SWAPDB,
+ * MOVE, COPY ... and anything between the samples of a container) is corrected by a full
+ * recount (O(keys)) at most once per RECOUNT_MS, or at once after a command that touches
+ * keys outside its key positions. Without a limit nothing is tracked and `used()` counts.
+ *
+ * Victims: `allkeys-lru` keeps, per database, a Map from key to last access whose insertion
+ * order is recency (each access deletes and re-inserts the key), so the least recently used
+ * key is the first entry: exact LRU in O(1), better than Redis's sampled approximation, at
+ * the cost of one Map entry per key. Keys no command has touched since the server started
+ * (none, unless a command without key positions created them) go after the tracked ones.
+ * `volatile-ttl` samples TTL_SAMPLES keys with a TTL per database, continuing where the last
+ * sample stopped, and evicts the one that expires soonest, as Redis samples.
+ */
+
+import type { CommandSpec } from "../commands/command.ts";
+import type { Clock } from "./clock.ts";
+import type { Database, ExpiryTime } from "./database.ts";
+import type { Keyspace } from "./keyspace.ts";
+import { datasetBytes, keyBytes } from "./memory.ts";
+
+export type EvictionPolicy = "noeviction" | "allkeys-lru" | "volatile-ttl";
+
+/** Redis's error for a denyoom command over the limit. */
+export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
+/** Longest a running total may go uncorrected by a full recount. */
+export const RECOUNT_MS = 1000;
+/** Keys evicted before one command at most; the next commands go on (Redis's time limit). */
+export const MAX_EVICTIONS_PER_COMMAND = 1024;
+/** Keys with a TTL looked at per database to choose a volatile-ttl victim. */
+export const TTL_SAMPLES = 16;
+
+/** Write commands whose effect reaches keys outside their key positions. */
+const UNTRACKED_WRITES = new Set(["move", "copy", "swapdb", "flushdb", "flushall"]);
+
+/** The limits this needs, read on every use so that CONFIG SET takes effect at once. */
+export interface MemoryLimits {
+  maxmemory: number;
+  maxmemoryPolicy: EvictionPolicy;
+}
+
+/** Key positions of `argv` for `spec`: [first, last] inclusive and the step, or null. */
+function keyRange(spec: CommandSpec, argv: readonly string[]): [number, number, number] | null {
+  const keys = spec.keys;
+  if (keys === undefined || keys[0] === 0) return null;
+  const last = keys[1] < 0 ? argv.length + keys[1] : Math.min(keys[1], argv.length - 1);
+  return [keys[0], last, Math.max(1, keys[2])];
+}
+
+export class MemoryGuard {
+  /** Keys evicted since start (INFO stats evicted_keys). */
+  evictedKeys = 0;
+  #used = 0;
+  #countedAt = -Infinity;
+  #stale = true;
+  #lru = new WeakMap<Database, Map<string, number>>();
+  #ttlCursors = new WeakMap<Database, Iterator<[string, ExpiryTime]>>();
+
+  constructor(
+    readonly keyspace: Keyspace,
+    readonly limits: MemoryLimits,
+    readonly clock: Clock,
+  ) {}
+
+  /** Whether a limit is set (only then are commands routed through `run`). */
+  get active(): boolean {
+    return this.limits.maxmemory > 0;
+  }
+
+  /** Estimated bytes of the dataset now (a full count when no limit is set). */
+  used(): number {
+    if (!this.active) {
+      this.#stale = true;
+      return datasetBytes(this.keyspace);
+    }
+    const now = this.clock.now();
+    if (this.#stale || now - this.#countedAt >= RECOUNT_MS) this.#recount(now);
+    return this.#used;
+  }
+
+  #recount(now: number): void {
+    this.#used = datasetBytes(this.keyspace);
+    this.#countedAt = now;
+    this.#stale = false;
+    for (const db of this.keyspace.dbs) {
+      const lru = this.#lru.get(db);
+      if (lru === undefined) continue;
+      for (const key of lru.keys()) if (!db.data.has(key)) lru.delete(key);
+    }
+  }
+
+  /**
+   * Runs one command under the limit: evicts while over it, refuses a denyoom command with
+   * `OOM_ERROR` when nothing more can be evicted, else runs it through `run` and accounts
+   * for the keys it touched. Returns the error to reply, or null.
+   */
+  runCommand(
+    spec: CommandSpec,
+    argv: readonly string[],
+    db: Database,
+    run: () => void,
+  ): string | null {
+    if (this.used() > this.limits.maxmemory && !this.#evict()) {
+      if (spec.flags.includes("denyoom")) return OOM_ERROR;
+    }
+    const range = keyRange(spec, argv);
+    const lru = this.limits.maxmemoryPolicy === "allkeys-lru" ? this.#lruOf(db) : null;
+    if (!spec.flags.includes("write")) {
+      run();
+      if (lru !== null && range !== null) this.#touch(lru, argv, range);
+      return null;
+    }
+    let before = 0;
+    if (range !== null) {
+      for (let i = range[0]; i <= range[1]; i += range[2]) before += keyBytes(db, argv[i]);
+    }
+    try {
+      run();
+    } finally {
+      if (range === null || UNTRACKED_WRITES.has(spec.name)) this.#stale = true;
+      else {
+        let after = 0;
+        for (let i = range[0]; i <= range[1]; i += range[2]) after += keyBytes(db, argv[i]);
+        this.#used += after - before;
+        if (lru !== null) this.#touch(lru, argv, range);
+      }
+    }
+    return null;
+  }
+
+  #lruOf(db: Database): Map<string, number> {
+    let lru = this.#lru.get(db);
+    if (lru === undefined) this.#lru.set(db, lru = new Map());
+    return lru;
+  }
+
+  #touch(lru: Map<string, number>, argv: readonly string[], range: [number, number, number]) {
+    const now = this.clock.now();
+    for (let i = range[0]; i <= range[1]; i += range[2]) {
+      lru.delete(argv[i]);
+      lru.set(argv[i], now);
+    }
+  }
+
+  /**
+   * Evicts until under the limit. False when over it with nothing left to evict (the
+   * policy is noeviction, or has no candidate); true when under it, or still evicting.
+   */
+  #evict(): boolean {
+    const limit = this.limits.maxmemory;
+    for (let n = 0; n < MAX_EVICTIONS_PER_COMMAND; n++) {
+      if (this.#used <= limit) return true;
+      const victim = this.#victim();
+      if (victim === null) {
+        // A recount may show that expired or flushed keys already freed enough.
+        this.#recount(this.clock.now());
+        return this.#used <= limit;
+      }
+      const [db, key] = victim;
+      this.#used -= keyBytes(db, key);
+      db.delete(key);
+      this.#lru.get(db)?.delete(key);
+      this.evictedKeys++;
+    }
+    return true;
+  }
+
+  #victim(): [Database, string] | null {
+    switch (this.limits.maxmemoryPolicy) {
+      case "allkeys-lru":
+        return this.#lruVictim();
+      case "volatile-ttl":
+        return this.#ttlVictim();
+      default:
+        return null;
+    }
+  }
+
+  #lruVictim(): [Database, string] | null {
+    let best: [Database, string] | null = null;
+    let bestAt = Infinity;
+    for (const db of this.keyspace.dbs) {
+      const lru = this.#lru.get(db);
+      if (lru === undefined) continue;
+      for (const [key, at] of lru) {
+        if (!db.data.has(key)) {
+          lru.delete(key); // deleted since its last access
+          continue;
+        }
+        if (at < bestAt) [best, bestAt] = [[db, key], at];
+        break;
+      }
+    }
+    if (best !== null) return best;
+    for (const db of this.keyspace.dbs) {
+      for (const key of db.data.keys()) return [db, key];
+    }
+    return null;
+  }
+
+  #ttlVictim(): [Database, string] | null {
+    let best: [Database, string] | null = null;
+    let bestAt = Infinity;
+    for (const db of this.keyspace.dbs) {
+      if (db.expires.size === 0) continue;
+      let it = this.#ttlCursors.get(db);
+      for (let n = 0; n < Math.min(TTL_SAMPLES, db.expires.size); n++) {
+        let step = it?.next();
+        if (step === undefined || step.done) {
+          it = db.expires.entries();
+          this.#ttlCursors.set(db, it);
+          step = it.next();
+          if (step.done) break;
+        }
+        const [key, at] = step.value;
+        if (Number(at) < bestAt && db.data.has(key)) [best, bestAt] = [[db, key], Number(at)];
+      }
+    }
+    return best;
+  }
+}

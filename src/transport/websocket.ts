@@ -1,0 +1,172 @@
+/**
+ * The WebSocket bridge: each upgraded socket becomes a `Transport`, so a browser is one
+ * more session over the same ByteReader, parser and command table as a TCP client.
+ *
+ * Reading: WebSocket messages are only the envelope. Their bytes are pushed into a byte
+ * `ReadableStream` (type "bytes"): when the session's BYOB read is waiting, the message is
+ * copied straight into the session's buffer and the rest stays queued for the next read.
+ * So a RESP frame may span messages and a message may hold many frames, exactly as TCP
+ * segments. Text messages are their UTF-8 bytes (inline commands from a console work).
+ *
+ * Writing: `send()` never blocks, so the session would not notice a slow peer. After each
+ * send, `write()` waits while `bufferedAmount` is over `--ws-max-buffered`; the session
+ * awaits its writes before reading further, so a client that does not read its replies is
+ * no longer read either. Deliveries (pub/sub) keep queuing in the session meanwhile and
+ * the output limit (client-output-buffer-limit) cuts such a subscriber off.
+ *
+ * The browser API has no way to pause receiving, so bytes a paused client keeps sending
+ * pile up in the stream's queue: past the query buffer limit the client is closed.
+ */
+
+import type { Server } from "../server.ts";
+import { CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, type Transport } from "./transport.ts";
+import { httpHandler } from "./http.ts";
+
+const encoder = new TextEncoder();
+/** How often a write waiting for `bufferedAmount` to drop looks again (no drain event). */
+const DRAIN_POLL_MS = 5;
+/** RFC 6455 limits a close reason to 123 bytes. */
+const MAX_REASON = 123;
+
+export interface WebSocketTransportOptions {
+  /** Pause (stop reading the client) while more than this many bytes are unsent. */
+  maxBuffered: number;
+  /** Close the client when more than this many received bytes wait unread. */
+  maxQueued: number;
+  remoteAddress: string;
+  localAddress: string;
+}
+
+/** Wraps an upgraded (or upgrading) WebSocket as a session transport. */
+export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOptions): Transport {
+  socket.binaryType = "arraybuffer";
+  let controller!: ReadableByteStreamController;
+  let ended = false;
+  let drainTimer: ReturnType<typeof setTimeout> | undefined;
+  let wakeWriter: (() => void) | null = null;
+
+  const endStream = () => {
+    if (ended) return;
+    ended = true;
+    try {
+      controller.close();
+      controller.byobRequest?.respond(0);
+    } catch {
+      // already closed or errored
+    }
+  };
+
+  const source: UnderlyingByteSource = {
+    type: "bytes",
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      // The session cancels its reader and then closes the transport with its reason.
+      ended = true;
+    },
+  };
+  const readable = new ReadableStream(source);
+
+  /** Hands bytes to the waiting BYOB read if there is one; queues what does not fit. */
+  const push = (bytes: Uint8Array) => {
+    if (ended || bytes.length === 0) return;
+    const request = controller.byobRequest;
+    if (request !== null && request.view !== null) {
+      const view = request.view;
+      const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      const n = Math.min(target.length, bytes.length);
+      target.set(bytes.subarray(0, n));
+      request.respond(n);
+      bytes = bytes.subarray(n);
+    }
+    // enqueue() transfers the buffer: `bytes` is a fresh copy owned by this message.
+    if (bytes.length !== 0) controller.enqueue(bytes);
+    if ((controller.desiredSize ?? 0) < -opts.maxQueued) {
+      controller.error(
+        new Error(`WebSocket client sent over ${opts.maxQueued} bytes that were not read`),
+      );
+      ended = true;
+      close("max query buffer length reached", CLOSE_POLICY_VIOLATION);
+    }
+  };
+
+  socket.onmessage = (e: MessageEvent) => {
+    const data = e.data;
+    push(typeof data === "string" ? encoder.encode(data) : new Uint8Array(data as ArrayBuffer));
+  };
+  socket.onclose = () => {
+    endStream();
+    wakeWriter?.();
+  };
+  socket.onerror = () => {}; // the close event follows and ends the stream
+
+  function close(reason?: string, code?: number): void {
+    clearTimeout(drainTimer);
+    wakeWriter?.();
+    endStream();
+    if (socket.readyState === WebSocket.CLOSING || socket.readyState === WebSocket.CLOSED) {
+      return;
+    }
+    try {
+      if (reason === undefined) socket.close(code ?? CLOSE_NORMAL);
+      else socket.close(code ?? CLOSE_NORMAL, truncateReason(reason));
+    } catch {
+      // not open yet or already closing
+    }
+  }
+
+  /** Resolves once `bufferedAmount` is back under the limit or the socket has closed. */
+  const drained = (): Promise<void> => {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    wakeWriter = resolve;
+    const poll = () => {
+      if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= opts.maxBuffered) {
+        wakeWriter = null;
+        resolve();
+      } else {
+        drainTimer = setTimeout(poll, DRAIN_POLL_MS);
+      }
+    };
+    poll();
+    return promise;
+  };
+
+  return {
+    kind: "ws",
+    readable,
+    async write(bytes: Uint8Array): Promise<void> {
+      // One send per batch: the session hands over every reply of a batch at once. The
+      // copy is needed because the session reuses `bytes` as soon as this settles.
+      socket.send(bytes.slice());
+      if (socket.bufferedAmount > opts.maxBuffered) await drained();
+      if (socket.readyState !== WebSocket.OPEN) throw new Error("WebSocket closed");
+    },
+    close,
+    get queued(): number {
+      return socket.bufferedAmount;
+    },
+    remoteAddress: opts.remoteAddress,
+    localAddress: opts.localAddress,
+  };
+}
+
+function truncateReason(reason: string): string {
+  const bytes = encoder.encode(reason);
+  if (bytes.length <= MAX_REASON) return reason;
+  // Cut on a character boundary: decode the prefix and drop a partial last character.
+  return new TextDecoder().decode(bytes.subarray(0, MAX_REASON)).replace(/\uFFFD$/, "");
+}
+
+/** Starts the HTTP server of the bridge (`GET /ws` and the web assets) on `--bind`. */
+export function startWebSocketServer(server: Server, port: number): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({
+    hostname: server.config.bind,
+    port,
+    onListen: () => {}, // main.ts logs the ready line; Deno would print its own
+    onError: (e: unknown) => {
+      server.log("warning", `HTTP handler failed: ${e instanceof Error ? e.stack : e}`);
+      return new Response("Internal Server Error", { status: 500 });
+    },
+  }, httpHandler(server));
+}

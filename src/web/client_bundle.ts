@@ -1,0 +1,803 @@
+/**
+ * GENERATED from src/web/client.ts by scripts/build_client.ts (`deno task build:client`);
+ * do not edit. The browser client as one ES module, served at /client.js by assets.ts.
+ */
+
+export const CLIENT_JS = `// src/protocol/frame.ts
+var ProtocolError = class extends Error {
+  constructor(detail) {
+    super(\`Protocol error: \${detail}\`);
+    this.name = "ProtocolError";
+  }
+};
+var INCOMPLETE = -1;
+
+// src/protocol/latin1.ts
+var utf8Encoder = new TextEncoder();
+var utf8Decoder = new TextDecoder();
+
+// src/protocol/request_parser.ts
+var INLINE_MAX = 64 * 1024;
+function parseLength(buf, start, end) {
+  if (start >= end) return null;
+  let p = start;
+  let negative = false;
+  if (buf[p] === 45) {
+    negative = true;
+    if (++p === end) return null;
+  }
+  if (buf[p] === 48) return end - start === 1 ? 0 : null;
+  const digits = end - p;
+  if (digits > 19) return null;
+  let v = 0;
+  for (; p < end; p++) {
+    const d = buf[p] - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  if (digits === 19 && !withinInt64(buf, end - 19, negative)) return null;
+  return negative ? -v : v;
+}
+var INT64_LIMIT = "9223372036854775807";
+function withinInt64(buf, from, negative) {
+  for (let i = 0; i < 19; i++) {
+    const limit = INT64_LIMIT.charCodeAt(i) + (negative && i === 18 ? 1 : 0);
+    if (buf[from + i] !== limit) return buf[from + i] < limit;
+  }
+  return true;
+}
+
+// src/protocol/frame_codec.ts
+var CR = 13;
+var textDecoder = new TextDecoder();
+var textEncoder = new TextEncoder();
+function lineEnd(buf, from, end) {
+  for (let i = from; i + 1 < end; i++) if (buf[i] === CR && buf[i + 1] === 10) return i;
+  return -1;
+}
+function lengthOf(buf, start, end, what) {
+  const n = parseLength(buf, start, end);
+  if (n === null || n < -1) throw new ProtocolError(\`invalid \${what} length\`);
+  return n;
+}
+function checkFrame(buf, start, end) {
+  let p = start;
+  let remaining = 1;
+  const outer = [];
+  for (; ; ) {
+    if (p >= end) return INCOMPLETE;
+    const type = buf[p];
+    const cr = lineEnd(buf, p + 1, end);
+    if (cr < 0) return INCOMPLETE;
+    let next = cr + 2;
+    let children = 0;
+    switch (type) {
+      case 43:
+      case 45:
+      case 58:
+      case 44:
+      case 35:
+      case 40:
+      case 95:
+        break;
+      case 36:
+      case 33:
+      case 61: {
+        const len = lengthOf(buf, p + 1, cr, "bulk");
+        if (len >= 0) {
+          if (end - next < len + 2) return INCOMPLETE;
+          next += len + 2;
+        }
+        break;
+      }
+      case 42:
+      case 126:
+      case 62:
+        children = lengthOf(buf, p + 1, cr, "multibulk");
+        break;
+      case 37:
+        children = 2 * lengthOf(buf, p + 1, cr, "multibulk");
+        break;
+      case 124:
+        children = 2 * lengthOf(buf, p + 1, cr, "multibulk");
+        remaining++;
+        break;
+      default:
+        throw new ProtocolError(\`invalid type byte '\${String.fromCharCode(type)}'\`);
+    }
+    p = next;
+    remaining--;
+    if (children > 0) {
+      outer.push(remaining);
+      remaining = children;
+    }
+    while (remaining === 0) {
+      if (outer.length === 0) return p;
+      remaining = outer.pop();
+    }
+  }
+}
+function parseFrame(buf, start) {
+  const type = buf[start];
+  const cr = lineEnd(buf, start + 1, buf.length);
+  const line = () => textDecoder.decode(buf.subarray(start + 1, cr));
+  const next = cr + 2;
+  switch (type) {
+    case 43:
+      return {
+        frame: {
+          kind: "simple",
+          value: line()
+        },
+        end: next
+      };
+    case 45:
+      return {
+        frame: {
+          kind: "error",
+          value: line()
+        },
+        end: next
+      };
+    case 58: {
+      const text = line();
+      const n = Number(text);
+      return {
+        frame: {
+          kind: "integer",
+          value: Number.isSafeInteger(n) ? n : BigInt(text)
+        },
+        end: next
+      };
+    }
+    case 44: {
+      const text = line();
+      const value = text === "inf" ? Infinity : text === "-inf" ? -Infinity : text === "nan" ? NaN : Number(text);
+      return {
+        frame: {
+          kind: "double",
+          value
+        },
+        end: next
+      };
+    }
+    case 35:
+      return {
+        frame: {
+          kind: "boolean",
+          value: buf[start + 1] === 116
+        },
+        end: next
+      };
+    case 40:
+      return {
+        frame: {
+          kind: "bignum",
+          value: BigInt(line())
+        },
+        end: next
+      };
+    case 95:
+      return {
+        frame: {
+          kind: "null"
+        },
+        end: next
+      };
+    case 36:
+    case 33:
+    case 61: {
+      const len = parseLength(buf, start + 1, cr);
+      if (len < 0) return {
+        frame: {
+          kind: "null"
+        },
+        end: next
+      };
+      const body = buf.slice(next, next + len);
+      const end = next + len + 2;
+      if (type === 33) return {
+        frame: {
+          kind: "error",
+          value: textDecoder.decode(body)
+        },
+        end
+      };
+      if (type === 61) {
+        const format = textDecoder.decode(body.subarray(0, 3));
+        return {
+          frame: {
+            kind: "verbatim",
+            format,
+            value: body.subarray(4)
+          },
+          end
+        };
+      }
+      return {
+        frame: {
+          kind: "bulk",
+          value: body
+        },
+        end
+      };
+    }
+    case 42:
+    case 126:
+    case 62: {
+      const count = parseLength(buf, start + 1, cr);
+      if (count < 0) return {
+        frame: {
+          kind: "null"
+        },
+        end: next
+      };
+      const items = [];
+      let p = next;
+      for (let i = 0; i < count; i++) {
+        const child = parseFrame(buf, p);
+        items.push(child.frame);
+        p = child.end;
+      }
+      const kind = type === 42 ? "array" : type === 126 ? "set" : "push";
+      return {
+        frame: {
+          kind,
+          value: items
+        },
+        end: p
+      };
+    }
+    case 37:
+    case 124: {
+      const count = parseLength(buf, start + 1, cr);
+      const pairs = [];
+      let p = next;
+      for (let i = 0; i < count; i++) {
+        const k = parseFrame(buf, p);
+        const v = parseFrame(buf, k.end);
+        pairs.push([
+          k.frame,
+          v.frame
+        ]);
+        p = v.end;
+      }
+      if (type === 124) return parseFrame(buf, p);
+      return {
+        frame: {
+          kind: "map",
+          value: pairs
+        },
+        end: p
+      };
+    }
+  }
+  throw new ProtocolError(\`invalid type byte '\${String.fromCharCode(type)}'\`);
+}
+function encodeCommand(args) {
+  const parts = args.map((a) => a instanceof Uint8Array ? a : textEncoder.encode(String(a)));
+  let size = 3 + String(parts.length).length;
+  for (const p of parts) size += 5 + String(p.length).length + p.length;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  const ascii = (s) => {
+    for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
+  };
+  ascii(\`*\${parts.length}\\r
+\`);
+  for (const p of parts) {
+    ascii(\`$\${p.length}\\r
+\`);
+    out.set(p, pos);
+    pos += p.length;
+    ascii("\\r\\n");
+  }
+  return out;
+}
+
+// src/protocol/byte_reader.ts
+var MIN_FREE = 16 * 1024;
+var ByteReader = class {
+  buf;
+  start = 0;
+  end = 0;
+  #reader;
+  constructor(stream, initialSize = 64 * 1024) {
+    this.buf = new Uint8Array(initialSize);
+    this.#reader = stream.getReader({
+      mode: "byob"
+    });
+  }
+  /** Number of unconsumed bytes. */
+  get buffered() {
+    return this.end - this.start;
+  }
+  /** Marks bytes before \`offset\` as consumed. */
+  consume(offset) {
+    this.start = offset;
+    if (this.start === this.end) this.start = this.end = 0;
+  }
+  /**
+   * Reads at least one more byte; false at the end of the stream. \`wanted\` is how many
+   * unconsumed bytes the caller needs in all (a large bulk still arriving), so the buffer
+   * can grow once to hold it rather than many times.
+   */
+  async fill(wanted = 0) {
+    this.#makeRoom(wanted);
+    const view = new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end);
+    const { value, done } = await this.#reader.read(view);
+    if (value) {
+      this.buf = new Uint8Array(value.buffer);
+      this.end += value.byteLength;
+    }
+    return !done;
+  }
+  #makeRoom(wanted) {
+    const used = this.end - this.start;
+    const need = Math.max(used + MIN_FREE, wanted);
+    if (this.buf.length - this.end >= MIN_FREE && this.buf.length - this.start >= wanted) return;
+    if (need <= this.buf.length) {
+      this.buf.copyWithin(0, this.start, this.end);
+    } else {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.buf.subarray(this.start, this.end));
+      this.buf = grown;
+    }
+    this.start = 0;
+    this.end = used;
+  }
+  /** Gives back a buffer that one huge request grew, once it is consumed. */
+  shrink(size = 64 * 1024) {
+    if (this.end === this.start && this.buf.length > 16 * size) {
+      this.buf = new Uint8Array(size);
+      this.start = this.end = 0;
+    }
+  }
+  /** Stops reading; the stream is cancelled. */
+  async cancel() {
+    try {
+      await this.#reader.cancel();
+    } catch {
+    }
+  }
+};
+
+// src/web/client.ts
+var RedisError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "RedisError";
+  }
+  /** The error's first word: "ERR", "WRONGTYPE", "NOAUTH", ... */
+  get code() {
+    const space = this.message.indexOf(" ");
+    return space < 0 ? this.message : this.message.slice(0, space);
+  }
+};
+var ConnectionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ConnectionError";
+  }
+};
+var SUB_KINDS = /* @__PURE__ */ new Set([
+  "subscribe",
+  "unsubscribe",
+  "psubscribe",
+  "punsubscribe"
+]);
+var decoder = new TextDecoder();
+var PendingQueue = class {
+  #items = [];
+  #head = 0;
+  push(entry) {
+    this.#items.push(entry);
+  }
+  peek() {
+    return this.#items[this.#head];
+  }
+  shift() {
+    if (this.#head >= this.#items.length) return void 0;
+    const entry = this.#items[this.#head];
+    this.#items[this.#head++] = void 0;
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
+  }
+  /** Removes and returns every entry. */
+  drain() {
+    const all = this.#items.slice(this.#head);
+    this.#items = [];
+    this.#head = 0;
+    return all;
+  }
+};
+function messageStream(ws) {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    type: "bytes",
+    start(controller) {
+      ws.addEventListener("message", (e) => {
+        const data = e.data;
+        const bytes = typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
+        if (bytes.length > 0) controller.enqueue(bytes);
+      });
+      ws.addEventListener("close", () => {
+        try {
+          controller.close();
+          controller.byobRequest?.respond(0);
+        } catch {
+        }
+      });
+    }
+  });
+}
+function frameText(f) {
+  if (f.kind === "bulk" || f.kind === "verbatim") return decoder.decode(f.value);
+  if (f.kind === "simple") return f.value;
+  return null;
+}
+var Client = class {
+  #ws;
+  #options;
+  #protocol = 2;
+  #queue = [];
+  #queuedBytes = 0;
+  #flushScheduled = false;
+  #pending = new PendingQueue();
+  #closeInfo = {
+    code: 1006,
+    reason: ""
+  };
+  #closed = false;
+  /** Handlers by channel / pattern, as the caller asked (updated at call time). */
+  #channelHandlers = /* @__PURE__ */ new Map();
+  #patternHandlers = /* @__PURE__ */ new Map();
+  /** Subscriptions the server has confirmed (the truth for subscribed mode). */
+  #serverChannels = /* @__PURE__ */ new Set();
+  #serverPatterns = /* @__PURE__ */ new Set();
+  /** Resolves when the connection has closed and every pending command was settled. */
+  closed;
+  /** Use \`connect()\`: it waits for the socket to open and the HELLO to be answered. */
+  constructor(ws, options = {}) {
+    this.#ws = ws;
+    this.#options = options;
+    ws.binaryType = "arraybuffer";
+    ws.addEventListener("close", (e) => {
+      this.#closed = true;
+      this.#closeInfo = {
+        code: e.code,
+        reason: e.reason
+      };
+    });
+    this.closed = this.#readLoop(new ByteReader(messageStream(ws), 16 * 1024));
+  }
+  /** The protocol in use (2 or 3). */
+  get protocol() {
+    return this.#protocol;
+  }
+  /** True until the connection closes. */
+  get open() {
+    return !this.#closed && this.#ws.readyState === WebSocket.OPEN;
+  }
+  /** Sends a command; resolves with its decoded reply, rejects with a \`RedisError\`. */
+  send(...args) {
+    return this.#command(args, "text");
+  }
+  /** Like \`send\`, but bulk strings come back as their exact bytes (\`Uint8Array\`). */
+  sendBytes(...args) {
+    return this.#command(args, "bytes");
+  }
+  /**
+   * Like \`send\`, but resolves with the reply's protocol \`Frame\` itself (its exact RESP
+   * type: simple vs bulk, integer vs double...), for tools that show replies as they are.
+   */
+  sendFrame(...args) {
+    return this.#command(args, "frame");
+  }
+  /** Subscribes to channels; resolves when the server confirmed them all. */
+  subscribe(channels, handler) {
+    return this.#subscribe("subscribe", this.#channelHandlers, channels, handler);
+  }
+  /** Subscribes to glob patterns (as KEYS); the callback's \`msg.pattern\` says which matched. */
+  psubscribe(patterns, handler) {
+    return this.#subscribe("psubscribe", this.#patternHandlers, patterns, handler);
+  }
+  /** Unsubscribes from channels (all of them with no arguments); drops their callbacks. */
+  unsubscribe(...channels) {
+    return this.#unsubscribe("unsubscribe", this.#channelHandlers, channels);
+  }
+  /** Unsubscribes from patterns (all of them with no arguments); drops their callbacks. */
+  punsubscribe(...patterns) {
+    return this.#unsubscribe("punsubscribe", this.#patternHandlers, patterns);
+  }
+  /** Closes the connection; pending commands reject. Resolves once closed. */
+  close() {
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
+      this.#flush();
+      this.#ws.close(1e3, "client closed");
+    }
+    return this.closed;
+  }
+  async [Symbol.asyncDispose]() {
+    await this.close();
+  }
+  #subscribe(kind, handlers, names, handler) {
+    const list = typeof names === "string" ? [
+      names
+    ] : names;
+    for (const name of list) {
+      let set = handlers.get(name);
+      if (!set) handlers.set(name, set = /* @__PURE__ */ new Set());
+      set.add(handler);
+    }
+    return this.#command([
+      kind.toUpperCase(),
+      ...list
+    ], "text").then(() => {
+    });
+  }
+  #unsubscribe(kind, handlers, names) {
+    if (names.length === 0) handlers.clear();
+    for (const name of names) handlers.delete(name);
+    return this.#command([
+      kind.toUpperCase(),
+      ...names
+    ], "text").then(() => {
+    });
+  }
+  #command(args, mode) {
+    if (this.#closed || this.#ws.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new ConnectionError("connection is closed"));
+    }
+    const encoded = encodeCommand(args);
+    return new Promise((resolve, reject) => {
+      const entry = {
+        resolve,
+        reject,
+        mode
+      };
+      const name = String(args[0] ?? "").toLowerCase();
+      if (SUB_KINDS.has(name)) {
+        entry.sub = {
+          kind: name,
+          remaining: args.length > 1 ? args.length - 1 : null
+        };
+      } else if (name === "hello" && args.length > 1) {
+        entry.special = "hello";
+        entry.protocol = Number(args[1]) === 3 ? 3 : 2;
+      } else if (name === "reset") {
+        entry.special = "reset";
+      }
+      this.#pending.push(entry);
+      this.#queue.push(encoded);
+      this.#queuedBytes += encoded.length;
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        queueMicrotask(() => this.#flush());
+      }
+    });
+  }
+  /** Sends every queued command as one binary message. */
+  #flush() {
+    this.#flushScheduled = false;
+    if (this.#queue.length === 0) return;
+    let message;
+    if (this.#queue.length === 1) {
+      message = this.#queue[0];
+    } else {
+      message = new Uint8Array(this.#queuedBytes);
+      let pos = 0;
+      for (const chunk of this.#queue) {
+        message.set(chunk, pos);
+        pos += chunk.length;
+      }
+    }
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(message);
+  }
+  async #readLoop(reader) {
+    let failure = null;
+    try {
+      while (await reader.fill()) {
+        let p = reader.start;
+        for (; ; ) {
+          const end = checkFrame(reader.buf, p, reader.end);
+          if (end === INCOMPLETE) break;
+          const frame = parseFrame(reader.buf, p).frame;
+          p = end;
+          this.#onFrame(frame);
+        }
+        reader.consume(p);
+        reader.shrink(16 * 1024);
+      }
+    } catch (e) {
+      failure = e instanceof Error ? e : new Error(String(e));
+      this.#closed = true;
+      this.#closeInfo = {
+        code: 1002,
+        reason: failure.message
+      };
+      try {
+        this.#ws.close(1002, failure.message.slice(0, 120));
+      } catch {
+      }
+    }
+    const { code, reason } = this.#closeInfo;
+    const error = failure ?? new ConnectionError(\`connection closed (\${code}\${reason ? \`: \${reason}\` : ""})\`);
+    for (const p of this.#pending.drain()) p.reject(error);
+    return this.#closeInfo;
+  }
+  #onFrame(frame) {
+    if (frame.kind === "push" || frame.kind === "array" && this.#protocol === 2) {
+      if (this.#onPubSub(frame.value, frame.kind === "push")) return;
+    }
+    const entry = this.#pending.shift();
+    if (!entry) return;
+    if (frame.kind === "error") return entry.reject(new RedisError(frame.value));
+    if (entry.special === "hello") this.#protocol = entry.protocol;
+    if (entry.special === "reset") {
+      this.#protocol = 2;
+      this.#serverChannels.clear();
+      this.#serverPatterns.clear();
+      this.#channelHandlers.clear();
+      this.#patternHandlers.clear();
+    }
+    entry.resolve(entry.mode === "frame" ? frame : this.#decode(frame, entry.mode === "bytes"));
+  }
+  /** Handles a message or subscription confirmation; false when \`items\` is a plain reply. */
+  #onPubSub(items, isPush) {
+    const head = items.length > 0 ? frameText(items[0]) : null;
+    if (head === null) {
+      if (isPush) this.#options.onPush?.(items.map((f) => this.#decode(f, false)));
+      return isPush;
+    }
+    const subscribed = this.#serverChannels.size + this.#serverPatterns.size > 0;
+    const kind = head.toLowerCase();
+    if (kind === "message" && items.length === 3 && (isPush || subscribed)) {
+      const channel = frameText(items[1]) ?? "";
+      this.#deliver(this.#channelHandlers.get(channel), channel, items[2]);
+      return true;
+    }
+    if (kind === "pmessage" && items.length === 4 && (isPush || subscribed)) {
+      const pattern = frameText(items[1]) ?? "";
+      const channel = frameText(items[2]) ?? "";
+      this.#deliver(this.#patternHandlers.get(pattern), channel, items[3], pattern);
+      return true;
+    }
+    const entry = this.#pending.peek();
+    if (SUB_KINDS.has(kind) && items.length === 3 && entry?.sub) {
+      const name = frameText(items[1]);
+      const count = items[2].kind === "integer" ? Number(items[2].value) : 0;
+      const sub = entry.sub;
+      if (sub.remaining === null) {
+        const current = sub.kind === "unsubscribe" ? this.#serverChannels : this.#serverPatterns;
+        sub.remaining = Math.max(1, current.size);
+      }
+      if (name !== null) {
+        if (kind === "subscribe") this.#serverChannels.add(name);
+        else if (kind === "unsubscribe") this.#serverChannels.delete(name);
+        else if (kind === "psubscribe") this.#serverPatterns.add(name);
+        else this.#serverPatterns.delete(name);
+      }
+      if (--sub.remaining === 0) {
+        this.#pending.shift();
+        entry.resolve(count);
+      }
+      return true;
+    }
+    if (isPush) {
+      this.#options.onPush?.(items.map((f) => this.#decode(f, false)));
+      return true;
+    }
+    return false;
+  }
+  #deliver(handlers, channel, payload, pattern) {
+    if (!handlers) return;
+    const bytes = payload.kind === "bulk" ? payload.value : new Uint8Array(0);
+    const msg = {
+      channel,
+      message: decoder.decode(bytes),
+      bytes
+    };
+    if (pattern !== void 0) msg.pattern = pattern;
+    for (const handler of handlers) {
+      try {
+        handler(msg);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+  #decode(f, bytes) {
+    switch (f.kind) {
+      case "simple":
+        return f.value;
+      case "error":
+        return new RedisError(f.value);
+      case "bulk":
+        return bytes ? f.value : decoder.decode(f.value);
+      case "verbatim":
+        return bytes ? f.value : decoder.decode(f.value);
+      case "integer":
+      case "double":
+      case "boolean":
+      case "bignum":
+        return f.value;
+      case "null":
+        return null;
+      case "array":
+      case "set":
+      case "push":
+        return f.value.map((item) => this.#decode(item, bytes));
+      case "map": {
+        if (this.#options.maps === "map") {
+          return new Map(f.value.map(([k, v]) => [
+            this.#decode(k, bytes),
+            this.#decode(v, bytes)
+          ]));
+        }
+        return Object.fromEntries(f.value.map(([k, v]) => [
+          frameText(k) ?? String(this.#decode(k, false)),
+          this.#decode(v, bytes)
+        ]));
+      }
+    }
+  }
+};
+async function connect(url, options = {}) {
+  const ws = new WebSocket(url);
+  const client = new Client(ws, options);
+  await new Promise((resolve, reject) => {
+    const onOpen = () => {
+      ws.removeEventListener("close", onClose);
+      resolve();
+    };
+    const onClose = (e) => {
+      ws.removeEventListener("open", onOpen);
+      reject(new ConnectionError(\`could not connect to \${url} (\${e.code}\${e.reason ? \`: \${e.reason}\` : ""})\`));
+    };
+    ws.addEventListener("open", onOpen, {
+      once: true
+    });
+    ws.addEventListener("close", onClose, {
+      once: true
+    });
+  });
+  const protocol = options.protocol ?? 3;
+  if (protocol === 2 && options.password === void 0 && options.name === void 0) {
+    return client;
+  }
+  const hello = [
+    "HELLO",
+    protocol
+  ];
+  if (options.password !== void 0) {
+    hello.push("AUTH", options.username ?? "default", options.password);
+  }
+  if (options.name !== void 0) hello.push("SETNAME", options.name);
+  try {
+    await client.send(...hello);
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
+  return client;
+}
+export {
+  Client,
+  ConnectionError,
+  RedisError,
+  connect
+};
+`;

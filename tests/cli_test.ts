@@ -1,0 +1,190 @@
+/**
+ * The command line as a user meets it: `deno run main.ts` (and `deno task start`) with
+ * redis.conf-style flags, --help/--version, clear errors with exit code 2, one startup
+ * line carrying the bound address, and a clean exit 0 on SIGINT/SIGTERM with clients
+ * connected. Each test spawns respd as a subprocess on port 0 and reads the port from the
+ * startup line.
+ */
+
+import { assert, assertEquals } from "./support/assert.ts";
+import { RawClient } from "./support/raw_client.ts";
+import { run } from "./support/servers.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const ROOT = new URL("..", import.meta.url).pathname;
+const READY = /ready: TCP on ([\d.]+):(\d+)/;
+
+/** A respd subprocess that has logged its startup line. */
+interface Respd extends AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+  readonly port: number;
+  readonly startupLine: string;
+  /** Everything logged to stderr, once the process has exited. */
+  readonly log: Promise<string>;
+}
+
+/** Spawns `cmd args`, waits for the startup line and returns the process with its port. */
+async function spawnRespd(cmd: string[]): Promise<Respd> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: cmd,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const { promise: ready, resolve: onReady, reject: onEnd } = Promise.withResolvers<string>();
+  const log = (async () => {
+    let text = "";
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      const line = text.split("\n").find((l) => READY.test(l));
+      if (line !== undefined) onReady(line);
+    }
+    onEnd(new Error(`respd exited before its startup line:\n${text}`));
+    return text;
+  })();
+  let startupLine: string;
+  try {
+    startupLine = await ready;
+  } catch (e: unknown) {
+    await child.status;
+    await log;
+    throw e;
+  }
+  const port = Number(READY.exec(startupLine)![2]);
+  return {
+    child,
+    port,
+    startupLine,
+    log,
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already exited
+      }
+      await child.status;
+      await log;
+    },
+  };
+}
+
+const respdArgs = (...flags: string[]) => ["run", "-A", MAIN, "--ws-port", "off", ...flags];
+
+Deno.test("--help prints the flags and exits 0", async () => {
+  const r = await run(Deno.execPath(), ["run", "-A", MAIN, "--help"]);
+  assertEquals(r.code, 0);
+  for (const flag of ["--port", "--bind", "--databases", "--loglevel", "--proto-max-bulk-len"]) {
+    assert(r.stdout.includes(flag), `help mentions ${flag}`);
+  }
+  assert(r.stdout.includes("--client-query-buffer-limit"));
+});
+
+Deno.test("--version prints the version and exits 0", async () => {
+  const r = await run(Deno.execPath(), ["run", "-A", MAIN, "--version"]);
+  assertEquals(r.code, 0);
+  assert.match(r.stdout.trim(), /^respd \d+\.\d+\.\d+$/);
+});
+
+Deno.test("invalid flags and values exit 2 with a clear message", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["--port"], /--port/],
+    [["--port", "abc"], /--port must be an integer from 0 to 65535, got 'abc'/],
+    [["--port", "70000"], /--port must be an integer/],
+    [["--databases", "0"], /--databases must be an integer/],
+    [["--loglevel", "loud"], /--loglevel must be one of debug, verbose, notice, warning/],
+    [["--proto-max-bulk-len", "lots"], /--proto-max-bulk-len must be a size like 512mb/],
+    [["extra"], /unexpected argument 'extra'/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = await run(Deno.execPath(), ["run", "-A", MAIN, ...flags]);
+    assertEquals(r.code, 2, `exit code for ${flags.join(" ")}`);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /--help/);
+  }
+});
+
+Deno.test("the startup line gives the address, and the flags reach the server", async () => {
+  await using respd = await spawnRespd(
+    respdArgs(
+      "--port",
+      "0",
+      "--bind",
+      "127.0.0.1",
+      "--databases",
+      "4",
+      "--proto-max-bulk-len",
+      "1kb",
+      "--client-query-buffer-limit",
+      "2mb",
+      "--maxclients",
+      "50",
+      "--timeout",
+      "300",
+      "--loglevel",
+      "warning",
+    ),
+  );
+  assert.match(respd.startupLine, /^\d+:M \d{4}-\d\d-\d\d [\d:.]+ \* respd .* ready: TCP on /);
+  using c = await RawClient.connect(respd.port);
+  assertEquals(await c.call("PING"), "+PONG\r\n");
+  assertEquals(await c.call("SELECT", "3"), "+OK\r\n");
+  assertEquals(await c.call("SELECT", "4"), "-ERR DB index is out of range\r\n");
+  assertEquals(
+    await c.call("CONFIG", "GET", "port"),
+    `*2\r\n$4\r\nport\r\n$${String(respd.port).length}\r\n${respd.port}\r\n`,
+  );
+  const config = await c.call(
+    "CONFIG",
+    "GET",
+    "databases",
+    "proto-max-bulk-len",
+    "client-query-buffer-limit",
+    "maxclients",
+    "timeout",
+    "loglevel",
+  );
+  for (
+    const [k, v] of [
+      ["databases", "4"],
+      ["proto-max-bulk-len", "1024"],
+      ["client-query-buffer-limit", "2097152"],
+      ["maxclients", "50"],
+      ["timeout", "300"],
+      ["loglevel", "warning"],
+    ]
+  ) {
+    assert(config.includes(`$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`), `${k} ${v}`);
+  }
+});
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.test(`${signal} closes connected clients and exits 0 promptly`, async () => {
+    await using respd = await spawnRespd(respdArgs("--port", "0"));
+    using a = await RawClient.connect(respd.port);
+    using b = await RawClient.connect(respd.port);
+    assertEquals(await a.call("SET", "k", "v"), "+OK\r\n");
+    assertEquals(await b.call("GET", "k"), "$1\r\nv\r\n");
+    const sent = performance.now();
+    respd.child.kill(signal);
+    const status = await respd.child.status;
+    const ms = performance.now() - sent;
+    assertEquals(status.code, 0);
+    // The server caps its own shutdown at 2 s; the margin absorbs a loaded CI machine.
+    assert(ms < 4000, `exited after ${ms.toFixed(0)} ms`);
+    assert(await a.closedByPeer());
+    assert(await b.closedByPeer());
+    const log = await respd.log;
+    assert.match(log, new RegExp(`${signal} received`));
+  });
+}
+
+Deno.test("flags appended to `deno task start` reach respd", async () => {
+  await using respd = await spawnRespd(["task", "start", "--port", "0", "--ws-port", "off"]);
+  using c = await RawClient.connect(respd.port);
+  assertEquals(await c.call("PING"), "+PONG\r\n");
+  respd.child.kill("SIGTERM");
+  assertEquals((await respd.child.status).code, 0);
+});

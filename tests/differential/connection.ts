@@ -1,0 +1,82 @@
+/**
+ * Differential sequences for connection and server commands: PING, ECHO, HELLO, RESET,
+ * QUIT, CLIENT names, CONFIG GET, and replies that only their shape can be compared for.
+ */
+
+import { seq, type Sequence } from "../support/differential.ts";
+
+export const sequences: Sequence[] = [
+  seq("PING without and with a message", "PING", "PING hello", "ping", "PiNg x"),
+  seq("PING with too many arguments", "PING a b"),
+  seq("PING with an empty message", ["PING", ""]),
+  seq("ECHO", "ECHO hello", ["ECHO", ""], ["ECHO", "with space"]),
+  seq("ECHO arity", "ECHO", "ECHO a b"),
+  seq("HELLO with an unsupported protocol", "HELLO 4", "HELLO 1", "HELLO 0"),
+  seq("HELLO with a non-integer protocol", "HELLO x", "HELLO 3.0", ["HELLO", ""]),
+  seq("HELLO with a bad option", "HELLO 3 FOO", "PING"),
+  seq(
+    "HELLO SETNAME sets the name",
+    { cmd: "HELLO 2 SETNAME myname", ignore: true },
+    "CLIENT GETNAME",
+  ),
+  seq("HELLO SETNAME with a bad name", "HELLO 2 SETNAME bad\nname", "CLIENT GETNAME"),
+  seq("HELLO 2 answers in RESP2", { cmd: "HELLO 2", ignore: true }, "PING", "GET nokey", "TTL x"),
+  seq(
+    "HELLO 3 answers in RESP3",
+    { cmd: "HELLO 3", ignore: true },
+    "GET nokey",
+    "SET k v",
+    "TTL k",
+    "MGET k nokey",
+  ),
+  seq(
+    "HELLO AUTH without a password set",
+    { cmd: "HELLO 3 AUTH default anything", ignore: true },
+    "PING",
+  ),
+  seq("HELLO AUTH with a wrong user", "HELLO 3 AUTH nobody x", "PING"),
+  seq("HELLO AUTH with a missing password", "HELLO 3 AUTH default"),
+  seq("CLIENT SETNAME and GETNAME", "CLIENT GETNAME", "CLIENT SETNAME app", "CLIENT GETNAME"),
+  seq("CLIENT SETNAME with an empty name clears it", "CLIENT SETNAME app", [
+    "CLIENT",
+    "SETNAME",
+    "",
+  ], "CLIENT GETNAME"),
+  seq("CLIENT SETNAME with a space", ["CLIENT", "SETNAME", "a b"], "CLIENT GETNAME"),
+  seq("CLIENT SETNAME arity", "CLIENT SETNAME", "CLIENT SETNAME a b"),
+  seq("CLIENT with an unknown subcommand", "CLIENT FOO", "CLIENT"),
+  seq("CLIENT ID is an integer", { cmd: "CLIENT ID", ignore: true }, "CLIENT ID x"),
+  seq("CLIENT subcommands are case-insensitive", "client setname lower", "CLIENT getname"),
+  seq(
+    "RESET",
+    "SELECT 3",
+    "CLIENT SETNAME x",
+    "RESET",
+    "CLIENT GETNAME",
+    "SET k v",
+    "SELECT 3",
+    "GET k",
+  ),
+  seq("RESET goes back to RESP2", { cmd: "HELLO 3", ignore: true }, "RESET", "GET nokey"),
+  seq("RESET arity", "RESET x"),
+  { name: "QUIT answers OK then closes", steps: ["SET k v", "QUIT"], closes: true },
+  seq("QUIT with arguments", "QUIT x"),
+  seq(
+    "CONFIG GET save and appendonly",
+    { cmd: "CONFIG GET save", unordered: true },
+    "CONFIG GET appendonly",
+  ),
+  seq("CONFIG GET databases", "CONFIG GET databases"),
+  seq("CONFIG GET of an unknown parameter", "CONFIG GET nosuchparameter"),
+  seq("CONFIG GET arity", "CONFIG GET", "CONFIG"),
+  seq("TIME has two parts", { cmd: "TIME", ignore: true }, "TIME x"),
+  seq("INFO answers", { cmd: "INFO", ignore: true }, { cmd: "INFO keyspace", ignore: true }),
+  seq("COMMAND COUNT answers", { cmd: "COMMAND COUNT", ignore: true }, "COMMAND COUNT x"),
+  seq(
+    "SELECT then RESP3 null",
+    { cmd: "HELLO 3", ignore: true },
+    "SELECT 2",
+    "GET x",
+    "SELECT 2 3",
+  ),
+];

@@ -1,0 +1,54 @@
+/**
+ * Differential test: every sequence in tests/differential/ goes to a real redis-server and
+ * to respd, in RESP2 and after HELLO 3, and every reply must be byte-identical (within the
+ * few relaxations a step declares, see tests/support/differential.ts). One step per family,
+ * each listing every sequence that differed, with both replies. `DIFF_FILTER=text` runs
+ * only the sequences whose name contains `text`.
+ */
+
+import { assert } from "./support/assert.ts";
+import { DifferentialRig, type Sequence } from "./support/differential.ts";
+import { sequences as binary } from "./differential/binary.ts";
+import { sequences as connection } from "./differential/connection.ts";
+import { sequences as databases } from "./differential/databases.ts";
+import { sequences as edge } from "./differential/edge.ts";
+import { sequences as errors } from "./differential/errors.ts";
+import { sequences as expiry } from "./differential/expiry.ts";
+import { sequences as keyspace } from "./differential/keyspace.ts";
+import { sequences as lists } from "./differential/lists.ts";
+import { sequences as strings } from "./differential/strings.ts";
+
+const families: Record<string, Sequence[]> = {
+  strings,
+  keyspace,
+  expiry,
+  databases,
+  lists,
+  connection,
+  errors,
+  binary,
+  edge,
+};
+
+const filter = Deno.env.get("DIFF_FILTER");
+
+Deno.test("the differential suite has at least 300 distinct sequences", () => {
+  const all = Object.values(families).flat();
+  const names = new Set(all.map((s) => s.name));
+  const duplicates = all.filter((s, i) => all.findIndex((t) => t.name === s.name) !== i);
+  assert.deepEqual(duplicates.map((s) => s.name), []);
+  assert.ok(names.size >= 300, `only ${names.size} sequences`);
+});
+
+Deno.test("respd answers every sequence byte for byte as redis-server does, in RESP2 and RESP3", async (t) => {
+  await using rig = await DifferentialRig.start();
+  for (const [family, all] of Object.entries(families)) {
+    const chosen = filter ? all.filter((s) => s.name.includes(filter)) : all;
+    if (chosen.length === 0) continue;
+    await t.step(`${family}: ${chosen.length} sequences`, async () => {
+      const mismatches = await rig.runAll(chosen);
+      const report = mismatches.map((m) => m.report).join("\n");
+      assert.equal(mismatches.length, 0, `${mismatches.length} mismatches:\n${report}`);
+    });
+  }
+});

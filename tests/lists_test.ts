@@ -1,0 +1,186 @@
+/**
+ * List commands (LPUSH RPUSH LPOP RPOP LLEN LRANGE LINDEX) and database commands (DBSIZE
+ * FLUSHDB FLUSHALL SWAPDB MOVE) over raw TCP, with exact replies and error texts checked
+ * against redis-server 7.0.15, RESP3 nulls included.
+ */
+
+import { assertEquals } from "./support/assert.ts";
+import { RawClient } from "./support/raw_client.ts";
+import { startTestServer } from "./support/servers.ts";
+import { ManualClock } from "../src/store/clock.ts";
+
+const WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+const NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
+const NOT_POSITIVE = "-ERR value is out of range, must be positive\r\n";
+
+async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
+  for (const [args, expected] of pairs) {
+    assertEquals(await c.call(...args), expected, args.join(" "));
+  }
+}
+
+Deno.test("LPUSH and RPUSH build a list that LRANGE, LINDEX and LLEN read", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  await expectReplies(c, [
+    [["RPUSH", "l", "c", "d"], ":2\r\n"],
+    [["LPUSH", "l", "b", "a"], ":4\r\n"],
+    [["LLEN", "l"], ":4\r\n"],
+    [["LRANGE", "l", "0", "-1"], "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n"],
+    [["LRANGE", "l", "-2", "100"], "*2\r\n$1\r\nc\r\n$1\r\nd\r\n"],
+    [["LRANGE", "l", "-100", "0"], "*1\r\n$1\r\na\r\n"],
+    [["LRANGE", "l", "2", "1"], "*0\r\n"],
+    [["LRANGE", "l", "4", "10"], "*0\r\n"],
+    [["LRANGE", "l", "0", "-5"], "*0\r\n"],
+    [
+      ["LRANGE", "l", "-9223372036854775808", "9223372036854775807"],
+      "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
+    ],
+    [["LRANGE", "nokey", "0", "-1"], "*0\r\n"],
+    [["LRANGE", "nokey", "a", "1"], NOT_INTEGER],
+    [["LINDEX", "l", "0"], "$1\r\na\r\n"],
+    [["LINDEX", "l", "-1"], "$1\r\nd\r\n"],
+    [["LINDEX", "l", "4"], "$-1\r\n"],
+    [["LINDEX", "l", "-5"], "$-1\r\n"],
+    [["LINDEX", "l", "abc"], NOT_INTEGER],
+    [["LINDEX", "l", "9223372036854775808"], NOT_INTEGER],
+    [["LINDEX", "nokey", "abc"], "$-1\r\n"],
+    [["LLEN", "nokey"], ":0\r\n"],
+    [["LPUSH", "l"], "-ERR wrong number of arguments for 'lpush' command\r\n"],
+  ]);
+});
+
+Deno.test("LPOP and RPOP pop one or count elements, and delete the emptied list", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  await expectReplies(c, [
+    [["RPUSH", "l", "a", "b", "c", "d", "e"], ":5\r\n"],
+    [["LPOP", "l"], "$1\r\na\r\n"],
+    [["RPOP", "l"], "$1\r\ne\r\n"],
+    [["RPOP", "l", "2"], "*2\r\n$1\r\nd\r\n$1\r\nc\r\n"],
+    [["LPOP", "l", "0"], "*0\r\n"],
+    [["LPOP", "l", "10"], "*1\r\n$1\r\nb\r\n"],
+    [["EXISTS", "l"], ":0\r\n"],
+    [["LPOP", "l"], "$-1\r\n"],
+    [["LPOP", "l", "2"], "*-1\r\n"],
+    [["LPOP", "l", "0"], "*-1\r\n"],
+    [["LPOP", "l", "-1"], NOT_POSITIVE],
+    [["LPOP", "l", "abc"], NOT_POSITIVE],
+    [["RPOP", "l", "1", "2"], "-ERR wrong number of arguments for 'rpop' command\r\n"],
+    [["RPUSH", "one", "x"], ":1\r\n"],
+    [["RPOP", "one"], "$1\r\nx\r\n"],
+    [["TYPE", "one"], "+none\r\n"],
+  ]);
+  await c.call("HELLO", "3");
+  await expectReplies(c, [
+    [["LPOP", "nokey"], "_\r\n"],
+    [["LPOP", "nokey", "3"], "_\r\n"],
+    [["LINDEX", "nokey", "0"], "_\r\n"],
+  ]);
+});
+
+Deno.test("list commands refuse keys of another type", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  await c.call("SET", "s", "v");
+  for (
+    const cmd of [
+      ["LPUSH", "s", "x"],
+      ["RPUSH", "s", "x"],
+      ["LPOP", "s"],
+      ["RPOP", "s", "2"],
+      ["LLEN", "s"],
+      ["LRANGE", "s", "0", "-1"],
+      ["LINDEX", "s", "0"],
+    ]
+  ) {
+    assertEquals(await c.call(...cmd), WRONGTYPE, cmd.join(" "));
+  }
+  await c.call("RPUSH", "l", "x");
+  assertEquals(await c.call("GET", "l"), WRONGTYPE);
+});
+
+Deno.test("binary elements round-trip through a list", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  const element = Uint8Array.from([0, 255, 13, 10, 128]);
+  await c.sendCommand("RPUSH", "l", element, "");
+  assertEquals(await c.readText(), ":2\r\n");
+  await c.sendCommand("LRANGE", "l", "0", "-1");
+  assertEquals(
+    Array.from(await c.readReplyBytes()),
+    Array.from(new TextEncoder().encode("*2\r\n$5\r\n")).concat([0, 255, 13, 10, 128], [
+      13,
+      10,
+      ...new TextEncoder().encode("$0\r\n\r\n"),
+    ]),
+  );
+});
+
+Deno.test("DBSIZE, FLUSHDB and FLUSHALL work per database and across all of them", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  await expectReplies(c, [
+    [["MSET", "a", "1", "b", "2"], "+OK\r\n"],
+    [["SELECT", "3"], "+OK\r\n"],
+    [["SET", "c", "3"], "+OK\r\n"],
+    [["DBSIZE"], ":1\r\n"],
+    [["FLUSHDB"], "+OK\r\n"],
+    [["DBSIZE"], ":0\r\n"],
+    [["SET", "c", "3"], "+OK\r\n"],
+    [["SELECT", "0"], "+OK\r\n"],
+    [["DBSIZE"], ":2\r\n"],
+    [["FLUSHDB", "ASYNC"], "+OK\r\n"],
+    [["DBSIZE"], ":0\r\n"],
+    [["FLUSHALL", "sync"], "+OK\r\n"],
+    [["SELECT", "3"], "+OK\r\n"],
+    [["DBSIZE"], ":0\r\n"],
+    [["FLUSHDB", "x"], "-ERR syntax error\r\n"],
+    [["FLUSHALL", "SYNC", "extra"], "-ERR syntax error\r\n"],
+    [["DBSIZE", "x"], "-ERR wrong number of arguments for 'dbsize' command\r\n"],
+  ]);
+});
+
+Deno.test("SWAPDB swaps contents under every client, with Redis's errors", async () => {
+  await using server = startTestServer();
+  using a = await RawClient.connect(server.port);
+  using b = await RawClient.connect(server.port);
+  await a.call("SET", "k", "in0");
+  await b.call("SELECT", "1");
+  await b.call("SET", "k", "in1");
+  await expectReplies(a, [
+    [["SWAPDB", "0", "1"], "+OK\r\n"],
+    [["GET", "k"], "$3\r\nin1\r\n"],
+    [["SWAPDB", "0", "0"], "+OK\r\n"],
+    [["SWAPDB", "a", "1"], "-ERR invalid first DB index\r\n"],
+    [["SWAPDB", "1", "b"], "-ERR invalid second DB index\r\n"],
+    [["SWAPDB", "99999999999", "1"], "-ERR invalid first DB index\r\n"],
+    [["SWAPDB", "-1", "1"], "-ERR DB index is out of range\r\n"],
+    [["SWAPDB", "1", "16"], "-ERR DB index is out of range\r\n"],
+  ]);
+  assertEquals(await b.call("GET", "k"), "$3\r\nin0\r\n");
+});
+
+Deno.test("MOVE moves a key and its TTL to another database unless it is there", async () => {
+  const clock = new ManualClock();
+  await using server = startTestServer({ clock });
+  using c = await RawClient.connect(server.port);
+  await expectReplies(c, [
+    [["SET", "k", "v", "PX", "4000"], "+OK\r\n"],
+    [["MOVE", "k", "0"], "-ERR source and destination objects are the same\r\n"],
+    [["MOVE", "k", "16"], "-ERR DB index is out of range\r\n"],
+    [["MOVE", "k", "abc"], NOT_INTEGER],
+    [
+      ["MOVE", "k", "99999999999"],
+      "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+    ],
+    [["MOVE", "nokey", "1"], ":0\r\n"],
+    [["MOVE", "k", "1"], ":1\r\n"],
+    [["EXISTS", "k"], ":0\r\n"],
+    [["SET", "k", "again"], "+OK\r\n"],
+    [["MOVE", "k", "1"], ":0\r\n"],
+    [["SELECT", "1"], "+OK\r\n"],
+    [["GET", "k"], "$1\r\nv\r\n"],
+    [["PTTL", "k"], ":4000\r\n"],
+  ]);
+});

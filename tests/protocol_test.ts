@@ -1,0 +1,290 @@
+/**
+ * The framing layer over real sockets, against a real redis-server: for every protocol
+ * error the same bytes go to Redis and to respd, and what comes back must be identical
+ * (the replies of the requests before the error, the error line, then the close), while
+ * another client of the same server goes on unaffected. Also pipelining (many requests in
+ * one write, all answered), inline lines as Redis splits them, and the proto-max-bulk-len
+ * and client-query-buffer-limit limits.
+ */
+
+import { assert, assertEquals } from "./support/assert.ts";
+import { RawClient } from "./support/raw_client.ts";
+import { showBytes } from "./support/differential.ts";
+import { type RedisProcess, startRedis, startTestServer } from "./support/servers.ts";
+import type { Server } from "../src/server.ts";
+
+const KIB = 1024;
+
+function bytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** What a connection got back after sending `input`: every byte, and whether it closed. */
+interface Outcome {
+  received: string;
+  closed: boolean;
+}
+
+/**
+ * Sends `input` on a new connection and reads until the server closes it. When `open` is
+ * given, the server is expected to keep it open: reading stops after that many ms of quiet.
+ */
+async function exchange(port: number, input: Uint8Array, quietMs?: number): Promise<Outcome> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const writing = (async () => {
+      let written = 0;
+      try {
+        while (written < input.length) written += await conn.write(input.subarray(written));
+      } catch {
+        // the server may close before taking everything (as Redis does after an error)
+      }
+    })();
+    let received = "";
+    const buf = new Uint8Array(64 * KIB);
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const quiet = new Promise<"quiet">((resolve) => {
+        timer = setTimeout(() => resolve("quiet"), quietMs ?? 10_000);
+      });
+      const n = await Promise.race([conn.read(buf).catch(() => null), quiet]);
+      clearTimeout(timer);
+      if (n === "quiet") {
+        if (quietMs === undefined) throw new Error("the server neither answered nor closed");
+        await writing;
+        return { received, closed: false };
+      }
+      if (n === null) {
+        await writing;
+        return { received, closed: true };
+      }
+      for (let i = 0; i < n; i++) received += String.fromCharCode(buf[i]);
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+/** A real Redis and respd with the same limits, and a bystander client on each. */
+class Pair implements AsyncDisposable {
+  private constructor(
+    readonly redis: RedisProcess,
+    readonly respd: Server,
+    readonly bystanders: RawClient[],
+  ) {}
+
+  static async start(limits: { protoMaxBulkLen?: number; clientQueryBufferLimit?: number } = {}) {
+    const args: string[] = [];
+    if (limits.protoMaxBulkLen) args.push("--proto-max-bulk-len", String(limits.protoMaxBulkLen));
+    if (limits.clientQueryBufferLimit) {
+      args.push("--client-query-buffer-limit", String(limits.clientQueryBufferLimit));
+    }
+    const redis = await startRedis(args);
+    const respd = startTestServer(limits);
+    const bystanders = [
+      await RawClient.connect(redis.port),
+      await RawClient.connect(respd.port),
+    ];
+    for (const b of bystanders) assertEquals(await b.call("SET", "bystander", "here"), "+OK\r\n");
+    return new Pair(redis, respd, bystanders);
+  }
+
+  /** Sends `input` to both; asserts identical outcomes; returns respd's. */
+  async same(input: Uint8Array, quietMs?: number): Promise<Outcome> {
+    const [a, b] = await Promise.all([
+      exchange(this.redis.port, input, quietMs),
+      exchange(this.respd.port, input, quietMs),
+    ]);
+    const show = (o: Outcome) =>
+      `${showBytes(bytes(o.received.slice(0, 300)))}${o.received.length > 300 ? "…" : ""}${
+        o.closed ? " then closed" : " (still open)"
+      }`;
+    assertEquals(
+      { closed: b.closed, received: b.received },
+      { closed: a.closed, received: a.received },
+      `for ${showBytes(input.subarray(0, 200))}\n  redis: ${show(a)}\n  respd: ${show(b)}`,
+    );
+    for (const c of this.bystanders) {
+      assertEquals(await c.call("GET", "bystander"), "$4\r\nhere\r\n", "bystander unaffected");
+    }
+    return b;
+  }
+
+  async [Symbol.asyncDispose]() {
+    for (const b of this.bystanders) b.close();
+    await this.respd.shutdown();
+    await this.redis[Symbol.asyncDispose]();
+  }
+}
+
+const multibulk = (...args: string[]) =>
+  `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
+
+const protocolErrors: [string, string][] = [
+  ["a non-numeric multibulk count", "*x\r\n"],
+  ["an empty multibulk count", "*\r\n"],
+  ["a multibulk count with a plus sign", "*+1\r\n"],
+  ["a multibulk count with a leading zero", "*01\r\n"],
+  ["a multibulk count over INT_MAX", "*2147483648\r\n"],
+  ["a multibulk count below the 64-bit range", "*-9223372036854775809\r\n"],
+  ["a non-numeric bulk length", "*1\r\n$x\r\n"],
+  ["a negative bulk length", "*1\r\n$-1\r\n"],
+  ["a bulk length of minus zero", "*1\r\n$-0\r\n"],
+  ["a bulk length over proto-max-bulk-len", "*1\r\n$536870913\r\n"],
+  ["a bulk length past 64 bits", "*1\r\n$99999999999999999999\r\n"],
+  ["a simple string where a bulk is expected", "*1\r\n+PING\r\n"],
+  ["an integer where a bulk is expected", "*2\r\n$4\r\nECHO\r\n:1\r\n"],
+  ["an empty line where a bulk is expected", "*1\r\n\r\n"],
+  ["a high byte where a bulk is expected", "*1\r\n\xff\r\n"],
+  ["an unbalanced double quote", 'ECHO "hello\r\n'],
+  ["an unbalanced single quote", "ECHO 'hello\r\n"],
+  ["a closing quote followed by a letter", 'ECHO "a"b\r\n'],
+  ["a request after good ones", "PING\r\nSET k v\r\n" + multibulk("GET", "k") + "*1\r\n$q\r\n"],
+  ["an error in the middle of a batch", "PING\r\n*1\r\n!\r\nPING\r\n"],
+  ["an error after an inline command with quotes", `ECHO "a b"\r\n*1\r\n$-5\r\n`],
+];
+
+Deno.test("raw protocol errors get Redis's exact reply, after earlier requests, then a close", async (t) => {
+  await using pair = await Pair.start();
+  for (const [name, input] of protocolErrors) {
+    await t.step(name, async () => {
+      const outcome = await pair.same(bytes(input));
+      assert.ok(outcome.closed, "the connection is closed");
+      assert.ok(outcome.received.includes("-ERR Protocol error: "), outcome.received);
+    });
+  }
+});
+
+Deno.test("the too-big errors for inline, multibulk count and bulk count lines match Redis", async (t) => {
+  await using pair = await Pair.start();
+  const big = "1".repeat(70 * KIB);
+  const cases: [string, string][] = [
+    ["an inline request over 64 KiB", "PING\r\nECHO " + "x".repeat(70 * KIB)],
+    ["a multibulk count line over 64 KiB", "PING\r\n*" + big],
+    ["a bulk count line over 64 KiB", "PING\r\n*1\r\n$" + big],
+  ];
+  for (const [name, input] of cases) {
+    await t.step(name, async () => {
+      const outcome = await pair.same(bytes(input));
+      assert.ok(outcome.received.includes("too big"), outcome.received);
+    });
+  }
+});
+
+Deno.test("a NUL byte before the end of a line stalls the request as in Redis, until 64 KiB", async (t) => {
+  await using pair = await Pair.start();
+  for (
+    const input of [
+      "PING\r\nECHO a\x00b\r\nPING\r\n",
+      "PING\r\n*1\x00\r\n",
+      "*1\r\n$4\x00\r\nPING\r\n",
+    ]
+  ) {
+    await t.step(`${JSON.stringify(input)} waits`, async () => {
+      const outcome = await pair.same(bytes(input), 300);
+      assert.ok(!outcome.closed);
+    });
+  }
+  await t.step("and is then too big", async () => {
+    const outcome = await pair.same(bytes("PING\r\nECHO \x00" + "PING\r\n".repeat(12000)));
+    assert.ok(outcome.closed);
+  });
+});
+
+const inlineLines = [
+  `RPUSH l a b c`,
+  `RPUSH l "a b" 'c d'`,
+  `RPUSH l "\\x41\\x4A\\xff\\x00z" "\\n\\r\\t\\b\\a\\q\\\\\\""`,
+  `RPUSH l '\\'' '\\n' "'" '"'`,
+  `RPUSH l "" '' x`,
+  `RPUSH l ab"cd ef" gh'i j'`,
+  `RPUSH l \t spaced\t\ttabs\x0bvt\x0cff `,
+  `RPUSH l "\\x4" "\\xZZ" "\\x"`,
+  `RPUSH l \xff\xfe "\xc3\xa9"`,
+  `RPUSH l "a"\tb`,
+  `RPUSH l a\rb`,
+];
+
+Deno.test("inline arguments split exactly as Redis splits them", async (t) => {
+  await using pair = await Pair.start();
+  for (const line of inlineLines) {
+    await t.step(JSON.stringify(line), async () => {
+      // every inline line appends to the list; LRANGE shows how it was split; then QUIT
+      const input = `DEL l\r\n${line}\r\nLRANGE l 0 -1\r\nQUIT\r\n`;
+      const outcome = await pair.same(bytes(input));
+      assert.ok(outcome.closed && outcome.received.endsWith("+OK\r\n"));
+    });
+  }
+});
+
+Deno.test("a pipeline of thousands of requests in one write gets every reply, in order", async () => {
+  await using pair = await Pair.start();
+  const parts: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    switch (i % 5) {
+      case 0:
+        parts.push(multibulk("SET", `k${i % 97}`, `v${i}`));
+        break;
+      case 1:
+        parts.push(multibulk("GET", `k${(i - 1) % 97}`));
+        break;
+      case 2:
+        parts.push(`INCR n\r\n`);
+        break;
+      case 3:
+        parts.push(multibulk("MGET", `k${i % 97}`, "missing", "n"));
+        break;
+      case 4:
+        parts.push(`PING\r\n`);
+        break;
+    }
+  }
+  parts.push("QUIT\r\n");
+  const outcome = await pair.same(bytes(parts.join("")));
+  assert.ok(outcome.closed);
+  assertEquals(outcome.received.split("+PONG").length - 1, 600);
+});
+
+Deno.test("a pipeline sent one byte per write gets every reply", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  const input = bytes(multibulk("SET", "k", "v") + "GET k\r\n" + multibulk("ECHO", "\r\n"));
+  for (const b of input) await c.send(Uint8Array.of(b));
+  assertEquals(await c.readText(), "+OK\r\n");
+  assertEquals(await c.readText(), "$1\r\nv\r\n");
+  assertEquals(await c.readText(), "$2\r\n\r\n\r\n");
+});
+
+Deno.test("proto-max-bulk-len and client-query-buffer-limit act as in Redis", async (t) => {
+  const MB = 1024 * 1024;
+  await using pair = await Pair.start({ protoMaxBulkLen: MB, clientQueryBufferLimit: MB });
+  const set = (len: number) =>
+    `PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${len}\r\n${"x".repeat(len)}\r\n`;
+  await t.step("a bulk one byte over proto-max-bulk-len is a protocol error", async () => {
+    const outcome = await pair.same(bytes(`PING\r\n*1\r\n$${MB + 1}\r\n`));
+    assertEquals(outcome.received, "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");
+  });
+  await t.step("a bulk that fits the query buffer is stored", async () => {
+    const outcome = await pair.same(bytes(set(MB - 2) + "QUIT\r\n"));
+    assertEquals(outcome.received, "+PONG\r\n+OK\r\n+OK\r\n");
+  });
+  await t.step("a bulk whose query buffer passes the limit closes without a reply", async () => {
+    const outcome = await pair.same(bytes(set(MB - 1)));
+    assertEquals(outcome, { received: "+PONG\r\n", closed: true });
+  });
+  await t.step("a bulk over the limit arriving slowly is cut off once past the limit", async () => {
+    const outcome = await pair.same(bytes(set(MB).slice(0, -1)));
+    assertEquals(outcome, { received: "+PONG\r\n", closed: true });
+  });
+  await t.step("a request of many small arguments past the limit is served", async () => {
+    // Redis's query buffer keeps only what is not parsed yet: parsed arguments do not count
+    const args = Array.from({ length: 120_000 }, (_, i) => `a${i}`);
+    const outcome = await pair.same(bytes("PING\r\n" + multibulk("MSET", ...args) + "QUIT\r\n"));
+    assertEquals(outcome, { received: "+PONG\r\n+OK\r\n+OK\r\n", closed: true });
+  });
+
+  await t.step("a pipeline of small requests larger than the limit is served", async () => {
+    const outcome = await pair.same(bytes("PING\r\n".repeat(200_000) + "QUIT\r\n"));
+    assertEquals(outcome.received.length, 7 * 200_000 + 5);
+  });
+});

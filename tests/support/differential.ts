@@ -1,0 +1,239 @@
+/**
+ * Differential testing: the same command sequence goes to a real `redis-server` and to
+ * respd, and every reply is compared byte for byte. Redis is the specification; a
+ * mismatch is reported with the sequence so far and both replies shown escaped, so the
+ * difference can be read off (and reproduced with redis-cli) at once.
+ *
+ * Each sequence runs on fresh connections to both servers (after `HELLO 3` when run in
+ * RESP3), starting from an empty keyspace (FLUSHALL), so no sequence sees another's state.
+ * A step may relax the comparison where Redis itself is not deterministic: `tolerance`
+ * for integers that depend on the clock (PTTL), `unordered` for replies whose order is a
+ * hash table's (KEYS, SCAN), `ignore` for replies that differ by nature (CLIENT ID).
+ * Helper tests (the fuzzers) reuse `DifferentialRig` with generated sequences.
+ */
+
+import { RawClient } from "./raw_client.ts";
+import { startRedis, startTestServer } from "./servers.ts";
+import type { RedisProcess } from "./servers.ts";
+import type { Server, ServerOptions } from "../../src/server.ts";
+import { type CommandArg, encodeFrame, parseFrame } from "../../src/protocol/frame_codec.ts";
+import type { Frame } from "../../src/protocol/frame.ts";
+
+/** One command, as words ("SET k v", split on single spaces) or as arguments. */
+export type Command = string | readonly CommandArg[];
+
+/** A command and how its two replies are compared. */
+export interface StepSpec {
+  cmd: Command;
+  /** Integer replies may differ by this much (clock-dependent values such as PTTL). */
+  tolerance?: number;
+  /** Arrays are compared as multisets, at every depth (KEYS, SCAN, SMEMBERS order). */
+  unordered?: boolean;
+  /** Both must answer, but the replies are not compared (CLIENT ID, TIME). */
+  ignore?: boolean;
+}
+
+export type Step = Command | StepSpec;
+
+/** A named command sequence, run from an empty keyspace on fresh connections. */
+export interface Sequence {
+  name: string;
+  steps: readonly Step[];
+  /** The protocols to run it in; both by default. */
+  protocols?: readonly (2 | 3)[];
+  /** The last step ends the connection (QUIT): both servers must then close it. */
+  closes?: boolean;
+}
+
+/** Builds a sequence: `seq("name", "SET k v", ["GET", "k"], { cmd: "TTL k" })`. */
+export function seq(name: string, ...steps: Step[]): Sequence {
+  return { name, steps };
+}
+
+/** Bytes of a byte string (one char per byte) as a command argument, for binary values. */
+export function bin(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** The first difference found in one sequence. */
+export interface Mismatch {
+  sequence: string;
+  protocol: 2 | 3;
+  /** Index of the step that differed, -1 when the difference is in closing. */
+  step: number;
+  report: string;
+}
+
+const STEP_TIMEOUT_MS = 3000;
+
+function toSpec(step: Step): StepSpec {
+  return typeof step === "string" || Array.isArray(step)
+    ? { cmd: step as Command }
+    : step as StepSpec;
+}
+
+function argsOf(cmd: Command): CommandArg[] {
+  return typeof cmd === "string" ? cmd.split(" ") : [...cmd];
+}
+
+/** Bytes shown as a quoted string with \r, \n and non-printable bytes escaped. */
+export function showBytes(bytes: Uint8Array): string {
+  let s = '"';
+  for (const b of bytes) {
+    if (b === 13) s += "\\r";
+    else if (b === 10) s += "\\n";
+    else if (b === 34) s += '\\"';
+    else if (b === 92) s += "\\\\";
+    else if (b >= 32 && b < 127) s += String.fromCharCode(b);
+    else s += "\\x" + b.toString(16).padStart(2, "0");
+  }
+  return s + '"';
+}
+
+function showCommand(cmd: Command): string {
+  return argsOf(cmd).map((a) =>
+    a instanceof Uint8Array
+      ? showBytes(a)
+      : /^[!-~]+$/.test(String(a)) && !String(a).includes('"')
+      ? String(a)
+      : JSON.stringify(String(a))
+  ).join(" ");
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A frame with every array, set and map sorted by encoding, at every depth. */
+function canonical(f: Frame): Frame {
+  const key = (x: Frame) => showBytes(encodeFrame(x));
+  const sorted = (items: Frame[]) =>
+    items.map(canonical).sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  switch (f.kind) {
+    case "array":
+    case "set":
+    case "push":
+      return { kind: f.kind, value: sorted(f.value) };
+    case "map": {
+      const pairs = f.value.map(([k, v]) => [canonical(k), canonical(v)] as [Frame, Frame]);
+      pairs.sort((a, b) => key(a[0]) < key(b[0]) ? -1 : key(a[0]) > key(b[0]) ? 1 : 0);
+      return { kind: "map", value: pairs };
+    }
+    default:
+      return f;
+  }
+}
+
+/** Whether two replies agree under the step's comparison rule. */
+function agree(spec: StepSpec, redis: Uint8Array, respd: Uint8Array): boolean {
+  if (spec.ignore) return true;
+  if (sameBytes(redis, respd)) return true;
+  const a = parseFrame(redis, 0).frame, b = parseFrame(respd, 0).frame;
+  if (spec.tolerance !== undefined && a.kind === "integer" && b.kind === "integer") {
+    return Math.abs(Number(a.value) - Number(b.value)) <= spec.tolerance;
+  }
+  if (spec.unordered) return sameBytes(encodeFrame(canonical(a)), encodeFrame(canonical(b)));
+  return false;
+}
+
+async function reply(client: RawClient): Promise<Uint8Array | string> {
+  try {
+    return await client.readReplyBytes(STEP_TIMEOUT_MS);
+  } catch (e: unknown) {
+    return `<${e instanceof Error ? e.message : String(e)}>`;
+  }
+}
+
+function show(r: Uint8Array | string): string {
+  return typeof r === "string" ? r : showBytes(r);
+}
+
+/** A real redis-server and a respd, side by side, for as many sequences as needed. */
+export class DifferentialRig implements AsyncDisposable {
+  private constructor(
+    readonly redis: RedisProcess,
+    readonly respd: Server,
+  ) {}
+
+  /** Starts both servers; `options` configure respd, `redisArgs` the real server alike. */
+  static async start(
+    options: ServerOptions = {},
+    redisArgs: string[] = [],
+  ): Promise<DifferentialRig> {
+    const redis = await startRedis(redisArgs);
+    return new DifferentialRig(redis, startTestServer(options));
+  }
+
+  /** Runs one sequence in one protocol; the first difference, or null when all agree. */
+  async run(sequence: Sequence, protocol: 2 | 3): Promise<Mismatch | null> {
+    using redis = await RawClient.connect(this.redis.port);
+    using respd = await RawClient.connect(this.respd.port);
+    const both = async (cmd: Command) => {
+      const args = argsOf(cmd);
+      await Promise.all([redis.sendCommand(...args), respd.sendCommand(...args)]);
+      return await Promise.all([reply(redis), reply(respd)]);
+    };
+    const setup: Command[] = protocol === 3 ? ["HELLO 3", "FLUSHALL"] : ["FLUSHALL"];
+    for (const cmd of setup) {
+      const [a, b] = await both(cmd);
+      if (typeof a === "string" || typeof b === "string" || a[0] === 45 || b[0] === 45) {
+        return this.#mismatch(sequence, protocol, -1, [], `setup ${cmd}`, a, b);
+      }
+    }
+    const done: Command[] = [];
+    for (let i = 0; i < sequence.steps.length; i++) {
+      const spec = toSpec(sequence.steps[i]);
+      const [a, b] = await both(spec.cmd);
+      done.push(spec.cmd);
+      if (typeof a === "string" || typeof b === "string" || !agree(spec, a, b)) {
+        return this.#mismatch(sequence, protocol, i, done, showCommand(spec.cmd), a, b);
+      }
+    }
+    if (sequence.closes) {
+      const closed = async (c: RawClient) => {
+        try {
+          return await c.closedByPeer(STEP_TIMEOUT_MS) ? "<closed>" : "<open>";
+        } catch {
+          return "<open>";
+        }
+      };
+      const [a, b] = await Promise.all([closed(redis), closed(respd)]);
+      if (a !== b) return this.#mismatch(sequence, protocol, -1, done, "(end)", a, b);
+    }
+    return null;
+  }
+
+  /** Runs every sequence in each of its protocols; every mismatch found. */
+  async runAll(sequences: readonly Sequence[]): Promise<Mismatch[]> {
+    const found: Mismatch[] = [];
+    for (const s of sequences) {
+      for (const p of s.protocols ?? [2, 3]) {
+        const m = await this.run(s, p);
+        if (m) found.push(m);
+      }
+    }
+    return found;
+  }
+
+  #mismatch(
+    sequence: Sequence,
+    protocol: 2 | 3,
+    step: number,
+    done: readonly Command[],
+    command: string,
+    redis: Uint8Array | string,
+    respd: Uint8Array | string,
+  ): Mismatch {
+    const lines = [`sequence "${sequence.name}" (RESP${protocol}), step ${step + 1}: ${command}`];
+    for (const c of done.slice(0, -1)) lines.push(`    before: ${showCommand(c)}`);
+    lines.push(`    redis: ${show(redis)}`, `    respd: ${show(respd)}`);
+    return { sequence: sequence.name, protocol, step, report: lines.join("\n") };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.respd.shutdown();
+    await this.redis[Symbol.asyncDispose]();
+  }
+}
