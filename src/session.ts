@@ -8,6 +8,11 @@
  * buffer is being written; the drain loop swaps and writes until both are empty. So a
  * message published to this client while its own replies are in flight is never
  * interleaved inside them.
+ *
+ * Backpressure: the loop awaits its writes before it reads again, so a client that does not
+ * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
+ * unsent bytes (queued, in flight, or held by the transport) count against
+ * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
  */
 
 import { ByteReader } from "./protocol/byte_reader.ts";
@@ -166,7 +171,7 @@ export class Session {
 
   async #loop(reader: ByteReader): Promise<void> {
     while (!this.#stopping) {
-      if (!(await reader.fill(this.parser.bytesWanted))) return;
+      if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
       this.lastActivity = Date.now();
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;

@@ -8,6 +8,7 @@ import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { run, startRedis, startTestServer } from "./support/servers.ts";
 import { WsRawClient } from "./support/ws_raw_client.ts";
+import { RawWebSocket } from "./support/raw_websocket.ts";
 import { passwordMatches, wsAuthProtocol, wsHandshakeAuth } from "../src/security/credentials.ts";
 import { fromText } from "../src/protocol/latin1.ts";
 
@@ -182,4 +183,60 @@ Deno.test("a WebSocket without a token must AUTH first, like a TCP client", asyn
   assertEquals(await read(), "+OK\r\n");
   await c.sendCommand("GET", "k");
   assertEquals(await read(), "$-1\r\n");
+});
+
+Deno.test("an unauthenticated WebSocket may not queue more than 1 MB; after AUTH it may", async () => {
+  const logs: string[] = [];
+  await using server = startTestServer({
+    requirepass: PASSWORD,
+    wsPort: 0,
+    logger: (_level, message) => logs.push(message),
+  });
+  const flood = new TextEncoder().encode("PING\r\n".repeat(350_000)); // 2.1 MB, one message
+  const ws = new WebSocket(`ws://127.0.0.1:${server.wsPort}/ws`);
+  await new Promise((resolve) => ws.onopen = resolve);
+  const closed = new Promise<CloseEvent>((resolve) => ws.onclose = resolve);
+  ws.send(flood);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => timer = setTimeout(resolve, 10_000, null));
+  const event = await Promise.race([closed, timeout]);
+  clearTimeout(timer);
+  if (event === null) {
+    ws.close();
+    await closed;
+  }
+  assertEquals(event?.code, 1008, "closed for the query buffer limit, not a protocol error");
+
+  await using authed = await WsRawClient.connect(server.wsPort, [
+    "respd",
+    wsAuthProtocol(PASSWORD),
+  ]);
+  const value = "v".repeat(2_000_000);
+  await authed.send(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${value.length}\r\n${value}\r\n`);
+  assertEquals(new TextDecoder().decode(await authed.readReplyBytes()), "+OK\r\n");
+});
+
+Deno.test("a wrong token gets HTTP 401, and a right token does not bypass the Origin check", async () => {
+  await using server = startTestServer({ requirepass: PASSWORD, wsPort: 0 });
+  const refusal = async (headers: Record<string, string>) => {
+    try {
+      using _ws = await RawWebSocket.connect(server.wsPort, headers);
+      return "accepted";
+    } catch (e: unknown) {
+      if (e instanceof Error && e.message.startsWith("handshake refused")) return e.message;
+      throw e;
+    }
+  };
+  const wrong = await refusal({ "Sec-WebSocket-Protocol": `respd, ${wsAuthProtocol("x")}` });
+  assert(wrong.includes("HTTP/1.1 401"), wrong);
+  const foreign = await refusal({
+    "Sec-WebSocket-Protocol": `respd, ${wsAuthProtocol(PASSWORD)}`,
+    Origin: "http://evil.example",
+  });
+  assert(foreign.includes("HTTP/1.1 403"), foreign);
+  assertEquals(
+    await refusal({ "Sec-WebSocket-Protocol": `respd, ${wsAuthProtocol(PASSWORD)}` }),
+    "accepted",
+  );
+  assertEquals(server.stats.connections, 1, "refused handshakes never made a session");
 });

@@ -1,8 +1,9 @@
 /**
  * A real browser: Debian's Chromium (never a downloaded one), driven by playwright-core,
- * opens the demo console that respd serves, types SET/GET into it, subscribes in the
- * pub/sub panel and sees a message that a TCP client publishes arrive. A screenshot is
- * saved as tests/artifacts/browser_demo.png. Chromium is installed by scripts/test.sh; the
+ * opens the demo console that respd serves (in RESP3, then RESP2), types SET/GET into it,
+ * subscribes in the pub/sub panel and sees messages that a TCP client publishes arrive;
+ * then logs in to a server with requirepass. A screenshot is saved as
+ * tests/artifacts/browser_demo.png (look at it after UI changes). Chromium is installed by scripts/test.sh; the
  * test fails, rather than skips, when it is missing, so CI cannot pass without it.
  */
 
@@ -24,6 +25,9 @@ async function launchChromium() {
     viewport: { width: 1200, height: 720 },
     timeout: TIMEOUT_MS,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  }).catch(async (e: unknown) => {
+    await Deno.remove(userDataDir, { recursive: true });
+    throw e;
   });
   return {
     context,
@@ -34,72 +38,95 @@ async function launchChromium() {
   };
 }
 
-Deno.test("the demo page runs SET/GET in Chromium and shows a message published over TCP", async () => {
-  await using server = startTestServer({ wsPort: 0 });
+Deno.test("the demo page served by respd works in Chromium", async (t) => {
   await using browser = await launchChromium();
-  using tcp = await RawClient.connect(server.port);
-  for (const protocol of [3, 2]) {
+  await t.step("it runs SET/GET and shows messages a TCP client publishes", async () => {
+    await using server = startTestServer({ wsPort: 0 });
+    using tcp = await RawClient.connect(server.port);
+    for (const protocol of [3, 2]) {
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(TIMEOUT_MS);
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`console: ${m.text()}`);
+      });
+
+      await page.goto(`http://127.0.0.1:${server.wsPort}/?protocol=${protocol}`);
+      await page.locator('#status[data-state="open"]').waitFor();
+      assert((await page.locator("#status-text").textContent())?.includes(`RESP${protocol}`));
+
+      // the console: type commands, replies are rendered by type
+      const command = page.getByRole("textbox", { name: "Command", exact: true });
+      const reply = (n: number, type: string) =>
+        page.locator(`#log > li:nth-child(${n}) .reply[data-type="${type}"] .t-${type}`);
+      await command.fill(`SET greeting "hello from chromium ${protocol}"`);
+      await command.press("Enter");
+      assertEquals(await reply(1, "simple").textContent(), "OK");
+      await command.fill("GET greeting");
+      await command.press("Enter");
+      assertEquals(await reply(2, "bulk").textContent(), `"hello from chromium ${protocol}"`);
+      await command.fill("INCR greeting");
+      await command.press("Enter");
+      assertEquals(
+        await reply(3, "error").textContent(),
+        "(error) ERR value is not an integer or out of range",
+      );
+
+      // the same store over TCP
+      assertEquals(await tcp.call("GET", "greeting"), `$21\r\nhello from chromium ${protocol}\r\n`);
+
+      // the pub/sub panel: a channel from its form, a pattern typed in the console
+      await page.getByRole("textbox", { name: "Channel or pattern" }).fill("news");
+      await page.getByRole("button", { name: "Subscribe", exact: true }).click();
+      await command.fill("PSUBSCRIBE sport.*");
+      await command.press("Enter");
+      await page.locator('#subscriptions li[data-state="active"]').nth(1).waitFor();
+      assertEquals(await tcp.call("PUBLISH", "news", "published over TCP"), ":1\r\n");
+      assertEquals(await tcp.call("PUBLISH", "sport.tennis", "ace"), ":1\r\n");
+      const news = page.locator('#messages li[data-channel="news"] .msg-body');
+      assertEquals(await news.textContent(), '"published over TCP"');
+      const sport = page.locator('#messages li[data-channel="sport.tennis"]');
+      assert((await sport.textContent())?.includes("(sport.*)"));
+      // in RESP2 the console still answers while the panel is subscribed (its own connection)
+      await command.fill("PING");
+      await command.press("Enter");
+      assertEquals(await reply(5, "simple").textContent(), "PONG");
+      await command.fill("MGET greeting missing");
+      await command.press("Enter");
+      const items = page.locator('#log > li:nth-child(6) .reply[data-type="array"] li');
+      assertEquals(await items.allTextContents(), [
+        `1) "hello from chromium ${protocol}"`,
+        "2) (nil)",
+      ]);
+
+      if (protocol === 3) {
+        await Deno.mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: new URL("browser_demo.png", ARTIFACTS).pathname });
+      }
+      assertEquals(problems, []);
+      await page.close();
+    }
+  });
+
+  await t.step("it asks for the password of a server with requirepass", async () => {
+    await using server = startTestServer({ wsPort: 0, requirepass: "s3cret" });
     const page = await browser.context.newPage();
     page.setDefaultTimeout(TIMEOUT_MS);
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console: ${m.text()}`);
-    });
-
-    await page.goto(`http://127.0.0.1:${server.wsPort}/?protocol=${protocol}`);
+    await page.goto(`http://127.0.0.1:${server.wsPort}/`);
+    const password = page.getByLabel("Password");
+    await password.waitFor();
+    assert((await page.locator("#status-text").textContent())?.startsWith("NOAUTH"));
+    await password.fill("wrong");
+    await password.press("Enter");
+    await page.locator("#status-text", { hasText: "WRONGPASS" }).waitFor();
+    await password.fill("s3cret");
+    await password.press("Enter");
     await page.locator('#status[data-state="open"]').waitFor();
-    assert((await page.locator("#status-text").textContent())?.includes(`RESP${protocol}`));
-
-    // the console: type commands, replies are rendered by type
     const command = page.getByRole("textbox", { name: "Command", exact: true });
-    const reply = (n: number, type: string) =>
-      page.locator(`#log > li:nth-child(${n}) .reply[data-type="${type}"] .t-${type}`);
-    await command.fill(`SET greeting "hello from chromium ${protocol}"`);
+    await command.fill("DBSIZE");
     await command.press("Enter");
-    assertEquals(await reply(1, "simple").textContent(), "OK");
-    await command.fill("GET greeting");
-    await command.press("Enter");
-    assertEquals(await reply(2, "bulk").textContent(), `"hello from chromium ${protocol}"`);
-    await command.fill("INCR greeting");
-    await command.press("Enter");
-    assertEquals(
-      await reply(3, "error").textContent(),
-      "(error) ERR value is not an integer or out of range",
-    );
-
-    // the same store over TCP
-    assertEquals(await tcp.call("GET", "greeting"), `$21\r\nhello from chromium ${protocol}\r\n`);
-
-    // the pub/sub panel: a channel from its form, a pattern typed in the console
-    await page.getByRole("textbox", { name: "Channel or pattern" }).fill("news");
-    await page.getByRole("button", { name: "Subscribe", exact: true }).click();
-    await command.fill("PSUBSCRIBE sport.*");
-    await command.press("Enter");
-    await page.locator('#subscriptions li[data-state="active"]').nth(1).waitFor();
-    assertEquals(await tcp.call("PUBLISH", "news", "published over TCP"), ":1\r\n");
-    assertEquals(await tcp.call("PUBLISH", "sport.tennis", "ace"), ":1\r\n");
-    const news = page.locator('#messages li[data-channel="news"] .msg-body');
-    assertEquals(await news.textContent(), '"published over TCP"');
-    const sport = page.locator('#messages li[data-channel="sport.tennis"]');
-    assert((await sport.textContent())?.includes("(sport.*)"));
-    // in RESP2 the console still answers while the panel is subscribed (its own connection)
-    await command.fill("PING");
-    await command.press("Enter");
-    assertEquals(await reply(5, "simple").textContent(), "PONG");
-    await command.fill("MGET greeting missing");
-    await command.press("Enter");
-    const items = page.locator('#log > li:nth-child(6) .reply[data-type="array"] li');
-    assertEquals(await items.allTextContents(), [
-      `1) "hello from chromium ${protocol}"`,
-      "2) (nil)",
-    ]);
-
-    if (protocol === 3) {
-      await Deno.mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: new URL("browser_demo.png", ARTIFACTS).pathname });
-    }
-    assertEquals(problems, []);
+    assertEquals(await page.locator("#log .t-integer").textContent(), "(integer) 0");
     await page.close();
-  }
+  });
 });

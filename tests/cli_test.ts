@@ -9,6 +9,7 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { run } from "./support/servers.ts";
+import { parseCommandLine } from "../main.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -88,22 +89,40 @@ Deno.test("--version prints the version and exits 0", async () => {
 });
 
 Deno.test("invalid flags and values exit 2 with a clear message", async () => {
-  const cases: [string[], RegExp][] = [
-    [["--bogus"], /Unknown option '--bogus'/],
-    [["--port"], /--port/],
-    [["--port", "abc"], /--port must be an integer from 0 to 65535, got 'abc'/],
-    [["--port", "70000"], /--port must be an integer/],
-    [["--databases", "0"], /--databases must be an integer/],
-    [["--loglevel", "loud"], /--loglevel must be one of debug, verbose, notice, warning/],
-    [["--proto-max-bulk-len", "lots"], /--proto-max-bulk-len must be a size like 512mb/],
-    [["extra"], /unexpected argument 'extra'/],
-  ];
-  for (const [flags, message] of cases) {
+  for (
+    const [flags, message] of [
+      [["--bogus"], /Unknown option '--bogus'/],
+      [["--port", "abc"], /--port must be an integer from 0 to 65535, got 'abc'/],
+    ] as const
+  ) {
     const r = await run(Deno.execPath(), ["run", "-A", MAIN, ...flags]);
     assertEquals(r.code, 2, `exit code for ${flags.join(" ")}`);
     assert.match(r.stderr, message);
     assert.match(r.stderr, /--help/);
   }
+});
+
+Deno.test("every flag's value is checked, with a message naming the flag", () => {
+  const cases: [string[], RegExp][] = [
+    [["--port"], /--port/],
+    [["--port", "70000"], /--port must be an integer from 0 to 65535/],
+    [["--databases", "0"], /--databases must be an integer/],
+    [["--loglevel", "loud"], /--loglevel must be one of debug, verbose, notice, warning/],
+    [["--proto-max-bulk-len", "lots"], /--proto-max-bulk-len must be a size like 512mb/],
+    [["--client-query-buffer-limit", "1x"], /--client-query-buffer-limit must be a size/],
+    [["--maxclients=-1"], /--maxclients must be an integer from 1 to 1000000/],
+    [["--maxmemory-policy", "random"], /--maxmemory-policy must be one of/],
+    [["extra"], /unexpected argument 'extra'/],
+  ];
+  for (const [flags, message] of cases) {
+    assert.throws(() => parseCommandLine(flags), message, flags.join(" "));
+  }
+  assertEquals(parseCommandLine(["--port", "7000", "--proto-max-bulk-len", "1kb"]), {
+    port: 7000,
+    protoMaxBulkLen: 1024,
+  });
+  assertEquals(parseCommandLine(["--help"]), "help");
+  assertEquals(parseCommandLine(["-v"]), "version");
 });
 
 Deno.test("the startup line gives the address, and the flags reach the server", async () => {
@@ -182,7 +201,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 }
 
 Deno.test("flags appended to `deno task start` reach respd", async () => {
-  await using respd = await spawnRespd(["task", "start", "--port", "0", "--ws-port", "off"]);
+  await using respd = await spawnRespd(["task", "start", "--port", "0", "--ws-port", "0"]);
+  assert.match(respd.startupLine, /, WebSocket on ws:\/\/127\.0\.0\.1:\d+\/ws$/);
   using c = await RawClient.connect(respd.port);
   assertEquals(await c.call("PING"), "+PONG\r\n");
   respd.child.kill("SIGTERM");

@@ -33,6 +33,14 @@ Deno.test("redis-cli runs commands given as arguments", async () => {
   assertEquals(bad.stdout, "ERR unknown command 'NOSUCH', with args beginning with: 'a' \n\n");
   const info = await redisCli(p, ["INFO", "server"]);
   assert(info.stdout.includes("redis_version:7.0.15"), info.stdout);
+  await redisCli(p, ["RPUSH", "mylist", "a", "b", "c"]);
+  const scan = await redisCli(p, ["--scan", "--pattern", "gr*"]);
+  assertEquals(scan.stdout, "greeting\n");
+  const bigkeys = await redisCli(p, ["--bigkeys"]);
+  assert(bigkeys.stdout.includes(`Biggest   list found '"mylist"' has 3 items`), bigkeys.stdout);
+  assert(bigkeys.stdout.includes("Biggest string found"), bigkeys.stdout);
+  const memkeys = await redisCli(p, ["--memkeys"]);
+  assert(/Biggest {3}list found '"mylist"' has [1-9]\d* bytes/.test(memkeys.stdout), memkeys.stdout);
   const clientList = await redisCli(p, ["CLIENT", "LIST"]);
   assert(/^id=\d+ addr=127\.0\.0\.1:\d+ .*cmd=client\|list/.test(clientList.stdout));
 });
@@ -121,43 +129,76 @@ Deno.test("interactive redis-cli (on a pseudo-terminal) prints what it prints fo
   assertEquals(ours, await interactive(redis.port));
 });
 
-Deno.test("ioredis connects with HELLO 3 and runs a realistic session", async () => {
-  await using server = startTestServer();
-  const redis = new Redis({
-    host: "127.0.0.1",
-    port: server.port,
-    connectionName: "ioredis-test",
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
+for (const protocol of [3, 2] as const) {
+  Deno.test(`ioredis (protocol ${protocol}) runs a realistic session`, async () => {
+    await using server = startTestServer();
+    const redis = new Redis({
+      host: "127.0.0.1",
+      port: server.port,
+      connectionName: "ioredis-test",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      protocol,
+    });
+    try {
+      await redis.connect();
+      assertEquals(await redis.ping(), "PONG");
+      assertEquals(await redis.set("user:1", "alice", "EX", 100), "OK");
+      assertEquals(await redis.get("user:1"), "alice");
+      assertEquals(await redis.ttl("user:1"), 100);
+      assertEquals(await redis.incrby("hits", 5), 5);
+      assertEquals(await redis.mget("user:1", "hits", "nokey"), ["alice", "5", null]);
+      // A pipeline: one batch on the wire, no MULTI.
+      const results = await redis.pipeline().set("p1", "a").get("p1").incr("p2").lpush("pl", "x")
+        .exec();
+      assertEquals(results, [[null, "OK"], [null, "a"], [null, 1], [null, 1]]);
+      const keys: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, batch] = await redis.scan(cursor, "MATCH", "p*", "COUNT", 2);
+        keys.push(...batch);
+        cursor = next;
+      } while (cursor !== "0");
+      assertEquals(keys.sort(), ["p1", "p2", "pl"]);
+      await assertRejects(() => redis.call("nosuch"), /unknown command 'nosuch'/);
+      await assertRejects(() => redis.lpush("user:1", "x"), /WRONGTYPE/);
+      assertEquals(await redis.client("GETNAME"), "ioredis-test");
+      const info = String(await redis.client("INFO"));
+      assert(info.includes("name=ioredis-test") && info.includes(`resp=${protocol}`), info);
+      assert(info.includes("lib-name=ioredis"), info);
+    } finally {
+      await redis.quit();
+    }
   });
+}
+
+Deno.test("ioredis and node-redis authenticate in their handshake (HELLO 3 AUTH)", async () => {
+  await using server = startTestServer({ requirepass: "s3cret" });
+  const base = { host: "127.0.0.1", port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 };
+  const io = new Redis({ ...base, password: "s3cret" });
   try {
-    await redis.connect();
-    assertEquals(await redis.ping(), "PONG");
-    assertEquals(await redis.set("user:1", "alice", "EX", 100), "OK");
-    assertEquals(await redis.get("user:1"), "alice");
-    assertEquals(await redis.ttl("user:1"), 100);
-    assertEquals(await redis.incrby("hits", 5), 5);
-    assertEquals(await redis.mget("user:1", "hits", "nokey"), ["alice", "5", null]);
-    // A pipeline: one batch on the wire, no MULTI.
-    const results = await redis.pipeline().set("p1", "a").get("p1").incr("p2").lpush("pl", "x")
-      .exec();
-    assertEquals(results, [[null, "OK"], [null, "a"], [null, 1], [null, 1]]);
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await redis.scan(cursor, "MATCH", "p*", "COUNT", 2);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== "0");
-    assertEquals(keys.sort(), ["p1", "p2", "pl"]);
-    await assertRejects(() => redis.call("nosuch"), /unknown command 'nosuch'/);
-    await assertRejects(() => redis.lpush("user:1", "x"), /WRONGTYPE/);
-    assertEquals(await redis.client("GETNAME"), "ioredis-test");
-    const info = String(await redis.client("INFO"));
-    assert(info.includes("name=ioredis-test") && info.includes("resp=3"), info);
-    assert(info.includes("lib-name=ioredis"), info);
+    await io.connect();
+    assertEquals(await io.set("k", "v"), "OK");
   } finally {
-    await redis.quit();
+    await io.quit();
+  }
+  const wrong = new Redis({ ...base, password: "nope", retryStrategy: () => null });
+  const errors: string[] = [];
+  wrong.on("error", (e: Error) => errors.push(e.message));
+  // As with a real Redis: the handshake's WRONGPASS is emitted, then connect() fails.
+  await assertRejects(() => wrong.connect(), /Connection is closed/);
+  wrong.disconnect();
+  assertEquals(errors, ["WRONGPASS invalid username-password pair or user is disabled."]);
+  const node = createClient({
+    socket: { host: "127.0.0.1", port: server.port, reconnectStrategy: false },
+    password: "s3cret",
+  });
+  node.on("error", () => {});
+  await node.connect();
+  try {
+    assertEquals(await node.get("k"), "v");
+  } finally {
+    await node.close();
   }
 });
 

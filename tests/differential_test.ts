@@ -11,11 +11,17 @@ import { DifferentialRig, type Sequence } from "./support/differential.ts";
 import { sequences as binary } from "./differential/binary.ts";
 import { sequences as connection } from "./differential/connection.ts";
 import { sequences as databases } from "./differential/databases.ts";
-import { sequences as edge } from "./differential/edge.ts";
+import {
+  clientState,
+  numberForms,
+  repeatedOptions,
+  sequences as edge,
+} from "./differential/edge.ts";
 import { sequences as errors } from "./differential/errors.ts";
 import { sequences as expiry } from "./differential/expiry.ts";
 import { sequences as keyspace } from "./differential/keyspace.ts";
 import { sequences as lists } from "./differential/lists.ts";
+import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as strings } from "./differential/strings.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -27,7 +33,8 @@ const families: Record<string, Sequence[]> = {
   connection,
   errors,
   binary,
-  edge,
+  edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
+  pipelines,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

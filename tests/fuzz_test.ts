@@ -93,7 +93,7 @@ async function decodeChunks(chunks: Uint8Array[], unauthenticated: boolean): Pro
  */
 function reporter<T>(details: fc.RunDetails<T>): void {
   if (!details.failed) return;
-  const text = fc.defaultReportMessage(details) ?? "property failed";
+  const text = `${fc.defaultReportMessage(details) ?? "property failed"}`;
   throw new Error(text.length > 3000 ? `${text.slice(0, 3000)} …(cut)` : text);
 }
 
@@ -105,33 +105,28 @@ function isByteString(s: unknown): boolean {
 
 Deno.test("the request parser decodes any byte stream, however split, to args or one protocol error", async () => {
   let frames = 0;
-  const runs = 4500;
-  await fc.assert(
-    fc.asyncProperty(
-      fc.array(frameWithBigArb, {
-        minLength: 1,
-        maxLength: 2 * (DIRECT_FRAMES / runs),
-        size: "max",
-      }),
-      splitArb,
-      // Before AUTH, Redis's tighter limits apply (10 arguments, 16 KiB bulks).
-      fc.boolean(),
-      async (stream, sizes, unauthenticated) => {
-        frames += stream.length;
-        const bytes = concatFrames(stream);
-        const whole = decodeWhole(bytes, MAX_BULK, unauthenticated);
-        const fed = await decodeChunks(split(bytes, sizes), unauthenticated);
-        assertEquals(fed, { requests: whole.requests, error: whole.error });
-        for (const args of fed.requests) assert(args.every(isByteString));
-        const prefix = expectedPrefix(stream);
-        if (!unauthenticated) assertEquals(fed.requests.slice(0, prefix.length), prefix);
-        if (fed.error !== null) assert(fed.error.startsWith("Protocol error: "), fed.error);
-      },
-    ),
-    { seed: SEED, numRuns: runs, reporter },
+  const property = fc.asyncProperty(
+    fc.array(frameWithBigArb, { minLength: 1, maxLength: 400, size: "max" }),
+    splitArb,
+    // Before AUTH, Redis's tighter limits apply (10 arguments, 16 KiB bulks).
+    fc.boolean(),
+    async (stream, sizes, unauthenticated) => {
+      frames += stream.length;
+      const bytes = concatFrames(stream);
+      const whole = decodeWhole(bytes, MAX_BULK, unauthenticated);
+      const fed = await decodeChunks(split(bytes, sizes), unauthenticated);
+      assertEquals(fed, { requests: whole.requests, error: whole.error });
+      for (const args of fed.requests) assert(args.every(isByteString));
+      const prefix = expectedPrefix(stream);
+      if (!unauthenticated) assertEquals(fed.requests.slice(0, prefix.length), prefix);
+      if (fed.error !== null) assert(fed.error.startsWith("Protocol error: "), fed.error);
+    },
   );
+  // Rounds of 500 runs, each from its own seed derived from SEED, until the count is met.
+  for (let round = 0; frames < DIRECT_FRAMES; round++) {
+    await fc.assert(property, { seed: SEED + round, numRuns: 500, reporter });
+  }
   console.log(`fuzz: ${frames} generated frames fed to ByteReader + RequestParser`);
-  assert(frames >= DIRECT_FRAMES, `only ${frames} frames`);
 });
 
 Deno.test("the request parser decodes streams of valid requests exactly, however split", async () => {
@@ -214,8 +209,13 @@ function checkReplies(replies: Uint8Array[], expected: DecodedWhole, extra: stri
 }
 
 /** One stream over TCP, written in chunks; then EOF from our side unless an error is due. */
-async function fuzzTcp(port: number, bytes: Uint8Array, sizes: number[]): Promise<void> {
-  const expected = decodeWhole(bytes, MAX_BULK);
+async function fuzzTcp(
+  port: number,
+  bytes: Uint8Array,
+  sizes: number[],
+  unauthenticated = false,
+): Promise<void> {
+  const expected = decodeWhole(bytes, MAX_BULK, unauthenticated);
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   try {
     const reading = readAll(conn, 10_000);
@@ -246,7 +246,12 @@ const SENTINEL = latin1("*1\r\n$4\r\nPING\r\n");
  * must come last (an unfinished request at the end is dropped first, else it would
  * swallow the PING); with an error due, the server must close the socket.
  */
-async function fuzzWebSocket(port: number, bytes: Uint8Array, sizes: number[]): Promise<void> {
+async function fuzzWebSocket(
+  port: number,
+  bytes: Uint8Array,
+  sizes: number[],
+  _unauthenticated = false,
+): Promise<void> {
   let expected = decodeWhole(bytes, MAX_BULK);
   if (expected.error === null) {
     const body = bytes.subarray(0, expected.consumed);
@@ -269,16 +274,30 @@ async function fuzzWebSocket(port: number, bytes: Uint8Array, sizes: number[]): 
   }
 }
 
-for (const transport of ["tcp", "ws"] as const) {
-  const runs = transport === "tcp" ? 600 : 300;
-  const name = transport === "tcp" ? "TCP" : "WebSocket";
+/**
+ * Each transport, plus TCP before AUTH on a server with a password: there every request
+ * gets -NOAUTH (still one reply each) and the parser applies Redis's unauthenticated limits.
+ */
+const LIVE = [
+  { transport: "tcp", name: "TCP", runs: 500, requirepass: null },
+  { transport: "ws", name: "WebSocket", runs: 250, requirepass: null },
+  { transport: "tcp", name: "unauthenticated TCP", runs: 150, requirepass: "fuzz-secret" },
+] as const;
+
+for (const { transport, name, runs, requirepass } of LIVE) {
   Deno.test(`a live server answers fuzzed ${name} streams with whole replies or a protocol error and a close`, async () => {
     const problems: string[] = [];
     const logger = (level: LogLevel, message: string) => {
       if (level === "warning") problems.push(message);
     };
-    await using server = startTestServer({ protoMaxBulkLen: MAX_BULK, logger, wsPort: 0 });
+    await using server = startTestServer({
+      protoMaxBulkLen: MAX_BULK,
+      logger,
+      wsPort: 0,
+      requirepass,
+    });
     using victim = await RawClient.connect(server.port);
+    if (requirepass !== null) assertEquals(await victim.call("AUTH", requirepass), "+OK\r\n");
     const precious = Array.from({ length: 20 }, (_, i) => [
       `victim:${i}`,
       String.fromCharCode(...Array.from({ length: 64 }, (_, j) => (i * 31 + j * 7) % 256)),
@@ -291,6 +310,7 @@ for (const transport of ["tcp", "ws"] as const) {
     let frames = 0;
     let protocolErrors = 0;
     const port = transport === "tcp" ? server.port : server.wsPort;
+    const unauthenticated = requirepass !== null;
     const feed = transport === "tcp" ? fuzzTcp : fuzzWebSocket;
     await fc.assert(
       fc.asyncProperty(
@@ -299,8 +319,8 @@ for (const transport of ["tcp", "ws"] as const) {
         async (stream, sizes) => {
           frames += stream.length;
           const bytes = concatFrames(stream);
-          if (decodeWhole(bytes, MAX_BULK).error !== null) protocolErrors++;
-          await feed(port, bytes, sizes);
+          if (decodeWhole(bytes, MAX_BULK, unauthenticated).error !== null) protocolErrors++;
+          await feed(port, bytes, sizes, unauthenticated);
         },
       ),
       { seed: SEED, numRuns: runs, reporter },

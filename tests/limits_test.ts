@@ -87,6 +87,19 @@ Deno.test("--timeout closes a client idle longer than it, but not a subscriber",
   assertEquals(await subscriber.readText(), "*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n");
 });
 
+Deno.test("--timeout also closes an idle client whose replies are stuck unread", async () => {
+  await using server = startTestServer({ timeout: 10 });
+  using c = await RawClient.connect(server.port);
+  const big = "x".repeat(4 * 1024 * 1024);
+  assertEquals(await c.call("SET", "big", big), "+OK\r\n");
+  // 24 MB of replies the client never reads: the session waits on its write.
+  await c.send("GET big\r\n".repeat(6));
+  const session = newestSession(server);
+  await until(() => session.pendingOutput > 0, "the write to block");
+  server.limits.tick(Date.now() + 11_000);
+  await until(() => session.closed, "the stuck client to be closed");
+});
+
 Deno.test("--timeout 0 never closes idle clients", async () => {
   await using server = startTestServer();
   using c = await RawClient.connect(server.port);

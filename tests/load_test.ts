@@ -135,7 +135,19 @@ async function listen(c: RespConn, publishingDone: Promise<void>): Promise<numbe
   return got;
 }
 
+/** The open-file limit this process inherited (each client costs two descriptors here). */
+async function fileLimit(): Promise<number> {
+  const out = await new Deno.Command("sh", { args: ["-c", "ulimit -n"], stdout: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  return text === "unlimited" ? Infinity : Number(text);
+}
+
 Deno.test("1,000 TCP and WebSocket clients get every reply right, lose no message, and leave memory near baseline", async () => {
+  const limit = await fileLimit();
+  assert(
+    limit >= 2 * CLIENTS + 200,
+    `ulimit -n is ${limit}: run with at least ${2 * CLIENTS + 200} (scripts/test.sh raises it)`,
+  );
   await using server = startTestServer({ wsPort: 0 });
   const baseline = await settledMemory();
   const clients: { conn: RespConn; kind: "tcp" | "ws" }[] = [];

@@ -151,3 +151,14 @@ Deno.test("INFO reports the estimate, the limit and evictions", async () => {
   assert(info.includes("\r\nmaxmemory_policy:allkeys-lru\r\n"));
   assert(info.includes("\r\nevicted_keys:2\r\n"), info);
 });
+
+Deno.test("without a limit INFO still reports the dataset estimate, counted afresh", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  const usedMemory = async () =>
+    /\r\nused_memory:(\d+)\r\n/.exec(await c.call("INFO", "memory"))![1];
+  assertEquals(await usedMemory(), "0");
+  await c.call("SET", "key", "value");
+  assertEquals(await usedMemory(), String(datasetBytes(server.keyspace)));
+  assertEquals(await usedMemory(), String(KEY_OVERHEAD + 3 + STRING_OVERHEAD + 5));
+});

@@ -11,7 +11,8 @@ import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { showBytes } from "./support/differential.ts";
 import { type RedisProcess, startRedis, startTestServer } from "./support/servers.ts";
-import type { Server } from "../src/server.ts";
+import { Server } from "../src/server.ts";
+import type { Transport } from "../src/transport/transport.ts";
 
 const KIB = 1024;
 
@@ -73,8 +74,12 @@ class Pair implements AsyncDisposable {
     readonly bystanders: RawClient[],
   ) {}
 
-  static async start(limits: { protoMaxBulkLen?: number; clientQueryBufferLimit?: number } = {}) {
+  static async start(
+    limits: { protoMaxBulkLen?: number; clientQueryBufferLimit?: number; requirepass?: string } =
+      {},
+  ) {
     const args: string[] = [];
+    if (limits.requirepass) args.push("--requirepass", limits.requirepass);
     if (limits.protoMaxBulkLen) args.push("--proto-max-bulk-len", String(limits.protoMaxBulkLen));
     if (limits.clientQueryBufferLimit) {
       args.push("--client-query-buffer-limit", String(limits.clientQueryBufferLimit));
@@ -85,7 +90,10 @@ class Pair implements AsyncDisposable {
       await RawClient.connect(redis.port),
       await RawClient.connect(respd.port),
     ];
-    for (const b of bystanders) assertEquals(await b.call("SET", "bystander", "here"), "+OK\r\n");
+    for (const b of bystanders) {
+      if (limits.requirepass) assertEquals(await b.call("AUTH", limits.requirepass), "+OK\r\n");
+      assertEquals(await b.call("SET", "bystander", "here"), "+OK\r\n");
+    }
     return new Pair(redis, respd, bystanders);
   }
 
@@ -203,7 +211,16 @@ const inlineLines = [
   `RPUSH l \xff\xfe "\xc3\xa9"`,
   `RPUSH l "a"\tb`,
   `RPUSH l a\rb`,
+  `   RPUSH l *1 $3`,
+  `RPUSH l a\r`,
 ];
+
+Deno.test("top-level frames other than arrays are inline lines, as in Redis", async () => {
+  await using pair = await Pair.start();
+  const input = "$3\r\nfoo\r\n:1\r\n+PING\r\n%1\r\n>2\r\n _\r\n *1\r\n\r\r\n\rPING\r\nQUIT\r\n";
+  const outcome = await pair.same(bytes(input));
+  assert.ok(outcome.closed && outcome.received.endsWith("+PONG\r\n+OK\r\n"));
+});
 
 Deno.test("inline arguments split exactly as Redis splits them", async (t) => {
   await using pair = await Pair.start();
@@ -287,4 +304,82 @@ Deno.test("proto-max-bulk-len and client-query-buffer-limit act as in Redis", as
     const outcome = await pair.same(bytes("PING\r\n".repeat(200_000) + "QUIT\r\n"));
     assertEquals(outcome.received.length, 7 * 200_000 + 5);
   });
+});
+
+Deno.test("before AUTH, Redis's smaller request limits apply, with its exact errors", async (t) => {
+  await using pair = await Pair.start({ requirepass: "secret" });
+  const cases: [string, string][] = [
+    ["a command is refused without closing", "GET k\r\n" + multibulk("PING") + "QUIT\r\n"],
+    ["ten arguments are allowed", multibulk(...Array.from({ length: 10 }, () => "a")) + "QUIT\r\n"],
+    [
+      "eleven arguments are a protocol error",
+      "PING\r\n" + multibulk(...Array.from({ length: 11 }, () => "a")),
+    ],
+    ["a 16 KiB bulk is allowed", multibulk("ECHO", "x".repeat(16 * KIB)) + "QUIT\r\n"],
+    [
+      "a bulk over 16 KiB is a protocol error",
+      "PING\r\n" + multibulk("ECHO", "x".repeat(16 * KIB + 1)),
+    ],
+    ["a wrong password", multibulk("AUTH", "wrong") + "PING\r\nQUIT\r\n"],
+    [
+      "after AUTH the limits are lifted",
+      multibulk("AUTH", "secret") + multibulk("ECHO", "x".repeat(20 * KIB)) +
+      multibulk("DEL", ...Array.from({ length: 20 }, (_, i) => `k${i}`)) + "QUIT\r\n",
+    ],
+  ];
+  for (const [name, input] of cases) {
+    await t.step(name, async () => {
+      const outcome = await pair.same(bytes(input));
+      assert.ok(outcome.closed);
+    });
+  }
+});
+
+/** A transport over given request chunks that records each write the session makes. */
+function recordingTransport(chunks: Uint8Array[]) {
+  const writes: string[] = [];
+  let i = 0;
+  let closed!: () => void;
+  const done = new Promise<void>((resolve) => closed = resolve);
+  const transport: Transport = {
+    kind: "tcp",
+    readable: new ReadableStream({
+      type: "bytes",
+      async pull(controller) {
+        // the next chunk only once the replies to the previous one are written
+        while (writes.length < i) await new Promise((r) => setTimeout(r, 1));
+        if (i < chunks.length) controller.enqueue(chunks[i++].slice());
+        else {
+          controller.close();
+          controller.byobRequest?.respond(0);
+        }
+      },
+    }),
+    write(b: Uint8Array) {
+      writes.push(String.fromCharCode(...b));
+      return Promise.resolve();
+    },
+    close: () => closed(),
+    remoteAddress: "test:1",
+    localAddress: "test:2",
+  };
+  return { transport, writes, done };
+}
+
+Deno.test("all replies to one read batch leave in one write", async () => {
+  await using server = new Server({ wsPort: null });
+  const batch = (n: number, from: number) =>
+    bytes(Array.from({ length: n }, (_, j) => multibulk("INCR", `c${(from + j) % 3}`)).join(""));
+  const { transport, writes, done } = recordingTransport([
+    batch(300, 0),
+    batch(200, 300),
+    bytes("PING\r\n"),
+  ]);
+  server.accept(transport);
+  await done;
+  assertEquals(writes.length, 3, "one write per read");
+  assertEquals(writes[0].split(":").length - 1, 300);
+  assertEquals(writes[1].split(":").length - 1, 200);
+  assertEquals(writes[1].endsWith(":167\r\n"), true);
+  assertEquals(writes[2], "+PONG\r\n");
 });

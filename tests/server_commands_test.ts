@@ -108,6 +108,19 @@ const sequences: Sequence[] = [
     "SET c 3",
     "INFO keyspace",
   ),
+  seq(
+    "MEMORY USAGE arguments and a missing key",
+    "MEMORY",
+    "MEMORY USAGE",
+    "MEMORY USAGE nokey",
+    "SET k hello",
+    "MEMORY USAGE k SAMPLES",
+    "MEMORY USAGE k SAMPLES x",
+    "MEMORY USAGE k SAMPLES -1",
+    "MEMORY USAGE k FOO 1",
+    "MEMORY FOO",
+    "COMMAND INFO memory|usage",
+  ),
   seq("TIME and LASTSAVE arity", "TIME x", "LASTSAVE x", { cmd: "TIME", ignore: true }),
   seq(
     "COMMAND INFO for respd's connection and server commands",
@@ -263,6 +276,18 @@ Deno.test("COMMAND describes every registered command, and COUNT and LIST agree"
     const docs = await c.readFrame();
     assert(docs.kind === (protocol === "3" ? "map" : "array"));
   }
+});
+
+Deno.test("MEMORY USAGE is the key's size in the memory model, growing with its value", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  await c.call("SET", "small", "x");
+  await c.call("SET", "large", "x".repeat(10_000));
+  const usage = async (key: string) => Number((await c.call("MEMORY", "USAGE", key)).slice(1, -2));
+  const small = await usage("small");
+  assert(small > 1);
+  assertEquals((await usage("large")) - small, 9_999);
+  assertEquals(await c.call("MEMORY", "USAGE", "small", "SAMPLES", "0"), `:${small}\r\n`);
 });
 
 Deno.test("TIME is the server's clock in seconds and microseconds", async () => {

@@ -71,7 +71,7 @@ async function client(
   let sent = 0;
   let replies = 0;
   let closed = false;
-  let wake: (() => void) | null = null;
+  let wake = null as (() => void) | null;
   const writer = (async () => {
     while (!closed) {
       if (sent - replies >= WINDOW) {

@@ -23,7 +23,8 @@ const bulk = (s: string | Uint8Array): Frame => ({
 });
 
 /**
- * A WebSocket server that answers `T <i>` with `replies[i]` and (P)SUBSCRIBE with RESP3
+ * A WebSocket server that answers `T <i>` with `replies[i]` (a frame, or raw bytes that may
+ * hold several frames or garbage) and (P)SUBSCRIBE with RESP3
  * push confirmations; all replies to one message are sent cut into `chunk`-byte messages.
  * It records how many commands each message it received held.
  */
@@ -32,7 +33,7 @@ class ScriptedServer implements AsyncDisposable {
   #http: Deno.HttpServer<Deno.NetAddr>;
   #sockets = new Set<WebSocket>();
 
-  constructor(readonly replies: Frame[], chunk = Infinity) {
+  constructor(readonly replies: (Frame | Uint8Array)[], chunk = Infinity) {
     this.#http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
       const { socket, response } = Deno.upgradeWebSocket(req);
       socket.binaryType = "arraybuffer";
@@ -51,7 +52,7 @@ class ScriptedServer implements AsyncDisposable {
   }
 
   #answer(bytes: Uint8Array): Uint8Array {
-    const out: Frame[] = [];
+    const out: (Frame | Uint8Array)[] = [];
     let p = 0;
     while (p < bytes.length) {
       const end = checkFrame(bytes, p, bytes.length);
@@ -73,7 +74,7 @@ class ScriptedServer implements AsyncDisposable {
       } else out.push({ kind: "error", value: `ERR scripted server does not know '${name}'` });
     }
     this.batches.push(out.length);
-    const encoded = out.map(encodeFrame);
+    const encoded = out.map((f) => f instanceof Uint8Array ? f : encodeFrame(f));
     const all = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
     encoded.reduce((pos, e) => (all.set(e, pos), pos + e.length), 0);
     return all;
@@ -124,21 +125,51 @@ const TYPED_REPLIES: [Frame, unknown][] = [
   [{ kind: "map", value: [[bulk("__proto__"), bulk("safe")]] }, JSON.parse('{"__proto__":"safe"}')],
 ];
 
-async function decodedReplies(chunk: number): Promise<unknown[]> {
-  await using server = new ScriptedServer(TYPED_REPLIES.map(([f]) => f), chunk);
+/** A reply preceded by a pub/sub push, in one write: the push must not take its place. */
+const PUSH_THEN_REPLY = Uint8Array.from([
+  ...encodeFrame({ kind: "push", value: [bulk("message"), bulk("news"), bulk("pushed")] }),
+  ...encodeFrame(bulk("after the push")),
+]);
+
+async function decodedReplies(chunk: number): Promise<{ replies: unknown[]; pushed: string[] }> {
+  const frames = [...TYPED_REPLIES.map(([f]) => f), PUSH_THEN_REPLY];
+  await using server = new ScriptedServer(frames, chunk);
   const db = await connect(server.url, { protocol: 2 });
+  const pushed: string[] = [];
   try {
-    return await Promise.all(TYPED_REPLIES.map((_, i) => db.send("T", i)));
+    await db.subscribe("news", (m) => pushed.push(m.message));
+    const replies = await Promise.all(frames.map((_, i) => db.send("T", i)));
+    return { replies, pushed };
   } finally {
     await db.close();
   }
 }
 
 Deno.test("replies of every RESP type decode to JS values, whole or split at every byte", async () => {
-  const expected = TYPED_REPLIES.map(([, v]) => v);
+  const expected = [...TYPED_REPLIES.map(([, v]) => v), "after the push"];
   for (const chunk of [Infinity, 1, 3, 7]) {
-    assertEquals(await decodedReplies(chunk), expected, `replies sent in ${chunk}-byte messages`);
+    assertEquals(
+      await decodedReplies(chunk),
+      { replies: expected, pushed: ["pushed"] },
+      `replies sent in ${chunk}-byte messages`,
+    );
   }
+});
+
+Deno.test("a malformed reply closes the connection and rejects what is pending", async () => {
+  await using server = new ScriptedServer([bulk("fine"), enc.encode("?garbage\r\n")]);
+  const db = await connect(server.url, { protocol: 2 });
+  const [fine, bad, after] = await Promise.allSettled([
+    db.send("T", 0),
+    db.send("T", 1),
+    db.send("T", 0),
+  ]);
+  assertEquals(fine, { status: "fulfilled", value: "fine" });
+  assert(bad.status === "rejected" && after.status === "rejected");
+  assertEquals(bad.reason.message, "Protocol error: invalid type byte '?'");
+  assertEquals(bad.reason, after.reason);
+  assertEquals((await db.closed).code, 1002);
+  assert(!db.open);
 });
 
 Deno.test("commands issued in the same tick leave in one WebSocket message", async () => {
@@ -344,7 +375,12 @@ Deno.test("respd: a TCP subscriber gets what the WebSocket client publishes", as
 // ---- the served assets ----
 
 Deno.test("the committed client bundle is up to date (else run deno task build:client)", async () => {
-  assertEquals(await bundleClient() === CLIENT_JS, true);
+  const fresh = await bundleClient();
+  assert(
+    fresh === CLIENT_JS,
+    "src/web/client_bundle.ts is stale (src/web/client.ts or src/protocol/ changed): " +
+      "run `deno task build:client`",
+  );
 });
 
 Deno.test("/ and /client.js are served with types, ETags and 304s; other paths are not ours", () => {

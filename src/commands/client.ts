@@ -9,7 +9,7 @@
  */
 
 import { command, commandGroup } from "./command.ts";
-import { CommandError, SYNTAX_ERROR } from "./errors.ts";
+import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
 import type { Session } from "../session.ts";
 
@@ -25,7 +25,7 @@ function clientType(name: string): ClientType {
   const t = name.toLowerCase();
   if (t === "normal" || t === "master" || t === "replica" || t === "pubsub") return t;
   if (t === "slave") return "replica";
-  throw new CommandError(`ERR Unknown client type '${name}'`);
+  throw new CommandError(`ERR Unknown client type '${cString(name)}'`);
 }
 
 /** The class a session belongs to (Redis's getClientType): subscribed ones are "pubsub". */
@@ -33,8 +33,15 @@ function typeOf(s: Session): ClientType {
   return s.subscriptions.count > 0 ? "pubsub" : "normal";
 }
 
+/** Bytes of the arguments of the command running now (Redis's argv-mem of the caller). */
+function argvBytes(s: Session): number {
+  let n = 0;
+  for (const arg of s.parser.args) n += arg.length;
+  return n;
+}
+
 /** One line of CLIENT LIST / CLIENT INFO, in Redis's field order, without the newline. */
-export function clientInfoLine(s: Session, now = Date.now()): string {
+export function clientInfoLine(s: Session, caller: Session, now = Date.now()): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
   const flags = typeOf(s) === "pubsub" ? "P" : "N";
@@ -43,7 +50,9 @@ export function clientInfoLine(s: Session, now = Date.now()): string {
     ` idle=${Math.floor((now - s.lastActivity) / 1000)} flags=${flags} db=${s.dbIndex}` +
     ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
     ` multi=-1` +
-    ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=0 multi-mem=0` +
+    ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${
+      s === caller ? argvBytes(caller) : 0
+    } multi-mem=0` +
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
     ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
     ` cmd=${s.lastCommand} user=default redir=-1 resp=${s.protocol}` +
@@ -99,7 +108,7 @@ const setinfo = command({
     const value = a.next();
     const upper = attr.toUpperCase();
     if (upper !== "LIB-NAME" && upper !== "LIB-VER") {
-      throw new CommandError(`ERR Unrecognized option '${attr}'`);
+      throw new CommandError(`ERR Unrecognized option '${cString(attr)}'`);
     }
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
@@ -126,7 +135,7 @@ const info = command({
   categories: CATEGORIES,
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute: (_, s) => writeText(s, clientInfoLine(s) + "\n"),
+  execute: (_, s) => writeText(s, clientInfoLine(s, s) + "\n"),
 });
 
 interface ListFilter {
@@ -166,7 +175,7 @@ const list = command<ListFilter>({
     for (const other of s.server.sessions.values()) {
       if (filter.type !== null && typeOf(other) !== filter.type) continue;
       if (filter.ids !== null && !filter.ids.has(other.id)) continue;
-      text += clientInfoLine(other, now) + "\n";
+      text += clientInfoLine(other, s, now) + "\n";
     }
     writeText(s, text);
   },
@@ -223,7 +232,7 @@ const kill = command<KillFilter>({
       } else if (opt === "LADDR") {
         f.laddr = value;
       } else if (opt === "USER") {
-        if (value !== "default") throw new CommandError(`ERR No such user '${value}'`);
+        if (value !== "default") throw new CommandError(`ERR No such user '${cString(value)}'`);
       } else if (opt === "SKIPME") {
         const v = value.toLowerCase();
         if (v !== "yes" && v !== "no") throw new CommandError(SYNTAX_ERROR);

@@ -32,6 +32,8 @@ export interface CommandSpec<T = unknown> {
   categories: readonly string[];
   /** Key positions for COMMAND: first, last (-1 = last argument), step. */
   keys?: readonly [number, number, number];
+  /** Key-spec flags for COMMAND INFO when not the default (RO access / RW update). */
+  keySpecFlags?: readonly string[];
   /** Redis's command tips for COMMAND INFO, e.g. ["nondeterministic_output"]. */
   tips?: readonly string[];
   /** Subcommands, by lower-case name (CLIENT, CONFIG, ...). */

@@ -4,8 +4,9 @@
  * 7.0's reply shapes, so that clients and redis-cli can introspect respd.
  *
  * What the specs do not record is left out rather than invented: tips are those a spec
- * lists (none for most), key-spec flags are derived from the command's read/write flag (RO access / RW update),
- * and COMMAND DOCS gives each command's group (from its categories) but no summary.
+ * lists (none for most), key-spec flags are a spec's own or derived from its read/write
+ * flag (RO access / RW update), and COMMAND DOCS gives each command's group (from its
+ * categories) but no summary.
  *
  * This module reads the registry at run time only; registry.ts imports it, so nothing
  * here may touch `allCommands` while modules are still loading.
@@ -64,7 +65,8 @@ function writeInfo(r: ReplyWriter, spec: CommandSpec): void {
 function writeKeySpecs(r: ReplyWriter, spec: CommandSpec): void {
   if (spec.keys === undefined) return r.set(0);
   const [first, last, step] = spec.keys;
-  const flags = spec.flags.includes("write") ? ["RW", "update"] : ["RO", "access"];
+  const flags = spec.keySpecFlags ??
+    (spec.flags.includes("write") ? ["RW", "update"] : ["RO", "access"]);
   r.set(1);
   r.map(3);
   r.bulk("flags");

@@ -5,7 +5,7 @@
  */
 
 import { command, noArgs } from "./command.ts";
-import { CommandError, wrongArity } from "./errors.ts";
+import { CommandError, cString, wrongArity } from "./errors.ts";
 import { checkDbIndex, dbIndexArg } from "./databases.ts";
 import { REDIS_VERSION } from "../server.ts";
 import type { Session } from "../session.ts";
@@ -133,7 +133,7 @@ const hello = command<Hello>({
       } else if (upper === "SETNAME" && a.remaining >= 1) {
         cmd.options.push({ name: a.next() });
       } else {
-        cmd.error = `ERR Syntax error in HELLO option '${opt}'`;
+        cmd.error = `ERR Syntax error in HELLO option '${cString(opt)}'`;
         break;
       }
     }

@@ -23,8 +23,11 @@ export function wrongArity(name: string): CommandError {
   return new CommandError(`ERR wrong number of arguments for '${name}' command`);
 }
 
-/** `s` up to its first NUL byte: Redis formats these arguments with `%s`, as C strings. */
-function cString(s: string): string {
+/**
+ * `s` up to its first NUL byte. Redis formats arguments into error texts with `%s`, as C
+ * strings, so an argument quoted in an error ends at its first NUL.
+ */
+export function cString(s: string): string {
   const nul = s.indexOf("\0");
   return nul < 0 ? s : s.slice(0, nul);
 }

@@ -9,7 +9,7 @@
 import type { Args } from "./args.ts";
 import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
-import { CommandError, NOT_INTEGER } from "./errors.ts";
+import { CommandError, cString, NOT_INTEGER } from "./errors.ts";
 import type { ExpiryTime } from "../store/database.ts";
 import type { Session } from "../session.ts";
 
@@ -36,7 +36,7 @@ function parseExpire(a: Args): ExpireCmd {
     else if (opt === "XX") cmd.xx = true;
     else if (opt === "GT") cmd.gt = true;
     else if (opt === "LT") cmd.lt = true;
-    else throw new CommandError(`ERR Unsupported option ${raw}`);
+    else throw new CommandError(`ERR Unsupported option ${cString(raw)}`);
   }
   if (cmd.nx && (cmd.xx || cmd.gt || cmd.lt)) {
     throw new CommandError("ERR NX and XX, GT or LT options at the same time are not compatible");

@@ -1,6 +1,6 @@
 /**
- * Server commands: INFO, CONFIG GET/SET/RESETSTAT/HELP, TIME, LASTSAVE. Replies follow
- * Redis 7.0.15 (checked against it). INFO prints only fields respd really has a value for;
+ * Server commands: INFO, CONFIG GET/SET/RESETSTAT/HELP, TIME, LASTSAVE, MEMORY USAGE/HELP.
+ * Replies follow Redis 7.0.15 (checked against it). INFO prints only fields respd really has a value for;
  * sections and field names are Redis's, so tools that parse INFO (redis-cli, client
  * libraries, monitoring) read it. CONFIG exposes the redis.conf parameters respd has, with
  * their live values; CONFIG SET changes only those that can change while running.
@@ -9,11 +9,12 @@
 import process from "node:process";
 import { command, commandGroup } from "./command.ts";
 import { writeHelp } from "./client.ts";
-import { CommandError, SYNTAX_ERROR } from "./errors.ts";
+import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
 import { type LogLevel, parseMemory, type ServerConfig } from "../config.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
+import { keyBytes } from "../store/memory.ts";
 import { REDIS_VERSION, type Server, VERSION } from "../server.ts";
 import type { Session } from "../session.ts";
 
@@ -73,7 +74,6 @@ const SECTIONS: Record<string, (s: Session) => Fields> = {
       ["redis_mode", "standalone"],
       ["os", osLine()],
       ["arch_bits", 64],
-      ["multiplexing_api", "deno"],
       ["process_id", Deno.pid],
       ["run_id", srv.runId],
       ["tcp_port", srv.port],
@@ -377,7 +377,7 @@ const configSet = command({
       const p = PARAMETER_BY_NAME.get(name.toLowerCase());
       if (p === undefined) {
         throw new CommandError(
-          `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
+          `ERR Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`,
         );
       }
       if (pairs.some(([q]) => q === p)) throw failed(name, "duplicate parameter");
@@ -474,9 +474,57 @@ const lastsave = command({
   execute: (_, s) => s.reply.integer(Math.floor(s.server.startedAt / 1000)),
 });
 
+// ---------------------------------------------------------------------------------------
+// MEMORY
+
+/**
+ * MEMORY USAGE key [SAMPLES count]: the key's bytes in respd's memory model
+ * (store/memory.ts), the figure --maxmemory counts. SAMPLES is checked as Redis does; the
+ * model samples containers with its own fixed count.
+ */
+const memoryUsage = command({
+  name: "memory|usage",
+  arity: -3,
+  flags: ["readonly"],
+  categories: ["read", "slow"],
+  keys: [2, 2, 1],
+  keySpecFlags: ["RO"],
+  parse(a) {
+    const key = a.next();
+    while (a.hasMore()) {
+      if (a.nextOption() !== "SAMPLES" || !a.hasMore()) throw new CommandError(SYNTAX_ERROR);
+      if (a.int() < 0) throw new CommandError(SYNTAX_ERROR);
+    }
+    return key;
+  },
+  execute(key, s) {
+    if (s.db.get(key) === undefined) return s.reply.null();
+    s.reply.integer(keyBytes(s.db, key));
+  },
+});
+
+/** MEMORY HELP */
+const memoryHelp = command({
+  name: "memory|help",
+  arity: 2,
+  flags: ["loading", "stale"],
+  categories: ["slow"],
+  parse: () => undefined,
+  execute: (_, s) =>
+    writeHelp(s, [
+      "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "USAGE <key> [SAMPLES <count>]",
+      "    Return memory in bytes used by <key> and its value. Nested values are",
+      "    sampled up to <count> times (default: 5, 0 means sample all).",
+      "HELP",
+      "    Prints this help.",
+    ]),
+});
+
 export const serverCommands = [
   info,
   commandGroup("config", [configGet, configSet, configResetstat, configHelp]),
   time,
   lastsave,
+  commandGroup("memory", [memoryUsage, memoryHelp]),
 ];

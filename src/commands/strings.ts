@@ -294,22 +294,36 @@ export function incrementBy(s: Session, key: string, delta: number | bigint): vo
   s.reply.integer(next);
 }
 
-const counter = (name: string, arity: number, parse: (a: Args) => [string, number | bigint]) =>
+const counterSpec = {
+  flags: ["write", "denyoom", "fast"],
+  categories: ["write", "string", "fast"],
+  keys: [1, 1, 1],
+} as const;
+
+/** INCR key / DECR key: the key is the whole parse (no per-call tuple on this hot path). */
+const step = (name: string, delta: number) =>
   command({
     name,
-    arity,
-    flags: ["write", "denyoom", "fast"],
-    categories: ["write", "string", "fast"],
-    keys: [1, 1, 1],
+    arity: 2,
+    ...counterSpec,
+    parse: (a) => a.next(),
+    execute: (key, s) => incrementBy(s, key, delta),
+  });
+
+/** INCRBY key increment / DECRBY key decrement */
+const stepBy = (name: string, parse: (a: Args) => [string, number | bigint]) =>
+  command({
+    name,
+    arity: 3,
+    ...counterSpec,
     parse,
     execute: ([key, delta], s) => incrementBy(s, key, delta),
   });
 
-/** INCR key / DECR key / INCRBY key increment / DECRBY key decrement */
-const incr = counter("incr", 2, (a) => [a.next(), 1]);
-const decr = counter("decr", 2, (a) => [a.next(), -1]);
-const incrby = counter("incrby", 3, (a) => [a.next(), a.int64()]);
-const decrby = counter("decrby", 3, (a) => {
+const incr = step("incr", 1);
+const decr = step("decr", -1);
+const incrby = stepBy("incrby", (a) => [a.next(), a.int64()]);
+const decrby = stepBy("decrby", (a) => {
   const key = a.next();
   const n = a.int64();
   if (n === MIN_INT64) throw new CommandError("ERR decrement would overflow");

@@ -40,14 +40,29 @@ export class ByteReader {
    * can grow once to hold it rather than many times.
    */
   async fill(wanted = 0): Promise<boolean> {
+    return this.commit(await this.read(wanted));
+  }
+
+  /**
+   * The two halves of `fill()`, for a loop that awaits the stream's own promise rather
+   * than one more async function per read (the session's hot loop): start a read into
+   * the free space, then `commit` its result, which must be this read's, before any
+   * other call. `commit` returns false at the end of the stream.
+   */
+  read(wanted = 0): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#makeRoom(wanted);
-    const view = new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end);
-    const { value, done } = await this.#reader.read(view);
+    return this.#reader.read(
+      new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end),
+    );
+  }
+
+  commit(result: ReadableStreamReadResult<Uint8Array>): boolean {
+    const value = result.value;
     if (value) {
       this.buf = new Uint8Array(value.buffer);
       this.end += value.byteLength;
     }
-    return !done;
+    return !result.done;
   }
 
   #makeRoom(wanted: number): void {

@@ -84,11 +84,29 @@ export function checkFrame(buf: Uint8Array, start: number, end: number): number 
   }
 }
 
+/** A line's text (UTF-8); short ASCII lines, the usual case, skip the decoder call. */
+function lineText(buf: Uint8Array, start: number, end: number): string {
+  if (end - start > 32) return textDecoder.decode(buf.subarray(start, end));
+  let s = "";
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c > 127) return textDecoder.decode(buf.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** An integer reply's value from its text: a number when safe, else a bigint. */
+function integerText(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
 /** Builds the frame at `buf[start]`, which `checkFrame` has found whole. Returns it and its end. */
 export function parseFrame(buf: Uint8Array, start: number): { frame: Frame; end: number } {
   const type = buf[start];
   const cr = lineEnd(buf, start + 1, buf.length);
-  const line = () => textDecoder.decode(buf.subarray(start + 1, cr));
+  const line = () => lineText(buf, start + 1, cr);
   const next = cr + 2;
   switch (type) {
     case 43:
@@ -96,10 +114,10 @@ export function parseFrame(buf: Uint8Array, start: number): { frame: Frame; end:
     case 45:
       return { frame: { kind: "error", value: line() }, end: next };
     case 58: {
-      const text = line();
-      const n = Number(text);
+      // Digits straight from the bytes; only integers past 2^53 go through text and BigInt.
+      const n = cr - start <= 16 ? parseLength(buf, start + 1, cr) : null;
       return {
-        frame: { kind: "integer", value: Number.isSafeInteger(n) ? n : BigInt(text) },
+        frame: { kind: "integer", value: n !== null ? n : integerText(line()) },
         end: next,
       };
     }

@@ -6,21 +6,178 @@
  */
 
 const CHUNK = 8192;
+const fcc = String.fromCharCode;
+/**
+ * From this length on, ASCII is decoded natively (`TextDecoder`, many times faster than
+ * building the string in JS: 64 KiB in ~3 µs instead of ~250 µs); below it the JS call
+ * costs less than the decoder's. Measured with bench/protocol_bench.ts.
+ */
+const NATIVE_MIN = 48;
+const asciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * `buf[start, end)` decoded natively when every byte is ASCII, else null. UTF-8 decoding
+ * gives one char per byte exactly when the bytes are ASCII: a valid multibyte sequence
+ * yields fewer chars, and an invalid one yields U+FFFD (which ASCII never decodes to).
+ */
+function decodeAscii(buf: Uint8Array, start: number, end: number): string | null {
+  const s = asciiDecoder.decode(buf.subarray(start, end));
+  return s.length === end - start && s.indexOf("\uFFFD") < 0 ? s : null;
+}
 
 /** Decodes `buf[start, end)` into a byte string. */
 export function bytesToString(buf: Uint8Array, start: number, end: number): string {
   const len = end - start;
+  if (len >= NATIVE_MIN) {
+    const ascii = decodeAscii(buf, start, end);
+    if (ascii !== null) return ascii;
+  }
+  // Short strings (names, keys, small values) are the common case: a call with the bytes
+  // as arguments allocates nothing but the string.
+  const b = buf, s = start;
   switch (len) {
     case 0:
       return "";
     case 1:
-      return String.fromCharCode(buf[start]);
+      return fcc(b[s]);
     case 2:
-      return String.fromCharCode(buf[start], buf[start + 1]);
+      return fcc(b[s], b[s + 1]);
     case 3:
-      return String.fromCharCode(buf[start], buf[start + 1], buf[start + 2]);
+      return fcc(b[s], b[s + 1], b[s + 2]);
     case 4:
-      return String.fromCharCode(buf[start], buf[start + 1], buf[start + 2], buf[start + 3]);
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    case 8:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+    case 9:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+      );
+    case 10:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+      );
+    case 11:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+        b[s + 10],
+      );
+    case 12:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+        b[s + 10],
+        b[s + 11],
+      );
+    case 13:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+        b[s + 10],
+        b[s + 11],
+        b[s + 12],
+      );
+    case 14:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+        b[s + 10],
+        b[s + 11],
+        b[s + 12],
+        b[s + 13],
+      );
+    case 15:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+        b[s + 10],
+        b[s + 11],
+        b[s + 12],
+        b[s + 13],
+        b[s + 14],
+      );
+    case 16:
+      return fcc(
+        b[s],
+        b[s + 1],
+        b[s + 2],
+        b[s + 3],
+        b[s + 4],
+        b[s + 5],
+        b[s + 6],
+        b[s + 7],
+        b[s + 8],
+        b[s + 9],
+        b[s + 10],
+        b[s + 11],
+        b[s + 12],
+        b[s + 13],
+        b[s + 14],
+        b[s + 15],
+      );
   }
   if (len <= CHUNK) {
     return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);

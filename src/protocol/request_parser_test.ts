@@ -7,14 +7,7 @@
  */
 
 import { assertEquals } from "../../tests/support/assert.ts";
-import {
-  bytes,
-  concat,
-  decodeChunks,
-  type Decoded,
-  splits,
-  threeWaySplits,
-} from "./_test_streams.ts";
+import { bytes, decodeChunks, type Decoded, splits, threeWaySplits } from "./_test_streams.ts";
 import { parseLength, RequestParser } from "./request_parser.ts";
 import { INCOMPLETE } from "./frame.ts";
 

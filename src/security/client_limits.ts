@@ -6,15 +6,32 @@
  *
  * Partial requests: a client may not keep an incomplete request pending forever (each one
  * holds a buffer and a connection slot, the "slowloris" pattern). A request is dropped,
- * with its connection, when no byte of it arrived for PARTIAL_STALL_MS, or when it is still
- * incomplete PARTIAL_MAX_MS after it was first seen. This holds with `--timeout 0` too.
+ * with its connection, when no byte of it arrived for PARTIAL_STALL_MS (while no reply is
+ * being written to that client), or when it is still incomplete PARTIAL_MAX_MS after it was
+ * first seen. This holds with `--timeout 0` too.
  * A request counts as the same one while the parser's argument list has not changed, as
  * the parser builds a new list for every request it completes.
  */
 
+import type { ServerConfig } from "../config.ts";
 import type { Server } from "../server.ts";
 import type { Session } from "../session.ts";
 import type { Transport } from "../transport/transport.ts";
+
+/**
+ * Received bytes a client that has not authenticated may have waiting unread (Redis's
+ * 1 MB for unauthenticated clients, CVE-2021-32675). Over TCP the parser's limits (10
+ * arguments of 16 KiB) already keep a request far below it; the WebSocket bridge, which
+ * queues whole messages it cannot pause, applies it to its queue.
+ */
+export const UNAUTHENTICATED_QUERY_LIMIT = 1024 * 1024;
+
+/** The query buffer limit for `session` (null: not created yet, so not authenticated). */
+export function queryBufferLimit(config: ServerConfig, session: Session | null): number {
+  const limit = config.clientQueryBufferLimit;
+  if (session?.authenticated ?? config.requirepass === null) return limit;
+  return Math.min(limit, UNAUTHENTICATED_QUERY_LIMIT);
+}
 
 /** How often idle and stalled clients are looked for. */
 export const CRON_MS = 1000;
@@ -56,7 +73,17 @@ export class ClientLimits {
   constructor(readonly server: Server) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => this.tick(), CRON_MS);
+    this.#timer ??= setInterval(() => {
+      try {
+        this.tick();
+      } catch (e: unknown) {
+        // A timer callback that throws would end the process: log it and carry on.
+        this.server.log(
+          "warning",
+          `client limits check failed: ${e instanceof Error ? e.stack : e}`,
+        );
+      }
+    }, CRON_MS);
   }
 
   stop(): void {
@@ -102,15 +129,21 @@ export class ClientLimits {
       if (session.closed) continue;
       if (idleMs > 0 && now - session.lastActivity > idleMs && session.subscriptions.count === 0) {
         this.server.log("verbose", `Closing idle client ${session.id}`);
-        session.stop();
+        this.#drop(session);
       } else if (this.#stalled(session, now)) {
         this.server.log(
           "verbose",
           `Closing client ${session.id} that kept an incomplete request pending too long`,
         );
-        session.stop();
+        this.#drop(session);
       }
     }
+  }
+
+  /** Closes a client now, even one whose session waits on a write it never reads. */
+  #drop(session: Session): void {
+    session.stop();
+    session.transport.close();
   }
 
   #stalled(session: Session, now: number): boolean {
@@ -125,7 +158,9 @@ export class ClientLimits {
       this.#pending.set(session, { args, bytes, firstSeen: now, lastGrowth: now });
       return false;
     }
-    if (bytes > p.bytes) {
+    // While replies are being written the session does not read: no new byte is then the
+    // client's slowness at reading, which output limits govern, not a stalled request.
+    if (bytes > p.bytes || session.pendingOutput > 0) {
       p.bytes = bytes;
       p.lastGrowth = now;
     }

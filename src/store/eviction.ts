@@ -5,10 +5,11 @@
  *
  * Accounting: with a limit set, every command's keys (its spec's key positions) are sized
  * before and after it runs and the difference is added to a running total, so the check
- * before each command is O(1). What that cannot see (keys that expire, FLUSHALL, SWAPDB,
- * MOVE, COPY ... and anything between the samples of a container) is corrected by a full
- * recount (O(keys)) at most once per RECOUNT_MS, or at once after a command that touches
- * keys outside its key positions. Without a limit nothing is tracked and `used()` counts.
+ * before each command is O(1). What that cannot see (keys that expire, the copy MOVE or
+ * COPY ... DB puts in another database) is corrected by a full recount (O(keys)), run at
+ * most once per RECOUNT_MS and RECOUNT_SPACING times its own duration, and at once after
+ * a write without key positions (FLUSHALL, FLUSHDB). Without a limit nothing is tracked:
+ * `used()` is the last count, for INFO.
  *
  * Victims: `allkeys-lru` keeps, per database, a Map from key to last access whose insertion
  * order is recency (each access deletes and re-inserts the key), so the least recently used
@@ -29,15 +30,22 @@ export type EvictionPolicy = "noeviction" | "allkeys-lru" | "volatile-ttl";
 
 /** Redis's error for a denyoom command over the limit. */
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
-/** Longest a running total may go uncorrected by a full recount. */
+/** Shortest time between two full recounts. */
 export const RECOUNT_MS = 1000;
+/**
+ * Recounts are spaced at least this many times their own duration apart, so counting a
+ * large keyspace (about 100 ms per million keys) costs at most ~5% of the CPU.
+ */
+export const RECOUNT_SPACING = 20;
+/** A full count this fast is simply repeated whenever asked (no limit set: INFO). */
+const CHEAP_COUNT_MS = 2;
 /** Keys evicted before one command at most; the next commands go on (Redis's time limit). */
 export const MAX_EVICTIONS_PER_COMMAND = 1024;
 /** Keys with a TTL looked at per database to choose a volatile-ttl victim. */
 export const TTL_SAMPLES = 16;
 
-/** Write commands whose effect reaches keys outside their key positions. */
-const UNTRACKED_WRITES = new Set(["move", "copy", "swapdb", "flushdb", "flushall"]);
+/** Writes without key positions that leave the total as it was: no recount after them. */
+const SIZE_NEUTRAL = new Set(["swapdb"]);
 
 /** The limits this needs, read on every use so that CONFIG SET takes effect at once. */
 export interface MemoryLimits {
@@ -57,8 +65,11 @@ export class MemoryGuard {
   /** Keys evicted since start (INFO stats evicted_keys). */
   evictedKeys = 0;
   #used = 0;
-  #countedAt = -Infinity;
+  #nextCount = -Infinity;
   #stale = true;
+  #wasActive = false;
+  /** How long the last full count took, in ms. */
+  #countMs = 0;
   #lru = new WeakMap<Database, Map<string, number>>();
   #ttlCursors = new WeakMap<Database, Iterator<[string, ExpiryTime]>>();
 
@@ -73,26 +84,32 @@ export class MemoryGuard {
     return this.limits.maxmemory > 0;
   }
 
-  /** Estimated bytes of the dataset now (a full count when no limit is set). */
+  /**
+   * Estimated bytes of the dataset. With a limit set it is kept current; without one (when
+   * only INFO asks) it is counted afresh, unless counting is slow (over CHEAP_COUNT_MS):
+   * then it is the last count, at most one recount interval old.
+   */
   used(): number {
-    if (!this.active) {
-      this.#stale = true;
-      return datasetBytes(this.keyspace);
-    }
+    const active = this.active;
+    if (active !== this.#wasActive) this.#stale = true;
+    this.#wasActive = active;
     const now = this.clock.now();
-    if (this.#stale || now - this.#countedAt >= RECOUNT_MS) this.#recount(now);
+    const fresh = !active && this.#countMs < CHEAP_COUNT_MS;
+    if (this.#stale || fresh || now >= this.#nextCount) this.#recount(now);
     return this.#used;
   }
 
   #recount(now: number): void {
+    const started = performance.now();
     this.#used = datasetBytes(this.keyspace);
-    this.#countedAt = now;
     this.#stale = false;
     for (const db of this.keyspace.dbs) {
       const lru = this.#lru.get(db);
       if (lru === undefined) continue;
       for (const key of lru.keys()) if (!db.data.has(key)) lru.delete(key);
     }
+    this.#countMs = performance.now() - started;
+    this.#nextCount = now + Math.max(RECOUNT_MS, RECOUNT_SPACING * this.#countMs);
   }
 
   /**
@@ -123,8 +140,9 @@ export class MemoryGuard {
     try {
       run();
     } finally {
-      if (range === null || UNTRACKED_WRITES.has(spec.name)) this.#stale = true;
-      else {
+      if (range === null) {
+        if (!SIZE_NEUTRAL.has(spec.name)) this.#stale = true; // FLUSHALL, FLUSHDB ...
+      } else {
         let after = 0;
         for (let i = range[0]; i <= range[1]; i += range[2]) after += keyBytes(db, argv[i]);
         this.#used += after - before;
@@ -157,11 +175,7 @@ export class MemoryGuard {
     for (let n = 0; n < MAX_EVICTIONS_PER_COMMAND; n++) {
       if (this.#used <= limit) return true;
       const victim = this.#victim();
-      if (victim === null) {
-        // A recount may show that expired or flushed keys already freed enough.
-        this.#recount(this.clock.now());
-        return this.#used <= limit;
-      }
+      if (victim === null) return false;
       const [db, key] = victim;
       this.#used -= keyBytes(db, key);
       db.delete(key);

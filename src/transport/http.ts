@@ -19,6 +19,8 @@ import type { Server } from "../server.ts";
 import { webSocketTransport } from "./websocket.ts";
 import { serveWebAsset } from "../web/assets.ts";
 import { wsHandshakeAuth } from "../security/credentials.ts";
+import { queryBufferLimit } from "../security/client_limits.ts";
+import type { Session } from "../session.ts";
 
 /** Seconds of silence before a WebSocket is pinged, and dropped without a pong. */
 export const WS_IDLE_TIMEOUT_SECONDS = 60;
@@ -85,9 +87,13 @@ export function httpHandler(
       server.limits.refuseWebSocket(socket);
       return response;
     }
-    const session = server.accept(webSocketTransport(socket, {
+    let session: Session | null = null;
+    session = server.accept(webSocketTransport(socket, {
       maxBuffered: server.config.wsMaxBuffered,
-      maxQueued: server.config.clientQueryBufferLimit,
+      // Read on every message: smaller until the client has authenticated.
+      get maxQueued() {
+        return queryBufferLimit(server.config, session);
+      },
       remoteAddress,
       localAddress: `${bind}:${server.wsPort}`,
     }));

@@ -23,8 +23,13 @@ import { CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, type Transport } from "./transpor
 import { httpHandler } from "./http.ts";
 
 const encoder = new TextEncoder();
-/** How often a write waiting for `bufferedAmount` to drop looks again (no drain event). */
-const DRAIN_POLL_MS = 5;
+/**
+ * A write waiting for `bufferedAmount` to drop looks again after 1 ms, then backs off to
+ * at most 50 ms (there is no drain event): quick to resume, cheap for a client that
+ * stays stuck.
+ */
+const DRAIN_POLL_FIRST_MS = 1;
+const DRAIN_POLL_MAX_MS = 50;
 /** RFC 6455 limits a close reason to 123 bytes. */
 const MAX_REASON = 123;
 
@@ -120,12 +125,14 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
   const drained = (): Promise<void> => {
     const { promise, resolve } = Promise.withResolvers<void>();
     wakeWriter = resolve;
+    let delay = DRAIN_POLL_FIRST_MS;
     const poll = () => {
       if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= opts.maxBuffered) {
         wakeWriter = null;
         resolve();
       } else {
-        drainTimer = setTimeout(poll, DRAIN_POLL_MS);
+        drainTimer = setTimeout(poll, delay);
+        delay = Math.min(delay * 2, DRAIN_POLL_MAX_MS);
       }
     };
     poll();
@@ -137,7 +144,8 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
     readable,
     async write(bytes: Uint8Array): Promise<void> {
       // One send per batch: the session hands over every reply of a batch at once. The
-      // copy is needed because the session reuses `bytes` as soon as this settles.
+      // session reuses `bytes` as soon as this settles; Deno's send() copies today, but
+      // the WebSocket API does not promise it, so copy.
       socket.send(bytes.slice());
       if (socket.bufferedAmount > opts.maxBuffered) await drained();
       if (socket.readyState !== WebSocket.OPEN) throw new Error("WebSocket closed");
@@ -165,7 +173,8 @@ export function startWebSocketServer(server: Server, port: number): Deno.HttpSer
     port,
     onListen: () => {}, // main.ts logs the ready line; Deno would print its own
     onError: (e: unknown) => {
-      server.log("warning", `HTTP handler failed: ${e instanceof Error ? e.stack : e}`);
+      const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      server.log("warning", `HTTP handler failed: ${detail}`);
       return new Response("Internal Server Error", { status: 500 });
     },
   }, httpHandler(server));

@@ -13,6 +13,10 @@ var ProtocolError = class extends Error {
 var INCOMPLETE = -1;
 
 // src/protocol/latin1.ts
+var fcc = String.fromCharCode;
+var asciiDecoder = new TextDecoder("utf-8", {
+  ignoreBOM: true
+});
 var utf8Encoder = new TextEncoder();
 var utf8Decoder = new TextDecoder();
 

@@ -35,6 +35,9 @@ header {
 }
 header h1 { font-size: 1.15rem; margin: 0; letter-spacing: .02em; }
 header h1 span { color: var(--accent); }
+header form { border: 0; padding: 0; }
+header form input { margin-left: .4rem; padding: .3rem .5rem; font: inherit;
+  border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
 header p { margin: 0; color: var(--muted); font-size: .9rem; }
 #status {
   margin-left: auto; display: flex; align-items: center; gap: .5rem; font-size: .9rem;
@@ -360,16 +363,30 @@ async function unsubscribe(name) {
   }
 }
 
+/** The password typed into the auth form, kept for reconnects (in memory only). */
+let password;
+
 async function start() {
   setStatus("connecting", "Connecting to " + wsUrl + "\u2026");
+  $("auth-form").hidden = true;
+  const options = { protocol, password };
   try {
-    db = await connect(wsUrl, { protocol });
+    db = await connect(wsUrl, options);
     // a subscribed RESP2 connection may only (un)subscribe, so RESP2 needs a second one
-    subDb = protocol === 3 ? db : await connect(wsUrl, { protocol });
+    subDb = protocol === 3 ? db : await connect(wsUrl, options);
   } catch (e) {
     if (db) db.close();
     db = subDb = null;
-    setStatus("closed", "Could not connect: " + e.message);
+    if (e.name === "RedisError") {
+      // NOAUTH (no password yet) or WRONGPASS: ask for one
+      setStatus("closed", e.message);
+      $("auth-form").hidden = !/^(NOAUTH|WRONGPASS)/.test(e.message);
+      if (!$("auth-form").hidden) $("password").focus();
+      return;
+    }
+    // a refused Origin looks like any failed connection to the page (code 1006)
+    setStatus("closed", "Could not connect to " + wsUrl + ": is respd running, and does " +
+      "it allow the origin " + location.origin + " (--ws-allowed-origins)?");
     return;
   }
   setStatus("open", "Connected \u00b7 RESP" + db.protocol + " \u00b7 " + wsUrl);
@@ -421,6 +438,12 @@ $("publish-form").addEventListener("submit", async (e) => {
   }
 });
 $("reconnect").addEventListener("click", start);
+$("auth-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  password = $("password").value;
+  $("password").value = "";
+  start();
+});
 start();
 `;
 
@@ -442,6 +465,11 @@ export const DEMO_HTML = String.raw`<!doctype html>
     <span class="dot" aria-hidden="true"></span><span id="status-text">Loading…</span>
     <button id="reconnect" class="secondary" type="button" hidden>Reconnect</button>
   </div>
+  <form id="auth-form" hidden>
+    <label>Password <input id="password" type="password" autocomplete="current-password">
+    </label>
+    <button type="submit">Connect</button>
+  </form>
 </header>
 <main>
   <section aria-labelledby="console-title">

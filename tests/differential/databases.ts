@@ -89,6 +89,16 @@ export const sequences: Sequence[] = [
   seq("FLUSHALL options", "FLUSHALL ASYNC", "FLUSHALL SYNC", "FLUSHALL x", "FLUSHALL SYNC SYNC"),
   seq("DBSIZE with arguments", "DBSIZE x"),
   seq(
+    "DB indexes past 32 bits",
+    "SET k v",
+    "SELECT 99999999999",
+    "SELECT -2147483649",
+    "MOVE k 99999999999",
+    "SWAPDB 0 4294967296",
+    "COPY k j DB 2147483648",
+    "SELECT 2147483647",
+  ),
+  seq(
     "COPY DB keeps the source",
     "SET a 1",
     "COPY a a DB 2",

@@ -88,6 +88,28 @@ function unknownCommands(): Sequence[] {
     seq("an unknown command with spaces and newlines", ["a b", "c\r\nd"]),
     seq("an unknown command does not stop the next", "FOO", "PING"),
     seq("a command name with trailing bytes", "GETX k", "GET\x00 k"),
+    seq("an unknown subcommand with a NUL byte", ["CLIENT", "x\x00y"], ["CONFIG", "\x00"]),
+    seq("an unknown command with NUL bytes in its arguments", ["NOPE", "a\x00b", "\x00", "c"]),
+    ...[
+      ["EXPIRE", "k", "10", "a\x00b"],
+      ["HELLO", "3", "a\x00b"],
+      ["HELLO", "a\x00"],
+      ["SET", "k", "v", "a\x00b"],
+      ["COPY", "k", "j", "a\x00b"],
+      ["SCAN", "0", "a\x00b"],
+      ["CLIENT", "SETNAME", "a\x00b"],
+      ["CLIENT", "KILL", "a\x00b"],
+      ["CONFIG", "GET", "a\x00b"],
+      ["CLIENT", "LIST", "TYPE", "a\x00b"],
+      ["CLIENT", "KILL", "USER", "a\x00b"],
+      ["CONFIG", "SET", "a\x00b", "1"],
+    ].map((cmd) =>
+      seq(
+        `${cmd.filter((w) => !w.includes("\x00")).join(" ")} quoting an argument with a NUL`,
+        "SET k v",
+        cmd,
+      )
+    ),
   ];
 }
 
@@ -136,7 +158,86 @@ function syntax(): Sequence[] {
   ];
 }
 
+/** A valid call of each command, to which extra arguments are then added. */
+const validCalls = [
+  "GET k",
+  "SET k v",
+  "SETNX k v",
+  "SETEX k 10 v",
+  "PSETEX k 10000 v",
+  "GETSET k v",
+  "GETDEL k",
+  "GETEX k",
+  "GETEX k PERSIST",
+  "MGET k",
+  "MSET k v",
+  "MSETNX k v",
+  "APPEND k v",
+  "STRLEN k",
+  "GETRANGE k 0 1",
+  "SETRANGE k 0 v",
+  "INCR n",
+  "DECR n",
+  "INCRBY n 1",
+  "DECRBY n 1",
+  "INCRBYFLOAT n 1",
+  "DEL k",
+  "UNLINK k",
+  "EXISTS k",
+  "TYPE k",
+  "RENAME k j",
+  "RENAMENX k j",
+  "COPY k j",
+  "COPY k j REPLACE",
+  "KEYS *",
+  "SCAN 0",
+  "RANDOMKEY",
+  "EXPIRE k 10",
+  "PEXPIRE k 10000",
+  "EXPIREAT k 4102444800",
+  "PEXPIREAT k 4102444800000",
+  "TTL k",
+  "PTTL k",
+  "EXPIRETIME k",
+  "PEXPIRETIME k",
+  "PERSIST k",
+  "TOUCH k",
+  "SELECT 0",
+  "MOVE k 1",
+  "SWAPDB 0 1",
+  "DBSIZE",
+  "FLUSHDB",
+  "LPUSH l a",
+  "RPUSH l a",
+  "LPOP l",
+  "RPOP l 1",
+  "LLEN l",
+  "LRANGE l 0 -1",
+  "LINDEX l 0",
+  "PING",
+  "ECHO x",
+  "CLIENT GETNAME",
+  "CLIENT SETNAME x",
+];
+
+/** Each command with one and then two extra arguments, and the state afterwards. */
+function trailingArgs(): Sequence[] {
+  return validCalls.map((call) =>
+    seq(
+      `${call} with extra arguments`,
+      "SET k v",
+      "SET n 1",
+      "RPUSH l a b",
+      `${call} extra`,
+      `${call} extra 1`,
+      { cmd: "KEYS *", unordered: true },
+      "MGET k j n",
+    )
+  );
+}
+
 export const sequences: Sequence[] = [
+  ...trailingArgs(),
   ...arityCases(),
   ...unknownCommands(),
   ...wrongType(),

@@ -146,4 +146,38 @@ function basics(): Sequence[] {
   ];
 }
 
-export const sequences: Sequence[] = [...globGrid(), ...scanCases(), ...basics()];
+/** Whole SCAN iterations, cursor by cursor: every key exactly as Redis returns them. */
+function fullScans(): Sequence[] {
+  const keys = (
+    n: number,
+    prefix = "key:",
+  ) => ["MSET", ...Array.from({ length: n }, (_, i) => [`${prefix}${i}`, `${i}`]).flat()];
+  return [
+    seq("a full SCAN of 1 key", keys(1), { cmd: "SCAN 0", scanAll: true }),
+    seq("a full SCAN of 100 keys", keys(100), { cmd: "SCAN 0", scanAll: true }),
+    seq("a full SCAN with COUNT 1", keys(40), { cmd: "SCAN 0 COUNT 1", scanAll: true }),
+    seq("a full SCAN with COUNT 7", keys(300), { cmd: "SCAN 0 COUNT 7", scanAll: true }),
+    seq("a full SCAN with MATCH", keys(200), keys(50, "other:"), {
+      cmd: "SCAN 0 MATCH other:* COUNT 5",
+      scanAll: true,
+    }),
+    seq("a full SCAN with TYPE", keys(60), "RPUSH l1 a", "RPUSH l2 b", {
+      cmd: "SCAN 0 TYPE list COUNT 3",
+      scanAll: true,
+    }),
+    seq("a full SCAN after deletes", keys(120), "DEL key:1 key:50 key:119", {
+      cmd: "SCAN 0 COUNT 10",
+      scanAll: true,
+    }),
+    seq("a full SCAN skips expired keys", keys(30), "PEXPIREAT key:3 1", "SET gone 1 PXAT 1", {
+      cmd: "SCAN 0 COUNT 4",
+      scanAll: true,
+    }),
+    seq("a full SCAN of another database", "SELECT 3", keys(50), {
+      cmd: "SCAN 0 COUNT 8",
+      scanAll: true,
+    }),
+  ];
+}
+
+export const sequences: Sequence[] = [...globGrid(), ...scanCases(), ...basics(), ...fullScans()];

@@ -16,7 +16,12 @@ import { RawClient } from "./raw_client.ts";
 import { startRedis, startTestServer } from "./servers.ts";
 import type { RedisProcess } from "./servers.ts";
 import type { Server, ServerOptions } from "../../src/server.ts";
-import { type CommandArg, encodeFrame, parseFrame } from "../../src/protocol/frame_codec.ts";
+import {
+  type CommandArg,
+  encodeCommand,
+  encodeFrame,
+  parseFrame,
+} from "../../src/protocol/frame_codec.ts";
 import type { Frame } from "../../src/protocol/frame.ts";
 
 /** One command, as words ("SET k v", split on single spaces) or as arguments. */
@@ -31,6 +36,16 @@ export interface StepSpec {
   unordered?: boolean;
   /** Both must answer, but the replies are not compared (CLIENT ID, TIME). */
   ignore?: boolean;
+  /**
+   * In a map reply (or RESP2's flat key-value array), the values of these keys are not
+   * compared: HELLO's `id`, say. Everything else must match byte for byte.
+   */
+  maskKeys?: readonly string[];
+  /**
+   * A SCAN command (cursor as its second word) run to the end on each server, cursor by
+   * cursor: the sets of keys returned must be equal (cursors themselves are Redis's own).
+   */
+  scanAll?: boolean;
 }
 
 export type Step = Command | StepSpec;
@@ -43,6 +58,8 @@ export interface Sequence {
   protocols?: readonly (2 | 3)[];
   /** The last step ends the connection (QUIT): both servers must then close it. */
   closes?: boolean;
+  /** Send every step in one write, then read the replies (a pipeline: one batch). */
+  pipeline?: boolean;
 }
 
 /** Builds a sequence: `seq("name", "SET k v", ["GET", "k"], { cmd: "TTL k" })`. */
@@ -53,6 +70,16 @@ export function seq(name: string, ...steps: Step[]): Sequence {
 /** Bytes of a byte string (one char per byte) as a command argument, for binary values. */
 export function bin(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Whether a sequence can run as a pipeline (whole SCAN iterations need each reply first). */
+export function canPipeline(s: Sequence): boolean {
+  return !s.steps.some((step) => toSpec(step).scanAll);
+}
+
+/** The same sequence, sent as one pipeline (all steps in one write). */
+export function pipelined(s: Sequence): Sequence {
+  return { ...s, name: `pipelined: ${s.name}`, pipeline: true };
 }
 
 /** The first difference found in one sequence. */
@@ -100,6 +127,16 @@ function showCommand(cmd: Command): string {
   ).join(" ");
 }
 
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -126,6 +163,23 @@ function canonical(f: Frame): Frame {
   }
 }
 
+/** A map (or flat key-value array) with the values of `keys` replaced by null. */
+function masked(f: Frame, keys: readonly string[]): Frame {
+  const hidden = (k: Frame) =>
+    (k.kind === "bulk" && keys.includes(String.fromCharCode(...k.value))) ||
+    (k.kind === "simple" && keys.includes(k.value));
+  if (f.kind === "map") {
+    return { kind: "map", value: f.value.map(([k, v]) => [k, hidden(k) ? { kind: "null" } : v]) };
+  }
+  if (f.kind === "array" && f.value.length % 2 === 0) {
+    return {
+      kind: "array",
+      value: f.value.map((v, i) => i % 2 === 1 && hidden(f.value[i - 1]) ? { kind: "null" } : v),
+    };
+  }
+  return f;
+}
+
 /** Whether two replies agree under the step's comparison rule. */
 function agree(spec: StepSpec, redis: Uint8Array, respd: Uint8Array): boolean {
   if (spec.ignore) return true;
@@ -133,6 +187,9 @@ function agree(spec: StepSpec, redis: Uint8Array, respd: Uint8Array): boolean {
   const a = parseFrame(redis, 0).frame, b = parseFrame(respd, 0).frame;
   if (spec.tolerance !== undefined && a.kind === "integer" && b.kind === "integer") {
     return Math.abs(Number(a.value) - Number(b.value)) <= spec.tolerance;
+  }
+  if (spec.maskKeys) {
+    return sameBytes(encodeFrame(masked(a, spec.maskKeys)), encodeFrame(masked(b, spec.maskKeys)));
   }
   if (spec.unordered) return sameBytes(encodeFrame(canonical(a)), encodeFrame(canonical(b)));
   return false;
@@ -146,8 +203,45 @@ async function reply(client: RawClient): Promise<Uint8Array | string> {
   }
 }
 
+const SHOWN = 400;
+
+/** A reply for a report: escaped, cut after SHOWN bytes. */
 function show(r: Uint8Array | string): string {
-  return typeof r === "string" ? r : showBytes(r);
+  if (typeof r === "string") return r;
+  const cut = r.length > SHOWN ? `… (${r.length} bytes)` : "";
+  return showBytes(r.subarray(0, SHOWN)) + cut;
+}
+
+/** Where two replies first differ, for long replies. */
+function firstDifference(a: Uint8Array | string, b: Uint8Array | string): string {
+  if (typeof a === "string" || typeof b === "string") return "";
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.length > SHOWN || b.length > SHOWN ? `    first difference at byte ${i}` : "";
+}
+
+/**
+ * Runs a SCAN from cursor 0 until the server says 0 (at most 10,000 calls) and returns the
+ * keys seen, sorted and without repeats, shown as text; or what went wrong.
+ */
+async function scanAll(client: RawClient, cmd: Command): Promise<string> {
+  const args = argsOf(cmd);
+  const keys = new Set<string>();
+  let cursor = "0";
+  for (let calls = 0; calls < 10_000; calls++) {
+    args[1] = cursor;
+    await client.sendCommand(...args);
+    const r = await reply(client);
+    if (typeof r === "string") return r;
+    const f = parseFrame(r, 0).frame;
+    if (f.kind !== "array" || f.value.length !== 2) return `<not a SCAN reply: ${show(r)}>`;
+    const [next, page] = f.value;
+    if (next.kind !== "bulk" || page.kind !== "array") return `<not a SCAN reply: ${show(r)}>`;
+    for (const k of page.value) keys.add(k.kind === "bulk" ? showBytes(k.value) : "?");
+    cursor = String.fromCharCode(...next.value);
+    if (cursor === "0") return `<${keys.size} keys> ${[...keys].sort().join(" ")}`;
+  }
+  return "<SCAN did not finish in 10,000 calls>";
 }
 
 /** A real redis-server and a respd, side by side, for as many sequences as needed. */
@@ -183,10 +277,34 @@ export class DifferentialRig implements AsyncDisposable {
       }
     }
     const done: Command[] = [];
+    if (sequence.pipeline) {
+      const batch = concatBytes(sequence.steps.map((s) => encodeCommand(argsOf(toSpec(s).cmd))));
+      await Promise.all([redis.send(batch), respd.send(batch)]);
+    }
     for (let i = 0; i < sequence.steps.length; i++) {
       const spec = toSpec(sequence.steps[i]);
-      const [a, b] = await both(spec.cmd);
+      if (spec.scanAll && !sequence.pipeline) {
+        const [a, b] = await Promise.all([scanAll(redis, spec.cmd), scanAll(respd, spec.cmd)]);
+        done.push(spec.cmd);
+        if (a !== b) {
+          return this.#mismatch(
+            sequence,
+            protocol,
+            i,
+            done,
+            `${showCommand(spec.cmd)} (all)`,
+            a,
+            b,
+          );
+        }
+        continue;
+      }
+      const [a, b] = sequence.pipeline
+        ? await Promise.all([reply(redis), reply(respd)])
+        : await both(spec.cmd);
       done.push(spec.cmd);
+      // both closed the connection (a QUIT inside a pipeline): nothing more to compare
+      if (typeof a === "string" && a === b) return null;
       if (typeof a === "string" || typeof b === "string" || !agree(spec, a, b)) {
         return this.#mismatch(sequence, protocol, i, done, showCommand(spec.cmd), a, b);
       }
@@ -229,6 +347,8 @@ export class DifferentialRig implements AsyncDisposable {
     const lines = [`sequence "${sequence.name}" (RESP${protocol}), step ${step + 1}: ${command}`];
     for (const c of done.slice(0, -1)) lines.push(`    before: ${showCommand(c)}`);
     lines.push(`    redis: ${show(redis)}`, `    respd: ${show(respd)}`);
+    const where = firstDifference(redis, respd);
+    if (where) lines.push(where);
     return { sequence: sequence.name, protocol, step, report: lines.join("\n") };
   }
 

@@ -200,7 +200,7 @@ export const mostlyValidStreamArb = (maxLength: number): fc.Arbitrary<FuzzFrame[
 
 /** Streams with big bulks now and then, for the read buffer's growth. */
 export const frameWithBigArb: fc.Arbitrary<FuzzFrame> = fc.oneof(
-  { weight: 60, arbitrary: frameArb },
+  { weight: 500, arbitrary: frameArb },
   { weight: 1, arbitrary: bigBulk },
 );
 

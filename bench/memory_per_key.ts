@@ -1,0 +1,135 @@
+/**
+ * Memory per key, respd against redis-server: both start empty on free ports, each gets
+ * the same stream of SETs (`key:<i>` → a 100-byte value, 1M by default) through
+ * `redis-cli --pipe`, and the growth of the process's resident memory (VmRSS), divided by
+ * DBSIZE, is the cost of one key. Redis's own `used_memory` is printed beside it.
+ *
+ *   deno task bench:memory [--keys 1000000] [--value-size 100]
+ *       [--server "deno run -A main.ts --ws-port off --port {port}"]
+ */
+
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    keys: { type: "string", default: "1000000" },
+    "value-size": { type: "string", default: "100" },
+    server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
+  },
+});
+const KEYS = Number(values.keys);
+const VALUE_SIZE = Number(values["value-size"]);
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+function rssBytes(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("redis-cli", {
+    args: ["-p", String(port), ...args],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+async function waitForPing(port: number): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await cli(port, "ping") === "PONG") return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing answered PING on port ${port}`);
+}
+
+/** Writes the SET stream to a file once, so both servers read identical bytes. */
+async function writeCommands(path: string): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const enc = new TextEncoder();
+  const value = "v".repeat(VALUE_SIZE);
+  const batch: string[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const key = `key:${i}`;
+    batch.push(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${VALUE_SIZE}\r\n${value}\r\n`);
+    if (batch.length === 10000 || i === KEYS - 1) {
+      const bytes = enc.encode(batch.join(""));
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      batch.length = 0;
+    }
+  }
+  file.close();
+}
+
+async function load(port: number, path: string): Promise<void> {
+  const file = await Deno.open(path);
+  const child = new Deno.Command("redis-cli", {
+    args: ["-p", String(port), "--pipe"],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await file.readable.pipeTo(child.stdin);
+  const status = await child.status;
+  if (!status.success) throw new Error(`redis-cli --pipe failed on port ${port}`);
+}
+
+async function measure(label: string, port: number, pid: number, path: string) {
+  await waitForPing(port);
+  const before = rssBytes(pid);
+  const started = Date.now();
+  await load(port, path);
+  const seconds = (Date.now() - started) / 1000;
+  const keys = Number(await cli(port, "dbsize"));
+  await new Promise((r) => setTimeout(r, 1000)); // let a collector finish what it started
+  const after = rssBytes(pid);
+  const perKey = (after - before) / keys;
+  console.log(
+    `${label.padEnd(6)} keys ${keys}  rss ${(before / 2 ** 20).toFixed(1)} → ` +
+      `${(after / 2 ** 20).toFixed(1)} MiB  ${perKey.toFixed(0)} bytes/key  ` +
+      `(${seconds.toFixed(1)}s to load)`,
+  );
+  return perKey;
+}
+
+const dir = await Deno.makeTempDir({ prefix: "respd-memory-" });
+const path = `${dir}/sets.resp`;
+const redisPort = freePort(), serverPort = freePort();
+const redis = new Deno.Command("redis-server", {
+  args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+const server = new Deno.Command("bash", {
+  args: ["-c", `exec ${values.server.replaceAll("{port}", String(serverPort))}`],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+try {
+  await writeCommands(path);
+  console.log(`# ${KEYS} SETs of ${VALUE_SIZE}-byte values to each server`);
+  const r = await measure("redis", redisPort, redis.pid, path);
+  const usedMemory = /used_memory:(\d+)/.exec(await cli(redisPort, "info", "memory"))?.[1];
+  console.log(`# redis used_memory ${usedMemory} (${(Number(usedMemory) / KEYS).toFixed(0)}/key)`);
+  const s = await measure("respd", serverPort, server.pid, path);
+  console.log(`memory-per-key respd/redis: ${(s / r).toFixed(2)}`);
+} finally {
+  for (const child of [server, redis]) {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already exited
+    }
+  }
+  await Promise.all([server.status, redis.status]);
+  await Deno.remove(dir, { recursive: true });
+}

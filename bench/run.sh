@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `deno task bench`: every benchmark of respd, in order of how long they take.
+#   1. deno bench: framing layer microbenchmarks next to npm redis-parser (ratios)
+#   2. redis-benchmark matrix, respd against a real redis-server (ops/s, CPU/request)
+#   3. memory per key after 1M SETs of 100-byte values, respd against redis-server
+#   4. WebSocket load next to TCP load on one respd (ops/s, server CPU/command)
+# Pick some with BENCH="micro ratio memory ws" (default: all). Extra arguments go to the
+# ratio script (e.g. --runs 1 --n1 50000). Needs redis-server, redis-cli, redis-benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DENO=${DENO:-deno}
+BENCH=${BENCH:-"micro ratio memory ws"}
+for t in redis-server redis-cli redis-benchmark; do
+  command -v "$t" >/dev/null 2>&1 || { echo "error: $t not found (apt-get install redis-server redis-tools)" >&2; exit 2; }
+done
+for b in $BENCH; do
+  case $b in
+    micro) echo "== protocol microbenchmarks (bench/protocol_bench.ts)"
+           NO_COLOR=1 "$DENO" bench -A bench/protocol_bench.ts ;;
+    ratio) echo "== respd vs redis-server (bench/ratio_vs_redis.ts)"
+           "$DENO" run -A bench/ratio_vs_redis.ts "$@" ;;
+    memory) echo "== memory per key (bench/memory_per_key.ts)"
+           "$DENO" run -A bench/memory_per_key.ts ;;
+    ws)    echo "== WebSocket vs TCP load (bench/ws_load.ts)"
+           "$DENO" run -A bench/ws_load.ts ;;
+    *)     echo "unknown benchmark '$b' (micro ratio memory ws)" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,92 @@
+/**
+ * The WebSocket transport's byte stream and write path, against a stand-in socket: BYOB
+ * reads get message bytes copied into their view with the rest kept for the next read,
+ * text is UTF-8, the stream ends on close, and writes wait while bufferedAmount is high.
+ */
+
+import { assert, assertEquals } from "../../tests/support/assert.ts";
+import { webSocketTransport } from "./websocket.ts";
+
+/** Just enough of a WebSocket for the transport. */
+class FakeSocket {
+  binaryType = "blob";
+  readyState: number = WebSocket.OPEN;
+  bufferedAmount = 0;
+  sent: Uint8Array[] = [];
+  closedWith: [number | undefined, string | undefined] | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  onclose: ((e: CloseEvent) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+
+  send(data: Uint8Array): void {
+    this.sent.push(data);
+  }
+  close(code?: number, reason?: string): void {
+    this.closedWith = [code, reason];
+    this.readyState = WebSocket.CLOSED;
+    this.onclose?.(new CloseEvent("close", { code, reason }));
+  }
+  receive(data: string | Uint8Array): void {
+    const payload = typeof data === "string" ? data : data.slice().buffer;
+    this.onmessage?.(new MessageEvent("message", { data: payload }));
+  }
+}
+
+function open(socket: FakeSocket, maxBuffered = 1024) {
+  return webSocketTransport(socket as unknown as WebSocket, {
+    maxBuffered,
+    maxQueued: 1 << 20,
+    remoteAddress: "test:1",
+    localAddress: "test:2",
+  });
+}
+
+Deno.test("a BYOB read gets what fits of a message; the rest waits for the next read", async () => {
+  const socket = new FakeSocket();
+  const transport = open(socket);
+  assertEquals(socket.binaryType, "arraybuffer");
+  const reader = transport.readable.getReader({ mode: "byob" });
+  const first = reader.read(new Uint8Array(4));
+  socket.receive(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+  assertEquals([...(await first).value!], [1, 2, 3, 4]);
+  assertEquals([...(await reader.read(new Uint8Array(4))).value!], [5, 6, 7, 8]);
+  assertEquals([...(await reader.read(new Uint8Array(4))).value!], [9, 10]);
+  socket.receive("é\r\n");
+  assertEquals([...(await reader.read(new Uint8Array(8))).value!], [0xc3, 0xa9, 13, 10]);
+  const end = reader.read(new Uint8Array(4));
+  socket.close(1000);
+  assert((await end).done);
+});
+
+Deno.test("a write sends one binary message, a copy of the caller's bytes", async () => {
+  const socket = new FakeSocket();
+  const transport = open(socket);
+  const bytes = new TextEncoder().encode("+OK\r\n");
+  await transport.write(bytes);
+  bytes.fill(0);
+  assertEquals(socket.sent.map((b) => new TextDecoder().decode(b)), ["+OK\r\n"]);
+});
+
+Deno.test("a write waits while bufferedAmount is over the limit, and ends on close", async () => {
+  const socket = new FakeSocket();
+  const transport = open(socket, 10);
+  socket.bufferedAmount = 11;
+  let settled = false;
+  const write = transport.write(new Uint8Array(3)).then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  assert(!settled);
+  assertEquals(transport.queued, 11);
+  socket.bufferedAmount = 5;
+  await write;
+  assert(settled);
+  socket.bufferedAmount = 50;
+  const stuck = transport.write(new Uint8Array(3));
+  transport.close("bye", 1008);
+  let failed = false;
+  await stuck.catch(() => (failed = true));
+  assert(failed);
+  assertEquals(socket.closedWith, [1008, "bye"]);
+});
