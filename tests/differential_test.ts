@@ -22,6 +22,7 @@ import { sequences as expiry } from "./differential/expiry.ts";
 import { sequences as keyspace } from "./differential/keyspace.ts";
 import { sequences as lists } from "./differential/lists.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
+import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -35,6 +36,7 @@ const families: Record<string, Sequence[]> = {
   binary,
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
+  pubsub,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -161,6 +161,7 @@ const pubsubNumpat = command({
   execute: (_, s) => s.reply.integer(s.server.hub.patternCount),
 });
 
+/** Redis 7.0's text without SHARDCHANNELS/SHARDNUMSUB: respd has no sharded channels. */
 const HELP = [
   "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "CHANNELS [<pattern>]",

@@ -13,6 +13,9 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { fromText, stringToBytes } from "../protocol/latin1.ts";
+import { decodeWsToken, WS_AUTH_PREFIX, WS_PROTOCOL } from "./ws_token.ts";
+
+export { WS_AUTH_PREFIX, WS_PROTOCOL, wsAuthProtocol } from "./ws_token.ts";
 
 function digest(byteString: string): Uint8Array {
   return createHash("sha256").update(stringToBytes(byteString)).digest();
@@ -23,39 +26,12 @@ export function passwordMatches(given: string, required: string): boolean {
   return timingSafeEqual(digest(given), digest(fromText(required)));
 }
 
-/**
- * The WebSocket subprotocol that carries a password, for browsers (which cannot set an
- * Authorization header on a WebSocket): `respd.auth.` + base64url(password bytes), no
- * padding. A page offers it next to `respd` (`new WebSocket(url, ["respd", token])`), and
- * the server answers with `respd`, so the password is never echoed back in a header.
- */
-export const WS_AUTH_PREFIX = "respd.auth.";
-/** The plain subprotocol the server echoes (a browser fails a handshake that echoes none). */
-export const WS_PROTOCOL = "respd";
-
-/** The subprotocol entry that carries `password` (UTF-8 text) for the WebSocket handshake. */
-export function wsAuthProtocol(password: string): string {
-  const bytes = new TextEncoder().encode(password);
-  const b64 = btoa(String.fromCharCode(...bytes));
-  return WS_AUTH_PREFIX + b64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
 /** What the handshake decided: the subprotocol to echo, and whether the client is in. */
 export interface WsAuthResult {
   /** Subprotocol to answer with (one of those offered), or undefined when none was offered. */
   protocol: string | undefined;
   /** True when an offered token matched `--requirepass` (AUTH is then not needed). */
   authenticated: boolean;
-}
-
-function decodeToken(token: string): string | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(token)) return null;
-  try {
-    return atob(token.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch (e: unknown) {
-    if (e instanceof DOMException) return null;
-    throw e;
-  }
 }
 
 /**
@@ -71,11 +47,12 @@ export function wsHandshakeAuth(
   const offered = (header ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "");
   const tokens = offered.filter((p) => p.startsWith(WS_AUTH_PREFIX));
   const others = offered.filter((p) => !p.startsWith(WS_AUTH_PREFIX));
-  // Never echo a token: answer `respd` if offered, else whatever else was offered first.
+  // Answer `respd` when offered, so the token never comes back; a browser fails a handshake
+  // whose answer is not one it offered, so a lone token can only be echoed itself.
   const protocol = others.includes(WS_PROTOCOL) ? WS_PROTOCOL : (others[0] ?? tokens[0]);
   if (tokens.length === 0) return { protocol, authenticated: requirepass === null };
   if (requirepass === null || tokens.length > 1) return null;
-  const password = decodeToken(tokens[0].slice(WS_AUTH_PREFIX.length));
+  const password = decodeWsToken(tokens[0].slice(WS_AUTH_PREFIX.length));
   if (password === null || !passwordMatches(password, requirepass)) return null;
   return { protocol, authenticated: true };
 }

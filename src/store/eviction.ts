@@ -79,7 +79,7 @@ export class MemoryGuard {
     readonly clock: Clock,
   ) {}
 
-  /** Whether a limit is set (only then are commands routed through `run`). */
+  /** Whether a limit is set (only then do commands go through `runCommand`). */
   get active(): boolean {
     return this.limits.maxmemory > 0;
   }

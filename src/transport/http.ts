@@ -96,6 +96,7 @@ export function httpHandler(
       },
       remoteAddress,
       localAddress: `${bind}:${server.wsPort}`,
+      warn: (message) => server.log("warning", message),
     }));
     if (auth.authenticated) session?.grantAccess();
     return response;

@@ -40,6 +40,8 @@ export interface WebSocketTransportOptions {
   maxQueued: number;
   remoteAddress: string;
   localAddress: string;
+  /** Where the transport reports closing a client itself (server.log at warning). */
+  warn: (message: string) => void;
 }
 
 /** Wraps an upgraded (or upgrading) WebSocket as a session transport. */
@@ -88,10 +90,10 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
     // enqueue() transfers the buffer: `bytes` is a fresh copy owned by this message.
     if (bytes.length !== 0) controller.enqueue(bytes);
     if ((controller.desiredSize ?? 0) < -opts.maxQueued) {
-      controller.error(
-        new Error(`WebSocket client sent over ${opts.maxQueued} bytes that were not read`),
+      opts.warn(
+        `closing WebSocket client ${opts.remoteAddress} that sent over ${opts.maxQueued} ` +
+          "bytes while it was not being read (max query buffer length)",
       );
-      ended = true;
       close("max query buffer length reached", CLOSE_POLICY_VIOLATION);
     }
   };

@@ -32,12 +32,15 @@ class FakeSocket {
   }
 }
 
-function open(socket: FakeSocket, maxBuffered = 1024) {
+const warnings: string[] = [];
+
+function open(socket: FakeSocket, maxBuffered = 1024, maxQueued = 1 << 20) {
   return webSocketTransport(socket as unknown as WebSocket, {
     maxBuffered,
-    maxQueued: 1 << 20,
+    maxQueued,
     remoteAddress: "test:1",
     localAddress: "test:2",
+    warn: (message: string) => warnings.push(message),
   });
 }
 
@@ -89,4 +92,18 @@ Deno.test("a write waits while bufferedAmount is over the limit, and ends on clo
   await stuck.catch(() => (failed = true));
   assert(failed);
   assertEquals(socket.closedWith, [1008, "bye"]);
+});
+
+Deno.test("a client that keeps sending while it is not read is closed past the limit", async () => {
+  const socket = new FakeSocket();
+  const transport = open(socket, 1024, 8);
+  const reader = transport.readable.getReader({ mode: "byob" });
+  socket.receive(new Uint8Array(8)); // queued: nobody is reading
+  assertEquals(socket.closedWith, null);
+  socket.receive(new Uint8Array(1));
+  assertEquals(socket.closedWith, [1008, "max query buffer length reached"]);
+  assert(warnings.some((w) => w.includes("max query buffer length")));
+  // What was queued is still delivered, then the stream ends.
+  assertEquals((await reader.read(new Uint8Array(16))).value!.length, 9);
+  assert((await reader.read(new Uint8Array(16))).done);
 });

@@ -46,6 +46,8 @@ export interface StepSpec {
    * cursor: the sets of keys returned must be equal (cursors themselves are Redis's own).
    */
   scanAll?: boolean;
+  /** How many reply frames the command gets (SUBSCRIBE a b: 2); compared as one. */
+  replies?: number;
 }
 
 export type Step = Command | StepSpec;
@@ -93,10 +95,18 @@ export interface Mismatch {
 
 const STEP_TIMEOUT_MS = 3000;
 
+/**
+ * A step as a spec. TTL gets a tolerance of one second by default: a TTL read just after
+ * a SET EX can round down on either server if the machine stalls between the two.
+ */
 function toSpec(step: Step): StepSpec {
-  return typeof step === "string" || Array.isArray(step)
+  const spec = typeof step === "string" || Array.isArray(step)
     ? { cmd: step as Command }
     : step as StepSpec;
+  if (spec.tolerance === undefined && /^ttl$/i.test(String(argsOf(spec.cmd)[0]))) {
+    return { ...spec, tolerance: 1 };
+  }
+  return spec;
 }
 
 function argsOf(cmd: Command): CommandArg[] {
@@ -195,9 +205,11 @@ function agree(spec: StepSpec, redis: Uint8Array, respd: Uint8Array): boolean {
   return false;
 }
 
-async function reply(client: RawClient): Promise<Uint8Array | string> {
+async function reply(client: RawClient, count = 1): Promise<Uint8Array | string> {
   try {
-    return await client.readReplyBytes(STEP_TIMEOUT_MS);
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) frames.push(await client.readReplyBytes(STEP_TIMEOUT_MS));
+    return count === 1 ? frames[0] : concatBytes(frames);
   } catch (e: unknown) {
     return `<${e instanceof Error ? e.message : String(e)}>`;
   }
@@ -264,10 +276,10 @@ export class DifferentialRig implements AsyncDisposable {
   async run(sequence: Sequence, protocol: 2 | 3): Promise<Mismatch | null> {
     using redis = await RawClient.connect(this.redis.port);
     using respd = await RawClient.connect(this.respd.port);
-    const both = async (cmd: Command) => {
+    const both = async (cmd: Command, count = 1) => {
       const args = argsOf(cmd);
       await Promise.all([redis.sendCommand(...args), respd.sendCommand(...args)]);
-      return await Promise.all([reply(redis), reply(respd)]);
+      return await Promise.all([reply(redis, count), reply(respd, count)]);
     };
     const setup: Command[] = protocol === 3 ? ["HELLO 3", "FLUSHALL"] : ["FLUSHALL"];
     for (const cmd of setup) {
@@ -300,8 +312,8 @@ export class DifferentialRig implements AsyncDisposable {
         continue;
       }
       const [a, b] = sequence.pipeline
-        ? await Promise.all([reply(redis), reply(respd)])
-        : await both(spec.cmd);
+        ? await Promise.all([reply(redis, spec.replies), reply(respd, spec.replies)])
+        : await both(spec.cmd, spec.replies);
       done.push(spec.cmd);
       // both closed the connection (a QUIT inside a pipeline): nothing more to compare
       if (typeof a === "string" && a === b) return null;
