@@ -104,8 +104,9 @@ function respdRequests(parser: RequestParser, bytes: Uint8Array): void {
 function respdFrames(bytes: Uint8Array): void {
   let pos = 0;
   while (pos < bytes.length) {
-    if (checkFrame(bytes, pos, bytes.length) === INCOMPLETE) throw new Error("incomplete frame");
-    const { end } = parseFrame(bytes, pos);
+    const end = checkFrame(bytes, pos, bytes.length);
+    if (end === INCOMPLETE) throw new Error("incomplete frame");
+    parseFrame(bytes, pos, end);
     sink++;
     pos = end;
   }

@@ -16,7 +16,7 @@ done
 for b in $BENCH; do
   case $b in
     micro) echo "== protocol microbenchmarks (bench/protocol_bench.ts)"
-           NO_COLOR=1 "$DENO" bench -A bench/protocol_bench.ts ;;
+           NO_COLOR=1 "$DENO" bench -A --json bench/protocol_bench.ts | "$DENO" run bench/bench_ratios.ts ;;
     ratio) echo "== respd vs redis-server (bench/ratio_vs_redis.ts)"
            "$DENO" run -A bench/ratio_vs_redis.ts "$@" ;;
     memory) echo "== memory per key (bench/memory_per_key.ts)"

@@ -3,11 +3,13 @@
  * mutated RESP/inline byte streams, split at arbitrary points, are fed
  * (a) to ByteReader + RequestParser directly, the way a session reads: they must decode to
  *     argument lists or one ProtocolError, never throw anything else, always progress, and
- *     decode the same however the stream is split (and exactly, for valid requests);
- * (b) to a live server over TCP: the replies must be whole, well-formed frames, one per
- *     decoded request, ending with Redis's protocol error and a close when the stream is
- *     malformed; the server logs no client failure and another client's data survives.
- * The seed is printed (set FUZZ_SEED to replay one run); so is the number of frames.
+ *     decode the same however the stream is split (and exactly, for valid requests), with
+ *     and without Redis's unauthenticated limits; at least a million frames per run;
+ * (b) to a live server over TCP, over WebSocket (each chunk one message), and over TCP
+ *     before AUTH: the replies must be whole, well-formed frames, one per decoded request,
+ *     ending with Redis's protocol error and a close when the stream is malformed; the
+ *     server logs no client failure and another client's binary data survives.
+ * The seed is printed (FUZZ_SEED replays a run); so are the frame counts.
  */
 
 import fc from "fast-check";
@@ -93,8 +95,18 @@ async function decodeChunks(chunks: Uint8Array[], unauthenticated: boolean): Pro
  */
 function reporter<T>(details: fc.RunDetails<T>): void {
   if (!details.failed) return;
-  const text = `${fc.defaultReportMessage(details) ?? "property failed"}`;
-  throw new Error(text.length > 3000 ? `${text.slice(0, 3000)} …(cut)` : text);
+  const cause = details.errorInstance instanceof Error
+    ? details.errorInstance.message
+    : String(details.errorInstance);
+  const example = JSON.stringify(
+    details.counterexample,
+    (_, v) => v instanceof Uint8Array ? String.fromCharCode(...v) : v,
+  );
+  throw new Error(
+    `property failed after ${details.numRuns} runs (seed ${details.seed}, path ` +
+      `"${details.counterexamplePath}"${details.interrupted ? ", interrupted" : ""}):\n` +
+      `${cause.slice(0, 2000)}\ncounterexample: ${example.slice(0, 2000)}`,
+  );
 }
 
 function isByteString(s: unknown): boolean {
@@ -287,12 +299,17 @@ const LIVE = [
 for (const { transport, name, runs, requirepass } of LIVE) {
   Deno.test(`a live server answers fuzzed ${name} streams with whole replies or a protocol error and a close`, async () => {
     const problems: string[] = [];
+    // The last log lines, to show with a failure (why the server closed a connection).
+    const recent: string[] = [];
     const logger = (level: LogLevel, message: string) => {
       if (level === "warning") problems.push(message);
+      recent.push(`${level}: ${message}`);
+      if (recent.length > 6) recent.shift();
     };
     await using server = startTestServer({
       protoMaxBulkLen: MAX_BULK,
       logger,
+      loglevel: "verbose",
       wsPort: 0,
       requirepass,
     });
@@ -320,10 +337,24 @@ for (const { transport, name, runs, requirepass } of LIVE) {
           frames += stream.length;
           const bytes = concatFrames(stream);
           if (decodeWhole(bytes, MAX_BULK, unauthenticated).error !== null) protocolErrors++;
-          await feed(port, bytes, sizes, unauthenticated);
+          recent.length = 0;
+          try {
+            await feed(port, bytes, sizes, unauthenticated);
+          } catch (e: unknown) {
+            const message = e instanceof Error ? e.message : String(e);
+            throw new Error(`${message}\nserver log:\n  ${recent.join("\n  ")}`);
+          }
         },
       ),
-      { seed: SEED, numRuns: runs, reporter },
+      // Shrinking re-runs against the server, where a failure may mean a 10 s timeout per
+      // run: bound the whole search, and report the smallest case found by then.
+      {
+        seed: SEED,
+        numRuns: runs,
+        reporter,
+        interruptAfterTimeLimit: 90_000,
+        markInterruptAsFailure: true,
+      },
     );
     console.log(
       `fuzz: ${frames} generated frames sent over ${name} to a live server in ${runs} ` +

@@ -19,6 +19,31 @@ function lineEnd(buf: Uint8Array, from: number, end: number): number {
   return -1;
 }
 
+/** Whether `buf[start, end)` is an optional sign and at least one digit. */
+function isBigNumber(buf: Uint8Array, start: number, end: number): boolean {
+  if (buf[start] === 45 || buf[start] === 43) start++;
+  if (start >= end) return false;
+  for (let i = start; i < end; i++) if (buf[i] < 48 || buf[i] > 57) return false;
+  return true;
+}
+
+const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A RESP3 double's text as a number: digits and exponent, or inf, -inf, nan. */
+function parseDouble(text: string): number {
+  switch (text.toLowerCase()) {
+    case "inf":
+    case "+inf":
+      return Infinity;
+    case "-inf":
+      return -Infinity;
+    case "nan":
+      return NaN;
+  }
+  if (!DOUBLE.test(text)) throw new ProtocolError("invalid double");
+  return Number(text);
+}
+
 function lengthOf(buf: Uint8Array, start: number, end: number, what: string): number {
   const n = parseLength(buf, start, end);
   if (n === null || n < -1) throw new ProtocolError(`invalid ${what} length`);
@@ -40,11 +65,19 @@ export function checkFrame(buf: Uint8Array, start: number, end: number): number 
     switch (type) {
       case 43: // + simple
       case 45: // - error
-      case 58: // : integer
-      case 44: // , double
-      case 35: // # boolean
-      case 40: // ( big number
+      case 44: // , double (its text is checked when parsed)
       case 95: // _ null
+        break;
+      case 58: // : integer, signed 64-bit as Redis writes it
+        if (parseLength(buf, p + 1, cr) === null) throw new ProtocolError("invalid integer");
+        break;
+      case 35: // # boolean
+        if (cr !== p + 2 || (buf[p + 1] !== 116 && buf[p + 1] !== 102)) {
+          throw new ProtocolError("invalid boolean");
+        }
+        break;
+      case 40: // ( big number
+        if (!isBigNumber(buf, p + 1, cr)) throw new ProtocolError("invalid big number");
         break;
       case 36: // $ bulk
       case 33: // ! bulk error
@@ -102,70 +135,84 @@ function integerText(text: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
-/** Builds the frame at `buf[start]`, which `checkFrame` has found whole. Returns it and its end. */
-export function parseFrame(buf: Uint8Array, start: number): { frame: Frame; end: number } {
+/**
+ * Builds the frame at `buf[start]`, which `checkFrame` has found whole: pass the end it
+ * returned (else the frame is checked again to find it). Returns the frame and its end.
+ * The frame owns its bytes: they are copied out of `buf` once, and every bulk in it is a
+ * view of that one copy, as one allocation per bulk would cost far more (so a bulk kept on
+ * its own keeps its whole frame's bytes alive).
+ */
+export function parseFrame(
+  buf: Uint8Array,
+  start: number,
+  end?: number,
+): { frame: Frame; end: number } {
+  const stop = end ?? checkFrame(buf, start, buf.length);
+  if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
+  return { frame: build(buf.slice(start, stop), 0), end: stop };
+}
+
+/** Where the frame `build` returned last ends: no result object per element. */
+let built = 0;
+
+function ending(end: number, frame: Frame): Frame {
+  built = end;
+  return frame;
+}
+
+/** The frame at `buf[start]` (whole); sets `built` to its end. */
+function build(buf: Uint8Array, start: number): Frame {
   const type = buf[start];
   const cr = lineEnd(buf, start + 1, buf.length);
-  const line = () => lineText(buf, start + 1, cr);
   const next = cr + 2;
   switch (type) {
     case 43:
-      return { frame: { kind: "simple", value: line() }, end: next };
+      return ending(next, { kind: "simple", value: lineText(buf, start + 1, cr) });
     case 45:
-      return { frame: { kind: "error", value: line() }, end: next };
+      return ending(next, { kind: "error", value: lineText(buf, start + 1, cr) });
     case 58: {
       // Digits straight from the bytes; only integers past 2^53 go through text and BigInt.
       const n = cr - start <= 16 ? parseLength(buf, start + 1, cr) : null;
-      return {
-        frame: { kind: "integer", value: n !== null ? n : integerText(line()) },
-        end: next,
-      };
+      return ending(next, {
+        kind: "integer",
+        value: n !== null ? n : integerText(lineText(buf, start + 1, cr)),
+      });
     }
-    case 44: {
-      const text = line();
-      const value = text === "inf"
-        ? Infinity
-        : text === "-inf"
-        ? -Infinity
-        : text === "nan"
-        ? NaN
-        : Number(text);
-      return { frame: { kind: "double", value }, end: next };
-    }
+    case 44:
+      return ending(next, { kind: "double", value: parseDouble(lineText(buf, start + 1, cr)) });
     case 35:
-      return { frame: { kind: "boolean", value: buf[start + 1] === 116 }, end: next };
+      return ending(next, { kind: "boolean", value: buf[start + 1] === 116 });
     case 40:
-      return { frame: { kind: "bignum", value: BigInt(line()) }, end: next };
+      return ending(next, { kind: "bignum", value: BigInt(lineText(buf, start + 1, cr)) });
     case 95:
-      return { frame: { kind: "null" }, end: next };
+      return ending(next, { kind: "null" });
     case 36:
     case 33:
     case 61: {
       const len = parseLength(buf, start + 1, cr)!;
-      if (len < 0) return { frame: { kind: "null" }, end: next };
-      const body = buf.slice(next, next + len);
+      if (len < 0) return ending(next, { kind: "null" });
+      const body = buf.subarray(next, next + len);
       const end = next + len + 2;
-      if (type === 33) return { frame: { kind: "error", value: textDecoder.decode(body) }, end };
+      if (type === 33) return ending(end, { kind: "error", value: textDecoder.decode(body) });
       if (type === 61) {
         const format = textDecoder.decode(body.subarray(0, 3));
-        return { frame: { kind: "verbatim", format, value: body.subarray(4) }, end };
+        return ending(end, { kind: "verbatim", format, value: body.subarray(4) });
       }
-      return { frame: { kind: "bulk", value: body }, end };
+      return ending(end, { kind: "bulk", value: body });
     }
     case 42:
     case 126:
     case 62: {
       const count = parseLength(buf, start + 1, cr)!;
-      if (count < 0) return { frame: { kind: "null" }, end: next };
+      if (count < 0) return ending(next, { kind: "null" });
       const items: Frame[] = [];
       let p = next;
       for (let i = 0; i < count; i++) {
-        const child = parseFrame(buf, p);
-        items.push(child.frame);
-        p = child.end;
+        items.push(build(buf, p));
+        p = built;
       }
       const kind = type === 42 ? "array" : type === 126 ? "set" : "push";
-      return { frame: { kind, value: items }, end: p };
+      return ending(p, { kind, value: items });
     }
     case 37:
     case 124: {
@@ -173,13 +220,13 @@ export function parseFrame(buf: Uint8Array, start: number): { frame: Frame; end:
       const pairs: [Frame, Frame][] = [];
       let p = next;
       for (let i = 0; i < count; i++) {
-        const k = parseFrame(buf, p);
-        const v = parseFrame(buf, k.end);
-        pairs.push([k.frame, v.frame]);
-        p = v.end;
+        const k = build(buf, p);
+        const v = build(buf, built);
+        pairs.push([k, v]);
+        p = built;
       }
-      if (type === 124) return parseFrame(buf, p); // attributes are dropped
-      return { frame: { kind: "map", value: pairs }, end: p };
+      if (type === 124) return build(buf, p); // attributes are dropped
+      return ending(p, { kind: "map", value: pairs });
     }
   }
   throw new ProtocolError(`invalid type byte '${String.fromCharCode(type)}'`);

@@ -196,6 +196,17 @@ const malformed: [string, string][] = [
   ["*x\r\n", "Protocol error: invalid multibulk length"],
   ["%-2\r\n", "Protocol error: invalid multibulk length"],
   ["*1\r\n$01\r\n", "Protocol error: invalid bulk length"],
+  [":abc\r\n", "Protocol error: invalid integer"],
+  [":1.5\r\n", "Protocol error: invalid integer"],
+  [":\r\n", "Protocol error: invalid integer"],
+  [":9223372036854775808\r\n", "Protocol error: invalid integer"],
+  ["*2\r\n:1\r\n:x\r\n", "Protocol error: invalid integer"],
+  ["#x\r\n", "Protocol error: invalid boolean"],
+  ["#tt\r\n", "Protocol error: invalid boolean"],
+  ["#\r\n", "Protocol error: invalid boolean"],
+  ["(12a\r\n", "Protocol error: invalid big number"],
+  ["(\r\n", "Protocol error: invalid big number"],
+  ["(-\r\n", "Protocol error: invalid big number"],
 ];
 
 for (const [text, message] of malformed) {
@@ -216,4 +227,29 @@ Deno.test("encodeCommand sizes exactly and encodes text as UTF-8, bytes as they 
     bytes("\r\n$2\r\n\x00\xff\r\n$2\r\n42\r\n$16\r\n9007199254740993\r\n"),
   );
   assertEquals(encoded, expected);
+});
+
+Deno.test("a double's text must be a number, inf or nan", () => {
+  for (const text of [",abc\r\n", ", 1\r\n", ",0x10\r\n", ",\r\n", ",1e\r\n"]) {
+    const b = bytes(text);
+    assertEquals(checkFrame(b, 0, b.length), b.length);
+    assert.throws(
+      () => parseFrame(b, 0),
+      (e: unknown) => e instanceof ProtocolError && e.message === "Protocol error: invalid double",
+      JSON.stringify(text),
+    );
+  }
+  const value = (t: string) => {
+    const f = parseFrame(bytes(t), 0).frame;
+    return f.kind === "double" ? f.value : null;
+  };
+  assertEquals(value(",1.5e3\r\n"), 1500);
+  assertEquals(value(",-.5\r\n"), -0.5);
+  assertEquals(value(",+inf\r\n"), Infinity);
+  assertEquals(value(",-inf\r\n"), -Infinity);
+});
+
+Deno.test("big numbers with a sign parse", () => {
+  assertEquals(parseFrame(bytes("(-12\r\n"), 0).frame, { kind: "bignum", value: -12n });
+  assertEquals(parseFrame(bytes("(+12\r\n"), 0).frame, { kind: "bignum", value: 12n });
 });

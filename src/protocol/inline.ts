@@ -6,7 +6,13 @@
  * does for the C string Redis scans.
  */
 
+import { bytesToString } from "./latin1.ts";
+
 const NUL = 0;
+
+/** Bytes that end an unquoted run: blanks that end a word, NUL, and the two quotes. */
+const ENDS_UNQUOTED_RUN = new Uint8Array(256);
+for (const c of [32, 10, 13, 9, NUL, 34, 39]) ENDS_UNQUOTED_RUN[c] = 1;
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
@@ -29,7 +35,12 @@ export function splitInlineArgs(line: Uint8Array): string[] | null {
     while (at(p) !== NUL && isSpace(at(p))) p++;
     if (at(p) === NUL) return args;
     let inDouble = false, inSingle = false, done = false;
-    let current = "";
+    // Fast path: the unquoted run that starts a word is taken whole (most inline commands
+    // are nothing else); the loop below goes on from its first quote or blank.
+    let q = p;
+    while (q < line.length && !ENDS_UNQUOTED_RUN[line[q]]) q++;
+    let current = bytesToString(line, p, q);
+    p = q;
     while (!done) {
       const c = at(p);
       if (inDouble) {

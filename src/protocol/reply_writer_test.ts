@@ -19,7 +19,7 @@ function encoded(protocol: 2 | 3, write: (w: ReplyWriter) => void): string {
 }
 
 const cases: [string, (w: ReplyWriter) => void, string, string][] = [
-  ["ok", (w) => w.ok(), "+OK\r\n", "+OK\r\n"],
+  ["the OK reply", (w) => w.ok(), "+OK\r\n", "+OK\r\n"],
   ["a simple string", (w) => w.simple("PONG"), "+PONG\r\n", "+PONG\r\n"],
   ["an error", (w) => w.error("ERR x"), "-ERR x\r\n", "-ERR x\r\n"],
   ["an error with newlines", (w) => w.error("ERR a\r\nb\nc"), "-ERR a  b c\r\n", "-ERR a  b c\r\n"],

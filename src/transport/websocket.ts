@@ -32,6 +32,14 @@ const DRAIN_POLL_FIRST_MS = 1;
 const DRAIN_POLL_MAX_MS = 50;
 /** RFC 6455 limits a close reason to 123 bytes. */
 const MAX_REASON = 123;
+/**
+ * A close waits until the peer has been quiet for CLOSE_QUIET_MS (at most
+ * CLOSE_LINGER_MAX_MS): Deno drops the connection when a data frame arrives after its
+ * close frame, and that reset destroys the replies still on their way (a protocol
+ * error's -ERR, QUIT's +OK) when the peer was still pipelining. Found by the fuzzer.
+ */
+const CLOSE_QUIET_MS = 20;
+const CLOSE_LINGER_MAX_MS = 1000;
 
 export interface WebSocketTransportOptions {
   /** Pause (stop reading the client) while more than this many bytes are unsent. */
@@ -51,6 +59,10 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
   let ended = false;
   let drainTimer: ReturnType<typeof setTimeout> | undefined;
   let wakeWriter: (() => void) | null = null;
+  /** Set once the session closed us: the close frame goes when the peer is quiet. */
+  let closing: { reason?: string; code?: number } | null = null;
+  let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  let lingerUntil = 0;
 
   const endStream = () => {
     if (ended) return;
@@ -99,10 +111,12 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
   };
 
   socket.onmessage = (e: MessageEvent) => {
+    if (closing !== null) return linger();
     const data = e.data;
     push(typeof data === "string" ? encoder.encode(data) : new Uint8Array(data as ArrayBuffer));
   };
   socket.onclose = () => {
+    clearTimeout(lingerTimer);
     endStream();
     wakeWriter?.();
   };
@@ -115,6 +129,23 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
     if (socket.readyState === WebSocket.CLOSING || socket.readyState === WebSocket.CLOSED) {
       return;
     }
+    if (closing !== null) return;
+    closing = { reason, code };
+    lingerUntil = Date.now() + CLOSE_LINGER_MAX_MS;
+    linger();
+  }
+
+  /** (Re)arms the close frame: it goes after a quiet spell, or at the linger deadline. */
+  function linger(): void {
+    clearTimeout(lingerTimer);
+    const wait = Math.min(CLOSE_QUIET_MS, lingerUntil - Date.now());
+    if (wait > 0) lingerTimer = setTimeout(sendClose, wait);
+    else sendClose();
+  }
+
+  function sendClose(): void {
+    clearTimeout(lingerTimer);
+    const { reason, code } = closing ?? {};
     try {
       if (reason === undefined) socket.close(code ?? CLOSE_NORMAL);
       else socket.close(code ?? CLOSE_NORMAL, truncateReason(reason));

@@ -20,6 +20,19 @@ var asciiDecoder = new TextDecoder("utf-8", {
 var utf8Encoder = new TextEncoder();
 var utf8Decoder = new TextDecoder();
 
+// src/protocol/inline.ts
+var NUL = 0;
+var ENDS_UNQUOTED_RUN = new Uint8Array(256);
+for (const c of [
+  32,
+  10,
+  13,
+  9,
+  NUL,
+  34,
+  39
+]) ENDS_UNQUOTED_RUN[c] = 1;
+
 // src/protocol/request_parser.ts
 var INLINE_MAX = 64 * 1024;
 function parseLength(buf, start, end) {
@@ -59,6 +72,26 @@ function lineEnd(buf, from, end) {
   for (let i = from; i + 1 < end; i++) if (buf[i] === CR && buf[i + 1] === 10) return i;
   return -1;
 }
+function isBigNumber(buf, start, end) {
+  if (buf[start] === 45 || buf[start] === 43) start++;
+  if (start >= end) return false;
+  for (let i = start; i < end; i++) if (buf[i] < 48 || buf[i] > 57) return false;
+  return true;
+}
+var DOUBLE = /^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$/;
+function parseDouble(text) {
+  switch (text.toLowerCase()) {
+    case "inf":
+    case "+inf":
+      return Infinity;
+    case "-inf":
+      return -Infinity;
+    case "nan":
+      return NaN;
+  }
+  if (!DOUBLE.test(text)) throw new ProtocolError("invalid double");
+  return Number(text);
+}
 function lengthOf(buf, start, end, what) {
   const n = parseLength(buf, start, end);
   if (n === null || n < -1) throw new ProtocolError(\`invalid \${what} length\`);
@@ -78,11 +111,19 @@ function checkFrame(buf, start, end) {
     switch (type) {
       case 43:
       case 45:
-      case 58:
       case 44:
-      case 35:
-      case 40:
       case 95:
+        break;
+      case 58:
+        if (parseLength(buf, p + 1, cr) === null) throw new ProtocolError("invalid integer");
+        break;
+      case 35:
+        if (cr !== p + 2 || buf[p + 1] !== 116 && buf[p + 1] !== 102) {
+          throw new ProtocolError("invalid boolean");
+        }
+        break;
+      case 40:
+        if (!isBigNumber(buf, p + 1, cr)) throw new ProtocolError("invalid big number");
         break;
       case 36:
       case 33:
@@ -121,136 +162,118 @@ function checkFrame(buf, start, end) {
     }
   }
 }
-function parseFrame(buf, start) {
+function lineText(buf, start, end) {
+  if (end - start > 32) return textDecoder.decode(buf.subarray(start, end));
+  let s = "";
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c > 127) return textDecoder.decode(buf.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+function integerText(text) {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+function parseFrame(buf, start, end) {
+  const stop = end ?? checkFrame(buf, start, buf.length);
+  if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
+  return {
+    frame: build(buf.slice(start, stop), 0),
+    end: stop
+  };
+}
+var built = 0;
+function ending(end, frame) {
+  built = end;
+  return frame;
+}
+function build(buf, start) {
   const type = buf[start];
   const cr = lineEnd(buf, start + 1, buf.length);
-  const line = () => textDecoder.decode(buf.subarray(start + 1, cr));
   const next = cr + 2;
   switch (type) {
     case 43:
-      return {
-        frame: {
-          kind: "simple",
-          value: line()
-        },
-        end: next
-      };
+      return ending(next, {
+        kind: "simple",
+        value: lineText(buf, start + 1, cr)
+      });
     case 45:
-      return {
-        frame: {
-          kind: "error",
-          value: line()
-        },
-        end: next
-      };
+      return ending(next, {
+        kind: "error",
+        value: lineText(buf, start + 1, cr)
+      });
     case 58: {
-      const text = line();
-      const n = Number(text);
-      return {
-        frame: {
-          kind: "integer",
-          value: Number.isSafeInteger(n) ? n : BigInt(text)
-        },
-        end: next
-      };
+      const n = cr - start <= 16 ? parseLength(buf, start + 1, cr) : null;
+      return ending(next, {
+        kind: "integer",
+        value: n !== null ? n : integerText(lineText(buf, start + 1, cr))
+      });
     }
-    case 44: {
-      const text = line();
-      const value = text === "inf" ? Infinity : text === "-inf" ? -Infinity : text === "nan" ? NaN : Number(text);
-      return {
-        frame: {
-          kind: "double",
-          value
-        },
-        end: next
-      };
-    }
+    case 44:
+      return ending(next, {
+        kind: "double",
+        value: parseDouble(lineText(buf, start + 1, cr))
+      });
     case 35:
-      return {
-        frame: {
-          kind: "boolean",
-          value: buf[start + 1] === 116
-        },
-        end: next
-      };
+      return ending(next, {
+        kind: "boolean",
+        value: buf[start + 1] === 116
+      });
     case 40:
-      return {
-        frame: {
-          kind: "bignum",
-          value: BigInt(line())
-        },
-        end: next
-      };
+      return ending(next, {
+        kind: "bignum",
+        value: BigInt(lineText(buf, start + 1, cr))
+      });
     case 95:
-      return {
-        frame: {
-          kind: "null"
-        },
-        end: next
-      };
+      return ending(next, {
+        kind: "null"
+      });
     case 36:
     case 33:
     case 61: {
       const len = parseLength(buf, start + 1, cr);
-      if (len < 0) return {
-        frame: {
-          kind: "null"
-        },
-        end: next
-      };
-      const body = buf.slice(next, next + len);
+      if (len < 0) return ending(next, {
+        kind: "null"
+      });
+      const body = buf.subarray(next, next + len);
       const end = next + len + 2;
-      if (type === 33) return {
-        frame: {
-          kind: "error",
-          value: textDecoder.decode(body)
-        },
-        end
-      };
+      if (type === 33) return ending(end, {
+        kind: "error",
+        value: textDecoder.decode(body)
+      });
       if (type === 61) {
         const format = textDecoder.decode(body.subarray(0, 3));
-        return {
-          frame: {
-            kind: "verbatim",
-            format,
-            value: body.subarray(4)
-          },
-          end
-        };
+        return ending(end, {
+          kind: "verbatim",
+          format,
+          value: body.subarray(4)
+        });
       }
-      return {
-        frame: {
-          kind: "bulk",
-          value: body
-        },
-        end
-      };
+      return ending(end, {
+        kind: "bulk",
+        value: body
+      });
     }
     case 42:
     case 126:
     case 62: {
       const count = parseLength(buf, start + 1, cr);
-      if (count < 0) return {
-        frame: {
-          kind: "null"
-        },
-        end: next
-      };
+      if (count < 0) return ending(next, {
+        kind: "null"
+      });
       const items = [];
       let p = next;
       for (let i = 0; i < count; i++) {
-        const child = parseFrame(buf, p);
-        items.push(child.frame);
-        p = child.end;
+        items.push(build(buf, p));
+        p = built;
       }
       const kind = type === 42 ? "array" : type === 126 ? "set" : "push";
-      return {
-        frame: {
-          kind,
-          value: items
-        },
-        end: p
-      };
+      return ending(p, {
+        kind,
+        value: items
+      });
     }
     case 37:
     case 124: {
@@ -258,22 +281,19 @@ function parseFrame(buf, start) {
       const pairs = [];
       let p = next;
       for (let i = 0; i < count; i++) {
-        const k = parseFrame(buf, p);
-        const v = parseFrame(buf, k.end);
+        const k = build(buf, p);
+        const v = build(buf, built);
         pairs.push([
-          k.frame,
-          v.frame
+          k,
+          v
         ]);
-        p = v.end;
+        p = built;
       }
-      if (type === 124) return parseFrame(buf, p);
-      return {
-        frame: {
-          kind: "map",
-          value: pairs
-        },
-        end: p
-      };
+      if (type === 124) return build(buf, p);
+      return ending(p, {
+        kind: "map",
+        value: pairs
+      });
     }
   }
   throw new ProtocolError(\`invalid type byte '\${String.fromCharCode(type)}'\`);
@@ -327,14 +347,25 @@ var ByteReader = class {
    * can grow once to hold it rather than many times.
    */
   async fill(wanted = 0) {
+    return this.commit(await this.read(wanted));
+  }
+  /**
+   * The two halves of \`fill()\`, for a loop that awaits the stream's own promise rather
+   * than one more async function per read (the session's hot loop): start a read into
+   * the free space, then \`commit\` its result, which must be this read's, before any
+   * other call. \`commit\` returns false at the end of the stream.
+   */
+  read(wanted = 0) {
     this.#makeRoom(wanted);
-    const view = new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end);
-    const { value, done } = await this.#reader.read(view);
+    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end));
+  }
+  commit(result) {
+    const value = result.value;
     if (value) {
       this.buf = new Uint8Array(value.buffer);
       this.end += value.byteLength;
     }
-    return !done;
+    return !result.done;
   }
   #makeRoom(wanted) {
     const used = this.end - this.start;

@@ -46,6 +46,27 @@ export const sequences: Sequence[] = [
   seq("CLIENT SETNAME arity", "CLIENT SETNAME", "CLIENT SETNAME a b"),
   seq("CLIENT with an unknown subcommand", "CLIENT FOO", "CLIENT"),
   seq("CLIENT ID is an integer", { cmd: "CLIENT ID", ignore: true }, "CLIENT ID x"),
+  seq("CLIENT INFO fields", { cmd: "CLIENT INFO", clientFields: true }),
+  seq("CLIENT INFO after SETNAME and SELECT", "CLIENT SETNAME me", "SELECT 4", {
+    cmd: "CLIENT INFO",
+    clientFields: true,
+  }),
+  seq(
+    "CLIENT INFO in subscribed mode",
+    "SUBSCRIBE ci1",
+    "PSUBSCRIBE ci2*",
+    "UNSUBSCRIBE ci1",
+    "PUNSUBSCRIBE ci2*",
+    {
+      cmd: "CLIENT INFO",
+      clientFields: true,
+    },
+  ),
+  seq("CLIENT LIST of this client only", { cmd: "CLIENT ID", ignore: true }, {
+    cmd: "CLIENT LIST TYPE normal",
+    clientFields: true,
+  }),
+  seq("CLIENT INFO arity", "CLIENT INFO x"),
   seq("CLIENT subcommands are case-insensitive", "client setname lower", "CLIENT getname"),
   seq(
     "RESET",

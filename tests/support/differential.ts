@@ -6,10 +6,12 @@
  *
  * Each sequence runs on fresh connections to both servers (after `HELLO 3` when run in
  * RESP3), starting from an empty keyspace (FLUSHALL), so no sequence sees another's state.
- * A step may relax the comparison where Redis itself is not deterministic: `tolerance`
- * for integers that depend on the clock (PTTL), `unordered` for replies whose order is a
- * hash table's (KEYS, SCAN), `ignore` for replies that differ by nature (CLIENT ID).
- * Helper tests (the fuzzers) reuse `DifferentialRig` with generated sequences.
+ * A step may relax the comparison only where Redis itself is not deterministic or the
+ * two servers differ by nature: `tolerance` for clock-dependent integers (PTTL; TTL gets
+ * one second by default), `unordered` for a hash table's order (KEYS), `scanAll` for a
+ * whole SCAN iteration (same keys, cursors of each server's own), `maskKeys` for map
+ * values such as HELLO's client id, `ignore` for replies like TIME. A sequence may also
+ * be sent as one pipeline. The fuzzers reuse `DifferentialRig` with generated sequences.
  */
 
 import { RawClient } from "./raw_client.ts";
@@ -30,7 +32,7 @@ export type Command = string | readonly CommandArg[];
 /** A command and how its two replies are compared. */
 export interface StepSpec {
   cmd: Command;
-  /** Integer replies may differ by this much (clock-dependent values such as PTTL). */
+  /** Non-negative integer replies may differ by this much (clock-dependent: PTTL). */
   tolerance?: number;
   /** Arrays are compared as multisets, at every depth (KEYS, SCAN, SMEMBERS order). */
   unordered?: boolean;
@@ -48,6 +50,48 @@ export interface StepSpec {
   scanAll?: boolean;
   /** How many reply frames the command gets (SUBSCRIBE a b: 2); compared as one. */
   replies?: number;
+  /**
+   * A CLIENT INFO/LIST text reply: the same lines with the same `key=value` fields in the
+   * same order, values equal except those that differ by nature (ids, addresses, memory).
+   */
+  clientFields?: boolean;
+}
+
+/** CLIENT INFO fields whose values depend on the server process, not on the client. */
+const VOLATILE_CLIENT_FIELDS = new Set([
+  "id",
+  "addr",
+  "laddr",
+  "fd",
+  "age",
+  "idle",
+  "qbuf",
+  "qbuf-free",
+  "argv-mem",
+  "rbs",
+  "rbp",
+  "tot-mem",
+]);
+
+/**
+ * Fields respd adds after Redis 7.0's: lib-name and lib-ver come from Redis 7.2's CLIENT
+ * SETINFO, which respd supports because node-redis sends it (a deliberate difference).
+ */
+const ADDED_CLIENT_FIELDS = new Set(["lib-name", "lib-ver"]);
+
+/** The text of a CLIENT INFO/LIST reply with the volatile field values blanked. */
+function clientFieldsOf(reply: Uint8Array): string {
+  const f = parseFrame(reply, 0).frame;
+  if (f.kind !== "bulk" && f.kind !== "verbatim") return `<not text: ${show(reply)}>`;
+  const name = (field: string) => field.slice(0, Math.max(0, field.indexOf("=")));
+  return String.fromCharCode(...f.value).split("\n").map((line) =>
+    line.split(" ").filter((field) => !ADDED_CLIENT_FIELDS.has(name(field))).map((field) => {
+      const eq = field.indexOf("=");
+      return eq > 0 && VOLATILE_CLIENT_FIELDS.has(field.slice(0, eq))
+        ? field.slice(0, eq + 1)
+        : field;
+    }).join(" ")
+  ).join("\n");
 }
 
 export type Step = Command | StepSpec;
@@ -196,8 +240,12 @@ function agree(spec: StepSpec, redis: Uint8Array, respd: Uint8Array): boolean {
   if (sameBytes(redis, respd)) return true;
   const a = parseFrame(redis, 0).frame, b = parseFrame(respd, 0).frame;
   if (spec.tolerance !== undefined && a.kind === "integer" && b.kind === "integer") {
-    return Math.abs(Number(a.value) - Number(b.value)) <= spec.tolerance;
+    // negative answers (-1 no TTL, -2 no key) are codes, never approximations
+    const x = BigInt(a.value), y = BigInt(b.value); // exact past 2^53 (TTLs near 2^63 ms)
+    const diff = x > y ? x - y : y - x;
+    return x >= 0n && y >= 0n && diff <= BigInt(spec.tolerance);
   }
+  if (spec.clientFields) return clientFieldsOf(redis) === clientFieldsOf(respd);
   if (spec.maskKeys) {
     return sameBytes(encodeFrame(masked(a, spec.maskKeys)), encodeFrame(masked(b, spec.maskKeys)));
   }

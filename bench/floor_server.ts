@@ -1,0 +1,62 @@
+/**
+ * The floor: the least a Deno TCP server can do per request, to tell respd's own costs
+ * from the runtime's. It answers `+PONG` to every `*` it sees (no parsing, no store) with
+ * one write per read, reading either through a BYOB reader of `conn.readable` (the path
+ * respd takes) or with `conn.read` into one reused buffer. Only for PING-like benchmarks:
+ *
+ *   deno task bench:ratio --tests ping,get --server \
+ *     "deno run -A bench/floor_server.ts --port {port} --mode byob"
+ */
+
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { port: { type: "string" }, mode: { type: "string", default: "byob" } },
+});
+const REPLY = new TextEncoder().encode("+PONG\r\n");
+
+/** Fills `out` with one reply per request start in `bytes`; returns the reply length. */
+function replies(bytes: Uint8Array, out: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 42) {
+      out.set(REPLY, n);
+      n += REPLY.length;
+    }
+  }
+  return n;
+}
+
+async function serve(conn: Deno.TcpConn): Promise<void> {
+  conn.setNoDelay(true);
+  const out = new Uint8Array(512 * 1024);
+  if (values.mode === "read") {
+    const buf = new Uint8Array(64 * 1024);
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) return;
+      await conn.write(out.subarray(0, replies(buf.subarray(0, n), out)));
+    }
+  }
+  const reader = conn.readable.getReader({ mode: "byob" });
+  let buf = new Uint8Array(64 * 1024);
+  for (;;) {
+    const { value, done } = await reader.read(buf);
+    if (done || value === undefined) return;
+    const n = replies(value, out);
+    buf = new Uint8Array(value.buffer);
+    await conn.write(out.subarray(0, n));
+  }
+}
+
+const listener = Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) });
+for await (const conn of listener) {
+  serve(conn).catch(() => {}).finally(() => {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  });
+}
