@@ -26,25 +26,16 @@ import { checkFrame, encodeCommand, encodeFrame, parseFrame } from "../src/proto
 import { ReplyWriter } from "../src/protocol/reply_writer.ts";
 import { INCOMPLETE } from "../src/protocol/frame.ts";
 import type { Frame } from "../src/protocol/frame.ts";
+import { concat } from "../src/protocol/_test_streams.ts";
 
 const encoder = new TextEncoder();
 const ascii = (s: string) => encoder.encode(s);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
 
 // --- inputs -------------------------------------------------------------------------------
 
 const requests: Record<string, Uint8Array> = {
   "16 pipelined SETs": concat(
-    Array.from({ length: 16 }, () => encodeCommand(["SET", "key:__rand_int__", "xxx"])),
+    ...Array.from({ length: 16 }, () => encodeCommand(["SET", "key:__rand_int__", "xxx"])),
   ),
   "MSET of 10 pairs": encodeCommand(
     ["MSET", ...Array.from({ length: 10 }, (_, i) => [`key:${i}:__rand__`, "xxx"]).flat()],

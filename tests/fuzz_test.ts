@@ -13,10 +13,9 @@
  */
 
 import fc from "fast-check";
-import { ByteReader } from "../src/protocol/byte_reader.ts";
-import { INCOMPLETE, ProtocolError } from "../src/protocol/frame.ts";
+import { INCOMPLETE } from "../src/protocol/frame.ts";
 import { checkFrame, parseFrame } from "../src/protocol/frame_codec.ts";
-import { RequestParser } from "../src/protocol/request_parser.ts";
+import { decodeChunks as decodeStreamChunks } from "../src/protocol/_test_streams.ts";
 import type { LogLevel } from "../src/config.ts";
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
@@ -47,46 +46,9 @@ console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
 
 /** Feeds chunks through a byte stream into ByteReader + RequestParser, as a session does. */
 async function decodeChunks(chunks: Uint8Array[], unauthenticated: boolean): Promise<Decoded> {
-  let i = 0;
-  const stream = new ReadableStream({
-    type: "bytes",
-    pull(controller: ReadableByteStreamController) {
-      if (i < chunks.length) controller.enqueue(chunks[i++]);
-      else {
-        // A BYOB read pending at the close resolves only through respond(0).
-        controller.close();
-        controller.byobRequest?.respond(0);
-      }
-    },
-  });
-  const reader = new ByteReader(stream, 1024);
-  const parser = new RequestParser();
-  parser.maxBulkLen = MAX_BULK;
-  parser.unauthenticated = unauthenticated;
-  const requests: string[][] = [];
-  try {
-    while (await reader.fill(parser.bytesWanted)) {
-      let pos = reader.start;
-      try {
-        for (;;) {
-          const next = parser.parse(reader.buf, pos, reader.end);
-          if (next === INCOMPLETE) break;
-          if (next <= pos) throw new Error(`parser made no progress at ${pos}`);
-          pos = next;
-          if (parser.args.length !== 0) requests.push(parser.args);
-        }
-      } catch (e: unknown) {
-        if (e instanceof ProtocolError) return { requests, error: e.message };
-        throw e;
-      } finally {
-        reader.consume(pos);
-      }
-      reader.shrink(1024);
-    }
-    return { requests, error: null };
-  } finally {
-    await reader.cancel();
-  }
+  const options = { maxBulkLen: MAX_BULK, unauthenticated, initialSize: 1024 };
+  const { requests, error } = await decodeStreamChunks(chunks, options);
+  return { requests, error };
 }
 
 /**

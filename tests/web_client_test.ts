@@ -12,6 +12,7 @@ import { startTestServer } from "./support/servers.ts";
 import { connect, ConnectionError, type PubSubMessage, RedisError } from "../src/web/client.ts";
 import { checkFrame, encodeFrame, parseFrame } from "../src/protocol/frame_codec.ts";
 import { type Frame, INCOMPLETE } from "../src/protocol/frame.ts";
+import { concat } from "../src/protocol/_test_streams.ts";
 import { CLIENT_JS } from "../src/web/client_bundle.ts";
 import { serveWebAsset } from "../src/web/assets.ts";
 import { bundleClient } from "../scripts/build_client.ts";
@@ -75,9 +76,7 @@ class ScriptedServer implements AsyncDisposable {
     }
     this.batches.push(out.length);
     const encoded = out.map((f) => f instanceof Uint8Array ? f : encodeFrame(f));
-    const all = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
-    encoded.reduce((pos, e) => (all.set(e, pos), pos + e.length), 0);
-    return all;
+    return concat(...encoded);
   }
 
   /** Sends raw bytes to every connected client (for unsolicited pushes). */

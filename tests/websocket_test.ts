@@ -11,6 +11,7 @@ import { RawClient } from "./support/raw_client.ts";
 import { WsRawClient } from "./support/ws_raw_client.ts";
 import { RawWebSocket } from "./support/raw_websocket.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
+import { concat } from "../src/protocol/_test_streams.ts";
 import { originAllowed } from "../src/transport/http.ts";
 
 const encoder = new TextEncoder();
@@ -93,13 +94,7 @@ Deno.test("many requests in one message are answered in order, in one message", 
   await using ws = await RecordingSocket.open(server.wsPort);
   const parts: Uint8Array[] = [];
   for (let i = 0; i < 100; i++) parts.push(encodeCommand(["INCR", "n"]));
-  const batch = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    batch.set(p, at);
-    at += p.length;
-  }
-  ws.ws.send(batch);
+  ws.ws.send(concat(...parts));
   await ws.waitFor(1);
   let expected = "";
   for (let i = 1; i <= 100; i++) expected += `:${i}\r\n`;

@@ -9,6 +9,7 @@
  */
 
 import { command, commandGroup } from "./command.ts";
+import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
 import type { Session } from "../session.ts";
@@ -298,21 +299,8 @@ const HELP_LINES = [
   "    Prints this help.",
 ];
 
-/** Writes a HELP reply: an array of simple strings, as every Redis HELP subcommand. */
-export function writeHelp(s: Session, lines: readonly string[]): void {
-  s.reply.array(lines.length);
-  for (const line of lines) s.reply.simple(line);
-}
-
 /** CLIENT HELP */
-const help = command({
-  name: "client|help",
-  arity: 2,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
-  parse: () => undefined,
-  execute: (_, s) => writeHelp(s, HELP_LINES),
-});
+const help = helpCommand("client", HELP_LINES, ["slow", "connection"]);
 
 export const clientCommands = [
   commandGroup("client", [id, setname, getname, setinfo, info, list, kill, help]),

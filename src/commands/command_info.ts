@@ -13,7 +13,7 @@
  */
 
 import { command, type CommandFlag, type CommandSpec, subcommandMap } from "./command.ts";
-import { writeHelp } from "./client.ts";
+import { helpCommand } from "./help.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
 import { allCommands, lookupCommand } from "./registry.ts";
 import { globMatch } from "../store/glob.ts";
@@ -133,12 +133,16 @@ function findSpec(name: string): CommandSpec | undefined {
   return lookupCommand(name.slice(0, bar))?.subcommands?.get(name.slice(bar + 1).toLowerCase());
 }
 
+/** COMMAND and every subcommand: allowed while loading or stale, in @slow @connection. */
+const FLAGS = ["loading", "stale"] as const;
+const CATEGORIES = ["slow", "connection"];
+
 /** COMMAND COUNT */
 const count = command({
   name: "command|count",
   arity: 2,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
+  flags: FLAGS,
+  categories: CATEGORIES,
   parse: () => undefined,
   execute: (_, s) => s.reply.integer(allCommands.length),
 });
@@ -147,8 +151,8 @@ const count = command({
 const infoCmd = command({
   name: "command|info",
   arity: -2,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
+  flags: FLAGS,
+  categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
   parse: (a) => a.rest(),
   execute(names, s) {
@@ -165,8 +169,8 @@ const infoCmd = command({
 const docs = command({
   name: "command|docs",
   arity: -2,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
+  flags: FLAGS,
+  categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
   parse: (a) => a.rest(),
   execute(names, s) {
@@ -187,8 +191,8 @@ type ListFilter = ((spec: CommandSpec) => boolean) | null;
 const list = command<ListFilter>({
   name: "command|list",
   arity: -2,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
+  flags: FLAGS,
+  categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
   parse(a) {
     if (!a.hasMore()) return null;
@@ -219,40 +223,32 @@ const list = command<ListFilter>({
 });
 
 /** COMMAND HELP */
-const help = command({
-  name: "command|help",
-  arity: 2,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
-  parse: () => undefined,
-  execute: (_, s) =>
-    writeHelp(s, [
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "(no subcommand)",
-      "    Return details about all Redis commands.",
-      "COUNT",
-      "    Return the total number of commands in this Redis server.",
-      "LIST",
-      "    Return a list of all commands in this Redis server.",
-      "INFO [<command-name> ...]",
-      "    Return details about multiple Redis commands.",
-      "    If no command names are given, documentation details for all",
-      "    commands are returned.",
-      "DOCS [<command-name> ...]",
-      "    Return documentation details about multiple Redis commands.",
-      "    If no command names are given, documentation details for all",
-      "    commands are returned.",
-      "HELP",
-      "    Prints this help.",
-    ]),
-});
+const help = helpCommand("command", [
+  "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "(no subcommand)",
+  "    Return details about all Redis commands.",
+  "COUNT",
+  "    Return the total number of commands in this Redis server.",
+  "LIST",
+  "    Return a list of all commands in this Redis server.",
+  "INFO [<command-name> ...]",
+  "    Return details about multiple Redis commands.",
+  "    If no command names are given, documentation details for all",
+  "    commands are returned.",
+  "DOCS [<command-name> ...]",
+  "    Return documentation details about multiple Redis commands.",
+  "    If no command names are given, documentation details for all",
+  "    commands are returned.",
+  "HELP",
+  "    Prints this help.",
+], CATEGORIES);
 
 /** COMMAND [subcommand ...]: alone, every command's info; otherwise a subcommand. */
 const commandSpec = command({
   name: "command",
   arity: -1,
-  flags: ["loading", "stale"],
-  categories: ["slow", "connection"],
+  flags: FLAGS,
+  categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
   subcommands: subcommandMap([count, infoCmd, docs, list, help]),
   parse: () => undefined,

@@ -52,14 +52,19 @@ function parseFlushMode(a: Args): void {
   }
 }
 
-/** FLUSHDB [ASYNC|SYNC] */
-const flushdb = command({
-  name: "flushdb",
+/** What FLUSHDB and FLUSHALL share: all but what they empty. */
+const flushSpec = {
   arity: -1,
   flags: ["write"],
   categories: ["keyspace", "write", "slow", "dangerous"],
   tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
   parse: parseFlushMode,
+} as const;
+
+/** FLUSHDB [ASYNC|SYNC] */
+const flushdb = command({
+  name: "flushdb",
+  ...flushSpec,
   execute(_, s) {
     s.db.clear();
     s.reply.ok();
@@ -69,11 +74,7 @@ const flushdb = command({
 /** FLUSHALL [ASYNC|SYNC] */
 const flushall = command({
   name: "flushall",
-  arity: -1,
-  flags: ["write"],
-  categories: ["keyspace", "write", "slow", "dangerous"],
-  tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
-  parse: parseFlushMode,
+  ...flushSpec,
   execute(_, s) {
     s.server.keyspace.flushAll();
     s.reply.ok();

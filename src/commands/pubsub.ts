@@ -11,6 +11,7 @@
  */
 
 import { command, commandGroup, type CommandSpec } from "./command.ts";
+import { helpCommand } from "./help.ts";
 import { CommandError } from "./errors.ts";
 import type { Session } from "../session.ts";
 
@@ -176,17 +177,7 @@ const HELP = [
 ];
 
 /** PUBSUB HELP */
-const pubsubHelp = command({
-  name: "pubsub|help",
-  arity: 2,
-  flags: ["loading", "stale"],
-  categories: ["slow"],
-  parse: () => undefined,
-  execute(_, s) {
-    s.reply.array(HELP.length);
-    for (const line of HELP) s.reply.simple(line);
-  },
-});
+const pubsubHelp = helpCommand("pubsub", HELP);
 
 /** PUBSUB <subcommand> */
 const pubsub = commandGroup("pubsub", [pubsubChannels, pubsubNumsub, pubsubNumpat, pubsubHelp]);

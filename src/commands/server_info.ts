@@ -8,7 +8,7 @@
 
 import process from "node:process";
 import { command, commandGroup } from "./command.ts";
-import { writeHelp } from "./client.ts";
+import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
 import { type LogLevel, parseMemory, type ServerConfig } from "../config.ts";
@@ -424,25 +424,17 @@ const configResetstat = command({
 });
 
 /** CONFIG HELP */
-const configHelp = command({
-  name: "config|help",
-  arity: 2,
-  flags: ["loading", "stale"],
-  categories: ["slow"],
-  parse: () => undefined,
-  execute: (_, s) =>
-    writeHelp(s, [
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "SET <directive> <value>",
-      "    Set the configuration <directive> to <value>.",
-      "RESETSTAT",
-      "    Reset statistics reported by the INFO command.",
-      "HELP",
-      "    Prints this help.",
-    ]),
-});
+const configHelp = helpCommand("config", [
+  "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "GET <pattern>",
+  "    Return parameters matching the glob-like <pattern> and their values.",
+  "SET <directive> <value>",
+  "    Set the configuration <directive> to <value>.",
+  "RESETSTAT",
+  "    Reset statistics reported by the INFO command.",
+  "HELP",
+  "    Prints this help.",
+]);
 
 // ---------------------------------------------------------------------------------------
 // TIME, LASTSAVE
@@ -504,22 +496,14 @@ const memoryUsage = command({
 });
 
 /** MEMORY HELP */
-const memoryHelp = command({
-  name: "memory|help",
-  arity: 2,
-  flags: ["loading", "stale"],
-  categories: ["slow"],
-  parse: () => undefined,
-  execute: (_, s) =>
-    writeHelp(s, [
-      "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "USAGE <key> [SAMPLES <count>]",
-      "    Return memory in bytes used by <key> and its value. Nested values are",
-      "    sampled up to <count> times (default: 5, 0 means sample all).",
-      "HELP",
-      "    Prints this help.",
-    ]),
-});
+const memoryHelp = helpCommand("memory", [
+  "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "USAGE <key> [SAMPLES <count>]",
+  "    Return memory in bytes used by <key> and its value. Nested values are",
+  "    sampled up to <count> times (default: 5, 0 means sample all).",
+  "HELP",
+  "    Prints this help.",
+]);
 
 export const serverCommands = [
   info,

@@ -68,10 +68,14 @@ export interface ParserOptions {
   maxBulkLen?: number;
   unauthenticated?: boolean;
   queryBufferLimit?: number;
+  /** The ByteReader's initial size, and the size it shrinks back to between reads. */
   initialSize?: number;
 }
 
-/** Decodes a stream as the session loop does: fill, parse every whole request, consume. */
+/**
+ * Decodes a stream as the session loop does: fill, parse every whole request, consume,
+ * shrink back to the initial size. A parse step that does not advance is a failure.
+ */
 export async function decodeStream(
   stream: ReadableStream<Uint8Array>,
   options: ParserOptions = {},
@@ -89,6 +93,7 @@ export async function decodeStream(
         for (;;) {
           const next = parser.parse(reader.buf, pos, reader.end);
           if (next === INCOMPLETE) break;
+          if (next <= pos) throw new Error(`parser made no progress at ${pos}`);
           pos = next;
           if (parser.args.length !== 0) requests.push(parser.args);
         }
@@ -100,7 +105,7 @@ export async function decodeStream(
       } finally {
         reader.consume(pos);
       }
-      reader.shrink();
+      reader.shrink(options.initialSize);
     }
     return { requests, error: null, leftover: reader.buffered };
   } finally {

@@ -2,11 +2,10 @@
  * The WebSocket bridge: each upgraded socket becomes a `Transport`, so a browser is one
  * more session over the same ByteReader, parser and command table as a TCP client.
  *
- * Reading: WebSocket messages are only the envelope. Their bytes are pushed into a byte
- * `ReadableStream` (type "bytes"): when the session's BYOB read is waiting, the message is
- * copied straight into the session's buffer and the rest stays queued for the next read.
- * So a RESP frame may span messages and a message may hold many frames, exactly as TCP
- * segments. Text messages are their UTF-8 bytes (inline commands from a console work).
+ * Reading: WebSocket messages are only the envelope. Their bytes go into the byte stream
+ * of protocol/message_stream.ts (shared with the browser client): a waiting BYOB read gets
+ * them copied into the session's buffer, the rest stays queued for the next read. So a
+ * RESP frame may span messages and a message may hold many frames, exactly as TCP.
  *
  * Writing: `send()` never blocks, so the session would not notice a slow peer. After each
  * send, `write()` waits while `bufferedAmount` is over `--ws-max-buffered`; the session
@@ -21,6 +20,7 @@
 import type { Server } from "../server.ts";
 import { CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, type Transport } from "./transport.ts";
 import { httpHandler } from "./http.ts";
+import { messageStream } from "../protocol/message_stream.ts";
 
 const encoder = new TextEncoder();
 /**
@@ -55,8 +55,7 @@ export interface WebSocketTransportOptions {
 /** Wraps an upgraded (or upgrading) WebSocket as a session transport. */
 export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOptions): Transport {
   socket.binaryType = "arraybuffer";
-  let controller!: ReadableByteStreamController;
-  let ended = false;
+  const stream = messageStream();
   let drainTimer: ReturnType<typeof setTimeout> | undefined;
   let wakeWriter: (() => void) | null = null;
   /** Set once the session closed us: the close frame goes when the peer is quiet. */
@@ -64,44 +63,10 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
   let lingerUntil = 0;
 
-  const endStream = () => {
-    if (ended) return;
-    ended = true;
-    try {
-      controller.close();
-      controller.byobRequest?.respond(0);
-    } catch {
-      // already closed or errored
-    }
-  };
-
-  const source: UnderlyingByteSource = {
-    type: "bytes",
-    start(c) {
-      controller = c;
-    },
-    cancel() {
-      // The session cancels its reader and then closes the transport with its reason.
-      ended = true;
-    },
-  };
-  const readable = new ReadableStream(source);
-
-  /** Hands bytes to the waiting BYOB read if there is one; queues what does not fit. */
-  const push = (bytes: Uint8Array) => {
-    if (ended || bytes.length === 0) return;
-    const request = controller.byobRequest;
-    if (request !== null && request.view !== null) {
-      const view = request.view;
-      const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-      const n = Math.min(target.length, bytes.length);
-      target.set(bytes.subarray(0, n));
-      request.respond(n);
-      bytes = bytes.subarray(n);
-    }
-    // enqueue() transfers the buffer: `bytes` is a fresh copy owned by this message.
-    if (bytes.length !== 0) controller.enqueue(bytes);
-    if ((controller.desiredSize ?? 0) < -opts.maxQueued) {
+  socket.onmessage = (e: MessageEvent) => {
+    if (closing !== null) return linger();
+    stream.push(e.data as string | ArrayBuffer);
+    if (stream.queued > opts.maxQueued) {
       opts.warn(
         `closing WebSocket client ${opts.remoteAddress} that sent over ${opts.maxQueued} ` +
           "bytes while it was not being read (max query buffer length)",
@@ -109,15 +74,9 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
       close("max query buffer length reached", CLOSE_POLICY_VIOLATION);
     }
   };
-
-  socket.onmessage = (e: MessageEvent) => {
-    if (closing !== null) return linger();
-    const data = e.data;
-    push(typeof data === "string" ? encoder.encode(data) : new Uint8Array(data as ArrayBuffer));
-  };
   socket.onclose = () => {
     clearTimeout(lingerTimer);
-    endStream();
+    stream.end();
     wakeWriter?.();
   };
   socket.onerror = () => {}; // the close event follows and ends the stream
@@ -125,7 +84,7 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
   function close(reason?: string, code?: number): void {
     clearTimeout(drainTimer);
     wakeWriter?.();
-    endStream();
+    stream.end();
     if (socket.readyState === WebSocket.CLOSING || socket.readyState === WebSocket.CLOSED) {
       return;
     }
@@ -174,7 +133,7 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
 
   return {
     kind: "ws",
-    readable,
+    readable: stream.readable,
     async write(bytes: Uint8Array): Promise<void> {
       // One send per batch: the session hands over every reply of a batch at once. The
       // session reuses `bytes` as soon as this settles; Deno's send() copies today, but

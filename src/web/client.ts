@@ -2,10 +2,10 @@
  * The browser client: a small typed ESM module that speaks RESP to respd over WebSocket.
  * The server serves it at `/client.js` (see assets.ts) so a page can `import { connect }`
  * with no build step. It reuses the protocol layer itself, not a copy: commands are encoded
- * by `encodeCommand`, and replies are read by a `ByteReader` over a byte stream made of the
- * socket's messages and cut into frames by `checkFrame`/`parseFrame`, exactly as the tests
- * and tools read TCP. Web-platform APIs only (WebSocket, streams, TextDecoder), so the same
- * file runs under Deno for its tests.
+ * by `encodeCommand`, and replies are read by a `ByteReader` over the socket's messages (the
+ * same `messageStream` as the server's WebSocket transport) and cut into frames by
+ * `checkFrame`/`parseFrame`, exactly as the tests and tools read TCP. Web-platform APIs
+ * only (WebSocket, streams, TextDecoder), so the same file runs under Deno for its tests.
  *
  * Batching: commands issued in the same tick are queued and leave in ONE binary message
  * when the microtask queue drains; replies come back in order (RESP is strictly FIFO), so
@@ -25,6 +25,7 @@
 import { checkFrame, type CommandArg, encodeCommand, parseFrame } from "../protocol/frame_codec.ts";
 import { type Frame, INCOMPLETE } from "../protocol/frame.ts";
 import { ByteReader } from "../protocol/byte_reader.ts";
+import { messageStream } from "../protocol/message_stream.ts";
 
 export type { CommandArg, Frame };
 
@@ -156,30 +157,12 @@ class PendingQueue {
   }
 }
 
-/** Turns a WebSocket's messages into a byte stream; BYOB reads get bytes copied in. */
-function messageStream(ws: WebSocket): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    type: "bytes",
-    start(controller) {
-      ws.addEventListener("message", (e: MessageEvent) => {
-        const data = e.data;
-        const bytes = typeof data === "string"
-          ? encoder.encode(data)
-          : new Uint8Array(data as ArrayBuffer);
-        if (bytes.length > 0) controller.enqueue(bytes);
-      });
-      ws.addEventListener("close", () => {
-        try {
-          controller.close();
-          // a BYOB read still waiting must be answered, or it would never settle
-          controller.byobRequest?.respond(0);
-        } catch {
-          // already closed
-        }
-      });
-    },
-  });
+/** Turns a WebSocket's messages into a byte stream (see protocol/message_stream.ts). */
+function socketStream(ws: WebSocket): ReadableStream<Uint8Array> {
+  const stream = messageStream();
+  ws.addEventListener("message", (e: MessageEvent) => stream.push(e.data as string | ArrayBuffer));
+  ws.addEventListener("close", () => stream.end());
+  return stream.readable;
 }
 
 function frameText(f: Frame): string | null {
@@ -217,7 +200,7 @@ export class Client {
       this.#closed = true;
       this.#closeInfo = { code: e.code, reason: e.reason };
     });
-    this.closed = this.#readLoop(new ByteReader(messageStream(ws), 16 * 1024));
+    this.closed = this.#readLoop(new ByteReader(socketStream(ws), 16 * 1024));
   }
 
   /** The protocol in use (2 or 3). */

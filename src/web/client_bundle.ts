@@ -399,6 +399,55 @@ var ByteReader = class {
   }
 };
 
+// src/protocol/message_stream.ts
+var encoder = new TextEncoder();
+function messageStream() {
+  let controller;
+  let ended = false;
+  const readable = new ReadableStream({
+    type: "bytes",
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      ended = true;
+    }
+  });
+  return {
+    readable,
+    push(data) {
+      if (ended) return;
+      let bytes = typeof data === "string" ? encoder.encode(data) : data instanceof Uint8Array ? data : new Uint8Array(data);
+      if (bytes.length === 0) return;
+      const request = controller.byobRequest;
+      if (request !== null && request.view !== null) {
+        const view = request.view;
+        const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        const n = Math.min(target.length, bytes.length);
+        target.set(bytes.subarray(0, n));
+        request.respond(n);
+        bytes = bytes.subarray(n);
+      }
+      if (bytes.length !== 0) controller.enqueue(bytes);
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      try {
+        controller.close();
+        controller.byobRequest?.respond(0);
+      } catch {
+      }
+    },
+    get queued() {
+      return ended ? 0 : -(controller.desiredSize ?? 0);
+    },
+    get ended() {
+      return ended;
+    }
+  };
+}
+
 // src/web/client.ts
 var RedisError = class extends Error {
   constructor(message) {
@@ -454,25 +503,11 @@ var PendingQueue = class {
     return all;
   }
 };
-function messageStream(ws) {
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    type: "bytes",
-    start(controller) {
-      ws.addEventListener("message", (e) => {
-        const data = e.data;
-        const bytes = typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
-        if (bytes.length > 0) controller.enqueue(bytes);
-      });
-      ws.addEventListener("close", () => {
-        try {
-          controller.close();
-          controller.byobRequest?.respond(0);
-        } catch {
-        }
-      });
-    }
-  });
+function socketStream(ws) {
+  const stream = messageStream();
+  ws.addEventListener("message", (e) => stream.push(e.data));
+  ws.addEventListener("close", () => stream.end());
+  return stream.readable;
 }
 function frameText(f) {
   if (f.kind === "bulk" || f.kind === "verbatim") return decoder.decode(f.value);
@@ -512,7 +547,7 @@ var Client = class {
         reason: e.reason
       };
     });
-    this.closed = this.#readLoop(new ByteReader(messageStream(ws), 16 * 1024));
+    this.closed = this.#readLoop(new ByteReader(socketStream(ws), 16 * 1024));
   }
   /** The protocol in use (2 or 3). */
   get protocol() {

@@ -25,6 +25,7 @@ import {
   parseFrame,
 } from "../../src/protocol/frame_codec.ts";
 import type { Frame } from "../../src/protocol/frame.ts";
+import { concat } from "../../src/protocol/_test_streams.ts";
 
 /** One command, as words ("SET k v", split on single spaces) or as arguments. */
 export type Command = string | readonly CommandArg[];
@@ -181,16 +182,6 @@ function showCommand(cmd: Command): string {
   ).join(" ");
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -257,7 +248,7 @@ async function reply(client: RawClient, count = 1): Promise<Uint8Array | string>
   try {
     const frames: Uint8Array[] = [];
     for (let i = 0; i < count; i++) frames.push(await client.readReplyBytes(STEP_TIMEOUT_MS));
-    return count === 1 ? frames[0] : concatBytes(frames);
+    return count === 1 ? frames[0] : concat(...frames);
   } catch (e: unknown) {
     return `<${e instanceof Error ? e.message : String(e)}>`;
   }
@@ -338,7 +329,7 @@ export class DifferentialRig implements AsyncDisposable {
     }
     const done: Command[] = [];
     if (sequence.pipeline) {
-      const batch = concatBytes(sequence.steps.map((s) => encodeCommand(argsOf(toSpec(s).cmd))));
+      const batch = concat(...sequence.steps.map((s) => encodeCommand(argsOf(toSpec(s).cmd))));
       await Promise.all([redis.send(batch), respd.send(batch)]);
     }
     for (let i = 0; i < sequence.steps.length; i++) {

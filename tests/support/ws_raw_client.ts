@@ -1,15 +1,14 @@
 /**
  * A byte-level RESP client over WebSocket for tests, with the same reading methods as
  * RawClient (TCP): requests go out as binary messages, reply bytes from any number of
- * messages are joined and cut into whole frames with the protocol layer's checkFrame. So
- * a test can run the same script over both transports through the `RespConn` interface.
+ * messages are joined and cut into whole frames (reply_reader.ts, as for TCP). So a test
+ * can run the same script over both transports through the `RespConn` interface.
  */
 
 import { encodeCommand } from "../../src/protocol/frame_codec.ts";
 import type { CommandArg } from "../../src/protocol/frame_codec.ts";
-import { checkFrame } from "../../src/protocol/frame_codec.ts";
-import { INCOMPLETE } from "../../src/protocol/frame.ts";
 import { RawClient } from "./raw_client.ts";
+import { ReplyReader } from "./reply_reader.ts";
 
 const encoder = new TextEncoder();
 
@@ -55,26 +54,22 @@ export async function connectResp(transport: "tcp" | "ws", port: number): Promis
 }
 
 /** One WebSocket connection to `ws://127.0.0.1:port/ws`, read as a RESP byte stream. */
-export class WsRawClient implements RespConn {
+export class WsRawClient extends ReplyReader implements RespConn {
   #ws: WebSocket;
-  #buf = new Uint8Array(0);
   #ended = false;
   #wake: (() => void) | null = null;
   /** Resolves once the socket has closed (by either side). */
   readonly closed: Promise<void>;
 
   private constructor(ws: WebSocket) {
+    super();
     this.#ws = ws;
     const { promise, resolve } = Promise.withResolvers<void>();
     this.closed = promise;
     ws.onmessage = (e: MessageEvent) => {
-      const data = typeof e.data === "string"
-        ? encoder.encode(e.data)
-        : new Uint8Array(e.data as ArrayBuffer);
-      const grown = new Uint8Array(this.#buf.length + data.length);
-      grown.set(this.#buf);
-      grown.set(data, this.#buf.length);
-      this.#buf = grown;
+      this.append(
+        typeof e.data === "string" ? encoder.encode(e.data) : new Uint8Array(e.data as ArrayBuffer),
+      );
       this.#wake?.();
     };
     ws.onclose = () => {
@@ -104,9 +99,9 @@ export class WsRawClient implements RespConn {
   }
 
   /** Waits for more bytes or the close; false once closed with nothing new. */
-  async #more(timeoutMs: number): Promise<boolean> {
+  protected async more(timeoutMs: number): Promise<boolean> {
     if (this.#ended) return false;
-    const before = this.#buf.length;
+    const before = this.pending.length;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
@@ -117,24 +112,7 @@ export class WsRawClient implements RespConn {
       this.#wake = null;
       clearTimeout(timer);
     }
-    return this.#buf.length > before || !this.#ended;
-  }
-
-  async readReplyBytes(timeoutMs = 5000): Promise<Uint8Array> {
-    for (;;) {
-      const end = this.#buf.length === 0 ? INCOMPLETE : checkFrame(this.#buf, 0, this.#buf.length);
-      if (end !== INCOMPLETE) {
-        const out = this.#buf.slice(0, end);
-        this.#buf = this.#buf.slice(end);
-        return out;
-      }
-      if (!(await this.#more(timeoutMs))) throw new Error("connection closed before a reply");
-    }
-  }
-
-  async closedByPeer(timeoutMs = 5000): Promise<boolean> {
-    while (await this.#more(timeoutMs)) this.#buf = new Uint8Array(0);
-    return true;
+    return this.pending.length > before || !this.#ended;
   }
 
   /** Bytes the server sent that are not yet read. */
