@@ -20,6 +20,9 @@ fi
 # Redis's own service would hold port 6379 and is not needed: tests start their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop redis-server >/dev/null 2>&1 || true; fi
 
+# The load test holds ~2,000 sockets in one process.
+ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null || true
+
 DENO=${DENO:-deno}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

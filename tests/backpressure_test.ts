@@ -12,6 +12,7 @@ import { assert, assertEquals } from "./support/assert.ts";
 import { startTestServer } from "./support/servers.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { RawWebSocket } from "./support/raw_websocket.ts";
+import { eventually } from "./support/eventually.ts";
 import { checkFrame, encodeCommand } from "../src/protocol/frame_codec.ts";
 import { INCOMPLETE } from "../src/protocol/frame.ts";
 import { ManualClock } from "../src/store/clock.ts";
@@ -164,15 +165,6 @@ function countFrames(bytes: Uint8Array): number {
     n++;
     at = end;
   }
-}
-
-/** Polls (bounded) until `done()`; false if it never held. */
-async function eventually(done: () => boolean, attempts = 300): Promise<boolean> {
-  for (let i = 0; i < attempts; i++) {
-    if (done()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return done();
 }
 
 Deno.test("a WebSocket client that stops reading is not read until it drains", async () => {

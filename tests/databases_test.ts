@@ -4,17 +4,11 @@
  */
 
 import { assertEquals } from "./support/assert.ts";
-import { RawClient } from "./support/raw_client.ts";
+import { expectReplies, RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
 import { ManualClock } from "../src/store/clock.ts";
 
 const NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
-
-async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
-  for (const [args, expected] of pairs) {
-    assertEquals(await c.call(...args), expected, args.join(" "));
-  }
-}
 
 Deno.test("DBSIZE, FLUSHDB and FLUSHALL work per database and across all of them", async () => {
   await using server = startTestServer();

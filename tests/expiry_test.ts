@@ -5,19 +5,13 @@
  */
 
 import { assertEquals } from "./support/assert.ts";
-import { RawClient } from "./support/raw_client.ts";
+import { expectReplies, RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
 import { ManualClock } from "../src/store/clock.ts";
 import { Keyspace } from "../src/store/keyspace.ts";
 import { ExpirySweeper } from "../src/store/expiry_sweeper.ts";
 
 const NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
-
-async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
-  for (const [args, expected] of pairs) {
-    assertEquals(await c.call(...args), expected, args.join(" "));
-  }
-}
 
 Deno.test("EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT set TTLs that TTL and PTTL report", async () => {
   const clock = new ManualClock(1_700_000_000_250);

@@ -6,19 +6,13 @@
  */
 
 import { assert, assertEquals } from "./support/assert.ts";
-import { RawClient } from "./support/raw_client.ts";
+import { expectReplies, RawClient } from "./support/raw_client.ts";
 import { startRedis, startTestServer } from "./support/servers.ts";
 import { ManualClock } from "../src/store/clock.ts";
 import type { Frame } from "../src/protocol/frame.ts";
 
 const SYNTAX = "-ERR syntax error\r\n";
 const NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
-
-async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
-  for (const [args, expected] of pairs) {
-    assertEquals(await c.call(...args), expected, args.join(" "));
-  }
-}
 
 /** The text of a bulk frame. */
 function bulkText(f: Frame): string {

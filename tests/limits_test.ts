@@ -8,16 +8,11 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startRedis, startTestServer } from "./support/servers.ts";
+import { eventually, until } from "./support/eventually.ts";
 import { PARTIAL_MAX_MS, PARTIAL_STALL_MS } from "../src/security/client_limits.ts";
 import { lookupCommand } from "../src/commands/registry.ts";
 import type { Server } from "../src/server.ts";
 import type { Session } from "../src/session.ts";
-
-/** Waits (bounded) until `condition` holds: the server reacts to sockets asynchronously. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert(condition(), `timed out waiting for ${what}`);
-}
 
 function newestSession(server: Server): Session {
   return [...server.sessions.values()].at(-1)!;
@@ -34,13 +29,8 @@ Deno.test("over --maxclients a TCP client gets Redis's error and is closed", asy
   for (const port of [redis.port, server.port]) {
     using a = await RawClient.connect(port);
     // Wait until the server no longer counts connections closed before (readiness probes).
-    for (
-      let i = 0;
-      i < 200 && !(await a.call("INFO", "clients")).includes("connected_clients:1\r\n");
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const alone = async () => (await a.call("INFO", "clients")).includes("connected_clients:1\r\n");
+    await eventually(alone, 200, 5);
     using b = await RawClient.connect(port);
     assertEquals(await b.call("PING"), "+PONG\r\n");
     using c = await RawClient.connect(port);

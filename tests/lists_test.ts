@@ -4,18 +4,12 @@
  */
 
 import { assertEquals } from "./support/assert.ts";
-import { RawClient } from "./support/raw_client.ts";
+import { expectReplies, RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
 
 const WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 const NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
 const NOT_POSITIVE = "-ERR value is out of range, must be positive\r\n";
-
-async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
-  for (const [args, expected] of pairs) {
-    assertEquals(await c.call(...args), expected, args.join(" "));
-  }
-}
 
 Deno.test("LPUSH and RPUSH build a list that LRANGE, LINDEX and LLEN read", async () => {
   await using server = startTestServer();

@@ -9,6 +9,7 @@ import { assert, assertEquals } from "./support/assert.ts";
 import { startRedis, startTestServer } from "./support/servers.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { WsRawClient } from "./support/ws_raw_client.ts";
+import { eventually } from "./support/eventually.ts";
 import type { CommandArg } from "../src/protocol/frame_codec.ts";
 import type { Server } from "../src/server.ts";
 
@@ -221,11 +222,8 @@ Deno.test("messages are binary-safe across transports", async () => {
 /** Polls a PUBSUB NUMSUB count until it is `want` (closing is asynchronous), bounded. */
 async function waitForNumsub(client: RawClient, channel: string, want: number): Promise<void> {
   const expected = `*2\r\n$${channel.length}\r\n${channel}\r\n:${want}\r\n`;
-  for (let i = 0; i < 200; i++) {
-    if (await client.call("PUBSUB", "NUMSUB", channel) === expected) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`NUMSUB ${channel} never became ${want}`);
+  const done = () => client.call("PUBSUB", "NUMSUB", channel).then((r) => r === expected);
+  if (!(await eventually(done, 200))) throw new Error(`NUMSUB ${channel} never became ${want}`);
 }
 
 Deno.test("a client's subscriptions end when it disconnects, on either transport", async () => {

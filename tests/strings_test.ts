@@ -5,7 +5,7 @@
  */
 
 import { assertEquals } from "./support/assert.ts";
-import { RawClient } from "./support/raw_client.ts";
+import { expectReplies, RawClient } from "./support/raw_client.ts";
 import { startRedis, startTestServer } from "./support/servers.ts";
 import { ManualClock } from "../src/store/clock.ts";
 
@@ -17,13 +17,6 @@ const SYNTAX = "-ERR syntax error\r\n";
 const bin = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 /** A byte string of reply bytes. */
 const text = (b: Uint8Array) => String.fromCharCode(...b);
-
-/** Sends each [command, expected reply] in order and checks every reply exactly. */
-async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
-  for (const [args, expected] of pairs) {
-    assertEquals(await c.call(...args), expected, args.join(" "));
-  }
-}
 
 Deno.test("SET honours NX, XX and GET, and refuses conflicting options", async () => {
   await using server = startTestServer();

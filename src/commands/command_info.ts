@@ -12,6 +12,7 @@
  * here may touch `allCommands` while modules are still loading.
  */
 
+import type { Args } from "./args.ts";
 import { command, type CommandFlag, type CommandSpec, subcommandMap } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
@@ -147,14 +148,19 @@ const count = command({
   execute: (_, s) => s.reply.integer(allCommands.length),
 });
 
-/** COMMAND INFO [command-name ...] (null for names respd does not know) */
-const infoCmd = command({
-  name: "command|info",
+/** What INFO and DOCS share: any number of command names, the order unspecified. */
+const byNames = {
   arity: -2,
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  parse: (a) => a.rest(),
+  parse: (a: Args) => a.rest(),
+} as const;
+
+/** COMMAND INFO [command-name ...] (null for names respd does not know) */
+const infoCmd = command({
+  name: "command|info",
+  ...byNames,
   execute(names, s) {
     const specs = names.length === 0 ? allCommands : names.map(findSpec);
     s.reply.array(specs.length);
@@ -168,11 +174,7 @@ const infoCmd = command({
 /** COMMAND DOCS [command-name ...] (unknown names are left out) */
 const docs = command({
   name: "command|docs",
-  arity: -2,
-  flags: FLAGS,
-  categories: CATEGORIES,
-  tips: ["nondeterministic_output_order"],
-  parse: (a) => a.rest(),
+  ...byNames,
   execute(names, s) {
     const specs = names.length === 0
       ? allCommands

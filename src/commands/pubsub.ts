@@ -51,61 +51,61 @@ function confirm(s: Session, kind: string, name: string | null, count: number): 
 
 const PUBSUB_FLAGS = ["pubsub", "noscript", "loading", "stale"] as const;
 
+/** SUBSCRIBE / PSUBSCRIBE: one confirmation per name, with the client's new count. */
+const subscriber = (name: string, add: (s: Session, target: string) => number) =>
+  command({
+    name,
+    arity: -2,
+    flags: PUBSUB_FLAGS,
+    categories: ["pubsub", "slow"],
+    parse: (a) => a.rest(),
+    execute(targets, s) {
+      for (const t of targets) confirm(s, name, t, add(s, t));
+    },
+  });
+
+/**
+ * UNSUBSCRIBE / PUNSUBSCRIBE: no names means all of the client's (of that kind); one
+ * confirmation per name, or a single one with a null name when there is none.
+ */
+const unsubscriber = (
+  name: string,
+  current: (s: Session) => Iterable<string>,
+  remove: (s: Session, target: string) => number,
+) =>
+  command({
+    name,
+    arity: -1,
+    flags: PUBSUB_FLAGS,
+    categories: ["pubsub", "slow"],
+    parse: (a) => a.rest(),
+    execute(targets, s) {
+      // a copy: removing from the client's own set while walking it
+      const names = targets.length > 0 ? targets : [...current(s)];
+      if (names.length === 0) return confirm(s, name, null, s.subscriptions.count);
+      for (const t of names) confirm(s, name, t, remove(s, t));
+    },
+  });
+
 /** SUBSCRIBE channel [channel ...] */
-const subscribe = command({
-  name: "subscribe",
-  arity: -2,
-  flags: PUBSUB_FLAGS,
-  categories: ["pubsub", "slow"],
-  parse: (a) => a.rest(),
-  execute(channels, s) {
-    const hub = s.server.hub;
-    for (const ch of channels) confirm(s, "subscribe", ch, hub.subscribe(s, ch));
-  },
-});
+const subscribe = subscriber("subscribe", (s, ch) => s.server.hub.subscribe(s, ch));
 
 /** UNSUBSCRIBE [channel ...]: none given means all of the client's channels. */
-const unsubscribe = command({
-  name: "unsubscribe",
-  arity: -1,
-  flags: PUBSUB_FLAGS,
-  categories: ["pubsub", "slow"],
-  parse: (a) => a.rest(),
-  execute(channels, s) {
-    const hub = s.server.hub;
-    const names = channels.length > 0 ? channels : [...s.subscriptions.channels];
-    if (names.length === 0) return confirm(s, "unsubscribe", null, s.subscriptions.count);
-    for (const ch of names) confirm(s, "unsubscribe", ch, hub.unsubscribe(s, ch));
-  },
-});
+const unsubscribe = unsubscriber(
+  "unsubscribe",
+  (s) => s.subscriptions.channels,
+  (s, ch) => s.server.hub.unsubscribe(s, ch),
+);
 
 /** PSUBSCRIBE pattern [pattern ...] */
-const psubscribe = command({
-  name: "psubscribe",
-  arity: -2,
-  flags: PUBSUB_FLAGS,
-  categories: ["pubsub", "slow"],
-  parse: (a) => a.rest(),
-  execute(patterns, s) {
-    const hub = s.server.hub;
-    for (const p of patterns) confirm(s, "psubscribe", p, hub.psubscribe(s, p));
-  },
-});
+const psubscribe = subscriber("psubscribe", (s, p) => s.server.hub.psubscribe(s, p));
 
 /** PUNSUBSCRIBE [pattern ...]: none given means all of the client's patterns. */
-const punsubscribe = command({
-  name: "punsubscribe",
-  arity: -1,
-  flags: PUBSUB_FLAGS,
-  categories: ["pubsub", "slow"],
-  parse: (a) => a.rest(),
-  execute(patterns, s) {
-    const hub = s.server.hub;
-    const names = patterns.length > 0 ? patterns : [...s.subscriptions.patterns];
-    if (names.length === 0) return confirm(s, "punsubscribe", null, s.subscriptions.count);
-    for (const p of names) confirm(s, "punsubscribe", p, hub.punsubscribe(s, p));
-  },
-});
+const punsubscribe = unsubscriber(
+  "punsubscribe",
+  (s) => s.subscriptions.patterns,
+  (s, p) => s.server.hub.punsubscribe(s, p),
+);
 
 /** PUBLISH channel message: replies with the number of receivers on every transport. */
 const publish = command({

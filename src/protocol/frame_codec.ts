@@ -8,6 +8,7 @@
 import { type Frame, INCOMPLETE, ProtocolError } from "./frame.ts";
 import { parseLength } from "./request_parser.ts";
 import { formatDouble } from "./reply_writer.ts";
+import { bytesToString } from "./latin1.ts";
 
 const CR = 13;
 const textDecoder = new TextDecoder();
@@ -117,16 +118,12 @@ export function checkFrame(buf: Uint8Array, start: number, end: number): number 
   }
 }
 
-/** A line's text (UTF-8); short ASCII lines, the usual case, skip the decoder call. */
+/** A line's text (UTF-8); ASCII, the usual case, is built without the decoder. */
 function lineText(buf: Uint8Array, start: number, end: number): string {
-  if (end - start > 32) return textDecoder.decode(buf.subarray(start, end));
-  let s = "";
   for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c > 127) return textDecoder.decode(buf.subarray(start, end));
-    s += String.fromCharCode(c);
+    if (buf[i] > 127) return textDecoder.decode(buf.subarray(start, end));
   }
-  return s;
+  return bytesToString(buf, start, end);
 }
 
 /** An integer reply's value from its text: a number when safe, else a bigint. */
@@ -136,11 +133,33 @@ function integerText(text: string): number | bigint {
 }
 
 /**
- * Builds the frame at `buf[start]`, which `checkFrame` has found whole: pass the end it
- * returned (else the frame is checked again to find it). Returns the frame and its end.
+ * Reads whole frames in one pass: each call checks and builds at once, and a frame that
+ * is not all buffered yet is the return value `INCOMPLETE` (what was built is dropped; a
+ * bulk's body is not looked at before all of it is there, so a large bulk arriving over
+ * many reads costs one header per read). Nothing is kept between calls but `end`.
+ *
+ * Aliasing: bulk and verbatim payloads are views of `buf`, valid as long as those bytes
+ * are. A caller that keeps frames after it reuses or compacts `buf`, or hands it to a BYOB
+ * read (which detaches it), must decode from bytes it owns; `parseFrame` copies them first.
+ */
+export class FrameDecoder {
+  /** Where the frame the last successful `decode` returned ends. */
+  end = 0;
+
+  /** The frame at `buf[start]`, whose bytes are buffered up to `end`, or `INCOMPLETE`. */
+  decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
+    const frame = decode(buf, start, end);
+    if (frame !== INCOMPLETE) this.end = decoded;
+    return frame;
+  }
+}
+
+/**
+ * Builds the frame at `buf[start]`, which `checkFrame` has found whole (pass the end it
+ * returned, else the frame is checked again to find it). Returns the frame and its end.
  * The frame owns its bytes: they are copied out of `buf` once, and every bulk in it is a
- * view of that one copy, as one allocation per bulk would cost far more (so a bulk kept on
- * its own keeps its whole frame's bytes alive).
+ * view of that one copy (so a bulk kept on its own keeps its whole frame's bytes alive).
+ * To read frames without the copy, when `buf` outlives them, use `FrameDecoder`.
  */
 export function parseFrame(
   buf: Uint8Array,
@@ -149,87 +168,207 @@ export function parseFrame(
 ): { frame: Frame; end: number } {
   const stop = end ?? checkFrame(buf, start, buf.length);
   if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
-  return { frame: build(buf.slice(start, stop), 0), end: stop };
+  const frame = decode(buf.slice(start, stop), 0, stop - start);
+  if (frame === INCOMPLETE || decoded !== stop - start) {
+    throw new RangeError("parseFrame: the end given is not the frame's end");
+  }
+  return { frame, end: stop };
 }
 
-/** Where the frame `build` returned last ends: no result object per element. */
-let built = 0;
+/** Where the frame `decode` returned last ends (module state: decoding never re-enters). */
+let decoded = 0;
 
-function ending(end: number, frame: Frame): Frame {
-  built = end;
-  return frame;
+/** An integer reply whose text is not plain 1–15 digits: past 2^53 (a bigint), or invalid. */
+function longInteger(buf: Uint8Array, start: number, cr: number): number | bigint {
+  if (parseLength(buf, start, cr) === null) throw new ProtocolError("invalid integer");
+  return integerText(lineText(buf, start, cr));
 }
 
-/** The frame at `buf[start]` (whole); sets `built` to its end. */
-function build(buf: Uint8Array, start: number): Frame {
-  const type = buf[start];
-  const cr = lineEnd(buf, start + 1, buf.length);
-  const next = cr + 2;
+/** A one-line frame (simple, error, double, boolean, big number, null) ending at `cr`. */
+function lineFrame(buf: Uint8Array, type: number, p: number, cr: number): Frame {
   switch (type) {
-    case 43:
-      return ending(next, { kind: "simple", value: lineText(buf, start + 1, cr) });
-    case 45:
-      return ending(next, { kind: "error", value: lineText(buf, start + 1, cr) });
-    case 58: {
-      // Digits straight from the bytes; only integers past 2^53 go through text and BigInt.
-      const n = cr - start <= 16 ? parseLength(buf, start + 1, cr) : null;
-      return ending(next, {
-        kind: "integer",
-        value: n !== null ? n : integerText(lineText(buf, start + 1, cr)),
-      });
-    }
-    case 44:
-      return ending(next, { kind: "double", value: parseDouble(lineText(buf, start + 1, cr)) });
-    case 35:
-      return ending(next, { kind: "boolean", value: buf[start + 1] === 116 });
-    case 40:
-      return ending(next, { kind: "bignum", value: BigInt(lineText(buf, start + 1, cr)) });
-    case 95:
-      return ending(next, { kind: "null" });
-    case 36:
-    case 33:
-    case 61: {
-      const len = parseLength(buf, start + 1, cr)!;
-      if (len < 0) return ending(next, { kind: "null" });
-      const body = buf.subarray(next, next + len);
-      const end = next + len + 2;
-      if (type === 33) return ending(end, { kind: "error", value: textDecoder.decode(body) });
-      if (type === 61) {
-        const format = textDecoder.decode(body.subarray(0, 3));
-        return ending(end, { kind: "verbatim", format, value: body.subarray(4) });
+    case 43: // + simple
+      return { kind: "simple", value: lineText(buf, p + 1, cr) };
+    case 45: // - error
+      return { kind: "error", value: lineText(buf, p + 1, cr) };
+    case 44: // , double
+      return { kind: "double", value: parseDouble(lineText(buf, p + 1, cr)) };
+    case 35: // # boolean
+      if (cr !== p + 2 || (buf[p + 1] !== 116 && buf[p + 1] !== 102)) {
+        throw new ProtocolError("invalid boolean");
       }
-      return ending(end, { kind: "bulk", value: body });
-    }
-    case 42:
-    case 126:
-    case 62: {
-      const count = parseLength(buf, start + 1, cr)!;
-      if (count < 0) return ending(next, { kind: "null" });
-      const items: Frame[] = [];
-      let p = next;
-      for (let i = 0; i < count; i++) {
-        items.push(build(buf, p));
-        p = built;
-      }
-      const kind = type === 42 ? "array" : type === 126 ? "set" : "push";
-      return ending(p, { kind, value: items });
-    }
-    case 37:
-    case 124: {
-      const count = parseLength(buf, start + 1, cr)!;
-      const pairs: [Frame, Frame][] = [];
-      let p = next;
-      for (let i = 0; i < count; i++) {
-        const k = build(buf, p);
-        const v = build(buf, built);
-        pairs.push([k, v]);
-        p = built;
-      }
-      if (type === 124) return build(buf, p); // attributes are dropped
-      return ending(p, { kind: "map", value: pairs });
-    }
+      return { kind: "boolean", value: buf[p + 1] === 116 };
+    case 40: // ( big number
+      if (!isBigNumber(buf, p + 1, cr)) throw new ProtocolError("invalid big number");
+      return { kind: "bignum", value: BigInt(lineText(buf, p + 1, cr)) };
+    case 95: // _ null
+      return { kind: "null" };
   }
   throw new ProtocolError(`invalid type byte '${String.fromCharCode(type)}'`);
+}
+
+/** A length-prefixed frame's value: `$` a bulk (a view), `!` an error, `=` verbatim. */
+function bodyFrame(buf: Uint8Array, type: number, body: number, len: number): Frame {
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + body, len);
+  if (type === 36) return { kind: "bulk", value: bytes };
+  if (type === 33) return { kind: "error", value: textDecoder.decode(bytes) };
+  return {
+    kind: "verbatim",
+    format: textDecoder.decode(bytes.subarray(0, 3)),
+    value: bytes.subarray(4),
+  };
+}
+
+/** An aggregate of type byte `type` holding `items`; an attribute yields the value it annotates. */
+function aggregate(type: number, items: Frame[]): Frame {
+  switch (type) {
+    case 42:
+      return { kind: "array", value: items };
+    case 126:
+      return { kind: "set", value: items };
+    case 62:
+      return { kind: "push", value: items };
+    case 37: {
+      const pairs: [Frame, Frame][] = [];
+      for (let i = 0; i < items.length; i += 2) pairs.push([items[i], items[i + 1]]);
+      return { kind: "map", value: pairs };
+    }
+  }
+  return items[items.length - 1]; // | attribute: the annotation is dropped
+}
+
+/** The smallest frame is 3 bytes (`_\r\n`, `+\r\n`): an aggregate of n needs 3n more. */
+const MIN_FRAME = 3;
+
+// The open aggregates around the innermost one, while `decode` runs: an explicit stack, not
+// the call stack, so no nesting depth can overflow it; emptied when `decode` returns.
+const openItems: Frame[][] = [];
+const openIndex: number[] = [];
+const openType: number[] = [];
+const NO_ITEMS: Frame[] = [];
+const NULL_FRAME: Frame = { kind: "null" };
+
+/** Drops the references the stack holds below `depth` (a frame was not returned). */
+function dropOpen(depth: number): typeof INCOMPLETE {
+  for (let i = 0; i < depth; i++) openItems[i] = NO_ITEMS;
+  return INCOMPLETE;
+}
+
+/**
+ * One pass over the frame at `buf[start]`, checking and building; sets `decoded`. Written
+ * as one loop on purpose: it is the clients' hot path, and the numbers that start most
+ * frames (integers, lengths, counts) are read inline, straight from the bytes.
+ */
+function decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
+  let depth = 0;
+  try {
+    let p = start;
+    let items = NO_ITEMS; // the innermost open aggregate's elements (depth > 0)
+    let index = 0; // the next one to fill
+    let type = 0; // its type byte
+    for (;;) {
+      if (p >= end) return dropOpen(depth);
+      const t = buf[p];
+      let frame: Frame = NULL_FRAME;
+      if (
+        t === 58 || t === 36 || t === 42 || t === 37 || t === 126 || t === 62 || t === 124 ||
+        t === 33 || t === 61
+      ) {
+        // the type byte, then a number: up to 15 plain digits are read here; a leading
+        // zero, more digits, garbage or an unfinished line go the general way
+        const negative = buf[p + 1] === 45;
+        const first = negative ? p + 2 : p + 1;
+        let q = first;
+        let n = 0;
+        let c = 0;
+        while (q < end) {
+          c = buf[q];
+          const d = c - 48;
+          if (d < 0 || d > 9) break;
+          n = n * 10 + d;
+          q++;
+        }
+        const digits = q - first;
+        let cr: number;
+        if (
+          c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 &&
+          (digits === 1 ? !negative || n !== 0 : buf[first] !== 48)
+        ) {
+          cr = q;
+          if (negative) n = -n;
+          if (t !== 58 && n < -1) {
+            lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
+          }
+        } else {
+          cr = lineEnd(buf, p + 1, end);
+          if (cr < 0) return dropOpen(depth);
+          if (t === 58) {
+            frame = { kind: "integer", value: longInteger(buf, p + 1, cr) };
+            n = NaN; // (marks the frame as built)
+          } else {
+            n = lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
+          }
+        }
+        p = cr + 2;
+        if (t === 58) {
+          if (n === n) frame = { kind: "integer", value: n };
+        } else if (t === 36 || t === 33 || t === 61) { // $ bulk, ! bulk error, = verbatim
+          if (n < 0) {
+            frame = { kind: "null" };
+          } else {
+            if (end - p < n + 2) return dropOpen(depth);
+            frame = bodyFrame(buf, t, p, n);
+            p += n + 2;
+          }
+        } else { // * array, % map, ~ set, > push, | attribute
+          // a map holds 2 frames a pair; an attribute, its pairs and then the value annotated
+          const size = t === 37 ? 2 * n : t === 124 ? 2 * Math.max(n, 0) + 1 : n;
+          if (n < 0 && t !== 124) {
+            frame = { kind: "null" };
+          } else if (size === 0) {
+            frame = aggregate(t, []);
+          } else {
+            // Not all there yet, for sure: say so now. It also bounds the array made here.
+            if (end - p < MIN_FRAME * size) return dropOpen(depth);
+            if (depth > 0) {
+              openItems[depth - 1] = items;
+              openIndex[depth - 1] = index;
+              openType[depth - 1] = type;
+            }
+            depth++;
+            items = new Array(size);
+            index = 0;
+            type = t;
+            continue;
+          }
+        }
+      } else {
+        const cr = lineEnd(buf, p + 1, end);
+        if (cr < 0) return dropOpen(depth);
+        frame = lineFrame(buf, t, p, cr);
+        p = cr + 2;
+      }
+      // hand the frame to the innermost aggregate, closing each one it completes
+      for (;;) {
+        if (depth === 0) {
+          decoded = p;
+          return frame;
+        }
+        items[index++] = frame;
+        if (index < items.length) break;
+        frame = aggregate(type, items);
+        if (--depth > 0) {
+          items = openItems[depth - 1];
+          index = openIndex[depth - 1];
+          type = openType[depth - 1];
+          openItems[depth - 1] = NO_ITEMS;
+        }
+      }
+    }
+  } catch (e: unknown) {
+    dropOpen(depth);
+    throw e;
+  }
 }
 
 /** A command argument as the client gives it: text (sent as UTF-8), bytes, or a number. */

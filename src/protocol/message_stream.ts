@@ -76,7 +76,7 @@ export function messageStream(): MessageStream {
     },
     get queued(): number {
       // a byte stream's high-water mark is 0, so -desiredSize is the bytes queued
-      return ended ? 0 : -(controller.desiredSize ?? 0);
+      return ended ? 0 : Math.max(0, -(controller.desiredSize ?? 0));
     },
     get ended(): boolean {
       return ended;

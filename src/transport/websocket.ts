@@ -33,10 +33,11 @@ const DRAIN_POLL_MAX_MS = 50;
 /** RFC 6455 limits a close reason to 123 bytes. */
 const MAX_REASON = 123;
 /**
- * A close waits until the peer has been quiet for CLOSE_QUIET_MS (at most
- * CLOSE_LINGER_MAX_MS): Deno drops the connection when a data frame arrives after its
- * close frame, and that reset destroys the replies still on their way (a protocol
- * error's -ERR, QUIT's +OK) when the peer was still pipelining. Found by the fuzzer.
+ * A close (but a cut-off by a limit) waits until the peer has been quiet for
+ * CLOSE_QUIET_MS (at most CLOSE_LINGER_MAX_MS): Deno drops the connection when a data
+ * frame arrives after its close frame, and that reset destroys the replies still on their
+ * way (a protocol error's -ERR, QUIT's +OK) when the peer was still pipelining. Found by
+ * the fuzzer.
  */
 const CLOSE_QUIET_MS = 20;
 const CLOSE_LINGER_MAX_MS = 1000;
@@ -90,6 +91,8 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
     }
     if (closing !== null) return;
     closing = { reason, code };
+    // A client cut off by a limit loses its unsent output anyway (as in Redis): at once.
+    if (code === CLOSE_POLICY_VIOLATION) return sendClose();
     lingerUntil = Date.now() + CLOSE_LINGER_MAX_MS;
     linger();
   }
@@ -140,7 +143,9 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
       // the WebSocket API does not promise it, so copy.
       socket.send(bytes.slice());
       if (socket.bufferedAmount > opts.maxBuffered) await drained();
-      if (socket.readyState !== WebSocket.OPEN) throw new Error("WebSocket closed");
+      if (socket.readyState !== WebSocket.OPEN || closing !== null) {
+        throw new Error("WebSocket closed");
+      }
     },
     close,
     get queued(): number {

@@ -13,10 +13,69 @@ var ProtocolError = class extends Error {
 var INCOMPLETE = -1;
 
 // src/protocol/latin1.ts
+var CHUNK = 8192;
 var fcc = String.fromCharCode;
+var NATIVE_MIN = 48;
 var asciiDecoder = new TextDecoder("utf-8", {
   ignoreBOM: true
 });
+function decodeAscii(buf, start, end) {
+  const s = asciiDecoder.decode(buf.subarray(start, end));
+  return s.length === end - start && s.indexOf("\\uFFFD") < 0 ? s : null;
+}
+function bytesToString(buf, start, end) {
+  const len = end - start;
+  if (len >= NATIVE_MIN) {
+    const ascii = decodeAscii(buf, start, end);
+    if (ascii !== null) return ascii;
+  }
+  const b = buf, s = start;
+  switch (len) {
+    case 0:
+      return "";
+    case 1:
+      return fcc(b[s]);
+    case 2:
+      return fcc(b[s], b[s + 1]);
+    case 3:
+      return fcc(b[s], b[s + 1], b[s + 2]);
+    case 4:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3]);
+    case 5:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
+    case 6:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
+    case 7:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
+    case 8:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7]);
+    case 9:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8]);
+    case 10:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9]);
+    case 11:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10]);
+    case 12:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11]);
+    case 13:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12]);
+    case 14:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13]);
+    case 15:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14]);
+    case 16:
+      return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15]);
+  }
+  if (len <= CHUNK) {
+    return String.fromCharCode.apply(null, buf.subarray(start, end));
+  }
+  const parts = [];
+  for (let i = start; i < end; i += CHUNK) {
+    const j = Math.min(end, i + CHUNK);
+    parts.push(String.fromCharCode.apply(null, buf.subarray(i, j)));
+  }
+  return parts.join("");
+}
 var utf8Encoder = new TextEncoder();
 var utf8Decoder = new TextDecoder();
 
@@ -163,14 +222,10 @@ function checkFrame(buf, start, end) {
   }
 }
 function lineText(buf, start, end) {
-  if (end - start > 32) return textDecoder.decode(buf.subarray(start, end));
-  let s = "";
   for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c > 127) return textDecoder.decode(buf.subarray(start, end));
-    s += String.fromCharCode(c);
+    if (buf[i] > 127) return textDecoder.decode(buf.subarray(start, end));
   }
-  return s;
+  return bytesToString(buf, start, end);
 }
 function integerText(text) {
   const n = Number(text);
@@ -179,124 +234,226 @@ function integerText(text) {
 function parseFrame(buf, start, end) {
   const stop = end ?? checkFrame(buf, start, buf.length);
   if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
+  const frame = decode(buf.slice(start, stop), 0, stop - start);
+  if (frame === INCOMPLETE || decoded !== stop - start) {
+    throw new RangeError("parseFrame: the end given is not the frame's end");
+  }
   return {
-    frame: build(buf.slice(start, stop), 0),
+    frame,
     end: stop
   };
 }
-var built = 0;
-function ending(end, frame) {
-  built = end;
-  return frame;
+var decoded = 0;
+function longInteger(buf, start, cr) {
+  if (parseLength(buf, start, cr) === null) throw new ProtocolError("invalid integer");
+  return integerText(lineText(buf, start, cr));
 }
-function build(buf, start) {
-  const type = buf[start];
-  const cr = lineEnd(buf, start + 1, buf.length);
-  const next = cr + 2;
+function lineFrame(buf, type, p, cr) {
   switch (type) {
     case 43:
-      return ending(next, {
+      return {
         kind: "simple",
-        value: lineText(buf, start + 1, cr)
-      });
+        value: lineText(buf, p + 1, cr)
+      };
     case 45:
-      return ending(next, {
+      return {
         kind: "error",
-        value: lineText(buf, start + 1, cr)
-      });
-    case 58: {
-      const n = cr - start <= 16 ? parseLength(buf, start + 1, cr) : null;
-      return ending(next, {
-        kind: "integer",
-        value: n !== null ? n : integerText(lineText(buf, start + 1, cr))
-      });
-    }
+        value: lineText(buf, p + 1, cr)
+      };
     case 44:
-      return ending(next, {
+      return {
         kind: "double",
-        value: parseDouble(lineText(buf, start + 1, cr))
-      });
+        value: parseDouble(lineText(buf, p + 1, cr))
+      };
     case 35:
-      return ending(next, {
+      if (cr !== p + 2 || buf[p + 1] !== 116 && buf[p + 1] !== 102) {
+        throw new ProtocolError("invalid boolean");
+      }
+      return {
         kind: "boolean",
-        value: buf[start + 1] === 116
-      });
+        value: buf[p + 1] === 116
+      };
     case 40:
-      return ending(next, {
+      if (!isBigNumber(buf, p + 1, cr)) throw new ProtocolError("invalid big number");
+      return {
         kind: "bignum",
-        value: BigInt(lineText(buf, start + 1, cr))
-      });
+        value: BigInt(lineText(buf, p + 1, cr))
+      };
     case 95:
-      return ending(next, {
+      return {
         kind: "null"
-      });
-    case 36:
-    case 33:
-    case 61: {
-      const len = parseLength(buf, start + 1, cr);
-      if (len < 0) return ending(next, {
-        kind: "null"
-      });
-      const body = buf.subarray(next, next + len);
-      const end = next + len + 2;
-      if (type === 33) return ending(end, {
-        kind: "error",
-        value: textDecoder.decode(body)
-      });
-      if (type === 61) {
-        const format = textDecoder.decode(body.subarray(0, 3));
-        return ending(end, {
-          kind: "verbatim",
-          format,
-          value: body.subarray(4)
-        });
-      }
-      return ending(end, {
-        kind: "bulk",
-        value: body
-      });
-    }
-    case 42:
-    case 126:
-    case 62: {
-      const count = parseLength(buf, start + 1, cr);
-      if (count < 0) return ending(next, {
-        kind: "null"
-      });
-      const items = [];
-      let p = next;
-      for (let i = 0; i < count; i++) {
-        items.push(build(buf, p));
-        p = built;
-      }
-      const kind = type === 42 ? "array" : type === 126 ? "set" : "push";
-      return ending(p, {
-        kind,
-        value: items
-      });
-    }
-    case 37:
-    case 124: {
-      const count = parseLength(buf, start + 1, cr);
-      const pairs = [];
-      let p = next;
-      for (let i = 0; i < count; i++) {
-        const k = build(buf, p);
-        const v = build(buf, built);
-        pairs.push([
-          k,
-          v
-        ]);
-        p = built;
-      }
-      if (type === 124) return build(buf, p);
-      return ending(p, {
-        kind: "map",
-        value: pairs
-      });
-    }
+      };
   }
   throw new ProtocolError(\`invalid type byte '\${String.fromCharCode(type)}'\`);
+}
+function bodyFrame(buf, type, body, len) {
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + body, len);
+  if (type === 36) return {
+    kind: "bulk",
+    value: bytes
+  };
+  if (type === 33) return {
+    kind: "error",
+    value: textDecoder.decode(bytes)
+  };
+  return {
+    kind: "verbatim",
+    format: textDecoder.decode(bytes.subarray(0, 3)),
+    value: bytes.subarray(4)
+  };
+}
+function aggregate(type, items) {
+  switch (type) {
+    case 42:
+      return {
+        kind: "array",
+        value: items
+      };
+    case 126:
+      return {
+        kind: "set",
+        value: items
+      };
+    case 62:
+      return {
+        kind: "push",
+        value: items
+      };
+    case 37: {
+      const pairs = [];
+      for (let i = 0; i < items.length; i += 2) pairs.push([
+        items[i],
+        items[i + 1]
+      ]);
+      return {
+        kind: "map",
+        value: pairs
+      };
+    }
+  }
+  return items[items.length - 1];
+}
+var MIN_FRAME = 3;
+var openItems = [];
+var openIndex = [];
+var openType = [];
+var NO_ITEMS = [];
+var NULL_FRAME = {
+  kind: "null"
+};
+function dropOpen(depth) {
+  for (let i = 0; i < depth; i++) openItems[i] = NO_ITEMS;
+  return INCOMPLETE;
+}
+function decode(buf, start, end) {
+  let depth = 0;
+  try {
+    let p = start;
+    let items = NO_ITEMS;
+    let index = 0;
+    let type = 0;
+    for (; ; ) {
+      if (p >= end) return dropOpen(depth);
+      const t = buf[p];
+      let frame = NULL_FRAME;
+      if (t === 58 || t === 36 || t === 42 || t === 37 || t === 126 || t === 62 || t === 124 || t === 33 || t === 61) {
+        const negative = buf[p + 1] === 45;
+        const first = negative ? p + 2 : p + 1;
+        let q = first;
+        let n = 0;
+        let c = 0;
+        while (q < end) {
+          c = buf[q];
+          const d = c - 48;
+          if (d < 0 || d > 9) break;
+          n = n * 10 + d;
+          q++;
+        }
+        const digits = q - first;
+        let cr;
+        if (c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 && (digits === 1 ? !negative || n !== 0 : buf[first] !== 48)) {
+          cr = q;
+          if (negative) n = -n;
+          if (t !== 58 && n < -1) {
+            lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
+          }
+        } else {
+          cr = lineEnd(buf, p + 1, end);
+          if (cr < 0) return dropOpen(depth);
+          if (t === 58) {
+            frame = {
+              kind: "integer",
+              value: longInteger(buf, p + 1, cr)
+            };
+            n = NaN;
+          } else {
+            n = lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
+          }
+        }
+        p = cr + 2;
+        if (t === 58) {
+          if (n === n) frame = {
+            kind: "integer",
+            value: n
+          };
+        } else if (t === 36 || t === 33 || t === 61) {
+          if (n < 0) {
+            frame = {
+              kind: "null"
+            };
+          } else {
+            if (end - p < n + 2) return dropOpen(depth);
+            frame = bodyFrame(buf, t, p, n);
+            p += n + 2;
+          }
+        } else {
+          const size = t === 37 ? 2 * n : t === 124 ? 2 * Math.max(n, 0) + 1 : n;
+          if (n < 0 && t !== 124) {
+            frame = {
+              kind: "null"
+            };
+          } else if (size === 0) {
+            frame = aggregate(t, []);
+          } else {
+            if (end - p < MIN_FRAME * size) return dropOpen(depth);
+            if (depth > 0) {
+              openItems[depth - 1] = items;
+              openIndex[depth - 1] = index;
+              openType[depth - 1] = type;
+            }
+            depth++;
+            items = new Array(size);
+            index = 0;
+            type = t;
+            continue;
+          }
+        }
+      } else {
+        const cr = lineEnd(buf, p + 1, end);
+        if (cr < 0) return dropOpen(depth);
+        frame = lineFrame(buf, t, p, cr);
+        p = cr + 2;
+      }
+      for (; ; ) {
+        if (depth === 0) {
+          decoded = p;
+          return frame;
+        }
+        items[index++] = frame;
+        if (index < items.length) break;
+        frame = aggregate(type, items);
+        if (--depth > 0) {
+          items = openItems[depth - 1];
+          index = openIndex[depth - 1];
+          type = openType[depth - 1];
+          openItems[depth - 1] = NO_ITEMS;
+        }
+      }
+    }
+  } catch (e) {
+    dropOpen(depth);
+    throw e;
+  }
 }
 function encodeCommand(args) {
   const parts = args.map((a) => a instanceof Uint8Array ? a : textEncoder.encode(String(a)));
@@ -440,7 +597,7 @@ function messageStream() {
       }
     },
     get queued() {
-      return ended ? 0 : -(controller.desiredSize ?? 0);
+      return ended ? 0 : Math.max(0, -(controller.desiredSize ?? 0));
     },
     get ended() {
       return ended;

@@ -7,6 +7,7 @@
 import { encodeCommand } from "../../src/protocol/frame_codec.ts";
 import type { CommandArg } from "../../src/protocol/frame_codec.ts";
 import { ReplyReader } from "./reply_reader.ts";
+import { assertEquals } from "./assert.ts";
 
 const encoder = new TextEncoder();
 
@@ -72,5 +73,12 @@ export class RawClient extends ReplyReader {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+}
+
+/** Sends each [command, expected reply] in order and checks every reply exactly. */
+export async function expectReplies(c: RawClient, pairs: [string[], string][]): Promise<void> {
+  for (const [args, expected] of pairs) {
+    assertEquals(await c.call(...args), expected, args.join(" "));
   }
 }
