@@ -21,7 +21,9 @@ fi
 if command -v systemctl >/dev/null 2>&1; then systemctl stop redis-server >/dev/null 2>&1 || true; fi
 
 # The load test holds ~2,000 sockets in one process.
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
+  ulimit -n 4096 2>/dev/null || true
+fi
 
 DENO=${DENO:-deno}
 log=$(mktemp)

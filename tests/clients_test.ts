@@ -40,7 +40,10 @@ Deno.test("redis-cli runs commands given as arguments", async () => {
   assert(bigkeys.stdout.includes(`Biggest   list found '"mylist"' has 3 items`), bigkeys.stdout);
   assert(bigkeys.stdout.includes("Biggest string found"), bigkeys.stdout);
   const memkeys = await redisCli(p, ["--memkeys"]);
-  assert(/Biggest {3}list found '"mylist"' has [1-9]\d* bytes/.test(memkeys.stdout), memkeys.stdout);
+  assert(
+    /Biggest {3}list found '"mylist"' has [1-9]\d* bytes/.test(memkeys.stdout),
+    memkeys.stdout,
+  );
   const clientList = await redisCli(p, ["CLIENT", "LIST"]);
   assert(/^id=\d+ addr=127\.0\.0\.1:\d+ .*cmd=client\|list/.test(clientList.stdout));
 });

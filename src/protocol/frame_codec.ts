@@ -184,6 +184,36 @@ function longInteger(buf: Uint8Array, start: number, cr: number): number | bigin
   return integerText(lineText(buf, start, cr));
 }
 
+/** Set by `readLength`: the CR ending the line it read, or -1 if that is not buffered yet. */
+let lineCr = 0;
+
+/**
+ * The length (or count) after the type byte at `buf[p]`, -1 for null, with `lineCr` set.
+ * Up to 15 plain digits are read right here; a sign, a leading zero, more digits, garbage
+ * or an unfinished line go through `lengthOf`, which knows every rule.
+ */
+function readLength(buf: Uint8Array, p: number, end: number, what: string): number {
+  let q = p + 1;
+  let n = 0;
+  let c = 0;
+  while (q < end) {
+    c = buf[q];
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    q++;
+  }
+  const digits = q - p - 1;
+  if (
+    c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 &&
+    (digits === 1 || buf[p + 1] !== 48)
+  ) {
+    lineCr = q;
+    return n;
+  }
+  lineCr = lineEnd(buf, p + 1, end);
+  return lineCr < 0 ? 0 : lengthOf(buf, p + 1, lineCr, what);
+}
+
 /** A one-line frame (simple, error, double, boolean, big number, null) ending at `cr`. */
 function lineFrame(buf: Uint8Array, type: number, p: number, cr: number): Frame {
   switch (type) {
@@ -246,7 +276,6 @@ const openItems: Frame[][] = [];
 const openIndex: number[] = [];
 const openType: number[] = [];
 const NO_ITEMS: Frame[] = [];
-const NULL_FRAME: Frame = { kind: "null" };
 
 /** Drops the references the stack holds below `depth` (a frame was not returned). */
 function dropOpen(depth: number): typeof INCOMPLETE {
@@ -255,12 +284,14 @@ function dropOpen(depth: number): typeof INCOMPLETE {
 }
 
 /**
- * One pass over the frame at `buf[start]`, checking and building; sets `decoded`. Written
- * as one loop on purpose: it is the clients' hot path, and the numbers that start most
- * frames (integers, lengths, counts) are read inline, straight from the bytes.
+ * One pass over the frame at `buf[start]`, checking and building; sets `decoded`. One loop
+ * on purpose, as it is the clients' hot path: integers and lengths are read inline from
+ * the bytes, and leaves go straight into a preallocated array.
  */
 function decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
   let depth = 0;
+  const memory = buf.buffer; // read once: bulks are views of it (a getter, per bulk, costs)
+  const offset = buf.byteOffset;
   try {
     let p = start;
     let items = NO_ITEMS; // the innermost open aggregate's elements (depth > 0)
@@ -269,78 +300,68 @@ function decode(buf: Uint8Array, start: number, end: number): Frame | typeof INC
     for (;;) {
       if (p >= end) return dropOpen(depth);
       const t = buf[p];
-      let frame: Frame = NULL_FRAME;
-      if (
-        t === 58 || t === 36 || t === 42 || t === 37 || t === 126 || t === 62 || t === 124 ||
-        t === 33 || t === 61
-      ) {
-        // the type byte, then a number: up to 15 plain digits are read here; a leading
-        // zero, more digits, garbage or an unfinished line go the general way
-        const negative = buf[p + 1] === 45;
-        const first = negative ? p + 2 : p + 1;
-        let q = first;
-        let n = 0;
+      let frame: Frame;
+      if (t === 58) { // : integer; up to 15 plain digits here, the rest the general way
+        let q = p + 1;
+        const negative = buf[q] === 45;
+        if (negative) q++;
+        const first = q;
+        let v = 0;
         let c = 0;
         while (q < end) {
           c = buf[q];
-          const d = c - 48;
-          if (d < 0 || d > 9) break;
-          n = n * 10 + d;
+          if (c < 48 || c > 57) break;
+          v = v * 10 + (c - 48);
           q++;
         }
-        const digits = q - first;
-        let cr: number;
         if (
-          c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 &&
-          (digits === 1 ? !negative || n !== 0 : buf[first] !== 48)
+          c === CR && q + 1 < end && buf[q + 1] === 10 && q > first && q - first < 16 &&
+          (buf[first] !== 48 || q - first === 1 && !negative)
         ) {
-          cr = q;
-          if (negative) n = -n;
-          if (t !== 58 && n < -1) {
-            lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
-          }
+          frame = { kind: "integer", value: negative ? -v : v };
+          p = q + 2;
         } else {
-          cr = lineEnd(buf, p + 1, end);
+          const cr = lineEnd(buf, p + 1, end);
           if (cr < 0) return dropOpen(depth);
-          if (t === 58) {
-            frame = { kind: "integer", value: longInteger(buf, p + 1, cr) };
-            n = NaN; // (marks the frame as built)
-          } else {
-            n = lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
-          }
+          frame = { kind: "integer", value: longInteger(buf, p + 1, cr) };
+          p = cr + 2;
         }
-        p = cr + 2;
-        if (t === 58) {
-          if (n === n) frame = { kind: "integer", value: n };
-        } else if (t === 36 || t === 33 || t === 61) { // $ bulk, ! bulk error, = verbatim
-          if (n < 0) {
-            frame = { kind: "null" };
-          } else {
-            if (end - p < n + 2) return dropOpen(depth);
-            frame = bodyFrame(buf, t, p, n);
-            p += n + 2;
+      } else if (t === 36 || t === 33 || t === 61) { // $ bulk, ! bulk error, = verbatim
+        const len = readLength(buf, p, end, "bulk");
+        if (lineCr < 0) return dropOpen(depth);
+        p = lineCr + 2;
+        if (len < 0) {
+          frame = { kind: "null" };
+        } else {
+          if (end - p < len + 2) return dropOpen(depth);
+          frame = t === 36
+            ? { kind: "bulk", value: new Uint8Array(memory, offset + p, len) }
+            : bodyFrame(buf, t, p, len);
+          p += len + 2;
+        }
+      } else if (t === 42 || t === 37 || t === 126 || t === 62 || t === 124) { // aggregates
+        const count = readLength(buf, p, end, "multibulk");
+        if (lineCr < 0) return dropOpen(depth);
+        p = lineCr + 2;
+        // a map holds 2 frames a pair; an attribute, its pairs and then the value annotated
+        const size = t === 37 ? 2 * count : t === 124 ? 2 * Math.max(count, 0) + 1 : count;
+        if (count < 0 && t !== 124) {
+          frame = { kind: "null" };
+        } else if (size === 0) {
+          frame = aggregate(t, []);
+        } else {
+          // Surely not all there yet: say so now. This also bounds the array made here.
+          if (end - p < MIN_FRAME * size) return dropOpen(depth);
+          if (depth > 0) {
+            openItems[depth - 1] = items;
+            openIndex[depth - 1] = index;
+            openType[depth - 1] = type;
           }
-        } else { // * array, % map, ~ set, > push, | attribute
-          // a map holds 2 frames a pair; an attribute, its pairs and then the value annotated
-          const size = t === 37 ? 2 * n : t === 124 ? 2 * Math.max(n, 0) + 1 : n;
-          if (n < 0 && t !== 124) {
-            frame = { kind: "null" };
-          } else if (size === 0) {
-            frame = aggregate(t, []);
-          } else {
-            // Not all there yet, for sure: say so now. It also bounds the array made here.
-            if (end - p < MIN_FRAME * size) return dropOpen(depth);
-            if (depth > 0) {
-              openItems[depth - 1] = items;
-              openIndex[depth - 1] = index;
-              openType[depth - 1] = type;
-            }
-            depth++;
-            items = new Array(size);
-            index = 0;
-            type = t;
-            continue;
-          }
+          depth++;
+          items = new Array(size);
+          index = 0;
+          type = t;
+          continue;
         }
       } else {
         const cr = lineEnd(buf, p + 1, end);

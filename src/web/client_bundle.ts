@@ -248,6 +248,25 @@ function longInteger(buf, start, cr) {
   if (parseLength(buf, start, cr) === null) throw new ProtocolError("invalid integer");
   return integerText(lineText(buf, start, cr));
 }
+var lineCr = 0;
+function readLength(buf, p, end, what) {
+  let q = p + 1;
+  let n = 0;
+  let c = 0;
+  while (q < end) {
+    c = buf[q];
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    q++;
+  }
+  const digits = q - p - 1;
+  if (c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 && (digits === 1 || buf[p + 1] !== 48)) {
+    lineCr = q;
+    return n;
+  }
+  lineCr = lineEnd(buf, p + 1, end);
+  return lineCr < 0 ? 0 : lengthOf(buf, p + 1, lineCr, what);
+}
 function lineFrame(buf, type, p, cr) {
   switch (type) {
     case 43:
@@ -338,15 +357,14 @@ var openItems = [];
 var openIndex = [];
 var openType = [];
 var NO_ITEMS = [];
-var NULL_FRAME = {
-  kind: "null"
-};
 function dropOpen(depth) {
   for (let i = 0; i < depth; i++) openItems[i] = NO_ITEMS;
   return INCOMPLETE;
 }
 function decode(buf, start, end) {
   let depth = 0;
+  const memory = buf.buffer;
+  const offset = buf.byteOffset;
   try {
     let p = start;
     let items = NO_ITEMS;
@@ -355,78 +373,74 @@ function decode(buf, start, end) {
     for (; ; ) {
       if (p >= end) return dropOpen(depth);
       const t = buf[p];
-      let frame = NULL_FRAME;
-      if (t === 58 || t === 36 || t === 42 || t === 37 || t === 126 || t === 62 || t === 124 || t === 33 || t === 61) {
-        const negative = buf[p + 1] === 45;
-        const first = negative ? p + 2 : p + 1;
-        let q = first;
-        let n = 0;
+      let frame;
+      if (t === 58) {
+        let q = p + 1;
+        const negative = buf[q] === 45;
+        if (negative) q++;
+        const first = q;
+        let v = 0;
         let c = 0;
         while (q < end) {
           c = buf[q];
-          const d = c - 48;
-          if (d < 0 || d > 9) break;
-          n = n * 10 + d;
+          if (c < 48 || c > 57) break;
+          v = v * 10 + (c - 48);
           q++;
         }
-        const digits = q - first;
-        let cr;
-        if (c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 && (digits === 1 ? !negative || n !== 0 : buf[first] !== 48)) {
-          cr = q;
-          if (negative) n = -n;
-          if (t !== 58 && n < -1) {
-            lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
-          }
-        } else {
-          cr = lineEnd(buf, p + 1, end);
-          if (cr < 0) return dropOpen(depth);
-          if (t === 58) {
-            frame = {
-              kind: "integer",
-              value: longInteger(buf, p + 1, cr)
-            };
-            n = NaN;
-          } else {
-            n = lengthOf(buf, p + 1, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
-          }
-        }
-        p = cr + 2;
-        if (t === 58) {
-          if (n === n) frame = {
+        if (c === CR && q + 1 < end && buf[q + 1] === 10 && q > first && q - first < 16 && (buf[first] !== 48 || q - first === 1 && !negative)) {
+          frame = {
             kind: "integer",
-            value: n
+            value: negative ? -v : v
           };
-        } else if (t === 36 || t === 33 || t === 61) {
-          if (n < 0) {
-            frame = {
-              kind: "null"
-            };
-          } else {
-            if (end - p < n + 2) return dropOpen(depth);
-            frame = bodyFrame(buf, t, p, n);
-            p += n + 2;
-          }
+          p = q + 2;
         } else {
-          const size = t === 37 ? 2 * n : t === 124 ? 2 * Math.max(n, 0) + 1 : n;
-          if (n < 0 && t !== 124) {
-            frame = {
-              kind: "null"
-            };
-          } else if (size === 0) {
-            frame = aggregate(t, []);
-          } else {
-            if (end - p < MIN_FRAME * size) return dropOpen(depth);
-            if (depth > 0) {
-              openItems[depth - 1] = items;
-              openIndex[depth - 1] = index;
-              openType[depth - 1] = type;
-            }
-            depth++;
-            items = new Array(size);
-            index = 0;
-            type = t;
-            continue;
+          const cr = lineEnd(buf, p + 1, end);
+          if (cr < 0) return dropOpen(depth);
+          frame = {
+            kind: "integer",
+            value: longInteger(buf, p + 1, cr)
+          };
+          p = cr + 2;
+        }
+      } else if (t === 36 || t === 33 || t === 61) {
+        const len = readLength(buf, p, end, "bulk");
+        if (lineCr < 0) return dropOpen(depth);
+        p = lineCr + 2;
+        if (len < 0) {
+          frame = {
+            kind: "null"
+          };
+        } else {
+          if (end - p < len + 2) return dropOpen(depth);
+          frame = t === 36 ? {
+            kind: "bulk",
+            value: new Uint8Array(memory, offset + p, len)
+          } : bodyFrame(buf, t, p, len);
+          p += len + 2;
+        }
+      } else if (t === 42 || t === 37 || t === 126 || t === 62 || t === 124) {
+        const count = readLength(buf, p, end, "multibulk");
+        if (lineCr < 0) return dropOpen(depth);
+        p = lineCr + 2;
+        const size = t === 37 ? 2 * count : t === 124 ? 2 * Math.max(count, 0) + 1 : count;
+        if (count < 0 && t !== 124) {
+          frame = {
+            kind: "null"
+          };
+        } else if (size === 0) {
+          frame = aggregate(t, []);
+        } else {
+          if (end - p < MIN_FRAME * size) return dropOpen(depth);
+          if (depth > 0) {
+            openItems[depth - 1] = items;
+            openIndex[depth - 1] = index;
+            openType[depth - 1] = type;
           }
+          depth++;
+          items = new Array(size);
+          index = 0;
+          type = t;
+          continue;
         }
       } else {
         const cr = lineEnd(buf, p + 1, end);
