@@ -9,8 +9,10 @@
  * - request-*: the server's RequestParser on what clients send (command arrays: a
  *   pipeline of 16 SETs as redis-benchmark sends them, an MSET of 10 pairs, a SET with a
  *   64 KiB value). redis-parser reads them as arrays of bulk strings, which they are.
- * - frame-*: the generic whole-frame path (checkFrame + parseFrame) on replies (an array
- *   of 100 integers, an array nested 8 deep, a 1 MiB bulk, an array of 100 bulks).
+ * - frame-*: the whole-frame path clients use on replies (an array of 100 integers, an
+ *   array nested 8 deep, a 1 MiB bulk, an array of 100 bulks): FrameDecoder, one pass with
+ *   bulks as views of the input (as redis-parser returns Buffers that are views of its
+ *   input), and checkFrame + parseFrame, which also copies the frame out (owned bytes).
  * - encode-*: ReplyWriter encoding the same replies (no redis-parser counterpart: the
  *   baseline there is encodeFrame, the generic client-side encoder).
  *
@@ -22,7 +24,13 @@
 import { Buffer } from "node:buffer";
 import RedisParser from "redis-parser";
 import { RequestParser } from "../src/protocol/request_parser.ts";
-import { checkFrame, encodeCommand, encodeFrame, parseFrame } from "../src/protocol/frame_codec.ts";
+import {
+  checkFrame,
+  encodeCommand,
+  encodeFrame,
+  FrameDecoder,
+  parseFrame,
+} from "../src/protocol/frame_codec.ts";
 import { ReplyWriter } from "../src/protocol/reply_writer.ts";
 import { INCOMPLETE } from "../src/protocol/frame.ts";
 import type { Frame } from "../src/protocol/frame.ts";
@@ -91,7 +99,19 @@ function respdRequests(parser: RequestParser, bytes: Uint8Array): void {
   }
 }
 
-/** Parses every frame in `bytes` with respd's generic frame codec. */
+/** Decodes every frame in `bytes` in one pass (bulks are views of `bytes`). */
+function respdDecode(decoder: FrameDecoder, bytes: Uint8Array): void {
+  let pos = 0;
+  while (pos < bytes.length) {
+    if (decoder.decode(bytes, pos, bytes.length) === INCOMPLETE) {
+      throw new Error("incomplete frame");
+    }
+    sink++;
+    pos = decoder.end;
+  }
+}
+
+/** Checks, then parses (copying out) every frame in `bytes`. */
 function respdFrames(bytes: Uint8Array): void {
   let pos = 0;
   while (pos < bytes.length) {
@@ -136,7 +156,9 @@ for (const [name, frame] of Object.entries(replies)) {
   const buffer = Buffer.from(bytes);
   const theirs = redisParserFor(true);
   Deno.bench("redis-parser", { group, baseline: true }, () => theirs.execute(buffer));
-  Deno.bench("respd checkFrame+parseFrame", { group }, () => respdFrames(bytes));
+  const decoder = new FrameDecoder();
+  Deno.bench("respd FrameDecoder", { group }, () => respdDecode(decoder, bytes));
+  Deno.bench("respd check+parse (copy)", { group }, () => respdFrames(bytes));
 }
 
 for (const [name, frame] of Object.entries(replies)) {

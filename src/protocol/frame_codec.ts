@@ -1,8 +1,16 @@
 /**
  * Whole-frame check, parse and encode for every RESP2/RESP3 type. Clients use it to read
  * replies (the browser client, tests, the benchmark tools); the server uses only the
- * request parser. Check, then parse: `checkFrame` walks a frame without allocating and
- * tells where it ends, or that it is not all there yet; `parseFrame` then builds it.
+ * request parser. Two ways to read, both with "not all there yet" as a return value:
+ *
+ * - `FrameDecoder`: one pass that checks and builds at once. Bulks are views of the
+ *   caller's buffer, valid while those bytes are (see its comment); the fast path.
+ * - `checkFrame`, then `parseFrame`: the check walks a frame without allocating and tells
+ *   where it ends; the parse copies those bytes out once and decodes the copy, so the
+ *   frame owns its bytes. For callers that keep frames while their buffer is reused.
+ *
+ * A client reading a stream can do both: check every whole frame in the read buffer,
+ * copy them out in one piece, then decode each from the copy (src/web/client.ts).
  */
 
 import { type Frame, INCOMPLETE, ProtocolError } from "./frame.ts";
@@ -134,9 +142,11 @@ function integerText(text: string): number | bigint {
 
 /**
  * Reads whole frames in one pass: each call checks and builds at once, and a frame that
- * is not all buffered yet is the return value `INCOMPLETE` (what was built is dropped; a
- * bulk's body is not looked at before all of it is there, so a large bulk arriving over
- * many reads costs one header per read). Nothing is kept between calls but `end`.
+ * is not all buffered yet is the return value `INCOMPLETE`, and what was built is dropped.
+ * That stays cheap: a bulk's body is not looked at before all of it is there (a large bulk
+ * arriving over many reads costs its header per read), and an aggregate announcing more
+ * elements than the bytes buffered could hold is incomplete at once. Nothing is kept
+ * between calls but `end`.
  *
  * Aliasing: bulk and verbatim payloads are views of `buf`, valid as long as those bytes
  * are. A caller that keeps frames after it reuses or compacts `buf`, or hands it to a BYOB
@@ -148,6 +158,16 @@ export class FrameDecoder {
 
   /** The frame at `buf[start]`, whose bytes are buffered up to `end`, or `INCOMPLETE`. */
   decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
+    if (buf[start] === 36) { // a bulk on its own, the commonest reply: the short way
+      const len = readLength(buf, start, end, "bulk");
+      if (lineCr < 0) return INCOMPLETE;
+      const body = lineCr + 2;
+      if (len >= 0) {
+        if (end - body < len + 2) return INCOMPLETE;
+        this.end = body + len + 2;
+        return { kind: "bulk", value: new Uint8Array(buf.buffer, buf.byteOffset + body, len) };
+      }
+    }
     const frame = decode(buf, start, end);
     if (frame !== INCOMPLETE) this.end = decoded;
     return frame;
@@ -198,8 +218,9 @@ function readLength(buf: Uint8Array, p: number, end: number, what: string): numb
   let c = 0;
   while (q < end) {
     c = buf[q];
-    if (c < 48 || c > 57) break;
-    n = n * 10 + (c - 48);
+    const d = c ^ 48; // 0-9 for the digits, and only for them
+    if (d > 9) break;
+    n = n * 10 + d;
     q++;
   }
   const digits = q - p - 1;
@@ -277,7 +298,7 @@ const openIndex: number[] = [];
 const openType: number[] = [];
 const NO_ITEMS: Frame[] = [];
 
-/** Drops the references the stack holds below `depth` (a frame was not returned). */
+/** Drops the references the stack holds for `depth` open aggregates (none is returned). */
 function dropOpen(depth: number): typeof INCOMPLETE {
   for (let i = 0; i < depth; i++) openItems[i] = NO_ITEMS;
   return INCOMPLETE;
@@ -285,8 +306,9 @@ function dropOpen(depth: number): typeof INCOMPLETE {
 
 /**
  * One pass over the frame at `buf[start]`, checking and building; sets `decoded`. One loop
- * on purpose, as it is the clients' hot path: integers and lengths are read inline from
- * the bytes, and leaves go straight into a preallocated array.
+ * on purpose, as it is the clients' hot path: integers are read inline from the bytes
+ * (lengths by `readLength`), and elements go straight into an array sized from the count.
+ * A null aggregate (`*-1`, and `%-1`, `~-1`, `>-1` alike) is the null frame.
  */
 function decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
   let depth = 0;
@@ -310,8 +332,9 @@ function decode(buf: Uint8Array, start: number, end: number): Frame | typeof INC
         let c = 0;
         while (q < end) {
           c = buf[q];
-          if (c < 48 || c > 57) break;
-          v = v * 10 + (c - 48);
+          const d = c ^ 48; // 0-9 for the digits, and only for them: one comparison
+          if (d > 9) break;
+          v = v * 10 + d;
           q++;
         }
         if (

@@ -4,7 +4,7 @@
  * with no build step. It reuses the protocol layer itself, not a copy: commands are encoded
  * by `encodeCommand`, and replies are read by a `ByteReader` over the socket's messages (the
  * same `messageStream` as the server's WebSocket transport) and cut into frames by
- * `checkFrame`/`parseFrame`, exactly as the tests and tools read TCP. Web-platform APIs
+ * `checkFrame` and `FrameDecoder`, as the tests and tools read TCP. Web-platform APIs
  * only (WebSocket, streams, TextDecoder), so the same file runs under Deno for its tests.
  *
  * Batching: commands issued in the same tick are queued and leave in ONE binary message
@@ -22,7 +22,12 @@
  * fetch esbuild from npm when it starts. A test fails when the committed bundle is stale.
  */
 
-import { checkFrame, type CommandArg, encodeCommand, parseFrame } from "../protocol/frame_codec.ts";
+import {
+  checkFrame,
+  type CommandArg,
+  encodeCommand,
+  FrameDecoder,
+} from "../protocol/frame_codec.ts";
 import { type Frame, INCOMPLETE } from "../protocol/frame.ts";
 import { ByteReader } from "../protocol/byte_reader.ts";
 import { messageStream } from "../protocol/message_stream.ts";
@@ -338,16 +343,33 @@ export class Client {
   async #readLoop(reader: ByteReader): Promise<CloseInfo> {
     let failure: Error | null = null;
     try {
+      const decoder = new FrameDecoder();
       while (await reader.fill()) {
-        let p = reader.start;
-        for (;;) {
-          const end = checkFrame(reader.buf, p, reader.end);
-          if (end === INCOMPLETE) break;
-          const frame = parseFrame(reader.buf, p).frame;
-          p = end;
-          this.#onFrame(frame);
+        // Replies outlive the read buffer (the next read reuses it), so the whole frames
+        // found are copied out in one piece and decoded from that copy: their bulks are
+        // views of it. checkFrame finds them without allocating; a malformed frame throws
+        // only after the whole ones before it are delivered.
+        let last = reader.start;
+        let malformed: unknown = null;
+        try {
+          for (;;) {
+            const end = checkFrame(reader.buf, last, reader.end);
+            if (end === INCOMPLETE) break;
+            last = end;
+          }
+        } catch (e: unknown) {
+          malformed = e;
         }
-        reader.consume(p);
+        if (last > reader.start) {
+          const owned = reader.buf.slice(reader.start, last);
+          reader.consume(last);
+          for (let p = 0; p < owned.length; p = decoder.end) {
+            const frame = decoder.decode(owned, p, owned.length);
+            if (frame === INCOMPLETE) throw new Error("a checked frame did not decode");
+            this.#onFrame(frame);
+          }
+        }
+        if (malformed !== null) throw malformed;
         reader.shrink(16 * 1024);
       }
     } catch (e: unknown) {

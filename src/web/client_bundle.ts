@@ -231,18 +231,29 @@ function integerText(text) {
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : BigInt(text);
 }
-function parseFrame(buf, start, end) {
-  const stop = end ?? checkFrame(buf, start, buf.length);
-  if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
-  const frame = decode(buf.slice(start, stop), 0, stop - start);
-  if (frame === INCOMPLETE || decoded !== stop - start) {
-    throw new RangeError("parseFrame: the end given is not the frame's end");
+var FrameDecoder = class {
+  /** Where the frame the last successful \`decode\` returned ends. */
+  end = 0;
+  /** The frame at \`buf[start]\`, whose bytes are buffered up to \`end\`, or \`INCOMPLETE\`. */
+  decode(buf, start, end) {
+    if (buf[start] === 36) {
+      const len = readLength(buf, start, end, "bulk");
+      if (lineCr < 0) return INCOMPLETE;
+      const body = lineCr + 2;
+      if (len >= 0) {
+        if (end - body < len + 2) return INCOMPLETE;
+        this.end = body + len + 2;
+        return {
+          kind: "bulk",
+          value: new Uint8Array(buf.buffer, buf.byteOffset + body, len)
+        };
+      }
+    }
+    const frame = decode(buf, start, end);
+    if (frame !== INCOMPLETE) this.end = decoded;
+    return frame;
   }
-  return {
-    frame,
-    end: stop
-  };
-}
+};
 var decoded = 0;
 function longInteger(buf, start, cr) {
   if (parseLength(buf, start, cr) === null) throw new ProtocolError("invalid integer");
@@ -255,8 +266,9 @@ function readLength(buf, p, end, what) {
   let c = 0;
   while (q < end) {
     c = buf[q];
-    if (c < 48 || c > 57) break;
-    n = n * 10 + (c - 48);
+    const d = c ^ 48;
+    if (d > 9) break;
+    n = n * 10 + d;
     q++;
   }
   const digits = q - p - 1;
@@ -383,8 +395,9 @@ function decode(buf, start, end) {
         let c = 0;
         while (q < end) {
           c = buf[q];
-          if (c < 48 || c > 57) break;
-          v = v * 10 + (c - 48);
+          const d = c ^ 48;
+          if (d > 9) break;
+          v = v * 10 + d;
           q++;
         }
         if (c === CR && q + 1 < end && buf[q + 1] === 10 && q > first && q - first < 16 && (buf[first] !== 48 || q - first === 1 && !negative)) {
@@ -848,16 +861,29 @@ var Client = class {
   async #readLoop(reader) {
     let failure = null;
     try {
+      const decoder2 = new FrameDecoder();
       while (await reader.fill()) {
-        let p = reader.start;
-        for (; ; ) {
-          const end = checkFrame(reader.buf, p, reader.end);
-          if (end === INCOMPLETE) break;
-          const frame = parseFrame(reader.buf, p).frame;
-          p = end;
-          this.#onFrame(frame);
+        let last = reader.start;
+        let malformed = null;
+        try {
+          for (; ; ) {
+            const end = checkFrame(reader.buf, last, reader.end);
+            if (end === INCOMPLETE) break;
+            last = end;
+          }
+        } catch (e) {
+          malformed = e;
         }
-        reader.consume(p);
+        if (last > reader.start) {
+          const owned = reader.buf.slice(reader.start, last);
+          reader.consume(last);
+          for (let p = 0; p < owned.length; p = decoder2.end) {
+            const frame = decoder2.decode(owned, p, owned.length);
+            if (frame === INCOMPLETE) throw new Error("a checked frame did not decode");
+            this.#onFrame(frame);
+          }
+        }
+        if (malformed !== null) throw malformed;
         reader.shrink(16 * 1024);
       }
     } catch (e) {

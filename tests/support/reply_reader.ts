@@ -5,7 +5,7 @@
  * how more bytes arrive (`more`) and hands them over with `append`.
  */
 
-import { checkFrame, parseFrame } from "../../src/protocol/frame_codec.ts";
+import { checkFrame, FrameDecoder } from "../../src/protocol/frame_codec.ts";
 import { type Frame, INCOMPLETE } from "../../src/protocol/frame.ts";
 
 const decoder = new TextDecoder();
@@ -38,9 +38,12 @@ export abstract class ReplyReader {
     }
   }
 
-  /** The next reply as a frame. */
+  /** The next reply as a frame; its bulks are views of that reply's own copy of the bytes. */
   async readFrame(timeoutMs = 5000): Promise<Frame> {
-    return parseFrame(await this.readReplyBytes(timeoutMs), 0).frame;
+    const bytes = await this.readReplyBytes(timeoutMs);
+    const frame = new FrameDecoder().decode(bytes, 0, bytes.length);
+    if (frame === INCOMPLETE) throw new Error("a checked reply did not decode");
+    return frame;
   }
 
   /** The next reply as text, e.g. "+OK\r\n", for exact assertions. */
