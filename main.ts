@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG, type LogLevel, parseMemory, type ServerConfig } from "./src/config.ts";
 import { startServer, VERSION } from "./src/server.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
+import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -128,7 +129,15 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   const origins = values["ws-allowed-origins"];
   if (origins !== undefined) c.wsAllowedOrigins = list(origins);
   const wsCommands = values["ws-commands"];
-  if (wsCommands !== undefined) c.wsCommands = list(wsCommands);
+  if (wsCommands !== undefined) {
+    c.wsCommands = list(wsCommands);
+    try {
+      new CommandPolicy(c.wsCommands); // reject unknown names here, as a usage error
+    } catch (e: unknown) {
+      if (e instanceof PolicyError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   if (values.requirepass !== undefined) c.requirepass = values.requirepass;
   if (values.maxclients !== undefined) {
     c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);

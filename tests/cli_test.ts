@@ -93,6 +93,7 @@ Deno.test("invalid flags and values exit 2 with a clear message", async () => {
     const [flags, message] of [
       [["--bogus"], /Unknown option '--bogus'/],
       [["--port", "abc"], /--port must be an integer from 0 to 65535, got 'abc'/],
+      [["--ws-commands", "get,nosuch"], /unknown command 'nosuch' in --ws-commands/],
     ] as const
   ) {
     const r = await run(Deno.execPath(), ["run", "-A", MAIN, ...flags]);
