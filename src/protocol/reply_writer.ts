@@ -13,13 +13,18 @@ import { writeString } from "./latin1.ts";
 
 const CRLF_LEN = 2;
 
+/**
+ * Digits of a non-negative safe integer. Comparisons, not divisions: replies carry a length
+ * or a count in every header, and the division loop was ~8% of an INCR's own cost.
+ */
 function digitCount(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
+  if (n < 100000) {
+    if (n < 100) return n < 10 ? 1 : 2;
+    return n < 1000 ? 3 : n < 10000 ? 4 : 5;
   }
-  return d;
+  let d = 6;
+  for (let p = 1000000; n >= p && d < 16; p *= 10) d++;
+  return n >= 1e16 ? d + 1 : d;
 }
 
 /** Redis's RESP3 text for a double: inf, -inf, nan, else the shortest round-trip form. */
@@ -82,9 +87,15 @@ export class ReplyWriter {
     const d = digitCount(n);
     let pos = this.#len + d;
     this.#len = pos;
-    do {
+    // Below 2^31 integer division is `| 0`, cheaper than Math.floor on a double.
+    while (n > 0x7fffffff) {
       this.#buf[--pos] = 48 + (n % 10);
       n = Math.floor(n / 10);
+    }
+    do {
+      const q = (n / 10) | 0;
+      this.#buf[--pos] = 48 + n - q * 10;
+      n = q;
     } while (n > 0);
   }
 

@@ -128,3 +128,13 @@ Deno.test("clear forgets the replies, and gives back a buffer one huge reply gre
   w.ok();
   assertEquals(text(w), "+OK\r\n");
 });
+
+Deno.test("integers are written digit for digit on both sides of every power of ten and of 2^31", () => {
+  const values = [0x7fffffff, 0x80000000, 0xffffffff, 2 ** 32, Number.MAX_SAFE_INTEGER];
+  for (let k = 0, p = 1; k <= 15; k++, p *= 10) values.push(p - 1, p, p + 1);
+  for (const n of values) {
+    assertEquals(encoded(2, (w) => w.integer(n)), `:${n}\r\n`);
+    assertEquals(encoded(2, (w) => w.integer(-n)), n === 0 ? ":0\r\n" : `:-${n}\r\n`);
+    assertEquals(encoded(2, (w) => w.array(n)), `*${n}\r\n`);
+  }
+});

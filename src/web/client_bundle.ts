@@ -23,6 +23,14 @@ function decodeAscii(buf, start, end) {
   const s = asciiDecoder.decode(buf.subarray(start, end));
   return s.length === end - start && s.indexOf("\\uFFFD") < 0 ? s : null;
 }
+var SCRATCH = Array.from({
+  length: NATIVE_MIN
+}, (_, n) => new Array(n).fill(0));
+function fromScratch(buf, start, len) {
+  const codes = SCRATCH[len];
+  for (let i = 0; i < len; i++) codes[i] = buf[start + i];
+  return fcc.apply(null, codes);
+}
 function bytesToString(buf, start, end) {
   const len = end - start;
   if (len >= NATIVE_MIN) {
@@ -66,6 +74,7 @@ function bytesToString(buf, start, end) {
     case 16:
       return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15]);
   }
+  if (len < NATIVE_MIN) return fromScratch(buf, start, len);
   if (len <= CHUNK) {
     return String.fromCharCode.apply(null, buf.subarray(start, end));
   }

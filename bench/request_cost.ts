@@ -1,0 +1,78 @@
+/**
+ * respd's own JavaScript cost per request, without sockets: redis-benchmark's exact request
+ * bytes for each test, 16 per batch as with `-P 16`, parsed by a session's RequestParser and
+ * run through `Session.execute`, then the replies cleared. Over loopback this work hides
+ * under the runtime's and the kernel's, and the machine's noise swamps it; in one process it
+ * is steady to a few percent, so it tells which test pays more and why (profile it with
+ * `--cpu-prof`). Prints, per test, the best round and the mean of all rounds (the mean
+ * includes GC and, for LPUSH, the list's growth).
+ *
+ *   deno run -A bench/request_cost.ts [--tests set,get,incr,lpush,mset] [--rounds 15]
+ */
+
+import { parseArgs } from "node:util";
+import { Server } from "../src/server.ts";
+import { Session } from "../src/session.ts";
+import type { Transport } from "../src/transport/transport.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    tests: { type: "string", default: "set,get,incr,lpush,mset" },
+    rounds: { type: "string", default: "15" },
+    batches: { type: "string", default: "20000" },
+  },
+});
+
+function frame(...args: string[]): string {
+  return `*${args.length}\r\n` + args.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
+}
+
+/** redis-benchmark's commands (without -r, its keys are literally `__rand_int__`). */
+const REQUESTS: Record<string, string> = {
+  ping: frame("PING"),
+  set: frame("SET", "key:__rand_int__", "xxx"),
+  get: frame("GET", "key:__rand_int__"),
+  incr: frame("INCR", "counter:__rand_int__"),
+  lpush: frame("LPUSH", "mylist", "xxx"),
+  mset: frame("MSET", ...Array.from({ length: 10 }, () => ["key:__rand_int__", "xxx"]).flat()),
+};
+
+/** A connection that is never read or written: only `execute` is driven. */
+const idle: Transport = {
+  kind: "tcp",
+  readable: new ReadableStream(),
+  write: () => Promise.resolve(),
+  close() {},
+  remoteAddress: "127.0.0.1:0",
+  localAddress: "127.0.0.1:0",
+};
+
+const server = new Server({ port: 0 });
+const session = new Session(server, idle, 1);
+const rounds = Number(values.rounds), batches = Number(values.batches);
+
+for (const test of values.tests.split(",")) {
+  const request = REQUESTS[test];
+  if (request === undefined) throw new Error(`unknown test ${test}`);
+  const bytes = new TextEncoder().encode(request.repeat(16));
+  server.keyspace.dbs[0].clear();
+  let best = Infinity, total = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let b = 0; b < batches; b++) {
+      let pos = 0;
+      while (pos < bytes.length) {
+        pos = session.parser.parse(bytes, pos, bytes.length);
+        session.execute(session.parser.args);
+      }
+      session.reply.clear();
+    }
+    const ns = (performance.now() - t0) * 1e6 / (batches * 16);
+    best = Math.min(best, ns);
+    total += ns;
+  }
+  console.log(
+    `${test.padEnd(6)} best ${best.toFixed(0)} ns/request, mean ${(total / rounds).toFixed(0)}`,
+  );
+}
