@@ -85,8 +85,11 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
       assertEquals(await tcp.call("PUBLISH", "news", "published over TCP"), ":1\r\n");
       assertEquals(await tcp.call("PUBLISH", "sport.tennis", "ace"), ":1\r\n");
       const news = page.locator('#messages li[data-channel="news"] .msg-body');
+      // delivery is asynchronous: wait for the text, then check it exactly
+      await news.filter({ hasText: "published over TCP" }).waitFor();
       assertEquals(await news.textContent(), '"published over TCP"');
       const sport = page.locator('#messages li[data-channel="sport.tennis"]');
+      await sport.filter({ hasText: "ace" }).waitFor();
       assert((await sport.textContent())?.includes("(sport.*)"));
       // in RESP2 the console still answers while the panel is subscribed (its own connection)
       await command.fill("PING");
