@@ -5,7 +5,7 @@
  *
  * Quirks kept on purpose, because clients see them: an unclosed `[` class ends at the end
  * of the pattern; a trailing lone `\` matches a backslash; `-` and `]` are literal where
- * Redis reads them so. Like Redis 7.0.9+, once the rest of a pattern after a `*` fails at
+ * Redis reads them so; ranges compare bytes as signed chars, as Redis on x86 does. Like Redis 7.0.9+, once the rest of a pattern after a `*` fails at
  * every position, earlier stars give up too (no exponential backtracking on `a*a*a*b`).
  */
 
@@ -21,6 +21,11 @@ const DASH = 45;
 export function globMatch(pattern: string, s: string): boolean {
   if (pattern.length === 1 && pattern.charCodeAt(0) === STAR) return true;
   return matchFrom(pattern, 0, s, 0, { skipLonger: false });
+}
+
+/** A byte as a signed C `char` (-128..127). */
+function signedChar(b: number): number {
+  return (b << 24) >> 24;
 }
 
 /** Byte `i` of `t`, or 0 past the end, as C reads a NUL-terminated sds string. */
@@ -68,11 +73,14 @@ function matchFrom(
           p--; // the class ran to the end: step back so the `p++` below lands on the end
           break;
         } else if (plen - p >= 3 && pattern.charCodeAt(p + 1) === DASH) {
-          let start = pc;
-          let end = pattern.charCodeAt(p + 2);
+          // Redis compares ranges as C `char`, which is signed on x86: bytes 0x80-0xFF
+          // sort before 0x00 there, so [\x00-\xff] is the range -1..0, not everything.
+          let start = signedChar(pc);
+          let end = signedChar(pattern.charCodeAt(p + 2));
           if (start > end) [start, end] = [end, start];
           p += 2;
-          if (sc >= start && sc <= end) match = true;
+          const c = signedChar(sc);
+          if (c >= start && c <= end) match = true;
         } else if (pc === sc) {
           match = true;
         }

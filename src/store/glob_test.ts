@@ -52,6 +52,13 @@ const cases: [pattern: string, s: string, expected: boolean][] = [
   ["\x00*\xff", "\x00mid\xff", true],
   ["[\x80-\xff]", "\x9f", true],
   ["[\x80-\xff]", "\x7f", false],
+  // ranges compare signed chars, as Redis on x86: \xff is -1, so this range is -1..0
+  ["[\x00-\xff]", "\x00", true],
+  ["[\x00-\xff]", "\xff", true],
+  ["[\x00-\xff]", "a", false],
+  ["[a-\xff]", "b", false],
+  ["[a-\xff]", "a", true],
+  ["[a-\xff]", "\x00", true],
 ];
 
 Deno.test("glob patterns match exactly as Redis's stringmatchlen", () => {
