@@ -98,6 +98,7 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
       await command.fill("MGET greeting missing");
       await command.press("Enter");
       const items = page.locator('#log > li:nth-child(6) .reply[data-type="array"] li');
+      await items.nth(1).waitFor(); // allTextContents() does not wait for the reply
       assertEquals(await items.allTextContents(), [
         `1) "hello from chromium ${protocol}"`,
         "2) (nil)",
@@ -119,6 +120,7 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
     await page.goto(`http://127.0.0.1:${server.wsPort}/`);
     const password = page.getByLabel("Password");
     await password.waitFor();
+    await page.locator("#status-text", { hasText: "NOAUTH" }).waitFor();
     assert((await page.locator("#status-text").textContent())?.startsWith("NOAUTH"));
     await password.fill("wrong");
     await password.press("Enter");
