@@ -21,6 +21,7 @@ import { ReplyWriter } from "./protocol/reply_writer.ts";
 import { QueryBufferLimitError, RequestParser } from "./protocol/request_parser.ts";
 import { resolveCommand } from "./commands/dispatch.ts";
 import { CommandError } from "./commands/errors.ts";
+import { isPlainName } from "./commands/args.ts";
 import type { CommandSpec } from "./commands/command.ts";
 import type { Database } from "./store/database.ts";
 import type { Server } from "./server.ts";
@@ -68,8 +69,8 @@ export class Session {
     this.createdAt = this.lastActivity = Date.now();
     this.parser.maxBulkLen = server.config.protoMaxBulkLen;
     this.parser.queryBufferLimit = server.config.clientQueryBufferLimit;
-    this.authenticated = server.config.requirepass === null;
-    this.parser.unauthenticated = !this.authenticated;
+    this.authenticated = false;
+    this.#requireAuthIfConfigured();
   }
 
   /** The selected database. */
@@ -127,13 +128,10 @@ export class Session {
 
   /** Sets the client name (CLIENT SETNAME, HELLO SETNAME); throws Redis's error for bad names. */
   setName(name: string): void {
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      if (c < 33 || c > 126) {
-        throw new CommandError(
-          "ERR Client names cannot contain spaces, newlines or special characters.",
-        );
-      }
+    if (!isPlainName(name)) {
+      throw new CommandError(
+        "ERR Client names cannot contain spaces, newlines or special characters.",
+      );
     }
     this.name = name;
   }
@@ -144,7 +142,12 @@ export class Session {
     this.protocol = 2;
     this.name = "";
     this.server.hub.removeSubscriber(this);
-    this.authenticated = this.server.config.requirepass == null;
+    this.#requireAuthIfConfigured();
+  }
+
+  /** A fresh connection's access: authenticated unless a password is configured. */
+  #requireAuthIfConfigured(): void {
+    this.authenticated = this.server.config.requirepass === null;
     this.parser.unauthenticated = !this.authenticated;
   }
 

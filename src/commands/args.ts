@@ -55,6 +55,18 @@ export function parseFloatArg(s: string): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
+/**
+ * True when `s` has only printable ASCII and no spaces (bytes 33-126): the rule Redis
+ * applies to client names and CLIENT SETINFO values.
+ */
+export function isPlainName(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 33 || c > 126) return false;
+  }
+  return true;
+}
+
 /** Walks the arguments after the command name. */
 export class Args {
   #i: number;

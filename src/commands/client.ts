@@ -11,7 +11,7 @@
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
-import { parseInteger } from "./args.ts";
+import { isPlainName, parseInteger } from "./args.ts";
 import type { Session } from "../session.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
@@ -111,13 +111,8 @@ const setinfo = command({
     if (upper !== "LIB-NAME" && upper !== "LIB-VER") {
       throw new CommandError(`ERR Unrecognized option '${cString(attr)}'`);
     }
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      if (c < 33 || c > 126) {
-        throw new CommandError(
-          `ERR ${attr} cannot contain spaces, newlines or special characters.`,
-        );
-      }
+    if (!isPlainName(value)) {
+      throw new CommandError(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
     }
     return { libName: upper === "LIB-NAME", value };
   },
