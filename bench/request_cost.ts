@@ -18,7 +18,7 @@ import type { Transport } from "../src/transport/transport.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    tests: { type: "string", default: "set,get,incr,lpush,mset" },
+    tests: { type: "string", default: "set,get,incr,lpush,mset,set-r,get-r" },
     rounds: { type: "string", default: "15" },
     batches: { type: "string", default: "20000" },
   },
@@ -29,14 +29,31 @@ function frame(...args: string[]): string {
 }
 
 /** redis-benchmark's commands (without -r, its keys are literally `__rand_int__`). */
-const REQUESTS: Record<string, string> = {
+const REQUESTS: Record<string, string | (() => string)> = {
   ping: frame("PING"),
   set: frame("SET", "key:__rand_int__", "xxx"),
   get: frame("GET", "key:__rand_int__"),
   incr: frame("INCR", "counter:__rand_int__"),
   lpush: frame("LPUSH", "mylist", "xxx"),
   mset: frame("MSET", ...Array.from({ length: 10 }, () => ["key:__rand_int__", "xxx"]).flat()),
+  // As `-r 100000`: every request a key of 100,000 (redis-benchmark's 12-digit form).
+  "set-r": () => frame("SET", `key:${randomDigits()}`, "xxx"),
+  "get-r": () => frame("GET", `key:${randomDigits()}`),
 };
+
+function randomDigits(): string {
+  return String(Math.floor(Math.random() * 100_000)).padStart(12, "0");
+}
+
+/** The batches a test cycles through: one for a fixed request, 4096 for random keys. */
+function batchesOf(request: string | (() => string)): Uint8Array[] {
+  const encoder = new TextEncoder();
+  if (typeof request === "string") return [encoder.encode(request.repeat(16))];
+  return Array.from(
+    { length: 4096 },
+    () => encoder.encode(Array.from({ length: 16 }, request).join("")),
+  );
+}
 
 /** A connection that is never read or written: only `execute` is driven. */
 const idle: Transport = {
@@ -55,12 +72,13 @@ const rounds = Number(values.rounds), batches = Number(values.batches);
 for (const test of values.tests.split(",")) {
   const request = REQUESTS[test];
   if (request === undefined) throw new Error(`unknown test ${test}`);
-  const bytes = new TextEncoder().encode(request.repeat(16));
+  const inputs = batchesOf(request);
   server.keyspace.dbs[0].clear();
   let best = Infinity, total = 0;
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
     for (let b = 0; b < batches; b++) {
+      const bytes = inputs[b % inputs.length];
       let pos = 0;
       while (pos < bytes.length) {
         pos = session.parser.parse(bytes, pos, bytes.length);

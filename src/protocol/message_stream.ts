@@ -52,12 +52,16 @@ export function messageStream(): MessageStream {
         : new Uint8Array(data);
       if (bytes.length === 0) return;
       const request = controller.byobRequest;
-      if (request !== null && request.view !== null) {
-        const view = request.view;
-        const target = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-        const n = Math.min(target.length, bytes.length);
-        target.set(bytes.subarray(0, n));
-        request.respond(n);
+      // The view is a Uint8Array: a BYOB request's view has the type of the read's.
+      const view = request?.view;
+      if (view) {
+        if (bytes.length <= view.length) { // the usual case: the whole message fits
+          view.set(bytes);
+          return request!.respond(bytes.length);
+        }
+        const n = view.length; // respond() detaches the view: its length becomes 0
+        view.set(bytes.subarray(0, n));
+        request!.respond(n);
         bytes = bytes.subarray(n);
       }
       // enqueue() transfers the buffer: the caller hands over a message it no longer uses.

@@ -12,6 +12,7 @@
 
 import { INCOMPLETE, ProtocolError } from "./frame.ts";
 import { bytesToString } from "./latin1.ts";
+import { MAX_CACHED_LENGTH, recentString } from "./recent_strings.ts";
 import { splitInlineArgs } from "./inline.ts";
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or count line. */
@@ -204,7 +205,10 @@ export class RequestParser {
     const args = new Array<string>(argc);
     for (let i = 0; i < argc; i++) {
       const from = start + offsets[2 * i];
-      args[i] = bytesToString(buf, from, from + offsets[2 * i + 1]);
+      const len = offsets[2 * i + 1];
+      args[i] = len !== 0 && len < MAX_CACHED_LENGTH
+        ? recentString(buf, from, len)
+        : bytesToString(buf, from, from + len);
     }
     this.#argc = 0;
     this.args = args;

@@ -139,9 +139,9 @@ export function webSocketTransport(socket: WebSocket, opts: WebSocketTransportOp
     readable: stream.readable,
     async write(bytes: Uint8Array): Promise<void> {
       // One send per batch: the session hands over every reply of a batch at once. The
-      // session reuses `bytes` as soon as this settles; Deno's send() copies today, but
-      // the WebSocket API does not promise it, so copy.
-      socket.send(bytes.slice());
+      // session reuses `bytes` once this settles, which is safe: send() takes a copy of
+      // a view's bytes before it returns (WebSocket standard, "get a copy of the bytes").
+      socket.send(bytes);
       if (socket.bufferedAmount > opts.maxBuffered) await drained();
       if (socket.readyState !== WebSocket.OPEN || closing !== null) {
         throw new Error("WebSocket closed");
