@@ -41,15 +41,29 @@ const ascii = (s: string) => encoder.encode(s);
 
 // --- inputs -------------------------------------------------------------------------------
 
-const requests: Record<string, Uint8Array> = {
-  "16 pipelined SETs": concat(
+/**
+ * Each input is a list of byte strings cycled through, one per iteration: one for a fixed
+ * request, 4096 for requests whose keys change every time (as `redis-benchmark -r`), where
+ * respd's cache of recent arguments (recent_strings.ts) cannot help.
+ */
+const requests: Record<string, Uint8Array[]> = {
+  "16 pipelined SETs": [concat(
     ...Array.from({ length: 16 }, () => encodeCommand(["SET", "key:__rand_int__", "xxx"])),
-  ),
-  "MSET of 10 pairs": encodeCommand(
+  )],
+  "16 pipelined SETs, a new key each": Array.from({ length: 4096 }, () =>
+    concat(
+      ...Array.from({ length: 16 }, () => encodeCommand(["SET", `key:${randomDigits()}`, "xxx"])),
+    )),
+  "MSET of 10 pairs": [encodeCommand(
     ["MSET", ...Array.from({ length: 10 }, (_, i) => [`key:${i}:__rand__`, "xxx"]).flat()],
-  ),
-  "SET with a 64 KiB value": encodeCommand(["SET", "big", "v".repeat(64 * 1024)]),
+  )],
+  "SET with a 64 KiB value": [encodeCommand(["SET", "big", "v".repeat(64 * 1024)])],
 };
+
+/** redis-benchmark's `__rand_int__` under `-r 1000000`: 12 digits. */
+function randomDigits(): string {
+  return String(Math.floor(Math.random() * 1_000_000)).padStart(12, "0");
+}
 
 function nested(depth: number): Frame {
   let f: Frame = { kind: "integer", value: 42 };
@@ -141,13 +155,18 @@ function writeFrame(w: ReplyWriter, f: Frame): void {
 
 // --- benchmarks ---------------------------------------------------------------------------
 
-for (const [name, bytes] of Object.entries(requests)) {
+for (const [name, inputs] of Object.entries(requests)) {
   const group = `request: ${name}`;
-  const buffer = Buffer.from(bytes);
+  const buffers = inputs.map((bytes) => Buffer.from(bytes));
   const theirs = redisParserFor(false);
   const ours = new RequestParser();
-  Deno.bench("redis-parser", { group, baseline: true }, () => theirs.execute(buffer));
-  Deno.bench("respd RequestParser", { group }, () => respdRequests(ours, bytes));
+  let i = 0, j = 0;
+  Deno.bench("redis-parser", { group, baseline: true }, () => {
+    theirs.execute(buffers[i++ % buffers.length]);
+  });
+  Deno.bench("respd RequestParser", { group }, () => {
+    respdRequests(ours, inputs[j++ % inputs.length]);
+  });
 }
 
 for (const [name, frame] of Object.entries(replies)) {

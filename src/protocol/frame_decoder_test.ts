@@ -216,3 +216,111 @@ Deno.test("a decoder that threw decodes the next frame from scratch", () => {
     }],
   });
 });
+
+Deno.test("integers in an array decode as alone: in its leading run, after it, and cut anywhere", () => {
+  const valid = [
+    "0",
+    "7",
+    "-1",
+    "999999999999999",
+    "1000000000000000",
+    "-999999999999999",
+    "9007199254740991",
+    "9007199254740992",
+    "9007199254740993",
+    "9223372036854775807",
+    "-9223372036854775808",
+  ];
+  const invalid = ["-0", "00", "01", "-01", "+1", "1x", "", "-", "9223372036854775808"];
+  for (const text of [...valid, ...invalid]) {
+    const alone = bytes(`:${text}\r\n`);
+    let expected: Frame | string;
+    try {
+      const f = new FrameDecoder().decode(alone, 0, alone.length);
+      assert.ok(f !== INCOMPLETE, text);
+      expected = f;
+    } catch (e: unknown) {
+      assert.ok(e instanceof ProtocolError, text);
+      expected = e.message;
+    }
+    // first, in the middle of the leading run, after a bulk (the general loop), nested
+    for (
+      const [wire, at] of [
+        [`*2\r\n:${text}\r\n:5\r\n`, (f: Frame[]) => f[0]],
+        [`*3\r\n:4\r\n:${text}\r\n:5\r\n`, (f: Frame[]) => f[1]],
+        [`*3\r\n$1\r\na\r\n:${text}\r\n:5\r\n`, (f: Frame[]) => f[1]],
+        [`*2\r\n*1\r\n:${text}\r\n:5\r\n`, (f: Frame[]) => (f[0] as { value: Frame[] }).value[0]],
+      ] as const
+    ) {
+      const buf = bytes(wire);
+      for (let cut = 0; cut < buf.length; cut++) {
+        const decoder = new FrameDecoder();
+        let partial: Frame | typeof INCOMPLETE | undefined;
+        try {
+          partial = decoder.decode(buf, 0, cut);
+        } catch (e: unknown) {
+          // an error is found as soon as the bad line is whole, cut or not
+          assertEquals(e instanceof ProtocolError && e.message, expected, `${wire} cut ${cut}`);
+          continue;
+        }
+        assertEquals(partial, INCOMPLETE, `${wire} cut ${cut}`);
+      }
+      const decoder = new FrameDecoder();
+      if (typeof expected === "string") {
+        assert.throws(
+          () => decoder.decode(buf, 0, buf.length),
+          (e: unknown) => e instanceof ProtocolError && e.message === expected,
+          wire,
+        );
+        continue;
+      }
+      const frame = decoder.decode(buf, 0, buf.length);
+      assert.ok(frame !== INCOMPLETE && frame.kind === "array", wire);
+      assertEquals(at(frame.value), expected, wire);
+      assertEquals(decoder.end, buf.length, wire);
+      assertEquals(parseFrame(buf, 0).frame, frame, wire);
+    }
+  }
+});
+
+Deno.test("an array of integers then other kinds decodes every element", () => {
+  const buf = bytes("*6\r\n:1\r\n:22\r\n$2\r\nab\r\n:-3\r\n*1\r\n:4\r\n_\r\n");
+  const decoder = new FrameDecoder();
+  assertEquals(decoder.decode(buf, 0, buf.length), {
+    kind: "array",
+    value: [
+      { kind: "integer", value: 1 },
+      { kind: "integer", value: 22 },
+      { kind: "bulk", value: bytes("ab") },
+      { kind: "integer", value: -3 },
+      { kind: "array", value: [{ kind: "integer", value: 4 }] },
+      { kind: "null" },
+    ],
+  });
+  assertEquals(decoder.end, buf.length);
+});
+
+Deno.test("one decoder reading several buffers makes each bulk a view of its own buffer", () => {
+  const decoder = new FrameDecoder();
+  const first = bytes("$3\r\nabc\r\n");
+  const backing = bytes("xx*1\r\n$3\r\ndef\r\n$3\r\nghi\r\n");
+  const second = backing.subarray(2); // another buffer, at an offset in its memory
+  const a = decoder.decode(first, 0, first.length);
+  const b = decoder.decode(second, 0, second.length);
+  const c = decoder.decode(second, decoder.end, second.length);
+  const d = decoder.decode(first, 0, first.length);
+  assert.ok(a !== INCOMPLETE && a.kind === "bulk" && d !== INCOMPLETE && d.kind === "bulk");
+  assert.ok(b !== INCOMPLETE && b.kind === "array" && c !== INCOMPLETE && c.kind === "bulk");
+  const inner = b.value[0];
+  assert.ok(inner.kind === "bulk");
+  assertEquals([a.value, inner.value, c.value, d.value], [
+    bytes("abc"),
+    bytes("def"),
+    bytes("ghi"),
+    bytes("abc"),
+  ]);
+  assert.equal(a.value.buffer, first.buffer);
+  assert.equal(inner.value.buffer, backing.buffer);
+  assert.equal(c.value.buffer, backing.buffer);
+  assert.equal(d.value.buffer, first.buffer);
+});

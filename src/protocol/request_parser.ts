@@ -76,6 +76,33 @@ function withinInt64(buf: Uint8Array, from: number, negative: boolean): boolean 
   return true;
 }
 
+/** The CR ending the header line read last (`plainLength`, `#bulkHeader`). */
+let headerCr = 0;
+
+/**
+ * The common header `$len\r` (or `*count\r`) read in one pass: `buf[from]` is the first
+ * digit; 1 to 15 digits without a leading zero (or a lone 0), then CR with one more byte
+ * buffered. Returns the length and sets `headerCr`, or -1 for anything else (signs, NUL,
+ * junk, a line still arriving), which the exact path (`findByte` + `parseLength`) then
+ * judges, so errors and limits stay as Redis words them.
+ */
+function plainLength(buf: Uint8Array, from: number, end: number): number {
+  let q = from;
+  let v = 0;
+  for (; q < end; q++) {
+    const d = buf[q] ^ 48; // 0-9 for the digits, and only for them
+    if (d > 9) break;
+    v = v * 10 + d;
+  }
+  const digits = q - from;
+  if (
+    digits === 0 || digits > 15 || q + 1 >= end || buf[q] !== CR ||
+    (digits > 1 && buf[from] === 48)
+  ) return -1;
+  headerCr = q;
+  return v;
+}
+
 /**
  * A request that would hold more than client-query-buffer-limit bytes in Redis's query
  * buffer: Redis closes such a client without a reply (and logs it), so the session does too.
@@ -127,14 +154,18 @@ export class RequestParser {
     if (this.#argc === 0) {
       if (start >= end) return INCOMPLETE;
       if (buf[start] !== STAR) return this.#parseInline(buf, start, end);
-      const cr = findByte(buf, CR, start, end);
-      if (cr < 0 || cr + 1 >= end) {
-        if (cr < 0 && end - start > INLINE_MAX) {
-          throw new ProtocolError("too big mbulk count string");
+      let count: number | null = plainLength(buf, start + 1, end);
+      let cr = headerCr;
+      if (count < 0) {
+        cr = findByte(buf, CR, start, end);
+        if (cr < 0 || cr + 1 >= end) {
+          if (cr < 0 && end - start > INLINE_MAX) {
+            throw new ProtocolError("too big mbulk count string");
+          }
+          return INCOMPLETE;
         }
-        return INCOMPLETE;
+        count = parseLength(buf, start + 1, cr);
       }
-      const count = parseLength(buf, start + 1, cr);
       if (count === null || count > INT_MAX) {
         throw new ProtocolError("invalid multibulk length");
       }
@@ -163,28 +194,13 @@ export class RequestParser {
     while (this.#checked < this.#argc) {
       let len = this.#bulkLen;
       if (len < 0) {
-        const cr = findByte(buf, CR, p, end);
-        if (cr < 0 || cr + 1 >= end) {
-          if (cr < 0 && end - p > INLINE_MAX) {
-            throw new ProtocolError("too big bulk count string");
-          }
+        len = this.#bulkHeader(buf, p, end);
+        if (len < 0) {
           this.#scan = p - start;
           this.#need = 0;
           return INCOMPLETE;
         }
-        if (buf[p] !== DOLLAR) {
-          const got = buf[p] === CR || buf[p] === LF ? " " : String.fromCharCode(buf[p]);
-          throw new ProtocolError(`expected '$', got '${got}'`);
-        }
-        const parsed = parseLength(buf, p + 1, cr);
-        if (parsed === null || parsed < 0 || parsed > this.maxBulkLen) {
-          throw new ProtocolError("invalid bulk length");
-        }
-        if (parsed > UNAUTHENTICATED_MAX_BULK && this.unauthenticated) {
-          throw new ProtocolError("unauthenticated bulk length");
-        }
-        len = parsed;
-        p = cr + 2;
+        p = headerCr + 2;
       }
       const overLimit = len + 2 > this.queryBufferLimit;
       if (overLimit && end - p > this.queryBufferLimit) throw new QueryBufferLimitError();
@@ -213,6 +229,34 @@ export class RequestParser {
     this.#argc = 0;
     this.args = args;
     return p;
+  }
+
+  /**
+   * The bulk header at `buf[p]`: its length, checked against the limits, with `headerCr`
+   * set to its CR; -1 while the line is still arriving.
+   */
+  #bulkHeader(buf: Uint8Array, p: number, end: number): number {
+    let len = buf[p] === DOLLAR ? plainLength(buf, p + 1, end) : -1;
+    if (len < 0) {
+      const cr = findByte(buf, CR, p, end);
+      if (cr < 0 || cr + 1 >= end) {
+        if (cr < 0 && end - p > INLINE_MAX) throw new ProtocolError("too big bulk count string");
+        return -1;
+      }
+      if (buf[p] !== DOLLAR) {
+        const got = buf[p] === CR || buf[p] === LF ? " " : String.fromCharCode(buf[p]);
+        throw new ProtocolError(`expected '$', got '${got}'`);
+      }
+      const parsed = parseLength(buf, p + 1, cr);
+      if (parsed === null || parsed < 0) throw new ProtocolError("invalid bulk length");
+      len = parsed;
+      headerCr = cr;
+    }
+    if (len > this.maxBulkLen) throw new ProtocolError("invalid bulk length");
+    if (len > UNAUTHENTICATED_MAX_BULK && this.unauthenticated) {
+      throw new ProtocolError("unauthenticated bulk length");
+    }
+    return len;
   }
 
   #record(index: number, offset: number, len: number): void {
