@@ -7,8 +7,11 @@
  *
  * Groups:
  * - request-*: the server's RequestParser on what clients send (command arrays: a
- *   pipeline of 16 SETs as redis-benchmark sends them, an MSET of 10 pairs, a SET with a
- *   64 KiB value). redis-parser reads them as arrays of bulk strings, which they are.
+ *   pipeline of 16 SETs as redis-benchmark sends them, the same with a new key in every
+ *   request, an MSET of 10 pairs, a SET with a 64 KiB value). redis-parser reads them as
+ *   arrays of bulk strings, which they are. Inputs repeated every iteration let respd's
+ *   cache of recent arguments (recent_strings.ts) answer, as it does for a hot key; the
+ *   new-key input shows the parser without that help.
  * - frame-*: the whole-frame path clients use on replies (an array of 100 integers, an
  *   array nested 8 deep, a 1 MiB bulk, an array of 100 bulks): FrameDecoder, one pass with
  *   bulks as views of the input (as redis-parser returns Buffers that are views of its

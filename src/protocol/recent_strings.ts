@@ -8,10 +8,13 @@
  * stored many times (LPUSH of the same element) share one string.
  *
  * Direct-mapped: the slot comes from the length and three of the bytes, and a hit is
- * verified against every byte (last to first, where keys like `key:000123` differ), so the
- * result always equals the bytes. A miss costs a few compares, then the string is built as
- * usual and takes the slot. The cache is process-wide (its answers depend only on the
- * bytes) and holds at most SLOTS strings shorter than MAX_LENGTH.
+ * verified against every byte, so the result always equals the bytes. A miss costs that
+ * compare, then the string is built as usual and takes the slot. The compare does not stop
+ * at the first difference: arguments include passwords (AUTH, HELLO), and how long a
+ * compare took must not tell a client how much of its guess matched a cached argument;
+ * only "equal" or "not" shows, which AUTH's own reply tells anyway. The cache is
+ * process-wide (its answers depend only on the bytes) and holds at most SLOTS strings
+ * shorter than MAX_CACHED_LENGTH.
  */
 
 import { bytesToString } from "./latin1.ts";
@@ -28,16 +31,15 @@ export function recentString(buf: Uint8Array, start: number, len: number): strin
   const slot = (len * 97 + buf[start] * 31 + buf[last] * 1021 + buf[start + (len >> 1)] * 7) &
     (SLOTS - 1);
   const cached = slots[slot];
-  if (cached.length === len && sameBytes(cached, buf, start, last)) return cached;
+  if (cached.length === len && sameBytes(cached, buf, start)) return cached;
   const fresh = bytesToString(buf, start, start + len);
   slots[slot] = fresh;
   return fresh;
 }
 
-/** Whether `s` (of the right length) holds the bytes `buf[start..last]`. */
-function sameBytes(s: string, buf: Uint8Array, start: number, last: number): boolean {
-  for (let i = last, j = s.length - 1; i >= start; i--, j--) {
-    if (s.charCodeAt(j) !== buf[i]) return false;
-  }
-  return true;
+/** Whether `s` holds the bytes at `buf[start]` (as many as its length), in constant time. */
+function sameBytes(s: string, buf: Uint8Array, start: number): boolean {
+  let differ = 0;
+  for (let i = 0; i < s.length; i++) differ |= s.charCodeAt(i) ^ buf[start + i];
+  return differ === 0;
 }
