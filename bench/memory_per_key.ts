@@ -2,9 +2,10 @@
  * Memory per key, respd against redis-server: both start empty on free ports, each gets
  * the same stream of SETs (`key:<i>` → a 100-byte value, 1M by default) through
  * `redis-cli --pipe`, and the growth of the process's resident memory (VmRSS), divided by
- * DBSIZE, is the cost of one key. Redis's own `used_memory` is printed beside it.
+ * DBSIZE, is the cost of one key. Redis's own `used_memory` is printed beside it. RSS is
+ * read 1 s after each load and again once both have been idle for `--settle` seconds.
  *
- *   deno task bench:memory [--keys 1000000] [--value-size 100]
+ *   deno task bench:memory [--keys 1000000] [--value-size 100] [--settle 45]
  *       [--server "deno run -A main.ts --ws-port off --port {port}"]
  */
 
@@ -14,12 +15,14 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     keys: { type: "string", default: "1000000" },
+    settle: { type: "string", default: "45" },
     "value-size": { type: "string", default: "100" },
     server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
   },
 });
 const KEYS = Number(values.keys);
 const VALUE_SIZE = Number(values["value-size"]);
+const SETTLE_SECONDS = Number(values.settle);
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -83,7 +86,20 @@ async function load(port: number, path: string): Promise<void> {
   if (!status.success) throw new Error(`redis-cli --pipe failed on port ${port}`);
 }
 
-async function measure(label: string, port: number, pid: number, path: string) {
+interface Loaded {
+  label: string;
+  pid: number;
+  keys: number;
+  before: number;
+  afterLoad: number;
+}
+
+async function loadAndMeasure(
+  label: string,
+  port: number,
+  pid: number,
+  path: string,
+): Promise<Loaded> {
   await waitForPing(port);
   const before = rssBytes(pid);
   const started = Date.now();
@@ -91,15 +107,16 @@ async function measure(label: string, port: number, pid: number, path: string) {
   const seconds = (Date.now() - started) / 1000;
   const keys = Number(await cli(port, "dbsize"));
   await new Promise((r) => setTimeout(r, 1000)); // let a collector finish what it started
-  const after = rssBytes(pid);
-  const perKey = (after - before) / keys;
+  const afterLoad = rssBytes(pid);
   console.log(
-    `${label.padEnd(6)} keys ${keys}  rss ${(before / 2 ** 20).toFixed(1)} → ` +
-      `${(after / 2 ** 20).toFixed(1)} MiB  ${perKey.toFixed(0)} bytes/key  ` +
-      `(${seconds.toFixed(1)}s to load)`,
+    `${label.padEnd(6)} keys ${keys}  rss ${mib(before)} → ${mib(afterLoad)} MiB 1 s after ` +
+      `the load: ${perKey(afterLoad - before, keys)} bytes/key  (${seconds.toFixed(1)}s to load)`,
   );
-  return perKey;
+  return { label, pid, keys, before, afterLoad };
 }
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const perKey = (bytes: number, keys: number) => (bytes / keys).toFixed(0);
 
 const dir = await Deno.makeTempDir({ prefix: "respd-memory-" });
 const path = `${dir}/sets.resp`;
@@ -117,11 +134,29 @@ const server = new Deno.Command("bash", {
 try {
   await writeCommands(path);
   console.log(`# ${KEYS} SETs of ${VALUE_SIZE}-byte values to each server`);
-  const r = await measure("redis", redisPort, redis.pid, path);
+  const r = await loadAndMeasure("redis", redisPort, redis.pid, path);
   const usedMemory = /used_memory:(\d+)/.exec(await cli(redisPort, "info", "memory"))?.[1];
   console.log(`# redis used_memory ${usedMemory} (${(Number(usedMemory) / KEYS).toFixed(0)}/key)`);
-  const s = await measure("respd", serverPort, server.pid, path);
-  console.log(`memory-per-key respd/redis: ${(s / r).toFixed(2)}`);
+  const s = await loadAndMeasure("respd", serverPort, server.pid, path);
+  console.log(
+    `memory-per-key respd/redis, 1 s after the load: ` +
+      `${((s.afterLoad - s.before) / (r.afterLoad - r.before)).toFixed(2)}`,
+  );
+  // V8 gives back the heap it grew for the load (young generation, old-space slack) only
+  // after ~20-30 s of quiet (its memory reducer); Redis's RSS does not move. Both are read
+  // again once settled, the figure a server that is not being loaded holds.
+  console.log(`# both idle for ${SETTLE_SECONDS} s`);
+  await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
+  const settled = [r, s].map((m) => {
+    const now = rssBytes(m.pid);
+    console.log(
+      `${m.label.padEnd(6)} settled: rss ${mib(now)} MiB, ${
+        perKey(now - m.before, m.keys)
+      } bytes/key`,
+    );
+    return now - m.before;
+  });
+  console.log(`memory-per-key respd/redis, settled: ${(settled[1] / settled[0]).toFixed(2)}`);
 } finally {
   for (const child of [server, redis]) {
     try {
