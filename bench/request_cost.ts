@@ -5,9 +5,10 @@
  * under the runtime's and the kernel's, and the machine's noise swamps it; in one process it
  * is steady to a few percent, so it tells which test pays more and why (profile it with
  * `--cpu-prof`). Prints, per test, the best round and the mean of all rounds (the mean
- * includes GC and, for LPUSH, the list's growth).
+ * includes GC and, for LPUSH, the list's growth). `set-r` and `get-r` draw every key from
+ * 100,000 (as `-r 100000`), where the cache of recent arguments cannot help.
  *
- *   deno run -A bench/request_cost.ts [--tests set,get,incr,lpush,mset] [--rounds 15]
+ *   deno run -A bench/request_cost.ts [--tests set,get,incr,lpush,mset,set-r,get-r] [--rounds 15]
  */
 
 import { parseArgs } from "node:util";
