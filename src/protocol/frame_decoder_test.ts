@@ -324,3 +324,138 @@ Deno.test("one decoder reading several buffers makes each bulk a view of its own
   assert.equal(c.value.buffer, backing.buffer);
   assert.equal(d.value.buffer, first.buffer);
 });
+
+// --- arrays read by the recursive short way (fillItems), checked against the general way ---
+
+/**
+ * What the general loop makes of `frame` cut at `cut`: the same bytes as the only element
+ * of a set, which FrameDecoder hands to `decodeFrom` whole (no short way is taken inside).
+ */
+function generalWay(
+  frame: Uint8Array,
+  cut: number,
+): { frame: Frame | typeof INCOMPLETE; end: number } | string {
+  const wrapped = concat(bytes("~1\r\n"), frame);
+  const decoder = new FrameDecoder();
+  try {
+    const set = decoder.decode(wrapped, 0, cut + 4);
+    if (set === INCOMPLETE) return { frame: INCOMPLETE, end: 0 };
+    assert.ok(set.kind === "set");
+    return { frame: set.value[0], end: decoder.end - 4 };
+  } catch (e: unknown) {
+    assert.ok(e instanceof ProtocolError, String(e));
+    return e.message;
+  }
+}
+
+/** FrameDecoder's own answer on `frame` cut at `cut`, in the same form. */
+function shortWay(
+  frame: Uint8Array,
+  cut: number,
+): { frame: Frame | typeof INCOMPLETE; end: number } | string {
+  const decoder = new FrameDecoder();
+  try {
+    const f = decoder.decode(frame, 0, cut);
+    return { frame: f, end: f === INCOMPLETE ? 0 : decoder.end };
+  } catch (e: unknown) {
+    assert.ok(e instanceof ProtocolError, String(e));
+    return e.message;
+  }
+}
+
+/** Both ways agree on `wire` at every cut, and on the whole of it. */
+function assertSameEveryCut(wire: string, what: string): void {
+  const buf = bytes(wire);
+  for (let cut = 0; cut <= buf.length; cut++) {
+    assertEquals(shortWay(buf, cut), generalWay(buf, cut), `${what}, cut at ${cut}`);
+  }
+}
+
+/** Elements around the nested array at each level: plain, then anything the short way leaves. */
+const LEVEL_MIXES: ((child: string) => string)[] = [
+  (child) => `*3\r\n:7\r\n${child}$3\r\nabc\r\n`,
+  (child) => `*4\r\n${child}$-1\r\n*0\r\n*-1\r\n`,
+  (child) => `*2\r\n+simple\r\n${child}`, // the first element not taken: the rest the general way
+  (child) => `*4\r\n$0\r\n\r\n${child}#t\r\n:-12\r\n`, // one after the child not taken
+  (child) => `*3\r\n:9007199254740993\r\n${child}:0\r\n`, // an integer past 15 digits
+  (child) => `*2\r\n${child}%1\r\n:1\r\n*1\r\n:2\r\n`, // a map holding an array
+  (child) => `*1\r\n${child}`,
+];
+
+/** An array nested `depth` deep around `leaf`, its levels mixed from LEVEL_MIXES from `seed` on. */
+function nestedWire(depth: number, leaf: string, seed: number): string {
+  let wire = leaf;
+  for (let level = 0; level < depth; level++) {
+    wire = LEVEL_MIXES[(seed + level) % LEVEL_MIXES.length](wire);
+  }
+  return wire;
+}
+
+Deno.test("arrays nested up to, at and past the recursion limit decode as the general way does", () => {
+  for (const depth of [1, 2, 15, 16, 17, 18, 33]) {
+    for (let seed = 0; seed < LEVEL_MIXES.length; seed++) {
+      const wire = nestedWire(depth, ":42\r\n", seed);
+      assertSameEveryCut(wire, `depth ${depth}, seed ${seed}`);
+      const whole = shortWay(bytes(wire), wire.length);
+      assert.ok(
+        typeof whole !== "string" && whole.frame !== INCOMPLETE && whole.end === wire.length,
+      );
+      assertEquals(whole.frame, parseFrame(bytes(wire), 0).frame);
+    }
+  }
+});
+
+Deno.test("only arrays and plain elements nested past the limit decode as the general way does", () => {
+  for (const depth of [15, 16, 17, 40]) {
+    const plain = "*2\r\n".repeat(depth) + ":1\r\n" + "$2\r\nab\r\n".repeat(depth);
+    assertSameEveryCut(plain, `plain, depth ${depth}`);
+    const chain = "*1\r\n".repeat(depth) + "$-1\r\n";
+    assertSameEveryCut(chain, `chain, depth ${depth}`);
+  }
+  const deep = "*1\r\n".repeat(300) + ":7\r\n";
+  assertEquals(shortWay(bytes(deep), deep.length), generalWay(bytes(deep), deep.length));
+});
+
+Deno.test("a bad element at any depth throws what the general way throws, cut anywhere", () => {
+  const bad = [
+    ":01\r\n",
+    ":-0\r\n",
+    ":1x\r\n",
+    "$x\r\n",
+    "$-2\r\n",
+    "*-2\r\n",
+    "*01\r\n",
+    "?\r\n",
+    "#x\r\n",
+  ];
+  for (const leaf of bad) {
+    for (const depth of [0, 1, 14, 15, 16, 17, 20]) {
+      for (const seed of [0, 1, 2, 3]) {
+        const wire = nestedWire(depth, leaf, seed);
+        const whole = generalWay(bytes(wire), wire.length);
+        assert.ok(typeof whole === "string", `${JSON.stringify(wire)} should throw`);
+        assertSameEveryCut(wire, `${JSON.stringify(leaf)} at depth ${depth}, seed ${seed}`);
+      }
+    }
+  }
+});
+
+Deno.test("random frames inside arrays nested around the limit decode as the general way does", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 12, max: 20 }),
+      fc.integer({ min: 0, max: LEVEL_MIXES.length - 1 }),
+      frameArb,
+      (depth, seed, inner) => {
+        const leaf = new TextDecoder("latin1").decode(encodeFrame(inner));
+        const wire = nestedWire(depth, leaf, seed);
+        const buf = Uint8Array.from(wire, (ch) => ch.charCodeAt(0));
+        for (let cut = 0; cut <= buf.length; cut += 7) {
+          assertEquals(shortWay(buf, cut), generalWay(buf, cut), `cut at ${cut}`);
+        }
+        assertEquals(shortWay(buf, buf.length), generalWay(buf, buf.length));
+      },
+    ),
+    { numRuns: 100 },
+  );
+});

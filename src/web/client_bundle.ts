@@ -304,12 +304,85 @@ function arrayFrame(buf, start, end, memory, offset) {
     };
     p = q + 2;
   }
-  if (index < count) return decodeFrom(buf, p, end, memory, offset, items, index, 42);
+  if (index < count) {
+    p = fillItems(buf, p, end, memory, offset, items, index, 1);
+    if (p === INCOMPLETE) return INCOMPLETE;
+  }
   decoded = p;
   return {
     kind: "array",
     value: items
   };
+}
+var MAX_RECURSION = 16;
+function fillItems(buf, p, end, memory, offset, items, index, depth) {
+  const count = items.length;
+  while (index < count) {
+    if (p >= end) return INCOMPLETE;
+    const t = buf[p];
+    let frame;
+    if (t === 36) {
+      const len = readLength(buf, p, end, "bulk");
+      if (lineCr < 0) return INCOMPLETE;
+      const body = lineCr + 2;
+      if (len < 0) {
+        frame = {
+          kind: "null"
+        };
+        p = body;
+      } else {
+        if (end - body < len + 2) return INCOMPLETE;
+        frame = {
+          kind: "bulk",
+          value: new Uint8Array(memory, offset + body, len)
+        };
+        p = body + len + 2;
+      }
+    } else if (t === 58) {
+      let q = p + 1;
+      const negative = buf[q] === 45;
+      if (negative) q++;
+      const first = q;
+      let v = 0;
+      let c = 0;
+      while (q < end) {
+        c = buf[q];
+        const d = c ^ 48;
+        if (d > 9) break;
+        v = v * 10 + d;
+        q++;
+      }
+      if (c !== CR || q + 1 >= end || buf[q + 1] !== 10 || q === first || q - first > 15 || buf[first] === 48 && (q - first > 1 || negative)) break;
+      frame = {
+        kind: "integer",
+        value: negative ? -v : v
+      };
+      p = q + 2;
+    } else if (t === 42 && depth < MAX_RECURSION) {
+      const size = readLength(buf, p, end, "multibulk");
+      if (lineCr < 0) return INCOMPLETE;
+      const first = lineCr + 2;
+      if (size < 0) {
+        frame = {
+          kind: "null"
+        };
+        p = first;
+      } else {
+        if (end - first < MIN_FRAME * size) return INCOMPLETE;
+        const children = new Array(size);
+        p = size === 0 ? first : fillItems(buf, first, end, memory, offset, children, 0, depth + 1);
+        if (p === INCOMPLETE) return INCOMPLETE;
+        frame = {
+          kind: "array",
+          value: children
+        };
+      }
+    } else break;
+    items[index++] = frame;
+  }
+  if (index === count) return p;
+  if (decodeFrom(buf, p, end, memory, offset, items, index, 42) === INCOMPLETE) return INCOMPLETE;
+  return decoded;
 }
 var decoded = 0;
 function longInteger(buf, start, cr) {
