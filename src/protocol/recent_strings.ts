@@ -7,19 +7,18 @@
  * 16-byte key costs ~56 ns to build and look up, a repeated one ~7 ns). Repeated values
  * stored many times (LPUSH of the same element) share one string.
  *
- * Direct-mapped: the slot comes from the length and five of the bytes: the first, the
- * middle, the last, and the two after a 4- or 5-byte prefix (`key:`, `user:`: Redis's
- * documented `object-type:id` naming puts the id there). A hit is verified against every
- * byte, so the result always equals the bytes. A miss costs that compare, then the string
- * is built as usual and takes the slot. Arguments that differ only in bytes the slot does
- * not sample share a slot and evict each other: they cost the compare more than no cache
- * would, never a wrong answer. (Hashing every byte avoids that but costs more than it
- * saves: measured ~15–20% on a SET's own cost.) The compare does not stop
- * at the first difference: arguments include passwords (AUTH, HELLO), and how long a
- * compare took must not tell a client how much of its guess matched a cached argument;
- * only "equal" or "not" shows, which AUTH's own reply tells anyway. The cache is
- * process-wide (its answers depend only on the bytes) and holds at most SLOTS strings
- * shorter than MAX_CACHED_LENGTH.
+ * Direct-mapped: the slot comes from the length and three of the bytes: the fifth (where
+ * the id of a `key:1000` or `user:1000` begins, Redis's documented `object-type:id`
+ * naming), the middle and the last. A hit is verified against every byte, so the result
+ * always equals the bytes. A miss costs that compare, then the string is built as usual
+ * and takes the slot. Arguments that differ only in bytes the slot does not sample share
+ * a slot and evict each other: they cost the compare more than no cache would, never a
+ * wrong answer. (Hashing every byte avoids that but costs more than it saves: measured
+ * ~15–20% on a SET's own cost.) The compare does not stop at the first difference:
+ * arguments include passwords (AUTH, HELLO), and how long a compare took must not tell a
+ * client how much of its guess matched a cached argument; only "equal" or "not" shows,
+ * which AUTH's own reply tells anyway. The cache is process-wide (its answers depend only
+ * on the bytes) and holds at most SLOTS strings shorter than MAX_CACHED_LENGTH.
  */
 
 import { bytesToString } from "./latin1.ts";
@@ -33,8 +32,8 @@ const slots: string[] = new Array<string>(SLOTS).fill("");
 /** `buf[start, start + len)` as a byte string, `len` > 0 and < MAX_CACHED_LENGTH. */
 export function recentString(buf: Uint8Array, start: number, len: number): string {
   const last = start + len - 1;
-  const slot = (len * 97 + buf[start] * 31 + buf[last] * 1021 + buf[start + (len >> 1)] * 7 +
-    (len > 5 ? buf[start + 4] * 131 + buf[start + 5] * 17 : 0)) & (SLOTS - 1);
+  const slot = (len * 97 + buf[start + Math.min(4, len - 1)] * 31 + buf[last] * 1021 +
+    buf[start + (len >> 1)] * 7) & (SLOTS - 1);
   const cached = slots[slot];
   if (cached.length === len && sameBytes(cached, buf, start)) return cached;
   const fresh = bytesToString(buf, start, start + len);

@@ -21,8 +21,8 @@ Deno.test("recentString returns the bytes' string, and the same object for the s
 });
 
 Deno.test("recentString tells apart arguments that share a slot (same length and sampled bytes)", () => {
-  // Equal length and equal bytes 0, 3 (the middle), 4, 5 and 6 (the last): the bytes the
-  // slot samples, so the same slot for different strings.
+  // Equal length and equal bytes 3 (the middle), 4 (the fifth) and 6 (the last): the bytes
+  // the slot samples, so the same slot for different strings.
   const a = [0x6b, 1, 2, 0x6d, 4, 5, 0x7a];
   const b = [0x6b, 9, 7, 0x6d, 4, 5, 0x7a];
   for (let round = 0; round < 3; round++) {
