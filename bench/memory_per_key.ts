@@ -10,6 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { freePort, redisCli, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -24,34 +25,10 @@ const KEYS = Number(values.keys);
 const VALUE_SIZE = Number(values["value-size"]);
 const SETTLE_SECONDS = Number(values.settle);
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 function rssBytes(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb * 1024;
-}
-
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("redis-cli", {
-    args: ["-p", String(port), ...args],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return new TextDecoder().decode(out.stdout).trim();
-}
-
-async function waitForPing(port: number): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (await cli(port, "ping") === "PONG") return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`nothing answered PING on port ${port}`);
 }
 
 /** Writes the SET stream to a file once, so both servers read identical bytes. */
@@ -97,15 +74,16 @@ interface Loaded {
 async function loadAndMeasure(
   label: string,
   port: number,
-  pid: number,
+  child: Deno.ChildProcess,
   path: string,
 ): Promise<Loaded> {
-  await waitForPing(port);
+  await waitForPing(port, child, label);
+  const pid = child.pid;
   const before = rssBytes(pid);
   const started = Date.now();
   await load(port, path);
   const seconds = (Date.now() - started) / 1000;
-  const keys = Number(await cli(port, "dbsize"));
+  const keys = Number(await redisCli(port, "dbsize"));
   await new Promise((r) => setTimeout(r, 1000)); // let a collector finish what it started
   const afterLoad = rssBytes(pid);
   console.log(
@@ -134,10 +112,10 @@ const server = new Deno.Command("bash", {
 try {
   await writeCommands(path);
   console.log(`# ${KEYS} SETs of ${VALUE_SIZE}-byte values to each server`);
-  const r = await loadAndMeasure("redis", redisPort, redis.pid, path);
-  const usedMemory = /used_memory:(\d+)/.exec(await cli(redisPort, "info", "memory"))?.[1];
+  const r = await loadAndMeasure("redis", redisPort, redis, path);
+  const usedMemory = /used_memory:(\d+)/.exec(await redisCli(redisPort, "info", "memory"))?.[1];
   console.log(`# redis used_memory ${usedMemory} (${(Number(usedMemory) / KEYS).toFixed(0)}/key)`);
-  const s = await loadAndMeasure("respd", serverPort, server.pid, path);
+  const s = await loadAndMeasure("respd", serverPort, server, path);
   console.log(
     `memory-per-key respd/redis, 1 s after the load: ` +
       `${((s.afterLoad - s.before) / (r.afterLoad - r.before)).toFixed(2)}`,

@@ -16,6 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { cpuOf, freePort, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -34,54 +35,6 @@ const RUNS = Number(values.runs);
 const PIPES = values.pipes.split(",").map(Number);
 const CLIENTS = Number(values.clients);
 const requestsFor = (p: number) => Number(p === 1 ? values.n1 : values.n16);
-const TICK_NS = 1e9 / 100; // USER_HZ is 100 on Linux
-
-/** A port nothing listens on right now. */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** CPU used so far by a process and all its threads: total (schedstat), user and system. */
-function cpuOf(pid: number): { total: number; user: number; sys: number } {
-  let total = 0, user = 0, sys = 0;
-  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-    const dir = `/proc/${pid}/task/${task.name}`;
-    try {
-      total += Number(Deno.readTextFileSync(`${dir}/schedstat`).split(" ")[0]);
-      // fields after "pid (comm) ": utime is the 12th, stime the 13th
-      const stat = Deno.readTextFileSync(`${dir}/stat`);
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      user += Number(f[11]) * TICK_NS;
-      sys += Number(f[12]) * TICK_NS;
-    } catch {
-      // the thread ended between listing and reading
-    }
-  }
-  return { total, user, sys };
-}
-
-async function answersPing(port: number): Promise<boolean> {
-  const out = await new Deno.Command("redis-cli", {
-    args: ["-p", String(port), "ping"],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return new TextDecoder().decode(out.stdout).trim() === "PONG";
-}
-
-async function waitForPing(port: number, child: Deno.ChildProcess, what: string): Promise<void> {
-  let exited = false;
-  child.status.then(() => exited = true);
-  for (let i = 0; i < 150; i++) {
-    if (await answersPing(port)) return;
-    if (exited) throw new Error(`${what} exited before answering PING on port ${port}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not answer PING on port ${port} within 30s`);
-}
 
 /** One redis-benchmark pass: ops/s per test. */
 async function benchmark(port: number, pipe: number): Promise<Map<string, number>> {

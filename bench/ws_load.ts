@@ -13,6 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { cpuOf, freePort, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -25,27 +26,6 @@ const { values } = parseArgs({
 const CLIENTS = Number(values.clients);
 const REQUESTS = Number(values.requests);
 const encoder = new TextEncoder();
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-function cpuNs(pid: number): number {
-  let total = 0;
-  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-    try {
-      total += Number(
-        Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/schedstat`).split(" ")[0],
-      );
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return total;
-}
 
 interface Workload {
   name: string;
@@ -176,19 +156,6 @@ async function overTcp(port: number, w: Workload, perMessage: number): Promise<v
   }
 }
 
-async function waitForPing(port: number): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const out = await new Deno.Command("redis-cli", {
-      args: ["-p", String(port), "ping"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (new TextDecoder().decode(out.stdout).trim() === "PONG") return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`respd did not answer PING on port ${port}`);
-}
-
 const port = freePort(), wsPort = freePort();
 const command = values.server.replaceAll("{port}", String(port)).replaceAll(
   "{wsport}",
@@ -200,7 +167,7 @@ const server = new Deno.Command("bash", {
   stderr: "null",
 }).spawn();
 try {
-  await waitForPing(port);
+  await waitForPing(port, server, "respd");
   console.log(`# respd: ${command}; ${CLIENTS} clients, ${REQUESTS} commands per case`);
   console.log(
     "workload  per-msg  transport      ops/s  server-cpu-ns/cmd",
@@ -210,12 +177,12 @@ try {
       const cpu: Record<string, number> = {};
       for (const transport of ["tcp", "ws"]) {
         const total = Math.ceil(REQUESTS / CLIENTS / perMessage) * perMessage * CLIENTS;
-        const c0 = cpuNs(server.pid);
+        const c0 = cpuOf(server.pid).total;
         const t0 = performance.now();
         if (transport === "ws") await overWebSocket(wsPort, w, perMessage);
         else await overTcp(port, w, perMessage);
         const seconds = (performance.now() - t0) / 1000;
-        cpu[transport] = (cpuNs(server.pid) - c0) / total;
+        cpu[transport] = (cpuOf(server.pid).total - c0) / total;
         console.log(
           `${w.name.padEnd(9)} ${String(perMessage).padStart(7)}  ${transport.padEnd(9)} ` +
             `${Math.round(total / seconds).toString().padStart(10)}  ${

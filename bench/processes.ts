@@ -1,0 +1,60 @@
+/**
+ * What the benchmark scripts that start servers share: a free loopback port, redis-cli, a
+ * wait until a started server answers PING, and the CPU a process has used (all threads,
+ * from /proc). One copy, so every script measures and waits the same way.
+ */
+
+const TICK_NS = 1e9 / 100; // USER_HZ is 100 on Linux
+
+/** A port nothing listens on right now. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** `redis-cli -p port args...`, its output trimmed ("" when nothing answered). */
+export async function redisCli(port: number, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("redis-cli", {
+    args: ["-p", String(port), ...args],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+/** Waits (up to 30 s) until `child`, named `what`, answers PING on `port`; throws if it exits. */
+export async function waitForPing(
+  port: number,
+  child: Deno.ChildProcess,
+  what: string,
+): Promise<void> {
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let i = 0; i < 150; i++) {
+    if (await redisCli(port, "ping") === "PONG") return;
+    if (exited) throw new Error(`${what} exited before answering PING on port ${port}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer PING on port ${port} within 30s`);
+}
+
+/** CPU used so far by a process and all its threads, in ns: total (schedstat), user and system. */
+export function cpuOf(pid: number): { total: number; user: number; sys: number } {
+  let total = 0, user = 0, sys = 0;
+  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+    const dir = `/proc/${pid}/task/${task.name}`;
+    try {
+      total += Number(Deno.readTextFileSync(`${dir}/schedstat`).split(" ")[0]);
+      // fields after "pid (comm) ": utime is the 12th, stime the 13th
+      const stat = Deno.readTextFileSync(`${dir}/stat`);
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      user += Number(f[11]) * TICK_NS;
+      sys += Number(f[12]) * TICK_NS;
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return { total, user, sys };
+}
