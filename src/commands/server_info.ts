@@ -271,7 +271,7 @@ function enumSetter(
     const lower = v.toLowerCase();
     if (!values.includes(lower)) {
       throw new ConfigValueError(
-        `argument(ctx) must be one of the following: ${values.join(", ")}`,
+        `argument(s) must be one of the following: ${values.join(", ")}`,
       );
     }
     apply(c, lower);
