@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, type LogLevel, parseMemory, type ServerConfig } from ".
 import { startServer, VERSION } from "./src/server.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -33,6 +34,7 @@ Usage: deno task start [options]
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
   --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --help                           show this help
   --version                        show the version
 
@@ -84,6 +86,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       timeout: { type: "string" },
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
+      "notify-keyspace-events": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -150,6 +153,12 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       throw new UsageError(`--maxmemory-policy must be one of ${POLICIES.join(", ")}`);
     }
     c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
+  }
+  const notify = values["notify-keyspace-events"];
+  if (notify !== undefined) {
+    const flags = parseNotifyClasses(notify);
+    if (flags === null) throw new UsageError(`--notify-keyspace-events: ${INVALID_CLASS_MESSAGE}`);
+    c.notifyKeyspaceEvents = flags;
   }
   return c;
 }

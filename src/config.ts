@@ -38,6 +38,8 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /** notify-keyspace-events as class flags (pubsub/keyspace_events.ts); 0 = off. */
+  notifyKeyspaceEvents: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -60,6 +62,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  notifyKeyspaceEvents: 0,
 };
 
 /**

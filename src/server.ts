@@ -16,6 +16,8 @@ import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
+import { WatchedKeys } from "./store/watched_keys.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -44,6 +46,8 @@ export class Server {
   #http: Deno.HttpServer<Deno.NetAddr> | null = null;
   /** Channels and patterns of every client, whatever its transport. */
   readonly hub = new PubSubHub();
+  /** Who WATCHes which keys. */
+  readonly watchedKeys: WatchedKeys;
   #tasks: Promise<unknown>[] = [];
   #sessionRuns = new Set<Promise<void>>();
   #shuttingDown: Promise<void> | null = null;
@@ -64,6 +68,8 @@ export class Server {
     this.keyspace = new Keyspace(this.config.databases, this.clock);
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
+    this.watchedKeys = new WatchedKeys(this.keyspace);
+    publishKeyspaceEvents(this.keyspace, this.hub, this.config);
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
@@ -110,6 +116,7 @@ export class Server {
 
   onSessionClosed(session: Session): void {
     this.hub.removeSubscriber(session);
+    this.watchedKeys.unwatchAll(session.transaction.watches);
     this.sessions.delete(session.id);
   }
 

@@ -21,7 +21,9 @@ export type CommandFlag =
   | "stale"
   | "fast"
   | "no_auth"
-  | "allow_busy";
+  | "allow_busy"
+  | "skip_slowlog"
+  | "no_multi";
 
 export interface CommandSpec<T = unknown> {
   /** Lower-case name; "parent|sub" for a subcommand. */

@@ -21,6 +21,9 @@ import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { WatchedKeys } from "../store/watched_keys.ts";
+import type { CommandSpec } from "./command.ts";
+import type { Transaction } from "./transactions.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -71,6 +74,15 @@ export interface ClientState extends ClientView, Subscriber {
   resetState(): void;
   /** Closes the connection once this batch's replies are written (QUIT, CLIENT KILL). */
   closeAfterReply(): void;
+  /** MULTI's queue and the client's WATCHes (transactions.ts). */
+  readonly transaction: Transaction;
+  /** True while EXEC runs the queue: blocking commands then answer as if timed out. */
+  inExec: boolean;
+  /**
+   * Runs an already resolved command as the pipeline does after its checks (stats, the
+   * maxmemory guard), writing its reply; EXEC runs its queue through this.
+   */
+  call(spec: CommandSpec, argv: readonly string[]): void;
 }
 
 /** The server-wide services commands use. */
@@ -78,6 +90,8 @@ export interface ServerServices {
   readonly config: ServerConfig;
   readonly keyspace: Keyspace;
   readonly hub: PubSubHub;
+  /** Who WATCHes which keys (MULTI/EXEC). */
+  readonly watchedKeys: WatchedKeys;
   readonly clock: Clock;
   /** Every connected client, by id. */
   readonly sessions: ReadonlyMap<number, ClientView>;

@@ -6,6 +6,11 @@
  * their live values; CONFIG SET changes only those that can change while running.
  */
 
+import {
+  formatNotifyClasses,
+  INVALID_CLASS_MESSAGE,
+  parseNotifyClasses,
+} from "../pubsub/keyspace_events.ts";
 import process from "node:process";
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
@@ -330,6 +335,15 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
+  {
+    name: "notify-keyspace-events",
+    get: (c) => formatNotifyClasses(c.notifyKeyspaceEvents),
+    set(c, v) {
+      const flags = parseNotifyClasses(v);
+      if (flags === null) throw new ConfigValueError(INVALID_CLASS_MESSAGE);
+      c.notifyKeyspaceEvents = flags;
+    },
+  },
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
@@ -402,7 +416,8 @@ const configSet = command({
         throw e;
       }
     }
-    for (const [p] of pairs) p.set!(ctx.server.config, p.get(next, ctx.server));
+    // Then apply the same values (not their printed forms: `An` prints as `A`).
+    for (const [p, value] of pairs) p.set!(ctx.server.config, value);
     ctx.reply.ok();
   },
 });

@@ -10,6 +10,15 @@ import { blocked, read, seq, type Sequence } from "../support/differential.ts";
 
 /** BLPOP/BRPOP: the ground work's proof, and the shape of every blocking command. */
 export const listPops: Sequence[] = [
+  seq(
+    "blocking pops inside MULTI do not block",
+    "MULTI",
+    "BLPOP empty 0",
+    "BRPOP empty 1",
+    "RPUSH l a b",
+    "BLPOP l 0",
+    "EXEC",
+  ),
   seq("BLPOP returns at once when a list has elements", "RPUSH l a b", "BLPOP l 0", "BRPOP l 0"),
   seq("BLPOP takes the first non-empty key", "RPUSH l2 x", "BLPOP l1 l2 0"),
   seq(

@@ -24,6 +24,9 @@ import { ManualClock } from "../../src/store/clock.ts";
 import type { Database } from "../../src/store/database.ts";
 import { Keyspace } from "../../src/store/keyspace.ts";
 import { datasetBytes } from "../../src/store/memory.ts";
+import { WatchedKeys } from "../../src/store/watched_keys.ts";
+import type { CommandSpec } from "../../src/commands/command.ts";
+import { Transaction } from "../../src/commands/transactions.ts";
 
 /** A client with no connection: what its commands change stays in these fields. */
 export class TestClient implements ClientState {
@@ -43,6 +46,10 @@ export class TestClient implements ClientState {
   stopped = false;
   /** Bytes other clients' PUBLISHes delivered to this one. */
   readonly delivered = new ReplyWriter();
+  readonly transaction = new Transaction();
+  inExec = false;
+  /** The context this client's commands run in (set by TestContext). */
+  context: CommandContext | null = null;
 
   constructor(readonly id: number, readonly reply: ReplyWriter, readonly config: ServerConfig) {
     this.authenticated = config.requirepass === null;
@@ -91,6 +98,10 @@ export class TestClient implements ClientState {
     this.closing = true;
   }
 
+  call(spec: CommandSpec, argv: readonly string[]): void {
+    runCommand(spec, argv, this.context!);
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -113,6 +124,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     config,
     keyspace,
     hub: new PubSubHub(),
+    watchedKeys: new WatchedKeys(keyspace),
     clock,
     sessions: new Map(),
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
@@ -136,6 +148,7 @@ export class TestContext implements CommandContext {
   constructor(services = testServices()) {
     this.server = services;
     this.client = new TestClient(TestContext.#nextId++, this.reply, services.config);
+    this.client.context = this;
     services.sessions.set(this.client.id, this.client);
   }
 
