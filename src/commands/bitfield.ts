@@ -9,8 +9,8 @@
 
 import { Args, parseInteger } from "./args.ts";
 import { command } from "./command.ts";
-import { cString, CommandError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
-import { getString } from "./strings.ts";
+import { CommandError, cString, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
+import { StringType } from "../store/types/string.ts";
 import { bitOffset, checkBytes } from "./bits.ts";
 import {
   type FieldType,
@@ -21,7 +21,7 @@ import {
   setField,
 } from "../store/bitfield.ts";
 import { bytesToString } from "../protocol/latin1.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 const BAD_TYPE =
   "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
@@ -85,34 +85,39 @@ function bytesOf(s: string, length: number): Uint8Array {
   return out;
 }
 
-function run(key: string, ops: FieldOp[], readOnly: boolean, s: Session): void {
+function run(key: string, ops: FieldOp[], readOnly: boolean, ctx: CommandContext): void {
   const writes = ops.filter((o) => o.op !== "get");
   if (writes.length > 0 && readOnly) {
     throw new CommandError("ERR BITFIELD_RO only supports the GET subcommand");
   }
-  const old = getString(s.db, key);
+  const old = ctx.db.lookup(key, StringType);
   let length = old?.length ?? 0;
-  for (const o of writes) length = Math.max(length, Math.floor((o.offset + o.type.bits - 1) / 8) + 1);
+  for (const o of writes) {
+    length = Math.max(length, Math.floor((o.offset + o.type.bits - 1) / 8) + 1);
+  }
   checkBytes(length);
   const buf = bytesOf(old ?? "", writes.length > 0 ? length : 0);
-  s.reply.array(ops.length);
+  ctx.reply.array(ops.length);
   for (const o of ops) {
     const current = getField(buf, o.offset, o.type);
     if (o.op === "get") {
-      s.reply.integer(current);
+      ctx.reply.integer(current);
       continue;
     }
     const next = o.op === "set"
       ? fitSetValue(o.value, o.type, o.overflow)
       : fitField(current + o.value, o.type, o.overflow);
     if (next === null) {
-      s.reply.null();
+      ctx.reply.null();
       continue;
     }
     setField(buf, o.offset, o.type, next);
-    s.reply.integer(o.op === "set" ? current : next);
+    ctx.reply.integer(o.op === "set" ? current : next);
   }
-  if (writes.length > 0) s.db.set(key, bytesToString(buf, 0, buf.length), true);
+  if (writes.length > 0) {
+    ctx.db.set(key, bytesToString(buf, 0, buf.length), true);
+    ctx.db.modified(key, "setbit");
+  }
 }
 
 /** BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment | OVERFLOW WRAP|SAT|FAIL] ... */
@@ -124,8 +129,8 @@ const bitfield = command({
   keys: [1, 1, 1],
   keySpecFlags: ["RW", "access", "update", "variable_flags"],
   parse: (a) => ({ key: a.next(), args: a.rest() }),
-  execute({ key, args }, s) {
-    run(key, parseOps(new Args(args, 0), s.server.config.protoMaxBulkLen), false, s);
+  execute({ key, args }, ctx) {
+    run(key, parseOps(new Args(args, 0), ctx.server.config.protoMaxBulkLen), false, ctx);
   },
 });
 
@@ -137,8 +142,8 @@ const bitfieldRo = command({
   categories: ["read", "bitmap", "fast"],
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), args: a.rest() }),
-  execute({ key, args }, s) {
-    run(key, parseOps(new Args(args, 0), s.server.config.protoMaxBulkLen), true, s);
+  execute({ key, args }, ctx) {
+    run(key, parseOps(new Args(args, 0), ctx.server.config.protoMaxBulkLen), true, ctx);
   },
 });
 

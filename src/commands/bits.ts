@@ -8,17 +8,16 @@
 import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
-import { getString } from "./strings.ts";
+import { StringType } from "../store/types/string.ts";
 import {
-  type BitOperation,
   bitOp,
+  type BitOperation,
   countBits,
   countBytes,
   findBit,
   getBit,
   setBit,
 } from "../store/bitmap.ts";
-import type { Session } from "../session.ts";
 
 const BAD_OFFSET = "ERR bit offset is not an integer or out of range";
 const BAD_BIT = "ERR bit is not an integer or out of range";
@@ -61,15 +60,16 @@ const setbit = command({
   keys: [1, 1, 1],
   keySpecFlags: ["RW", "access", "update"],
   parse: (a) => [a.next(), a.next(), a.next()] as const,
-  execute([key, offsetText, bitText], s) {
-    const offset = bitOffset(offsetText, s.server.config.protoMaxBulkLen);
+  execute([key, offsetText, bitText], ctx) {
+    const offset = bitOffset(offsetText, ctx.server.config.protoMaxBulkLen);
     const bit = parseInteger(bitText);
     if (bit !== 0 && bit !== 1) throw new CommandError(BAD_BIT);
-    const old = getString(s.db, key) ?? "";
+    const old = ctx.db.lookup(key, StringType) ?? "";
     checkBytes(Math.floor(offset / 8) + 1);
     const was = getBit(old, offset);
-    s.db.set(key, setBit(old, offset, bit), true);
-    s.reply.integer(was);
+    ctx.db.set(key, setBit(old, offset, bit), true);
+    ctx.db.modified(key, "setbit");
+    ctx.reply.integer(was);
   },
 });
 
@@ -81,9 +81,9 @@ const getbit = command({
   categories: ["read", "bitmap", "fast"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), a.next()] as const,
-  execute([key, offsetText], s) {
-    const offset = bitOffset(offsetText, s.server.config.protoMaxBulkLen);
-    s.reply.integer(getBit(getString(s.db, key) ?? "", offset));
+  execute([key, offsetText], ctx) {
+    const offset = bitOffset(offsetText, ctx.server.config.protoMaxBulkLen);
+    ctx.reply.integer(getBit(ctx.db.lookup(key, StringType) ?? "", offset));
   },
 });
 
@@ -116,17 +116,17 @@ const bitcount = command({
   categories: ["read", "bitmap", "slow"],
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), range: a.rest() }),
-  execute({ key, range }, s) {
-    const str = getString(s.db, key);
-    if (str === undefined) return s.reply.integer(0);
-    if (range.length === 0) return s.reply.integer(countBytes(str, 0, str.length - 1));
+  execute({ key, range }, ctx) {
+    const str = ctx.db.lookup(key, StringType);
+    if (str === undefined) return ctx.reply.integer(0);
+    if (range.length === 0) return ctx.reply.integer(countBytes(str, 0, str.length - 1));
     if (range.length !== 2 && range.length !== 3) throw new CommandError(SYNTAX_ERROR);
     let start = longArg(range[0]), end = longArg(range[1]);
     const isBit = range.length === 3 && unitIsBit(range[2]);
-    if (start < 0 && end < 0 && start > end) return s.reply.integer(0);
+    if (start < 0 && end < 0 && start > end) return ctx.reply.integer(0);
     [start, end] = clampRange(start, end, isBit ? str.length * 8 : str.length);
-    if (start > end) return s.reply.integer(0);
-    s.reply.integer(isBit ? countBits(str, start, end) : countBytes(str, start, end));
+    if (start > end) return ctx.reply.integer(0);
+    ctx.reply.integer(isBit ? countBits(str, start, end) : countBytes(str, start, end));
   },
 });
 
@@ -138,12 +138,12 @@ const bitpos = command({
   categories: ["read", "bitmap", "slow"],
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), bitText: a.next(), range: a.rest() }),
-  execute({ key, bitText, range }, s) {
+  execute({ key, bitText, range }, ctx) {
     const bit = parseInteger(bitText);
     if (bit === null) throw new CommandError(NOT_INTEGER);
     if (bit !== 0 && bit !== 1) throw new CommandError("ERR The bit argument must be 1 or 0.");
-    const str = getString(s.db, key);
-    if (str === undefined) return s.reply.integer(bit ? -1 : 0);
+    const str = ctx.db.lookup(key, StringType);
+    if (str === undefined) return ctx.reply.integer(bit ? -1 : 0);
     if (range.length > 3) throw new CommandError(SYNTAX_ERROR);
     const isBit = range.length === 3 && unitIsBit(range[2]);
     const endGiven = range.length >= 2;
@@ -151,14 +151,14 @@ const bitpos = command({
     let start = range.length >= 1 ? longArg(range[0]) : 0;
     let end = endGiven ? longArg(range[1]) : total - 1;
     [start, end] = clampRange(start, end, total);
-    if (start > end) return s.reply.integer(-1);
+    if (start > end) return ctx.reply.integer(-1);
     const firstBit = isBit ? start : start * 8;
     const lastBit = isBit ? end : end * 8 + 7;
     const found = findBit(str, bit, firstBit, lastBit);
-    if (found !== -1) return s.reply.integer(found);
+    if (found !== -1) return ctx.reply.integer(found);
     // No 0 in the range: without an explicit end the string reads as zero-padded, so the
     // answer is the first bit after the range's last byte.
-    s.reply.integer(bit === 1 || endGiven ? -1 : (Math.floor(lastBit / 8) + 1) * 8);
+    ctx.reply.integer(bit === 1 || endGiven ? -1 : (Math.floor(lastBit / 8) + 1) * 8);
   },
 });
 
@@ -182,12 +182,14 @@ const bitop = command({
     }
     return { op, destination, sources };
   },
-  execute({ op, destination, sources }, s: Session) {
-    const values = sources.map((k) => getString(s.db, k) ?? "");
+  execute({ op, destination, sources }, ctx) {
+    const values = sources.map((k) => ctx.db.lookup(k, StringType) ?? "");
     const result = bitOp(op, values);
-    if (result.length === 0) s.db.delete(destination);
-    else s.db.set(destination, result);
-    s.reply.integer(result.length);
+    if (result.length !== 0) {
+      ctx.db.set(destination, result);
+      ctx.db.modified(destination, "set");
+    } else if (ctx.db.delete(destination)) ctx.db.modified(destination, "del");
+    ctx.reply.integer(result.length);
   },
 });
 

@@ -7,20 +7,12 @@
 import { command } from "./command.ts";
 import { CommandError, NO_SUCH_KEY, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
-import { getList } from "./lists.ts";
-import type { ListValue } from "../store/values.ts";
-import type { Session } from "../session.ts";
-
+import { ListType } from "../store/types/list.ts";
 /** Redis's `long` argument, as a double: indexes and counts are clamped anyway. */
 export function longArg(text: string, message = NOT_INTEGER): number {
   const v = parseInteger(text);
   if (v === null) throw new CommandError(message);
   return Number(v);
-}
-
-/** After a write that may have emptied `list`: deletes the key then. */
-function dropIfEmpty(s: Session, key: string, list: ListValue): void {
-  if (list.length === 0) s.db.delete(key);
 }
 
 /** LINSERT key BEFORE|AFTER pivot element */
@@ -37,17 +29,18 @@ const linsert = command({
     if (where !== "before" && where !== "after") throw new CommandError(SYNTAX_ERROR);
     return { key, after: where === "after", pivot: a.next(), element: a.next() };
   },
-  execute({ key, after, pivot, element }, s) {
-    const list = getList(s.db, key);
-    if (list === undefined) return s.reply.integer(0);
+  execute({ key, after, pivot, element }, ctx) {
+    const list = ctx.db.lookup(key, ListType);
+    if (list === undefined) return ctx.reply.integer(0);
     const n = list.length;
     for (let i = 0; i < n; i++) {
       if (list.at(i) === pivot) {
         list.insertAt(after ? i + 1 : i, element);
-        return s.reply.integer(list.length);
+        ctx.db.modified(key, "linsert");
+        return ctx.reply.integer(list.length);
       }
     }
-    s.reply.integer(-1);
+    ctx.reply.integer(-1);
   },
 });
 
@@ -59,14 +52,15 @@ const lset = command({
   categories: ["write", "list", "slow"],
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), index: a.next(), element: a.next() }),
-  execute({ key, index, element }, s) {
-    const list = getList(s.db, key);
+  execute({ key, index, element }, ctx) {
+    const list = ctx.db.lookup(key, ListType);
     if (list === undefined) throw new CommandError(NO_SUCH_KEY);
     let i = longArg(index);
     if (i < 0) i += list.length;
     if (!(i >= 0 && i < list.length)) throw new CommandError("ERR index out of range");
     list.setAt(i, element);
-    s.reply.ok();
+    ctx.db.modified(key, "lset");
+    ctx.reply.ok();
   },
 });
 
@@ -79,9 +73,9 @@ const lrem = command({
   keys: [1, 1, 1],
   keySpecFlags: ["RW", "delete"],
   parse: (a) => ({ key: a.next(), count: longArg(a.next()), element: a.next() }),
-  execute({ key, count, element }, s) {
-    const list = getList(s.db, key);
-    if (list === undefined) return s.reply.integer(0);
+  execute({ key, count, element }, ctx) {
+    const list = ctx.db.lookup(key, ListType);
+    if (list === undefined) return ctx.reply.integer(0);
     const items = [...list];
     // Redis negates a negative count; -2^63 stays negative there and so removes them all.
     const limit = count === 0 ? Infinity : Math.abs(count);
@@ -98,9 +92,9 @@ const lrem = command({
     if (removed > 0) {
       list.clear();
       for (let i = 0; i < items.length; i++) if (keep[i]) list.pushBack(items[i]);
-      dropIfEmpty(s, key, list);
+      ctx.db.modifiedContainer(key, list, "lrem");
     }
-    s.reply.integer(removed);
+    ctx.reply.integer(removed);
   },
 });
 
@@ -113,9 +107,9 @@ const ltrim = command({
   keys: [1, 1, 1],
   keySpecFlags: ["RW", "delete"],
   parse: (a) => ({ key: a.next(), start: longArg(a.next()), end: longArg(a.next()) }),
-  execute({ key, start, end }, s) {
-    const list = getList(s.db, key);
-    if (list === undefined) return s.reply.ok();
+  execute({ key, start, end }, ctx) {
+    const list = ctx.db.lookup(key, ListType);
+    if (list === undefined) return ctx.reply.ok();
     const n = list.length;
     if (start < 0) start += n;
     if (end < 0) end += n;
@@ -131,13 +125,13 @@ const ltrim = command({
     }
     for (let i = 0; i < fromHead; i++) list.popFront();
     for (let i = 0; i < fromTail; i++) list.popBack();
-    dropIfEmpty(s, key, list);
-    s.reply.ok();
+    ctx.db.modifiedContainer(key, list, "ltrim");
+    ctx.reply.ok();
   },
 });
 
 /** LPUSHX key element [element ...] / RPUSHX key element [element ...]: only onto a list. */
-const pushx = (name: string, front: boolean) =>
+const pushx = (name: string, event: string, front: boolean) =>
   command({
     name,
     arity: -3,
@@ -146,12 +140,13 @@ const pushx = (name: string, front: boolean) =>
     keys: [1, 1, 1],
     keySpecFlags: ["RW", "insert"],
     parse: (a) => ({ key: a.next(), values: a.rest() }),
-    execute({ key, values }, s) {
-      const list = getList(s.db, key);
-      if (list === undefined) return s.reply.integer(0);
+    execute({ key, values }, ctx) {
+      const list = ctx.db.lookup(key, ListType);
+      if (list === undefined) return ctx.reply.integer(0);
       if (front) { for (const v of values) list.pushFront(v); }
       else for (const v of values) list.pushBack(v);
-      s.reply.integer(list.length);
+      ctx.db.modified(key, event);
+      ctx.reply.integer(list.length);
     },
   });
 
@@ -160,6 +155,6 @@ export const listEditCommands = [
   lset,
   lrem,
   ltrim,
-  pushx("lpushx", true),
-  pushx("rpushx", false),
+  pushx("lpushx", "lpush", true),
+  pushx("rpushx", "rpush", false),
 ];

@@ -8,9 +8,8 @@ import type { Args } from "./args.ts";
 import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
-import { getList } from "./lists.ts";
-import { ListValue } from "../store/values.ts";
-import type { Session } from "../session.ts";
+import { ListType } from "../store/types/list.ts";
+import type { CommandContext } from "./context.ts";
 
 /** LEFT or RIGHT, any case; Redis's syntax error otherwise. */
 function side(text: string): boolean {
@@ -25,19 +24,23 @@ function side(text: string): boolean {
  * source is missing). The destination's type is checked only when there is something to
  * move, as in Redis; the push happens before the source is deleted for being empty.
  */
-function move(s: Session, source: string, destination: string, fromLeft: boolean, toLeft: boolean) {
-  const list = getList(s.db, source);
-  if (list === undefined) return s.reply.null();
-  let target = getList(s.db, destination);
+function move(
+  ctx: CommandContext,
+  source: string,
+  destination: string,
+  fromLeft: boolean,
+  toLeft: boolean,
+) {
+  const list = ctx.db.lookup(source, ListType);
+  if (list === undefined) return ctx.reply.null();
+  ctx.db.lookup(destination, ListType); // WRONGTYPE before anything moves
   const value = fromLeft ? list.popFront()! : list.popBack()!;
-  if (target === undefined) {
-    target = new ListValue();
-    s.db.set(destination, target);
-  }
+  const target = ctx.db.lookupOrCreate(destination, ListType);
   if (toLeft) target.pushFront(value);
   else target.pushBack(value);
-  if (list.length === 0) s.db.delete(source);
-  s.reply.bulk(value);
+  ctx.db.modified(destination, toLeft ? "lpush" : "rpush");
+  ctx.db.modifiedContainer(source, list, fromLeft ? "lpop" : "rpop");
+  ctx.reply.bulk(value);
 }
 
 /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */
@@ -54,7 +57,7 @@ const lmove = command({
     fromLeft: side(a.next()),
     toLeft: side(a.next()),
   }),
-  execute: (c, s) => move(s, c.source, c.destination, c.fromLeft, c.toLeft),
+  execute: (c, ctx) => move(ctx, c.source, c.destination, c.fromLeft, c.toLeft),
 });
 
 /** RPOPLPUSH source destination: LMOVE source destination RIGHT LEFT. */
@@ -66,7 +69,7 @@ const rpoplpush = command({
   keys: [1, 2, 1],
   keySpecFlags: ["RW", "access", "delete"],
   parse: (a) => ({ source: a.next(), destination: a.next() }),
-  execute: (c, s) => move(s, c.source, c.destination, false, true),
+  execute: (c, ctx) => move(ctx, c.source, c.destination, false, true),
 });
 
 /** Redis's range check for a `long` in 1..LONG_MAX, with the command's own message. */
@@ -107,19 +110,19 @@ const lmpop = command({
   keys: [0, 0, 0],
   keySpecFlags: ["RW", "access", "delete"],
   parse: parseMpop,
-  execute({ keys, fromLeft, count }, s) {
+  execute({ keys, fromLeft, count }, ctx) {
     for (const key of keys) {
-      const list = getList(s.db, key);
+      const list = ctx.db.lookup(key, ListType);
       if (list === undefined || list.length === 0) continue;
       const n = Math.min(count, list.length);
-      s.reply.array(2);
-      s.reply.bulk(key);
-      s.reply.array(n);
-      for (let i = 0; i < n; i++) s.reply.bulk((fromLeft ? list.popFront() : list.popBack())!);
-      if (list.length === 0) s.db.delete(key);
+      ctx.reply.array(2);
+      ctx.reply.bulk(key);
+      ctx.reply.array(n);
+      for (let i = 0; i < n; i++) ctx.reply.bulk((fromLeft ? list.popFront() : list.popBack())!);
+      ctx.db.modifiedContainer(key, list, fromLeft ? "lpop" : "rpop");
       return;
     }
-    s.reply.nullArray();
+    ctx.reply.nullArray();
   },
 });
 

@@ -6,7 +6,7 @@
 import { command } from "./command.ts";
 import { CommandError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
-import { getList } from "./lists.ts";
+import { ListType } from "../store/types/list.ts";
 
 const RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the " +
   "second ... or use negative to start from the end of the list";
@@ -70,9 +70,9 @@ const lpos = command({
     }
     return cmd;
   },
-  execute(cmd, s) {
-    const list = getList(s.db, cmd.key);
-    if (list === undefined) return cmd.count === -1 ? s.reply.null() : s.reply.array(0);
+  execute(cmd, ctx) {
+    const list = ctx.db.lookup(cmd.key, ListType);
+    if (list === undefined) return cmd.count === -1 ? ctx.reply.null() : ctx.reply.array(0);
     const n = list.length;
     const limit = cmd.maxlen === 0 ? n : Math.min(n, cmd.maxlen);
     const found: number[] = [];
@@ -85,10 +85,10 @@ const lpos = command({
       if (cmd.count !== 0 && !cmd.noCountLimit && matches - cmd.rank + 1 >= cmd.count) break;
     }
     if (cmd.count === -1) {
-      return found.length === 0 ? s.reply.null() : s.reply.integer(found[0]);
+      return found.length === 0 ? ctx.reply.null() : ctx.reply.integer(found[0]);
     }
-    s.reply.array(found.length);
-    for (const i of found) s.reply.integer(i);
+    ctx.reply.array(found.length);
+    for (const i of found) ctx.reply.integer(i);
   },
 });
 

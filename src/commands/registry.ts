@@ -19,6 +19,8 @@ import { listPosCommands } from "./list_pos.ts";
 import { listMoveCommands } from "./list_moves.ts";
 import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
+import { lcsCommands } from "./lcs.ts";
+import { objectCommands } from "./object.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 
@@ -38,6 +40,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...listMoveCommands,
   ...bitCommands,
   ...bitfieldCommands,
+  ...lcsCommands,
+  ...objectCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,

@@ -248,3 +248,43 @@ export const sequences: Sequence[] = [
     "CONFIG SET list-max-ziplist-size -2",
   ),
 ];
+
+/** OBJECT on strings and lists (the other types add their own encodings). */
+export const objectSequences: Sequence[] = [
+  seq(
+    "OBJECT ENCODING of strings",
+    "SET i 123",
+    "SET e abc",
+    ["SET", "r", "x".repeat(50)],
+    "OBJECT ENCODING i",
+    "OBJECT ENCODING e",
+    "OBJECT ENCODING r",
+  ),
+  seq(
+    "OBJECT ENCODING of a missing key",
+    "OBJECT ENCODING nokey",
+    "OBJECT REFCOUNT nokey",
+    "OBJECT FREQ nokey",
+  ),
+  seq(
+    "OBJECT REFCOUNT",
+    "SET a 5",
+    "SET b 10000",
+    "SET c -1",
+    "RPUSH l x",
+    "OBJECT REFCOUNT a",
+    "OBJECT REFCOUNT b",
+    "OBJECT REFCOUNT c",
+    "OBJECT REFCOUNT l",
+  ),
+  seq("OBJECT FREQ without LFU", "SET a 1", "OBJECT FREQ a"),
+  seq(
+    "OBJECT errors",
+    "SET a 1",
+    "OBJECT FOO a",
+    "OBJECT ENCODING",
+    "OBJECT ENCODING a b",
+    "OBJECT",
+  ),
+  seq("OBJECT HELP", "OBJECT HELP", "OBJECT help"),
+];
