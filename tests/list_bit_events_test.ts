@@ -46,7 +46,10 @@ Deno.test("LMOVE signals the push on the destination, then the pop and del on th
   const events = recordEvents(ctx);
   assertEquals(ctx.call("LMOVE", "src", "dst", "LEFT", "RIGHT"), "$1\r\na\r\n");
   assertEquals(ctx.call("RPOPLPUSH", "dst", "dst"), "$1\r\na\r\n");
-  assertEquals(ctx.call("LMPOP", "2", "src", "dst", "RIGHT"), "*2\r\n$3\r\ndst\r\n*1\r\n$1\r\na\r\n");
+  assertEquals(
+    ctx.call("LMPOP", "2", "src", "dst", "RIGHT"),
+    "*2\r\n$3\r\ndst\r\n*1\r\n$1\r\na\r\n",
+  );
   assertEquals(events, [
     "dst:rpush",
     "src:lpop",
