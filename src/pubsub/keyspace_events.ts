@@ -119,6 +119,7 @@ const EVENT_CLASS: Record<string, number> = {
   // strings
   set: NOTIFY_STRING,
   setrange: NOTIFY_STRING,
+  setbit: NOTIFY_STRING,
   incrby: NOTIFY_STRING,
   incrbyfloat: NOTIFY_STRING,
   append: NOTIFY_STRING,
