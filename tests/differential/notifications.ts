@@ -120,6 +120,12 @@ export const sequences: Sequence[] = [
     ...emits("SET j v", 4),
     ...emits("SET j w", 2),
     ...emits("RPUSH l x", 4),
+    ...emits("RENAME l m", 6),
+    ...emits("MOVE m 1", 6),
+    ...emits("COPY j c", 4),
+    ...emits("COPY j c REPLACE", 2),
+    ...emits("INCR n", 4),
+    ...emits("SETEX e 100 v", 6),
   ),
   {
     ...seq(
