@@ -16,6 +16,10 @@ import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { streamCommands } from "./streams.ts";
+import { streamReadCommands } from "./stream_read.ts";
+import { streamGroupCommands } from "./stream_groups.ts";
+import { streamInfoCommands } from "./stream_info.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -28,6 +32,10 @@ export const allCommands: readonly CommandSpec[] = [
   ...expireCommands,
   ...databaseCommands,
   ...listCommands,
+  ...streamCommands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamInfoCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,

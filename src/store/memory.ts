@@ -18,6 +18,7 @@
 import type { Database } from "./database.ts";
 import type { Keyspace } from "./keyspace.ts";
 import { ListValue, type Value } from "./values.ts";
+import { Stream } from "./stream.ts";
 
 export const KEY_OVERHEAD = 64;
 export const EXPIRE_OVERHEAD = 32;
@@ -30,6 +31,7 @@ export const SAMPLES = 8;
 /** Estimated bytes of a value (without its key). */
 export function valueBytes(v: Value): number {
   if (typeof v === "string") return STRING_OVERHEAD + v.length;
+  if (v instanceof Stream) return v.bytes();
   const n = v instanceof ListValue ? v.length : v.size;
   if (n === 0) return CONTAINER_OVERHEAD;
   let sampled = 0;

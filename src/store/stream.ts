@@ -350,6 +350,15 @@ class StreamNode {
   }
 }
 
+/** An id as Redis's 128-bit big-endian radix-tree key. */
+function encodeId(id: StreamId): Uint8Array {
+  const out = new Uint8Array(16);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, big(id.ms));
+  view.setBigUint64(8, big(id.seq));
+  return out;
+}
+
 /** A stream: entries in id order, plus what consumer groups need to know about it. */
 export class Stream {
   /** Nodes in id order; the live ones are `nodes[head..]` (trimming advances `head`). */
@@ -367,6 +376,33 @@ export class Stream {
   /** Radix-tree keys in Redis's terms: how many nodes hold entries. */
   get nodeCount(): number {
     return this.#nodes.length - this.#head;
+  }
+
+  /**
+   * Redis's `radix-tree-nodes` (XINFO STREAM): the nodes of a radix tree holding each
+   * node's first id as a 16-byte big-endian key. A rax node sits at the root, at every
+   * branching point, below each branch, and at each key's end; single-child runs between
+   * them are compressed into one node.
+   */
+  radixTreeNodes(): number {
+    const keys: Uint8Array[] = [];
+    for (let i = this.#head; i < this.#nodes.length; i++) {
+      keys.push(encodeId(this.#nodes[i].master));
+    }
+    const count = (lo: number, hi: number, depth: number, mustBeNode: boolean): number => {
+      if (depth === 16) return 1;
+      const bounds = [lo];
+      for (let i = lo + 1; i < hi; i++) if (keys[i][depth] !== keys[i - 1][depth]) bounds.push(i);
+      bounds.push(hi);
+      if (bounds.length === 2) return (mustBeNode ? 1 : 0) + count(lo, hi, depth + 1, false);
+      // a branching node; below it, each child starts a node of its own
+      let total = 1;
+      for (let b = 0; b + 1 < bounds.length; b++) {
+        total += count(bounds[b], bounds[b + 1], depth + 1, true);
+      }
+      return total;
+    };
+    return keys.length === 0 ? 1 : count(0, keys.length, 0, true);
   }
 
   /** The id XADD `*` gives at `now` (ms): the clock, or the last id's successor. */
@@ -584,6 +620,8 @@ export class Stream {
   /** Whether a tombstone may lie in [start, end] (Redis's streamRangeHasTombstones). */
   rangeHasTombstones(start: StreamId | null, end: StreamId | null): boolean {
     if (this.length === 0 || isZeroId(this.maxDeletedId)) return false;
+    // the latest tombstone is before the first entry: none is left in the stream
+    if (compareIds(this.firstId, this.maxDeletedId) > 0) return false;
     const s = start ?? MIN_ID, e = end ?? MAX_ID;
     return compareIds(s, this.maxDeletedId) <= 0 && compareIds(this.maxDeletedId, e) <= 0;
   }

@@ -148,11 +148,7 @@ export class ConsumerGroup {
 
   /** Moves the last-delivered id forward to `id`, keeping entries-read as Redis 7.0 does. */
   advance(stream: Stream, id: StreamId): void {
-    if (
-      this.entriesRead !== INVALID_ENTRIES_READ &&
-      compareIds(this.lastId, stream.firstId) >= 0 &&
-      !stream.rangeHasTombstones(this.lastId, null)
-    ) {
+    if (this.entriesRead !== INVALID_ENTRIES_READ && !stream.rangeHasTombstones(id, null)) {
       this.entriesRead = add(this.entriesRead, 1);
     } else if (stream.entriesAdded !== 0) {
       this.entriesRead = estimateEntriesRead(stream, id);
@@ -160,15 +156,9 @@ export class ConsumerGroup {
     this.lastId = id;
   }
 
-  /** The group's lag, or null when Redis cannot tell. */
+  /** The group's lag as Redis 7.0 computes it, or null when it cannot tell. */
   lag(stream: Stream): U64 | null {
-    if (stream.entriesAdded === 0 || stream.length === 0) return 0;
-    if (
-      compareIds(this.lastId, stream.firstId) < 0 &&
-      compareIds(stream.maxDeletedId, stream.firstId) < 0
-    ) {
-      return stream.length;
-    }
+    if (stream.entriesAdded === 0) return 0;
     if (
       this.entriesRead !== INVALID_ENTRIES_READ && !stream.rangeHasTombstones(this.lastId, null)
     ) {
@@ -213,7 +203,6 @@ export class ConsumerGroup {
 export function estimateEntriesRead(s: Stream, id: StreamId): U64 {
   if (s.entriesAdded === 0) return 0;
   if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
-  if (!isZeroId(id) && compareIds(id, s.maxDeletedId) < 0) return INVALID_ENTRIES_READ;
   const cmpLast = compareIds(id, s.lastId);
   if (cmpLast === 0) return s.entriesAdded;
   if (cmpLast > 0) return INVALID_ENTRIES_READ;

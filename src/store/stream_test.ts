@@ -82,76 +82,81 @@ const show = (xs: ModelEntry[]) => xs.map((e) => `${formatId(e.id)} ${JSON.strin
 
 Deno.test("a stream agrees with a sorted-array model under appends, deletes, trims and ranges", () => {
   fc.assert(
-    fc.property(fc.array(op, { minLength: 20, maxLength: 600, size: "max" }), fc.nat(), fc.nat(), (ops, a, b) => {
-      const s = new Stream();
-      let model: ModelEntry[] = [];
-      let ms = 1, seq = 0, added = 0;
-      let maxDeleted: StreamId = MIN_ID;
-      for (const o of ops) {
-        if (o.kind === "add") {
-          if (o.msGap > 0) {
-            ms += o.msGap;
-            seq = o.seqGap;
-          } else seq += o.seqGap + 1;
-          const id = { ms, seq };
-          s.append(id, o.fields);
-          model.push({ id, fields: o.fields });
-          added++;
-        } else if (o.kind === "del") {
-          if (model.length === 0) continue;
-          const victim = model[o.pick % model.length].id;
-          assert.equal(s.delete([victim, victim]), 1);
-          model = model.filter((e) => e.id !== victim);
-          if (compareIds(victim, maxDeleted) > 0) maxDeleted = victim;
-        } else if (o.kind === "maxlen") {
-          const before = model.length;
-          const removed = s.trim({
-            strategy: "maxlen",
-            maxlen: o.n,
-            minid: MIN_ID,
-            approx: o.approx,
-            limit: 0,
-          });
-          const expected = Math.max(0, before - o.n);
-          if (o.approx) assert.ok(removed <= expected, `approx removed ${removed} > ${expected}`);
-          else assert.equal(removed, expected);
-          model = model.slice(removed);
-        } else {
-          if (model.length === 0) continue;
-          const minid = model[o.pick % model.length].id;
-          const removed = s.trim({
-            strategy: "minid",
-            maxlen: 0,
-            minid,
-            approx: o.approx,
-            limit: 0,
-          });
-          const expected = model.filter((e) => compareIds(e.id, minid) < 0).length;
-          if (o.approx) assert.ok(removed <= expected);
-          else assert.equal(removed, expected);
-          model = model.slice(removed);
+    fc.property(
+      fc.array(op, { minLength: 20, maxLength: 600, size: "max" }),
+      fc.nat(),
+      fc.nat(),
+      (ops, a, b) => {
+        const s = new Stream();
+        let model: ModelEntry[] = [];
+        let ms = 1, seq = 0, added = 0;
+        let maxDeleted: StreamId = MIN_ID;
+        for (const o of ops) {
+          if (o.kind === "add") {
+            if (o.msGap > 0) {
+              ms += o.msGap;
+              seq = o.seqGap;
+            } else seq += o.seqGap + 1;
+            const id = { ms, seq };
+            s.append(id, o.fields);
+            model.push({ id, fields: o.fields });
+            added++;
+          } else if (o.kind === "del") {
+            if (model.length === 0) continue;
+            const victim = model[o.pick % model.length].id;
+            assert.equal(s.delete([victim, victim]), 1);
+            model = model.filter((e) => e.id !== victim);
+            if (compareIds(victim, maxDeleted) > 0) maxDeleted = victim;
+          } else if (o.kind === "maxlen") {
+            const before = model.length;
+            const removed = s.trim({
+              strategy: "maxlen",
+              maxlen: o.n,
+              minid: MIN_ID,
+              approx: o.approx,
+              limit: 0,
+            });
+            const expected = Math.max(0, before - o.n);
+            if (o.approx) assert.ok(removed <= expected, `approx removed ${removed} > ${expected}`);
+            else assert.equal(removed, expected);
+            model = model.slice(removed);
+          } else {
+            if (model.length === 0) continue;
+            const minid = model[o.pick % model.length].id;
+            const removed = s.trim({
+              strategy: "minid",
+              maxlen: 0,
+              minid,
+              approx: o.approx,
+              limit: 0,
+            });
+            const expected = model.filter((e) => compareIds(e.id, minid) < 0).length;
+            if (o.approx) assert.ok(removed <= expected);
+            else assert.equal(removed, expected);
+            model = model.slice(removed);
+          }
+          assert.equal(s.length, model.length);
         }
-        assert.equal(s.length, model.length);
-      }
-      assert.equal(s.entriesAdded, added);
-      assert.deepEqual(s.maxDeletedId, maxDeleted);
-      assert.deepEqual(s.firstId, model.length ? model[0].id : MIN_ID);
-      assert.deepEqual(collect(s, MIN_ID, MAX_ID, false, 0), show(model));
-      assert.deepEqual(collect(s, MIN_ID, MAX_ID, true, 0), show(model).reverse());
-      if (model.length) {
-        const x = model[a % model.length].id, y = model[b % model.length].id;
-        const [lo, hi] = compareIds(x, y) <= 0 ? [x, y] : [y, x];
-        const inRange = live(model, lo, hi);
-        assert.deepEqual(collect(s, lo, hi, false, 0), show(inRange));
-        assert.deepEqual(collect(s, lo, hi, true, 3), show(inRange).reverse().slice(0, 3));
-        const between = { ms: lo.ms, seq: (lo.seq as number) + 1 };
-        assert.deepEqual(
-          collect(s, between, MAX_ID, false, 2),
-          show(live(model, between, MAX_ID)).slice(0, 2),
-        );
-        assert.equal(s.get(x)?.fields.join(","), model[a % model.length].fields.join(","));
-      }
-    }),
+        assert.equal(s.entriesAdded, added);
+        assert.deepEqual(s.maxDeletedId, maxDeleted);
+        assert.deepEqual(s.firstId, model.length ? model[0].id : MIN_ID);
+        assert.deepEqual(collect(s, MIN_ID, MAX_ID, false, 0), show(model));
+        assert.deepEqual(collect(s, MIN_ID, MAX_ID, true, 0), show(model).reverse());
+        if (model.length) {
+          const x = model[a % model.length].id, y = model[b % model.length].id;
+          const [lo, hi] = compareIds(x, y) <= 0 ? [x, y] : [y, x];
+          const inRange = live(model, lo, hi);
+          assert.deepEqual(collect(s, lo, hi, false, 0), show(inRange));
+          assert.deepEqual(collect(s, lo, hi, true, 3), show(inRange).reverse().slice(0, 3));
+          const between = { ms: lo.ms, seq: (lo.seq as number) + 1 };
+          assert.deepEqual(
+            collect(s, between, MAX_ID, false, 2),
+            show(live(model, between, MAX_ID)).slice(0, 2),
+          );
+          assert.equal(s.get(x)?.fields.join(","), model[a % model.length].fields.join(","));
+        }
+      },
+    ),
     { numRuns: 150 },
   );
 });

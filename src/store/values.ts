@@ -4,6 +4,7 @@
  */
 
 import { Deque } from "./deque.ts";
+import { Stream } from "./stream.ts";
 
 /** A list value: a deque of byte strings. */
 export class ListValue extends Deque<string> {}
@@ -14,13 +15,14 @@ export class HashValue extends Map<string, string> {}
 /** A set value. */
 export class SetValue extends Set<string> {}
 
-export type Value = string | ListValue | HashValue | SetValue;
+export type Value = string | ListValue | HashValue | SetValue | Stream;
 
 /** The name TYPE reports for a value. */
 export function typeName(v: Value): string {
   if (typeof v === "string") return "string";
   if (v instanceof ListValue) return "list";
   if (v instanceof HashValue) return "hash";
+  if (v instanceof Stream) return "stream";
   return "set";
 }
 
@@ -33,5 +35,6 @@ export function copyValue(v: Value): Value {
     return list;
   }
   if (v instanceof HashValue) return new HashValue(v);
+  if (v instanceof Stream) return v.copy((g) => g.clone());
   return new SetValue(v);
 }
