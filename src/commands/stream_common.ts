@@ -4,10 +4,11 @@
  */
 
 import { parseInteger } from "./args.ts";
-import { CommandError, NOT_INTEGER, WRONGTYPE } from "./errors.ts";
+import { CommandError, NOT_INTEGER } from "./errors.ts";
 import type { Database } from "../store/database.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
-import { Stream, type StreamEntry } from "../store/stream.ts";
+import type { Stream, StreamEntry } from "../store/stream.ts";
+import { StreamType } from "../store/types/stream.ts";
 import {
   formatId,
   nextId,
@@ -23,9 +24,7 @@ export const INVALID_ID = "ERR Invalid stream ID specified as stream command arg
 
 /** The stream at `key`, undefined when missing; WRONGTYPE for other types. */
 export function getStream(db: Database, key: string): Stream | undefined {
-  const v = db.get(key);
-  if (v === undefined || v instanceof Stream) return v;
-  throw new CommandError(WRONGTYPE);
+  return db.lookup(key, StreamType);
 }
 
 /** An id argument (`-` and `+` allowed unless strict); Redis's error when invalid. */

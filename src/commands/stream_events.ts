@@ -4,9 +4,9 @@
  * database's change hook, so WATCH, blocked readers and notifications see every write.
  */
 
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 /** Reports a write to the stream at `key` with Redis's event name. */
-export function streamChanged(_s: Session, _key: string, _event: string): void {
-  // Wired to the database's change hook (foundation) when it lands.
+export function streamChanged(ctx: CommandContext, key: string, event: string): void {
+  ctx.db.modified(key, event);
 }

@@ -19,7 +19,7 @@ import {
   writeId,
 } from "./stream_common.ts";
 import { streamChanged } from "./stream_events.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 import { Stream } from "../store/stream.ts";
 import {
   type Consumer,
@@ -34,7 +34,7 @@ function noGroup(key: string, group: string): CommandError {
 }
 
 /** The group `name` of the stream at `key`; NOGROUP when either is missing. */
-function groupOf(s: Session, key: string, name: string): [Stream, ConsumerGroup] {
+function groupOf(s: CommandContext, key: string, name: string): [Stream, ConsumerGroup] {
   const stream = getStream(s.db, key);
   const group = stream?.groups?.get(name);
   if (stream === undefined || group === undefined) throw noGroup(key, name);
@@ -84,7 +84,7 @@ function parseGroupOptions(a: Args): GroupTarget {
 /** Looks the key up (WRONGTYPE, missing key) and the group when the subcommand needs it. */
 function groupPrelude(
   t: GroupTarget,
-  s: Session,
+  s: CommandContext,
   needsGroup: boolean,
 ): { stream: Stream | undefined; group: ConsumerGroup | undefined } {
   const key = t.argv[2], name = t.argv[3];
@@ -331,7 +331,7 @@ const xpending = command({
 // ---- XCLAIM / XAUTOCLAIM ----
 
 /** The claiming consumer, created on its first claim (with its keyspace event). */
-function claimant(s: Session, key: string, group: ConsumerGroup, name: string, now: number) {
+function claimant(s: CommandContext, key: string, group: ConsumerGroup, name: string, now: number) {
   const [consumer, created] = group.consumer(name, now);
   if (created) streamChanged(s, key, "xgroup-createconsumer");
   consumer.seenTime = now;

@@ -15,7 +15,7 @@ import {
   writeEntry,
   writeId,
 } from "./stream_common.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 import type { Stream } from "../store/stream.ts";
 import { type ConsumerGroup, INVALID_ENTRIES_READ } from "../store/stream_groups.ts";
 import { MAX_ID, MIN_ID } from "../store/stream_id.ts";
@@ -28,7 +28,7 @@ function subcommandSyntax(sub: string): CommandError {
   );
 }
 
-function existing(s: Session, key: string): Stream {
+function existing(s: CommandContext, key: string): Stream {
   const stream = getStream(s.db, key);
   if (stream === undefined) throw new CommandError(NO_SUCH_KEY);
   return stream;
@@ -38,12 +38,12 @@ function sortedGroups(stream: Stream): [string, ConsumerGroup][] {
   return [...stream.groups ?? []].sort((a, b) => byteOrder(a[0], b[0]));
 }
 
-function writeEntriesRead(s: Session, g: ConsumerGroup): void {
+function writeEntriesRead(s: CommandContext, g: ConsumerGroup): void {
   if (g.entriesRead === INVALID_ENTRIES_READ) s.reply.null();
   else s.reply.integer(g.entriesRead);
 }
 
-function writeLag(s: Session, stream: Stream, g: ConsumerGroup): void {
+function writeLag(s: CommandContext, stream: Stream, g: ConsumerGroup): void {
   const lag = g.lag(stream);
   if (lag === null) s.reply.null();
   else s.reply.integer(lag);

@@ -10,7 +10,7 @@ import { command } from "./command.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
 import { getStream, longLong, strictIdArg, writeEntry, writeId } from "./stream_common.ts";
 import { streamChanged } from "./stream_events.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 import type { Stream, StreamEntry } from "../store/stream.ts";
 import type { ConsumerGroup } from "../store/stream_groups.ts";
 import { compareIds, MAX_ID, MIN_ID, nextId, type StreamId } from "../store/stream_id.ts";
@@ -99,7 +99,7 @@ export interface ReadTarget {
 }
 
 /** Looks up each key and resolves its id, in Redis's order (a key's type, then its id). */
-export function resolveTargets(req: ReadRequest, s: Session): ReadTarget[] {
+export function resolveTargets(req: ReadRequest, s: CommandContext): ReadTarget[] {
   const targets: ReadTarget[] = [];
   for (let i = 0; i < req.keys.length; i++) {
     const key = req.keys[i], arg = req.idArgs[i];
@@ -141,7 +141,11 @@ type Served = { key: string; items: (StreamEntry | { id: StreamId; fields: null 
  * Serves what is available now (Redis's synchronous path of xreadCommand); the streams
  * served, in request order, empty when the caller should block (or answer null).
  */
-export function serveRead(req: ReadRequest, targets: readonly ReadTarget[], s: Session): Served[] {
+export function serveRead(
+  req: ReadRequest,
+  targets: readonly ReadTarget[],
+  s: CommandContext,
+): Served[] {
   const served: Served[] = [];
   const now = s.db.clock.now();
   for (const t of targets) {
@@ -219,12 +223,12 @@ function readHistory(
 }
 
 /** Writes a read's reply: an array of [key, entries] (RESP2) or a map key → entries. */
-export function writeServed(s: Session, served: readonly Served[]): void {
+export function writeServed(s: CommandContext, served: readonly Served[]): void {
   const r = s.reply;
-  if (s.protocol === 2) r.array(served.length);
+  if (s.client.protocol === 2) r.array(served.length);
   else r.map(served.length);
   for (const { key, items } of served) {
-    if (s.protocol === 2) r.array(2);
+    if (s.client.protocol === 2) r.array(2);
     r.bulk(key);
     r.array(items.length);
     for (const item of items) {

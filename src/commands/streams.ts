@@ -15,7 +15,6 @@ import {
   longLongExact,
   strictIdArg,
   writeEntries,
-  writeId,
   xaddIdArg,
 } from "./stream_common.ts";
 import { streamChanged } from "./stream_events.ts";

@@ -361,6 +361,8 @@ function encodeId(id: StreamId): Uint8Array {
 
 /** A stream: entries in id order, plus what consumer groups need to know about it. */
 export class Stream {
+  /** The value model's discriminant (store/values.ts). */
+  readonly kind = "stream";
   /** Nodes in id order; the live ones are `nodes[head..]` (trimming advances `head`). */
   #nodes: StreamNode[] = [];
   #head = 0;
