@@ -133,7 +133,9 @@ try {
   const settled = [r, s].map((m) => {
     const now = rssBytes(m.pid);
     console.log(
-      `${m.label.padEnd(6)} settled: rss ${mib(now)} MiB, ${per(now - m.before, m.entries)} bytes/entry`,
+      `${m.label.padEnd(6)} settled: rss ${mib(now)} MiB, ${
+        per(now - m.before, m.entries)
+      } bytes/entry`,
     );
     return now - m.before;
   });

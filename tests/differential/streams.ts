@@ -989,7 +989,17 @@ const xread: Sequence[] = [
 ];
 
 const keys: Sequence[] = [
-  seq("TYPE, EXISTS, DEL of a stream", "XADD s 1-1 f v", "TYPE s", "EXISTS s", "DEL s", "TYPE s"),
+  seq(
+    "TYPE, OBJECT ENCODING, EXISTS, DEL of a stream",
+    "XADD s 1-1 f v",
+    "TYPE s",
+    "OBJECT ENCODING s",
+    { cmd: "MEMORY USAGE s", ignore: true },
+    "EXISTS s",
+    "DEL s",
+    "TYPE s",
+    "OBJECT ENCODING s",
+  ),
   seq(
     "COPY and RENAME a stream",
     ...fill("s", 3),
