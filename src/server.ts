@@ -28,11 +28,9 @@ export interface ServerOptions extends Partial<ServerConfig> {
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
 
-export const VERSION = "0.1.0";
+export { REDIS_VERSION, VERSION } from "./config.ts";
 /** How long shutdown waits for clients to take their last replies before cutting them. */
 const SHUTDOWN_GRACE_MS = 1000;
-/** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
-export const REDIS_VERSION = "7.0.15";
 
 export class Server {
   readonly config: ServerConfig;
