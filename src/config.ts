@@ -43,6 +43,14 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /**
+   * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
+   * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
+   * size, so it is kept for CONFIG GET/SET only.
+   */
+  listMaxListpackSize: number;
+  /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
+  listCompressDepth: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -67,6 +75,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  listMaxListpackSize: -2,
+  listCompressDepth: 0,
 };
 
 /**
