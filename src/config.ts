@@ -45,6 +45,8 @@ export interface ServerConfig {
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
   /** notify-keyspace-events as class flags (pubsub/keyspace_events.ts); 0 = off. */
   notifyKeyspaceEvents: number;
+  /** Keys the client-side-caching table may hold before it invalidates some; 0 = no limit. */
+  trackingTableMaxKeys: number;
   /**
    * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
    * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
@@ -78,6 +80,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
   notifyKeyspaceEvents: 0,
+  trackingTableMaxKeys: 1_000_000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,
 };

@@ -20,6 +20,7 @@ import { ClientLimits } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
 import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
 import { WatchedKeys } from "./store/watched_keys.ts";
+import { TrackingTable } from "./pubsub/tracking.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -53,6 +54,8 @@ export class Server {
   readonly hub = new PubSubHub();
   /** Who WATCHes which keys. */
   readonly watchedKeys: WatchedKeys;
+  /** Client-side caching: who read which keys. */
+  readonly tracking: TrackingTable;
   #tasks: Promise<unknown>[] = [];
   #sessionRuns = new Set<Promise<void>>();
   #shuttingDown: Promise<void> | null = null;
@@ -74,6 +77,7 @@ export class Server {
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
+    this.tracking = new TrackingTable(this.keyspace, this.sessions, this.config);
     publishKeyspaceEvents(this.keyspace, this.hub, this.config);
     this.wsPolicy = this.config.wsCommands === null
       ? null
@@ -153,6 +157,7 @@ export class Server {
   onSessionClosed(session: Session): void {
     this.hub.removeSubscriber(session);
     this.watchedKeys.unwatchAll(session.transaction.watches);
+    this.tracking.disable(session);
     this.sessions.delete(session.id);
   }
 

@@ -39,6 +39,8 @@ import { passwordMatches } from "./security/credentials.ts";
 import { admissionError, runAdmitted } from "./security/gate.ts";
 import { isCrossProtocolCommand } from "./security/client_limits.ts";
 import { discardTransaction, queueInMulti, Transaction } from "./commands/transactions.ts";
+import { ClientTracking } from "./pubsub/tracking.ts";
+import { keysOf } from "./commands/keys_of.ts";
 
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
@@ -82,6 +84,8 @@ export class Session implements CommandContext, ClientState {
   /** MULTI's queue and this client's WATCHes. */
   readonly transaction = new Transaction();
   inExec = false;
+  /** CLIENT TRACKING state. */
+  readonly tracking = new ClientTracking();
 
   constructor(readonly server: Server, readonly transport: Transport, id: number) {
     this.id = id;
@@ -171,6 +175,7 @@ export class Session implements CommandContext, ClientState {
     this.name = "";
     this.server.hub.removeSubscriber(this);
     discardTransaction(this, this);
+    this.server.tracking.disable(this);
     this.#requireAuthIfConfigured();
   }
 
@@ -265,7 +270,21 @@ export class Session implements CommandContext, ClientState {
     const refused = subscribedModeError(spec, this);
     if (refused !== null) return this.#reject(argv[0], refused.message);
     if (this.transaction.queue !== null && queueInMulti(spec, argv, this)) return;
-    this.call(spec, argv);
+    const tracking = this.server.tracking;
+    if (tracking.trackingClients === 0) return this.call(spec, argv);
+    tracking.limitKeys();
+    tracking.current = this;
+    try {
+      this.call(spec, argv);
+    } finally {
+      tracking.current = null;
+      // CLIENT CACHING applies to the next command only (any CLIENT subcommand, or a
+      // transaction, keeps it), as in Redis.
+      if (!spec.name.startsWith("client|") && !this.transaction.active) {
+        this.tracking.caching = false;
+      }
+      tracking.flush();
+    }
   }
 
   /**
@@ -287,6 +306,9 @@ export class Session implements CommandContext, ClientState {
     this.lastCommand = spec.name;
     this.server.stats.commands++;
     runAdmitted(spec, argv, this);
+    if (this.tracking.on && spec.flags.includes("readonly")) {
+      this.server.tracking.remember(this, keysOf(spec, argv));
+    }
   }
 
   /** Writes everything queued, including what arrives while writing. */

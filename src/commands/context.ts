@@ -24,6 +24,7 @@ import type { Keyspace } from "../store/keyspace.ts";
 import type { WatchedKeys } from "../store/watched_keys.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
+import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -48,6 +49,10 @@ export interface ClientView {
   readonly queryBuffer: { used: number; size: number };
   /** Reply bytes not yet sent. */
   readonly pendingOutput: number;
+  /** MULTI's queue and the client's WATCHes (transactions.ts). */
+  readonly transaction: Transaction;
+  /** CLIENT TRACKING state (pubsub/tracking.ts). */
+  readonly tracking: ClientTracking;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
   readonly parser: { readonly args: readonly string[] };
   /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
@@ -76,8 +81,6 @@ export interface ClientState extends ClientView, Subscriber {
   resetState(): void;
   /** Closes the connection once this batch's replies are written (QUIT, CLIENT KILL). */
   closeAfterReply(): void;
-  /** MULTI's queue and the client's WATCHes (transactions.ts). */
-  readonly transaction: Transaction;
   /** True while EXEC runs the queue: blocking commands then answer as if timed out. */
   inExec: boolean;
   /**
@@ -94,6 +97,8 @@ export interface ServerServices {
   readonly hub: PubSubHub;
   /** Who WATCHes which keys (MULTI/EXEC). */
   readonly watchedKeys: WatchedKeys;
+  /** Client-side caching: who read which keys. */
+  readonly tracking: TrackingTable;
   readonly clock: Clock;
   /** Every connected client, by id. */
   readonly sessions: ReadonlyMap<number, ClientView>;

@@ -355,6 +355,11 @@ const PARAMETERS: readonly Parameter[] = [
       c.notifyKeyspaceEvents = flags;
     },
   },
+  {
+    name: "tracking-table-max-keys",
+    get: (c) => String(c.trackingTableMaxKeys),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.trackingTableMaxKeys = n)),
+  },
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },

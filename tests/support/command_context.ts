@@ -27,6 +27,7 @@ import { datasetBytes } from "../../src/store/memory.ts";
 import { WatchedKeys } from "../../src/store/watched_keys.ts";
 import type { CommandSpec } from "../../src/commands/command.ts";
 import { Transaction } from "../../src/commands/transactions.ts";
+import { ClientTracking, type TrackingClient, TrackingTable } from "../../src/pubsub/tracking.ts";
 
 /** A client with no connection: what its commands change stays in these fields. */
 export class TestClient implements ClientState {
@@ -47,6 +48,7 @@ export class TestClient implements ClientState {
   /** Bytes other clients' PUBLISHes delivered to this one. */
   readonly delivered = new ReplyWriter();
   readonly transaction = new Transaction();
+  readonly tracking = new ClientTracking();
   inExec = false;
   /** The context this client's commands run in (set by TestContext). */
   context: CommandContext | null = null;
@@ -124,13 +126,19 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const clock = new ManualClock();
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
+  const sessions = new Map<number, ClientView>();
   return {
     config,
     keyspace,
     hub: new PubSubHub(),
     watchedKeys: new WatchedKeys(keyspace),
+    tracking: new TrackingTable(
+      keyspace,
+      sessions as unknown as Map<number, TrackingClient>,
+      config,
+    ),
     clock,
-    sessions: new Map(),
+    sessions,
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats: { connections: 0, commands: 0 },
     limits: { rejectedConnections: 0 },
