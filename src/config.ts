@@ -3,6 +3,11 @@
  * (camel-cased here; main.ts maps the `--kebab-case` flags onto them).
  */
 
+/** respd's own version (--version, INFO respd_version). */
+export const VERSION = "0.1.0";
+/** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
+export const REDIS_VERSION = "7.0.15";
+
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 
 /** Hard and soft output limits of one client class, as client-output-buffer-limit. */
