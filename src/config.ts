@@ -38,6 +38,8 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /** Milliseconds after which a script is stopped with an error (0: never). */
+  busyReplyThreshold: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -60,6 +62,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  busyReplyThreshold: 5000,
 };
 
 /**

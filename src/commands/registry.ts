@@ -16,6 +16,7 @@ import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { scriptingCommands } from "./scripting.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -32,6 +33,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...scriptingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {

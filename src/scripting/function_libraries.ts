@@ -133,7 +133,10 @@ export class FunctionLibraries {
     let description: string | null = null;
     if (argc === 1) {
       if (vm.type(1, L) !== T_TABLE) {
-        s.raise("calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).", L);
+        s.raise(
+          "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).",
+          L,
+        );
       }
       vm.pushNil(L);
       while (vm.next(1, L)) {
@@ -159,7 +162,10 @@ export class FunctionLibraries {
           callback = vm.ref(L);
         } else if (key === "flags") {
           if (vm.type(-1, L) !== T_TABLE) {
-            s.raise("flags argument to redis.register_function must be a table representing function flags", L);
+            s.raise(
+              "flags argument to redis.register_function must be a table representing function flags",
+              L,
+            );
           }
           const names: string[] = [];
           for (let i = 1;; i++) {

@@ -12,7 +12,11 @@ export function jsonDecode(bytes: string): unknown {
   try {
     value = JSON.parse(toText(bytes));
   } catch {
-    return { error: bytes.trim() === "" ? "Expected value but found T_END at character 1" : "Expected value but found invalid token at character 1" };
+    return {
+      error: bytes.trim() === ""
+        ? "Expected value but found T_END at character 1"
+        : "Expected value but found invalid token at character 1",
+    };
   }
   return toBytes(value);
 }

@@ -243,7 +243,17 @@ export class LuaVm {
   }
   /** Lua's name for the type at `idx` ("no value" for none). */
   typeName(idx: number, L = this.L): string {
-    const names = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
+    const names = [
+      "nil",
+      "boolean",
+      "userdata",
+      "number",
+      "string",
+      "table",
+      "function",
+      "userdata",
+      "thread",
+    ];
     const t = M._lua_type(L, idx);
     return t < 0 ? "no value" : names[t];
   }

@@ -30,7 +30,10 @@ export function lzfDecompress(input: string, outLength: number): string | null {
   if (op !== outLength) return null;
   let s = "";
   for (let i = 0; i < op; i += 8192) {
-    s += String.fromCharCode.apply(null, out.subarray(i, Math.min(op, i + 8192)) as unknown as number[]);
+    s += String.fromCharCode.apply(
+      null,
+      out.subarray(i, Math.min(op, i + 8192)) as unknown as number[],
+    );
   }
   return s;
 }

@@ -127,7 +127,13 @@ class BadFormat {}
  * Pushes the objects encoded in `s` (at most `limit`, -1 for all); returns how many, or
  * lua_cmsgpack's error text.
  */
-export function msgpackUnpack(vm: LuaVm, L: number, s: string, offset: number, limit: number): number | string {
+export function msgpackUnpack(
+  vm: LuaVm,
+  L: number,
+  s: string,
+  offset: number,
+  limit: number,
+): number | string {
   let pos = offset;
   const need = (n: number) => {
     if (pos + n > s.length) throw new Truncated();

@@ -20,7 +20,6 @@ import {
   T_NUMBER,
   T_STRING,
   T_TABLE,
-  upvalueIndex,
 } from "./lua_runtime.ts";
 import { SANDBOX_LUA } from "./sandbox_lua.ts";
 import { formatG, type Reply } from "./reply.ts";
@@ -203,7 +202,10 @@ export class ScriptVm {
       if (vm.top(L) !== 1) this.raise("redis.set_repl() requires two arguments.", L);
       const flags = Math.trunc(vm.toNumber(-1, L));
       if ((flags & ~3) !== 0) {
-        this.raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.", L);
+        this.raise(
+          "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+          L,
+        );
       }
       return 0;
     });
@@ -259,7 +261,10 @@ export class ScriptVm {
       if (vm.top(L) !== 1) this.raiseRaw("bad argument #1 to 'decode' (expected 1 argument)", L);
       const text = vm.toString(1, L);
       if (text === null) {
-        this.raiseRaw("bad argument #1 to 'decode' (string expected, got " + vm.typeName(1, L) + ")", L);
+        this.raiseRaw(
+          "bad argument #1 to 'decode' (string expected, got " + vm.typeName(1, L) + ")",
+          L,
+        );
       }
       const value = jsonDecode(text!);
       if (typeof value === "object" && value !== null && "error" in value) {
@@ -283,7 +288,10 @@ export class ScriptVm {
     this.setFunction("unpack", (L) => {
       const s = vm.toString(1, L);
       if (s === null) {
-        this.raiseRaw("bad argument #1 to 'unpack' (string expected, got " + vm.typeName(1, L) + ")", L);
+        this.raiseRaw(
+          "bad argument #1 to 'unpack' (string expected, got " + vm.typeName(1, L) + ")",
+          L,
+        );
       }
       const r = msgpackUnpack(vm, L, s!, 0, -1);
       if (typeof r === "string") this.raiseRaw(r, L);
@@ -682,7 +690,9 @@ export class ScriptVm {
   #errorReply(rc: number, run: Run): Reply {
     const vm = this.vm;
     if (vm.type(-1) !== T_TABLE) {
-      const msg = rc === LUA_ERRMEM ? "not enough memory" : (vm.toString(-1) ?? "execution failure");
+      const msg = rc === LUA_ERRMEM
+        ? "not enough memory"
+        : (vm.toString(-1) ?? "execution failure");
       vm.pop(1);
       return {
         kind: "error",
