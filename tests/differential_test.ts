@@ -24,6 +24,7 @@ import { sequences as lists } from "./differential/lists.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as scripting } from "./differential/scripting.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -37,6 +38,7 @@ const families: Record<string, Sequence[]> = {
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  scripting,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -249,7 +249,7 @@ const functionStats = command({
   parse: () => undefined,
   execute(_, ctx) {
     const f = ctx.server.scripting.functions;
-    const k = (s: string): Reply => ({ kind: "status", value: s });
+    const k = (s: string): Reply => s;
     reply(ctx, {
       kind: "map",
       value: [

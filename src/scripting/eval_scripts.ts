@@ -132,7 +132,7 @@ export class EvalScripts {
     const { flags, code } = evalShebang(body);
     const ref = this.vm.compile(code, "@user_script");
     if (typeof ref === "string") {
-      throw new CommandError(`ERR Error compiling script (new function): ${ref}`);
+      throw new CommandError(`ERR Error compiling script (new function): ${lua51Syntax(ref)}`);
     }
     const script = { ref, flags, body };
     this.#cache.set(sha, script);
@@ -164,4 +164,14 @@ export class EvalScripts {
     this.#vm?.close();
     this.#vm = null;
   }
+}
+
+/** Lua 5.1's wording of a few syntax errors 5.4 words differently. */
+export function lua51Syntax(msg: string): string {
+  // 5.4 says "syntax error" where a statement is neither a call nor an assignment; 5.1
+  // expected the assignment's '='.
+  return msg.replace(/ near <eof>$/, " near '<eof>'").replace(
+    /: syntax error near /,
+    ": '=' expected near ",
+  );
 }

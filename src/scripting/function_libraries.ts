@@ -16,7 +16,13 @@
 import { CommandError } from "../commands/errors.ts";
 import { LUA_OK, T_FUNCTION, T_STRING, T_TABLE } from "./lua_runtime.ts";
 import { type ScriptHost, ScriptVm, type ScriptVmOptions } from "./script_vm.ts";
-import { flagNames, LEGACY_FLAGS, parseFlags, type ScriptFlags } from "./eval_scripts.ts";
+import {
+  flagNames,
+  LEGACY_FLAGS,
+  lua51Syntax,
+  parseFlags,
+  type ScriptFlags,
+} from "./eval_scripts.ts";
 import type { Reply } from "./reply.ts";
 import { globMatch } from "../store/glob.ts";
 import { crc64 } from "./crc64.ts";
@@ -41,8 +47,9 @@ export interface Library {
 const NAME_RE = /^[A-Za-z0-9_]+$/;
 const BAD_LIBRARY_NAME =
   "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+/** Redis 7.0 words a bad function name as a bad library name (function_lua.c). */
 const BAD_FUNCTION_NAME =
-  "Function names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+  "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
 const ENV_LUA = String.raw`
 __respd_library_env = function(load_api)
@@ -228,7 +235,7 @@ export class FunctionLibraries {
     vm.replaceGlobals();
     if (typeof ref === "string") {
       vm.unref(metaRef);
-      throw new CommandError(`ERR Error compiling function: ${ref}`);
+      throw new CommandError(`ERR Error compiling function: ${lua51Syntax(ref)}`);
     }
     const loading: Loading = { functions: new Map() };
     this.#loading = loading;
@@ -320,9 +327,9 @@ export class FunctionLibraries {
         fns.push({
           kind: "map",
           value: [
-            [{ kind: "status", value: "name" }, f.name],
-            [{ kind: "status", value: "description" }, f.description],
-            [{ kind: "status", value: "flags" }, {
+            ["name", f.name],
+            ["description", f.description],
+            ["flags", {
               kind: "set",
               value: flagNames(f.flags).map((n) => ({ kind: "status", value: n })),
             }],
@@ -330,11 +337,11 @@ export class FunctionLibraries {
         });
       }
       const entry: [Reply, Reply][] = [
-        [{ kind: "status", value: "library_name" }, lib.name],
-        [{ kind: "status", value: "engine" }, "LUA"],
-        [{ kind: "status", value: "functions" }, fns],
+        ["library_name", lib.name],
+        ["engine", "LUA"],
+        ["functions", fns],
       ];
-      if (withCode) entry.push([{ kind: "status", value: "library_code" }, lib.code]);
+      if (withCode) entry.push(["library_code", lib.code]);
       out.push({ kind: "map", value: entry });
     }
     return out;

@@ -41,6 +41,16 @@ end
 table.getn = function(t) return #t end
 string.gfind = string.gmatch
 
+-- Lua 5.4 words runtime errors differently from the 5.1 Redis embeds: "attempt to call a
+-- nil value (global 'f')" is "attempt to call global 'f' (a nil value)" in 5.1.
+local function lua51_message(msg)
+  local out = msg:gsub("attempt to ([%a ]-) an? (%a+) value %((%a+) '(.-)'%)", function(op, t, kind, name)
+    if kind == "constant" then kind = "local" end
+    return "attempt to " .. op .. " " .. kind .. " '" .. name .. "' (a " .. t .. " value)"
+  end)
+  return out
+end
+
 function __redis__err__handler(err)
   -- Redis reports the caller of a failing C function; respd's own Lua helpers (this file)
   -- stand for Redis's C functions, so they are skipped the same way.
@@ -51,7 +61,7 @@ function __redis__err__handler(err)
     i = dbg.getinfo(level, 'nSl')
   end
   if type(err) ~= 'table' then
-    err = {err = 'ERR ' .. tostring(err)}
+    err = {err = 'ERR ' .. lua51_message(tostring(err))}
   end
   if i then
     err['source'] = i.source
@@ -73,8 +83,8 @@ pcall = function(f, ...)
   return tunpack(r, 1, r.n)
 end
 
--- Redis's math.random: lrand48 reseeded with 0 before each script, the same sequence on
--- every platform.
+-- Redis's math.random: lrand48, the same sequence on every platform; Redis 7.0 no longer
+-- reseeds it before each script.
 local rand_x = 0
 local LRAND48_MAX = 2147483647
 local function srand48(seed)
@@ -116,7 +126,7 @@ math.randomseed = function(s)
                          (s == nil and "no value" or type(s)) .. ")", 2) end
   srand48(math.tointeger(x < 0 and math.ceil(x) or math.floor(x)) or 0)
 end
-__respd_reset_random = function() srand48(0) end
+srand48(0)
 
 -- LuaBitOp: numbers become signed 32-bit integers (fractions rounded half to even).
 local function tobit(x)
@@ -253,7 +263,7 @@ __respd_protect = function()
   local proxy = readonly(G)
   local lua_rawset = rawset
   G.rawset = function(t, k, v)
-    if t == proxy then error("Attempt to modify a readonly table", 2) end
+    if t == proxy then error("Attempt to modify a readonly table", 0) end
     return lua_rawset(t, k, v)
   end
   setmetatable(G, { __index = function(_, name)

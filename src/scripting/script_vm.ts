@@ -75,7 +75,6 @@ export class ScriptVm {
   #run: Run | null = null;
   #errorHandlerRef: number;
   #realGlobalsRef: number;
-  #resetRandomRef: number;
   #gcRef: number;
   #gcCount = 0;
   #jsonNullRef: number;
@@ -91,10 +90,6 @@ export class ScriptVm {
     this.#gcRef = vm.ref();
     vm.rawGetField(-1, "__redis__err__handler");
     this.#errorHandlerRef = vm.ref();
-    vm.rawGetField(-1, "__respd_reset_random");
-    this.#resetRandomRef = vm.ref();
-    vm.pushNil();
-    vm.rawSetField(-2, "__respd_reset_random");
 
     this.#registerRedisApi();
     extraApi?.(this);
@@ -659,8 +654,6 @@ export class ScriptVm {
     this.#run = run;
     const base = vm.top();
     try {
-      vm.pushRef(this.#resetRandomRef);
-      vm.pcall(0, 0, 0);
       vm.pushRef(this.#errorHandlerRef);
       vm.pushRef(ref);
       const nargs = pushArgs();
