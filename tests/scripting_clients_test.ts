@@ -176,11 +176,11 @@ Deno.test({
     const attempts = new Map<string, number>();
     const worker = new Worker(
       "jobs",
-      async (job) => {
+      (job) => {
         const n = (attempts.get(job.name) ?? 0) + 1;
         attempts.set(job.name, n);
-        if (job.name === "flaky" && n < 3) throw new Error(`attempt ${n} fails`);
-        return `${job.name}:${job.data.x * 2}`;
+        if (job.name === "flaky" && n < 3) return Promise.reject(new Error(`attempt ${n} fails`));
+        return Promise.resolve(`${job.name}:${job.data.x * 2}`);
       },
       { connection },
     );
