@@ -40,6 +40,14 @@ export interface ServerConfig {
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
   /** Milliseconds after which a script is stopped with an error (0: never). */
   busyReplyThreshold: number;
+  /**
+   * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
+   * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
+   * size, so it is kept for CONFIG GET/SET only.
+   */
+  listMaxListpackSize: number;
+  /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
+  listCompressDepth: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -63,6 +71,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
   busyReplyThreshold: 5000,
+  listMaxListpackSize: -2,
+  listCompressDepth: 0,
 };
 
 /**

@@ -343,6 +343,16 @@ const PARAMETERS: readonly Parameter[] = [
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
+  ...["list-max-listpack-size", "list-max-ziplist-size"].map((name) => ({
+    name,
+    get: (c: ServerConfig) => String(c.listMaxListpackSize),
+    set: integerSetter(-2147483648, 2147483647, (c, n) => (c.listMaxListpackSize = n)),
+  })),
+  {
+    name: "list-compress-depth",
+    get: (c) => String(c.listCompressDepth),
+    set: integerSetter(0, 2147483647, (c, n) => (c.listCompressDepth = n)),
+  },
 ];
 
 const PARAMETER_BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));
