@@ -141,7 +141,7 @@ export class EvalScripts {
 
   /** The cached script for `sha` (any case), or undefined. */
   get(sha: string): CachedScript | undefined {
-    return this.#cache.get(sha.length === 40 ? sha.toLowerCase() : sha);
+    return this.#cache.get(sha) ?? this.#cache.get(sha.toLowerCase());
   }
 
   /** The cached script for `body`, compiling it first if new. */

@@ -25,9 +25,17 @@ export function parseReplies(buf: Uint8Array, end: number): Reply[] {
       case 45: // -
         return { kind: "error", value: line() };
       case 58: { // :
+        // Short integers (counters, lengths) without building a string.
+        let n = 0, p = pos, negative = false;
+        if (buf[p] === 45) (negative = true, p++);
+        const start = p;
+        while (buf[p] !== 13) n = n * 10 + buf[p++] - 48;
+        if (p - start <= 15) {
+          pos = p + 2;
+          return negative ? -n : n;
+        }
         const s = line();
-        const n = Number(s);
-        return Number.isSafeInteger(n) ? n : BigInt(s);
+        return BigInt(s);
       }
       case 36: { // $
         const n = Number(line());

@@ -39,6 +39,25 @@ math.frexp = function(x)
   return m, e
 end
 table.getn = function(t) return #t end
+table.maxn = function(t)
+  local max = 0
+  for k in next, t do
+    if type(k) == 'number' and k > max then max = k end
+  end
+  return max
+end
+table.foreach = function(t, f)
+  for k, v in next, t do
+    local r = f(k, v)
+    if r ~= nil then return r end
+  end
+end
+table.foreachi = function(t, f)
+  for i = 1, #t do
+    local r = f(i, t[i])
+    if r ~= nil then return r end
+  end
+end
 string.gfind = string.gmatch
 
 -- Lua 5.4 words runtime errors differently from the 5.1 Redis embeds: "attempt to call a
