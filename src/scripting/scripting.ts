@@ -42,6 +42,9 @@ const NO_TRANSPORT: Transport = {
   readable: new ReadableStream(),
   write: () => Promise.resolve(),
   close: () => {},
+  abort: () => {},
+  // Never registered with the server, so nothing waits for it to close.
+  closed: new Promise<void>(() => {}),
   remoteAddress: "",
   localAddress: "",
 };
