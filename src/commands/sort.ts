@@ -151,8 +151,8 @@ function runSort(o: SortOptions, ctx: CommandContext): void {
   const db = ctx.db;
   const value = db.get(o.key);
   const size = sizeOf(value);
-  let { alpha, by } = o;
-  let dontSort = by !== null && !by.includes("*");
+  const { alpha, by } = o;
+  const dontSort = by !== null && !by.includes("*");
 
   // LIMIT clamped as Redis does: start within the input, count -1 for "to the end".
   let start = Math.min(Math.max(o.offset, 0), size);
