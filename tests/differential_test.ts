@@ -28,6 +28,7 @@ import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -45,6 +46,7 @@ const families: Record<string, Sequence[]> = {
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  streams,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -24,6 +24,10 @@ import { objectCommands } from "./object.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { streamCommands } from "./streams.ts";
+import { streamReadCommands } from "./stream_read.ts";
+import { streamGroupCommands } from "./stream_groups.ts";
+import { streamInfoCommands } from "./stream_info.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -44,6 +48,10 @@ export const allCommands: readonly CommandSpec[] = [
   ...lcsCommands,
   ...objectCommands,
   ...sortCommands,
+  ...streamCommands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamInfoCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,
