@@ -47,6 +47,8 @@ export interface ServerConfig {
   notifyKeyspaceEvents: number;
   /** Keys the client-side-caching table may hold before it invalidates some; 0 = no limit. */
   trackingTableMaxKeys: number;
+  /** Milliseconds after which a script is stopped with an error (0: never). */
+  busyReplyThreshold: number;
   /**
    * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
    * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
@@ -81,6 +83,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxmemoryPolicy: "noeviction",
   notifyKeyspaceEvents: 0,
   trackingTableMaxKeys: 1_000_000,
+  busyReplyThreshold: 5000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,
 };

@@ -21,6 +21,7 @@ import { CommandPolicy } from "./security/policy.ts";
 import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
 import { WatchedKeys } from "./store/watched_keys.ts";
 import { TrackingTable } from "./pubsub/tracking.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -65,6 +66,8 @@ export class Server {
   readonly limits = new ClientLimits(this);
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
+  /** EVAL scripts and function libraries (scripting/scripting.ts). */
+  readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   stats = { connections: 0, commands: 0 };
 
@@ -82,6 +85,7 @@ export class Server {
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.scripting = new Scripting(this);
   }
 
   /** The TCP port actually bound (useful with port 0). */

@@ -23,7 +23,10 @@ export type CommandFlag =
   | "no_auth"
   | "allow_busy"
   | "skip_slowlog"
-  | "no_multi";
+  | "no_multi"
+  | "skip_monitor"
+  | "no_mandatory_keys"
+  | "movablekeys";
 
 export interface CommandSpec<T = unknown> {
   /** Lower-case name; "parent|sub" for a subcommand. */

@@ -25,6 +25,7 @@ import type { WatchedKeys } from "../store/watched_keys.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
 import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
+import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -112,6 +113,8 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** EVAL scripts and function libraries, and the client their commands run as. */
+  readonly scripting: Scripting;
 }
 
 /** What `execute(cmd, ctx)` receives. */

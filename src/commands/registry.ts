@@ -21,9 +21,11 @@ import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
+import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 import { transactionCommands } from "./transactions.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
@@ -47,6 +49,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   ...objectCommands,
+  ...sortCommands,
   ...streamCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
@@ -56,6 +59,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...clientCommands,
   ...commandCommands,
   ...transactionCommands,
+  ...scriptingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {
