@@ -108,4 +108,28 @@ Deno.test("a page's cache, notifications and transactions follow TCP clients' wr
     assertEquals(aborted, null);
   });
   await page.close();
+
+  await t.step("the demo console shows a cached key and its hit count live", async () => {
+    const demo = await browser.context.newPage();
+    demo.setDefaultTimeout(TIMEOUT_MS);
+    await demo.goto(`http://127.0.0.1:${server.wsPort}/`);
+    await demo.locator('#status[data-state="open"]').waitFor();
+    const key = demo.getByRole("textbox", { name: "Key to read through the cache" });
+    const read = demo.getByRole("button", { name: "GET (cached)" });
+    await key.fill("greeting");
+    await read.click();
+    await demo.locator('#cache-entries li[data-command="GET greeting"]').waitFor();
+    await key.fill("greeting");
+    await read.click();
+    const hits = demo.locator('#cache-entries li[data-command="GET greeting"] .hits');
+    await demo.locator("#cache-entries .hits", { hasText: "1 hits" }).waitFor();
+    assertEquals(await hits.textContent(), "1 hits");
+    await demo.screenshot({ path: new URL("browser_cache.png", ARTIFACTS).pathname });
+    assertEquals(await tcp.call("SET", "greeting", "hola"), "+OK\r\n");
+    await demo.locator("#cache-summary", { hasText: "1 invalidations" }).waitFor();
+    assertEquals(await demo.locator("#cache-entries li").count(), 0);
+    await demo.close();
+  });
 });
+
+const ARTIFACTS = new URL("./artifacts/", import.meta.url);

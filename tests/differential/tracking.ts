@@ -166,7 +166,8 @@ export const sequences: Sequence[] = [
     "B: CLIENT ID",
     "A: CLIENT TRACKING on REDIRECT $B",
     "A: GET k",
-    "B: QUIT",
+    // (CLIENT KILL frees B at once; after QUIT, Redis frees it asynchronously)
+    "C: CLIENT KILL ID $B",
     "C: SET k v",
     read("A"),
     "A: CLIENT GETREDIR",
