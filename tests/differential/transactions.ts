@@ -255,9 +255,9 @@ export const sequences: Sequence[] = [
   ),
   seq(
     "a watched key that expires after WATCH aborts",
-    "A: SET k v PX 20",
+    "A: SET k v PX 300",
     "A: WATCH k",
-    { wait: 60 },
+    { wait: 400 },
     "A: MULTI",
     "A: PING",
     "A: EXEC",
