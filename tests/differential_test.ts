@@ -27,6 +27,7 @@ import { sequences as lcs } from "./differential/lcs.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -43,6 +44,7 @@ const families: Record<string, Sequence[]> = {
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  streams,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -23,6 +23,10 @@ import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { streamCommands } from "./streams.ts";
+import { streamReadCommands } from "./stream_read.ts";
+import { streamGroupCommands } from "./stream_groups.ts";
+import { streamInfoCommands } from "./stream_info.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -42,6 +46,10 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   ...objectCommands,
+  ...streamCommands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamInfoCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,
