@@ -41,71 +41,104 @@ export function lzfDecompress(input: Uint8Array, outLength: number): Uint8Array 
   return out;
 }
 
-const HASH_BITS = 14;
-const MAX_LITERAL = 32;
+const HASH_LOG = 16;
+const HASH_MASK = (1 << HASH_LOG) - 1;
+const MAX_LITERAL = 1 << 5;
 const MAX_OFFSET = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+/** liblzf's hash slot (VERY_FAST) of the 3 bytes ending `h`. */
+function slotOf(h: number): number {
+  return ((h >>> (24 - HASH_LOG)) - Math.imul(h, 5)) & HASH_MASK;
+}
+
 /**
- * Compresses `input`; returns null when the result would not be shorter than
- * `input.length - 4` (Redis then stores the string as it is).
+ * Compresses `input` as Redis's liblzf does (hash log 16, VERY_FAST, hash table zeroed),
+ * so respd's RDB strings and DUMP payloads are the bytes Redis writes. Returns null when
+ * the result would not fit in `input.length - 4` bytes (Redis then stores the string as
+ * it is).
  */
 export function lzfCompress(input: Uint8Array): Uint8Array | null {
-  const n = input.length;
-  const limit = n - 4;
-  if (limit <= 0) return null;
-  const out = new Uint8Array(limit + MAX_LITERAL + 2);
-  const table = new Int32Array(1 << HASH_BITS).fill(-1);
-  let op = 1; // out[litStart - 1] is the pending literal run's control byte
-  let lit = 0;
+  const inLen = input.length;
+  if (inLen <= 4) return null;
+  const outLen = inLen - 4;
+  const out = new Uint8Array(outLen + 4);
+  const table = new Uint32Array(1 << HASH_LOG);
   let ip = 0;
-  const hash = (p: number) =>
-    (((input[p] << 16) | (input[p + 1] << 8) | input[p + 2]) * 2654435761) >>> (32 - HASH_BITS);
-  while (ip < n - 2) {
-    const h = hash(ip);
-    const ref = table[h];
-    table[h] = ip;
+  let op = 1; // out[op - lit - 1] is the open literal run's control byte
+  let lit = 0;
+  let h = (input[0] << 8) | input[1];
+  while (ip < inLen - 2) {
+    h = ((h << 8) | input[ip + 2]) >>> 0;
+    const slot = slotOf(h);
+    const ref = table[slot];
+    table[slot] = ip;
     const off = ip - ref - 1;
     if (
-      ref >= 0 && off < MAX_OFFSET && input[ref] === input[ip] &&
-      input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]
+      off >= 0 && off < MAX_OFFSET && ref > 0 && input[ref + 2] === input[ip + 2] &&
+      input[ref] === input[ip] && input[ref + 1] === input[ip + 1]
     ) {
-      let len = 3;
-      const maxLen = Math.min(MAX_REF, n - ip);
-      while (len < maxLen && input[ref + len] === input[ip + len]) len++;
-      if (lit === 0) op--; // no literal run open: drop its reserved control byte
-      else out[op - lit - 1] = lit - 1;
+      let len = 2;
+      const maxLen = Math.min(inLen - ip - len, MAX_REF);
+      if (op + 3 + 1 >= outLen && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outLen) return null;
+      out[op - lit - 1] = (lit - 1) & 0xff;
+      if (lit === 0) op--;
+      let matched = false;
+      if (maxLen > 16) {
+        // liblzf compares 16 bytes unrolled before it looks at the limit again.
+        for (let i = 0; i < 16; i++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            matched = true;
+            break;
+          }
+        }
+      }
+      if (!matched) {
+        do len++; while (len < maxLen && input[ref + len] === input[ip + len]);
+      }
       len -= 2;
-      if (op + 3 > limit) return null;
+      ip++;
       if (len < 7) out[op++] = (off >> 8) + (len << 5);
       else {
         out[op++] = (off >> 8) + (7 << 5);
         out[op++] = len - 7;
       }
       out[op++] = off & 0xff;
-      ip += len + 2;
       lit = 0;
-      op++; // reserve the next literal run's control byte
+      op++;
+      ip += len + 1;
+      if (ip >= inLen - 2) break;
+      ip -= 2;
+      h = (input[ip] << 8) | input[ip + 1];
+      h = ((h << 8) | input[ip + 2]) >>> 0;
+      table[slotOf(h)] = ip;
+      ip++;
+      h = ((h << 8) | input[ip + 2]) >>> 0;
+      table[slotOf(h)] = ip;
+      ip++;
       continue;
     }
-    if (op >= limit) return null;
+    if (op >= outLen) return null;
+    lit++;
     out[op++] = input[ip++];
-    if (++lit === MAX_LITERAL) {
+    if (lit === MAX_LITERAL) {
       out[op - lit - 1] = lit - 1;
       lit = 0;
       op++;
     }
   }
-  while (ip < n) {
-    if (op >= limit) return null;
+  if (op + 3 > outLen) return null;
+  while (ip < inLen) {
+    lit++;
     out[op++] = input[ip++];
-    if (++lit === MAX_LITERAL) {
+    if (lit === MAX_LITERAL) {
       out[op - lit - 1] = lit - 1;
       lit = 0;
       op++;
     }
   }
+  out[op - lit - 1] = (lit - 1) & 0xff;
   if (lit === 0) op--;
-  else out[op - lit - 1] = lit - 1;
-  return op < limit ? out.slice(0, op) : null;
+  return op <= outLen ? out.slice(0, op) : null;
 }

@@ -124,7 +124,9 @@ export class RdbPersistence {
       }
     } catch (e: unknown) {
       if (e instanceof RdbFormatError) {
-        throw new RdbLoadError(`Short read or OOM loading DB. Unrecoverable error, aborting now. (${e.message})`);
+        throw new RdbLoadError(
+          `Short read or OOM loading DB. Unrecoverable error, aborting now. (${e.message})`,
+        );
       }
       throw e;
     }

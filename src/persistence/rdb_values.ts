@@ -5,8 +5,12 @@
  * value type does not compile until it can be saved and loaded.
  */
 
-import { ListValue, typeOf, type Value } from "../store/values.ts";
+import { ListValue, type Value } from "../store/values.ts";
+import { Stream } from "../store/stream.ts";
+import { Consumer, ConsumerGroup, PendingEntry } from "../store/stream_groups.ts";
+import { big, norm, type StreamId } from "../store/stream_id.ts";
 import type { RdbObject } from "./rdb_object.ts";
+import type { StreamId as RdbStreamId, StreamObject } from "./rdb_stream.ts";
 import { RdbFormatError } from "./rdb_bytes.ts";
 
 /** Raised by the `never` default: a value type without its case here. */
@@ -20,8 +24,10 @@ export function toRdbObject(v: Value): RdbObject {
   switch (v.kind) {
     case "list":
       return { type: "list", items: [...v] };
+    case "stream":
+      return streamObject(v);
     default:
-      return unknownValue(v.kind);
+      return unknownValue(v);
   }
 }
 
@@ -36,12 +42,75 @@ export function fromRdbObject(o: RdbObject): Value {
       for (const item of o.items) list.pushBack(item);
       return list;
     }
+    case "stream":
+      return streamValue(o);
     default:
       throw new RdbFormatError(`respd cannot hold a ${o.type} value yet`);
   }
 }
 
-/** Whether the value's type is one the RDB format can hold (all of them). */
-export function rdbTypeName(v: Value): string {
-  return typeOf(v).name;
+const rdbId = (id: StreamId): RdbStreamId => [big(id.ms), big(id.seq)];
+const storeId = (id: RdbStreamId): StreamId => ({ ms: norm(id[0]), seq: norm(id[1]) });
+
+function streamObject(s: Stream): StreamObject {
+  const entries: StreamObject["entries"] = [];
+  s.range({ ms: 0, seq: 0 }, s.lastId, false, 0, (e) => {
+    entries.push({ id: rdbId(e.id), fields: [...e.fields] });
+  });
+  return {
+    type: "stream",
+    entries,
+    lastId: rdbId(s.lastId),
+    firstId: rdbId(s.firstId),
+    maxDeletedId: rdbId(s.maxDeletedId),
+    entriesAdded: big(s.entriesAdded),
+    groups: [...(s.groups?.entries() ?? [])].map(([name, g]) => ({
+      name,
+      lastId: rdbId(g.lastId),
+      entriesRead: big(g.entriesRead),
+      pending: g.pel.ids.map((id, i) => ({
+        id: rdbId(id),
+        deliveryTime: BigInt(g.pel.values[i].deliveryTime),
+        deliveryCount: BigInt(g.pel.values[i].deliveryCount),
+      })),
+      consumers: g.sortedConsumers().map((c) => ({
+        name: c.name,
+        seenTime: BigInt(c.seenTime),
+        pending: c.pel.ids.map(rdbId),
+      })),
+    })),
+  };
+}
+
+function streamValue(o: StreamObject): Stream {
+  const s = new Stream();
+  for (const e of o.entries) s.append(storeId(e.id), e.fields);
+  s.lastId = storeId(o.lastId);
+  s.firstId = storeId(o.firstId);
+  s.maxDeletedId = storeId(o.maxDeletedId);
+  s.entriesAdded = norm(o.entriesAdded);
+  if (o.groups.length !== 0) s.groups = new Map();
+  for (const g of o.groups) {
+    const group = new ConsumerGroup(storeId(g.lastId), norm(g.entriesRead));
+    const pending = new Map<string, PendingEntry>();
+    for (const p of g.pending) {
+      const entry = new PendingEntry(null, Number(p.deliveryTime), Number(p.deliveryCount));
+      group.pel.set(storeId(p.id), entry);
+      pending.set(`${p.id[0]}-${p.id[1]}`, entry);
+    }
+    for (const c of g.consumers) {
+      const consumer = new Consumer(c.name, Number(c.seenTime));
+      for (const id of c.pending) {
+        const entry = pending.get(`${id[0]}-${id[1]}`);
+        if (entry === undefined) {
+          throw new RdbFormatError("Consumer pending entry not found in the group's PEL");
+        }
+        entry.consumer = consumer;
+        consumer.pel.set(storeId(id), entry);
+      }
+      group.consumers.set(c.name, consumer);
+    }
+    s.groups!.set(g.name, group);
+  }
+  return s;
 }
