@@ -25,6 +25,7 @@ import { objectSequences, sequences as listEdits } from "./differential/list_edi
 import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
+import { sequences as persistence } from "./differential/persistence.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
 import { sequences as streams } from "./differential/streams.ts";
@@ -45,6 +46,7 @@ const families: Record<string, Sequence[]> = {
   pipelines,
   pubsub,
   streams,
+  persistence,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -27,6 +27,7 @@ import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
 import { streamInfoCommands } from "./stream_info.ts";
+import { dumpRestoreCommands } from "./dump_restore.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -47,6 +48,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...lcsCommands,
   ...objectCommands,
   ...streamCommands,
+  ...dumpRestoreCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
   ...streamInfoCommands,

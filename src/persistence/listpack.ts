@@ -76,6 +76,13 @@ function appendBacklen(out: number[], len: number): void {
   }
 }
 
+/** Bytes one element takes in a listpack, back length included. */
+export function listpackEntryBytes(item: string): number {
+  const parts: number[] = [];
+  appendEntry(parts, item);
+  return parts.length;
+}
+
 /** The size of the back length written after an entry of `len` bytes. */
 function backlenSize(len: number): number {
   return len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5;

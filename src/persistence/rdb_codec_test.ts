@@ -43,7 +43,12 @@ const REDIS_DUMPS: [string, RdbObject][] = [
     "130110000000000000000100000000000000011d1d0000000a0001010001010181660200010201000100018176020401ff0101010101000001000a00ff55ab626ac035db",
     {
       type: "stream",
-      entries: [{ id: [1n, 1n], fields: ["f", "v"] }],
+      nodes: [{
+        master: [1n, 1n],
+        masterFields: ["f"],
+        entries: [{ id: [1n, 1n], fields: ["f", "v"], deleted: false }],
+      }],
+      length: 1,
       lastId: [1n, 1n],
       firstId: [1n, 1n],
       maxDeletedId: [0n, 0n],

@@ -6,7 +6,7 @@
  * on its own against Redis's bytes.
  */
 
-import { decodeListpack, encodeListpack } from "./listpack.ts";
+import { decodeListpack, encodeListpack, listpackEntryBytes } from "./listpack.ts";
 import { decodeIntset, decodeZiplist, decodeZipmap, encodeIntset } from "./legacy_encodings.ts";
 import { canonicalInteger, RdbFormatError, type RdbReader, type RdbWriter } from "./rdb_bytes.ts";
 import { readStream, type StreamObject, writeStream } from "./rdb_stream.ts";
@@ -112,19 +112,22 @@ export function writeObjectBody(w: RdbWriter, o: RdbObject): void {
   }
 }
 
+/**
+ * A list as quicklist nodes of at most 8 KiB, filled as Redis fills them when elements
+ * are appended (_quicklistNodeAllowInsert: node bytes + element + 8 <= 8192).
+ */
 function writeQuicklist(w: RdbWriter, items: readonly string[]): void {
   const nodes: string[][] = [];
   let node: string[] = [];
-  let bytes = 0;
+  let bytes = 7; // an empty listpack: header and end byte
   for (const item of items) {
-    const size = item.length + 11;
-    if (node.length !== 0 && bytes + size > LIST_NODE_BYTES) {
+    if (node.length !== 0 && bytes + item.length + 8 > LIST_NODE_BYTES) {
       nodes.push(node);
       node = [];
-      bytes = 0;
+      bytes = 7;
     }
     node.push(item);
-    bytes += size;
+    bytes += listpackEntryBytes(item);
   }
   if (node.length !== 0) nodes.push(node);
   w.length(nodes.length);

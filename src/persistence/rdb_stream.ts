@@ -15,8 +15,13 @@ export type StreamId = readonly [bigint, bigint];
 
 export interface StreamObject {
   type: "stream";
-  /** Live entries in id order; `fields` alternates field and value. */
-  entries: { id: StreamId; fields: string[] }[];
+  /**
+   * The listpack nodes in id order: master id, master field names, and every entry
+   * (`fields` alternates field and value), deleted ones kept as Redis keeps them.
+   */
+  nodes: StreamNodeObject[];
+  /** Live entries (the stream's length). */
+  length: number;
   lastId: StreamId;
   firstId: StreamId;
   maxDeletedId: StreamId;
@@ -31,10 +36,14 @@ export interface StreamObject {
   }[];
 }
 
+export interface StreamNodeObject {
+  master: StreamId;
+  masterFields: string[];
+  entries: { id: StreamId; fields: string[]; deleted: boolean }[];
+}
+
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
-/** stream-node-max-entries's default. */
-const NODE_MAX_ENTRIES = 100;
 
 function idBytes(id: StreamId): Uint8Array {
   const out = new Uint8Array(16);
@@ -62,30 +71,25 @@ function readId(r: RdbReader): StreamId {
 }
 
 export function writeStream(w: RdbWriter, s: StreamObject): void {
-  const nodes: (typeof s.entries)[] = [];
-  for (let i = 0; i < s.entries.length; i += NODE_MAX_ENTRIES) {
-    nodes.push(s.entries.slice(i, i + NODE_MAX_ENTRIES));
-  }
-  w.length(nodes.length);
-  for (const node of nodes) {
-    const master = node[0].id;
-    const masterFields: string[] = [];
-    for (let i = 0; i < node[0].fields.length; i += 2) masterFields.push(node[0].fields[i]);
+  w.length(s.nodes.length);
+  for (const node of s.nodes) {
+    const { master, masterFields } = node;
+    let live = 0;
+    for (const e of node.entries) if (!e.deleted) live++;
     const items: string[] = [
-      String(node.length),
-      "0",
+      String(live),
+      String(node.entries.length - live),
       String(masterFields.length),
       ...masterFields,
       "0",
     ];
-    for (const { id, fields } of node) {
+    for (const { id, fields, deleted } of node.entries) {
       const names: string[] = [];
       for (let i = 0; i < fields.length; i += 2) names.push(fields[i]);
       const same = names.length === masterFields.length &&
         names.every((f, i) => f === masterFields[i]);
-      const msDiff = id[0] - master[0];
-      const seqDiff = id[1] - master[1];
-      items.push(String(same ? FLAG_SAMEFIELDS : 0), String(msDiff), String(seqDiff));
+      const flags = (same ? FLAG_SAMEFIELDS : 0) | (deleted ? FLAG_DELETED : 0);
+      items.push(String(flags), String(id[0] - master[0]), String(id[1] - master[1]));
       if (same) {
         for (let i = 1; i < fields.length; i += 2) items.push(fields[i]);
         items.push(String(names.length + 3));
@@ -96,7 +100,7 @@ export function writeStream(w: RdbWriter, s: StreamObject): void {
     w.blob(idBytes(master));
     w.blob(encodeListpack(items));
   }
-  w.length(s.entries.length);
+  w.length(s.length);
   writeId(w, s.lastId);
   writeId(w, s.firstId);
   writeId(w, s.maxDeletedId);
@@ -124,7 +128,8 @@ export function writeStream(w: RdbWriter, s: StreamObject): void {
 
 /** Reads a stream; `v2` for Redis 7.0's form (first id, max deleted id, entries added, entries read). */
 export function readStream(r: RdbReader, v2: boolean): StreamObject {
-  const entries: StreamObject["entries"] = [];
+  const nodes: StreamNodeObject[] = [];
+  let live = 0;
   const nodeCount = r.length();
   for (let n = 0; n < nodeCount; n++) {
     const master = readIdBytes(r.stringBytes());
@@ -140,13 +145,14 @@ export function readStream(r: RdbReader, v2: boolean): StreamObject {
       if (!/^-?\d+$/.test(text)) throw new RdbFormatError("Stream listpack integrity check failed");
       return BigInt(text);
     };
-    const live = Number(int());
+    const liveInNode = Number(int());
     const deleted = Number(int());
     const masterFieldCount = Number(int());
     const masterFields: string[] = [];
     for (let i = 0; i < masterFieldCount; i++) masterFields.push(next());
     next(); // the master entry's terminator
-    for (let e = 0; e < live + deleted; e++) {
+    const entries: StreamNodeObject["entries"] = [];
+    for (let e = 0; e < liveInNode + deleted; e++) {
       const flags = Number(int());
       const id: StreamId = [master[0] + int(), master[1] + int()];
       const fields: string[] = [];
@@ -157,16 +163,20 @@ export function readStream(r: RdbReader, v2: boolean): StreamObject {
         for (let i = 0; i < count * 2; i++) fields.push(next());
       }
       int(); // lp-count
-      if (!(flags & FLAG_DELETED)) entries.push({ id, fields });
+      const isDeleted = (flags & FLAG_DELETED) !== 0;
+      if (!isDeleted) live++;
+      entries.push({ id, fields, deleted: isDeleted });
     }
     if (p !== lp.length) throw new RdbFormatError("Stream listpack has trailing elements");
+    nodes.push({ master, masterFields, entries });
   }
   const length = r.length();
-  if (length !== entries.length) {
+  if (length !== live) {
     throw new RdbFormatError("Stream length does not match its entries");
   }
   const lastId = readId(r);
-  const firstId: StreamId = v2 ? readId(r) : entries[0]?.id ?? [0n, 0n];
+  const firstLive = nodes.flatMap((n) => n.entries).find((e) => !e.deleted);
+  const firstId: StreamId = v2 ? readId(r) : firstLive?.id ?? [0n, 0n];
   const maxDeletedId: StreamId = v2 ? readId(r) : [0n, 0n];
   const entriesAdded = v2 ? r.lengthBig() : BigInt(length);
   const groups: StreamObject["groups"] = [];
@@ -193,5 +203,5 @@ export function readStream(r: RdbReader, v2: boolean): StreamObject {
     }
     groups.push({ name, lastId: groupLast, entriesRead, pending, consumers });
   }
-  return { type: "stream", entries, lastId, firstId, maxDeletedId, entriesAdded, groups };
+  return { type: "stream", nodes, length, lastId, firstId, maxDeletedId, entriesAdded, groups };
 }

@@ -53,13 +53,22 @@ const rdbId = (id: StreamId): RdbStreamId => [big(id.ms), big(id.seq)];
 const storeId = (id: RdbStreamId): StreamId => ({ ms: norm(id[0]), seq: norm(id[1]) });
 
 function streamObject(s: Stream): StreamObject {
-  const entries: StreamObject["entries"] = [];
-  s.range({ ms: 0, seq: 0 }, s.lastId, false, 0, (e) => {
-    entries.push({ id: rdbId(e.id), fields: [...e.fields] });
-  });
+  const nodes: StreamObject["nodes"] = [];
+  for (const node of s.packedNodes()) {
+    nodes.push({
+      master: rdbId(node.master),
+      masterFields: [...node.fields],
+      entries: node.entries.map(({ entry, deleted }) => ({
+        id: rdbId(entry.id),
+        fields: entry.fields,
+        deleted,
+      })),
+    });
+  }
   return {
     type: "stream",
-    entries,
+    nodes,
+    length: s.length,
     lastId: rdbId(s.lastId),
     firstId: rdbId(s.firstId),
     maxDeletedId: rdbId(s.maxDeletedId),
@@ -84,7 +93,9 @@ function streamObject(s: Stream): StreamObject {
 
 function streamValue(o: StreamObject): Stream {
   const s = new Stream();
-  for (const e of o.entries) s.append(storeId(e.id), e.fields);
+  for (const node of o.nodes) {
+    for (const e of node.entries) if (!e.deleted) s.append(storeId(e.id), e.fields);
+  }
   s.lastId = storeId(o.lastId);
   s.firstId = storeId(o.firstId);
   s.maxDeletedId = storeId(o.maxDeletedId);
