@@ -28,6 +28,7 @@ import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
 import { streamInfoCommands } from "./stream_info.ts";
 import { dumpRestoreCommands } from "./dump_restore.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -49,6 +50,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...objectCommands,
   ...streamCommands,
   ...dumpRestoreCommands,
+  ...persistenceCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
   ...streamInfoCommands,
