@@ -193,8 +193,6 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
     c.dbfilename = values.dbfilename;
   }
-  // The command line starts with Redis's save points, as redis-server does without a file.
-  c.save = SAVE_POINTS_REDIS_DEFAULT;
   if (values.save !== undefined) {
     const points = parseSavePoints(values.save);
     if (points === null) throw new UsageError(`--save: invalid save points '${values.save}'`);
@@ -234,7 +232,8 @@ async function main(): Promise<number> {
     console.log(`respd ${VERSION}`);
     return 0;
   }
-  const config = { ...DEFAULT_CONFIG, ...parsed };
+  // Redis's save points apply unless the command line says otherwise, as with redis-server.
+  const config = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT, ...parsed };
   const server = new Server({ ...config, logger: log });
   if (!loadDataset(server)) return 1;
   try {

@@ -11,6 +11,7 @@ import { decodeRdb, encodeRdb, type RdbContents, type RdbEntry } from "./rdb_fil
 import { fromRdbObject, toRdbObject } from "./rdb_values.ts";
 import { RdbFormatError } from "./rdb_bytes.ts";
 import { KeyspaceSnapshot } from "./snapshot.ts";
+import { nextTurn, writeAll, writeAllSync } from "./file_io.ts";
 
 /** What the service needs of the server's configuration (read live: CONFIG SET changes it). */
 export interface RdbSettings {
@@ -229,7 +230,7 @@ export class RdbPersistence {
       for (let chunk = snapshot.next(); chunk !== null; chunk = snapshot.next()) {
         await writeAll(file, chunk);
         // One slice per turn: clients are served between slices.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTurn();
       }
       await file.sync();
       file.close();
@@ -276,14 +277,4 @@ export class RdbPersistence {
     this.#stopEvents();
     await this.waitForBgsave();
   }
-}
-
-function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await file.write(bytes.subarray(done));
 }
