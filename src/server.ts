@@ -19,6 +19,7 @@ import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
 import { RdbPersistence } from "./persistence/rdb_service.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -59,6 +60,8 @@ export class Server {
   readonly limits = new ClientLimits(this);
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
+  /** EVAL scripts and function libraries (scripting/scripting.ts). */
+  readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   stats = { connections: 0, commands: 0 };
   /** RDB snapshots: loading, SAVE and BGSAVE, the save points (persistence/rdb_service.ts). */
@@ -85,6 +88,7 @@ export class Server {
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.scripting = new Scripting(this);
   }
 
   /** The TCP port actually bound (useful with port 0). */

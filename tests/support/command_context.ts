@@ -128,6 +128,10 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     port: 0,
     persistence: new RdbPersistence(keyspace, config, () => {}),
     requestShutdown: () => true,
+    // Scripts run commands as a server-side client: test them against a real server.
+    get scripting(): never {
+      throw new Error("scripting needs a Server: use tests/support/servers.ts");
+    },
   };
 }
 
