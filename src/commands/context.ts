@@ -25,6 +25,7 @@ import type { WatchedKeys } from "../store/watched_keys.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
 import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
+import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
@@ -93,6 +94,10 @@ export interface ClientState extends ClientView, Subscriber {
 
 /** The server-wide services commands use. */
 export interface ServerServices {
+  /** RDB persistence (SAVE, BGSAVE, LASTSAVE, INFO persistence). */
+  readonly persistence: RdbPersistence;
+  /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
+  requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;
   readonly keyspace: Keyspace;
   readonly hub: PubSubHub;

@@ -47,7 +47,7 @@ export const sequences: Sequence[] = [
     "SET k v",
     "EXEC",
   ),
-  // (Redis refuses SAVE, SYNC and the like inside MULTI; respd has none of them)
+  seq("commands refused inside MULTI", "MULTI", "SAVE", "SET k v", "SHUTDOWN", "EXEC", "GET k"),
   seq(
     "EXEC refused by its arity discards the transaction",
     "MULTI",
