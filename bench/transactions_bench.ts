@@ -4,7 +4,8 @@
  * transaction sent as one write (MULTI, SET, INCR, GET, EXEC) and its five replies awaited
  * before the next. Reports, per server and interleaved over RUNS runs, the server's CPU per
  * transaction (all threads, from /proc) and the ratio respd/redis; the client's own time is
- * not counted.
+ * not counted. For scale, the same five round trips' worth of work without a transaction
+ * (PING, SET, INCR, GET, PING in one write) is measured alike.
  *
  *   deno task bench:tx [--runs 3] [--clients 8] [--rounds 5000]
  */
@@ -26,13 +27,13 @@ const RUNS = Number(values.runs);
 const CLIENTS = Number(values.clients);
 const ROUNDS = Number(values.rounds);
 
-function transaction(i: number): Uint8Array {
+function batch(i: number, multi: boolean): Uint8Array {
   const parts = [
-    ["MULTI"],
+    [multi ? "MULTI" : "PING"],
     ["SET", `key:${i}`, "value"],
     ["INCR", `counter:${i}`],
     ["GET", `key:${i}`],
-    ["EXEC"],
+    [multi ? "EXEC" : "PING"],
   ].map((c) => encodeCommand(c));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -43,13 +44,13 @@ function transaction(i: number): Uint8Array {
   return out;
 }
 
-/** Runs the load; server CPU ns per transaction. */
-async function load(port: number, pid: number): Promise<number> {
+/** Runs the load; server CPU ns per batch of five commands. */
+async function load(port: number, pid: number, multi: boolean): Promise<number> {
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, () => RawClient.connect(port)),
   );
   try {
-    const payloads = clients.map((_, i) => transaction(i));
+    const payloads = clients.map((_, i) => batch(i, multi));
     const before = cpuOf(pid).total;
     await Promise.all(clients.map(async (c, i) => {
       for (let r = 0; r < ROUNDS; r++) {
@@ -92,27 +93,24 @@ const respd = new Deno.Command(Deno.execPath(), {
 try {
   await waitForPing(redisPort, redis, "redis-server");
   await waitForPing(respdPort, respd, "respd");
-  await load(respdPort, respd.pid); // warm-up (JIT)
-  const r: number[] = [], d: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    r.push(await load(redisPort, redis.pid));
-    d.push(await load(respdPort, respd.pid));
+  for (const multi of [true, false]) {
+    await load(respdPort, respd.pid, multi); // warm-up (JIT)
+    const r: number[] = [], d: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      r.push(await load(redisPort, redis.pid, multi));
+      d.push(await load(respdPort, respd.pid, multi));
+    }
+    const mr = median(r), md = median(d);
+    const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
+    console.log(
+      multi
+        ? `MULTI, SET, INCR, GET, EXEC: ${CLIENTS} clients x ${ROUNDS} transactions, ${RUNS} runs`
+        : `PING, SET, INCR, GET, PING (no transaction), likewise`,
+    );
+    console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per batch (runs: ${us(r)})`);
+    console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per batch (runs: ${us(d)})`);
+    console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);
   }
-  const mr = median(r), md = median(d);
-  console.log(
-    `MULTI/EXEC of 3 commands, ${CLIENTS} clients x ${ROUNDS} transactions, ${RUNS} runs`,
-  );
-  console.log(
-    `redis-server: ${(mr / 1000).toFixed(1)} µs CPU per transaction (runs: ${
-      r.map((x) => (x / 1000).toFixed(1)).join(", ")
-    })`,
-  );
-  console.log(
-    `respd:        ${(md / 1000).toFixed(1)} µs CPU per transaction (runs: ${
-      d.map((x) => (x / 1000).toFixed(1)).join(", ")
-    })`,
-  );
-  console.log(`ratio respd/redis: ${(md / mr).toFixed(2)}`);
 } finally {
   redis.kill("SIGKILL");
   respd.kill("SIGKILL");
