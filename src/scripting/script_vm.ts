@@ -43,6 +43,8 @@ interface Run {
   /** The name in error texts: the script's SHA1, or the function's name. */
   funcname: string;
   started: number;
+  /** The time limit in ms when the script started (0: none). */
+  limit: number;
   killed: boolean;
 }
 
@@ -83,6 +85,8 @@ export class ScriptVm {
     const vm = new LuaVm(options.memoryLimit);
     this.vm = vm;
     vm.exec(SANDBOX_LUA, "=sandbox");
+    // The count hook stays installed: installing it per script would cost two calls.
+    vm.installCountHook(HOOK_INSTRUCTIONS);
     vm.pushGlobals();
     vm.pushValue(-1);
     this.#realGlobalsRef = vm.ref();
@@ -650,19 +654,22 @@ export class ScriptVm {
     pushArgs: () => number,
   ): Reply {
     const vm = this.vm;
-    const run: Run = { host, resp: 2, funcname, started: performance.now(), killed: false };
+    const run: Run = {
+      host,
+      resp: 2,
+      funcname,
+      started: Date.now(),
+      limit: this.options.timeLimit(),
+      killed: false,
+    };
     this.#run = run;
+    LuaVm.setHookHandler(this.#hookHandler);
     const base = vm.top();
     try {
       vm.pushRef(this.#errorHandlerRef);
       vm.pushRef(ref);
       const nargs = pushArgs();
-      const limit = this.options.timeLimit();
-      if (limit > 0) {
-        vm.setCountHook((L) => this.#onHook(L, run, limit), HOOK_INSTRUCTIONS);
-      }
       const rc = vm.pcall(nargs, 1, base + 1);
-      vm.setCountHook(null, 0);
       let reply: Reply;
       if (rc !== LUA_OK) reply = this.#errorReply(rc, run);
       else reply = this.toReply(run.resp);
@@ -677,6 +684,7 @@ export class ScriptVm {
     } finally {
       vm.setTop(base);
       this.#run = null;
+      if (run.killed) vm.installCountHook(HOOK_INSTRUCTIONS);
     }
   }
 
@@ -701,14 +709,17 @@ export class ScriptVm {
     return { kind: "error", value: text.replace(/[\r\n]/g, " ") };
   }
 
-  #onHook(L: number, run: Run, limit: number): void {
-    if (!run.killed && performance.now() - run.started < limit) return;
+  /** Every 100,000 instructions: past the time limit, stops the script. */
+  readonly #hookHandler = (L: number): void => {
+    const run = this.#run;
+    if (run === null || run.limit <= 0) return;
+    if (!run.killed && Date.now() - run.started < run.limit) return;
     run.killed = true;
     // From now on the hook fires at every instruction, so a pcall cannot swallow the stop.
-    this.vm.setCountHook((L2) => this.#onHook(L2, run, limit), 1, L);
+    this.vm.installCountHook(1, L);
     this.pushError(SCRIPT_TIMEOUT_TEXT, L);
     this.vm.error(L);
-  }
+  };
 
   /** Frees everything the state holds and starts over is done by making a new ScriptVm. */
   close(): void {
