@@ -1,6 +1,6 @@
 /**
  * A Lua state set up as Redis sets up its scripting VM: the sandbox (sandbox_lua.ts), the
- * `redis` API, cjson / cmsgpack / bit, and Redis's conversion rules both ways between command
+ * `redis` API, cjson / cmsgpack / struct / bit, and Redis's conversion rules both ways between command
  * replies and Lua values (script_lua.c in Redis 7.0). It knows nothing of the server: every
  * `redis.call` goes to the `ScriptHost` of the running script, which runs the command
  * through respd's one pipeline. EVAL scripts and FUNCTION libraries each get one of these
@@ -25,6 +25,7 @@ import { SANDBOX_LUA } from "./sandbox_lua.ts";
 import { formatG, type Reply } from "./reply.ts";
 import { jsonDecode } from "./json_decode.ts";
 import { msgpackPack, msgpackUnpack } from "./msgpack.ts";
+import { StructError, structPack, structSize, structUnpack } from "./lua_struct.ts";
 
 /** What a running script may ask of the server. */
 export interface ScriptHost {
@@ -297,6 +298,20 @@ export class ScriptVm {
       return r as number;
     });
     vm.rawSetField(-2, "cmsgpack");
+    // struct
+    vm.newTable();
+    const structFn = (fn: (L: number) => number) => (L: number) => {
+      try {
+        return fn(L);
+      } catch (e: unknown) {
+        if (e instanceof StructError) this.raiseRaw(e.message, L);
+        throw e;
+      }
+    };
+    this.setFunction("pack", structFn((L) => (vm.pushString(structPack(vm, L), L), 1)));
+    this.setFunction("unpack", structFn((L) => structUnpack(vm, L)));
+    this.setFunction("size", structFn((L) => (vm.pushInteger(structSize(vm, L), L), 1)));
+    vm.rawSetField(-2, "struct");
     vm.pop(1);
   }
 
