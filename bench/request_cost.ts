@@ -38,6 +38,11 @@ const REQUESTS: Record<string, string | (() => string)> = {
   lpush: frame("LPUSH", "mylist", "xxx"),
   xadd: frame("XADD", "s", "*", "f", "v"),
   xrange: frame("XRANGE", "s", "-", "+", "COUNT", "100"),
+  // one "request" = a transaction of three commands (five requests), or the same without one
+  multi: frame("MULTI") + frame("SET", "key:1", "xxx") + frame("INCR", "counter:1") +
+    frame("GET", "key:1") + frame("EXEC"),
+  "no-multi": frame("PING") + frame("SET", "key:1", "xxx") + frame("INCR", "counter:1") +
+    frame("GET", "key:1") + frame("PING"),
   mset: frame("MSET", ...Array.from({ length: 10 }, () => ["key:__rand_int__", "xxx"]).flat()),
   // As `-r 100000`: every request a key of 100,000 (redis-benchmark's 12-digit form).
   "set-r": () => frame("SET", `key:${randomDigits()}`, "xxx"),

@@ -133,7 +133,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["client_recent_max_input_buffer", maxIn],
       ["client_recent_max_output_buffer", maxOut],
       ["blocked_clients", 0],
-      ["tracking_clients", 0],
+      ["tracking_clients", ctx.server.tracking.trackingClients],
       ["clients_in_timeout_table", 0],
     ];
   },
@@ -179,6 +179,9 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["evicted_keys", ctx.server.memory.evictedKeys],
       ["pubsub_channels", ctx.server.hub.activeChannels(null).length],
       ["pubsub_patterns", ctx.server.hub.patternCount],
+      ["tracking_total_keys", ctx.server.tracking.totalKeys],
+      ["tracking_total_items", ctx.server.tracking.totalItems],
+      ["tracking_total_prefixes", ctx.server.tracking.totalPrefixes],
     ];
   },
   replication() {

@@ -57,7 +57,8 @@ export function queueInMulti(spec: CommandSpec, argv: readonly string[], ctx: Co
     ctx.reply.error("ERR Command not allowed inside a transaction");
     return true;
   }
-  tx.queue.push({ spec, argv: [...argv] });
+  // the parser hands over a fresh array per request: kept as it is
+  tx.queue.push({ spec, argv });
   ctx.reply.simple("QUEUED");
   return true;
 }

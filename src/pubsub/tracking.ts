@@ -89,6 +89,13 @@ export class TrackingTable {
     return this.#keys.size;
   }
 
+  /** Client ids summed over keys (INFO tracking_total_items). */
+  get totalItems(): number {
+    let n = 0;
+    for (const ids of this.#keys.values()) n += ids.size;
+    return n;
+  }
+
   /** Prefixes listened to (INFO tracking_total_prefixes). */
   get totalPrefixes(): number {
     return this.#prefixes.size;
