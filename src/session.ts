@@ -41,6 +41,7 @@ import { isCrossProtocolCommand } from "./security/client_limits.ts";
 import { discardTransaction, queueInMulti, Transaction } from "./commands/transactions.ts";
 import { ClientTracking } from "./pubsub/tracking.ts";
 import { keysOf } from "./commands/keys_of.ts";
+import { publishKeyMisses } from "./pubsub/keyspace_notifier.ts";
 
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
@@ -305,6 +306,10 @@ export class Session implements CommandContext, ClientState {
   call(spec: CommandSpec, argv: readonly string[]): void {
     this.lastCommand = spec.name;
     this.server.stats.commands++;
+    const server = this.server;
+    if (server.config.notifyKeyspaceEvents !== 0 && spec.flags.includes("readonly")) {
+      publishKeyMisses(this.db, keysOf(spec, argv), server.hub, server.config);
+    }
     runAdmitted(spec, argv, this);
     if (this.tracking.on && spec.flags.includes("readonly")) {
       this.server.tracking.remember(this, keysOf(spec, argv));

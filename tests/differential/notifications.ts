@@ -140,7 +140,7 @@ export const sequences: Sequence[] = [
   },
 ];
 
-/** The key-miss class (m): needs read commands to report misses (not implemented yet). */
+/** The key-miss class (m): read commands report the keys they did not find. */
 export const keyMisses: Sequence[] = [
   notify(
     "key misses only with m, never in A",
@@ -151,6 +151,21 @@ export const keyMisses: Sequence[] = [
     ...emits("SET k v", 0),
     ...emits("GET k", 0),
     ...emits("MGET a k b", 2),
+    ...emits("EXISTS k nope", 1),
+    ...emits("LRANGE nolist 0 -1", 1),
+    ...emits("SET e v PX 1", 0),
+    { wait: 20 },
+    ...emits("GET e", 1),
     "B: PING",
   ),
+  {
+    ...seq(
+      "RESP3: a client's own key miss comes before its reply",
+      "PSUBSCRIBE __keyevent@0__:*",
+      { cmd: "GET nothing", replies: 2 },
+    ),
+    protocols: [3],
+    before: [["CONFIG", "SET", "notify-keyspace-events", "Em"]],
+    after: [OFF],
+  },
 ];
