@@ -65,6 +65,30 @@ function executable(): string {
 
 type Fields = [string, string | number][];
 
+/** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
+function scriptingMemory(ctx: CommandContext): [string, string | number][] {
+  const { evalScripts, functions } = ctx.server.scripting;
+  const vmEval = evalScripts.luaMemory;
+  const vmFunctions = functions.luaMemory;
+  const scripts = evalScripts.bodyBytes;
+  const libraries = functions.codeBytes;
+  return [
+    ["used_memory_lua", vmEval],
+    ["used_memory_vm_eval", vmEval],
+    ["used_memory_lua_human", human(vmEval)],
+    ["used_memory_scripts_eval", scripts],
+    ["number_of_cached_scripts", evalScripts.size],
+    ["number_of_functions", functions.functions.size],
+    ["number_of_libraries", functions.libraries.size],
+    ["used_memory_vm_functions", vmFunctions],
+    ["used_memory_vm_total", vmEval + vmFunctions],
+    ["used_memory_vm_total_human", human(vmEval + vmFunctions)],
+    ["used_memory_functions", libraries],
+    ["used_memory_scripts", scripts + libraries],
+    ["used_memory_scripts_human", human(scripts + libraries)],
+  ];
+}
+
 /** Peak memory seen by INFO, as Redis's used_memory_peak. */
 const peaks = new WeakMap<ServerServices, number>();
 
@@ -122,6 +146,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["used_memory_rss_human", human(rss)],
       ["used_memory_peak", peak],
       ["used_memory_peak_human", human(peak)],
+      ...scriptingMemory(ctx),
       ["maxmemory", max],
       ["maxmemory_human", human(max)],
       ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
