@@ -3,6 +3,8 @@
  * (camel-cased here; main.ts maps the `--kebab-case` flags onto them).
  */
 
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./store/encoding_limits.ts";
+
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 
 /** Hard and soft output limits of one client class, as client-output-buffer-limit. */
@@ -12,7 +14,7 @@ export interface OutputLimit {
   softSeconds: number;
 }
 
-export interface ServerConfig {
+export interface ServerConfig extends EncodingLimits {
   port: number;
   bind: string;
   databases: number;
@@ -55,6 +57,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  ...DEFAULT_ENCODING_LIMITS,
 };
 
 /**

@@ -34,7 +34,7 @@ Deno.test("the memory model counts bytes plus per-object overheads", () => {
   const list = new ListValue();
   for (const s of ["ab", "cd", "ef"]) list.pushBack(s);
   assertEquals(valueBytes(list), CONTAINER_OVERHEAD + 3 * (ELEMENT_OVERHEAD + 2));
-  const big = new SetValue(Array.from({ length: 100_000 }, (_, i) => `m${i % 10}`.padEnd(10)));
+  const big = SetValue.of(Array.from({ length: 100_000 }, (_, i) => `m${i % 10}`.padEnd(10)));
   assertEquals(valueBytes(big), CONTAINER_OVERHEAD + 10 * (ELEMENT_OVERHEAD + 10));
   const keyspace = new Keyspace(2, new ManualClock());
   const db = keyspace.dbs[1];

@@ -14,6 +14,7 @@ import { serverCommands } from "./server_info.ts";
 import { clientCommands } from "./client.ts";
 import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
+import { hashCommands } from "./hashes.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 
@@ -28,6 +29,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...expireCommands,
   ...databaseCommands,
   ...listCommands,
+  ...hashCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,

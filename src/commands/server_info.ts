@@ -12,6 +12,7 @@ import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
 import { type LogLevel, parseMemory, type ServerConfig } from "../config.ts";
+import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
@@ -325,10 +326,41 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
+  ...encodingParameters(),
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
 ];
+
+/**
+ * The compact-encoding thresholds (store/encoding_limits.ts), under their Redis 7.0 names
+ * and the older ziplist aliases that CONFIG GET also lists.
+ */
+function encodingParameters(): Parameter[] {
+  const limit = (name: string, field: keyof EncodingLimits): Parameter => ({
+    name,
+    get: (c) => String(c[field]),
+    set(c, v) {
+      const n = parseInteger(v);
+      if (n === null) throw new ConfigValueError("argument couldn't be parsed into an integer");
+      if (n < 0) {
+        throw new ConfigValueError("argument must be between 0 and 9223372036854775807 inclusive");
+      }
+      c[field] = Number(n);
+    },
+  });
+  return [
+    limit("hash-max-listpack-entries", "hashMaxListpackEntries"),
+    limit("hash-max-ziplist-entries", "hashMaxListpackEntries"),
+    limit("hash-max-listpack-value", "hashMaxListpackValue"),
+    limit("hash-max-ziplist-value", "hashMaxListpackValue"),
+    limit("set-max-intset-entries", "setMaxIntsetEntries"),
+    limit("zset-max-listpack-entries", "zsetMaxListpackEntries"),
+    limit("zset-max-ziplist-entries", "zsetMaxListpackEntries"),
+    limit("zset-max-listpack-value", "zsetMaxListpackValue"),
+    limit("zset-max-ziplist-value", "zsetMaxListpackValue"),
+  ];
+}
 
 const PARAMETER_BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));
 

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { HashValue } from "./hash_value.ts";
 import { SetValue } from "./set_value.ts";
 import { SortedSetValue } from "./sorted_set_value.ts";
-import { encodingLimits, resetEncodingLimits } from "./encoding_limits.ts";
+import { DEFAULT_ENCODING_LIMITS } from "./encoding_limits.ts";
 import { compareEntries } from "./score_tree.ts";
 
 const member = fc.oneof(
@@ -32,16 +32,19 @@ const ops = fc.array(
 );
 
 Deno.test("a hash agrees with a Map and switches to hashtable past its limits", () => {
-  try {
-    encodingLimits.hashMaxListpackEntries = 20;
-    encodingLimits.hashMaxListpackValue = 10;
+  {
+    const limits = {
+      ...DEFAULT_ENCODING_LIMITS,
+      hashMaxListpackEntries: 20,
+      hashMaxListpackValue: 10,
+    };
     fc.assert(fc.property(ops, (steps) => {
       const h = new HashValue();
       const model = new Map<string, string>();
       let converted = false;
       for (const { add, m, v } of steps) {
         if (add) {
-          assert.equal(h.set(m, v), !model.has(m));
+          assert.equal(h.set(m, v, limits), !model.has(m));
           model.set(m, v);
           if (model.size > 20 || m.length > 10 || v.length > 10) converted = true;
         } else assert.equal(h.delete(m), model.delete(m));
@@ -59,21 +62,19 @@ Deno.test("a hash agrees with a Map and switches to hashtable past its limits", 
       h.set("only-in-original", "1");
       assert.equal(copy.get("only-in-original"), undefined);
     }));
-  } finally {
-    resetEncodingLimits();
   }
 });
 
 Deno.test("a set agrees with a Set; intsets stay sorted and convert as Redis's do", () => {
-  try {
-    encodingLimits.setMaxIntsetEntries = 15;
+  {
+    const limits = { ...DEFAULT_ENCODING_LIMITS, setMaxIntsetEntries: 15 };
     fc.assert(fc.property(ops, (steps) => {
       const s = new SetValue();
       const model = new Set<string>();
       let converted = false;
       for (const { add, m } of steps) {
         if (add) {
-          assert.equal(s.add(m), !model.has(m));
+          assert.equal(s.add(m, limits), !model.has(m));
           model.add(m);
           if (!/^(0|-?[1-9]\d*)$/.test(m) || BigInt(m) > 9223372036854775807n) converted = true;
           if (model.size > 15) converted = true;
@@ -90,23 +91,24 @@ Deno.test("a set agrees with a Set; intsets stay sorted and convert as Redis's d
       for (const m of model) assert.ok(s.has(m));
       assert.ok(!s.has("absent"));
     }));
-  } finally {
-    resetEncodingLimits();
   }
 });
 
 Deno.test("a sorted set agrees with a model and switches to skiplist past its limits", () => {
-  try {
-    encodingLimits.zsetMaxListpackEntries = 12;
-    encodingLimits.zsetMaxListpackValue = 10;
+  {
+    const limits = {
+      ...DEFAULT_ENCODING_LIMITS,
+      zsetMaxListpackEntries: 12,
+      zsetMaxListpackValue: 10,
+    };
     fc.assert(fc.property(ops, fc.array(fc.integer({ min: -5, max: 5 })), (steps, scores) => {
-      const z = new SortedSetValue();
+      const z = new SortedSetValue(0, limits);
       const model = new Map<string, number>();
       let converted = false;
       steps.forEach(({ add, m }, i) => {
         if (add) {
           const score = scores[i % Math.max(1, scores.length)] ?? 0;
-          assert.equal(z.set(m, score), !model.has(m));
+          assert.equal(z.set(m, score, limits), !model.has(m));
           if (!model.has(m) && (model.size + 1 > 12 || m.length > 10)) converted = true;
           model.set(m, score);
         } else assert.equal(z.delete(m), model.delete(m));
@@ -120,8 +122,6 @@ Deno.test("a sorted set agrees with a model and switches to skiplist past its li
         assert.equal(z.tree.rank(s, m), rank);
       });
     }));
-  } finally {
-    resetEncodingLimits();
   }
 });
 

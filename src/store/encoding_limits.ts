@@ -1,30 +1,28 @@
 /**
  * The thresholds under which hashes, sets and sorted sets keep their compact form
  * (Redis's listpack and intset encodings), with Redis 7.0's built-in defaults. They are
- * server-wide, as in Redis: CONFIG SET changes them for conversions from then on; a value
- * already converted stays in its large form.
+ * server settings (the server's config carries these fields, changed by CONFIG SET), so
+ * value methods that may convert take them as an argument; a value already converted
+ * stays in its large form, as in Redis.
  */
 
-export const encodingLimits = {
+export interface EncodingLimits {
   /** hash-max-listpack-entries (alias hash-max-ziplist-entries) */
-  hashMaxListpackEntries: 512,
+  hashMaxListpackEntries: number;
   /** hash-max-listpack-value (alias hash-max-ziplist-value) */
-  hashMaxListpackValue: 64,
+  hashMaxListpackValue: number;
   /** set-max-intset-entries */
-  setMaxIntsetEntries: 512,
+  setMaxIntsetEntries: number;
   /** zset-max-listpack-entries (alias zset-max-ziplist-entries) */
-  zsetMaxListpackEntries: 128,
+  zsetMaxListpackEntries: number;
   /** zset-max-listpack-value (alias zset-max-ziplist-value) */
+  zsetMaxListpackValue: number;
+}
+
+export const DEFAULT_ENCODING_LIMITS: Readonly<EncodingLimits> = {
+  hashMaxListpackEntries: 512,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
+  zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
 };
-
-/** Restores the defaults (tests). */
-export function resetEncodingLimits(): void {
-  Object.assign(encodingLimits, {
-    hashMaxListpackEntries: 512,
-    hashMaxListpackValue: 64,
-    setMaxIntsetEntries: 512,
-    zsetMaxListpackEntries: 128,
-    zsetMaxListpackValue: 64,
-  });
-}

@@ -8,7 +8,7 @@
  */
 
 import { DenseTable } from "./dense_table.ts";
-import { encodingLimits } from "./encoding_limits.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./encoding_limits.ts";
 
 export class HashValue {
   /** The listpack form, or null once converted. */
@@ -43,14 +43,14 @@ export class HashValue {
    * Converts to the large form if `field` or `value` is too long for the listpack: Redis
    * checks a command's arguments before it writes any of them (HSET, HSETNX).
    */
-  prepare(field: string, value = ""): void {
-    const max = encodingLimits.hashMaxListpackValue;
+  prepare(field: string, value = "", limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): void {
+    const max = limits.hashMaxListpackValue;
     if (this.#pairs !== null && (field.length > max || value.length > max)) this.#convert();
   }
 
   /** Sets a field; true when it is new. */
-  set(field: string, value: string): boolean {
-    this.prepare(field, value);
+  set(field: string, value: string, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): boolean {
+    this.prepare(field, value, limits);
     const pairs = this.#pairs;
     if (pairs === null) return this.#table!.set(field, value);
     const i = this.#find(field);
@@ -59,7 +59,7 @@ export class HashValue {
       return false;
     }
     pairs.push(field, value);
-    if (pairs.length >> 1 > encodingLimits.hashMaxListpackEntries) this.#convert();
+    if (pairs.length >> 1 > limits.hashMaxListpackEntries) this.#convert();
     return true;
   }
 

@@ -17,7 +17,7 @@
 
 import type { Database } from "./database.ts";
 import type { Keyspace } from "./keyspace.ts";
-import { ListValue, type Value } from "./values.ts";
+import { HashValue, ListValue, SetValue, type SortedSetValue, type Value } from "./values.ts";
 
 export const KEY_OVERHEAD = 64;
 export const EXPIRE_OVERHEAD = 32;
@@ -37,16 +37,9 @@ export function valueBytes(v: Value): number {
   if (v instanceof ListValue) {
     const step = Math.max(1, Math.floor(n / SAMPLES));
     for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) bytes += v.at(i)!.length;
-  } else if (v instanceof Map) {
-    for (const [field, value] of v) {
-      bytes += field.length + value.length + ELEMENT_OVERHEAD;
-      if (++sampled === SAMPLES) break;
-    }
   } else {
-    for (const member of v) {
-      bytes += member.length;
-      if (++sampled === SAMPLES) break;
-    }
+    const step = Math.max(1, Math.floor(n / SAMPLES));
+    for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) bytes += elementBytes(v, i);
   }
   return CONTAINER_OVERHEAD + Math.round(n * (ELEMENT_OVERHEAD + bytes / sampled));
 }
@@ -71,4 +64,11 @@ export function datasetBytes(keyspace: Keyspace): number {
   let total = 0;
   for (const db of keyspace.dbs) total += databaseBytes(db);
   return total;
+}
+
+/** Bytes of the element at position `i` of a hash (field and value), set or sorted set. */
+function elementBytes(v: HashValue | SetValue | SortedSetValue, i: number): number {
+  if (v instanceof HashValue) return v.fieldAt(i).length + v.valueAt(i).length + ELEMENT_OVERHEAD;
+  if (v instanceof SetValue) return v.at(i).length;
+  return v.tree.entryAt(i)[1].length + 8;
 }

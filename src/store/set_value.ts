@@ -7,7 +7,7 @@
  */
 
 import { DenseTable } from "./dense_table.ts";
-import { encodingLimits } from "./encoding_limits.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./encoding_limits.ts";
 
 /** Numeric order of two canonical integer strings, without parsing them. */
 function compareInts(a: string, b: string): number {
@@ -35,9 +35,12 @@ export class SetValue {
   #table: DenseTable | null = null;
 
   /** A set holding `members` (added in order, so the encoding follows Redis's rules). */
-  static of(members: Iterable<string>): SetValue {
+  static of(
+    members: Iterable<string>,
+    limits: EncodingLimits = DEFAULT_ENCODING_LIMITS,
+  ): SetValue {
     const set = new SetValue();
-    for (const m of members) set.add(m);
+    for (const m of members) set.add(m, limits);
     return set;
   }
 
@@ -69,14 +72,14 @@ export class SetValue {
   }
 
   /** Adds a member; true when it is new. */
-  add(m: string): boolean {
+  add(m: string, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): boolean {
     if (this.#ints !== null) {
       if (!isIntsetMember(m)) this.#convert();
       else {
         const at = this.#search(m);
         if (at >= 0) return false;
         this.#ints.splice(-at - 1, 0, m);
-        if (this.#ints.length > encodingLimits.setMaxIntsetEntries) this.#convert();
+        if (this.#ints.length > limits.setMaxIntsetEntries) this.#convert();
         return true;
       }
     }

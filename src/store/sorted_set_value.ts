@@ -7,7 +7,7 @@
  */
 
 import { DenseTable } from "./dense_table.ts";
-import { encodingLimits } from "./encoding_limits.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./encoding_limits.ts";
 import { ScoreTree } from "./score_tree.ts";
 
 export class SortedSetValue {
@@ -16,11 +16,8 @@ export class SortedSetValue {
   #table: DenseTable<number> | null = null;
 
   /** An empty set in the encoding Redis would create for it (`zset-max-listpack-*`). */
-  constructor(firstMemberLength = 0) {
-    if (
-      encodingLimits.zsetMaxListpackEntries === 0 ||
-      firstMemberLength > encodingLimits.zsetMaxListpackValue
-    ) {
+  constructor(firstMemberLength = 0, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS) {
+    if (limits.zsetMaxListpackEntries === 0 || firstMemberLength > limits.zsetMaxListpackValue) {
       this.#table = new DenseTable<number>(true);
     }
   }
@@ -38,7 +35,7 @@ export class SortedSetValue {
   }
 
   /** Adds `member` or moves it to `score`; true when it is new. */
-  set(member: string, score: number): boolean {
+  set(member: string, score: number, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): boolean {
     const old = this.score(member);
     if (old !== undefined) {
       if (old !== score) {
@@ -50,8 +47,8 @@ export class SortedSetValue {
     }
     if (
       this.#table === null &&
-      (this.tree.size + 1 > encodingLimits.zsetMaxListpackEntries ||
-        member.length > encodingLimits.zsetMaxListpackValue)
+      (this.tree.size + 1 > limits.zsetMaxListpackEntries ||
+        member.length > limits.zsetMaxListpackValue)
     ) {
       this.convertToSkiplist();
     }

@@ -4,23 +4,23 @@
  */
 
 import { Deque } from "./deque.ts";
+import { HashValue } from "./hash_value.ts";
+import { SetValue } from "./set_value.ts";
+import { SortedSetValue } from "./sorted_set_value.ts";
+
+export { HashValue, SetValue, SortedSetValue };
 
 /** A list value: a deque of byte strings. */
 export class ListValue extends Deque<string> {}
 
-/** A hash value: field → value, in insertion order. */
-export class HashValue extends Map<string, string> {}
-
-/** A set value. */
-export class SetValue extends Set<string> {}
-
-export type Value = string | ListValue | HashValue | SetValue;
+export type Value = string | ListValue | HashValue | SetValue | SortedSetValue;
 
 /** The name TYPE reports for a value. */
 export function typeName(v: Value): string {
   if (typeof v === "string") return "string";
   if (v instanceof ListValue) return "list";
   if (v instanceof HashValue) return "hash";
+  if (v instanceof SortedSetValue) return "zset";
   return "set";
 }
 
@@ -32,6 +32,5 @@ export function copyValue(v: Value): Value {
     for (const item of v) list.pushBack(item);
     return list;
   }
-  if (v instanceof HashValue) return new HashValue(v);
-  return new SetValue(v);
+  return v.copy();
 }
