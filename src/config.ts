@@ -4,6 +4,10 @@
  */
 
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./store/encoding_limits.ts";
+/** respd's own version (--version, INFO respd_version). */
+export const VERSION = "0.1.0";
+/** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
+export const REDIS_VERSION = "7.0.15";
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 
@@ -35,6 +39,14 @@ export interface ServerConfig extends EncodingLimits {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /**
+   * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
+   * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
+   * size, so it is kept for CONFIG GET/SET only.
+   */
+  listMaxListpackSize: number;
+  /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
+  listCompressDepth: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -58,6 +70,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
   ...DEFAULT_ENCODING_LIMITS,
+  listMaxListpackSize: -2,
+  listCompressDepth: 0,
 };
 
 /**

@@ -26,9 +26,7 @@ export interface ServerOptions extends Partial<ServerConfig> {
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
 
-export const VERSION = "0.1.0";
-/** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
-export const REDIS_VERSION = "7.0.15";
+export { REDIS_VERSION, VERSION } from "./config.ts";
 
 export class Server {
   readonly config: ServerConfig;

@@ -23,6 +23,8 @@ import { resolveCommand } from "./commands/dispatch.ts";
 import { CommandError } from "./commands/errors.ts";
 import { isPlainName } from "./commands/args.ts";
 import type { CommandSpec } from "./commands/command.ts";
+import type { ClientState, CommandContext } from "./commands/context.ts";
+import type { Clock } from "./store/clock.ts";
 import type { Database } from "./store/database.ts";
 import type { Server } from "./server.ts";
 import {
@@ -37,7 +39,11 @@ import { passwordMatches } from "./security/credentials.ts";
 import { admissionError, runAdmitted } from "./security/gate.ts";
 import { isCrossProtocolCommand } from "./security/client_limits.ts";
 
-export class Session {
+/**
+ * A connected client. It is also the `CommandContext` its commands run with (`db`,
+ * `reply`, `clock`, `client`, `server`), and the `ClientState` they see as `ctx.client`.
+ */
+export class Session implements CommandContext, ClientState {
   readonly id: number;
   readonly createdAt: number;
   dbIndex = 0;
@@ -76,6 +82,15 @@ export class Session {
   /** The selected database. */
   get db(): Database {
     return this.server.keyspace.dbs[this.dbIndex];
+  }
+
+  get clock(): Clock {
+    return this.server.clock;
+  }
+
+  /** The calling client, as its commands see it (`ctx.client`). */
+  get client(): ClientState {
+    return this;
   }
 
   get protocol(): 2 | 3 {

@@ -28,11 +28,11 @@ const auth = command<Auth>({
     const first = a.next();
     return a.hasMore() ? { user: first, password: a.next() } : { user: null, password: first };
   },
-  execute(cmd, s) {
-    if (cmd.user === null && s.server.config.requirepass === null) {
+  execute(cmd, ctx) {
+    if (cmd.user === null && ctx.server.config.requirepass === null) {
       throw new CommandError(NO_PASSWORD_CONFIGURED);
     }
-    if (s.authenticate(cmd.user ?? "default", cmd.password)) s.reply.ok();
+    if (ctx.client.authenticate(cmd.user ?? "default", cmd.password)) ctx.reply.ok();
   },
 });
 

@@ -12,7 +12,7 @@ import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
-import type { Session } from "../session.ts";
+import type { ClientView, CommandContext } from "./context.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
 const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -30,19 +30,19 @@ function clientType(name: string): ClientType {
 }
 
 /** The class a session belongs to (Redis's getClientType): subscribed ones are "pubsub". */
-function typeOf(s: Session): ClientType {
+function typeOf(s: ClientView): ClientType {
   return s.subscriptions.count > 0 ? "pubsub" : "normal";
 }
 
 /** Bytes of the arguments of the command running now (Redis's argv-mem of the caller). */
-function argvBytes(s: Session): number {
+function argvBytes(s: ClientView): number {
   let n = 0;
   for (const arg of s.parser.args) n += arg.length;
   return n;
 }
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis's field order, without the newline. */
-export function clientInfoLine(s: Session, caller: Session, now = Date.now()): string {
+export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
   const flags = typeOf(s) === "pubsub" ? "P" : "N";
@@ -61,8 +61,8 @@ export function clientInfoLine(s: Session, caller: Session, now = Date.now()): s
 }
 
 /** Writes client text as Redis does: verbatim `txt` in RESP3, a bulk string in RESP2. */
-function writeText(s: Session, text: string): void {
-  s.reply.verbatim("txt", text);
+function writeText(ctx: CommandContext, text: string): void {
+  ctx.reply.verbatim("txt", text);
 }
 
 /** CLIENT ID */
@@ -72,7 +72,7 @@ const id = command({
   flags: CLIENT_FLAGS,
   categories: CATEGORIES,
   parse: () => undefined,
-  execute: (_, s) => s.reply.integer(s.id),
+  execute: (_, ctx) => ctx.reply.integer(ctx.client.id),
 });
 
 /** CLIENT SETNAME connection-name ("" clears the name) */
@@ -82,9 +82,9 @@ const setname = command({
   flags: CLIENT_FLAGS,
   categories: CATEGORIES,
   parse: (a) => a.next(),
-  execute(name, s) {
-    s.setName(name);
-    s.reply.ok();
+  execute(name, ctx) {
+    ctx.client.setName(name);
+    ctx.reply.ok();
   },
 });
 
@@ -95,7 +95,7 @@ const getname = command({
   flags: CLIENT_FLAGS,
   categories: CATEGORIES,
   parse: () => undefined,
-  execute: (_, s) => s.reply.bulkOrNull(s.name === "" ? null : s.name),
+  execute: (_, ctx) => ctx.reply.bulkOrNull(ctx.client.name === "" ? null : ctx.client.name),
 });
 
 /** CLIENT SETINFO LIB-NAME name | LIB-VER version (Redis 7.2) */
@@ -116,10 +116,10 @@ const setinfo = command({
     }
     return { libName: upper === "LIB-NAME", value };
   },
-  execute(cmd, s) {
-    if (cmd.libName) s.libName = cmd.value;
-    else s.libVersion = cmd.value;
-    s.reply.ok();
+  execute(cmd, ctx) {
+    if (cmd.libName) ctx.client.libName = cmd.value;
+    else ctx.client.libVersion = cmd.value;
+    ctx.reply.ok();
   },
 });
 
@@ -131,7 +131,7 @@ const info = command({
   categories: CATEGORIES,
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute: (_, s) => writeText(s, clientInfoLine(s, s) + "\n"),
+  execute: (_, ctx) => writeText(ctx, clientInfoLine(ctx.client, ctx.client) + "\n"),
 });
 
 interface ListFilter {
@@ -165,15 +165,15 @@ const list = command<ListFilter>({
     }
     return filter;
   },
-  execute(filter, s) {
+  execute(filter, ctx) {
     const now = Date.now();
     let text = "";
-    for (const other of s.server.sessions.values()) {
+    for (const other of ctx.server.sessions.values()) {
       if (filter.type !== null && typeOf(other) !== filter.type) continue;
       if (filter.ids !== null && !filter.ids.has(other.id)) continue;
-      text += clientInfoLine(other, s, now) + "\n";
+      text += clientInfoLine(other, ctx.client, now) + "\n";
     }
-    writeText(s, text);
+    writeText(ctx, text);
   },
 });
 
@@ -239,22 +239,22 @@ const kill = command<KillFilter>({
     }
     return f;
   },
-  execute(f, s) {
+  execute(f, ctx) {
     let killed = 0;
-    for (const other of [...s.server.sessions.values()]) {
+    for (const other of [...ctx.server.sessions.values()]) {
       if (f.id !== null && other.id !== f.id) continue;
       if (f.type !== null && typeOf(other) !== f.type) continue;
       if (f.addr !== null && other.transport.remoteAddress !== f.addr) continue;
       if (f.laddr !== null && other.transport.localAddress !== f.laddr) continue;
-      if (other === s && f.skipme) continue;
+      if (other === ctx.client && f.skipme) continue;
       killed++;
       // Redis closes the caller itself only after its reply is written.
-      if (other === s) s.closeAfterReply();
+      if (other === ctx.client) ctx.client.closeAfterReply();
       else other.stop();
     }
-    if (!f.legacy) return s.reply.integer(killed);
+    if (!f.legacy) return ctx.reply.integer(killed);
     if (killed === 0) throw new CommandError("ERR No such client");
-    s.reply.ok();
+    ctx.reply.ok();
   },
 });
 

@@ -1,11 +1,12 @@
 /**
  * What a command is: a small typed unit that parses its arguments (through `Args`) into a
- * plain object and then executes it against a session, writing its reply. The registry
- * (registry.ts) maps names to these; dispatch.ts checks arity and routes.
+ * plain object and then executes it against a `CommandContext` (context.ts), writing its
+ * reply. The registry (registry.ts) maps names to these; dispatch.ts checks arity and
+ * routes.
  */
 
 import type { Args } from "./args.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 /** Redis command flags that respd uses (COMMAND output, policies, subscribed mode). */
 export type CommandFlag =
@@ -40,8 +41,8 @@ export interface CommandSpec<T = unknown> {
   subcommands?: ReadonlyMap<string, CommandSpec>;
   /** Turns the arguments into a typed command; throws `CommandError`. */
   parse(args: Args): T;
-  /** Applies the command and writes its reply to `session.reply`. */
-  execute(cmd: T, session: Session): void;
+  /** Applies the command and writes its reply to `ctx.reply`. */
+  execute(cmd: T, ctx: CommandContext): void;
 }
 
 /** Declares a command, keeping `parse` and `execute` in agreement on the command's type. */

@@ -145,7 +145,7 @@ const count = command({
   flags: FLAGS,
   categories: CATEGORIES,
   parse: () => undefined,
-  execute: (_, s) => s.reply.integer(allCommands.length),
+  execute: (_, ctx) => ctx.reply.integer(allCommands.length),
 });
 
 /** What INFO and DOCS share: any number of command names, the order unspecified. */
@@ -161,12 +161,12 @@ const byNames = {
 const infoCmd = command({
   name: "command|info",
   ...byNames,
-  execute(names, s) {
+  execute(names, ctx) {
     const specs = names.length === 0 ? allCommands : names.map(findSpec);
-    s.reply.array(specs.length);
+    ctx.reply.array(specs.length);
     for (const spec of specs) {
-      if (spec === undefined) s.reply.null();
-      else writeInfo(s.reply, spec);
+      if (spec === undefined) ctx.reply.null();
+      else writeInfo(ctx.reply, spec);
     }
   },
 });
@@ -175,14 +175,14 @@ const infoCmd = command({
 const docs = command({
   name: "command|docs",
   ...byNames,
-  execute(names, s) {
+  execute(names, ctx) {
     const specs = names.length === 0
       ? allCommands
       : names.map(findSpec).filter((x): x is CommandSpec => x !== undefined);
-    s.reply.map(specs.length);
+    ctx.reply.map(specs.length);
     for (const spec of specs) {
-      s.reply.bulk(spec.name);
-      writeDocs(s.reply, spec);
+      ctx.reply.bulk(spec.name);
+      writeDocs(ctx.reply, spec);
     }
   },
 });
@@ -211,7 +211,7 @@ const list = command<ListFilter>({
     if (by === "PATTERN") return (spec) => globMatch(value.toLowerCase(), spec.name);
     throw new CommandError(SYNTAX_ERROR);
   },
-  execute(filter, s) {
+  execute(filter, ctx) {
     const names: string[] = [];
     const visit = (spec: CommandSpec) => {
       if (filter === null || filter(spec)) names.push(spec.name);
@@ -220,7 +220,7 @@ const list = command<ListFilter>({
     // Without a filter Redis lists top-level names only.
     if (filter === null) { for (const spec of allCommands) names.push(spec.name); }
     else for (const spec of allCommands) visit(spec);
-    s.reply.bulkArray(names);
+    ctx.reply.bulkArray(names);
   },
 });
 
@@ -254,9 +254,9 @@ const commandSpec = command({
   tips: ["nondeterministic_output_order"],
   subcommands: subcommandMap([count, infoCmd, docs, list, help]),
   parse: () => undefined,
-  execute(_, s) {
-    s.reply.array(allCommands.length);
-    for (const spec of allCommands) writeInfo(s.reply, spec);
+  execute(_, ctx) {
+    ctx.reply.array(allCommands.length);
+    for (const spec of allCommands) writeInfo(ctx.reply, spec);
   },
 });
 

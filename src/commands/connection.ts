@@ -7,8 +7,8 @@
 import { command, noArgs } from "./command.ts";
 import { CommandError, cString, wrongArity } from "./errors.ts";
 import { checkDbIndex, dbIndexArg } from "./databases.ts";
-import { REDIS_VERSION } from "../server.ts";
-import type { Session } from "../session.ts";
+import { REDIS_VERSION } from "../config.ts";
+import type { CommandContext } from "./context.ts";
 import { pingAsMessage } from "./pubsub.ts";
 
 /** PING [message] */
@@ -22,14 +22,14 @@ const ping = command({
     if (a.remaining > 1) throw wrongArity("ping");
     return a.hasMore() ? a.next() : null;
   },
-  execute(message, s) {
-    if (pingAsMessage(s)) {
+  execute(message, ctx) {
+    if (pingAsMessage(ctx.client)) {
       // A subscribed RESP2 connection carries messages: PING answers as one, ["pong", msg].
-      s.reply.array(2);
-      s.reply.bulk("pong");
-      s.reply.bulk(message ?? "");
-    } else if (message === null) s.reply.simple("PONG");
-    else s.reply.bulk(message);
+      ctx.reply.array(2);
+      ctx.reply.bulk("pong");
+      ctx.reply.bulk(message ?? "");
+    } else if (message === null) ctx.reply.simple("PONG");
+    else ctx.reply.bulk(message);
   },
 });
 
@@ -40,7 +40,7 @@ const echo = command({
   flags: ["fast", "stale", "loading"],
   categories: ["fast", "connection"],
   parse: (a) => a.next(),
-  execute: (message, s) => s.reply.bulk(message),
+  execute: (message, ctx) => ctx.reply.bulk(message),
 });
 
 /** QUIT */
@@ -50,9 +50,9 @@ const quit = command({
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["fast", "connection"],
   parse: () => undefined,
-  execute(_, s) {
-    s.reply.ok();
-    s.closeAfterReply();
+  execute(_, ctx) {
+    ctx.reply.ok();
+    ctx.client.closeAfterReply();
   },
 });
 
@@ -63,24 +63,24 @@ const select = command({
   flags: ["fast", "stale", "loading"],
   categories: ["fast", "connection"],
   parse: (a) => dbIndexArg(a),
-  execute(index, s) {
-    s.dbIndex = checkDbIndex(s, index);
-    s.reply.ok();
+  execute(index, ctx) {
+    ctx.client.dbIndex = checkDbIndex(ctx, index);
+    ctx.reply.ok();
   },
 });
 
 /** Writes the HELLO map (server facts) in the session's protocol. */
-export function writeHello(s: Session): void {
-  const r = s.reply;
+export function writeHello(ctx: CommandContext): void {
+  const r = ctx.reply;
   r.map(7);
   r.bulk("server");
   r.bulk("redis");
   r.bulk("version");
   r.bulk(REDIS_VERSION);
   r.bulk("proto");
-  r.integer(s.protocol);
+  r.integer(ctx.client.protocol);
   r.bulk("id");
-  r.integer(s.id);
+  r.integer(ctx.client.id);
   r.bulk("mode");
   r.bulk("standalone");
   r.bulk("role");
@@ -139,15 +139,15 @@ const hello = command<Hello>({
     }
     return cmd;
   },
-  execute(cmd, s) {
+  execute(cmd, ctx) {
     for (const opt of cmd.options) {
-      if ("name" in opt) s.setName(opt.name);
-      else if (!s.authenticate(opt.auth[0], opt.auth[1])) return;
+      if ("name" in opt) ctx.client.setName(opt.name);
+      else if (!ctx.client.authenticate(opt.auth[0], opt.auth[1])) return;
     }
     if (cmd.error !== null) throw new CommandError(cmd.error);
-    if (!s.authenticated) throw new CommandError(HELLO_NOAUTH);
-    if (cmd.protocol !== null) s.protocol = cmd.protocol;
-    writeHello(s);
+    if (!ctx.client.authenticated) throw new CommandError(HELLO_NOAUTH);
+    if (cmd.protocol !== null) ctx.client.protocol = cmd.protocol;
+    writeHello(ctx);
   },
 });
 
@@ -158,9 +158,9 @@ const reset = command({
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["fast", "connection"],
   parse: noArgs,
-  execute(_, s) {
-    s.resetState();
-    s.reply.simple("RESET");
+  execute(_, ctx) {
+    ctx.client.resetState();
+    ctx.reply.simple("RESET");
   },
 });
 

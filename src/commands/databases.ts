@@ -7,7 +7,7 @@
 import type { Args } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 const INT32_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
 
@@ -25,8 +25,8 @@ export function dbIndexArg(a: Args, message?: string): number {
 }
 
 /** `index` when the server has that database; Redis's range error otherwise. */
-export function checkDbIndex(s: Session, index: number): number {
-  if (index < 0 || index >= s.server.keyspace.dbs.length) {
+export function checkDbIndex(ctx: CommandContext, index: number): number {
+  if (index < 0 || index >= ctx.server.keyspace.dbs.length) {
     throw new CommandError(DB_INDEX_OUT_OF_RANGE);
   }
   return index;
@@ -40,7 +40,7 @@ const dbsize = command({
   categories: ["keyspace", "read", "fast"],
   tips: ["request_policy:all_shards", "response_policy:agg_sum"],
   parse: (a) => a.finish(),
-  execute: (_, s) => s.reply.integer(s.db.size),
+  execute: (_, ctx) => ctx.reply.integer(ctx.db.size),
 });
 
 /** FLUSHDB/FLUSHALL's only option: ASYNC or SYNC (both free synchronously: the GC reclaims). */
@@ -65,9 +65,9 @@ const flushSpec = {
 const flushdb = command({
   name: "flushdb",
   ...flushSpec,
-  execute(_, s) {
-    s.db.clear();
-    s.reply.ok();
+  execute(_, ctx) {
+    ctx.db.clear();
+    ctx.reply.ok();
   },
 });
 
@@ -75,9 +75,9 @@ const flushdb = command({
 const flushall = command({
   name: "flushall",
   ...flushSpec,
-  execute(_, s) {
-    s.server.keyspace.flushAll();
-    s.reply.ok();
+  execute(_, ctx) {
+    ctx.server.keyspace.flushAll();
+    ctx.reply.ok();
   },
 });
 
@@ -92,11 +92,11 @@ const swapdb = command({
       dbIndexArg(a, "ERR invalid first DB index"),
       dbIndexArg(a, "ERR invalid second DB index"),
     ] as const,
-  execute([a, b], s) {
-    checkDbIndex(s, a);
-    checkDbIndex(s, b);
-    s.server.keyspace.swap(a, b);
-    s.reply.ok();
+  execute([a, b], ctx) {
+    checkDbIndex(ctx, a);
+    checkDbIndex(ctx, b);
+    ctx.server.keyspace.swap(a, b);
+    ctx.reply.ok();
   },
 });
 
@@ -108,17 +108,19 @@ const move = command({
   categories: ["keyspace", "write", "fast"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), dbIndexArg(a)] as const,
-  execute([key, index], s) {
-    const from = s.db;
-    const to = s.server.keyspace.dbs[checkDbIndex(s, index)];
+  execute([key, index], ctx) {
+    const from = ctx.db;
+    const to = ctx.server.keyspace.dbs[checkDbIndex(ctx, index)];
     if (from === to) throw new CommandError("ERR source and destination objects are the same");
     const value = from.get(key);
-    if (value === undefined || to.has(key)) return s.reply.integer(0);
+    if (value === undefined || to.has(key)) return ctx.reply.integer(0);
     const expiry = from.expiryOf(key);
     to.set(key, value);
     if (expiry !== undefined) to.setExpiry(key, expiry);
     from.delete(key);
-    s.reply.integer(1);
+    from.modified(key, "move_from");
+    to.modified(key, "move_to");
+    ctx.reply.integer(1);
   },
 });
 

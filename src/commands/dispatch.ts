@@ -7,7 +7,7 @@ import { Args } from "./args.ts";
 import type { CommandSpec } from "./command.ts";
 import { CommandError, unknownCommand, unknownSubcommand, wrongArity } from "./errors.ts";
 import { lookupCommand } from "./registry.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 /** The spec `argv` names, with its subcommand resolved; throws the error Redis gives. */
 export function resolveCommand(argv: readonly string[]): CommandSpec {
@@ -31,13 +31,13 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
   return sub;
 }
 
-/** Parses and runs `spec` for `argv`, writing its reply or its error to the session. */
-export function runCommand(spec: CommandSpec, argv: readonly string[], session: Session): void {
+/** Parses and runs `spec` for `argv`, writing its reply or its error to `ctx.reply`. */
+export function runCommand(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
   try {
     const cmd = spec.parse(new Args(argv, spec.name.includes("|") ? 2 : 1));
-    spec.execute(cmd, session);
+    spec.execute(cmd, ctx);
   } catch (e: unknown) {
-    if (e instanceof CommandError) session.reply.error(e.message);
+    if (e instanceof CommandError) ctx.reply.error(e.message);
     else throw e;
   }
 }

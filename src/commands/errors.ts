@@ -1,20 +1,12 @@
 /**
- * Command errors with Redis's exact texts. A `CommandError` becomes a `-` reply and the
- * connection stays open (unlike a protocol error).
+ * Command errors with Redis's exact texts, for the command layer: the shared ones
+ * (`CommandError` itself, WRONGTYPE, syntax and number errors, defined in src/errors.ts
+ * so the store can raise them too) plus arity and unknown-command errors.
  */
 
-export class CommandError extends Error {
-  /** `message` is the whole error line after `-`, e.g. "ERR syntax error". */
-  constructor(message: string) {
-    super(message);
-    this.name = "CommandError";
-  }
-}
+export { CommandError, NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "../errors.ts";
+import { CommandError } from "../errors.ts";
 
-export const SYNTAX_ERROR = "ERR syntax error";
-export const NOT_INTEGER = "ERR value is not an integer or out of range";
-export const NOT_FLOAT = "ERR value is not a valid float";
-export const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 export const NO_SUCH_KEY = "ERR no such key";
 export const DB_INDEX_OUT_OF_RANGE = "ERR DB index is out of range";
 export const OVERFLOW = "ERR increment or decrement would overflow";

@@ -11,7 +11,7 @@ import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, cString, NOT_INTEGER } from "./errors.ts";
 import type { ExpiryTime } from "../store/database.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 const MAX_INT64 = 9223372036854775807n;
 const MIN_INT64 = -9223372036854775808n;
@@ -80,11 +80,11 @@ const expireCommand = (name: string, unit: "s" | "ms", relative: boolean) =>
     categories: ["keyspace", "write", "fast"],
     keys: [1, 1, 1],
     parse: parseExpire,
-    execute(cmd, s) {
-      const db = s.db;
+    execute(cmd, ctx) {
+      const db = ctx.db;
       const now = db.clock.now();
       const at = absoluteMillis(name, cmd.when, unit, relative ? now : 0);
-      if (db.get(cmd.key) === undefined) return s.reply.integer(0);
+      if (db.get(cmd.key) === undefined) return ctx.reply.integer(0);
       const current = db.expiryOf(cmd.key);
       if (
         (cmd.nx && current !== undefined) ||
@@ -92,11 +92,16 @@ const expireCommand = (name: string, unit: "s" | "ms", relative: boolean) =>
         (cmd.gt && (current === undefined || at <= current)) ||
         (cmd.lt && current !== undefined && at >= current)
       ) {
-        return s.reply.integer(0);
+        return ctx.reply.integer(0);
       }
-      if (at <= now) db.delete(cmd.key);
-      else db.setExpiry(cmd.key, at);
-      s.reply.integer(1);
+      if (at <= now) {
+        db.delete(cmd.key);
+        db.modified(cmd.key, "del");
+      } else {
+        db.setExpiry(cmd.key, at);
+        db.modified(cmd.key, "expire");
+      }
+      ctx.reply.integer(1);
     },
   });
 
@@ -106,18 +111,18 @@ const expireat = expireCommand("expireat", "s", false);
 const pexpireat = expireCommand("pexpireat", "ms", false);
 
 /** -2 for a missing key, -1 without a TTL, else the TTL or the expiry time. */
-function replyTtl(s: Session, key: string, unit: "s" | "ms", absolute: boolean): void {
-  const db = s.db;
-  if (db.get(key) === undefined) return s.reply.integer(-2);
+function replyTtl(ctx: CommandContext, key: string, unit: "s" | "ms", absolute: boolean): void {
+  const db = ctx.db;
+  if (db.get(key) === undefined) return ctx.reply.integer(-2);
   const at = db.expiryOf(key);
-  if (at === undefined) return s.reply.integer(-1);
+  if (at === undefined) return ctx.reply.integer(-1);
   if (typeof at === "number") {
     const ttl = Math.max(0, absolute ? at : at - db.clock.now());
-    return s.reply.integer(unit === "ms" ? ttl : Math.floor((ttl + 500) / 1000));
+    return ctx.reply.integer(unit === "ms" ? ttl : Math.floor((ttl + 500) / 1000));
   }
   let ttl = absolute ? at : at - BigInt(db.clock.now());
   if (ttl < 0n) ttl = 0n;
-  s.reply.integer(unit === "ms" ? ttl : (ttl + 500n) / 1000n);
+  ctx.reply.integer(unit === "ms" ? ttl : (ttl + 500n) / 1000n);
 }
 
 /** TTL key / PTTL key / EXPIRETIME key / PEXPIRETIME key */
@@ -130,7 +135,7 @@ const ttlCommand = (name: string, unit: "s" | "ms", absolute: boolean) =>
     keys: [1, 1, 1],
     ...(absolute ? {} : { tips: ["nondeterministic_output"] }),
     parse: (a) => a.next(),
-    execute: (key, s) => replyTtl(s, key, unit, absolute),
+    execute: (key, ctx) => replyTtl(ctx, key, unit, absolute),
   });
 
 const ttl = ttlCommand("ttl", "s", false);
@@ -146,9 +151,11 @@ const persist = command({
   categories: ["keyspace", "write", "fast"],
   keys: [1, 1, 1],
   parse: (a) => a.next(),
-  execute(key, s) {
-    const db = s.db;
-    s.reply.integer(db.get(key) !== undefined && db.persist(key) ? 1 : 0);
+  execute(key, ctx) {
+    const db = ctx.db;
+    if (db.get(key) === undefined || !db.persist(key)) return ctx.reply.integer(0);
+    db.modified(key, "persist");
+    ctx.reply.integer(1);
   },
 });
 

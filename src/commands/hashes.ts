@@ -15,12 +15,11 @@ import {
   wrongArity,
 } from "./errors.ts";
 import { parseElementScan, parseScanOptions, replyEmptyScan, replyScan } from "./element_scan.ts";
-import { lookupOrCreate, lookupTyped, modifiedContainer } from "./containers.ts";
-import { HashValue } from "../store/hash_value.ts";
+import { HashType, type HashValue } from "../store/types/hash.ts";
 import { incrByFloat, parseLongDouble } from "../store/long_double.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
-const getHash = (s: Session, key: string) => lookupTyped(s.db, key, HashValue);
+const getHash = (s: CommandContext, key: string) => s.db.lookup(key, HashType);
 
 const hashWrite = (name: string, reply: "count" | "ok") =>
   command({
@@ -34,12 +33,12 @@ const hashWrite = (name: string, reply: "count" | "ok") =>
       return { key: a.next(), pairs: a.rest() };
     },
     execute({ key, pairs }, s) {
-      const h = lookupOrCreate(s.db, key, HashValue, () => new HashValue());
+      const h = s.db.lookupOrCreate(key, HashType);
       const limits = s.server.config;
       for (let i = 0; i < pairs.length; i += 2) h.prepare(pairs[i], pairs[i + 1], limits);
       let added = 0;
       for (let i = 0; i < pairs.length; i += 2) if (h.set(pairs[i], pairs[i + 1], limits)) added++;
-      modifiedContainer(s.db, key, h, "hset");
+      s.db.modifiedContainer(key, h, "hset");
       if (reply === "ok") s.reply.ok();
       else s.reply.integer(added);
     },
@@ -59,11 +58,10 @@ const hsetnx = command({
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), field: a.next(), value: a.next() }),
   execute({ key, field, value }, s) {
-    const h = lookupOrCreate(s.db, key, HashValue, () => new HashValue());
-    h.prepare(field, value, s.server.config);
+    const h = s.db.lookupOrCreate(key, HashType);
     if (h.has(field)) return s.reply.integer(0);
     h.set(field, value, s.server.config);
-    modifiedContainer(s.db, key, h, "hset");
+    s.db.modifiedContainer(key, h, "hset");
     s.reply.integer(1);
   },
 });
@@ -110,13 +108,13 @@ const hdel = command({
         if (h.delete(f)) deleted++;
         if (h.size === 0) break;
       }
-      if (deleted > 0) modifiedContainer(s.db, key, h, "hdel");
+      if (deleted > 0) s.db.modifiedContainer(key, h, "hdel");
     }
     s.reply.integer(deleted);
   },
 });
 
-const keyOnly = (name: string, run: (h: HashValue | undefined, s: Session) => void) =>
+const keyOnly = (name: string, run: (h: HashValue | undefined, s: CommandContext) => void) =>
   command({
     name,
     arity: 2,
@@ -151,7 +149,10 @@ const hvals = keyOnly("hvals", (h, s) => {
   h?.forEach((_, v) => s.reply.bulk(v));
 });
 
-const fieldQuery = (name: string, run: (h: HashValue | undefined, f: string, s: Session) => void) =>
+const fieldQuery = (
+  name: string,
+  run: (h: HashValue | undefined, f: string, s: CommandContext) => void,
+) =>
   command({
     name,
     arity: 3,
@@ -182,7 +183,7 @@ const hincrby = command({
     return { key, field, incr: BigInt(a.int64()) };
   },
   execute({ key, field, incr }, s) {
-    const h = lookupOrCreate(s.db, key, HashValue, () => new HashValue());
+    const h = s.db.lookupOrCreate(key, HashType);
     const current = h.get(field);
     let value = 0n;
     if (current !== undefined) {
@@ -193,7 +194,7 @@ const hincrby = command({
     const sum = value + incr;
     if (sum > MAX_INT64 || sum < MIN_INT64) throw new CommandError(OVERFLOW);
     h.set(field, String(sum), s.server.config);
-    modifiedContainer(s.db, key, h, "hincrby");
+    s.db.modifiedContainer(key, h, "hincrby");
     s.reply.integer(sum);
   },
 });
@@ -213,24 +214,30 @@ const hincrbyfloat = command({
     return { key, field, incr };
   },
   execute({ key, field, incr }, s) {
-    const h = lookupOrCreate(s.db, key, HashValue, () => new HashValue());
+    const h = s.db.lookupOrCreate(key, HashType);
     const current = h.get(field) ?? "0";
     if (parseLongDouble(current) === null) throw new CommandError("ERR hash value is not a float");
     const next = incrByFloat(current, incr);
     h.set(field, next, s.server.config);
-    modifiedContainer(s.db, key, h, "hincrbyfloat");
+    s.db.modifiedContainer(key, h, "hincrbyfloat");
     s.reply.bulk(next);
   },
 });
 
-/** The count argument of HRANDFIELD/ZRANDMEMBER/SRANDMEMBER-style commands. */
-export function randomCount(text: string): number {
+/**
+ * The count of HRANDFIELD and ZRANDMEMBER (-LONG_MAX..LONG_MAX); with WITHVALUES or
+ * WITHSCORES at most LONG_MAX/2 either way, as Redis bounds the reply's length.
+ */
+export function randomCount(text: string, paired: boolean): number {
   const v = parseInteger(text);
   if (v === null) throw new CommandError(NOT_INTEGER);
   if (typeof v === "bigint" && v < -9223372036854775807n) {
     throw new CommandError(
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
     );
+  }
+  if (paired && (BigInt(v) > 4611686018427387903n || BigInt(v) < -4611686018427387903n)) {
+    throw new CommandError("ERR value is out of range");
   }
   return Number(v);
 }
@@ -246,18 +253,16 @@ const hrandfield = command({
   parse(a) {
     const key = a.next();
     if (!a.hasMore()) return { key, count: null, withValues: false };
-    const count = randomCount(a.next());
+    const countText = a.next();
     let withValues = false;
     if (a.hasMore()) {
       if (a.remaining > 1 || a.next().toUpperCase() !== "WITHVALUES") {
+        randomCount(countText, false);
         throw new CommandError(SYNTAX_ERROR);
       }
       withValues = true;
-      if (Math.abs(count) > 4611686018427387903) {
-        throw new CommandError("ERR value is out of range");
-      }
     }
-    return { key, count, withValues };
+    return { key, count: randomCount(countText, withValues), withValues };
   },
   execute({ key, count, withValues }, s) {
     const h = getHash(s, key);

@@ -5,12 +5,12 @@
  */
 
 import { command, type CommandSpec } from "./command.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 /** Writes a HELP reply: an array of simple strings, as every Redis HELP subcommand. */
-export function writeHelp(s: Session, lines: readonly string[]): void {
-  s.reply.array(lines.length);
-  for (const line of lines) s.reply.simple(line);
+export function writeHelp(ctx: CommandContext, lines: readonly string[]): void {
+  ctx.reply.array(lines.length);
+  for (const line of lines) ctx.reply.simple(line);
 }
 
 /**
@@ -28,6 +28,6 @@ export function helpCommand(
     flags: ["loading", "stale"],
     categories,
     parse: () => undefined,
-    execute: (_, s) => writeHelp(s, lines),
+    execute: (_, ctx) => writeHelp(ctx, lines),
   });
 }

@@ -29,17 +29,24 @@ const countKeys = (
     keys: [1, -1, 1],
     tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
     parse: (a) => a.rest(),
-    execute(keys, s) {
-      const db = s.db;
+    execute(keys, ctx) {
+      const db = ctx.db;
       let n = 0;
       for (const key of keys) if (test(db, key)) n++;
-      s.reply.integer(n);
+      ctx.reply.integer(n);
     },
   });
 
+/** Deletes `key` if it lives, signalling "del" (DEL, UNLINK). */
+function deleteKey(db: Database, key: string): boolean {
+  if (!db.delete(key)) return false;
+  db.modified(key, "del");
+  return true;
+}
+
 /** DEL key [key ...] / UNLINK key [key ...] (values are freed by the GC either way) */
-const del = countKeys("del", ["write"], ["write", "slow"], (db, key) => db.delete(key));
-const unlink = countKeys("unlink", ["write", "fast"], ["write", "fast"], (db, k) => db.delete(k));
+const del = countKeys("del", ["write"], ["write", "slow"], deleteKey);
+const unlink = countKeys("unlink", ["write", "fast"], ["write", "fast"], deleteKey);
 /** EXISTS key [key ...] / TOUCH key [key ...] */
 const exists = countKeys("exists", ["readonly", "fast"], ["read", "fast"], (db, k) => db.has(k));
 const touch = countKeys("touch", ["readonly", "fast"], ["read", "fast"], (db, k) => db.has(k));
@@ -52,9 +59,9 @@ const type = command({
   categories: ["keyspace", "read", "fast"],
   keys: [1, 1, 1],
   parse: (a) => a.next(),
-  execute(key, s) {
-    const v = s.db.get(key);
-    s.reply.simple(v === undefined ? "none" : typeName(v));
+  execute(key, ctx) {
+    const v = ctx.db.get(key);
+    ctx.reply.simple(v === undefined ? "none" : typeName(v));
   },
 });
 
@@ -67,21 +74,23 @@ const rename = (name: string, nx: boolean) =>
     categories: nx ? ["keyspace", "write", "fast"] : ["keyspace", "write", "slow"],
     keys: [1, 2, 1],
     parse: (a) => [a.next(), a.next()] as const,
-    execute([src, dst], s) {
-      const db = s.db;
+    execute([src, dst], ctx) {
+      const db = ctx.db;
       const value = db.get(src);
       if (value === undefined) throw new CommandError(NO_SUCH_KEY);
-      if (src === dst) return nx ? s.reply.integer(0) : s.reply.ok();
+      if (src === dst) return nx ? ctx.reply.integer(0) : ctx.reply.ok();
       const expiry = db.expiryOf(src);
       if (db.has(dst)) {
-        if (nx) return s.reply.integer(0);
+        if (nx) return ctx.reply.integer(0);
         db.delete(dst);
       }
       db.set(dst, value);
       if (expiry !== undefined) db.setExpiry(dst, expiry);
       db.delete(src);
-      if (nx) s.reply.integer(1);
-      else s.reply.ok();
+      db.modified(src, "rename_from");
+      db.modified(dst, "rename_to");
+      if (nx) ctx.reply.integer(1);
+      else ctx.reply.ok();
     },
   });
 const renameCmd = rename("rename", false);
@@ -96,29 +105,30 @@ const copy = command({
   keys: [1, 2, 1],
   // Options are read in execute: Redis checks the DB index's range while parsing them.
   parse: (a) => ({ src: a.next(), dst: a.next(), options: a.rest() }),
-  execute({ src, dst, options }, s) {
-    let target = s.dbIndex;
+  execute({ src, dst, options }, ctx) {
+    let target = ctx.client.dbIndex;
     let replace = false;
     const a = new Args(options, 0);
     while (a.hasMore()) {
       const opt = a.nextOption();
       if (opt === "REPLACE") replace = true;
-      else if (opt === "DB" && a.hasMore()) target = checkDbIndex(s, dbIndexArg(a));
+      else if (opt === "DB" && a.hasMore()) target = checkDbIndex(ctx, dbIndexArg(a));
       else throw new CommandError(SYNTAX_ERROR);
     }
-    const from = s.db;
-    const to = s.server.keyspace.dbs[target];
+    const from = ctx.db;
+    const to = ctx.server.keyspace.dbs[target];
     if (from === to && src === dst) throw new CommandError(SAME_OBJECT);
     const value = from.get(src);
-    if (value === undefined) return s.reply.integer(0);
+    if (value === undefined) return ctx.reply.integer(0);
     const expiry = from.expiryOf(src);
     if (to.has(dst)) {
-      if (!replace) return s.reply.integer(0);
+      if (!replace) return ctx.reply.integer(0);
       to.delete(dst);
     }
     to.set(dst, copyValue(value));
     if (expiry !== undefined) to.setExpiry(dst, expiry);
-    s.reply.integer(1);
+    to.modified(dst, "copy_to");
+    ctx.reply.integer(1);
   },
 });
 
@@ -130,15 +140,15 @@ const keys = command({
   categories: ["keyspace", "read", "slow", "dangerous"],
   tips: ["request_policy:all_shards", "nondeterministic_output_order"],
   parse: (a) => a.next(),
-  execute(pattern, s) {
-    const db = s.db;
+  execute(pattern, ctx) {
+    const db = ctx.db;
     const now = db.clock.now();
     const all = pattern === "*";
     const out: string[] = [];
     for (const key of db.data.keys()) {
       if ((all || globMatch(pattern, key)) && !db.isExpired(key, now)) out.push(key);
     }
-    s.reply.bulkArray(out);
+    ctx.reply.bulkArray(out);
   },
 });
 
@@ -190,8 +200,8 @@ const scan = command<ScanCmd>({
     }
     return cmd;
   },
-  execute({ cursor, count, pattern, type }, s) {
-    const db = s.db;
+  execute({ cursor, count, pattern, type }, ctx) {
+    const db = ctx.db;
     const found: string[] = [];
     const next = db.scan(cursor, count, (key) => {
       if (pattern !== null && !globMatch(pattern, key)) return;
@@ -200,9 +210,9 @@ const scan = command<ScanCmd>({
       if (type !== null && typeName(value) !== type) return;
       found.push(key);
     });
-    s.reply.array(2);
-    s.reply.bulk(String(next));
-    s.reply.bulkArray(found);
+    ctx.reply.array(2);
+    ctx.reply.bulk(String(next));
+    ctx.reply.bulkArray(found);
   },
 });
 
@@ -214,7 +224,7 @@ const randomkey = command({
   categories: ["keyspace", "read", "slow"],
   tips: ["request_policy:all_shards", "nondeterministic_output"],
   parse: (a) => a.finish(),
-  execute: (_, s) => s.reply.bulkOrNull(s.db.randomKey()),
+  execute: (_, ctx) => ctx.reply.bulkOrNull(ctx.db.randomKey()),
 });
 
 export const keyCommands = [

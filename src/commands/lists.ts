@@ -1,21 +1,15 @@
 /**
  * List commands on a deque (store/deque.ts): LPUSH RPUSH LPOP RPOP LLEN LRANGE LINDEX.
- * A list that becomes empty is deleted, as in Redis, so no key ever holds an empty list.
+ * Lists are read through the typed lookup (WRONGTYPE), and every write signals the
+ * keyspace-change hook; a list a pop empties is deleted there (Database.modifiedContainer),
+ * as in Redis, so no key ever holds an empty list.
  */
 
 import type { Args } from "./args.ts";
 import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
-import { CommandError, NOT_INTEGER, wrongArity, WRONGTYPE } from "./errors.ts";
-import { ListValue } from "../store/values.ts";
-import type { Database } from "../store/database.ts";
-
-/** The list at `key`, undefined when missing; WRONGTYPE for other types. */
-export function getList(db: Database, key: string): ListValue | undefined {
-  const v = db.get(key);
-  if (v === undefined || v instanceof ListValue) return v;
-  throw new CommandError(WRONGTYPE);
-}
+import { CommandError, NOT_INTEGER, wrongArity } from "./errors.ts";
+import { ListType } from "../store/types/list.ts";
 
 /** Redis's `long` argument: any 64-bit integer, as a double (indexes are clamped anyway). */
 function longArg(text: string, message = NOT_INTEGER): number {
@@ -32,15 +26,12 @@ const push = (name: string, front: boolean) =>
     categories: ["write", "list", "fast"],
     keys: [1, 1, 1],
     parse: (a) => ({ key: a.next(), values: a.rest() }),
-    execute({ key, values }, s) {
-      let list = getList(s.db, key);
-      if (list === undefined) {
-        list = new ListValue();
-        s.db.set(key, list);
-      }
+    execute({ key, values }, ctx) {
+      const list = ctx.db.lookupOrCreate(key, ListType);
       if (front) { for (const v of values) list.pushFront(v); }
       else for (const v of values) list.pushBack(v);
-      s.reply.integer(list.length);
+      ctx.db.modified(key, name);
+      ctx.reply.integer(list.length);
     },
   });
 
@@ -66,17 +57,18 @@ const pop = (name: string, front: boolean) =>
     categories: ["write", "list", "fast"],
     keys: [1, 1, 1],
     parse: (a) => parsePop(a, name),
-    execute({ key, count }, s) {
-      const list = getList(s.db, key);
-      if (list === undefined) return count === null ? s.reply.null() : s.reply.nullArray();
+    execute({ key, count }, ctx) {
+      const list = ctx.db.lookup(key, ListType);
+      if (list === undefined) return count === null ? ctx.reply.null() : ctx.reply.nullArray();
       if (count === null) {
-        s.reply.bulk((front ? list.popFront() : list.popBack())!);
+        ctx.reply.bulk((front ? list.popFront() : list.popBack())!);
       } else {
         const n = Math.min(count, list.length);
-        s.reply.array(n);
-        for (let i = 0; i < n; i++) s.reply.bulk((front ? list.popFront() : list.popBack())!);
+        ctx.reply.array(n);
+        if (n === 0) return;
+        for (let i = 0; i < n; i++) ctx.reply.bulk((front ? list.popFront() : list.popBack())!);
       }
-      if (list.length === 0) s.db.delete(key);
+      ctx.db.modifiedContainer(key, list, name);
     },
   });
 
@@ -92,7 +84,7 @@ const llen = command({
   categories: ["read", "list", "fast"],
   keys: [1, 1, 1],
   parse: (a) => a.next(),
-  execute: (key, s) => s.reply.integer(getList(s.db, key)?.length ?? 0),
+  execute: (key, ctx) => ctx.reply.integer(ctx.db.lookup(key, ListType)?.length ?? 0),
 });
 
 /** LRANGE key start stop */
@@ -103,15 +95,15 @@ const lrange = command({
   categories: ["read", "list", "slow"],
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), start: longArg(a.next()), end: longArg(a.next()) }),
-  execute({ key, start, end }, s) {
-    const list = getList(s.db, key);
+  execute({ key, start, end }, ctx) {
+    const list = ctx.db.lookup(key, ListType);
     const len = list?.length ?? 0;
     if (start < 0) start = Math.max(0, len + start);
     if (end < 0) end = len + end;
-    if (list === undefined || start > end || start >= len) return s.reply.array(0);
+    if (list === undefined || start > end || start >= len) return ctx.reply.array(0);
     if (end >= len) end = len - 1;
-    s.reply.array(end - start + 1);
-    for (let i = start; i <= end; i++) s.reply.bulk(list.at(i)!);
+    ctx.reply.array(end - start + 1);
+    for (let i = start; i <= end; i++) ctx.reply.bulk(list.at(i)!);
   },
 });
 
@@ -123,12 +115,12 @@ const lindex = command({
   categories: ["read", "list", "slow"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), a.next()] as const,
-  execute([key, indexText], s) {
-    const list = getList(s.db, key);
-    if (list === undefined) return s.reply.null();
+  execute([key, indexText], ctx) {
+    const list = ctx.db.lookup(key, ListType);
+    if (list === undefined) return ctx.reply.null();
     let index = longArg(indexText);
     if (index < 0) index += list.length;
-    s.reply.bulkOrNull(list.at(index));
+    ctx.reply.bulkOrNull(list.at(index));
   },
 });
 

@@ -13,7 +13,7 @@
 import { command, commandGroup, type CommandSpec } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError } from "./errors.ts";
-import type { Session } from "../session.ts";
+import type { ClientState, CommandContext } from "./context.ts";
 
 /** What a RESP2 client may run while subscribed (Redis's processCommand list). */
 const SUBSCRIBED_MODE_COMMANDS = new Set([
@@ -27,8 +27,8 @@ const SUBSCRIBED_MODE_COMMANDS = new Set([
 ]);
 
 /** Redis's error for a command a subscribed RESP2 client may not run, or null if allowed. */
-export function subscribedModeError(spec: CommandSpec, session: Session): CommandError | null {
-  if (session.protocol !== 2 || session.subscriptions.count === 0) return null;
+export function subscribedModeError(spec: CommandSpec, client: ClientState): CommandError | null {
+  if (client.protocol !== 2 || client.subscriptions.count === 0) return null;
   if (SUBSCRIBED_MODE_COMMANDS.has(spec.name)) return null;
   return new CommandError(
     `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / ` +
@@ -37,30 +37,30 @@ export function subscribedModeError(spec: CommandSpec, session: Session): Comman
 }
 
 /** Whether PING must answer as a message (`["pong", msg]`): a subscribed RESP2 client. */
-export function pingAsMessage(session: Session): boolean {
-  return session.protocol === 2 && session.subscriptions.count > 0;
+export function pingAsMessage(client: ClientState): boolean {
+  return client.protocol === 2 && client.subscriptions.count > 0;
 }
 
 /** `[kind, name, count]`: a push in RESP3, an array in RESP2; `name` null when none. */
-function confirm(s: Session, kind: string, name: string | null, count: number): void {
-  s.reply.push(3);
-  s.reply.bulk(kind);
-  s.reply.bulkOrNull(name);
-  s.reply.integer(count);
+function confirm(ctx: CommandContext, kind: string, name: string | null, count: number): void {
+  ctx.reply.push(3);
+  ctx.reply.bulk(kind);
+  ctx.reply.bulkOrNull(name);
+  ctx.reply.integer(count);
 }
 
 const PUBSUB_FLAGS = ["pubsub", "noscript", "loading", "stale"] as const;
 
 /** SUBSCRIBE / PSUBSCRIBE: one confirmation per name, with the client's new count. */
-const subscriber = (name: string, add: (s: Session, target: string) => number) =>
+const subscriber = (name: string, add: (ctx: CommandContext, target: string) => number) =>
   command({
     name,
     arity: -2,
     flags: PUBSUB_FLAGS,
     categories: ["pubsub", "slow"],
     parse: (a) => a.rest(),
-    execute(targets, s) {
-      for (const t of targets) confirm(s, name, t, add(s, t));
+    execute(targets, ctx) {
+      for (const t of targets) confirm(ctx, name, t, add(ctx, t));
     },
   });
 
@@ -70,8 +70,8 @@ const subscriber = (name: string, add: (s: Session, target: string) => number) =
  */
 const unsubscriber = (
   name: string,
-  current: (s: Session) => Iterable<string>,
-  remove: (s: Session, target: string) => number,
+  current: (ctx: CommandContext) => Iterable<string>,
+  remove: (ctx: CommandContext, target: string) => number,
 ) =>
   command({
     name,
@@ -79,32 +79,32 @@ const unsubscriber = (
     flags: PUBSUB_FLAGS,
     categories: ["pubsub", "slow"],
     parse: (a) => a.rest(),
-    execute(targets, s) {
+    execute(targets, ctx) {
       // a copy: removing from the client's own set while walking it
-      const names = targets.length > 0 ? targets : [...current(s)];
-      if (names.length === 0) return confirm(s, name, null, s.subscriptions.count);
-      for (const t of names) confirm(s, name, t, remove(s, t));
+      const names = targets.length > 0 ? targets : [...current(ctx)];
+      if (names.length === 0) return confirm(ctx, name, null, ctx.client.subscriptions.count);
+      for (const t of names) confirm(ctx, name, t, remove(ctx, t));
     },
   });
 
 /** SUBSCRIBE channel [channel ...] */
-const subscribe = subscriber("subscribe", (s, ch) => s.server.hub.subscribe(s, ch));
+const subscribe = subscriber("subscribe", (ctx, ch) => ctx.server.hub.subscribe(ctx.client, ch));
 
 /** UNSUBSCRIBE [channel ...]: none given means all of the client's channels. */
 const unsubscribe = unsubscriber(
   "unsubscribe",
-  (s) => s.subscriptions.channels,
-  (s, ch) => s.server.hub.unsubscribe(s, ch),
+  (ctx) => ctx.client.subscriptions.channels,
+  (ctx, ch) => ctx.server.hub.unsubscribe(ctx.client, ch),
 );
 
 /** PSUBSCRIBE pattern [pattern ...] */
-const psubscribe = subscriber("psubscribe", (s, p) => s.server.hub.psubscribe(s, p));
+const psubscribe = subscriber("psubscribe", (ctx, p) => ctx.server.hub.psubscribe(ctx.client, p));
 
 /** PUNSUBSCRIBE [pattern ...]: none given means all of the client's patterns. */
 const punsubscribe = unsubscriber(
   "punsubscribe",
-  (s) => s.subscriptions.patterns,
-  (s, p) => s.server.hub.punsubscribe(s, p),
+  (ctx) => ctx.client.subscriptions.patterns,
+  (ctx, p) => ctx.server.hub.punsubscribe(ctx.client, p),
 );
 
 /** PUBLISH channel message: replies with the number of receivers on every transport. */
@@ -114,7 +114,8 @@ const publish = command({
   flags: ["pubsub", "loading", "stale", "fast"],
   categories: ["pubsub", "fast"],
   parse: (a) => ({ channel: a.next(), message: a.next() }),
-  execute: ({ channel, message }, s) => s.reply.integer(s.server.hub.publish(channel, message)),
+  execute: ({ channel, message }, ctx) =>
+    ctx.reply.integer(ctx.server.hub.publish(channel, message)),
 });
 
 /** PUBSUB CHANNELS [pattern] */
@@ -133,7 +134,7 @@ const pubsubChannels = command({
     }
     return a.hasMore() ? a.next() : null;
   },
-  execute: (pattern, s) => s.reply.bulkArray(s.server.hub.activeChannels(pattern)),
+  execute: (pattern, ctx) => ctx.reply.bulkArray(ctx.server.hub.activeChannels(pattern)),
 });
 
 /** PUBSUB NUMSUB [channel ...]: a flat channel, count list (an array in RESP3 too). */
@@ -143,11 +144,11 @@ const pubsubNumsub = command({
   flags: ["pubsub", "loading", "stale"],
   categories: ["pubsub", "slow"],
   parse: (a) => a.rest(),
-  execute(channels, s) {
-    s.reply.array(channels.length * 2);
+  execute(channels, ctx) {
+    ctx.reply.array(channels.length * 2);
     for (const ch of channels) {
-      s.reply.bulk(ch);
-      s.reply.integer(s.server.hub.subscriberCount(ch));
+      ctx.reply.bulk(ch);
+      ctx.reply.integer(ctx.server.hub.subscriberCount(ch));
     }
   },
 });
@@ -159,7 +160,7 @@ const pubsubNumpat = command({
   flags: ["pubsub", "loading", "stale"],
   categories: ["pubsub", "slow"],
   parse: () => undefined,
-  execute: (_, s) => s.reply.integer(s.server.hub.patternCount),
+  execute: (_, ctx) => ctx.reply.integer(ctx.server.hub.patternCount),
 });
 
 /** Redis 7.0's text without SHARDCHANNELS/SHARDNUMSUB: respd has no sharded channels. */

@@ -14,6 +14,13 @@ import { serverCommands } from "./server_info.ts";
 import { clientCommands } from "./client.ts";
 import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
+import { listEditCommands } from "./list_edits.ts";
+import { listPosCommands } from "./list_pos.ts";
+import { listMoveCommands } from "./list_moves.ts";
+import { bitCommands } from "./bits.ts";
+import { bitfieldCommands } from "./bitfield.ts";
+import { lcsCommands } from "./lcs.ts";
+import { objectCommands } from "./object.ts";
 import { hashCommands } from "./hashes.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
@@ -29,6 +36,13 @@ export const allCommands: readonly CommandSpec[] = [
   ...expireCommands,
   ...databaseCommands,
   ...listCommands,
+  ...listEditCommands,
+  ...listPosCommands,
+  ...listMoveCommands,
+  ...bitCommands,
+  ...bitfieldCommands,
+  ...lcsCommands,
+  ...objectCommands,
   ...hashCommands,
   ...pubsubCommands,
   ...serverCommands,

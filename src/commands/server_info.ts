@@ -11,13 +11,18 @@ import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
-import { type LogLevel, parseMemory, type ServerConfig } from "../config.ts";
+import {
+  type LogLevel,
+  parseMemory,
+  REDIS_VERSION,
+  type ServerConfig,
+  VERSION,
+} from "../config.ts";
 import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
-import { REDIS_VERSION, type Server, VERSION } from "../server.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext, ServerServices } from "./context.ts";
 
 // ---------------------------------------------------------------------------------------
 // INFO
@@ -61,11 +66,11 @@ function executable(): string {
 type Fields = [string, string | number][];
 
 /** Peak memory seen by INFO, as Redis's used_memory_peak. */
-const peaks = new WeakMap<Server, number>();
+const peaks = new WeakMap<ServerServices, number>();
 
-const SECTIONS: Record<string, (s: Session) => Fields> = {
-  server(s) {
-    const srv = s.server;
+const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
+  server(ctx) {
+    const srv = ctx.server;
     const now = Date.now();
     const uptime = Math.floor((now - srv.startedAt) / 1000);
     return [
@@ -85,17 +90,17 @@ const SECTIONS: Record<string, (s: Session) => Fields> = {
       ["config_file", ""],
     ];
   },
-  clients(s) {
+  clients(ctx) {
     let maxIn = 0;
     let maxOut = 0;
-    for (const c of s.server.sessions.values()) {
+    for (const c of ctx.server.sessions.values()) {
       maxIn = Math.max(maxIn, c.queryBuffer.used);
       maxOut = Math.max(maxOut, c.pendingOutput);
     }
     return [
-      ["connected_clients", s.server.sessions.size],
+      ["connected_clients", ctx.server.sessions.size],
       ["cluster_connections", 0],
-      ["maxclients", s.server.config.maxclients],
+      ["maxclients", ctx.server.config.maxclients],
       ["client_recent_max_input_buffer", maxIn],
       ["client_recent_max_output_buffer", maxOut],
       ["blocked_clients", 0],
@@ -103,13 +108,13 @@ const SECTIONS: Record<string, (s: Session) => Fields> = {
       ["clients_in_timeout_table", 0],
     ];
   },
-  memory(s) {
+  memory(ctx) {
     const rss = rssBytes();
     // The dataset estimate (store/memory.ts): the figure --maxmemory is enforced against.
-    const used = s.server.memory.used();
-    const peak = Math.max(peaks.get(s.server) ?? 0, used);
-    peaks.set(s.server, peak);
-    const max = s.server.config.maxmemory;
+    const used = ctx.server.memory.used();
+    const peak = Math.max(peaks.get(ctx.server) ?? 0, used);
+    peaks.set(ctx.server, peak);
+    const max = ctx.server.config.maxmemory;
     return [
       ["used_memory", used],
       ["used_memory_human", human(used)],
@@ -119,31 +124,31 @@ const SECTIONS: Record<string, (s: Session) => Fields> = {
       ["used_memory_peak_human", human(peak)],
       ["maxmemory", max],
       ["maxmemory_human", human(max)],
-      ["maxmemory_policy", s.server.config.maxmemoryPolicy],
+      ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
       ["mem_fragmentation_ratio", (rss / Math.max(used, 1)).toFixed(2)],
       ["mem_allocator", "v8"],
     ];
   },
-  persistence(s) {
+  persistence(ctx) {
     // respd keeps nothing on disk: no load, no save, no AOF.
     return [
       ["loading", 0],
       ["async_loading", 0],
       ["rdb_bgsave_in_progress", 0],
-      ["rdb_last_save_time", Math.floor(s.server.startedAt / 1000)],
+      ["rdb_last_save_time", Math.floor(ctx.server.startedAt / 1000)],
       ["rdb_saves", 0],
       ["aof_enabled", 0],
       ["aof_rewrite_in_progress", 0],
     ];
   },
-  stats(s) {
+  stats(ctx) {
     return [
-      ["total_connections_received", s.server.stats.connections],
-      ["total_commands_processed", s.server.stats.commands],
-      ["rejected_connections", s.server.limits.rejectedConnections],
-      ["evicted_keys", s.server.memory.evictedKeys],
-      ["pubsub_channels", s.server.hub.activeChannels(null).length],
-      ["pubsub_patterns", s.server.hub.patternCount],
+      ["total_connections_received", ctx.server.stats.connections],
+      ["total_commands_processed", ctx.server.stats.commands],
+      ["rejected_connections", ctx.server.limits.rejectedConnections],
+      ["evicted_keys", ctx.server.memory.evictedKeys],
+      ["pubsub_channels", ctx.server.hub.activeChannels(null).length],
+      ["pubsub_patterns", ctx.server.hub.patternCount],
     ];
   },
   replication() {
@@ -165,10 +170,10 @@ const SECTIONS: Record<string, (s: Session) => Fields> = {
   },
   modules: () => [],
   cluster: () => [["cluster_enabled", 0]],
-  keyspace(s) {
+  keyspace(ctx) {
     const out: Fields = [];
-    const now = s.server.clock.now();
-    s.server.keyspace.dbs.forEach((db, i) => {
+    const now = ctx.server.clock.now();
+    ctx.server.keyspace.dbs.forEach((db, i) => {
       if (db.size === 0) return;
       out.push([`db${i}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl(db, now)}`]);
     });
@@ -201,7 +206,7 @@ const DEFAULT_SECTIONS = [
 ];
 
 /** The text of INFO for the given section names (Redis's `# Section` blocks, CRLF lines). */
-export function infoText(s: Session, names: readonly string[]): string {
+export function infoText(ctx: CommandContext, names: readonly string[]): string {
   let wanted = names.map((n) => n.toLowerCase());
   if (wanted.length === 0 || wanted.some((n) => n === "all" || n === "everything")) {
     wanted = DEFAULT_SECTIONS;
@@ -213,7 +218,7 @@ export function infoText(s: Session, names: readonly string[]): string {
     if (!wanted.includes(name)) continue;
     const title = name === "cpu" ? "CPU" : name[0].toUpperCase() + name.slice(1);
     let block = `# ${title}\r\n`;
-    for (const [k, v] of SECTIONS[name](s)) block += `${k}:${v}\r\n`;
+    for (const [k, v] of SECTIONS[name](ctx)) block += `${k}:${v}\r\n`;
     blocks.push(block);
   }
   return blocks.join("\r\n");
@@ -227,7 +232,7 @@ const info = command({
   categories: ["slow", "dangerous"],
   tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
   parse: (a) => a.rest(),
-  execute: (sections, s) => s.reply.verbatim("txt", infoText(s, sections)),
+  execute: (sections, ctx) => ctx.reply.verbatim("txt", infoText(ctx, sections)),
 });
 
 // ---------------------------------------------------------------------------------------
@@ -239,7 +244,7 @@ class ConfigValueError extends Error {}
 /** One redis.conf parameter respd has: its live value, and how to change it if it can. */
 interface Parameter {
   name: string;
-  get(c: ServerConfig, server: Server): string;
+  get(c: ServerConfig, server: ServerServices): string;
   /** Validates and applies; absent for parameters fixed at start. */
   set?(c: ServerConfig, value: string): void;
 }
@@ -330,6 +335,16 @@ const PARAMETERS: readonly Parameter[] = [
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
+  ...["list-max-listpack-size", "list-max-ziplist-size"].map((name) => ({
+    name,
+    get: (c: ServerConfig) => String(c.listMaxListpackSize),
+    set: integerSetter(-2147483648, 2147483647, (c, n) => (c.listMaxListpackSize = n)),
+  })),
+  {
+    name: "list-compress-depth",
+    get: (c) => String(c.listCompressDepth),
+    set: integerSetter(0, 2147483647, (c, n) => (c.listCompressDepth = n)),
+  },
 ];
 
 /**
@@ -337,12 +352,18 @@ const PARAMETERS: readonly Parameter[] = [
  * and the older ziplist aliases that CONFIG GET also lists.
  */
 function encodingParameters(): Parameter[] {
+  // the *-value thresholds are sizes in bytes: Redis reads them as memory values (1kb ...)
   const limit = (name: string, field: keyof EncodingLimits): Parameter => ({
     name,
     get: (c) => String(c[field]),
     set(c, v) {
-      const n = parseInteger(v);
-      if (n === null) throw new ConfigValueError("argument couldn't be parsed into an integer");
+      const bytes = name.endsWith("-value");
+      const n = bytes ? parseMemory(v) : parseInteger(v);
+      if (n === null) {
+        throw new ConfigValueError(
+          bytes ? "argument must be a memory value" : "argument couldn't be parsed into an integer",
+        );
+      }
       if (n < 0) {
         throw new ConfigValueError("argument must be between 0 and 9223372036854775807 inclusive");
       }
@@ -371,7 +392,7 @@ const configGet = command({
   flags: ["admin", "noscript", "loading", "stale"],
   categories: ["admin", "slow", "dangerous"],
   parse: (a) => a.rest(),
-  execute(patterns, s) {
+  execute(patterns, ctx) {
     // As Redis: an exact name is echoed as given; a glob lists the real names; each
     // parameter appears once.
     const found = new Map<Parameter, string>();
@@ -386,10 +407,10 @@ const configGet = command({
         if (!found.has(p) && globMatch(lower, p.name)) found.set(p, p.name);
       }
     }
-    s.reply.map(found.size);
+    ctx.reply.map(found.size);
     for (const [p, name] of found) {
-      s.reply.bulk(name);
-      s.reply.bulk(p.get(s.server.config, s.server));
+      ctx.reply.bulk(name);
+      ctx.reply.bulk(p.get(ctx.server.config, ctx.server));
     }
   },
 });
@@ -418,9 +439,9 @@ const configSet = command({
     }
     return pairs;
   },
-  execute(pairs, s) {
+  execute(pairs, ctx) {
     // Validate every value on a copy first, so a bad one changes nothing.
-    const next = { ...s.server.config };
+    const next = { ...ctx.server.config };
     for (const [p, value] of pairs) {
       try {
         p.set!(next, value);
@@ -429,8 +450,8 @@ const configSet = command({
         throw e;
       }
     }
-    for (const [p] of pairs) p.set!(s.server.config, p.get(next, s.server));
-    s.reply.ok();
+    for (const [p] of pairs) p.set!(ctx.server.config, p.get(next, ctx.server));
+    ctx.reply.ok();
   },
 });
 
@@ -447,11 +468,11 @@ const configResetstat = command({
   flags: ["admin", "noscript", "loading", "stale"],
   categories: ["admin", "slow", "dangerous"],
   parse: () => undefined,
-  execute(_, s) {
-    s.server.stats.commands = 0;
-    s.server.stats.connections = 0;
-    peaks.delete(s.server);
-    s.reply.ok();
+  execute(_, ctx) {
+    ctx.server.stats.commands = 0;
+    ctx.server.stats.connections = 0;
+    peaks.delete(ctx.server);
+    ctx.reply.ok();
   },
 });
 
@@ -479,11 +500,11 @@ const time = command({
   categories: ["fast"],
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute(_, s) {
+  execute(_, ctx) {
     const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
-    s.reply.array(2);
-    s.reply.bulk(String(Math.floor(us / 1e6)));
-    s.reply.bulk(String(us % 1e6));
+    ctx.reply.array(2);
+    ctx.reply.bulk(String(Math.floor(us / 1e6)));
+    ctx.reply.bulk(String(us % 1e6));
   },
 });
 
@@ -495,7 +516,7 @@ const lastsave = command({
   categories: ["admin", "fast", "dangerous"],
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute: (_, s) => s.reply.integer(Math.floor(s.server.startedAt / 1000)),
+  execute: (_, ctx) => ctx.reply.integer(Math.floor(ctx.server.startedAt / 1000)),
 });
 
 // ---------------------------------------------------------------------------------------
@@ -521,9 +542,9 @@ const memoryUsage = command({
     }
     return key;
   },
-  execute(key, s) {
-    if (s.db.get(key) === undefined) return s.reply.null();
-    s.reply.integer(keyBytes(s.db, key));
+  execute(key, ctx) {
+    if (ctx.db.get(key) === undefined) return ctx.reply.null();
+    ctx.reply.integer(keyBytes(ctx.db, key));
   },
 });
 

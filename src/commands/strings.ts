@@ -8,17 +8,11 @@
 import type { Args } from "./args.ts";
 import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
-import {
-  CommandError,
-  NOT_INTEGER,
-  OVERFLOW,
-  SYNTAX_ERROR,
-  wrongArity,
-  WRONGTYPE,
-} from "./errors.ts";
-import type { Database, ExpiryTime } from "../store/database.ts";
+import { CommandError, NOT_INTEGER, OVERFLOW, SYNTAX_ERROR, wrongArity } from "./errors.ts";
+import type { ExpiryTime } from "../store/database.ts";
+import { StringType } from "../store/types/string.ts";
 import { incrByFloat } from "../store/long_double.ts";
-import type { Session } from "../session.ts";
+import type { CommandContext } from "./context.ts";
 
 const MAX_INT64 = 9223372036854775807n;
 const MIN_INT64 = -9223372036854775808n;
@@ -29,16 +23,9 @@ const MIN_INT64 = -9223372036854775808n;
 const MAX_STRING_LENGTH = 0x1fffffe8;
 const TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
-/** The string at `key`, undefined when missing; WRONGTYPE for other types. */
-export function getString(db: Database, key: string): string | undefined {
-  const v = db.get(key);
-  if (v === undefined || typeof v === "string") return v;
-  throw new CommandError(WRONGTYPE);
-}
-
 /** Redis's checkStringLength: a string of `total` bytes must fit proto-max-bulk-len. */
-function checkLength(s: Session, total: number): void {
-  if (total > s.server.config.protoMaxBulkLen || total > MAX_STRING_LENGTH) {
+function checkLength(ctx: CommandContext, total: number): void {
+  if (total > ctx.server.config.protoMaxBulkLen || total > MAX_STRING_LENGTH) {
     throw new CommandError(TOO_LONG);
   }
 }
@@ -51,8 +38,8 @@ const get = command({
   categories: ["read", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => a.next(),
-  execute(key, s) {
-    s.reply.bulkOrNull(getString(s.db, key));
+  execute(key, ctx) {
+    ctx.reply.bulkOrNull(ctx.db.lookup(key, StringType));
   },
 });
 
@@ -156,23 +143,27 @@ const set = command<SetCmd>({
     if (a.hasMore()) cmd.expiry = parseExpiryOptions(a, true, cmd);
     return cmd;
   },
-  execute(cmd, s) {
-    const db = s.db;
+  execute(cmd, ctx) {
+    const db = ctx.db;
     const at = cmd.expiry.kind === "at" ? expiryMillis(cmd.expiry, "set", db.clock.now()) : 0;
     let old: string | undefined;
-    if (cmd.get) old = getString(db, cmd.key);
+    if (cmd.get) old = db.lookup(cmd.key, StringType);
     if (cmd.nx || cmd.xx) {
       const exists = cmd.get ? old !== undefined : db.has(cmd.key);
       if (exists === cmd.nx) {
-        if (cmd.get) s.reply.bulkOrNull(old);
-        else s.reply.null();
+        if (cmd.get) ctx.reply.bulkOrNull(old);
+        else ctx.reply.null();
         return;
       }
     }
     db.set(cmd.key, cmd.value, cmd.expiry.kind === "keep");
-    if (at !== 0) db.setExpiry(cmd.key, at);
-    if (cmd.get) s.reply.bulkOrNull(old);
-    else s.reply.ok();
+    db.modified(cmd.key, "set");
+    if (at !== 0) {
+      db.setExpiry(cmd.key, at);
+      db.modified(cmd.key, "expire");
+    }
+    if (cmd.get) ctx.reply.bulkOrNull(old);
+    else ctx.reply.ok();
   },
 });
 
@@ -184,10 +175,11 @@ const setnx = command({
   categories: ["write", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), a.next()] as const,
-  execute([key, value], s) {
-    if (s.db.has(key)) return s.reply.integer(0);
-    s.db.set(key, value);
-    s.reply.integer(1);
+  execute([key, value], ctx) {
+    if (ctx.db.has(key)) return ctx.reply.integer(0);
+    ctx.db.set(key, value);
+    ctx.db.modified(key, "set");
+    ctx.reply.integer(1);
   },
 });
 
@@ -200,15 +192,17 @@ const timedSet = (name: string, unit: "s" | "ms") =>
     categories: ["write", "string", "slow"],
     keys: [1, 1, 1],
     parse: (a) => ({ key: a.next(), ttl: a.next(), value: a.next() }),
-    execute({ key, ttl, value }, s) {
+    execute({ key, ttl, value }, ctx) {
       const at = expiryMillis(
         { kind: "at", unit, value: ttl, relative: true, flag: "" },
         name,
-        s.db.clock.now(),
+        ctx.db.clock.now(),
       );
-      s.db.set(key, value);
-      s.db.setExpiry(key, at);
-      s.reply.ok();
+      ctx.db.set(key, value);
+      ctx.db.setExpiry(key, at);
+      ctx.db.modified(key, "set");
+      ctx.db.modified(key, "expire");
+      ctx.reply.ok();
     },
   });
 const setex = timedSet("setex", "s");
@@ -222,10 +216,11 @@ const getset = command({
   categories: ["write", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), a.next()] as const,
-  execute([key, value], s) {
-    const old = getString(s.db, key);
-    s.db.set(key, value);
-    s.reply.bulkOrNull(old);
+  execute([key, value], ctx) {
+    const old = ctx.db.lookup(key, StringType);
+    ctx.db.set(key, value);
+    ctx.db.modified(key, "set");
+    ctx.reply.bulkOrNull(old);
   },
 });
 
@@ -237,10 +232,13 @@ const getdel = command({
   categories: ["write", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => a.next(),
-  execute(key, s) {
-    const old = getString(s.db, key);
-    if (old !== undefined) s.db.delete(key);
-    s.reply.bulkOrNull(old);
+  execute(key, ctx) {
+    const old = ctx.db.lookup(key, StringType);
+    if (old !== undefined) {
+      ctx.db.delete(key);
+      ctx.db.modified(key, "del");
+    }
+    ctx.reply.bulkOrNull(old);
   },
 });
 
@@ -255,24 +253,29 @@ const getex = command({
     const key = a.next();
     return { key, expiry: parseExpiryOptions(a, false, { nx: false, xx: false, get: false }) };
   },
-  execute({ key, expiry }, s) {
-    const db = s.db;
-    const value = getString(db, key);
-    if (value === undefined) return s.reply.null();
+  execute({ key, expiry }, ctx) {
+    const db = ctx.db;
+    const value = db.lookup(key, StringType);
+    if (value === undefined) return ctx.reply.null();
     const now = db.clock.now();
     const at = expiry.kind === "at" ? expiryMillis(expiry, "getex", now) : 0;
-    s.reply.bulk(value);
+    ctx.reply.bulk(value);
     if (expiry.kind === "at") {
-      if (!expiry.relative && at <= now) db.delete(key);
-      else db.setExpiry(key, at);
-    } else if (expiry.kind === "persist") db.persist(key);
+      if (!expiry.relative && at <= now) {
+        db.delete(key);
+        db.modified(key, "del");
+      } else {
+        db.setExpiry(key, at);
+        db.modified(key, "expire");
+      }
+    } else if (expiry.kind === "persist" && db.persist(key)) db.modified(key, "persist");
   },
 });
 
 /** Adds `delta` to the integer at `key` (INCR family); replies with the new value. */
-export function incrementBy(s: Session, key: string, delta: number | bigint): void {
-  const db = s.db;
-  const current = getString(db, key);
+export function incrementBy(ctx: CommandContext, key: string, delta: number | bigint): void {
+  const db = ctx.db;
+  const current = db.lookup(key, StringType);
   let value: number | bigint = 0;
   if (current !== undefined) {
     const parsed = parseInteger(current);
@@ -291,7 +294,8 @@ export function incrementBy(s: Session, key: string, delta: number | bigint): vo
     if (Number.isSafeInteger(Number(next))) next = Number(next);
   }
   db.set(key, String(next), true);
-  s.reply.integer(next);
+  db.modified(key, "incrby");
+  ctx.reply.integer(next);
 }
 
 const counterSpec = {
@@ -307,7 +311,7 @@ const step = (name: string, delta: number) =>
     arity: 2,
     ...counterSpec,
     parse: (a) => a.next(),
-    execute: (key, s) => incrementBy(s, key, delta),
+    execute: (key, ctx) => incrementBy(ctx, key, delta),
   });
 
 /** INCRBY key increment / DECRBY key decrement */
@@ -317,7 +321,7 @@ const stepBy = (name: string, parse: (a: Args) => [string, number | bigint]) =>
     arity: 3,
     ...counterSpec,
     parse,
-    execute: ([key, delta], s) => incrementBy(s, key, delta),
+    execute: ([key, delta], ctx) => incrementBy(ctx, key, delta),
   });
 
 const incr = step("incr", 1);
@@ -338,10 +342,11 @@ const incrbyfloat = command({
   categories: ["write", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), a.next()] as const,
-  execute([key, increment], s) {
-    const next = incrByFloat(getString(s.db, key) ?? "0", increment);
-    s.db.set(key, next, true);
-    s.reply.bulk(next);
+  execute([key, increment], ctx) {
+    const next = incrByFloat(ctx.db.lookup(key, StringType) ?? "0", increment);
+    ctx.db.set(key, next, true);
+    ctx.db.modified(key, "incrbyfloat");
+    ctx.reply.bulk(next);
   },
 });
 
@@ -354,12 +359,12 @@ const mget = command({
   keys: [1, -1, 1],
   tips: ["request_policy:multi_shard"],
   parse: (a) => a.rest(),
-  execute(keys, s) {
-    const db = s.db;
-    s.reply.array(keys.length);
+  execute(keys, ctx) {
+    const db = ctx.db;
+    ctx.reply.array(keys.length);
     for (const key of keys) {
       const v = db.get(key);
-      s.reply.bulkOrNull(typeof v === "string" ? v : null);
+      ctx.reply.bulkOrNull(typeof v === "string" ? v : null);
     }
   },
 });
@@ -379,10 +384,13 @@ const mset = command({
   keys: [1, -1, 2],
   tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
   parse: (a) => parsePairs(a, "mset"),
-  execute(pairs, s) {
-    const db = s.db;
-    for (let i = 0; i < pairs.length; i += 2) db.set(pairs[i], pairs[i + 1]);
-    s.reply.ok();
+  execute(pairs, ctx) {
+    const db = ctx.db;
+    for (let i = 0; i < pairs.length; i += 2) {
+      db.set(pairs[i], pairs[i + 1]);
+      db.modified(pairs[i], "set");
+    }
+    ctx.reply.ok();
   },
 });
 
@@ -395,11 +403,14 @@ const msetnx = command({
   keys: [1, -1, 2],
   tips: ["request_policy:multi_shard", "response_policy:agg_min"],
   parse: (a) => parsePairs(a, "msetnx"),
-  execute(pairs, s) {
-    const db = s.db;
-    for (let i = 0; i < pairs.length; i += 2) if (db.has(pairs[i])) return s.reply.integer(0);
-    for (let i = 0; i < pairs.length; i += 2) db.set(pairs[i], pairs[i + 1]);
-    s.reply.integer(1);
+  execute(pairs, ctx) {
+    const db = ctx.db;
+    for (let i = 0; i < pairs.length; i += 2) if (db.has(pairs[i])) return ctx.reply.integer(0);
+    for (let i = 0; i < pairs.length; i += 2) {
+      db.set(pairs[i], pairs[i + 1]);
+      db.modified(pairs[i], "set");
+    }
+    ctx.reply.integer(1);
   },
 });
 
@@ -411,16 +422,18 @@ const append = command({
   categories: ["write", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => [a.next(), a.next()] as const,
-  execute([key, value], s) {
-    const old = getString(s.db, key);
+  execute([key, value], ctx) {
+    const old = ctx.db.lookup(key, StringType);
     if (old === undefined) {
-      s.db.set(key, value);
-      return s.reply.integer(value.length);
+      ctx.db.set(key, value);
+      ctx.db.modified(key, "append");
+      return ctx.reply.integer(value.length);
     }
-    checkLength(s, old.length + value.length);
+    checkLength(ctx, old.length + value.length);
     const next = old + value;
-    s.db.set(key, next, true);
-    s.reply.integer(next.length);
+    ctx.db.set(key, next, true);
+    ctx.db.modified(key, "append");
+    ctx.reply.integer(next.length);
   },
 });
 
@@ -432,7 +445,7 @@ const strlen = command({
   categories: ["read", "string", "fast"],
   keys: [1, 1, 1],
   parse: (a) => a.next(),
-  execute: (key, s) => s.reply.integer(getString(s.db, key)?.length ?? 0),
+  execute: (key, ctx) => ctx.reply.integer(ctx.db.lookup(key, StringType)?.length ?? 0),
 });
 
 /** An int64 argument as a double: exact enough for offsets compared with lengths. */
@@ -446,14 +459,14 @@ const getrange = command({
   categories: ["read", "string", "slow"],
   keys: [1, 1, 1],
   parse: (a) => ({ key: a.next(), start: offsetArg(a), end: offsetArg(a) }),
-  execute({ key, start, end }, s) {
-    const str = getString(s.db, key) ?? "";
+  execute({ key, start, end }, ctx) {
+    const str = ctx.db.lookup(key, StringType) ?? "";
     const len = str.length;
-    if (start < 0 && end < 0 && start > end) return s.reply.bulk("");
+    if (start < 0 && end < 0 && start > end) return ctx.reply.bulk("");
     if (start < 0) start = Math.max(0, len + start);
     if (end < 0) end = Math.max(0, len + end);
     if (end >= len) end = len - 1;
-    s.reply.bulk(start > end || len === 0 ? "" : str.slice(start, end + 1));
+    ctx.reply.bulk(start > end || len === 0 ? "" : str.slice(start, end + 1));
   },
 });
 
@@ -470,17 +483,18 @@ const setrange = command({
     if (offset < 0) throw new CommandError("ERR offset is out of range");
     return { key, offset, value: a.next() };
   },
-  execute({ key, offset, value }, s) {
-    const old = getString(s.db, key);
-    if (value.length === 0) return s.reply.integer(old?.length ?? 0);
-    checkLength(s, offset + value.length);
+  execute({ key, offset, value }, ctx) {
+    const old = ctx.db.lookup(key, StringType);
+    if (value.length === 0) return ctx.reply.integer(old?.length ?? 0);
+    checkLength(ctx, offset + value.length);
     const base = old ?? "";
     const head = base.length >= offset
       ? base.slice(0, offset)
       : base + "\0".repeat(offset - base.length);
     const next = head + value + base.slice(offset + value.length);
-    s.db.set(key, next, true);
-    s.reply.integer(next.length);
+    ctx.db.set(key, next, true);
+    ctx.db.modified(key, "setrange");
+    ctx.reply.integer(next.length);
   },
 });
 
@@ -504,5 +518,7 @@ export const stringCommands = [
   append,
   strlen,
   getrange,
+  // SUBSTR key start end: GETRANGE's old name, still in Redis 7.0.
+  { ...getrange, name: "substr" },
   setrange,
 ];

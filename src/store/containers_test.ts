@@ -7,9 +7,9 @@
 
 import { assert } from "../../tests/support/assert.ts";
 import fc from "fast-check";
-import { HashValue } from "./hash_value.ts";
-import { SetValue } from "./set_value.ts";
-import { SortedSetValue } from "./sorted_set_value.ts";
+import { HashValue } from "./types/hash.ts";
+import { SetValue } from "./types/set.ts";
+import { SortedSetValue } from "./types/zset.ts";
 import { DEFAULT_ENCODING_LIMITS } from "./encoding_limits.ts";
 import { compareEntries } from "./score_tree.ts";
 

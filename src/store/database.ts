@@ -6,11 +6,21 @@
  *
  * Every change goes through this class (the maps are exposed read-only), so the SCAN slot
  * table (scan_index.ts), once built, always matches the keys.
+ *
+ * Values are read through the typed lookup (`lookup`, `lookupOrCreate`), which raises
+ * WRONGTYPE for a key of another type in this one place. Writes are signalled on the
+ * keyspace-change hook (keyspace_events.ts): commands call `modified` after a write, or
+ * `modifiedContainer` after an in-place container write, which also deletes a container
+ * the write emptied (the one place that happens); expiry, eviction and FLUSHDB signal
+ * from here. The primitives `set`, `delete`, `setExpiry` and `persist` are silent, so a
+ * command signals once per write with Redis's event name.
  */
 
 import type { Clock } from "./clock.ts";
+import { CommandError, WRONGTYPE } from "../errors.ts";
+import { KeyspaceEvents } from "./keyspace_events.ts";
 import { ScanIndex } from "./scan_index.ts";
-import type { Value } from "./values.ts";
+import { type ContainerType, isEmptyValue, type Value, type ValueType } from "./values.ts";
 
 /** An expiry time in ms since the epoch; a bigint only past 2^53, kept exact for PEXPIRETIME. */
 export type ExpiryTime = number | bigint;
@@ -20,7 +30,15 @@ export class Database {
   readonly #expires = new Map<string, ExpiryTime>();
   #scan: ScanIndex | null = null;
 
-  constructor(readonly clock: Clock) {}
+  /**
+   * @param id the database's number (SELECT index); SWAPDB renumbers the two it swaps.
+   * @param events the keyspace's change hook, shared by all its databases.
+   */
+  constructor(
+    readonly clock: Clock,
+    public id = 0,
+    readonly events: KeyspaceEvents = new KeyspaceEvents(),
+  ) {}
 
   /** Every key and value, expired ones included (read-only: change keys through methods). */
   get data(): ReadonlyMap<string, Value> {
@@ -37,11 +55,12 @@ export class Database {
     return this.#data.size;
   }
 
-  /** True when `key` has a TTL that has passed; deletes it then. */
+  /** True when `key` has a TTL that has passed; deletes it then (signalling "expired"). */
   expireIfNeeded(key: string, now = this.clock.now()): boolean {
     const at = this.#expires.get(key);
     if (at === undefined || at > now) return false;
     this.#remove(key);
+    this.events.emit(this, key, "expired");
     return true;
   }
 
@@ -61,6 +80,44 @@ export class Database {
 
   has(key: string): boolean {
     return this.get(key) !== undefined;
+  }
+
+  /** The live value of `key` if it is of `type`; undefined when missing; else WRONGTYPE. */
+  lookup<V extends Value>(key: string, type: ValueType<V>): V | undefined {
+    const v = this.get(key);
+    if (v === undefined || type.is(v)) return v;
+    throw new CommandError(WRONGTYPE);
+  }
+
+  /**
+   * The container at `key`, created empty (and stored) when missing; WRONGTYPE for another
+   * type. The caller fills it and then signals `modified`/`modifiedContainer`.
+   */
+  lookupOrCreate<V extends Value>(key: string, type: ContainerType<V>): V {
+    let v = this.lookup(key, type);
+    if (v === undefined) this.set(key, v = type.create());
+    return v;
+  }
+
+  /**
+   * Signals that `key` was modified by a command, with Redis's event name (Redis's
+   * signalModifiedKey + notifyKeyspaceEvent). Call it after the write.
+   */
+  modified(key: string, event: string): void {
+    this.events.emit(this, key, event);
+  }
+
+  /**
+   * After an in-place write to `container` (the value at `key`): signals `event`, then,
+   * if the write left the container empty, deletes the key and signals "del" (as Redis's
+   * LPOP of the last element notifies "lpop" then "del").
+   */
+  modifiedContainer(key: string, container: Value, event: string): void {
+    this.events.emit(this, key, event);
+    if (isEmptyValue(container) && this.#data.get(key) === container) {
+      this.#remove(key);
+      this.events.emit(this, key, "del");
+    }
   }
 
   /** Stores `value`; clears any TTL unless `keepTtl`. */
@@ -106,10 +163,20 @@ export class Database {
     return this.#expires.delete(key);
   }
 
+  /** Deletes `key` for --maxmemory (signalling "evicted"); true when it existed. */
+  evict(key: string): boolean {
+    if (!this.#data.has(key)) return false;
+    this.#remove(key);
+    this.events.emit(this, key, "evicted");
+    return true;
+  }
+
+  /** Deletes every key (FLUSHDB, FLUSHALL); signals `(this, null, "flushdb")`. */
   clear(): void {
     this.#data.clear();
     this.#expires.clear();
     this.#scan = null;
+    this.events.emit(this, null, "flushdb");
   }
 
   #scanIndex(): ScanIndex {

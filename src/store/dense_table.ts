@@ -93,6 +93,8 @@ export class DenseTable<V = undefined> {
    * c - 1 (clamped to the top, which may have shrunk since).
    */
   scan(cursor: number, count: number, visit: (index: number) => void): number {
+    // a cursor no scan of this table returned (-1 wraps to 2^64-1 in Redis): nothing left
+    if (cursor >= Number.MAX_SAFE_INTEGER) return 0;
     let pos = cursor === 0 ? this.keys.length - 1 : Math.min(cursor - 1, this.keys.length - 1);
     for (let n = 0; n < count && pos >= 0; n++, pos--) visit(pos);
     return pos < 0 ? 0 : pos + 1;

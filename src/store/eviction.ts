@@ -178,7 +178,7 @@ export class MemoryGuard {
       if (victim === null) return false;
       const [db, key] = victim;
       this.#used -= keyBytes(db, key);
-      db.delete(key);
+      db.evict(key);
       this.#lru.get(db)?.delete(key);
       this.evictedKeys++;
     }

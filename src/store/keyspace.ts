@@ -1,20 +1,35 @@
-/** The numbered databases of one server (SELECT, SWAPDB, FLUSHALL work across them). */
+/**
+ * The numbered databases of one server (SELECT, SWAPDB, FLUSHALL work across them) and
+ * their shared keyspace-change hook (`events`, see keyspace_events.ts).
+ */
 
 import type { Clock } from "./clock.ts";
 import { Database } from "./database.ts";
+import { KeyspaceEvents } from "./keyspace_events.ts";
 
 export class Keyspace {
   readonly dbs: Database[];
+  /** Every modification of every database is signalled here. */
+  readonly events = new KeyspaceEvents();
 
   constructor(count: number, readonly clock: Clock) {
-    this.dbs = Array.from({ length: count }, () => new Database(clock));
+    this.dbs = Array.from({ length: count }, (_, i) => new Database(clock, i, this.events));
   }
 
-  /** Swaps the contents of two databases; sessions keep their index, so they see the swap. */
+  /**
+   * Swaps the contents of two databases; sessions keep their index, so they see the swap.
+   * Signals `(db, null, "swapdb")` for both, once both are in place.
+   */
   swap(a: number, b: number): void {
-    [this.dbs[a], this.dbs[b]] = [this.dbs[b], this.dbs[a]];
+    const [da, db] = [this.dbs[a], this.dbs[b]];
+    [this.dbs[a], this.dbs[b]] = [db, da];
+    db.id = a;
+    da.id = b;
+    this.events.emit(db, null, "swapdb");
+    if (a !== b) this.events.emit(da, null, "swapdb");
   }
 
+  /** Empties every database (FLUSHALL): each signals "flushdb". */
   flushAll(): void {
     for (const db of this.dbs) db.clear();
   }

@@ -7,7 +7,7 @@
  * `sign × m × 2^e` with `m < 2^64`. Only INCRBYFLOAT uses this, so its cost is fine.
  */
 
-import { CommandError, NOT_FLOAT } from "../commands/errors.ts";
+import { CommandError, NOT_FLOAT } from "../errors.ts";
 
 /** A finite long double, or an infinity (`m` is then 0n and `inf` true). */
 interface LongDouble {

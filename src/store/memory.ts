@@ -13,36 +13,24 @@
  * Containers are sampled like Redis's `MEMORY USAGE` (SAMPLES 5 by default): up to
  * `SAMPLES` elements spread over the container give the average element size, so sizing a
  * value costs O(1) however large it is. Strings and keys are exact (one char per byte).
+ * Each value type sizes itself (its `bytes` in store/types/*.ts); the constants are in
+ * value_sizes.ts.
  */
 
 import type { Database } from "./database.ts";
 import type { Keyspace } from "./keyspace.ts";
-import { HashValue, ListValue, SetValue, type SortedSetValue, type Value } from "./values.ts";
+import { EXPIRE_OVERHEAD, KEY_OVERHEAD } from "./value_sizes.ts";
+import { valueBytes } from "./values.ts";
 
-export const KEY_OVERHEAD = 64;
-export const EXPIRE_OVERHEAD = 32;
-export const STRING_OVERHEAD = 16;
-export const CONTAINER_OVERHEAD = 64;
-export const ELEMENT_OVERHEAD = 24;
-/** Elements sampled to size a container. */
-export const SAMPLES = 8;
-
-/** Estimated bytes of a value (without its key). */
-export function valueBytes(v: Value): number {
-  if (typeof v === "string") return STRING_OVERHEAD + v.length;
-  const n = v instanceof ListValue ? v.length : v.size;
-  if (n === 0) return CONTAINER_OVERHEAD;
-  let sampled = 0;
-  let bytes = 0;
-  if (v instanceof ListValue) {
-    const step = Math.max(1, Math.floor(n / SAMPLES));
-    for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) bytes += v.at(i)!.length;
-  } else {
-    const step = Math.max(1, Math.floor(n / SAMPLES));
-    for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) bytes += elementBytes(v, i);
-  }
-  return CONTAINER_OVERHEAD + Math.round(n * (ELEMENT_OVERHEAD + bytes / sampled));
-}
+export {
+  CONTAINER_OVERHEAD,
+  ELEMENT_OVERHEAD,
+  EXPIRE_OVERHEAD,
+  KEY_OVERHEAD,
+  SAMPLES,
+  STRING_OVERHEAD,
+} from "./value_sizes.ts";
+export { valueBytes } from "./values.ts";
 
 /** Estimated bytes of `key` in `db` with its value and TTL; 0 when the key is absent. */
 export function keyBytes(db: Database, key: string): number {
@@ -64,11 +52,4 @@ export function datasetBytes(keyspace: Keyspace): number {
   let total = 0;
   for (const db of keyspace.dbs) total += databaseBytes(db);
   return total;
-}
-
-/** Bytes of the element at position `i` of a hash (field and value), set or sorted set. */
-function elementBytes(v: HashValue | SetValue | SortedSetValue, i: number): number {
-  if (v instanceof HashValue) return v.fieldAt(i).length + v.valueAt(i).length + ELEMENT_OVERHEAD;
-  if (v instanceof SetValue) return v.at(i).length;
-  return v.tree.entryAt(i)[1].length + 8;
 }

@@ -215,7 +215,7 @@ export const sequences: Sequence[] = [
     "CONFIG SET hash-max-listpack-entries -1",
     "CONFIG SET hash-max-listpack-value abc",
     "CONFIG SET hash-max-listpack-entries 512 hash-max-listpack-value 64",
-    "CONFIG GET hash-max-*",
+    u("CONFIG GET hash-max-*"),
   ),
   seq(
     "hash: HRANDFIELD edge cases with a defined reply",

@@ -7,10 +7,14 @@
  * that keep SCAN's guarantee.
  */
 
-import { DenseTable } from "./dense_table.ts";
-import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./encoding_limits.ts";
+import { DenseTable } from "../dense_table.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
+import { containerBytes, ELEMENT_OVERHEAD, SAMPLES } from "../value_sizes.ts";
+import type { ContainerType } from "../values.ts";
 
+/** A hash value. `kind` tells the value model's exhaustive switch which type this is. */
 export class HashValue {
+  readonly kind = "hash";
   /** The listpack form, or null once converted. */
   #pairs: string[] | null = [];
   #table: DenseTable<string> | null = null;
@@ -126,3 +130,24 @@ export class HashValue {
     return h;
   }
 }
+
+/** Size from up to SAMPLES fields (with their values) spread over the hash. */
+function bytes(h: HashValue): number {
+  const n = h.size;
+  const step = Math.max(1, Math.floor(n / SAMPLES));
+  let sampled = 0, total = 0;
+  for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) {
+    total += h.fieldAt(i).length + h.valueAt(i).length + ELEMENT_OVERHEAD;
+  }
+  return containerBytes(n, total, sampled);
+}
+
+export const HashType: ContainerType<HashValue> = {
+  name: "hash",
+  is: (v): v is HashValue => typeof v !== "string" && v.kind === "hash",
+  encoding: (v) => v.encoding,
+  copy: (v) => v.copy(),
+  bytes,
+  isEmpty: (v) => v.size === 0,
+  create: () => new HashValue(),
+};

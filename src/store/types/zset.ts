@@ -6,11 +6,15 @@
  * which adds a `DenseTable` member → score for O(1) ZSCORE, random members and ZSCAN.
  */
 
-import { DenseTable } from "./dense_table.ts";
-import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./encoding_limits.ts";
-import { ScoreTree } from "./score_tree.ts";
+import { DenseTable } from "../dense_table.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
+import { ScoreTree } from "../score_tree.ts";
+import { containerBytes, SAMPLES } from "../value_sizes.ts";
+import type { ContainerType } from "../values.ts";
 
+/** A sorted set value. `kind` tells the value model's exhaustive switch which type this is. */
 export class SortedSetValue {
+  readonly kind = "zset";
   readonly tree = new ScoreTree();
   /** member → score in the large form; null while the set is a listpack. */
   #table: DenseTable<number> | null = null;
@@ -117,3 +121,24 @@ export class SortedSetValue {
     return z;
   }
 }
+
+/** Size from up to SAMPLES members spread over the set (each with its 8-byte score). */
+function bytes(z: SortedSetValue): number {
+  const n = z.size;
+  const step = Math.max(1, Math.floor(n / SAMPLES));
+  let sampled = 0, total = 0;
+  for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) {
+    total += z.tree.entryAt(i)[1].length + 8;
+  }
+  return containerBytes(n, total, sampled);
+}
+
+export const ZSetType: ContainerType<SortedSetValue> = {
+  name: "zset",
+  is: (v): v is SortedSetValue => typeof v !== "string" && v.kind === "zset",
+  encoding: (v) => v.encoding,
+  copy: (v) => v.copy(),
+  bytes,
+  isEmpty: (v) => v.size === 0,
+  create: () => new SortedSetValue(),
+};

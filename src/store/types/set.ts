@@ -6,8 +6,10 @@
  * for SPOP/SRANDMEMBER, and scans that keep SCAN's guarantee.
  */
 
-import { DenseTable } from "./dense_table.ts";
-import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./encoding_limits.ts";
+import { DenseTable } from "../dense_table.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
+import { containerBytes, SAMPLES } from "../value_sizes.ts";
+import type { ContainerType } from "../values.ts";
 
 /** Numeric order of two canonical integer strings, without parsing them. */
 function compareInts(a: string, b: string): number {
@@ -29,7 +31,9 @@ export function isIntsetMember(s: string): boolean {
 /** Redis's `string2ll` form: no sign but '-', no leading zero, no blanks. */
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,18})$/;
 
+/** A set value. `kind` tells the value model's exhaustive switch which type this is. */
 export class SetValue {
+  readonly kind = "set";
   /** The intset form (sorted), or null once converted. */
   #ints: string[] | null = [];
   #table: DenseTable | null = null;
@@ -148,3 +152,22 @@ export class SetValue {
     return s;
   }
 }
+
+/** Size from up to SAMPLES members spread over the set. */
+function bytes(set: SetValue): number {
+  const n = set.size;
+  const step = Math.max(1, Math.floor(n / SAMPLES));
+  let sampled = 0, total = 0;
+  for (let i = 0; i < n && sampled < SAMPLES; i += step, sampled++) total += set.at(i).length;
+  return containerBytes(n, total, sampled);
+}
+
+export const SetType: ContainerType<SetValue> = {
+  name: "set",
+  is: (v): v is SetValue => typeof v !== "string" && v.kind === "set",
+  encoding: (v) => v.encoding,
+  copy: (v) => v.copy(),
+  bytes,
+  isEmpty: (v) => v.size === 0,
+  create: () => new SetValue(),
+};

@@ -1,0 +1,105 @@
+/**
+ * What a command sees while it runs: the narrow, typed context `execute(cmd, ctx)` gets,
+ * instead of the session or the server. It is everything a command may touch:
+ *
+ *   ctx.db       the client's selected database (typed lookup, change hook: database.ts)
+ *   ctx.reply    the reply writer for this client (protocol/reply_writer.ts)
+ *   ctx.clock    the server's clock (tests inject a manual one)
+ *   ctx.client   the calling client's own state (database index, protocol, name, auth ...)
+ *   ctx.server   the few server-wide services commands use (config, keyspace, pub/sub,
+ *                the other clients as CLIENT LIST sees them, stats)
+ *
+ * A command written against this interface can be run without a socket: build a context
+ * (tests/support/command_context.ts does) and read what it wrote to `reply`. The session
+ * (session.ts) is the context of a connected client. Nothing in commands/ imports the
+ * session or the server: this file is the boundary, with type-only imports.
+ */
+
+import type { ServerConfig } from "../config.ts";
+import type { ReplyWriter } from "../protocol/reply_writer.ts";
+import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
+import type { Clock } from "../store/clock.ts";
+import type { Database } from "../store/database.ts";
+import type { Keyspace } from "../store/keyspace.ts";
+
+/** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
+export interface ClientView {
+  readonly id: number;
+  readonly name: string;
+  readonly libName: string;
+  readonly libVersion: string;
+  readonly dbIndex: number;
+  readonly protocol: 2 | 3;
+  /** ms since the epoch. */
+  readonly createdAt: number;
+  readonly lastActivity: number;
+  /** The last command run (CLIENT LIST cmd=). */
+  readonly lastCommand: string;
+  readonly subscriptions: Subscriptions;
+  readonly transport: {
+    readonly kind: "tcp" | "ws";
+    readonly remoteAddress: string;
+    readonly localAddress: string;
+  };
+  /** Unparsed request bytes and the read buffer's size. */
+  readonly queryBuffer: { used: number; size: number };
+  /** Reply bytes not yet sent. */
+  readonly pendingOutput: number;
+  /** The arguments of the request being run (CLIENT LIST argv-mem). */
+  readonly parser: { readonly args: readonly string[] };
+  /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
+  stop(): void;
+}
+
+/** The calling client's own state, which its commands may change. */
+export interface ClientState extends ClientView, Subscriber {
+  dbIndex: number;
+  protocol: 2 | 3;
+  name: string;
+  libName: string;
+  libVersion: string;
+  /** Whether the client may run commands (false until AUTH when a password is set). */
+  readonly authenticated: boolean;
+  /**
+   * Checks credentials as AUTH and HELLO do; on failure writes Redis's WRONGPASS error
+   * and returns false.
+   */
+  authenticate(user: string, password: string): boolean;
+  /** Sets the client name; throws Redis's error for names with spaces or special chars. */
+  setName(name: string): void;
+  /** RESET: database 0, RESP2, no name, no subscriptions, auth as on connect. */
+  resetState(): void;
+  /** Closes the connection once this batch's replies are written (QUIT, CLIENT KILL). */
+  closeAfterReply(): void;
+}
+
+/** The server-wide services commands use. */
+export interface ServerServices {
+  readonly config: ServerConfig;
+  readonly keyspace: Keyspace;
+  readonly hub: PubSubHub;
+  readonly clock: Clock;
+  /** Every connected client, by id. */
+  readonly sessions: ReadonlyMap<number, ClientView>;
+  /** The dataset's size in the memory model, and what eviction did (INFO memory, stats). */
+  readonly memory: { used(): number; readonly evictedKeys: number };
+  /** Total commands and connections served (INFO stats; CONFIG RESETSTAT zeroes them). */
+  readonly stats: { connections: number; commands: number };
+  readonly limits: { readonly rejectedConnections: number };
+  /** ms since the epoch. */
+  readonly startedAt: number;
+  readonly runId: string;
+  /** The TCP port bound. */
+  readonly port: number;
+}
+
+/** What `execute(cmd, ctx)` receives. */
+export interface CommandContext {
+  /** The client's selected database. */
+  readonly db: Database;
+  /** Where the command writes its reply. */
+  readonly reply: ReplyWriter;
+  readonly clock: Clock;
+  readonly client: ClientState;
+  readonly server: ServerServices;
+}

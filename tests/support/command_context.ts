@@ -1,0 +1,162 @@
+/**
+ * Commands without a socket: a `CommandContext` (src/commands/context.ts) built from a
+ * keyspace, a reply writer, a manual clock and a client that lives only in memory. Unit
+ * tests of a command family run commands through it and read the RESP text they wrote;
+ * see tests/command_units_test.ts for the model.
+ *
+ *   const ctx = new TestContext();
+ *   assertEquals(ctx.call("LPUSH", "l", "a"), ":1\r\n");
+ */
+
+import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
+import type {
+  ClientState,
+  ClientView,
+  CommandContext,
+  ServerServices,
+} from "../../src/commands/context.ts";
+import { resolveCommand, runCommand } from "../../src/commands/dispatch.ts";
+import { isPlainName } from "../../src/commands/args.ts";
+import { CommandError } from "../../src/errors.ts";
+import { ReplyWriter } from "../../src/protocol/reply_writer.ts";
+import { PubSubHub, Subscriptions } from "../../src/pubsub/hub.ts";
+import { ManualClock } from "../../src/store/clock.ts";
+import type { Database } from "../../src/store/database.ts";
+import { Keyspace } from "../../src/store/keyspace.ts";
+import { datasetBytes } from "../../src/store/memory.ts";
+
+/** A client with no connection: what its commands change stays in these fields. */
+export class TestClient implements ClientState {
+  dbIndex = 0;
+  name = "";
+  libName = "";
+  libVersion = "";
+  lastCommand = "NULL";
+  readonly createdAt = Date.now();
+  readonly lastActivity = Date.now();
+  readonly subscriptions = new Subscriptions();
+  readonly transport = { kind: "tcp", remoteAddress: "test:0", localAddress: "test:0" } as const;
+  readonly queryBuffer = { used: 0, size: 0 };
+  readonly parser = { args: [] as readonly string[] };
+  authenticated: boolean;
+  closing = false;
+  stopped = false;
+  /** Bytes other clients' PUBLISHes delivered to this one. */
+  readonly delivered = new ReplyWriter();
+
+  constructor(readonly id: number, readonly reply: ReplyWriter, readonly config: ServerConfig) {
+    this.authenticated = config.requirepass === null;
+  }
+
+  get protocol(): 2 | 3 {
+    return this.reply.protocol;
+  }
+
+  set protocol(p: 2 | 3) {
+    this.reply.protocol = p;
+    this.delivered.protocol = p;
+  }
+
+  get pendingOutput(): number {
+    return 0;
+  }
+
+  authenticate(user: string, password: string): boolean {
+    const required = this.config.requirepass;
+    if (user !== "default" || (required !== null && password !== required)) {
+      this.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+      return false;
+    }
+    this.authenticated = true;
+    return true;
+  }
+
+  setName(name: string): void {
+    if (!isPlainName(name)) {
+      throw new CommandError(
+        "ERR Client names cannot contain spaces, newlines or special characters.",
+      );
+    }
+    this.name = name;
+  }
+
+  resetState(): void {
+    this.dbIndex = 0;
+    this.protocol = 2;
+    this.name = "";
+    this.authenticated = this.config.requirepass === null;
+  }
+
+  closeAfterReply(): void {
+    this.closing = true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  deliver(write: (reply: ReplyWriter) => void): void {
+    write(this.delivered);
+  }
+}
+
+/** Server services for one test: a keyspace, a hub, a config; nothing listens. */
+export function testServices(options: Partial<ServerConfig> = {}): ServerServices & {
+  config: ServerConfig;
+  sessions: Map<number, ClientView>;
+  clock: ManualClock;
+} {
+  const clock = new ManualClock();
+  const config = { ...DEFAULT_CONFIG, ...options };
+  const keyspace = new Keyspace(config.databases, clock);
+  return {
+    config,
+    keyspace,
+    hub: new PubSubHub(),
+    clock,
+    sessions: new Map(),
+    memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
+    stats: { connections: 0, commands: 0 },
+    limits: { rejectedConnections: 0 },
+    startedAt: Date.now(),
+    runId: "0".repeat(40),
+    port: 0,
+  };
+}
+
+const decoder = new TextDecoder("latin1");
+
+/** A command context over `testServices`, for one client (more share `services`). */
+export class TestContext implements CommandContext {
+  readonly reply = new ReplyWriter();
+  readonly client: TestClient;
+  readonly server: ReturnType<typeof testServices>;
+  static #nextId = 1;
+
+  constructor(services = testServices()) {
+    this.server = services;
+    this.client = new TestClient(TestContext.#nextId++, this.reply, services.config);
+    services.sessions.set(this.client.id, this.client);
+  }
+
+  get db(): Database {
+    return this.server.keyspace.dbs[this.client.dbIndex];
+  }
+
+  get clock(): ManualClock {
+    return this.server.clock;
+  }
+
+  /** Runs one command as the server would (lookup, arity, parse, execute); its reply text. */
+  call(...argv: string[]): string {
+    try {
+      runCommand(resolveCommand(argv), argv, this);
+    } catch (e: unknown) {
+      if (!(e instanceof CommandError)) throw e;
+      this.reply.error(e.message);
+    }
+    const text = decoder.decode(this.reply.bytes());
+    this.reply.clear();
+    return text;
+  }
+}
