@@ -28,6 +28,7 @@ import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
 import { sequences as hashes } from "./differential/hashes.ts";
+import { sequences as sets } from "./differential/sets.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -36,6 +37,7 @@ const families: Record<string, Sequence[]> = {
   databases,
   lists,
   hashes,
+  sets,
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,

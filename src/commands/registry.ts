@@ -22,6 +22,7 @@ import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
 import { hashCommands } from "./hashes.ts";
+import { setCommands } from "./sets.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 
@@ -44,6 +45,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...lcsCommands,
   ...objectCommands,
   ...hashCommands,
+  ...setCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,
