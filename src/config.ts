@@ -27,7 +27,12 @@ export interface ServerConfig extends EncodingLimits {
   clientQueryBufferLimit: number;
   /** WebSocket port; null disables the WebSocket bridge. */
   wsPort: number | null;
-  wsMaxBuffered: number;
+  /** Seconds a connection on the HTTP port has to send a whole request head. */
+  httpHeaderTimeout: number;
+  /** The largest request head (request line and headers) accepted on the HTTP port. */
+  httpMaxHeaderSize: number;
+  /** Connections on the HTTP port that may be waiting for their request at once. */
+  httpMaxPending: number;
   /** Allowed Origins; null = the server's own origin and localhost/127.0.0.1 on any port. */
   wsAllowedOrigins: string[] | null;
   /** Commands allowed over WebSocket (names and @categories); null = all. */
@@ -57,7 +62,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   protoMaxBulkLen: 512 * 1024 * 1024,
   clientQueryBufferLimit: 1024 * 1024 * 1024,
   wsPort: 6380,
-  wsMaxBuffered: 32 * 1024 * 1024,
+  httpHeaderTimeout: 10,
+  httpMaxHeaderSize: 16 * 1024,
+  httpMaxPending: 128,
   wsAllowedOrigins: null,
   wsCommands: null,
   requirepass: null,

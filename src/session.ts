@@ -40,6 +40,15 @@ import { admissionError, runAdmitted } from "./security/gate.ts";
 import { isCrossProtocolCommand } from "./security/client_limits.ts";
 
 /**
+ * First size of the reply buffers and of the read buffer: small, so an idle client costs
+ * little. Each grows with the traffic and is given back once a huge request or reply is
+ * done (ByteReader.shrink, ReplyWriter.clear). The read buffer is ByteReader's minimum
+ * free space for one read.
+ */
+const REPLY_BUFFER_SIZE = 1024;
+const READ_BUFFER_SIZE = 16 * 1024;
+
+/**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
  * `reply`, `clock`, `client`, `server`), and the `ClientState` they see as `ctx.client`.
  */
@@ -54,8 +63,8 @@ export class Session implements CommandContext, ClientState {
   lastCommand = "NULL";
   lastActivity: number;
   /** Replies and deliveries not yet handed to the transport. */
-  reply = new ReplyWriter();
-  #spare = new ReplyWriter();
+  reply = new ReplyWriter(REPLY_BUFFER_SIZE);
+  #spare = new ReplyWriter(REPLY_BUFFER_SIZE);
   #inFlight = 0;
   #draining: Promise<void> | null = null;
   #closeAfterReply = false;
@@ -173,7 +182,7 @@ export class Session implements CommandContext, ClientState {
 
   /** Serves the connection until it closes. Never throws. */
   async run(): Promise<void> {
-    const reader = new ByteReader(this.transport.readable);
+    const reader = new ByteReader(this.transport.readable, READ_BUFFER_SIZE);
     this.#reader = reader;
     try {
       await this.#loop(reader);
@@ -183,6 +192,11 @@ export class Session implements CommandContext, ClientState {
       this.#closed = true;
       await reader.cancel();
       this.transport.close(this.#closeReason?.text, this.#closeReason?.code);
+      // A closing WebSocket still holds its socket (the close handshake, bounded): it
+      // counts as a client, and shows in CLIENT LIST, until the socket is gone.
+      await this.transport.closed;
+      this.#reader = null;
+      this.reply.clear();
       this.server.onSessionClosed(this);
     }
   }
@@ -195,7 +209,7 @@ export class Session implements CommandContext, ClientState {
       if (this.#cutOffOverOutputLimit()) return;
       if (this.reply.length !== 0) await this.flush();
       if (protocolError !== null || this.#closeAfterReply) return;
-      reader.shrink();
+      reader.shrink(READ_BUFFER_SIZE);
     }
   }
 
@@ -322,5 +336,15 @@ export class Session implements CommandContext, ClientState {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#reader?.cancel();
+  }
+
+  /**
+   * Ends the session now (CLIENT KILL, --timeout): the connection is closed at once, so a
+   * write the peer never takes fails rather than holding the client.
+   */
+  kill(): void {
+    this.stop();
+    if (this.#draining !== null) this.transport.abort();
+    else this.transport.close();
   }
 }

@@ -29,6 +29,7 @@ import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
 import { sequences as hashes } from "./differential/hashes.ts";
 import { sequences as sets } from "./differential/sets.ts";
+import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -47,6 +48,7 @@ const families: Record<string, Sequence[]> = {
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  streams,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

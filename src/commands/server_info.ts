@@ -22,6 +22,7 @@ import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
+import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { CommandContext, ServerServices } from "./context.ts";
 
 // ---------------------------------------------------------------------------------------
@@ -302,7 +303,17 @@ const PARAMETERS: readonly Parameter[] = [
   {
     name: "maxclients",
     get: (c) => String(c.maxclients),
-    set: integerSetter(1, 4294967295, (c, n) => (c.maxclients = n)),
+    // Capped by the descriptor limit as at start, with Redis's error (config.c).
+    set: integerSetter(1, 4294967295, (c, n) => {
+      const cap = maxClientsForFds(openFileLimit(), c.wsPort === null ? 0 : c.httpMaxPending);
+      if (cap !== null && n > cap) {
+        throw new ConfigValueError(
+          "The operating system is not able to handle the specified number of clients, " +
+            `try with ${cap}`,
+        );
+      }
+      c.maxclients = n;
+    }),
   },
   {
     name: "timeout",

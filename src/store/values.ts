@@ -23,14 +23,16 @@ import { StringType } from "./types/string.ts";
 import { HashType, type HashValue } from "./types/hash.ts";
 import { SetType, type SetValue } from "./types/set.ts";
 import { type SortedSetValue, ZSetType } from "./types/zset.ts";
+import { StreamType, type StreamValue } from "./types/stream.ts";
 
 export { ListValue } from "./types/list.ts";
 export { HashValue } from "./types/hash.ts";
 export { SetValue } from "./types/set.ts";
 export { SortedSetValue } from "./types/zset.ts";
+export { StreamValue } from "./types/stream.ts";
 
 /** What a key can hold. */
-export type Value = string | ListValue | HashValue | SetValue | SortedSetValue;
+export type Value = string | ListValue | HashValue | SetValue | SortedSetValue | StreamValue;
 
 /** The TYPE names of `Value`'s members. */
 export type TypeName = "string" | "list" | "hash" | "set" | "zset" | "stream";
@@ -64,7 +66,8 @@ function unknownValue(v: never): never {
 /** The descriptor of `v`'s type. */
 export function typeOf(v: Value): ValueType<Value> {
   if (typeof v === "string") return StringType as ValueType<Value>;
-  switch (v.kind) {
+  const kind = v.kind;
+  switch (kind) {
     case "list":
       return ListType as ValueType<Value>;
     case "hash":
@@ -73,8 +76,10 @@ export function typeOf(v: Value): ValueType<Value> {
       return SetType as ValueType<Value>;
     case "zset":
       return ZSetType as ValueType<Value>;
+    case "stream":
+      return StreamType as ValueType<Value>;
     default:
-      return unknownValue(v);
+      return unknownValue(kind);
   }
 }
 
