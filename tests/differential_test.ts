@@ -29,6 +29,8 @@ import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
 import { sequences as hashes } from "./differential/hashes.ts";
 import { sequences as sets } from "./differential/sets.ts";
+import { sequences as zsets } from "./differential/zsets.ts";
+import { sequences as random } from "./differential/random.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -39,6 +41,8 @@ const families: Record<string, Sequence[]> = {
   lists,
   hashes,
   sets,
+  zsets,
+  random,
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,

@@ -23,6 +23,8 @@ import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
 import { hashCommands } from "./hashes.ts";
 import { setCommands } from "./sets.ts";
+import { zsetCommands } from "./zsets.ts";
+import { zsetAlgebraCommands } from "./zset_algebra.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 import { streamCommands } from "./streams.ts";
@@ -50,6 +52,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...objectCommands,
   ...hashCommands,
   ...setCommands,
+  ...zsetCommands,
+  ...zsetAlgebraCommands,
   ...streamCommands,
   ...streamReadCommands,
   ...streamGroupCommands,

@@ -8,6 +8,7 @@ import { CommandError, NOT_FLOAT } from "./errors.ts";
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const INFINITY = /^[+-]?inf(inity)?$/i;
+const HEX = /^[+-]?0x[0-9a-f]+$/i;
 
 /**
  * A score argument, or null when Redis's `getDoubleFromObject` refuses it: blanks, NaN,
@@ -15,6 +16,10 @@ const INFINITY = /^[+-]?inf(inity)?$/i;
  */
 export function parseScore(s: string): number | null {
   if (INFINITY.test(s)) return s.charCodeAt(0) === 45 ? -Infinity : Infinity;
+  if (HEX.test(s)) {
+    const v = parseInt(s.replace(/^[+-]/, ""), 16);
+    return !Number.isFinite(v) ? null : s.charCodeAt(0) === 45 ? -v : v;
+  }
   if (!DECIMAL.test(s)) return null;
   const v = Number(s);
   if (!Number.isFinite(v)) return null;
@@ -46,4 +51,13 @@ export function formatScore(x: number): string {
   }
   const fixed = x.toFixed(16 - power);
   return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+}
+
+/**
+ * A score as a listpack holds it (ZSCAN of a small set): integers within 64 bits as
+ * integers, as Redis's d2string writes them, anything else as `%.17g`.
+ */
+export function formatListpackScore(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 9223372036854775808) return BigInt(x).toString();
+  return formatScore(x);
 }

@@ -43,6 +43,7 @@ export class SortedSetValue {
     const old = this.score(member);
     if (old !== undefined) {
       if (old !== score) {
+        if (this.#table === null && score === 0) score = 0;
         this.tree.remove(old, member);
         this.tree.insert(score, member);
         this.#table?.set(member, score);
@@ -56,6 +57,8 @@ export class SortedSetValue {
     ) {
       this.convertToSkiplist();
     }
+    // a listpack stores scores as text, where -0 reads back as 0
+    if (this.#table === null && score === 0) score = 0;
     this.tree.insert(score, member);
     this.#table?.set(member, score);
     return true;
@@ -86,6 +89,16 @@ export class SortedSetValue {
     const table = new DenseTable<number>(true);
     if (this.tree.size > 0) this.tree.forEach(0, this.tree.size - 1, (s, m) => table.set(m, s));
     this.#table = table;
+  }
+
+  /**
+   * Moves a large set back to the listpack form: Redis does so for the results of
+   * ZUNIONSTORE, ZINTERSTORE and ZDIFFSTORE when they are small enough.
+   */
+  convertToListpackIfSmall(limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): void {
+    if (this.#table === null || this.size > limits.zsetMaxListpackEntries) return;
+    for (const m of this.#table.keys) if (m.length > limits.zsetMaxListpackValue) return;
+    this.#table = null;
   }
 
   /** A random member and its score (the set must not be empty). */
