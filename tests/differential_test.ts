@@ -24,6 +24,7 @@ import { sequences as lists } from "./differential/lists.ts";
 import { objectSequences, sequences as listEdits } from "./differential/list_edits.ts";
 import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
+import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
@@ -31,6 +32,7 @@ import { sequences as hashes } from "./differential/hashes.ts";
 import { sequences as sets } from "./differential/sets.ts";
 import { sequences as zsets } from "./differential/zsets.ts";
 import { sequences as random } from "./differential/random.ts";
+import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -46,12 +48,14 @@ const families: Record<string, Sequence[]> = {
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,
+  sort,
   connection,
   errors,
   binary,
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  scripting,
   streams,
 };
 

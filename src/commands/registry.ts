@@ -25,8 +25,10 @@ import { hashCommands } from "./hashes.ts";
 import { setCommands } from "./sets.ts";
 import { zsetCommands } from "./zsets.ts";
 import { zsetAlgebraCommands } from "./zset_algebra.ts";
+import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
@@ -54,6 +56,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...setCommands,
   ...zsetCommands,
   ...zsetAlgebraCommands,
+  ...sortCommands,
   ...streamCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
@@ -62,6 +65,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...scriptingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {
