@@ -28,6 +28,7 @@ import { zsetAlgebraCommands } from "./zset_algebra.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { transactionCommands } from "./transactions.ts";
 import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
@@ -69,6 +70,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...transactionCommands,
   ...scriptingCommands,
 ] as CommandSpec[];
 
