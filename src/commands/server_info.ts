@@ -6,6 +6,11 @@
  * their live values; CONFIG SET changes only those that can change while running.
  */
 
+import {
+  formatNotifyClasses,
+  INVALID_CLASS_MESSAGE,
+  parseNotifyClasses,
+} from "../pubsub/keyspace_events.ts";
 import process from "node:process";
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
@@ -367,6 +372,20 @@ const PARAMETERS: readonly Parameter[] = [
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
   {
+    name: "notify-keyspace-events",
+    get: (c) => formatNotifyClasses(c.notifyKeyspaceEvents),
+    set(c, v) {
+      const flags = parseNotifyClasses(v);
+      if (flags === null) throw new ConfigValueError(INVALID_CLASS_MESSAGE);
+      c.notifyKeyspaceEvents = flags;
+    },
+  },
+  {
+    name: "tracking-table-max-keys",
+    get: (c) => String(c.trackingTableMaxKeys),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.trackingTableMaxKeys = n)),
+  },
+  {
     name: "busy-reply-threshold",
     get: (c) => String(c.busyReplyThreshold),
     set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
@@ -458,7 +477,8 @@ const configSet = command({
         throw e;
       }
     }
-    for (const [p] of pairs) p.set!(ctx.server.config, p.get(next, ctx.server));
+    // Then apply the same values (not their printed forms: `An` prints as `A`).
+    for (const [p, value] of pairs) p.set!(ctx.server.config, value);
     ctx.reply.ok();
   },
 });
