@@ -222,6 +222,22 @@ export const sequences: Sequence[] = [
     "GET k",
   ),
   sseq(
+    "EVAL queued in MULTI",
+    "MULTI",
+    ev("return redis.call('INCR', KEYS[1])", "1", "c"),
+    ev("return redis.call('INCR', KEYS[1])", "1", "c"),
+    "EXEC",
+  ),
+  sseq("MULTI from a script", ev0("return redis.call('multi')")),
+  sseq(
+    "a script's write to a watched key aborts EXEC",
+    "WATCH k",
+    ev("return redis.call('SET', KEYS[1], 'x')", "1", "k"),
+    "MULTI",
+    "GET k",
+    "EXEC",
+  ),
+  sseq(
     "EVAL numkeys errors",
     ev("return 1", "-1"),
     ev("return 1", "2", "a"),
