@@ -57,11 +57,6 @@ export interface WebSocketTransportOptions {
   log: (level: "verbose" | "warning", message: string) => void;
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-}
-
 /** An upgraded WebSocket connection as a session transport. */
 export class WebSocketTransport implements Transport {
   readonly kind = "ws";
@@ -222,16 +217,20 @@ export class WebSocketTransport implements Transport {
 
   /** Writes after every write already queued; the session never has two of its own. */
   #send(bytes: Uint8Array): Promise<void> {
-    this.#writes++;
-    const write = this.#writes === 1
-      ? writeAll(this.#conn, bytes)
-      : this.#tail.then(() => writeAll(this.#conn, bytes));
-    const settled = write.then(
-      () => void this.#writes--,
-      () => void this.#writes--,
-    );
-    this.#tail = settled;
+    const write = this.#writes++ === 0
+      ? this.#writeAll(bytes)
+      : this.#tail.then(() => this.#writeAll(bytes), () => this.#writeAll(bytes));
+    this.#tail = write;
     return write;
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    try {
+      let written = 0;
+      while (written < bytes.length) written += await this.#conn.write(bytes.subarray(written));
+    } finally {
+      this.#writes--;
+    }
   }
 
   /**
