@@ -64,6 +64,7 @@ async function serve(mode: string, port: number): Promise<void> {
     const listener = Deno.listen({ hostname: "127.0.0.1", port });
     for await (const conn of listener) {
       (async () => {
+        conn.setNoDelay(true);
         const got = await readRequestHead(conn, 16384);
         if (got === null) return conn.close();
         const key = got.head.headers.get("sec-websocket-key")!;

@@ -3,7 +3,9 @@
  * handshake is in http.ts). respd owns this layer rather than using Deno's server-side
  * WebSocket because that one cannot be aborted or paused: a peer that ignores the close
  * frame kept its socket for good, a paused client's messages kept queueing in memory, and
- * a 64 MiB message was held whole before any limit was checked. Here:
+ * a 64 MiB message was held whole before any limit was checked. npm `ws` on node:http was
+ * measured too: slower per message, and its pausing and HTTP timeouts would rest on Deno's
+ * Node compatibility layer (BENCHMARKS.md, "respd's own WebSocket layer"). Here:
  *
  * - Reading is pulled: the session's BYOB read is the only thing that reads the socket,
  *   straight into the session's buffer, and the frames are taken apart in place
