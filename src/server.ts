@@ -147,6 +147,7 @@ export class Server {
   onSessionClosed(session: Session): void {
     this.hub.removeSubscriber(session);
     this.sessions.delete(session.id);
+    this.limits.reclaimer.noteClosed();
   }
 
   log(level: LogLevel, message: string): void {
