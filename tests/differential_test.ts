@@ -26,8 +26,10 @@ import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
 import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
+import { sequences as persistence } from "./differential/persistence.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -46,7 +48,9 @@ const families: Record<string, Sequence[]> = {
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  scripting,
   streams,
+  persistence,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

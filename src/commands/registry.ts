@@ -24,10 +24,13 @@ import { objectCommands } from "./object.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
 import { streamInfoCommands } from "./stream_info.ts";
+import { dumpRestoreCommands } from "./dump_restore.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -49,6 +52,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...objectCommands,
   ...sortCommands,
   ...streamCommands,
+  ...dumpRestoreCommands,
+  ...persistenceCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
   ...streamInfoCommands,
@@ -56,6 +61,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...scriptingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {
