@@ -14,8 +14,10 @@ import { startWebSocketServer } from "./transport/websocket.ts";
 import { PubSubHub } from "./pubsub/hub.ts";
 import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
-import { ClientLimits } from "./security/client_limits.ts";
+import { ClientLimits, isCrossProtocolCommand } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { BlockingManager } from "./commands/blocking.ts";
+import { CommandPipeline } from "./commands/pipeline.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -54,7 +56,11 @@ export class Server {
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
   /** Total commands and connections served, for INFO stats. */
-  stats = { connections: 0, commands: 0 };
+  readonly stats = { connections: 0, commands: 0 };
+  /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
+  readonly blocking: BlockingManager;
+  /** Every request's way from arguments to reply (commands/pipeline.ts). */
+  readonly pipeline: CommandPipeline;
 
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
@@ -67,6 +73,15 @@ export class Server {
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.blocking = new BlockingManager(this.keyspace);
+    this.pipeline = new CommandPipeline({
+      wsPolicy: this.wsPolicy,
+      memory: this.memory,
+      stats: this.stats,
+      blocking: this.blocking,
+      isCrossProtocol: isCrossProtocolCommand,
+      crossProtocol: (ctx) => this.limits.crossProtocol(ctx),
+    });
   }
 
   /** The TCP port actually bound (useful with port 0). */
@@ -109,6 +124,7 @@ export class Server {
   }
 
   onSessionClosed(session: Session): void {
+    this.blocking.cancel(session);
     this.hub.removeSubscriber(session);
     this.sessions.delete(session.id);
   }
@@ -137,6 +153,7 @@ export class Server {
     }
     this.#sweeper.stop();
     this.limits.stop();
+    this.blocking.clear();
     for (const s of this.sessions.values()) s.stop();
     await Promise.allSettled([...this.#sessionRuns]);
     // After the sessions: their sockets are closed, so the HTTP server has nothing to wait for.
