@@ -21,7 +21,11 @@ Usage: deno task start [options]
   --proto-max-bulk-len SIZE        largest bulk string accepted (default 512mb)
   --client-query-buffer-limit SIZE largest pending request data per client (default 1gb)
   --ws-port N                      WebSocket/HTTP port (default 6380; 0 picks a free one; "off" disables it)
-  --ws-max-buffered SIZE           unsent bytes per WebSocket before backpressure (default 32mb)
+  --http-header-timeout SECONDS    time an HTTP/WebSocket connection has to send its request
+                                   head (default 10)
+  --http-max-header-size SIZE      largest HTTP request head accepted (default 16kb)
+  --http-max-pending N             HTTP connections waiting for their request at once
+                                   (default 128; more are closed on accept)
   --client-output-buffer-limit "CLASS HARD SOFT SECONDS ..."
                                    cut off clients with this much unsent output, as
                                    redis.conf (default "normal 0 0 0 pubsub 32mb 8mb 60")
@@ -76,6 +80,9 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "client-query-buffer-limit": { type: "string" },
       "ws-port": { type: "string" },
       "ws-max-buffered": { type: "string" },
+      "http-header-timeout": { type: "string" },
+      "http-max-header-size": { type: "string" },
+      "http-max-pending": { type: "string" },
       "client-output-buffer-limit": { type: "string" },
       "ws-allowed-origins": { type: "string" },
       "ws-commands": { type: "string" },
@@ -111,8 +118,19 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   if (wsPort !== undefined) {
     c.wsPort = wsPort === "off" ? null : integer("ws-port", wsPort, 0, 65535);
   }
-  const wsmb = values["ws-max-buffered"];
-  if (wsmb !== undefined) c.wsMaxBuffered = memory("ws-max-buffered", wsmb);
+  // Accepted so old command lines still start; WebSocket output is now awaited as TCP's.
+  if (values["ws-max-buffered"] !== undefined) memory("ws-max-buffered", values["ws-max-buffered"]);
+  const hht = values["http-header-timeout"];
+  if (hht !== undefined) c.httpHeaderTimeout = integer("http-header-timeout", hht, 1, 3600);
+  const hmhs = values["http-max-header-size"];
+  if (hmhs !== undefined) {
+    c.httpMaxHeaderSize = memory("http-max-header-size", hmhs);
+    if (c.httpMaxHeaderSize < 1024) {
+      throw new UsageError("--http-max-header-size must be at least 1kb");
+    }
+  }
+  const hmp = values["http-max-pending"];
+  if (hmp !== undefined) c.httpMaxPending = integer("http-max-pending", hmp, 1, 1_000_000);
   const cobl = values["client-output-buffer-limit"];
   if (cobl !== undefined) {
     try {

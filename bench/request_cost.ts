@@ -62,6 +62,8 @@ const idle: Transport = {
   readable: new ReadableStream(),
   write: () => Promise.resolve(),
   close() {},
+  abort() {},
+  closed: Promise.resolve(),
   remoteAddress: "127.0.0.1:0",
   localAddress: "127.0.0.1:0",
 };

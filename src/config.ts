@@ -26,7 +26,12 @@ export interface ServerConfig {
   clientQueryBufferLimit: number;
   /** WebSocket port; null disables the WebSocket bridge. */
   wsPort: number | null;
-  wsMaxBuffered: number;
+  /** Seconds a connection on the HTTP port has to send a whole request head. */
+  httpHeaderTimeout: number;
+  /** The largest request head (request line and headers) accepted on the HTTP port. */
+  httpMaxHeaderSize: number;
+  /** Connections on the HTTP port that may be waiting for their request at once. */
+  httpMaxPending: number;
   /** Allowed Origins; null = the server's own origin and localhost/127.0.0.1 on any port. */
   wsAllowedOrigins: string[] | null;
   /** Commands allowed over WebSocket (names and @categories); null = all. */
@@ -38,6 +43,14 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /**
+   * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
+   * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
+   * size, so it is kept for CONFIG GET/SET only.
+   */
+  listMaxListpackSize: number;
+  /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
+  listCompressDepth: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -48,7 +61,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   protoMaxBulkLen: 512 * 1024 * 1024,
   clientQueryBufferLimit: 1024 * 1024 * 1024,
   wsPort: 6380,
-  wsMaxBuffered: 32 * 1024 * 1024,
+  httpHeaderTimeout: 10,
+  httpMaxHeaderSize: 16 * 1024,
+  httpMaxPending: 128,
   wsAllowedOrigins: null,
   wsCommands: null,
   requirepass: null,
@@ -60,6 +75,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  listMaxListpackSize: -2,
+  listCompressDepth: 0,
 };
 
 /**

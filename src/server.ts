@@ -9,8 +9,10 @@ import { Keyspace } from "./store/keyspace.ts";
 import { type Clock, systemClock } from "./store/clock.ts";
 import { ExpirySweeper } from "./store/expiry_sweeper.ts";
 import { Session } from "./session.ts";
-import { acceptLoop } from "./transport/tcp.ts";
-import { startWebSocketServer } from "./transport/websocket.ts";
+import { tcpTransport } from "./transport/tcp.ts";
+import { acceptLoop } from "./transport/accept_loop.ts";
+import { HttpPort } from "./transport/http.ts";
+import { maxClientsForFds, openFileLimit, RESERVED_FDS } from "./transport/fd_limit.ts";
 import { PubSubHub } from "./pubsub/hub.ts";
 import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
@@ -29,6 +31,8 @@ export interface ServerOptions extends Partial<ServerConfig> {
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
 
 export { REDIS_VERSION, VERSION } from "./config.ts";
+/** How long shutdown waits for clients to take their last replies before cutting them. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 export class Server {
   readonly config: ServerConfig;
@@ -42,8 +46,9 @@ export class Server {
   #logger: Logger;
   #sweeper: ExpirySweeper;
   #tcp: Deno.TcpListener | null = null;
-  /** The WebSocket bridge's HTTP server, when `wsPort` is not null. */
-  #http: Deno.HttpServer<Deno.NetAddr> | null = null;
+  /** The HTTP/WebSocket port, when `wsPort` is not null. */
+  #http: HttpPort | null = null;
+  #stopped = false;
   /** Channels and patterns of every client, whatever its transport. */
   readonly hub = new PubSubHub();
   #tasks: Promise<unknown>[] = [];
@@ -91,16 +96,26 @@ export class Server {
 
   /** The WebSocket port actually bound, or 0 when the bridge is off. */
   get wsPort(): number {
-    return this.#http?.addr.port ?? 0;
+    return this.#http?.port ?? 0;
+  }
+
+  /** Connections on the HTTP port not yet upgraded or answered (bounded by --http-max-pending). */
+  get pendingHttpConnections(): number {
+    return this.#http?.pending.size ?? 0;
   }
 
   /** Starts the listeners and background work. */
   listen(): void {
+    this.#capMaxClients();
     this.#tcp = Deno.listen({ hostname: this.config.bind, port: this.config.port });
-    this.#tasks.push(acceptLoop(this.#tcp, (t) => this.accept(t)));
+    this.#tasks.push(acceptLoop(this.#tcp, (conn) => this.accept(tcpTransport(conn)), {
+      name: "TCP",
+      warn: (m) => this.log("warning", m),
+      stopped: () => this.#stopped,
+    }));
     if (this.config.wsPort !== null) {
       try {
-        this.#http = startWebSocketServer(this, this.config.wsPort);
+        this.#http = new HttpPort(this, this.config.wsPort);
       } catch (e: unknown) {
         this.#tcp.close();
         throw e;
@@ -108,6 +123,27 @@ export class Server {
     }
     this.#sweeper.start();
     this.limits.start();
+  }
+
+  /**
+   * Every client holds a descriptor: --maxclients is lowered to what the descriptor limit
+   * allows, keeping RESERVED_FDS and the HTTP connections that may be pending (as Redis
+   * does at start, with a log line).
+   */
+  #capMaxClients(): void {
+    const fds = openFileLimit();
+    const pendingHttp = this.config.wsPort === null ? 0 : this.config.httpMaxPending;
+    const cap = maxClientsForFds(fds, pendingHttp);
+    if (cap === null || this.config.maxclients <= cap) return;
+    this.log(
+      "warning",
+      `You requested maxclients of ${this.config.maxclients} requiring at least ` +
+        `${this.config.maxclients + RESERVED_FDS + pendingHttp} max file descriptors. ` +
+        `Current maximum open files is ${fds}. maxclients has been reduced to ${cap} to ` +
+        `compensate for low ulimit (${RESERVED_FDS} kept for the runtime, ${pendingHttp} for ` +
+        "pending HTTP connections). If you need higher maxclients increase 'ulimit -n'.",
+    );
+    this.config.maxclients = cap;
   }
 
   /** Serves a new connection from any transport; null when --maxclients refused it. */
@@ -146,18 +182,25 @@ export class Server {
   }
 
   async #shutdown(): Promise<void> {
+    this.#stopped = true;
     try {
       this.#tcp?.close();
     } catch {
       // already closed
     }
+    const http = this.#http?.stop();
     this.#sweeper.stop();
     this.limits.stop();
     this.blocking.clear();
     for (const s of this.sessions.values()) s.stop();
+    // Sessions finish their batch in flight; a peer that does not take it, or does not
+    // answer a WebSocket close frame, is cut after SHUTDOWN_GRACE_MS.
+    const grace = setTimeout(() => {
+      for (const s of this.sessions.values()) s.transport.abort();
+    }, SHUTDOWN_GRACE_MS);
     await Promise.allSettled([...this.#sessionRuns]);
-    // After the sessions: their sockets are closed, so the HTTP server has nothing to wait for.
-    await this.#http?.shutdown();
+    clearTimeout(grace);
+    await http;
     await Promise.allSettled(this.#tasks);
   }
 

@@ -44,6 +44,15 @@ import { OutputLimitTracker } from "./output_limit.ts";
 import { passwordMatches } from "./security/credentials.ts";
 
 /**
+ * First size of the reply buffers and of the read buffer: small, so an idle client costs
+ * little. Each grows with the traffic and is given back once a huge request or reply is
+ * done (ByteReader.shrink, ReplyWriter.clear). The read buffer is ByteReader's minimum
+ * free space for one read.
+ */
+const REPLY_BUFFER_SIZE = 1024;
+const READ_BUFFER_SIZE = 16 * 1024;
+
+/**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
  * `reply`, `clock`, `client`, `server`), and the `ClientState` they see as `ctx.client`.
  */
@@ -58,8 +67,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   lastCommand = "NULL";
   lastActivity: number;
   /** Replies and deliveries not yet handed to the transport. */
-  reply = new ReplyWriter();
-  #spare = new ReplyWriter();
+  reply = new ReplyWriter(REPLY_BUFFER_SIZE);
+  #spare = new ReplyWriter(REPLY_BUFFER_SIZE);
   #inFlight = 0;
   #draining: Promise<void> | null = null;
   #closeAfterReply = false;
@@ -185,7 +194,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Serves the connection until it closes. Never throws. */
   async run(): Promise<void> {
-    const reader = new ByteReader(this.transport.readable);
+    const reader = new ByteReader(this.transport.readable, READ_BUFFER_SIZE);
     this.#reader = reader;
     try {
       await this.#loop(reader);
@@ -195,6 +204,11 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       this.#closed = true;
       await reader.cancel();
       this.transport.close(this.#closeReason?.text, this.#closeReason?.code);
+      // A closing WebSocket still holds its socket (the close handshake, bounded): it
+      // counts as a client, and shows in CLIENT LIST, until the socket is gone.
+      await this.transport.closed;
+      this.#reader = null;
+      this.reply.clear();
       this.server.onSessionClosed(this);
     }
   }
@@ -216,7 +230,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       if (this.#cutOffOverOutputLimit()) return;
       if (this.reply.length !== 0) await this.flush();
       if (protocolError !== null || this.#closeAfterReply) return;
-      reader.shrink();
+      reader.shrink(READ_BUFFER_SIZE);
     }
   }
 
@@ -367,5 +381,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#reader?.cancel();
+  }
+
+  /**
+   * Ends the session now (CLIENT KILL, --timeout): the connection is closed at once, so a
+   * write the peer never takes fails rather than holding the client.
+   */
+  kill(): void {
+    this.stop();
+    if (this.#draining !== null) this.transport.abort();
+    else this.transport.close();
   }
 }

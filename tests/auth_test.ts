@@ -185,7 +185,7 @@ Deno.test("a WebSocket without a token must AUTH first, like a TCP client", asyn
   assertEquals(await read(), "$-1\r\n");
 });
 
-Deno.test("an unauthenticated WebSocket may not queue more than 1 MB; after AUTH it may", async () => {
+Deno.test("an unauthenticated WebSocket message may not exceed 1 MiB; after AUTH it may", async () => {
   const logs: string[] = [];
   await using server = startTestServer({
     requirepass: PASSWORD,
@@ -205,7 +205,12 @@ Deno.test("an unauthenticated WebSocket may not queue more than 1 MB; after AUTH
     ws.close();
     await closed;
   }
-  assertEquals(event?.code, 1008, "closed for the query buffer limit, not a protocol error");
+  assertEquals(
+    [event?.code, event?.reason],
+    [1009, "message too big"],
+    "closed for the unauthenticated message bound, not a protocol error",
+  );
+  assert(logs.some((l) => l.includes("message too big (code 1009)")), logs.join("\n"));
 
   await using authed = await WsRawClient.connect(server.wsPort, [
     "respd",

@@ -21,9 +21,13 @@ import { sequences as errors } from "./differential/errors.ts";
 import { sequences as expiry } from "./differential/expiry.ts";
 import { sequences as keyspace } from "./differential/keyspace.ts";
 import { sequences as lists } from "./differential/lists.ts";
+import { objectSequences, sequences as listEdits } from "./differential/list_edits.ts";
+import { sequences as bitmaps } from "./differential/bitmaps.ts";
+import { sequences as lcs } from "./differential/lcs.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -31,12 +35,16 @@ const families: Record<string, Sequence[]> = {
   expiry,
   databases,
   lists,
+  listEdits: [...listEdits, ...objectSequences],
+  bitmaps,
+  lcs,
   connection,
   errors,
   binary,
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  streams,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -332,6 +332,8 @@ function recordingTransport(chunks: Uint8Array[]) {
   let wrote: (() => void) | null = null;
   const transport: Transport = {
     kind: "tcp",
+    abort() {},
+    closed: Promise.resolve(),
     readable: new ReadableStream({
       type: "bytes",
       async pull(controller) {

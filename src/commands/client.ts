@@ -250,7 +250,7 @@ const kill = command<KillFilter>({
       killed++;
       // Redis closes the caller itself only after its reply is written.
       if (other === ctx.client) ctx.client.closeAfterReply();
-      else other.stop();
+      else other.kill();
     }
     if (!f.legacy) return ctx.reply.integer(killed);
     if (killed === 0) throw new CommandError("ERR No such client");

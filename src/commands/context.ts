@@ -51,6 +51,8 @@ export interface ClientView {
   readonly parser: { readonly args: readonly string[] };
   /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
   stop(): void;
+  /** Closes the client now (CLIENT KILL): a reply the peer never takes does not hold it. */
+  kill(): void;
 }
 
 /** The calling client's own state, which its commands may change. */

@@ -14,8 +14,19 @@ import { serverCommands } from "./server_info.ts";
 import { clientCommands } from "./client.ts";
 import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
+import { listEditCommands } from "./list_edits.ts";
+import { listPosCommands } from "./list_pos.ts";
+import { listMoveCommands } from "./list_moves.ts";
+import { bitCommands } from "./bits.ts";
+import { bitfieldCommands } from "./bitfield.ts";
+import { lcsCommands } from "./lcs.ts";
+import { objectCommands } from "./object.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { streamCommands } from "./streams.ts";
+import { streamReadCommands } from "./stream_read.ts";
+import { streamGroupCommands } from "./stream_groups.ts";
+import { streamInfoCommands } from "./stream_info.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -28,6 +39,17 @@ export const allCommands: readonly CommandSpec[] = [
   ...expireCommands,
   ...databaseCommands,
   ...listCommands,
+  ...listEditCommands,
+  ...listPosCommands,
+  ...listMoveCommands,
+  ...bitCommands,
+  ...bitfieldCommands,
+  ...lcsCommands,
+  ...objectCommands,
+  ...streamCommands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamInfoCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...clientCommands,

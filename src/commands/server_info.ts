@@ -21,6 +21,7 @@ import {
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
+import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { CommandContext, ServerServices } from "./context.ts";
 
 // ---------------------------------------------------------------------------------------
@@ -301,7 +302,17 @@ const PARAMETERS: readonly Parameter[] = [
   {
     name: "maxclients",
     get: (c) => String(c.maxclients),
-    set: integerSetter(1, 4294967295, (c, n) => (c.maxclients = n)),
+    // Capped by the descriptor limit as at start, with Redis's error (config.c).
+    set: integerSetter(1, 4294967295, (c, n) => {
+      const cap = maxClientsForFds(openFileLimit(), c.wsPort === null ? 0 : c.httpMaxPending);
+      if (cap !== null && n > cap) {
+        throw new ConfigValueError(
+          "The operating system is not able to handle the specified number of clients, " +
+            `try with ${cap}`,
+        );
+      }
+      c.maxclients = n;
+    }),
   },
   {
     name: "timeout",
@@ -333,6 +344,16 @@ const PARAMETERS: readonly Parameter[] = [
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
+  ...["list-max-listpack-size", "list-max-ziplist-size"].map((name) => ({
+    name,
+    get: (c: ServerConfig) => String(c.listMaxListpackSize),
+    set: integerSetter(-2147483648, 2147483647, (c, n) => (c.listMaxListpackSize = n)),
+  })),
+  {
+    name: "list-compress-depth",
+    get: (c) => String(c.listCompressDepth),
+    set: integerSetter(0, 2147483647, (c, n) => (c.listCompressDepth = n)),
+  },
 ];
 
 const PARAMETER_BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));

@@ -518,5 +518,7 @@ export const stringCommands = [
   append,
   strlen,
   getrange,
+  // SUBSTR key start end: GETRANGE's old name, still in Redis 7.0.
+  { ...getrange, name: "substr" },
   setrange,
 ];

@@ -16,7 +16,7 @@
 import type { ServerConfig } from "../config.ts";
 import type { Server } from "../server.ts";
 import type { Session } from "../session.ts";
-import type { Transport } from "../transport/transport.ts";
+import { CLOSE_TRY_AGAIN_LATER, type Transport } from "../transport/transport.ts";
 import type { CommandContext } from "../commands/context.ts";
 
 /**
@@ -41,8 +41,6 @@ export const PARTIAL_STALL_MS = 30_000;
 /** A request still incomplete this long after it was first seen closes its client. */
 export const PARTIAL_MAX_MS = 300_000;
 
-/** RFC 6455's close code for a server that is overloaded. */
-const CLOSE_TRY_AGAIN_LATER = 1013;
 const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 const SECURITY_WARNING = "Possible SECURITY ATTACK detected. It looks like somebody is " +
   "sending POST or Host: commands to Redis. This is likely due to an attacker attempting " +
@@ -99,36 +97,37 @@ export class ClientLimits {
 
   /**
    * Whether a new connection may become a session. Over --maxclients the client gets
-   * Redis's error and is closed, before it can send anything.
+   * Redis's error and is closed, before it can send anything (a WebSocket: the error as one
+   * message, then close code 1013 "try again later", its socket gone within the close
+   * bound whatever the peer does).
    */
   admit(transport: Transport): boolean {
     if (this.hasRoom()) return true;
     this.rejectedConnections++;
-    transport.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => transport.close());
+    if (transport.kind === "ws") {
+      this.server.log(
+        "verbose",
+        `WebSocket client ${transport.remoteAddress} refused: max number of clients reached`,
+      );
+    }
+    transport.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() =>
+      transport.close("max number of clients reached", CLOSE_TRY_AGAIN_LATER)
+    );
     return false;
   }
 
   /**
-   * The same refusal for a WebSocket being upgraded (which cannot be written to before it
-   * opens): the error as one message, then close code 1013 "try again later".
-   */
-  refuseWebSocket(socket: WebSocket): void {
-    this.rejectedConnections++;
-    socket.onopen = () => {
-      socket.send(MAX_CLIENTS_REPLY);
-      socket.close(CLOSE_TRY_AGAIN_LATER, "max number of clients reached");
-    };
-  }
-
-  /**
    * Closes clients idle longer than --timeout (not subscribers nor blocked clients, as in
-   * Redis) and clients whose incomplete request stalled or took too long. `now` is injectable for tests.
+   * Redis) and clients whose incomplete request stalled or took too long. `now` is
+   * injectable for tests.
    */
   tick(now: number = Date.now()): void {
     const idleMs = this.server.config.timeout * 1000;
     for (const session of this.server.sessions.values()) {
+      if (session.closed) continue;
+      session.transport.tick?.(now);
       // A blocked client is waiting, not idle, and its buffered requests are not stalled.
-      if (session.closed || session.blocked) continue;
+      if (session.blocked) continue;
       if (idleMs > 0 && now - session.lastActivity > idleMs && session.subscriptions.count === 0) {
         this.server.log("verbose", `Closing idle client ${session.id}`);
         this.#drop(session);
@@ -144,8 +143,7 @@ export class ClientLimits {
 
   /** Closes a client now, even one whose session waits on a write it never reads. */
   #drop(session: Session): void {
-    session.stop();
-    session.transport.close();
+    session.kill();
   }
 
   #stalled(session: Session, now: number): boolean {

@@ -138,6 +138,32 @@ export class Deque<T> {
     ] = v;
   }
 
+  /**
+   * Inserts `v` so that it ends up at `index` (0 to length): the elements on the nearer
+   * side move out and back, so the cost is the distance to the nearer end.
+   */
+  insertAt(index: number, v: T): void {
+    if (!(index >= 0 && index <= this.#size)) {
+      throw new RangeError(`index ${index} out of range for length ${this.#size}`);
+    }
+    const moved: T[] = [];
+    if (index <= this.#size - index) {
+      for (let i = 0; i < index; i++) moved.push(this.popFront()!);
+      this.pushFront(v);
+      for (let i = moved.length - 1; i >= 0; i--) this.pushFront(moved[i]);
+    } else {
+      for (let i = this.#size; i > index; i--) moved.push(this.popBack()!);
+      this.pushBack(v);
+      for (let i = moved.length - 1; i >= 0; i--) this.pushBack(moved[i]);
+    }
+  }
+
+  /** Empties the deque (back to a small ring). */
+  clear(): void {
+    this.#becomeSmall();
+    this.#size = 0;
+  }
+
   /** Elements `from` to `to` inclusive, clamped to the deque. */
   slice(from: number, to: number): T[] {
     const out: T[] = [];

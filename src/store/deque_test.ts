@@ -174,3 +174,26 @@ Deno.test("slice clamps its bounds and at/setAt refuse indexes outside the deque
   assert.equal(d.at(CHUNK), -7);
   assert.equal(d.length, 3 * CHUNK);
 });
+
+Deno.test("insertAt and clear agree with an array, near either end and across chunks", () => {
+  const random = mulberry32(12);
+  for (const size of [0, 1, 5, CHUNK - 1, CHUNK, CHUNK * 3 + 7]) {
+    const d = new Deque<number>();
+    const model: number[] = [];
+    for (let i = 0; i < size; i++) {
+      d.pushBack(i);
+      model.push(i);
+    }
+    for (let k = 0; k < 20; k++) {
+      const at = Math.floor(random() * (model.length + 1));
+      d.insertAt(at, -k - 1);
+      model.splice(at, 0, -k - 1);
+    }
+    assert.deepEqual([...d], model);
+    assert.throws(() => d.insertAt(model.length + 1, 0), RangeError);
+    d.clear();
+    assert.equal(d.length, 0);
+    d.pushFront(1);
+    assert.deepEqual([...d], [1]);
+  }
+});

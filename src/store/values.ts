@@ -20,11 +20,13 @@
 
 import { ListType, type ListValue } from "./types/list.ts";
 import { StringType } from "./types/string.ts";
+import { StreamType, type StreamValue } from "./types/stream.ts";
 
 export { ListValue } from "./types/list.ts";
+export { StreamValue } from "./types/stream.ts";
 
 /** What a key can hold. */
-export type Value = string | ListValue;
+export type Value = string | ListValue | StreamValue;
 
 /** The TYPE names of `Value`'s members. */
 export type TypeName = "string" | "list" | "hash" | "set" | "zset" | "stream";
@@ -58,11 +60,14 @@ function unknownValue(v: never): never {
 /** The descriptor of `v`'s type. */
 export function typeOf(v: Value): ValueType<Value> {
   if (typeof v === "string") return StringType as ValueType<Value>;
-  switch (v.kind) {
+  const kind = v.kind;
+  switch (kind) {
     case "list":
       return ListType as ValueType<Value>;
+    case "stream":
+      return StreamType as ValueType<Value>;
     default:
-      return unknownValue(v.kind);
+      return unknownValue(kind);
   }
 }
 

@@ -1,6 +1,14 @@
 /**
- * The bridge's HTTP handler: `GET /ws` upgrades to a WebSocket session after the Origin
- * check; every other path is a web asset (src/web/assets.ts) or 404.
+ * respd's HTTP port, served on a `Deno.listen` socket by respd itself: `GET /ws` upgrades
+ * to a WebSocket session (websocket.ts) after the Origin and password checks; every other
+ * path is a web asset (src/web/assets.ts) or 404, one request per connection.
+ *
+ * respd parses the request head itself (http_head.ts) so that every connection it has
+ * is bounded: a request head must be complete within `--http-header-timeout` and fit in
+ * `--http-max-header-size` (slowloris connections are closed), at most
+ * `--http-max-pending` connections may be in their HTTP phase at once (more are closed on
+ * accept), a response must be taken by the peer within the same timeout, and after the
+ * upgrade the WebSocket transport bounds the rest. Deno.serve offered none of these.
  *
  * Origin check: a page on any site can open a WebSocket to localhost, so the upgrade is
  * refused (HTTP 403, before any session or store access) unless the request's Origin is
@@ -9,23 +17,34 @@
  * from --bind and the bound port, not from the Host header, which a DNS-rebinding page
  * controls) and http://localhost / http://127.0.0.1 on any port; `--ws-allowed-origins`
  * replaces it ("*" allows every origin).
- *
- * idleTimeout: Deno pings a socket that has been silent for this many seconds and closes
- * it when no pong comes back. Browsers answer pings by themselves, so a quiet subscriber
- * stays connected while a vanished peer (laptop lid closed, network gone) is freed.
  */
 
+import { createHash } from "node:crypto";
 import type { Server } from "../server.ts";
-import { webSocketTransport } from "./websocket.ts";
 import { serveWebAsset } from "../web/assets.ts";
 import { wsHandshakeAuth } from "../security/credentials.ts";
 import { queryBufferLimit } from "../security/client_limits.ts";
 import type { Session } from "../session.ts";
-
-/** Seconds of silence before a WebSocket is pinged, and dropped without a pong. */
-export const WS_IDLE_TIMEOUT_SECONDS = 60;
+import { acceptLoop } from "./accept_loop.ts";
+import { HeadError, readRequestHead, type RequestHead } from "./http_head.ts";
+import { WebSocketTransport } from "./websocket.ts";
+import { formatAddr } from "./tcp.ts";
 
 const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
+const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+const REASONS: Record<number, string> = {
+  200: "OK",
+  304: "Not Modified",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  426: "Upgrade Required",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+};
+const encoder = new TextEncoder();
 
 /** Whether a browser page from `origin` may open a session; `ownOrigin` is the server's. */
 export function originAllowed(
@@ -38,67 +57,210 @@ export function originAllowed(
   return allowed.includes("*") || allowed.includes(origin);
 }
 
-function formatAddr(addr: Deno.NetAddr): string {
-  return addr.hostname.includes(":")
-    ? `[${addr.hostname}]:${addr.port}`
-    : `${addr.hostname}:${addr.port}`;
+/** The Sec-WebSocket-Accept value for a Sec-WebSocket-Key (RFC 6455 section 4.2.2). */
+export function websocketAccept(key: string): string {
+  return createHash("sha1").update(key + WS_GUID).digest("base64");
 }
 
 function text(status: number, body: string): Response {
-  return new Response(body + "\n", { status, headers: { "content-type": "text/plain" } });
+  return new Response(body + "\n", {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 }
 
-/** The request handler for `Deno.serve`. */
-export function httpHandler(
-  server: Server,
-): (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Promise<Response> {
-  return async (request, info) => {
-    const url = new URL(request.url);
-    if (url.pathname !== "/ws") {
-      return (await serveWebAsset(request)) ?? text(404, "Not Found");
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+}
+
+/** Writes `response` whole (head and body) with `connection: close`. */
+async function writeResponse(conn: Deno.Conn, response: Response, head = false): Promise<void> {
+  const body = response.body === null || head
+    ? new Uint8Array(0)
+    : new Uint8Array(await response.arrayBuffer());
+  let out = `HTTP/1.1 ${response.status} ${REASONS[response.status] ?? "Unknown"}\r\n`;
+  for (const [name, value] of response.headers) {
+    if (name !== "content-length" && name !== "connection") out += `${name}: ${value}\r\n`;
+  }
+  const length = response.headers.get("content-length") ?? String(body.length);
+  out += `content-length: ${length}\r\nconnection: close\r\n\r\n`;
+  const headBytes = encoder.encode(out);
+  const bytes = new Uint8Array(headBytes.length + body.length);
+  bytes.set(headBytes);
+  bytes.set(body, headBytes.length);
+  await writeAll(conn, bytes);
+}
+
+/** The HTTP port: its listener, its accept loop and the connections still in HTTP. */
+export class HttpPort {
+  readonly listener: Deno.TcpListener;
+  readonly task: Promise<void>;
+  /** Connections accepted and not yet upgraded or answered. */
+  readonly pending = new Set<Deno.TcpConn>();
+  /** Connections closed on accept because `--http-max-pending` were pending. */
+  refused = 0;
+  #stopped = false;
+  #lastRefusalLog = -Infinity;
+
+  constructor(readonly server: Server, port: number) {
+    this.listener = Deno.listen({ hostname: server.config.bind, port });
+    this.task = acceptLoop(this.listener, (conn) => this.#serve(conn), {
+      name: "HTTP",
+      warn: (m) => server.log("warning", m),
+      stopped: () => this.#stopped,
+    });
+  }
+
+  get port(): number {
+    return this.listener.addr.port;
+  }
+
+  /** Stops accepting and closes the connections still in their HTTP phase. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    try {
+      this.listener.close();
+    } catch {
+      // already closed
     }
-    if (request.method !== "GET" || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return text(426, "Upgrade Required: connect a WebSocket to /ws");
+    for (const conn of this.pending) closeQuietly(conn);
+    return this.task;
+  }
+
+  async #serve(conn: Deno.TcpConn): Promise<void> {
+    const config = this.server.config;
+    if (this.pending.size >= config.httpMaxPending) {
+      this.refused++;
+      const now = Date.now();
+      if (now - this.#lastRefusalLog >= 60_000) {
+        this.#lastRefusalLog = now;
+        this.server.log(
+          "warning",
+          `HTTP connection refused: ${config.httpMaxPending} connections are already ` +
+            "waiting for their request (--http-max-pending); logged at most once a minute",
+        );
+      }
+      return closeQuietly(conn);
+    }
+    this.pending.add(conn);
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      closeQuietly(conn);
+    }, config.httpHeaderTimeout * 1000);
+    let upgraded = false;
+    const remoteAddress = formatAddr(conn.remoteAddr);
+    try {
+      const got = await readRequestHead(conn, config.httpMaxHeaderSize);
+      if (got === null) return;
+      upgraded = await this.#respond(conn, got.head, got.rest, remoteAddress);
+    } catch (e: unknown) {
+      if (e instanceof HeadError) {
+        this.server.log("verbose", `HTTP client ${remoteAddress}: ${e.message}`);
+        await writeResponse(conn, text(e.status, e.message)).catch(() => {});
+      } else if (timedOut) {
+        this.server.log(
+          "verbose",
+          `HTTP client ${remoteAddress} closed: no request within ${config.httpHeaderTimeout} s`,
+        );
+      } else if (
+        !(e instanceof Deno.errors.BadResource || e instanceof Deno.errors.Interrupted ||
+          e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BrokenPipe)
+      ) {
+        this.server.log(
+          "warning",
+          `HTTP client ${remoteAddress}: ${e instanceof Error ? e.stack : e}`,
+        );
+      }
+    } finally {
+      clearTimeout(deadline);
+      this.pending.delete(conn);
+      if (!upgraded) closeQuietly(conn);
+    }
+  }
+
+  /** Answers one request; true when the connection became a WebSocket session. */
+  async #respond(
+    conn: Deno.TcpConn,
+    head: RequestHead,
+    rest: Uint8Array,
+    remoteAddress: string,
+  ): Promise<boolean> {
+    const server = this.server;
+    const path = head.target.split("?")[0];
+    if (path !== "/ws") {
+      const request = new Request(new URL(head.target, "http://localhost"), {
+        method: head.method === "HEAD" ? "HEAD" : head.method === "GET" ? "GET" : "OPTIONS",
+        headers: [...head.headers].filter(([name]) => name === "if-none-match"),
+      });
+      const response = head.method === "GET" || head.method === "HEAD"
+        ? serveWebAsset(request) ?? text(404, "Not Found")
+        : serveWebAsset(request) ?? text(405, "Method Not Allowed");
+      await writeResponse(conn, response, head.method === "HEAD");
+      return false;
+    }
+    const headers = head.headers;
+    const key = headers.get("sec-websocket-key");
+    if (
+      head.method !== "GET" || headers.get("upgrade")?.toLowerCase() !== "websocket" ||
+      key === undefined
+    ) {
+      await writeResponse(conn, text(426, "Upgrade Required: connect a WebSocket to /ws"));
+      return false;
+    }
+    if (headers.get("sec-websocket-version") !== "13") {
+      const response = text(426, "Upgrade Required: WebSocket version 13");
+      response.headers.set("sec-websocket-version", "13");
+      await writeResponse(conn, response);
+      return false;
     }
     const bind = server.config.bind.includes(":") ? `[${server.config.bind}]` : server.config.bind;
-    const ownOrigin = `http://${bind}:${server.wsPort}`;
-    const origin = request.headers.get("origin");
+    const ownOrigin = `http://${bind}:${this.port}`;
+    const origin = headers.get("origin") ?? null;
     if (!originAllowed(origin, server.config.wsAllowedOrigins, ownOrigin)) {
       server.log("verbose", `WebSocket from origin ${origin} refused (--ws-allowed-origins)`);
-      return text(403, "Forbidden: origin not allowed");
+      await writeResponse(conn, text(403, "Forbidden: origin not allowed"));
+      return false;
     }
-    // Read before upgrading: afterwards the request (and its info) is gone.
-    const remoteAddress = formatAddr(info.remoteAddr);
     // The password may come as a subprotocol (security/credentials.ts): browsers cannot
     // set headers on a WebSocket. A wrong one is refused before any session exists.
     const auth = wsHandshakeAuth(
-      request.headers.get("sec-websocket-protocol"),
+      headers.get("sec-websocket-protocol") ?? null,
       server.config.requirepass,
     );
     if (auth === null) {
       server.log("verbose", `WebSocket from ${remoteAddress} refused: wrong password token`);
-      return text(401, "Unauthorized: wrong password in the respd.auth subprotocol");
+      await writeResponse(
+        conn,
+        text(401, "Unauthorized: wrong password in the respd.auth subprotocol"),
+      );
+      return false;
     }
-    const { socket, response } = Deno.upgradeWebSocket(request, {
-      idleTimeout: WS_IDLE_TIMEOUT_SECONDS,
-      protocol: auth.protocol,
-    });
-    if (!server.limits.hasRoom()) {
-      server.limits.refuseWebSocket(socket);
-      return response;
-    }
+    let answer =
+      "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n" +
+      `sec-websocket-accept: ${websocketAccept(key)}\r\n`;
+    if (auth.protocol !== undefined) answer += `sec-websocket-protocol: ${auth.protocol}\r\n`;
+    await writeAll(conn, encoder.encode(answer + "\r\n"));
+
     let session: Session | null = null;
-    session = server.accept(webSocketTransport(socket, {
-      maxBuffered: server.config.wsMaxBuffered,
-      // Read on every message: smaller until the client has authenticated.
-      get maxQueued() {
-        return queryBufferLimit(server.config, session);
-      },
+    const transport = new WebSocketTransport(conn, rest, {
+      // Read at every frame header: smaller until the client has authenticated.
+      maxMessage: () => queryBufferLimit(server.config, session),
       remoteAddress,
-      localAddress: `${bind}:${server.wsPort}`,
-      warn: (message) => server.log("warning", message),
-    }));
-    if (auth.authenticated) session?.grantAccess();
-    return response;
-  };
+      localAddress: `${bind}:${this.port}`,
+      log: (level, message) => server.log(level, message),
+    });
+    session = server.accept(transport);
+    if (session !== null && auth.authenticated) session.grantAccess();
+    return true;
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
 }

@@ -2,7 +2,8 @@
 
 import type { Transport } from "./transport.ts";
 
-function formatAddr(addr: Deno.Addr): string {
+/** `host:port`, with IPv6 hosts in brackets, as Redis prints addresses. */
+export function formatAddr(addr: Deno.Addr): string {
   const a = addr as Deno.NetAddr;
   return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
 }
@@ -10,6 +11,15 @@ function formatAddr(addr: Deno.Addr): string {
 export function tcpTransport(conn: Deno.TcpConn): Transport {
   conn.setNoDelay(true);
   let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    try {
+      conn.close();
+    } catch {
+      // the peer or a cancelled reader closed it first
+    }
+  };
   return {
     kind: "tcp",
     readable: conn.readable,
@@ -17,32 +27,11 @@ export function tcpTransport(conn: Deno.TcpConn): Transport {
       let written = 0;
       while (written < bytes.length) written += await conn.write(bytes.subarray(written));
     },
-    close(): void {
-      if (closed) return;
-      closed = true;
-      try {
-        conn.close();
-      } catch {
-        // the peer or a cancelled reader closed it first
-      }
-    },
+    close,
+    abort: close,
+    // conn.close() releases the socket at once (a pending write fails).
+    closed: Promise.resolve(),
     remoteAddress: formatAddr(conn.remoteAddr),
     localAddress: formatAddr(conn.localAddr),
   };
-}
-
-/** Accepts connections until the listener closes, handing each to `onConnection`. */
-export async function acceptLoop(
-  listener: Deno.TcpListener,
-  onConnection: (t: Transport) => void,
-): Promise<void> {
-  for (;;) {
-    let conn: Deno.TcpConn;
-    try {
-      conn = await listener.accept();
-    } catch {
-      return; // listener closed
-    }
-    onConnection(tcpTransport(conn));
-  }
 }

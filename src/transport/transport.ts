@@ -14,6 +14,15 @@ export interface Transport {
    * shown to WebSocket peers. Safe to call twice.
    */
   close(reason?: string, code?: number): void;
+  /** Closes the connection now, without a WebSocket close handshake; a stuck write fails. */
+  abort(): void;
+  /**
+   * Settles once the socket is gone. A WebSocket may take up to its close bound (the close
+   * handshake); until then the session still counts as a client.
+   */
+  readonly closed: Promise<void>;
+  /** Periodic upkeep (WebSocket keep-alive pings), driven by the client cron. */
+  tick?(now: number): void;
   /**
    * Bytes accepted by `write()` and not yet sent to the peer, when the transport buffers
    * them itself (a WebSocket's `bufferedAmount`); undefined when a pending `write()` holds
@@ -25,6 +34,9 @@ export interface Transport {
 }
 
 /** WebSocket close codes the session uses (RFC 6455 section 7.4.1). */
-export const CLOSE_NORMAL = 1000;
-export const CLOSE_PROTOCOL_ERROR = 1002;
-export const CLOSE_POLICY_VIOLATION = 1008;
+export {
+  CLOSE_NORMAL,
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_TRY_AGAIN_LATER,
+} from "./ws_frames.ts";

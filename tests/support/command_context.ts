@@ -103,6 +103,10 @@ export class TestClient implements ClientState {
     this.stopped = true;
   }
 
+  kill(): void {
+    this.stopped = true;
+  }
+
   deliver(write: (reply: ReplyWriter) => void): void {
     write(this.delivered);
   }

@@ -33,7 +33,10 @@ export type Command = string | readonly CommandArg[];
 /** A command and how its two replies are compared. */
 export interface StepSpec {
   cmd: Command;
-  /** Non-negative integer replies may differ by this much (clock-dependent: PTTL). */
+  /**
+   * Non-negative integer replies may differ by this much (clock-dependent: PTTL), also
+   * inside arrays and maps (XPENDING's idle times, XINFO's delivery times).
+   */
   tolerance?: number;
   /** Arrays are compared as multisets, at every depth (KEYS, SCAN, SMEMBERS order). */
   unordered?: boolean;
@@ -225,17 +228,33 @@ function masked(f: Frame, keys: readonly string[]): Frame {
   return f;
 }
 
+/** Same frames, except non-negative integers that may differ by `tolerance`, at any depth. */
+function close(a: Frame, b: Frame, tolerance: bigint): boolean {
+  if (a.kind === "integer" && b.kind === "integer") {
+    // negative answers (-1 no TTL, -2 no key) are codes, never approximations
+    const x = BigInt(a.value), y = BigInt(b.value); // exact past 2^53 (TTLs near 2^63 ms)
+    const diff = x > y ? x - y : y - x;
+    return x === y || (x >= 0n && y >= 0n && diff <= tolerance);
+  }
+  if ((a.kind === "array" || a.kind === "set" || a.kind === "push") && a.kind === b.kind) {
+    return a.value.length === b.value.length &&
+      a.value.every((x, i) => close(x, b.value[i] as Frame, tolerance));
+  }
+  if (a.kind === "map" && b.kind === "map") {
+    return a.value.length === b.value.length &&
+      a.value.every(([k, v], i) =>
+        close(k, b.value[i][0], tolerance) && close(v, b.value[i][1], tolerance)
+      );
+  }
+  return sameBytes(encodeFrame(a), encodeFrame(b));
+}
+
 /** Whether two replies agree under the step's comparison rule. */
 function agree(spec: StepSpec, redis: Uint8Array, respd: Uint8Array): boolean {
   if (spec.ignore) return true;
   if (sameBytes(redis, respd)) return true;
   const a = parseFrame(redis, 0).frame, b = parseFrame(respd, 0).frame;
-  if (spec.tolerance !== undefined && a.kind === "integer" && b.kind === "integer") {
-    // negative answers (-1 no TTL, -2 no key) are codes, never approximations
-    const x = BigInt(a.value), y = BigInt(b.value); // exact past 2^53 (TTLs near 2^63 ms)
-    const diff = x > y ? x - y : y - x;
-    return x >= 0n && y >= 0n && diff <= BigInt(spec.tolerance);
-  }
+  if (spec.tolerance !== undefined) return close(a, b, BigInt(spec.tolerance));
   if (spec.clientFields) return clientFieldsOf(redis) === clientFieldsOf(respd);
   if (spec.maskKeys) {
     return sameBytes(encodeFrame(masked(a, spec.maskKeys)), encodeFrame(masked(b, spec.maskKeys)));

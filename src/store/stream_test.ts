@@ -1,0 +1,193 @@
+/**
+ * Property tests of the stream structure against a model (a sorted array of entries):
+ * appends, deletes, exact and approximate trims, forward and reverse ranges with counts,
+ * and the bookkeeping (length, first id, max deleted id, entries added).
+ */
+
+import fc from "fast-check";
+import { assert } from "../../tests/support/assert.ts";
+import { Stream } from "./stream.ts";
+import {
+  compareIds,
+  formatId,
+  MAX_ID,
+  MIN_ID,
+  parseId,
+  type StreamId,
+  U64_MAX,
+} from "./stream_id.ts";
+
+interface ModelEntry {
+  id: StreamId;
+  fields: string[];
+}
+
+type Op =
+  | { kind: "add"; msGap: number; seqGap: number; fields: string[] }
+  | { kind: "del"; pick: number }
+  | { kind: "maxlen"; n: number; approx: boolean }
+  | { kind: "minid"; pick: number; approx: boolean };
+
+const fieldSets: fc.Arbitrary<string[]> = fc.oneof<fc.Arbitrary<string[]>[]>(
+  fc.constant<string[]>(["f", "v"]),
+  fc.constant<string[]>(["a", "1", "b", "2", "c", "3"]),
+  fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 3 }).map((xs) =>
+    xs.flatMap((x, i) => [`k${i}`, x])
+  ),
+  fc.string({ minLength: 200, maxLength: 900 }).map((big) => ["blob", big]),
+);
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("add" as const),
+      msGap: fc.nat(3),
+      seqGap: fc.nat(2),
+      fields: fieldSets,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("del" as const), pick: fc.nat() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("maxlen" as const),
+      n: fc.nat(300),
+      approx: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("minid" as const),
+      pick: fc.nat(),
+      approx: fc.boolean(),
+    }),
+  },
+);
+
+function live(model: ModelEntry[], start: StreamId, end: StreamId): ModelEntry[] {
+  return model.filter((e) => compareIds(e.id, start) >= 0 && compareIds(e.id, end) <= 0);
+}
+
+function collect(s: Stream, start: StreamId, end: StreamId, rev: boolean, count: number) {
+  const out: string[] = [];
+  s.range(start, end, rev, count, (e) => {
+    out.push(`${formatId(e.id)} ${JSON.stringify(e.fields)}`);
+  });
+  return out;
+}
+
+const show = (xs: ModelEntry[]) => xs.map((e) => `${formatId(e.id)} ${JSON.stringify(e.fields)}`);
+
+Deno.test("a stream agrees with a sorted-array model under appends, deletes, trims and ranges", () => {
+  fc.assert(
+    fc.property(
+      fc.array(op, { minLength: 20, maxLength: 600, size: "max" }),
+      fc.nat(),
+      fc.nat(),
+      (ops, a, b) => {
+        const s = new Stream();
+        let model: ModelEntry[] = [];
+        let ms = 1, seq = 0, added = 0;
+        let maxDeleted: StreamId = MIN_ID;
+        for (const o of ops) {
+          if (o.kind === "add") {
+            if (o.msGap > 0) {
+              ms += o.msGap;
+              seq = o.seqGap;
+            } else seq += o.seqGap + 1;
+            const id = { ms, seq };
+            s.append(id, o.fields);
+            model.push({ id, fields: o.fields });
+            added++;
+          } else if (o.kind === "del") {
+            if (model.length === 0) continue;
+            const victim = model[o.pick % model.length].id;
+            assert.equal(s.delete([victim, victim]), 1);
+            model = model.filter((e) => e.id !== victim);
+            if (compareIds(victim, maxDeleted) > 0) maxDeleted = victim;
+          } else if (o.kind === "maxlen") {
+            const before = model.length;
+            const removed = s.trim({
+              strategy: "maxlen",
+              maxlen: o.n,
+              minid: MIN_ID,
+              approx: o.approx,
+              limit: 0,
+            });
+            const expected = Math.max(0, before - o.n);
+            if (o.approx) assert.ok(removed <= expected, `approx removed ${removed} > ${expected}`);
+            else assert.equal(removed, expected);
+            model = model.slice(removed);
+          } else {
+            if (model.length === 0) continue;
+            const minid = model[o.pick % model.length].id;
+            const removed = s.trim({
+              strategy: "minid",
+              maxlen: 0,
+              minid,
+              approx: o.approx,
+              limit: 0,
+            });
+            const expected = model.filter((e) => compareIds(e.id, minid) < 0).length;
+            if (o.approx) assert.ok(removed <= expected);
+            else assert.equal(removed, expected);
+            model = model.slice(removed);
+          }
+          assert.equal(s.length, model.length);
+        }
+        assert.equal(s.entriesAdded, added);
+        assert.deepEqual(s.maxDeletedId, maxDeleted);
+        assert.deepEqual(s.firstId, model.length ? model[0].id : MIN_ID);
+        assert.deepEqual(collect(s, MIN_ID, MAX_ID, false, 0), show(model));
+        assert.deepEqual(collect(s, MIN_ID, MAX_ID, true, 0), show(model).reverse());
+        if (model.length) {
+          const x = model[a % model.length].id, y = model[b % model.length].id;
+          const [lo, hi] = compareIds(x, y) <= 0 ? [x, y] : [y, x];
+          const inRange = live(model, lo, hi);
+          assert.deepEqual(collect(s, lo, hi, false, 0), show(inRange));
+          assert.deepEqual(collect(s, lo, hi, true, 3), show(inRange).reverse().slice(0, 3));
+          const between = { ms: lo.ms, seq: (lo.seq as number) + 1 };
+          assert.deepEqual(
+            collect(s, between, MAX_ID, false, 2),
+            show(live(model, between, MAX_ID)).slice(0, 2),
+          );
+          assert.equal(s.get(x)?.fields.join(","), model[a % model.length].fields.join(","));
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+Deno.test("nodes split at 100 entries, so MAXLEN ~ removes whole nodes as Redis does", () => {
+  const s = new Stream();
+  for (let i = 1; i <= 1000; i++) s.append({ ms: i, seq: 0 }, ["f", "v"]);
+  assert.equal(s.nodeCount, 10);
+  assert.equal(
+    s.trim({ strategy: "maxlen", maxlen: 950, minid: MIN_ID, approx: true, limit: 0 }),
+    0,
+  );
+  assert.equal(
+    s.trim({ strategy: "maxlen", maxlen: 850, minid: MIN_ID, approx: true, limit: 0 }),
+    100,
+  );
+  assert.equal(s.length, 900);
+  assert.equal(
+    s.trim({ strategy: "maxlen", maxlen: 10, minid: MIN_ID, approx: true, limit: 300 }),
+    300,
+  );
+});
+
+Deno.test("ids past 2^53 stay exact", () => {
+  const s = new Stream();
+  const max = parseId("18446744073709551615-18446744073709551614")!.id;
+  s.append({ ms: 5, seq: 0 }, ["a", "b"]);
+  s.append(max, ["c", "d"]);
+  assert.equal(formatId(s.lastValidId()), "18446744073709551615-18446744073709551614");
+  assert.equal(formatId(s.autoId(10)!), "18446744073709551615-18446744073709551615");
+  s.lastId = { ms: U64_MAX, seq: U64_MAX };
+  assert.equal(s.autoId(10), null);
+  assert.deepEqual(collect(s, max, MAX_ID, false, 0), [`${formatId(max)} ["c","d"]`]);
+});

@@ -1,0 +1,136 @@
+/**
+ * Streams end to end: ids XADD `*` takes from the server's clock (which never go
+ * backwards), and the stream APIs of ioredis and node-redis, unmodified, in RESP2 and
+ * RESP3 (their reply parsers must read respd's stream replies as Redis's).
+ */
+
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { assert, assertEquals } from "./support/assert.ts";
+import { RawClient } from "./support/raw_client.ts";
+import { startTestServer } from "./support/servers.ts";
+import { ManualClock } from "../src/store/clock.ts";
+
+async function call(c: RawClient, ...args: string[]): Promise<string> {
+  await c.sendCommand(...args);
+  return new TextDecoder().decode(await c.readReplyBytes(3000));
+}
+
+Deno.test("XADD * takes ids from the clock, bumps the sequence, never goes backwards", async () => {
+  const clock = new ManualClock(1_700_000_000_000);
+  await using server = startTestServer({ clock });
+  using c = await RawClient.connect(server.port);
+  assertEquals(await call(c, "XADD", "s", "*", "f", "v"), "$15\r\n1700000000000-0\r\n");
+  assertEquals(await call(c, "XADD", "s", "*", "f", "v"), "$15\r\n1700000000000-1\r\n");
+  clock.advance(5);
+  assertEquals(await call(c, "XADD", "s", "*", "f", "v"), "$15\r\n1700000000005-0\r\n");
+  clock.advance(-1000); // the clock steps back: ids keep growing from the last one
+  assertEquals(await call(c, "XADD", "s", "*", "f", "v"), "$15\r\n1700000000005-1\r\n");
+  assertEquals(
+    await call(c, "XADD", "s", "1700000000007-*", "f", "v"),
+    "$15\r\n1700000000007-0\r\n",
+  );
+  assertEquals(await call(c, "XADD", "s", "*", "f", "v"), "$15\r\n1700000000007-1\r\n");
+  clock.advance(2000);
+  assertEquals(await call(c, "XADD", "s", "*", "f", "v"), "$15\r\n1700000001005-0\r\n");
+  assertEquals(await call(c, "XLEN", "s"), ":7\r\n");
+});
+
+for (const protocol of [3, 2] as const) {
+  Deno.test(`ioredis (protocol ${protocol}) streams and consumer groups`, async () => {
+    await using server = startTestServer();
+    const redis = new Redis({
+      host: "127.0.0.1",
+      port: server.port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      protocol,
+    });
+    try {
+      await redis.connect();
+      const id = await redis.xadd("events", "*", "type", "login", "user", "7");
+      assert(/^\d+-\d+$/.test(String(id)), String(id));
+      assertEquals(
+        await redis.xadd("events", "MAXLEN", "~", "1000", "*", "type", "logout"),
+        (
+          await redis.xrevrange("events", "+", "-", "COUNT", 1)
+        )[0][0],
+      );
+      assertEquals(await redis.xlen("events"), 2);
+      const range = await redis.xrange("events", "-", "+");
+      assertEquals(range.map(([, fields]) => fields), [["type", "login", "user", "7"], [
+        "type",
+        "logout",
+      ]]);
+      assertEquals(await redis.xgroup("CREATE", "events", "workers", "0"), "OK");
+      const read = await redis.xreadgroup(
+        "GROUP",
+        "workers",
+        "alice",
+        "COUNT",
+        1,
+        "STREAMS",
+        "events",
+        ">",
+      ) as [string, [string, string[]][]][];
+      assertEquals(read, [["events", [[String(id), ["type", "login", "user", "7"]]]]]);
+      const pending = await redis.xpending("events", "workers");
+      assertEquals(pending, [1, String(id), String(id), [["alice", "1"]]]);
+      assertEquals(await redis.xack("events", "workers", String(id)), 1);
+      const claimed = await redis.xautoclaim("events", "workers", "bob", 0, "0");
+      assertEquals(claimed, ["0-0", [], []]);
+      const plain = await redis.xread("COUNT", 5, "STREAMS", "events", "0");
+      assertEquals(plain?.[0][1].length, 2);
+      const info = await redis.xinfo("STREAM", "events") as unknown[];
+      assertEquals(info.slice(0, 2), ["length", 2]);
+      assertEquals(await redis.xtrim("events", "MAXLEN", 0), 2);
+      assertEquals(await redis.type("events"), "stream");
+    } finally {
+      await redis.quit();
+    }
+  });
+}
+
+for (const RESP of [3, 2] as const) {
+  Deno.test(`node-redis (RESP${RESP}) streams and consumer groups`, async () => {
+    await using server = startTestServer();
+    const client = createClient({
+      socket: { host: "127.0.0.1", port: server.port, reconnectStrategy: false },
+      RESP,
+    });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      assertEquals(await client.xAdd("orders", "1-1", { item: "book", qty: "2" }), "1-1");
+      assertEquals(await client.xAdd("orders", "2-1", { item: "pen" }), "2-1");
+      assertEquals(await client.xLen("orders"), 2);
+      const range = await client.xRange("orders", "-", "+");
+      assertEquals(range!.map((e) => [e!.id, { ...e!.message }]), [
+        ["1-1", { item: "book", qty: "2" }],
+        ["2-1", { item: "pen" }],
+      ]);
+      assertEquals(await client.xGroupCreate("orders", "billing", "0"), "OK");
+      const batch = await client.xReadGroup("billing", "c1", { key: "orders", id: ">" }, {
+        COUNT: 10,
+      });
+      const entries = Array.isArray(batch)
+        ? (batch as { messages: { id: string }[] }[])[0].messages
+        : Object.values(batch as unknown as Record<string, { id: string }[]>)[0];
+      assertEquals(entries.map((m) => m.id), ["1-1", "2-1"]);
+      assertEquals(await client.xAck("orders", "billing", ["1-1"]), 1);
+      const pending = await client.xPending("orders", "billing");
+      assertEquals(pending.pending, 1);
+      assertEquals(pending.firstId, "2-1");
+      const stream = await client.xInfoStream("orders");
+      assertEquals(stream.length, 2);
+      assertEquals(stream["last-generated-id"], "2-1");
+      const groups = await client.xInfoGroups("orders");
+      assertEquals(groups.length, 1);
+      assertEquals(groups[0].name, "billing");
+      assertEquals(await client.xDel("orders", "1-1"), 1);
+      assertEquals(await client.xTrim("orders", "MAXLEN", 0), 1);
+    } finally {
+      await client.close();
+    }
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * respd as a child process (`main.ts`), for tests that need what an in-process server
+ * cannot give: a lowered descriptor limit (`ulimit -n` in the child's shell), its own RSS,
+ * its log lines, and proof that the process survived.
+ */
+
+const READY = /ready: TCP on [^\s]+:(\d+)(?:, WebSocket on ws:\/\/[^\s]+:(\d+)\/ws)?/;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+export class ChildServer implements AsyncDisposable {
+  /** Every log line so far. */
+  readonly logs: string[] = [];
+  port = 0;
+  wsPort = 0;
+  #exited = false;
+
+  private constructor(readonly child: Deno.ChildProcess) {}
+
+  /** Starts respd with `args`; `fdLimit` sets `ulimit -n` in its shell first. */
+  static async start(args: string[], fdLimit?: number): Promise<ChildServer> {
+    const command = `${fdLimit === undefined ? "" : `ulimit -n ${fdLimit} && `}exec "$0" "$@"`;
+    const child = new Deno.Command("bash", {
+      args: ["-c", command, Deno.execPath(), "run", "-A", MAIN, "--port", "0", ...args],
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+    }).spawn();
+    const server = new ChildServer(child);
+    child.status.then(() => (server.#exited = true));
+    const ready = Promise.withResolvers<void>();
+    (async () => {
+      let partial = "";
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+        partial += chunk;
+        const lines = partial.split("\n");
+        partial = lines.pop()!;
+        for (const line of lines) {
+          server.logs.push(line);
+          const m = READY.exec(line);
+          if (m) {
+            server.port = Number(m[1]);
+            server.wsPort = Number(m[2] ?? 0);
+            ready.resolve();
+          }
+        }
+      }
+      ready.reject(new Error(`respd exited before it was ready:\n${server.logs.join("\n")}`));
+    })();
+    await ready.promise;
+    return server;
+  }
+
+  get alive(): boolean {
+    return !this.#exited;
+  }
+
+  /** Resident memory of the process in bytes (Linux). */
+  rss(): number {
+    const status = Deno.readTextFileSync(`/proc/${this.child.pid}/status`);
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  }
+
+  /** Open descriptors of the process (Linux). */
+  openFds(): number {
+    return [...Deno.readDirSync(`/proc/${this.child.pid}/fd`)].length;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#exited) {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        // already exited
+      }
+    }
+    await this.child.status;
+  }
+}
