@@ -11,8 +11,8 @@
  *                     QUIT, RESET
  *   7. MULTI          a client in a transaction queues the command instead (the slot:
  *                     `client.transaction`, null until MULTI sets it)
- *   8. call           parse (one argument cursor; a variable-arity command must use every
- *                     argument, else a syntax error), execute against the context
+ *   8. call           parse (one argument cursor; a variable-arity command must read every
+ *                     argument, else a syntax error: `Args.unread`), execute against the context
  *                     (under the maxmemory accounting when a limit is set), count stats
  *   9. after the call serve clients blocked on keys the command wrote (blocking.ts)
  *
@@ -144,7 +144,7 @@ export class CommandPipeline {
       const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
       const cmd = spec.parse(args);
       // Fixed arities are exact already; a variable one must not leave arguments unread.
-      if (spec.arity < 0 && args.hasMore()) throw new CommandError(SYNTAX_ERROR);
+      if (spec.arity < 0 && args.unread) throw new CommandError(SYNTAX_ERROR);
       if (services.memory.active) {
         services.memory.track(spec, argv, ctx.db, () => {
           spec.execute(cmd, ctx);
