@@ -20,6 +20,7 @@ import { ClientLimits, isCrossProtocolCommand } from "./security/client_limits.t
 import { CommandPolicy } from "./security/policy.ts";
 import { BlockingManager } from "./commands/blocking.ts";
 import { CommandPipeline } from "./commands/pipeline.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -60,6 +61,8 @@ export class Server {
   readonly limits = new ClientLimits(this);
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
+  /** EVAL scripts and function libraries (scripting/scripting.ts). */
+  readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0 };
   /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
@@ -87,6 +90,7 @@ export class Server {
       isCrossProtocol: isCrossProtocolCommand,
       crossProtocol: (ctx) => this.limits.crossProtocol(ctx),
     });
+    this.scripting = new Scripting(this);
   }
 
   /** The TCP port actually bound (useful with port 0). */

@@ -15,7 +15,8 @@ import { type Frame, INCOMPLETE } from "../src/protocol/frame.ts";
 import { concat } from "../src/protocol/_test_streams.ts";
 import { CLIENT_JS } from "../src/web/client_bundle.ts";
 import { serveWebAsset } from "../src/web/assets.ts";
-import { bundleClient } from "../scripts/build_client.ts";
+import { bundleClient, bundleDemo } from "../scripts/build_client.ts";
+import { DEMO_SCRIPT } from "../src/web/demo_bundle.ts";
 
 const enc = new TextEncoder();
 const bulk = (s: string | Uint8Array): Frame => ({
@@ -380,6 +381,17 @@ Deno.test("the committed client bundle is up to date (else run deno task build:c
     "src/web/client_bundle.ts is stale (src/web/client.ts or src/protocol/ changed): " +
       "run `deno task build:client`",
   );
+});
+
+Deno.test("the committed demo bundle is up to date (else run deno task build:client)", async () => {
+  const fresh = await bundleDemo();
+  assert(
+    fresh === DEMO_SCRIPT,
+    "src/web/demo_bundle.ts is stale (src/web/demo.ts changed): run `deno task build:client`",
+  );
+  // the page's script takes the client from /client.js, not a copy of its own
+  assert(DEMO_SCRIPT.includes(`import { connect } from "/client.js";`));
+  assert(!DEMO_SCRIPT.includes("class Client"));
 });
 
 Deno.test("/ and /client.js are served with types, ETags and 304s; other paths are not ours", () => {

@@ -1,7 +1,7 @@
 /**
  * What a command is: a small typed unit that parses its arguments (through `Args`) into a
  * plain object and then executes it against a `CommandContext` (context.ts), writing its
- * reply. The registry (registry.ts) maps names to these; dispatch.ts checks arity and
+ * reply. The registry (registry.ts) maps names to these; the pipeline (pipeline.ts) checks arity and
  * routes.
  */
 
@@ -21,7 +21,10 @@ export type CommandFlag =
   | "stale"
   | "fast"
   | "no_auth"
-  | "allow_busy";
+  | "allow_busy"
+  | "skip_monitor"
+  | "no_mandatory_keys"
+  | "movablekeys";
 
 export interface CommandSpec<T = unknown> {
   /** Lower-case name; "parent|sub" for a subcommand. */

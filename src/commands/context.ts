@@ -23,6 +23,7 @@ import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { BlockRequest } from "./blocking.ts";
 import type { CommandQueue } from "./pipeline.ts";
+import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -104,6 +105,8 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** EVAL scripts and function libraries, and the client their commands run as. */
+  readonly scripting: Scripting;
 }
 
 /** What `execute(cmd, ctx)` receives. */

@@ -1,16 +1,18 @@
 /**
- * Whole-frame check, parse and encode for every RESP2/RESP3 type. Clients use it to read
+ * Whole-frame check, decode and encode for every RESP2/RESP3 type. Clients use it to read
  * replies (the browser client, tests, the benchmark tools); the server uses only the
  * request parser. Two ways to read, both with "not all there yet" as a return value:
  *
  * - `FrameDecoder`: one pass that checks and builds at once. Bulks are views of the
  *   caller's buffer, valid while those bytes are (see its comment); the fast path.
  * - `checkFrame`, then `parseFrame`: the check walks a frame without allocating and tells
- *   where it ends; the parse copies those bytes out once and decodes the copy, so the
- *   frame owns its bytes. For callers that keep frames while their buffer is reused.
+ *   where it ends; the parse copies those bytes out once and decodes the copy (with a
+ *   `FrameDecoder`), so the frame owns its bytes. For callers that keep frames while their
+ *   buffer is reused.
  *
  * A client reading a stream can do both: check every whole frame in the read buffer,
  * copy them out in one piece, then decode each from the copy (src/web/client.ts).
+ * Nothing here keeps state between calls outside a `FrameDecoder`.
  */
 
 import { type Frame, INCOMPLETE, ProtocolError } from "./frame.ts";
@@ -134,264 +136,12 @@ function lineText(buf: Uint8Array, start: number, end: number): string {
   return bytesToString(buf, start, end);
 }
 
-/** An integer reply's value from its text: a number when safe, else a bigint. */
-function integerText(text: string): number | bigint {
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : BigInt(text);
-}
-
-/**
- * Reads whole frames in one pass: each call checks and builds at once, and a frame that
- * is not all buffered yet is the return value `INCOMPLETE`, and what was built is dropped.
- * That stays cheap: a bulk's body is not looked at before all of it is there (a large bulk
- * arriving over many reads costs its header per read), and an aggregate announcing more
- * elements than the bytes buffered could hold is incomplete at once. Nothing is kept
- * between calls but `end`.
- *
- * Aliasing: bulk and verbatim payloads are views of `buf`, valid as long as those bytes
- * are. A caller that keeps frames after it reuses or compacts `buf`, or hands it to a BYOB
- * read (which detaches it), must decode from bytes it owns; `parseFrame` copies them first.
- * The decoder keeps a reference to the last buffer it read (and so its memory), until it
- * is given another or dropped itself.
- */
-export class FrameDecoder {
-  /** Where the frame the last successful `decode` returned ends. */
-  end = 0;
-  // `buf.buffer` is a getter costing about half of making a view (~7 of ~20 ns, measured):
-  // read once per buffer, not once per call or per bulk.
-  #lastBuf: Uint8Array = NO_BYTES;
-  #memory: ArrayBufferLike = NO_BYTES.buffer;
-  #offset = 0;
-
-  /** The frame at `buf[start]`, whose bytes are buffered up to `end`, or `INCOMPLETE`. */
-  decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
-    if (buf !== this.#lastBuf) {
-      this.#lastBuf = buf;
-      this.#memory = buf.buffer;
-      this.#offset = buf.byteOffset;
-    }
-    // Kept small, so that V8 can inline it into the caller's read loop. Arrays and bulks,
-    // the commonest replies, have short ways; the rest goes the general way.
-    const t = buf[start];
-    const frame = t === 36
-      ? bulkAlone(buf, start, end, this.#memory, this.#offset)
-      : t === 42
-      ? arrayFrame(buf, start, end, this.#memory, this.#offset)
-      : decodeFrom(buf, start, end, this.#memory, this.#offset, NO_ITEMS, 0, 0);
-    if (frame !== INCOMPLETE) this.end = decoded;
-    return frame;
-  }
-}
-
-/** A bulk on its own, the commonest reply: the short way (see `decodeFrom`). */
-function bulkAlone(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  memory: ArrayBufferLike,
-  offset: number,
-): Frame | typeof INCOMPLETE {
-  const len = readLength(buf, start, end, "bulk");
-  if (lineCr < 0) return INCOMPLETE;
-  if (len < 0) return decodeFrom(buf, start, end, memory, offset, NO_ITEMS, 0, 0);
-  const body = lineCr + 2;
-  if (end - body < len + 2) return INCOMPLETE;
-  decoded = body + len + 2;
-  return { kind: "bulk", value: new Uint8Array(memory, offset + body, len) };
-}
-
-/**
- * An array: its leading run of integers is read by a loop of its own, while they are
- * plain (1 to 15 digits, no sign, no leading zero) and whole; `fillItems` reads the rest.
- * The loop has no call in it and is as lean as can be, so V8 keeps what it knows of `buf`
- * and `items` from one element to the next. It repeats `fillItems`' integer case on
- * purpose: measured, reading a sign here or comparing with 2^53 instead of counting digits
- * makes it about half as slow again, and leaving the integers to `fillItems` took 100
- * integers from ~1.1-1.3x redis-parser to ~0.95x.
- */
-function arrayFrame(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  memory: ArrayBufferLike,
-  offset: number,
-): Frame | typeof INCOMPLETE {
-  const count = readLength(buf, start, end, "multibulk");
-  if (lineCr < 0) return INCOMPLETE;
-  if (count <= 0) return decodeFrom(buf, start, end, memory, offset, NO_ITEMS, 0, 0);
-  let p = lineCr + 2;
-  if (end - p < MIN_FRAME * count) return INCOMPLETE;
-  const items: Frame[] = new Array(count);
-  let index = 0;
-  while (index < count) {
-    if (p + 3 >= end || buf[p] !== 58) break;
-    let q = p + 1;
-    let v = 0;
-    let c = 0;
-    while (q < end) {
-      c = buf[q];
-      const d = c ^ 48; // 0-9 for the digits, and only for them: one comparison
-      if (d > 9) break;
-      v = v * 10 + d;
-      q++;
-    }
-    if (
-      c !== CR || q + 1 >= end || buf[q + 1] !== 10 || q === p + 1 || q - p > 16 ||
-      (buf[p + 1] === 48 && q - p > 2)
-    ) break;
-    items[index++] = { kind: "integer", value: v };
-    p = q + 2;
-  }
-  if (index < count) {
-    p = fillItems(buf, p, end, memory, offset, items, index, 1);
-    if (p === INCOMPLETE) return INCOMPLETE;
-  }
-  decoded = p;
-  return { kind: "array", value: items };
-}
-
-/** How deep `fillItems` calls itself before nested arrays go to `decodeFrom`'s own stack. */
-const MAX_RECURSION = 16;
-
-/**
- * Fills `items` from `index` on with the frames from `buf[p]`; returns where the last ends,
- * or `INCOMPLETE`. The short way for what arrays mostly hold: plain integers, bulks, nulls
- * and arrays of them, each array by a call of its own while `depth` (the array's, 1 for
- * the outermost) is below `MAX_RECURSION`, since a call costs less than `decodeFrom`'s
- * explicit stack. From the first element it does not take (any other type, an integer
- * not plain, an array deeper than that), `decodeFrom` reads the rest of this array: it
- * knows every rule, so errors and `INCOMPLETE` are its own, and no depth can overflow it.
- */
-function fillItems(
-  buf: Uint8Array,
-  p: number,
-  end: number,
-  memory: ArrayBufferLike,
-  offset: number,
-  items: Frame[],
-  index: number,
-  depth: number,
-): number {
-  const count = items.length;
-  while (index < count) {
-    if (p >= end) return INCOMPLETE;
-    const t = buf[p];
-    let frame: Frame;
-    if (t === 36) { // $ bulk
-      const len = readLength(buf, p, end, "bulk");
-      if (lineCr < 0) return INCOMPLETE;
-      const body = lineCr + 2;
-      if (len < 0) {
-        frame = { kind: "null" };
-        p = body;
-      } else {
-        if (end - body < len + 2) return INCOMPLETE;
-        frame = { kind: "bulk", value: new Uint8Array(memory, offset + body, len) };
-        p = body + len + 2;
-      }
-    } else if (t === 58) { // : integer, 1 to 15 digits, an optional minus, no leading zero
-      let q = p + 1;
-      const negative = buf[q] === 45;
-      if (negative) q++;
-      const first = q;
-      let v = 0;
-      let c = 0;
-      while (q < end) {
-        c = buf[q];
-        const d = c ^ 48; // 0-9 for the digits, and only for them: one comparison
-        if (d > 9) break;
-        v = v * 10 + d;
-        q++;
-      }
-      if (
-        c !== CR || q + 1 >= end || buf[q + 1] !== 10 || q === first || q - first > 15 ||
-        (buf[first] === 48 && (q - first > 1 || negative))
-      ) break;
-      frame = { kind: "integer", value: negative ? -v : v };
-      p = q + 2;
-    } else if (t === 42 && depth < MAX_RECURSION) { // * array
-      const size = readLength(buf, p, end, "multibulk");
-      if (lineCr < 0) return INCOMPLETE;
-      const first = lineCr + 2;
-      if (size < 0) {
-        frame = { kind: "null" };
-        p = first;
-      } else {
-        // surely not all there yet: say so now (this also bounds the array made here)
-        if (end - first < MIN_FRAME * size) return INCOMPLETE;
-        const children: Frame[] = new Array(size);
-        p = size === 0 ? first : fillItems(buf, first, end, memory, offset, children, 0, depth + 1);
-        if (p === INCOMPLETE) return INCOMPLETE;
-        frame = { kind: "array", value: children };
-      }
-    } else break;
-    items[index++] = frame;
-  }
-  if (index === count) return p;
-  // the rest the general way, as the outermost aggregate there (its frame is not needed)
-  if (decodeFrom(buf, p, end, memory, offset, items, index, 42) === INCOMPLETE) return INCOMPLETE;
-  return decoded;
-}
-
-/**
- * Builds the frame at `buf[start]`, which `checkFrame` has found whole (pass the end it
- * returned, else the frame is checked again to find it). Returns the frame and its end.
- * The frame owns its bytes: they are copied out of `buf` once, and every bulk in it is a
- * view of that one copy (so a bulk kept on its own keeps its whole frame's bytes alive).
- * To read frames without the copy, when `buf` outlives them, use `FrameDecoder`.
- */
-export function parseFrame(
-  buf: Uint8Array,
-  start: number,
-  end?: number,
-): { frame: Frame; end: number } {
-  const stop = end ?? checkFrame(buf, start, buf.length);
-  if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
-  const frame = decode(buf.slice(start, stop), 0, stop - start);
-  if (frame === INCOMPLETE || decoded !== stop - start) {
-    throw new RangeError("parseFrame: the end given is not the frame's end");
-  }
-  return { frame, end: stop };
-}
-
-/** Where the frame `decode` returned last ends (module state: decoding never re-enters). */
-let decoded = 0;
-
 /** An integer reply whose text is not plain 1–15 digits: past 2^53 (a bigint), or invalid. */
 function longInteger(buf: Uint8Array, start: number, cr: number): number | bigint {
   if (parseLength(buf, start, cr) === null) throw new ProtocolError("invalid integer");
-  return integerText(lineText(buf, start, cr));
-}
-
-/** Set by `readLength`: the CR ending the line it read, or -1 if that is not buffered yet. */
-let lineCr = 0;
-
-/**
- * The length (or count) after the type byte at `buf[p]`, -1 for null, with `lineCr` set.
- * Up to 15 plain digits are read right here; a sign, a leading zero, more digits, garbage
- * or an unfinished line go through `lengthOf`, which knows every rule.
- */
-function readLength(buf: Uint8Array, p: number, end: number, what: string): number {
-  let q = p + 1;
-  let n = 0;
-  let c = 0;
-  while (q < end) {
-    c = buf[q];
-    const d = c ^ 48; // 0-9 for the digits, and only for them
-    if (d > 9) break;
-    n = n * 10 + d;
-    q++;
-  }
-  const digits = q - p - 1;
-  if (
-    c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 &&
-    (digits === 1 || buf[p + 1] !== 48)
-  ) {
-    lineCr = q;
-    return n;
-  }
-  lineCr = lineEnd(buf, p + 1, end);
-  return lineCr < 0 ? 0 : lengthOf(buf, p + 1, lineCr, what);
+  const text = lineText(buf, start, cr);
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
 /** A one-line frame (simple, error, double, boolean, big number, null) ending at `cr`. */
@@ -417,10 +167,8 @@ function lineFrame(buf: Uint8Array, type: number, p: number, cr: number): Frame 
   throw new ProtocolError(`invalid type byte '${String.fromCharCode(type)}'`);
 }
 
-/** A length-prefixed frame's value: `$` a bulk (a view), `!` an error, `=` verbatim. */
-function bodyFrame(buf: Uint8Array, type: number, body: number, len: number): Frame {
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + body, len);
-  if (type === 36) return { kind: "bulk", value: bytes };
+/** A `!` bulk error's or `=` verbatim string's value, from its body `bytes`. */
+function textBodyFrame(type: number, bytes: Uint8Array): Frame {
   if (type === 33) return { kind: "error", value: textDecoder.decode(bytes) };
   return {
     kind: "verbatim",
@@ -448,145 +196,236 @@ function aggregate(type: number, items: Frame[]): Frame {
 }
 
 const NO_BYTES = new Uint8Array(0);
+const NO_ITEMS: Frame[] = [];
 
 /** The smallest frame is 3 bytes (`_\r\n`, `+\r\n`): an aggregate of n needs 3n more. */
 const MIN_FRAME = 3;
 
-// The open aggregates around the innermost one, while `decode` runs: an explicit stack, not
-// the call stack, so no nesting depth can overflow it; emptied when `decode` returns.
-const openItems: Frame[][] = [];
-const openIndex: number[] = [];
-const openType: number[] = [];
-const NO_ITEMS: Frame[] = [];
-
-/** Drops the references the stack holds for `depth` open aggregates (none is returned). */
-function dropOpen(depth: number): typeof INCOMPLETE {
-  for (let i = 0; i < depth; i++) openItems[i] = NO_ITEMS;
-  return INCOMPLETE;
-}
-
-/** The frame at `buf[start]` (see `decodeFrom`); sets `decoded`. */
-function decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
-  return decodeFrom(buf, start, end, buf.buffer, buf.byteOffset, NO_ITEMS, 0, 0);
-}
+/** How deep `FrameDecoder` calls itself for nested aggregates before its explicit stack. */
+const MAX_RECURSION = 16;
 
 /**
- * One pass over the frame at `buf[start]`, checking and building; sets `decoded`. One loop
- * on purpose, as it is the clients' hot path: integers are read inline from the bytes
- * (lengths by `readLength`), and elements go straight into an array sized from the count.
- * A null aggregate (`*-1`, and `%-1`, `~-1`, `>-1` alike) is the null frame.
+ * Reads whole frames in one pass: each call checks and builds at once, and a frame that
+ * is not all buffered yet is the return value `INCOMPLETE`, and what was built is dropped.
+ * That stays cheap: a bulk's body is not looked at before all of it is there (a large bulk
+ * arriving over many reads costs its header per read), and an aggregate announcing more
+ * elements than the bytes buffered could hold is incomplete at once (which also bounds
+ * the array made for it). Every call starts from scratch; what the decoder keeps between
+ * calls is `end` and the allocations it reuses.
  *
- * `memory` and `offset` are `buf.buffer` and `buf.byteOffset` (bulks are views of them).
- * With `items` other than `NO_ITEMS`, `buf[start]` is inside an outermost aggregate of type
- * byte `type` whose first `index` elements are `items`' (`FrameDecoder` reads leading runs).
+ * One method, `#frame`, reads every type. Integers, lengths and counts all go through its
+ * one digit loop, which takes plain lines (an optional `-`, 1 to 15 digits, no leading
+ * zero); anything else goes through `parseLength`, which knows every rule. A run of plain
+ * integers inside an aggregate stays in that loop, element after element (the commonest
+ * reply of many elements). An aggregate inside another is read by a call of its own while
+ * the calls are less than `MAX_RECURSION` deep (a call costs less than pushing and popping
+ * a stack); past that, the deepest call keeps the open aggregates on an explicit stack,
+ * so no nesting depth can overflow the call stack.
+ *
+ * Aliasing: bulk and verbatim payloads are views of `buf`, valid as long as those bytes
+ * are. A caller that keeps frames after it reuses or compacts `buf`, or hands it to a BYOB
+ * read (which detaches it), must decode from bytes it owns; `parseFrame` copies them first.
+ * The decoder keeps a reference to the last buffer it read (and so its memory), until it
+ * is given another or dropped itself.
  */
-function decodeFrom(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  memory: ArrayBufferLike,
-  offset: number,
-  items: Frame[],
-  index: number,
-  type: number,
-): Frame | typeof INCOMPLETE {
-  let depth = items === NO_ITEMS ? 0 : 1;
-  try {
+export class FrameDecoder {
+  /** Where the frame the last successful `decode` returned ends. */
+  end = 0;
+  // `buf.buffer` is a getter costing about a third of making a view (measured, see
+  // BENCHMARKS.md): read once per buffer, not once per call or per bulk.
+  #lastBuf: Uint8Array = NO_BYTES;
+  #memory: ArrayBufferLike = NO_BYTES.buffer;
+  #offset = 0;
+  // The deepest call's open aggregates around its innermost one; emptied as they close,
+  // and when a call returns INCOMPLETE or throws, so no frame outlives its call here.
+  #openItems: Frame[][] = [];
+  #openIndex: number[] = [];
+  #openType: number[] = [];
+
+  /** The frame at `buf[start]`, whose bytes are buffered up to `end`, or `INCOMPLETE`. */
+  decode(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
+    if (buf !== this.#lastBuf) {
+      this.#lastBuf = buf;
+      this.#memory = buf.buffer;
+      this.#offset = buf.byteOffset;
+    }
+    return this.#frame(buf, start, end, 0);
+  }
+
+  /** `#frame` at the deepest level, the only one that uses the explicit stack. */
+  #deepest(buf: Uint8Array, start: number, end: number): Frame | typeof INCOMPLETE {
+    try {
+      return this.#frame(buf, start, end, MAX_RECURSION);
+    } catch (e: unknown) {
+      this.#openItems.fill(NO_ITEMS);
+      throw e;
+    }
+  }
+
+  /**
+   * The one pass (see the class comment) over the frame at `buf[start]`, `level` calls
+   * deep; sets `end`. Elements go straight into an array sized from the count. A null aggregate (`*-1`, and `%-1`, `~-1`, `>-1` alike) is the
+   * null frame; an attribute (`|`) is read as a map followed by the value it annotates.
+   */
+  #frame(buf: Uint8Array, start: number, end: number, level: number): Frame | typeof INCOMPLETE {
+    const memory = this.#memory;
+    const offset = this.#offset;
+    let items = NO_ITEMS; // the innermost open aggregate's elements, `index` of them read
+    let index = 0;
+    let type = 0; // its type byte
+    let depth = 0; // how many aggregates are open
     let p = start;
     for (;;) {
-      if (p >= end) return dropOpen(depth);
+      if (p >= end) return this.#incomplete(depth);
       const t = buf[p];
       let frame: Frame;
-      if (t === 58) { // : integer; up to 15 plain digits here, the rest the general way
-        let q = p + 1;
-        const negative = buf[q] === 45;
-        if (negative) q++;
-        const first = q;
-        let v = 0;
-        let c = 0;
-        while (q < end) {
-          c = buf[q];
-          const d = c ^ 48; // 0-9 for the digits, and only for them: one comparison
-          if (d > 9) break;
-          v = v * 10 + d;
-          q++;
-        }
-        if (
-          c === CR && q + 1 < end && buf[q + 1] === 10 && q > first && q - first < 16 &&
-          (buf[first] !== 48 || q - first === 1 && !negative)
-        ) {
-          frame = { kind: "integer", value: negative ? -v : v };
-          p = q + 2;
-        } else {
-          const cr = lineEnd(buf, p + 1, end);
-          if (cr < 0) return dropOpen(depth);
-          frame = { kind: "integer", value: longInteger(buf, p + 1, cr) };
-          p = cr + 2;
-        }
-      } else if (t === 36 || t === 33 || t === 61) { // $ bulk, ! bulk error, = verbatim
-        const len = readLength(buf, p, end, "bulk");
-        if (lineCr < 0) return dropOpen(depth);
-        p = lineCr + 2;
-        if (len < 0) {
-          frame = { kind: "null" };
-        } else {
-          if (end - p < len + 2) return dropOpen(depth);
-          frame = t === 36
-            ? { kind: "bulk", value: new Uint8Array(memory, offset + p, len) }
-            : bodyFrame(buf, t, p, len);
-          p += len + 2;
-        }
-      } else if (t === 42 || t === 37 || t === 126 || t === 62 || t === 124) { // aggregates
-        const count = readLength(buf, p, end, "multibulk");
-        if (lineCr < 0) return dropOpen(depth);
-        p = lineCr + 2;
-        // a map holds 2 frames a pair; an attribute, its pairs and then the value annotated
-        const size = t === 37 ? 2 * count : t === 124 ? 2 * Math.max(count, 0) + 1 : count;
-        if (count < 0 && t !== 124) {
-          frame = { kind: "null" };
-        } else if (size === 0) {
-          frame = aggregate(t, []);
-        } else {
-          // Surely not all there yet: say so now. This also bounds the array made here.
-          if (end - p < MIN_FRAME * size) return dropOpen(depth);
-          if (depth > 0) {
-            openItems[depth - 1] = items;
-            openIndex[depth - 1] = index;
-            openType[depth - 1] = type;
+      read: if (
+        depth > 0 && level < MAX_RECURSION &&
+        (t === 42 || t === 37 || t === 126 || t === 62 || t === 124)
+      ) {
+        // an aggregate inside one: a call of its own reads it, which costs less than the
+        // explicit stack, while the calls are not too deep
+        const inner = level + 1 < MAX_RECURSION
+          ? this.#frame(buf, p, end, level + 1)
+          : this.#deepest(buf, p, end);
+        if (inner === INCOMPLETE) return this.#incomplete(depth);
+        frame = inner;
+        p = this.end;
+      } else if (
+        t === 58 || t === 36 || t === 42 || t === 37 || t === 126 || t === 62 || t === 124 ||
+        t === 33 || t === 61
+      ) {
+        // An integer, or a length or count: the digit loop, once for them all. It takes
+        // plain lines only: an optional `-`, 1 to 15 digits without a leading zero (or `0`
+        // alone), CRLF; anything else (16 digits or more, `+`, `-0`, garbage, a line not
+        // all there) goes the long way, through parseLength, which knows every rule.
+        let line = p + 1;
+        let n = 0;
+        plain: {
+          for (;;) { // round again for each plain integer of a run inside one aggregate
+            const negative = buf[line] === 45;
+            const first = negative ? line + 1 : line;
+            let q = first;
+            let c = 0;
+            n = 0;
+            while (q < end) {
+              c = buf[q];
+              const d = c ^ 48; // 0-9 for the digits, and only for them: one comparison
+              if (d > 9) break;
+              n = n * 10 + d;
+              q++;
+            }
+            const digits = q - first;
+            if (
+              c !== CR || q + 1 >= end || buf[q + 1] !== 10 || digits === 0 || digits > 15 ||
+              (buf[first] === 48 && (digits > 1 || negative))
+            ) break; // not plain: the long way below
+            if (negative) n = -n;
+            p = q + 2;
+            if (t !== 58) break plain; // a length or count, read
+            // : integer
+            if (index + 1 < items.length && p < end && buf[p] === 58) {
+              items[index++] = { kind: "integer", value: n };
+              line = p + 1;
+              continue;
+            }
+            frame = { kind: "integer", value: n };
+            break read;
           }
-          depth++;
-          items = new Array(size);
-          index = 0;
-          type = t;
-          continue;
+          const cr = lineEnd(buf, line, end);
+          if (cr < 0) return this.#incomplete(depth);
+          p = cr + 2;
+          if (t === 58) { // : integer past 15 digits (signed 64-bit as Redis writes it), or bad
+            frame = { kind: "integer", value: longInteger(buf, line, cr) };
+            break read;
+          }
+          n = lengthOf(buf, line, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
+        }
+        if (t === 36 || t === 33 || t === 61) { // $ bulk, ! bulk error, = verbatim
+          if (n < 0) {
+            if (n < -1) throw new ProtocolError("invalid bulk length");
+            frame = { kind: "null" };
+          } else {
+            if (end - p < n + 2) return this.#incomplete(depth);
+            const value = new Uint8Array(memory, offset + p, n);
+            frame = t === 36 ? { kind: "bulk", value } : textBodyFrame(t, value);
+            p += n + 2;
+          }
+        } else { // * array, % map, ~ set, > push, | attribute
+          if (n < -1) throw new ProtocolError("invalid multibulk length");
+          // a map holds 2 frames a pair; an attribute, its pairs and then the value annotated
+          const size = t === 37 ? 2 * n : t === 124 ? 2 * Math.max(n, 0) + 1 : n;
+          if (n < 0 && t !== 124) {
+            frame = { kind: "null" };
+          } else if (size === 0) {
+            frame = aggregate(t, []);
+          } else {
+            // surely not all there yet: say so now (this also bounds the array made here)
+            if (end - p < MIN_FRAME * size) return this.#incomplete(depth);
+            if (depth > 0) {
+              this.#openItems[depth - 1] = items;
+              this.#openIndex[depth - 1] = index;
+              this.#openType[depth - 1] = type;
+            }
+            depth++;
+            items = new Array(size);
+            index = 0;
+            type = t;
+            continue;
+          }
         }
       } else {
         const cr = lineEnd(buf, p + 1, end);
-        if (cr < 0) return dropOpen(depth);
+        if (cr < 0) return this.#incomplete(depth);
         frame = lineFrame(buf, t, p, cr);
         p = cr + 2;
       }
       // hand the frame to the innermost aggregate, closing each one it completes
       for (;;) {
         if (depth === 0) {
-          decoded = p;
+          this.end = p;
           return frame;
         }
         items[index++] = frame;
         if (index < items.length) break;
         frame = aggregate(type, items);
         if (--depth > 0) {
-          items = openItems[depth - 1];
-          index = openIndex[depth - 1];
-          type = openType[depth - 1];
-          openItems[depth - 1] = NO_ITEMS;
+          items = this.#openItems[depth - 1];
+          index = this.#openIndex[depth - 1];
+          type = this.#openType[depth - 1];
+          this.#openItems[depth - 1] = NO_ITEMS;
         }
       }
     }
-  } catch (e: unknown) {
-    dropOpen(depth);
-    throw e;
   }
+
+  /** Drops the references the stack holds for `depth` open aggregates (none is returned). */
+  #incomplete(depth: number): typeof INCOMPLETE {
+    for (let i = 0; i < depth - 1; i++) this.#openItems[i] = NO_ITEMS;
+    return INCOMPLETE;
+  }
+}
+
+/**
+ * Builds the frame at `buf[start]`, which `checkFrame` has found whole (pass the end it
+ * returned, else the frame is checked again to find it). Returns the frame and its end.
+ * The frame owns its bytes: they are copied out of `buf` once, and every bulk in it is a
+ * view of that one copy (so a bulk kept on its own keeps its whole frame's bytes alive).
+ * To read frames without the copy, when `buf` outlives them, use `FrameDecoder`.
+ */
+export function parseFrame(
+  buf: Uint8Array,
+  start: number,
+  end?: number,
+): { frame: Frame; end: number } {
+  const stop = end ?? checkFrame(buf, start, buf.length);
+  if (stop === INCOMPLETE) throw new RangeError("parseFrame: the frame is not all buffered");
+  const decoder = new FrameDecoder();
+  const frame = decoder.decode(buf.slice(start, stop), 0, stop - start);
+  if (frame === INCOMPLETE || decoder.end !== stop - start) {
+    throw new RangeError("parseFrame: the end given is not the frame's end");
+  }
+  return { frame, end: stop };
 }
 
 /** A command argument as the client gives it: text (sent as UTF-8), bytes, or a number. */

@@ -325,13 +325,14 @@ Deno.test("one decoder reading several buffers makes each bulk a view of its own
   assert.equal(d.value.buffer, first.buffer);
 });
 
-// --- arrays read by the recursive short way (fillItems), checked against the general way ---
+// --- nested arrays, decoded alone and one level deeper (where the recursion limit, the
+// explicit stack and the integer runs fall elsewhere): both must agree ---
 
 /**
- * What the general loop makes of `frame` cut at `cut`: the same bytes as the only element
- * of a set, which FrameDecoder hands to `decodeFrom` whole (no short way is taken inside).
+ * What FrameDecoder makes of `frame` cut at `cut` as the only element of a set: one call
+ * deeper than alone, so the explicit stack takes over one level sooner.
  */
-function generalWay(
+function inASet(
   frame: Uint8Array,
   cut: number,
 ): { frame: Frame | typeof INCOMPLETE; end: number } | string {
@@ -348,8 +349,8 @@ function generalWay(
   }
 }
 
-/** FrameDecoder's own answer on `frame` cut at `cut`, in the same form. */
-function shortWay(
+/** FrameDecoder's answer on `frame` alone, cut at `cut`, in the same form. */
+function alone(
   frame: Uint8Array,
   cut: number,
 ): { frame: Frame | typeof INCOMPLETE; end: number } | string {
@@ -367,16 +368,16 @@ function shortWay(
 function assertSameEveryCut(wire: string, what: string): void {
   const buf = bytes(wire);
   for (let cut = 0; cut <= buf.length; cut++) {
-    assertEquals(shortWay(buf, cut), generalWay(buf, cut), `${what}, cut at ${cut}`);
+    assertEquals(alone(buf, cut), inASet(buf, cut), `${what}, cut at ${cut}`);
   }
 }
 
-/** Elements around the nested array at each level: plain, then anything the short way leaves. */
+/** Elements around the nested array at each level: plain ones, and every other kind. */
 const LEVEL_MIXES: ((child: string) => string)[] = [
   (child) => `*3\r\n:7\r\n${child}$3\r\nabc\r\n`,
   (child) => `*4\r\n${child}$-1\r\n*0\r\n*-1\r\n`,
-  (child) => `*2\r\n+simple\r\n${child}`, // the first element not taken: the rest the general way
-  (child) => `*4\r\n$0\r\n\r\n${child}#t\r\n:-12\r\n`, // one after the child not taken
+  (child) => `*2\r\n+simple\r\n${child}`, // a simple string first
+  (child) => `*4\r\n$0\r\n\r\n${child}#t\r\n:-12\r\n`, // a boolean and a negative integer after it
   (child) => `*3\r\n:9007199254740993\r\n${child}:0\r\n`, // an integer past 15 digits
   (child) => `*2\r\n${child}%1\r\n:1\r\n*1\r\n:2\r\n`, // a map holding an array
   (child) => `*1\r\n${child}`,
@@ -391,12 +392,12 @@ function nestedWire(depth: number, leaf: string, seed: number): string {
   return wire;
 }
 
-Deno.test("arrays nested up to, at and past the recursion limit decode as the general way does", () => {
+Deno.test("arrays nested up to, at and past the recursion limit decode as they do one level deeper", () => {
   for (const depth of [1, 2, 15, 16, 17, 18, 33]) {
     for (let seed = 0; seed < LEVEL_MIXES.length; seed++) {
       const wire = nestedWire(depth, ":42\r\n", seed);
       assertSameEveryCut(wire, `depth ${depth}, seed ${seed}`);
-      const whole = shortWay(bytes(wire), wire.length);
+      const whole = alone(bytes(wire), wire.length);
       assert.ok(
         typeof whole !== "string" && whole.frame !== INCOMPLETE && whole.end === wire.length,
       );
@@ -405,7 +406,7 @@ Deno.test("arrays nested up to, at and past the recursion limit decode as the ge
   }
 });
 
-Deno.test("only arrays and plain elements nested past the limit decode as the general way does", () => {
+Deno.test("only arrays and plain elements nested past the limit decode as they do one level deeper", () => {
   for (const depth of [15, 16, 17, 40]) {
     const plain = "*2\r\n".repeat(depth) + ":1\r\n" + "$2\r\nab\r\n".repeat(depth);
     assertSameEveryCut(plain, `plain, depth ${depth}`);
@@ -413,10 +414,10 @@ Deno.test("only arrays and plain elements nested past the limit decode as the ge
     assertSameEveryCut(chain, `chain, depth ${depth}`);
   }
   const deep = "*1\r\n".repeat(300) + ":7\r\n";
-  assertEquals(shortWay(bytes(deep), deep.length), generalWay(bytes(deep), deep.length));
+  assertEquals(alone(bytes(deep), deep.length), inASet(bytes(deep), deep.length));
 });
 
-Deno.test("a bad element at any depth throws what the general way throws, cut anywhere", () => {
+Deno.test("a bad element at any depth throws what it throws one level deeper, cut anywhere", () => {
   const bad = [
     ":01\r\n",
     ":-0\r\n",
@@ -432,7 +433,7 @@ Deno.test("a bad element at any depth throws what the general way throws, cut an
     for (const depth of [0, 1, 14, 15, 16, 17, 20]) {
       for (const seed of [0, 1, 2, 3]) {
         const wire = nestedWire(depth, leaf, seed);
-        const whole = generalWay(bytes(wire), wire.length);
+        const whole = inASet(bytes(wire), wire.length);
         assert.ok(typeof whole === "string", `${JSON.stringify(wire)} should throw`);
         assertSameEveryCut(wire, `${JSON.stringify(leaf)} at depth ${depth}, seed ${seed}`);
       }
@@ -440,7 +441,7 @@ Deno.test("a bad element at any depth throws what the general way throws, cut an
   }
 });
 
-Deno.test("random frames inside arrays nested around the limit decode as the general way does", () => {
+Deno.test("random frames inside arrays nested around the limit decode as they do one level deeper", () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 12, max: 20 }),
@@ -451,9 +452,9 @@ Deno.test("random frames inside arrays nested around the limit decode as the gen
         const wire = nestedWire(depth, leaf, seed);
         const buf = Uint8Array.from(wire, (ch) => ch.charCodeAt(0));
         for (let cut = 0; cut <= buf.length; cut += 7) {
-          assertEquals(shortWay(buf, cut), generalWay(buf, cut), `cut at ${cut}`);
+          assertEquals(alone(buf, cut), inASet(buf, cut), `cut at ${cut}`);
         }
-        assertEquals(shortWay(buf, buf.length), generalWay(buf, buf.length));
+        assertEquals(alone(buf, buf.length), inASet(buf, buf.length));
       },
     ),
     { numRuns: 100 },

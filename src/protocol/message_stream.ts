@@ -52,8 +52,9 @@ export function messageStream(): MessageStream {
         : new Uint8Array(data);
       if (bytes.length === 0) return;
       const request = controller.byobRequest;
-      // The view is a Uint8Array: a BYOB request's view has the type of the read's.
-      const view = request?.view;
+      // The view is a Uint8Array: a BYOB request's view has the type of the read's (the
+      // DOM's typings, which the demo page's script brings in, say only ArrayBufferView).
+      const view = request?.view as Uint8Array | null | undefined;
       if (view) {
         if (bytes.length <= view.length) { // the usual case: the whole message fits
           view.set(bytes);

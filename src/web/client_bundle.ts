@@ -240,174 +240,11 @@ function lineText(buf, start, end) {
   }
   return bytesToString(buf, start, end);
 }
-function integerText(text) {
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : BigInt(text);
-}
-var FrameDecoder = class {
-  /** Where the frame the last successful \`decode\` returned ends. */
-  end = 0;
-  // \`buf.buffer\` is a getter costing about half of making a view (~7 of ~20 ns, measured):
-  // read once per buffer, not once per call or per bulk.
-  #lastBuf = NO_BYTES;
-  #memory = NO_BYTES.buffer;
-  #offset = 0;
-  /** The frame at \`buf[start]\`, whose bytes are buffered up to \`end\`, or \`INCOMPLETE\`. */
-  decode(buf, start, end) {
-    if (buf !== this.#lastBuf) {
-      this.#lastBuf = buf;
-      this.#memory = buf.buffer;
-      this.#offset = buf.byteOffset;
-    }
-    const t = buf[start];
-    const frame = t === 36 ? bulkAlone(buf, start, end, this.#memory, this.#offset) : t === 42 ? arrayFrame(buf, start, end, this.#memory, this.#offset) : decodeFrom(buf, start, end, this.#memory, this.#offset, NO_ITEMS, 0, 0);
-    if (frame !== INCOMPLETE) this.end = decoded;
-    return frame;
-  }
-};
-function bulkAlone(buf, start, end, memory, offset) {
-  const len = readLength(buf, start, end, "bulk");
-  if (lineCr < 0) return INCOMPLETE;
-  if (len < 0) return decodeFrom(buf, start, end, memory, offset, NO_ITEMS, 0, 0);
-  const body = lineCr + 2;
-  if (end - body < len + 2) return INCOMPLETE;
-  decoded = body + len + 2;
-  return {
-    kind: "bulk",
-    value: new Uint8Array(memory, offset + body, len)
-  };
-}
-function arrayFrame(buf, start, end, memory, offset) {
-  const count = readLength(buf, start, end, "multibulk");
-  if (lineCr < 0) return INCOMPLETE;
-  if (count <= 0) return decodeFrom(buf, start, end, memory, offset, NO_ITEMS, 0, 0);
-  let p = lineCr + 2;
-  if (end - p < MIN_FRAME * count) return INCOMPLETE;
-  const items = new Array(count);
-  let index = 0;
-  while (index < count) {
-    if (p + 3 >= end || buf[p] !== 58) break;
-    let q = p + 1;
-    let v = 0;
-    let c = 0;
-    while (q < end) {
-      c = buf[q];
-      const d = c ^ 48;
-      if (d > 9) break;
-      v = v * 10 + d;
-      q++;
-    }
-    if (c !== CR || q + 1 >= end || buf[q + 1] !== 10 || q === p + 1 || q - p > 16 || buf[p + 1] === 48 && q - p > 2) break;
-    items[index++] = {
-      kind: "integer",
-      value: v
-    };
-    p = q + 2;
-  }
-  if (index < count) {
-    p = fillItems(buf, p, end, memory, offset, items, index, 1);
-    if (p === INCOMPLETE) return INCOMPLETE;
-  }
-  decoded = p;
-  return {
-    kind: "array",
-    value: items
-  };
-}
-var MAX_RECURSION = 16;
-function fillItems(buf, p, end, memory, offset, items, index, depth) {
-  const count = items.length;
-  while (index < count) {
-    if (p >= end) return INCOMPLETE;
-    const t = buf[p];
-    let frame;
-    if (t === 36) {
-      const len = readLength(buf, p, end, "bulk");
-      if (lineCr < 0) return INCOMPLETE;
-      const body = lineCr + 2;
-      if (len < 0) {
-        frame = {
-          kind: "null"
-        };
-        p = body;
-      } else {
-        if (end - body < len + 2) return INCOMPLETE;
-        frame = {
-          kind: "bulk",
-          value: new Uint8Array(memory, offset + body, len)
-        };
-        p = body + len + 2;
-      }
-    } else if (t === 58) {
-      let q = p + 1;
-      const negative = buf[q] === 45;
-      if (negative) q++;
-      const first = q;
-      let v = 0;
-      let c = 0;
-      while (q < end) {
-        c = buf[q];
-        const d = c ^ 48;
-        if (d > 9) break;
-        v = v * 10 + d;
-        q++;
-      }
-      if (c !== CR || q + 1 >= end || buf[q + 1] !== 10 || q === first || q - first > 15 || buf[first] === 48 && (q - first > 1 || negative)) break;
-      frame = {
-        kind: "integer",
-        value: negative ? -v : v
-      };
-      p = q + 2;
-    } else if (t === 42 && depth < MAX_RECURSION) {
-      const size = readLength(buf, p, end, "multibulk");
-      if (lineCr < 0) return INCOMPLETE;
-      const first = lineCr + 2;
-      if (size < 0) {
-        frame = {
-          kind: "null"
-        };
-        p = first;
-      } else {
-        if (end - first < MIN_FRAME * size) return INCOMPLETE;
-        const children = new Array(size);
-        p = size === 0 ? first : fillItems(buf, first, end, memory, offset, children, 0, depth + 1);
-        if (p === INCOMPLETE) return INCOMPLETE;
-        frame = {
-          kind: "array",
-          value: children
-        };
-      }
-    } else break;
-    items[index++] = frame;
-  }
-  if (index === count) return p;
-  if (decodeFrom(buf, p, end, memory, offset, items, index, 42) === INCOMPLETE) return INCOMPLETE;
-  return decoded;
-}
-var decoded = 0;
 function longInteger(buf, start, cr) {
   if (parseLength(buf, start, cr) === null) throw new ProtocolError("invalid integer");
-  return integerText(lineText(buf, start, cr));
-}
-var lineCr = 0;
-function readLength(buf, p, end, what) {
-  let q = p + 1;
-  let n = 0;
-  let c = 0;
-  while (q < end) {
-    c = buf[q];
-    const d = c ^ 48;
-    if (d > 9) break;
-    n = n * 10 + d;
-    q++;
-  }
-  const digits = q - p - 1;
-  if (c === CR && q + 1 < end && buf[q + 1] === 10 && digits > 0 && digits < 16 && (digits === 1 || buf[p + 1] !== 48)) {
-    lineCr = q;
-    return n;
-  }
-  lineCr = lineEnd(buf, p + 1, end);
-  return lineCr < 0 ? 0 : lengthOf(buf, p + 1, lineCr, what);
+  const text = lineText(buf, start, cr);
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 function lineFrame(buf, type, p, cr) {
   switch (type) {
@@ -447,12 +284,7 @@ function lineFrame(buf, type, p, cr) {
   }
   throw new ProtocolError(\`invalid type byte '\${String.fromCharCode(type)}'\`);
 }
-function bodyFrame(buf, type, body, len) {
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + body, len);
-  if (type === 36) return {
-    kind: "bulk",
-    value: bytes
-  };
+function textBodyFrame(type, bytes) {
   if (type === 33) return {
     kind: "error",
     value: textDecoder.decode(bytes)
@@ -495,119 +327,177 @@ function aggregate(type, items) {
   return items[items.length - 1];
 }
 var NO_BYTES = new Uint8Array(0);
-var MIN_FRAME = 3;
-var openItems = [];
-var openIndex = [];
-var openType = [];
 var NO_ITEMS = [];
-function dropOpen(depth) {
-  for (let i = 0; i < depth; i++) openItems[i] = NO_ITEMS;
-  return INCOMPLETE;
-}
-function decodeFrom(buf, start, end, memory, offset, items, index, type) {
-  let depth = items === NO_ITEMS ? 0 : 1;
-  try {
+var MIN_FRAME = 3;
+var MAX_RECURSION = 16;
+var FrameDecoder = class {
+  /** Where the frame the last successful \`decode\` returned ends. */
+  end = 0;
+  // \`buf.buffer\` is a getter costing about a third of making a view (measured, see
+  // BENCHMARKS.md): read once per buffer, not once per call or per bulk.
+  #lastBuf = NO_BYTES;
+  #memory = NO_BYTES.buffer;
+  #offset = 0;
+  // The deepest call's open aggregates around its innermost one; emptied as they close,
+  // and when a call returns INCOMPLETE or throws, so no frame outlives its call here.
+  #openItems = [];
+  #openIndex = [];
+  #openType = [];
+  /** The frame at \`buf[start]\`, whose bytes are buffered up to \`end\`, or \`INCOMPLETE\`. */
+  decode(buf, start, end) {
+    if (buf !== this.#lastBuf) {
+      this.#lastBuf = buf;
+      this.#memory = buf.buffer;
+      this.#offset = buf.byteOffset;
+    }
+    return this.#frame(buf, start, end, 0);
+  }
+  /** \`#frame\` at the deepest level, the only one that uses the explicit stack. */
+  #deepest(buf, start, end) {
+    try {
+      return this.#frame(buf, start, end, MAX_RECURSION);
+    } catch (e) {
+      this.#openItems.fill(NO_ITEMS);
+      throw e;
+    }
+  }
+  /**
+   * The one pass (see the class comment) over the frame at \`buf[start]\`, \`level\` calls
+   * deep; sets \`end\`. Elements go straight into an array sized from the count. A null aggregate (\`*-1\`, and \`%-1\`, \`~-1\`, \`>-1\` alike) is the
+   * null frame; an attribute (\`|\`) is read as a map followed by the value it annotates.
+   */
+  #frame(buf, start, end, level) {
+    const memory = this.#memory;
+    const offset = this.#offset;
+    let items = NO_ITEMS;
+    let index = 0;
+    let type = 0;
+    let depth = 0;
     let p = start;
     for (; ; ) {
-      if (p >= end) return dropOpen(depth);
+      if (p >= end) return this.#incomplete(depth);
       const t = buf[p];
       let frame;
-      if (t === 58) {
-        let q = p + 1;
-        const negative = buf[q] === 45;
-        if (negative) q++;
-        const first = q;
-        let v = 0;
-        let c = 0;
-        while (q < end) {
-          c = buf[q];
-          const d = c ^ 48;
-          if (d > 9) break;
-          v = v * 10 + d;
-          q++;
-        }
-        if (c === CR && q + 1 < end && buf[q + 1] === 10 && q > first && q - first < 16 && (buf[first] !== 48 || q - first === 1 && !negative)) {
-          frame = {
-            kind: "integer",
-            value: negative ? -v : v
-          };
-          p = q + 2;
-        } else {
-          const cr = lineEnd(buf, p + 1, end);
-          if (cr < 0) return dropOpen(depth);
-          frame = {
-            kind: "integer",
-            value: longInteger(buf, p + 1, cr)
-          };
-          p = cr + 2;
-        }
-      } else if (t === 36 || t === 33 || t === 61) {
-        const len = readLength(buf, p, end, "bulk");
-        if (lineCr < 0) return dropOpen(depth);
-        p = lineCr + 2;
-        if (len < 0) {
-          frame = {
-            kind: "null"
-          };
-        } else {
-          if (end - p < len + 2) return dropOpen(depth);
-          frame = t === 36 ? {
-            kind: "bulk",
-            value: new Uint8Array(memory, offset + p, len)
-          } : bodyFrame(buf, t, p, len);
-          p += len + 2;
-        }
-      } else if (t === 42 || t === 37 || t === 126 || t === 62 || t === 124) {
-        const count = readLength(buf, p, end, "multibulk");
-        if (lineCr < 0) return dropOpen(depth);
-        p = lineCr + 2;
-        const size = t === 37 ? 2 * count : t === 124 ? 2 * Math.max(count, 0) + 1 : count;
-        if (count < 0 && t !== 124) {
-          frame = {
-            kind: "null"
-          };
-        } else if (size === 0) {
-          frame = aggregate(t, []);
-        } else {
-          if (end - p < MIN_FRAME * size) return dropOpen(depth);
-          if (depth > 0) {
-            openItems[depth - 1] = items;
-            openIndex[depth - 1] = index;
-            openType[depth - 1] = type;
+      read: if (depth > 0 && level < MAX_RECURSION && (t === 42 || t === 37 || t === 126 || t === 62 || t === 124)) {
+        const inner = level + 1 < MAX_RECURSION ? this.#frame(buf, p, end, level + 1) : this.#deepest(buf, p, end);
+        if (inner === INCOMPLETE) return this.#incomplete(depth);
+        frame = inner;
+        p = this.end;
+      } else if (t === 58 || t === 36 || t === 42 || t === 37 || t === 126 || t === 62 || t === 124 || t === 33 || t === 61) {
+        let line = p + 1;
+        let n = 0;
+        plain: {
+          for (; ; ) {
+            const negative = buf[line] === 45;
+            const first = negative ? line + 1 : line;
+            let q = first;
+            let c = 0;
+            n = 0;
+            while (q < end) {
+              c = buf[q];
+              const d = c ^ 48;
+              if (d > 9) break;
+              n = n * 10 + d;
+              q++;
+            }
+            const digits = q - first;
+            if (c !== CR || q + 1 >= end || buf[q + 1] !== 10 || digits === 0 || digits > 15 || buf[first] === 48 && (digits > 1 || negative)) break;
+            if (negative) n = -n;
+            p = q + 2;
+            if (t !== 58) break plain;
+            if (index + 1 < items.length && p < end && buf[p] === 58) {
+              items[index++] = {
+                kind: "integer",
+                value: n
+              };
+              line = p + 1;
+              continue;
+            }
+            frame = {
+              kind: "integer",
+              value: n
+            };
+            break read;
           }
-          depth++;
-          items = new Array(size);
-          index = 0;
-          type = t;
-          continue;
+          const cr = lineEnd(buf, line, end);
+          if (cr < 0) return this.#incomplete(depth);
+          p = cr + 2;
+          if (t === 58) {
+            frame = {
+              kind: "integer",
+              value: longInteger(buf, line, cr)
+            };
+            break read;
+          }
+          n = lengthOf(buf, line, cr, t === 36 || t === 33 || t === 61 ? "bulk" : "multibulk");
+        }
+        if (t === 36 || t === 33 || t === 61) {
+          if (n < 0) {
+            if (n < -1) throw new ProtocolError("invalid bulk length");
+            frame = {
+              kind: "null"
+            };
+          } else {
+            if (end - p < n + 2) return this.#incomplete(depth);
+            const value = new Uint8Array(memory, offset + p, n);
+            frame = t === 36 ? {
+              kind: "bulk",
+              value
+            } : textBodyFrame(t, value);
+            p += n + 2;
+          }
+        } else {
+          if (n < -1) throw new ProtocolError("invalid multibulk length");
+          const size = t === 37 ? 2 * n : t === 124 ? 2 * Math.max(n, 0) + 1 : n;
+          if (n < 0 && t !== 124) {
+            frame = {
+              kind: "null"
+            };
+          } else if (size === 0) {
+            frame = aggregate(t, []);
+          } else {
+            if (end - p < MIN_FRAME * size) return this.#incomplete(depth);
+            if (depth > 0) {
+              this.#openItems[depth - 1] = items;
+              this.#openIndex[depth - 1] = index;
+              this.#openType[depth - 1] = type;
+            }
+            depth++;
+            items = new Array(size);
+            index = 0;
+            type = t;
+            continue;
+          }
         }
       } else {
         const cr = lineEnd(buf, p + 1, end);
-        if (cr < 0) return dropOpen(depth);
+        if (cr < 0) return this.#incomplete(depth);
         frame = lineFrame(buf, t, p, cr);
         p = cr + 2;
       }
       for (; ; ) {
         if (depth === 0) {
-          decoded = p;
+          this.end = p;
           return frame;
         }
         items[index++] = frame;
         if (index < items.length) break;
         frame = aggregate(type, items);
         if (--depth > 0) {
-          items = openItems[depth - 1];
-          index = openIndex[depth - 1];
-          type = openType[depth - 1];
-          openItems[depth - 1] = NO_ITEMS;
+          items = this.#openItems[depth - 1];
+          index = this.#openIndex[depth - 1];
+          type = this.#openType[depth - 1];
+          this.#openItems[depth - 1] = NO_ITEMS;
         }
       }
     }
-  } catch (e) {
-    dropOpen(depth);
-    throw e;
   }
-}
+  /** Drops the references the stack holds for \`depth\` open aggregates (none is returned). */
+  #incomplete(depth) {
+    for (let i = 0; i < depth - 1; i++) this.#openItems[i] = NO_ITEMS;
+    return INCOMPLETE;
+  }
+};
 function encodeCommand(args) {
   const parts = args.map((a) => a instanceof Uint8Array ? a : textEncoder.encode(String(a)));
   let size = 3 + String(parts.length).length;
