@@ -473,7 +473,7 @@ const configHelp = helpCommand("config", [
 ]);
 
 // ---------------------------------------------------------------------------------------
-// TIME, LASTSAVE
+// TIME
 
 /** TIME: [unix seconds, microseconds] as two bulk strings. */
 const time = command({
@@ -489,17 +489,6 @@ const time = command({
     ctx.reply.bulk(String(Math.floor(us / 1e6)));
     ctx.reply.bulk(String(us % 1e6));
   },
-});
-
-/** LASTSAVE: respd never saves, so this is the start time, as Redis reports before a save. */
-const lastsave = command({
-  name: "lastsave",
-  arity: 1,
-  flags: ["loading", "stale", "fast"],
-  categories: ["admin", "fast", "dangerous"],
-  tips: ["nondeterministic_output"],
-  parse: () => undefined,
-  execute: (_, ctx) => ctx.reply.integer(Math.floor(ctx.server.startedAt / 1000)),
 });
 
 // ---------------------------------------------------------------------------------------
@@ -545,6 +534,5 @@ export const serverCommands = [
   info,
   commandGroup("config", [configGet, configSet, configResetstat, configHelp]),
   time,
-  lastsave,
   commandGroup("memory", [memoryUsage, memoryHelp]),
 ];

@@ -9,6 +9,7 @@
  *   const other = new TestContext(ctx.server);   // a second client of the same server
  */
 
+import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import type {
   ClientState,
@@ -147,6 +148,8 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    persistence: new RdbPersistence(keyspace, config, () => {}),
+    requestShutdown: () => true,
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {
       throw new Error("scripting needs a Server: use tests/support/servers.ts");
