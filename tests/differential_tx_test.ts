@@ -9,7 +9,7 @@
 
 import { assert } from "./support/assert.ts";
 import { DifferentialRig, type Sequence } from "./support/differential.ts";
-import { listMoves, listPops, zsetPops } from "./differential/blocking.ts";
+import { listMoves, listPops, pausing, unblocking, zsetPops } from "./differential/blocking.ts";
 import { keyMisses, sequences as notifications } from "./differential/notifications.ts";
 import { sequences as tracking } from "./differential/tracking.ts";
 import { sequences as transactions } from "./differential/transactions.ts";
@@ -17,6 +17,8 @@ import { sequences as transactions } from "./differential/transactions.ts";
 const families: Record<string, Sequence[]> = {
   transactions,
   listPops,
+  unblocking,
+  pausing,
   listMoves,
   zsetPops,
   notifications,
@@ -25,7 +27,13 @@ const families: Record<string, Sequence[]> = {
 };
 
 /** The families respd answers byte for byte today. */
-const implemented = new Set<string>(["transactions", "notifications", "keyMisses", "tracking"]);
+const implemented = new Set<string>([
+  "transactions",
+  "listPops",
+  "notifications",
+  "keyMisses",
+  "tracking",
+]);
 
 const filter = Deno.env.get("DIFF_FILTER");
 const pending = Deno.env.get("DIFF_PENDING") === "1";

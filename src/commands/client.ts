@@ -46,12 +46,13 @@ function argvBytes(s: ClientView): number {
 export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
-  // Redis's flag letters, in its order: P pub/sub, x MULTI, t tracking, R broken
-  // redirect, B broadcast, d a watched key changed; N when none.
+  // Redis's flag letters, in its order: P pub/sub, x MULTI, b blocked, t tracking,
+  // R broken redirect, B broadcast, d a watched key changed; N when none.
   const t = s.tracking;
   const tx = s.transaction;
   const flags = (typeOf(s) === "pubsub" ? "P" : "") + (tx.active ? "x" : "") +
-      (t.on ? "t" : "") + (t.brokenRedirect ? "R" : "") + (t.bcast ? "B" : "") +
+      (s.blocked ? "b" : "") + (t.on ? "t" : "") + (t.brokenRedirect ? "R" : "") +
+      (t.bcast ? "B" : "") +
       (tx.watches.dirty ? "d" : "") || "N";
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +

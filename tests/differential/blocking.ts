@@ -135,6 +135,10 @@ export const listPops: Sequence[] = [
     "B: RENAME src q",
     read("A"),
   ),
+];
+
+/** CLIENT UNBLOCK [TIMEOUT|ERROR]. */
+export const unblocking: Sequence[] = [
   seq(
     "CLIENT UNBLOCK ends a wait with a null, or an error",
     blocked("A: BLPOP q 0"),
@@ -154,6 +158,10 @@ export const listPops: Sequence[] = [
     "CLIENT UNBLOCK 99999 NOPE",
     "CLIENT UNBLOCK 99999",
   ),
+];
+
+/** CLIENT PAUSE [WRITE|ALL] and CLIENT UNPAUSE. */
+export const pausing: Sequence[] = [
   {
     ...seq(
       "CLIENT PAUSE WRITE holds writes until UNPAUSE",
