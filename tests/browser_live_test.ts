@@ -9,6 +9,7 @@ import { assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
 import { launchChromium, TIMEOUT_MS } from "./support/chromium.ts";
+import { until } from "./support/eventually.ts";
 import { parseNotifyClasses } from "../src/pubsub/keyspace_events.ts";
 import type { Client } from "../src/web/client.ts";
 
@@ -106,6 +107,21 @@ Deno.test("a page's cache, notifications and transactions follow TCP clients' wr
       return await db.send("EXEC");
     });
     assertEquals(aborted, null);
+  });
+  await t.step("a page blocked on BLPOP is served by a TCP LPUSH", async () => {
+    await page.evaluate(() => {
+      const w = globalThis as unknown as Page & { popped: Promise<unknown> };
+      w.popped = w.db.send("BLPOP", "jobs:page", "0");
+    });
+    await until(
+      async () => /blocked_clients:1\r/.test(await tcp.call("INFO", "clients")),
+      "the page's BLPOP to block",
+    );
+    assertEquals(await tcp.call("LPUSH", "jobs:page", "job-1"), ":1\r\n");
+    const popped = await page.evaluate(() =>
+      (globalThis as unknown as { popped: Promise<unknown> }).popped
+    );
+    assertEquals(popped, ["jobs:page", "job-1"]);
   });
   await page.close();
 

@@ -30,6 +30,9 @@ const families: Record<string, Sequence[]> = {
 const implemented = new Set<string>([
   "transactions",
   "listPops",
+  "unblocking",
+  "listMoves",
+  "zsetPops",
   "notifications",
   "keyMisses",
   "tracking",

@@ -25,6 +25,7 @@
 
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { ReplyWriter } from "../protocol/reply_writer.ts";
 
 /** What a blocking command leaves behind when it blocks its client. */
 export interface BlockRequest {
@@ -48,6 +49,8 @@ export interface BlockRequest {
 /** A client that can wait: told once when its wait ends with a reply. */
 export interface BlockableClient {
   unblocked(): void;
+  /** Queues bytes for the client (CLIENT UNBLOCK ... ERROR writes its error so). */
+  deliver(write: (reply: ReplyWriter) => void): void;
 }
 
 interface Wait {
@@ -113,6 +116,21 @@ export class BlockingManager {
       wait.request.timedOut();
       wait.client.unblocked();
     }, delay);
+  }
+
+  /**
+   * CLIENT UNBLOCK: ends `client`'s wait now, with its timeout reply, or with the error
+   * `error` (Redis's text without the dash); false when it was not blocked.
+   */
+  unblock(client: object, error: string | null): boolean {
+    // any client view may be asked about; only a blocked one is found
+    const wait = this.#byClient.get(client as BlockableClient);
+    if (wait === undefined) return false;
+    this.#remove(wait);
+    if (error === null) wait.request.timedOut();
+    else wait.client.deliver((r) => r.error(error));
+    wait.client.unblocked();
+    return true;
   }
 
   /** Ends `client`'s wait without a reply (it disconnected). */

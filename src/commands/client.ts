@@ -302,6 +302,44 @@ const HELP_LINES = [
   "    Prints this help.",
 ];
 
+/** CLIENT UNBLOCK client-id [TIMEOUT|ERROR] */
+const unblock = command({
+  name: "client|unblock",
+  arity: -3,
+  flags: ADMIN_FLAGS,
+  categories: ADMIN_CATEGORIES,
+  parse(a) {
+    const idText = a.next();
+    let error = false;
+    if (a.hasMore()) {
+      const reason = a.nextOption();
+      if (a.hasMore()) {
+        throw new CommandError(
+          `ERR unknown subcommand or wrong number of arguments for '${
+            cString(a.argv[1]).slice(0, 128)
+          }'. Try CLIENT HELP.`,
+        );
+      }
+      if (reason === "ERROR") error = true;
+      else if (reason !== "TIMEOUT") {
+        throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      }
+    }
+    const id = parseInteger(idText);
+    if (id === null) throw new CommandError("ERR value is not an integer or out of range");
+    return { id: Number(id), error };
+  },
+  execute({ id, error }, ctx) {
+    const target = ctx.server.sessions.get(id);
+    const done = target !== undefined &&
+      ctx.server.blocking.unblock(
+        target,
+        error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null,
+      );
+    ctx.reply.integer(done ? 1 : 0);
+  },
+});
+
 /** CLIENT HELP */
 const help = helpCommand("client", HELP_LINES, ["slow", "connection"]);
 
@@ -315,6 +353,7 @@ export const clientCommands = [
     list,
     kill,
     ...trackingCommands,
+    unblock,
     help,
   ]),
 ];

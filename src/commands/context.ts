@@ -125,7 +125,11 @@ export interface ServerServices {
   readonly stats: { connections: number; commands: number };
   readonly limits: { readonly rejectedConnections: number };
   /** Clients blocked on keys (INFO blocked_clients). */
-  readonly blocking: { readonly blockedCount: number };
+  readonly blocking: {
+    readonly blockedCount: number;
+    /** CLIENT UNBLOCK: ends a client's wait (commands/blocking.ts). */
+    unblock(client: ClientView, error: string | null): boolean;
+  };
   /** ms since the epoch. */
   readonly startedAt: number;
   readonly runId: string;

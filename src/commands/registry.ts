@@ -17,6 +17,7 @@ import { listCommands } from "./lists.ts";
 import { listEditCommands } from "./list_edits.ts";
 import { listPosCommands } from "./list_pos.ts";
 import { listMoveCommands } from "./list_moves.ts";
+import { listBlockingMoveCommands } from "./list_blocking_moves.ts";
 import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
@@ -24,6 +25,7 @@ import { objectCommands } from "./object.ts";
 import { hashCommands } from "./hashes.ts";
 import { setCommands } from "./sets.ts";
 import { zsetCommands } from "./zsets.ts";
+import { zsetBlockingCommands } from "./zset_blocking.ts";
 import { zsetAlgebraCommands } from "./zset_algebra.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
@@ -51,6 +53,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...listEditCommands,
   ...listPosCommands,
   ...listMoveCommands,
+  ...listBlockingMoveCommands,
   ...bitCommands,
   ...bitfieldCommands,
   ...lcsCommands,
@@ -58,6 +61,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...zsetBlockingCommands,
   ...zsetAlgebraCommands,
   ...sortCommands,
   ...streamCommands,

@@ -11,7 +11,7 @@
  * nested two-element arrays.
  */
 
-import { parseInteger } from "./args.ts";
+import { type Args, parseInteger } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import { parseElementScan, parseScanOptions, replyEmptyScan, replyScan } from "./element_scan.ts";
@@ -507,7 +507,7 @@ const zremrangebylex = removeRange("zremrangebylex", "lex");
 // Popping
 
 /** Pops up to `count` entries from the low (min) or high end of `z`. */
-function popEntries(z: SortedSetValue, count: number, min: boolean) {
+export function popEntries(z: SortedSetValue, count: number, min: boolean) {
   const n = Math.min(count, z.size);
   const members: string[] = [], scores: number[] = [];
   if (n === 0) return { members, scores };
@@ -567,7 +567,44 @@ const zmpop = command({
   arity: -4,
   flags: ["write"],
   categories: ["write", "sortedset", "slow"],
-  parse(a) {
+  parse: parseZmpop,
+  execute({ keys, min, count }, ctx) {
+    for (const key of keys) {
+      const z = getZSet(ctx, key);
+      if (z === undefined) continue;
+      replyMpop(ctx, key, z, min, count);
+      return;
+    }
+    ctx.reply.nullArray();
+  },
+});
+
+/**
+ * Pops up to `count` entries of `z` (at `key`) and replies `[key, [[member, score] ...]]`,
+ * signalling the pop (ZMPOP, and BZMPOP when it is served).
+ */
+export function replyMpop(
+  ctx: CommandContext,
+  key: string,
+  z: SortedSetValue,
+  min: boolean,
+  count: number,
+): void {
+  const { members, scores } = popEntries(z, count, min);
+  ctx.reply.array(2);
+  ctx.reply.bulk(key);
+  ctx.reply.array(members.length);
+  for (let i = 0; i < members.length; i++) {
+    ctx.reply.array(2);
+    ctx.reply.bulk(members[i]);
+    replyScore(ctx, scores[i]);
+  }
+  ctx.db.modifiedContainer(key, z, min ? "zpopmin" : "zpopmax");
+}
+
+/** ZMPOP's arguments after the command name: numkeys key [key ...] MIN|MAX [COUNT count]. */
+export function parseZmpop(a: Args): { keys: string[]; min: boolean; count: number } {
+  {
     const numkeys = parseInteger(a.next());
     if (numkeys === null || numkeys < 1) {
       throw new CommandError("ERR numkeys should be greater than 0");
@@ -588,25 +625,8 @@ const zmpop = command({
       count = Number(n);
     }
     return { keys, min: where === "MIN", count: count === -1 ? 1 : count };
-  },
-  execute({ keys, min, count }, ctx) {
-    for (const key of keys) {
-      const z = getZSet(ctx, key);
-      if (z === undefined) continue;
-      const { members, scores } = popEntries(z, count, min);
-      ctx.reply.array(2);
-      ctx.reply.bulk(key);
-      ctx.reply.array(members.length);
-      for (let i = 0; i < members.length; i++) {
-        ctx.reply.array(2);
-        ctx.reply.bulk(members[i]);
-        replyScore(ctx, scores[i]);
-      }
-      return ctx.db.modifiedContainer(key, z, min ? "zpopmin" : "zpopmax");
-    }
-    ctx.reply.nullArray();
-  },
-});
+  }
+}
 
 /** ZRANDMEMBER key [count [WITHSCORES]] */
 const zrandmember = command({

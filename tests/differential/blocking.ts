@@ -249,6 +249,21 @@ export const listMoves: Sequence[] = [
     "B: RPUSH b 1 2 3",
     read("A"),
   ),
+  seq(
+    "blocked moves time out with a null array",
+    blocked("A: BLMOVE src dst LEFT LEFT 0.05"),
+    read("A"),
+    blocked("A: BRPOPLPUSH src dst 0.05"),
+    read("A"),
+    blocked("A: BLMPOP 0.05 1 src LEFT"),
+    read("A"),
+  ),
+  seq(
+    "CLIENT UNBLOCK ends a BLMOVE",
+    blocked("A: BLMOVE src dst LEFT LEFT 0"),
+    "B: CLIENT UNBLOCK $A",
+    read("A"),
+  ),
   seq("BLMPOP inside MULTI", "MULTI", "BLMPOP 0 1 l LEFT", "BLMOVE x y LEFT LEFT 0", "EXEC"),
 ];
 
@@ -279,6 +294,13 @@ export const zsetPops: Sequence[] = [
     "BZMPOP 0 1 z UP",
     "BZMPOP -1 1 z MIN",
     "BZMPOP 0 1 z MIN COUNT 0",
+  ),
+  seq(
+    "blocked zset pops time out with a null array",
+    blocked("A: BZPOPMAX z 0.05"),
+    read("A"),
+    blocked("A: BZMPOP 0.05 1 z MAX"),
+    read("A"),
   ),
   seq("BZPOPMIN inside MULTI", "MULTI", "BZPOPMIN z 0", "BZMPOP 0 1 z MIN", "EXEC"),
   seq(
