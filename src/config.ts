@@ -10,6 +10,9 @@ export const REDIS_VERSION = "7.0.15";
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 
+/** How log lines are written: Redis's own format, or one JSON object a line. */
+export type LogFormat = "redis" | "json";
+
 /** Hard and soft output limits of one client class, as client-output-buffer-limit. */
 export interface OutputLimit {
   hard: number;
@@ -51,6 +54,8 @@ export interface ServerConfig {
   listMaxListpackSize: number;
   /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
   listCompressDepth: number;
+  /** respd's own: the log line format (main.ts writes the lines). */
+  logFormat: LogFormat;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -77,6 +82,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   maxmemoryPolicy: "noeviction",
   listMaxListpackSize: -2,
   listCompressDepth: 0,
+  logFormat: "redis",
 };
 
 /**
