@@ -82,16 +82,16 @@ export function loadConfigText(
 }
 
 function readFile(path: string, apply: (d: Directive) => void, files: ConfigFiles, depth: number) {
-  let bytes: Uint8Array;
-  try {
-    bytes = files.read(path);
-  } catch (e: unknown) {
-    throw new ConfigFileError(
-      `Fatal error, can't open config file '${path}': ${openError(e)}`,
-    );
-  }
   // one character per byte, as Redis's C strings: "\xff" in quotes is the byte 0xff
-  readText(latin1(bytes), path, apply, files, depth);
+  readText(latin1(readBytes(path, files)), path, apply, files, depth);
+}
+
+function readBytes(path: string, files: ConfigFiles): Uint8Array {
+  try {
+    return files.read(path);
+  } catch (e: unknown) {
+    throw new ConfigFileError(`Fatal error, can't open config file '${path}': ${openError(e)}`);
+  }
 }
 
 /** The C library's words for why a file could not be opened, as Redis's log line has them. */
@@ -121,9 +121,7 @@ function readText(
     const directive = { name: name.toLowerCase(), args: args.map(utf8), file, line: i + 1 };
     if (directive.name === "include" && args.length === 1) {
       if (depth >= MAX_INCLUDE_DEPTH) throw fail("Too many nested includes");
-      for (const path of includedPaths(directive.args[0], files)) {
-        readFile(path, apply, files, depth + 1);
-      }
+      include(directive.args[0], apply, files, depth + 1);
       continue;
     }
     try {
@@ -141,16 +139,28 @@ function report(line: number, text: string, reason: string): string {
     `Reading the configuration file, at line ${line}\n>>> '${utf8(text)}'\n${reason}`;
 }
 
-/** The files an include names: itself, or the matches of a glob in its last part. */
-function includedPaths(path: string, files: ConfigFiles): string[] {
-  if (!/[*?[]/.test(path)) return [path];
+/**
+ * Reads the file an include names, or every match of a glob in its last part. As in Redis,
+ * the matches are joined into one text before it is read, so their lines are numbered on
+ * from one file to the next (and a file without a final newline runs into the next).
+ */
+function include(
+  path: string,
+  apply: (d: Directive) => void,
+  files: ConfigFiles,
+  depth: number,
+): void {
+  if (!/[*?[]/.test(path)) return readFile(path, apply, files, depth);
   const slash = path.lastIndexOf("/");
   const dir = slash < 0 ? "." : path.slice(0, slash) || "/";
   const pattern = path.slice(slash + 1);
-  return files.list(dir)
+  const matches = files.list(dir)
     .filter((name) => !name.startsWith(".") && globMatch(pattern, name))
     .sort()
     .map((name) => slash < 0 ? name : `${path.slice(0, slash)}/${name}`);
+  let text = "";
+  for (const match of matches) text += latin1(readBytes(match, files));
+  readText(text, path, apply, files, depth);
 }
 
 const isSpace = (c: string) => c === " " || (c >= "\t" && c <= "\r"); // C isspace

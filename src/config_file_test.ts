@@ -153,6 +153,12 @@ Deno.test("an include with a glob reads every match in name order; none matching
   const got = load(files);
   assert(typeof got !== "string");
   assertEquals(got.map((d) => d.name), ["a", "b", "last"]);
+  const joined = load({
+    "main.conf": "include d/*.conf\n",
+    "d/1.conf": "x 1\n",
+    "d/2.conf": "y 2\nrefuse\n",
+  });
+  assert(typeof joined === "string" && joined.includes("at line 3"), String(joined));
 });
 
 Deno.test("a missing file is Redis's fatal error; include with no path or two is not an include", () => {
