@@ -36,6 +36,8 @@ const REQUESTS: Record<string, string | (() => string)> = {
   get: frame("GET", "key:__rand_int__"),
   incr: frame("INCR", "counter:__rand_int__"),
   lpush: frame("LPUSH", "mylist", "xxx"),
+  xadd: frame("XADD", "s", "*", "f", "v"),
+  xrange: frame("XRANGE", "s", "-", "+", "COUNT", "100"),
   mset: frame("MSET", ...Array.from({ length: 10 }, () => ["key:__rand_int__", "xxx"]).flat()),
   // As `-r 100000`: every request a key of 100,000 (redis-benchmark's 12-digit form).
   "set-r": () => frame("SET", `key:${randomDigits()}`, "xxx"),

@@ -24,6 +24,7 @@ import { sequences as lists } from "./differential/lists.ts";
 import { objectSequences, sequences as listEdits } from "./differential/list_edits.ts";
 import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
+import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
@@ -38,6 +39,7 @@ const families: Record<string, Sequence[]> = {
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,
+  sort,
   connection,
   errors,
   binary,

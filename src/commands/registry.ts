@@ -21,6 +21,7 @@ import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
+import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 import { streamCommands } from "./streams.ts";
@@ -46,6 +47,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   ...objectCommands,
+  ...sortCommands,
   ...streamCommands,
   ...streamReadCommands,
   ...streamGroupCommands,

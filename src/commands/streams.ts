@@ -53,8 +53,8 @@ function parseAddOrTrim(argv: readonly string[], xadd: boolean): AddOrTrim {
   for (; i < argv.length; i++) {
     const more = argv.length - 1 - i;
     const opt = argv[i];
+    if (xadd && opt === "*") break; // the common case first: no options, a generated id
     const upper = opt.toUpperCase();
-    if (xadd && opt === "*") break;
     if ((upper === "MAXLEN" || upper === "MINID") && more) {
       if (trim !== null) {
         throw new CommandError(

@@ -40,7 +40,7 @@ export const NODE_MAX_BYTES = 4096;
 
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
-const INITIAL_BYTES = 256;
+const INITIAL_BYTES = 512;
 
 /** An entry: its id and its fields and values, flat (f1, v1, f2, v2, ...). */
 export interface StreamEntry {
@@ -79,7 +79,10 @@ function lpBacklenBytes(l: number): number {
 function lpAsInteger(s: string): U64 | null {
   const n = s.length;
   if (n === 0 || n > 20) return null;
+  const c = s.charCodeAt(0);
+  if (c !== 45 && (c < 48 || c > 57)) return null; // not '-' nor a digit: most values
   if (!/^(0|-?[1-9][0-9]*)$/.test(s)) return null;
+  if (n <= 15) return Number(s);
   const v = BigInt(s);
   if (v > 9223372036854775807n || v < -9223372036854775808n) return null;
   return norm(v);
@@ -179,7 +182,7 @@ class StreamNode {
 
   constructor(readonly master: StreamId, readonly fields: readonly string[]) {
     this.buf = new Uint8Array(INITIAL_BYTES);
-    this.offsets = new Uint32Array(8);
+    this.offsets = new Uint32Array(16);
     // header + end, count, deleted, field count, fields, master terminator
     let bytes = 7 + lpIntBytes(0) + lpIntBytes(0) + lpIntBytes(fields.length) + lpIntBytes(0);
     for (const f of fields) bytes += lpStringBytes(f);
@@ -366,6 +369,8 @@ export class Stream {
   /** Nodes in id order; the live ones are `nodes[head..]` (trimming advances `head`). */
   #nodes: StreamNode[] = [];
   #head = 0;
+  /** The nodes' bytes, kept as they change: MEMORY USAGE and maxmemory read it per write. */
+  #nodeBytes = 0;
   length = 0;
   lastId: StreamId = MIN_ID;
   /** The first live entry's id when Redis last recorded it (recorded-first-entry-id). */
@@ -420,7 +425,9 @@ export class Stream {
       let payload = 0;
       for (const s of fv) payload += s.length;
       if (node.full(payload)) {
+        this.#nodeBytes -= node.bytes();
         node.shrink();
+        this.#nodeBytes += node.bytes();
         node = undefined;
       }
     }
@@ -429,8 +436,9 @@ export class Stream {
       for (let i = 0; i < fields.length; i++) fields[i] = fv[i * 2];
       node = new StreamNode(id, fields);
       nodes.push(node);
-    }
+    } else this.#nodeBytes -= node.bytes();
     node.append(id, fv);
+    this.#nodeBytes += node.bytes();
     this.length++;
     this.entriesAdded = typeof this.entriesAdded === "number"
       ? this.entriesAdded + 1
@@ -543,6 +551,7 @@ export class Stream {
   }
 
   #removeNode(n: number): void {
+    this.#nodeBytes -= this.#nodes[n].bytes();
     if (n === this.#head) {
       this.#nodes[n] = undefined as unknown as StreamNode;
       this.#head++;
@@ -630,8 +639,7 @@ export class Stream {
 
   /** Estimated bytes (MEMORY USAGE): the nodes' buffers and the groups. */
   bytes(): number {
-    let n = 128;
-    for (let i = this.#head; i < this.#nodes.length; i++) n += this.#nodes[i].bytes();
+    let n = 128 + this.#nodeBytes;
     if (this.groups) { for (const g of this.groups.values()) n += g.bytes(); }
     return n;
   }
@@ -640,6 +648,7 @@ export class Stream {
   copy(copyGroup: (g: ConsumerGroup) => ConsumerGroup): Stream {
     const s = new Stream();
     for (let i = this.#head; i < this.#nodes.length; i++) s.#nodes.push(this.#nodes[i].clone());
+    s.#nodeBytes = this.#nodeBytes;
     s.length = this.length;
     s.lastId = this.lastId;
     s.firstId = this.firstId;
