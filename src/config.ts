@@ -46,6 +46,8 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /** Milliseconds after which a script is stopped with an error (0: never). */
+  busyReplyThreshold: number;
   /**
    * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
    * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
@@ -80,6 +82,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  busyReplyThreshold: 5000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,
   logFormat: "redis",

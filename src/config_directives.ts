@@ -171,6 +171,8 @@ const SETTERS: Record<string, Setter> = {
   "list-max-listpack-size": integer(-INT_MAX - 1, INT_MAX, (c, n) => (c.listMaxListpackSize = n)),
   "list-max-ziplist-size": integer(-INT_MAX - 1, INT_MAX, (c, n) => (c.listMaxListpackSize = n)),
   "list-compress-depth": integer(0, INT_MAX, (c, n) => (c.listCompressDepth = n)),
+  "busy-reply-threshold": integer(0, LONG_MAX, (c, n) => (c.busyReplyThreshold = n)),
+  "lua-time-limit": integer(0, LONG_MAX, (c, n) => (c.busyReplyThreshold = n)),
   save: {
     multi: true,
     ignored: true,

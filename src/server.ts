@@ -18,6 +18,7 @@ import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -58,6 +59,8 @@ export class Server {
   readonly limits = new ClientLimits(this);
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
+  /** EVAL scripts and function libraries (scripting/scripting.ts). */
+  readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   stats = { connections: 0, commands: 0 };
 
@@ -72,6 +75,7 @@ export class Server {
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.scripting = new Scripting(this);
   }
 
   /** The TCP port actually bound (useful with port 0). */

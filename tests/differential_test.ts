@@ -28,6 +28,7 @@ import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -46,6 +47,7 @@ const families: Record<string, Sequence[]> = {
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  scripting,
   streams,
 };
 

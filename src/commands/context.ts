@@ -21,6 +21,7 @@ import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -93,6 +94,8 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** EVAL scripts and function libraries, and the client their commands run as. */
+  readonly scripting: Scripting;
 }
 
 /** What `execute(cmd, ctx)` receives. */

@@ -24,6 +24,7 @@ import { objectCommands } from "./object.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
@@ -56,6 +57,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...scriptingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {

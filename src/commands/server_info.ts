@@ -341,6 +341,16 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
+  {
+    name: "busy-reply-threshold",
+    get: (c) => String(c.busyReplyThreshold),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
+  },
+  {
+    name: "lua-time-limit",
+    get: (c) => String(c.busyReplyThreshold),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
+  },
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },

@@ -125,6 +125,10 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    // Scripts run commands as a server-side client: test them against a real server.
+    get scripting(): never {
+      throw new Error("scripting needs a Server: use tests/support/servers.ts");
+    },
   };
 }
 
