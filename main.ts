@@ -11,10 +11,13 @@ import {
   type LogFormat,
   type LogLevel,
   parseMemory,
+  parseSavePoints,
   REDIS_VERSION,
+  SAVE_POINTS_REDIS_DEFAULT,
   type ServerConfig,
 } from "./src/config.ts";
-import { startServer, VERSION } from "./src/server.ts";
+import { Server, VERSION } from "./src/server.ts";
+import { RdbLoadError } from "./src/persistence/rdb_service.ts";
 import { ConfigFileError } from "./src/config_file.ts";
 import { readConfigFile } from "./src/config_directives.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
@@ -61,6 +64,11 @@ options given here override it. Options:
   --maxmemory SIZE                 memory limit for data (default 0 = none)
   --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
   --log-format FORMAT              redis | json (default redis: Redis's own log lines)
+  --dir PATH                       where dump.rdb is read at start and saved (default .)
+  --dbfilename NAME                the RDB file's name (default dump.rdb)
+  --save "SECONDS CHANGES ..."     save points, as redis.conf (default "3600 1 300 100 60
+                                   10000"; "" disables automatic saves and the save on exit)
+  --rdbcompression yes|no          LZF-compress long strings in the RDB file (default yes)
   --help                           show this help
   --version                        show the version
 
@@ -116,6 +124,10 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
       "log-format": { type: "string" },
+      dir: { type: "string" },
+      dbfilename: { type: "string" },
+      save: { type: "string" },
+      rdbcompression: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -201,6 +213,25 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
     c.logFormat = logFormat;
   }
+  if (values.dir !== undefined) c.dir = values.dir;
+  if (values.dbfilename !== undefined) {
+    if (values.dbfilename.includes("/")) {
+      throw new UsageError("--dbfilename can't be a path, just a filename");
+    }
+    c.dbfilename = values.dbfilename;
+  }
+  if (values.save !== undefined) {
+    const points = parseSavePoints(values.save);
+    if (points === null) throw new UsageError(`--save: invalid save points '${values.save}'`);
+    c.save = points;
+  }
+  const compression = values.rdbcompression;
+  if (compression !== undefined) {
+    if (compression !== "yes" && compression !== "no") {
+      throw new UsageError("--rdbcompression must be yes or no");
+    }
+    c.rdbcompression = compression === "yes";
+  }
   return c;
 }
 
@@ -243,12 +274,15 @@ async function main(): Promise<number> {
     console.log(versionLine());
     return 0;
   }
-  let base: ServerConfig = { ...DEFAULT_CONFIG };
+  // Redis's save points apply unless the file or the command line says otherwise, as with
+  // redis-server.
+  const defaults: ServerConfig = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT };
+  let base = defaults;
   let ignored: string[] = [];
   if (file !== null) {
     logFormat = parsed.logFormat ?? "redis";
     try {
-      ({ config: base, ignored } = readConfigFile(file, DEFAULT_CONFIG));
+      ({ config: base, ignored } = readConfigFile(file, defaults));
     } catch (e: unknown) {
       if (!(e instanceof ConfigFileError)) throw e;
       // a line refused is reported as Redis reports it; a file not read, as a log line
@@ -275,9 +309,10 @@ async function main(): Promise<number> {
       log("warning", `${file}: ignored, respd has no such feature: ${ignored.join(", ")}`);
     }
   }
-  let server;
+  const server = new Server({ ...config, logger: log });
+  if (!loadDataset(server)) return 1;
   try {
-    server = startServer({ ...config, logger: log });
+    server.listen();
   } catch (e: unknown) {
     log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
     return 1;
@@ -285,17 +320,50 @@ async function main(): Promise<number> {
   const ws = server.wsPort ? `, WebSocket on ws://${config.bind}:${server.wsPort}/ws` : "";
   log("notice", `respd ${VERSION} ready: TCP on ${config.bind}:${server.port}${ws}`);
 
+  // A signal saves (when save points are set) and exits; if that save fails the server
+  // keeps running, as Redis does, and a second SIGINT exits without saving.
+  let signalled = false;
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => stop(signal));
+    Deno.addSignalListener(signal, () => {
+      if (signalled && signal === "SIGINT") {
+        log("warning", "You insist... exiting now.");
+        Deno.exit(1);
+      }
+      signalled = true;
+      log("warning", `Received ${signal} scheduling shutdown...`);
+      if (server.prepareForShutdown({ save: null, force: false })) stop(signal);
+      else {log(
+          "warning",
+          "Errors trying to shut down the server. Check the logs for more information.",
+        );}
+    });
   }
-  const signal = await stopped;
-  log("notice", `${signal} received: shutting down`);
+  server.onShutdownRequested = () => stop("SHUTDOWN");
+  const reason = await stopped;
+  log("notice", `${reason} received: shutting down`);
   const timeout = new Promise((resolve) => setTimeout(resolve, 1800, "timeout"));
   const result = await Promise.race([server.shutdown().then(() => "done"), timeout]);
   if (result === "timeout") log("warning", "clients did not finish within 2s; exiting anyway");
-  log("notice", "bye");
+  log("notice", "respd is now ready to exit, bye bye...");
   return 0;
+}
+
+/** Loads `dir/dbfilename` if present; false (logged) when it is corrupt or unreadable. */
+function loadDataset(server: Server): boolean {
+  const started = performance.now();
+  try {
+    const keys = server.persistence.load((n) => log("notice", `Loading RDB: ${n} keys so far`));
+    if (keys === null) return true;
+    const seconds = ((performance.now() - started) / 1000).toFixed(3);
+    log("notice", `Done loading RDB, keys loaded: ${keys}.`);
+    log("notice", `DB loaded from disk: ${seconds} seconds`);
+    return true;
+  } catch (e: unknown) {
+    if (!(e instanceof RdbLoadError)) throw e;
+    log("warning", `Fatal error loading the DB (${server.persistence.path}): ${e.message}`);
+    return false;
+  }
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -4,11 +4,12 @@
  * in one file, `dist/respd` (or `dist/respd-<target>`), granted only what respd uses:
  *
  * - net: its TCP and HTTP/WebSocket listeners;
- * - read: the config file and its includes, /proc/self (memory and descriptor limits) and
- *   its own path (INFO's `executable`);
+ * - read: the config file and its includes, the RDB file loaded at start, /proc/self
+ *   (memory and descriptor limits) and its own path (INFO's `executable`);
+ * - write: RDB snapshots (SAVE, BGSAVE, save points, the save on shutdown) in `dir`;
  * - sys=osRelease: INFO's `os` line.
  *
- * Nothing else: no env, no run, no write, no ffi. `deno compile` needs the runtime base for
+ * Nothing else: no env, no run, no ffi. `deno compile` needs the runtime base for
  * each target ("denort"), which it downloads from Deno's release site unless `DENORT_BIN`
  * names one already on disk.
  *
@@ -18,7 +19,12 @@
  */
 
 /** The permissions the binary gets (tests/compiled_binary_test.ts runs respd with these). */
-export const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-sys=osRelease"];
+export const PERMISSIONS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-sys=osRelease",
+];
 
 /** The targets `deno compile` can build respd for. */
 export const TARGETS = [

@@ -58,6 +58,40 @@ export interface ServerConfig {
   listCompressDepth: number;
   /** respd's own: the log line format (main.ts writes the lines). */
   logFormat: LogFormat;
+  /** Where RDB files are written and read (redis.conf `dir`). */
+  dir: string;
+  /** The RDB file's name in `dir`. */
+  dbfilename: string;
+  /**
+   * Save points, [seconds, changes]: a BGSAVE starts when at least `changes` writes
+   * happened in `seconds`. The library's default is none; the CLI applies Redis's
+   * (SAVE_POINTS_REDIS_DEFAULT) unless told otherwise.
+   */
+  save: [number, number][];
+  /** LZF-compress strings longer than 20 bytes in RDB files (as Redis does by default). */
+  rdbcompression: boolean;
+}
+
+/** Redis's default save points ("3600 1 300 100 60 10000"). */
+export const SAVE_POINTS_REDIS_DEFAULT: [number, number][] = [[3600, 1], [300, 100], [60, 10000]];
+
+/**
+ * Parses redis.conf's `save` value ("3600 1 300 100", "" for none); null when malformed.
+ */
+export function parseSavePoints(text: string): [number, number][] | null {
+  const words = text.trim() === "" ? [] : text.trim().split(/\s+/);
+  if (words.length % 2 !== 0) return null;
+  const points: [number, number][] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    if (!/^\d+$/.test(words[i]) || !/^\d+$/.test(words[i + 1])) return null;
+    points.push([Number(words[i]), Number(words[i + 1])]);
+  }
+  return points;
+}
+
+/** The `save` value as CONFIG GET spells it. */
+export function formatSavePoints(points: readonly [number, number][]): string {
+  return points.map(([s, c]) => `${s} ${c}`).join(" ");
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -86,6 +120,10 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   listMaxListpackSize: -2,
   listCompressDepth: 0,
   logFormat: "redis",
+  dir: ".",
+  dbfilename: "dump.rdb",
+  save: [],
+  rdbcompression: true,
 };
 
 /**

@@ -6,10 +6,11 @@
  * parameters (save, bind, client-output-buffer-limit) given one value split it into words,
  * as Redis does, so `save "900 1 300 10"` works.
  *
- * Parameters Redis has and respd does not (daemonize, dir, tcp-keepalive, …) are accepted
+ * Parameters Redis has and respd does not (daemonize, tcp-keepalive, …) are accepted
  * without their values being checked and reported back as ignored, so a stock redis.conf
- * loads; `save` and `appendonly` are checked as Redis checks them, then ignored too
- * (respd keeps nothing on disk). respd's own settings (ws-port, ws-allowed-origins, …,
+ * loads; `appendonly` is checked as Redis checks it, then ignored unless it is `no` (respd
+ * has no append-only file). `save`, `dir`, `dbfilename` and `rdbcompression` set respd's
+ * RDB snapshots. respd's own settings (ws-port, ws-allowed-origins, …,
  * log-format) are directives as well.
  */
 
@@ -27,6 +28,11 @@ import { REDIS_CONFIG_NAMES } from "./redis_config_names.ts";
 /** What applying one directive did besides changing the config. */
 export type DirectiveOutcome = "applied" | "ignored";
 
+/** What a file's earlier lines left for later ones (Redis's `save` accumulates). */
+export interface LoadState {
+  saveSeen?: boolean;
+}
+
 /** How one directive sets the config from its arguments; throws `DirectiveError`. */
 interface Setter {
   /** Takes any number of arguments (a lone one is split into words), not exactly one. */
@@ -34,7 +40,7 @@ interface Setter {
   /** Checks the arguments but changes nothing: respd does not have this feature. */
   ignored?: boolean;
   /** Applies the arguments; "applied" overrides `ignored` (what was asked is respd's way). */
-  set(c: ServerConfig, args: string[]): DirectiveOutcome | void;
+  set(c: ServerConfig, args: string[], state: LoadState): DirectiveOutcome | void;
 }
 
 const INT_MAX = 2147483647;
@@ -175,16 +181,42 @@ const SETTERS: Record<string, Setter> = {
   "lua-time-limit": integer(0, LONG_MAX, (c, n) => (c.busyReplyThreshold = n)),
   save: {
     multi: true,
-    ignored: true,
-    set(_, args) {
-      if (args.length === 1 && args[0] === "") return "applied"; // save "": no snapshots
+    set(c, args, state) {
+      // As Redis reading a file: the first save line replaces the defaults, later ones add
+      // save points; `save ""` removes them all.
+      if (!state.saveSeen) c.save = [];
+      state.saveSeen = true;
+      if (args.length === 1 && args[0] === "") {
+        c.save = [];
+        return;
+      }
       if (args.length % 2 !== 0) throw new DirectiveError("Invalid save parameters");
       for (const a of args) {
         const n = parseInteger(a);
         if (n === null || n < 1 || n > INT_MAX) throw new DirectiveError("Invalid save parameters");
       }
+      for (let i = 0; i < args.length; i += 2) c.save.push([Number(args[i]), Number(args[i + 1])]);
     },
   },
+  dir: text((c, v) => {
+    // Redis changes into it while reading the config, and stops if it cannot
+    let isDir = false;
+    try {
+      isDir = Deno.statSync(v).isDirectory;
+    } catch {
+      // missing or unreadable
+    }
+    if (!isDir) throw new DirectiveError("No such file or directory");
+    c.dir = v;
+  }),
+  dbfilename: text((c, v) => {
+    if (v.includes("/")) throw new DirectiveError("dbfilename can't be a path, just a filename");
+    c.dbfilename = v;
+  }),
+  rdbcompression: text((c, v) => {
+    if (!/^(yes|no)$/i.test(v)) throw new DirectiveError("argument must be 'yes' or 'no'");
+    c.rdbcompression = v.toLowerCase() === "yes";
+  }),
   appendonly: {
     ignored: true,
     set(_, [v]) {
@@ -229,16 +261,21 @@ const OTHER_DIRECTIVES: Record<string, [number, number]> = {
  * `DirectiveError` with Redis's reason when Redis would refuse it, or respd's when respd
  * cannot do what it asks (a maxmemory-policy it lacks, no bind address).
  */
-export function applyDirective(c: ServerConfig, name: string, args: string[]): DirectiveOutcome {
+export function applyDirective(
+  c: ServerConfig,
+  name: string,
+  args: string[],
+  state: LoadState = {},
+): DirectiveOutcome {
   const setter = SETTERS[name];
   if (setter !== undefined) {
     let outcome: DirectiveOutcome | void;
     if (setter.multi) {
       const words = args.length === 1 && args[0] !== "" ? splitConfigArgs(args[0]) : args;
-      outcome = setter.set(c, words ?? args);
+      outcome = setter.set(c, words ?? args, state);
     } else {
       if (args.length !== 1) throw new DirectiveError("wrong number of arguments");
-      outcome = setter.set(c, args);
+      outcome = setter.set(c, args, state);
     }
     return outcome ?? (setter.ignored ? "ignored" : "applied");
   }
@@ -280,8 +317,9 @@ export function readConfigFile(
 ): LoadedConfig {
   const config: ServerConfig = structuredClone(base);
   const ignored: string[] = [];
+  const state: LoadState = {};
   loadConfigFile(path, (d) => {
-    if (applyDirective(config, d.name, d.args) === "ignored") {
+    if (applyDirective(config, d.name, d.args, state) === "ignored") {
       ignored.push(`${d.name} (${d.file}:${d.line})`);
     }
   }, files);

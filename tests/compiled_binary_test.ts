@@ -17,10 +17,16 @@ import { CLIENT_JS } from "../src/web/client_bundle.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const READY = /ready: TCP on [\d.]+:(\d+), WebSocket on ws:\/\/[\d.]+:(\d+)\/ws/;
 
-/** Starts `cmd args --port 0 --ws-port 0`, checks it as an operator would, stops it. */
+/**
+ * Starts `cmd args --port 0 --ws-port 0` in a directory of its own, checks it as an
+ * operator would, stops it with SIGTERM (which saves dump.rdb there: Redis's default save
+ * points are on).
+ */
 async function smoke(cmd: string, args: string[]): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "respd-smoke-" });
   const child = new Deno.Command(cmd, {
     args: [...args, "--port", "0", "--ws-port", "0"],
+    cwd: dir,
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -36,6 +42,7 @@ async function smoke(cmd: string, args: string[]): Promise<void> {
     const [, port, wsPort] = READY.exec(log)!.map(Number);
     using client = await RawClient.connect(port);
     assertEquals(await client.call("PING"), "+PONG\r\n");
+    assertEquals(await client.call("SET", "greeting", "hello"), "+OK\r\n");
     const info = await client.call("INFO", "server");
     assert.match(info, /\r\nos:Linux /);
     assert.match(info, /\r\nexecutable:\//);
@@ -60,6 +67,9 @@ async function smoke(cmd: string, args: string[]): Promise<void> {
     assertEquals(status.code, 0, log);
     assert(!/PermissionDenied|Requires .* access/.test(log), log);
     assert.match(log, /SIGTERM received: shutting down/);
+    const saved = await Deno.stat(`${dir}/dump.rdb`).then(() => true, () => false);
+    await Deno.remove(dir, { recursive: true });
+    assert(saved, `no dump.rdb saved on SIGTERM:\n${log}`);
   }
 }
 

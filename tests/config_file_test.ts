@@ -49,6 +49,7 @@ const FILES: string[] = [
   "busy-reply-threshold 100\nlua-time-limit 200\ntimeout 0\nmaxclients 100\nproto-max-bulk-len 1mb\nclient-query-buffer-limit 1gb\n",
   "include {dir}/included.conf\nport 7001\n",
   "include {dir}/a*.inc\n",
+  "dir {dir}\ndbfilename x.rdb\nrdbcompression no\nsave 60 100\nsave 10 1000\n",
   "\t  PORT 7000  \r\n",
   // refused
   "port 7000\nfoo bar\n",
@@ -61,6 +62,9 @@ const FILES: string[] = [
   "maxclients 0\n",
   "timeout -1\n",
   "busy-reply-threshold -1\n",
+  "dir /nonexistent/respd\n",
+  "dbfilename a/b.rdb\n",
+  "rdbcompression maybe\n",
   "maxmemory 1x\n",
   "proto-max-bulk-len 10\n",
   "loglevel loud\n",
@@ -98,6 +102,21 @@ Deno.test("respd accepts and refuses config files as redis-server does, with its
   }
 });
 
+Deno.test("the first save line of a file replaces the default save points, later ones add", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".conf" });
+  try {
+    const base = { ...DEFAULT_CONFIG, save: [[3600, 1]] as [number, number][] };
+    await Deno.writeTextFile(path, 'save 60 100\nsave "10 1000 5 5"\n');
+    assertEquals(readConfigFile(path, base).config.save, [[60, 100], [10, 1000], [5, 5]]);
+    await Deno.writeTextFile(path, 'save 60 100\nsave ""\n');
+    assertEquals(readConfigFile(path, base).config.save, []);
+    await Deno.writeTextFile(path, "port 1\n");
+    assertEquals(readConfigFile(path, base).config.save, [[3600, 1]]);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
 Deno.test("respd runs with a config file, and flags on the command line override it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "respd-conf-" });
   try {
@@ -105,11 +124,12 @@ Deno.test("respd runs with a config file, and flags on the command line override
     await Deno.writeTextFile(
       path,
       '# respd.conf\nport 6399\ndatabases 4\nrequirepass "pa ss"\nmaxclients 77\n' +
-        `include ${dir}/more.conf\ndaemonize no\nws-port off\n`,
+        `include ${dir}/more.conf\ndaemonize no\nws-port off\nsave ""\n`,
     );
     await Deno.writeTextFile(`${dir}/more.conf`, "timeout 30\nmaxclients 88\n");
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, path, "--port", "0", "--timeout", "40"],
+      cwd: dir,
       stdin: "null",
       stdout: "null",
       stderr: "piped",

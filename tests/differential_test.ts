@@ -26,6 +26,7 @@ import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
 import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
+import { sequences as persistence } from "./differential/persistence.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
 import { sequences as scripting } from "./differential/scripting.ts";
@@ -49,6 +50,7 @@ const families: Record<string, Sequence[]> = {
   pubsub,
   scripting,
   streams,
+  persistence,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -21,6 +21,7 @@ import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
@@ -78,6 +79,10 @@ export interface ClientState extends ClientView, Subscriber {
 
 /** The server-wide services commands use. */
 export interface ServerServices {
+  /** RDB persistence (SAVE, BGSAVE, LASTSAVE, INFO persistence). */
+  readonly persistence: RdbPersistence;
+  /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
+  requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;
   readonly keyspace: Keyspace;
   readonly hub: PubSubHub;

@@ -29,6 +29,8 @@ import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
 import { streamInfoCommands } from "./stream_info.ts";
+import { dumpRestoreCommands } from "./dump_restore.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -50,6 +52,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...objectCommands,
   ...sortCommands,
   ...streamCommands,
+  ...dumpRestoreCommands,
+  ...persistenceCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
   ...streamInfoCommands,

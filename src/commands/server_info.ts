@@ -65,6 +65,30 @@ function executable(): string {
 
 type Fields = [string, string | number][];
 
+/** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
+function scriptingMemory(ctx: CommandContext): [string, string | number][] {
+  const { evalScripts, functions } = ctx.server.scripting;
+  const vmEval = evalScripts.luaMemory;
+  const vmFunctions = functions.luaMemory;
+  const scripts = evalScripts.bodyBytes;
+  const libraries = functions.codeBytes;
+  return [
+    ["used_memory_lua", vmEval],
+    ["used_memory_vm_eval", vmEval],
+    ["used_memory_lua_human", human(vmEval)],
+    ["used_memory_scripts_eval", scripts],
+    ["number_of_cached_scripts", evalScripts.size],
+    ["number_of_functions", functions.functions.size],
+    ["number_of_libraries", functions.libraries.size],
+    ["used_memory_vm_functions", vmFunctions],
+    ["used_memory_vm_total", vmEval + vmFunctions],
+    ["used_memory_vm_total_human", human(vmEval + vmFunctions)],
+    ["used_memory_functions", libraries],
+    ["used_memory_scripts", scripts + libraries],
+    ["used_memory_scripts_human", human(scripts + libraries)],
+  ];
+}
+
 /** Peak memory seen by INFO, as Redis's used_memory_peak. */
 const peaks = new WeakMap<ServerServices, number>();
 
@@ -122,6 +146,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["used_memory_rss_human", human(rss)],
       ["used_memory_peak", peak],
       ["used_memory_peak_human", human(peak)],
+      ...scriptingMemory(ctx),
       ["maxmemory", max],
       ["maxmemory_human", human(max)],
       ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
@@ -473,7 +498,7 @@ const configHelp = helpCommand("config", [
 ]);
 
 // ---------------------------------------------------------------------------------------
-// TIME, LASTSAVE
+// TIME
 
 /** TIME: [unix seconds, microseconds] as two bulk strings. */
 const time = command({
@@ -489,17 +514,6 @@ const time = command({
     ctx.reply.bulk(String(Math.floor(us / 1e6)));
     ctx.reply.bulk(String(us % 1e6));
   },
-});
-
-/** LASTSAVE: respd never saves, so this is the start time, as Redis reports before a save. */
-const lastsave = command({
-  name: "lastsave",
-  arity: 1,
-  flags: ["loading", "stale", "fast"],
-  categories: ["admin", "fast", "dangerous"],
-  tips: ["nondeterministic_output"],
-  parse: () => undefined,
-  execute: (_, ctx) => ctx.reply.integer(Math.floor(ctx.server.startedAt / 1000)),
 });
 
 // ---------------------------------------------------------------------------------------
@@ -545,6 +559,5 @@ export const serverCommands = [
   info,
   commandGroup("config", [configGet, configSet, configResetstat, configHelp]),
   time,
-  lastsave,
   commandGroup("memory", [memoryUsage, memoryHelp]),
 ];

@@ -25,7 +25,7 @@ import type { Transport } from "../transport/transport.ts";
 import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
 import { FunctionLibraries, type LuaFunctionDef } from "./function_libraries.ts";
 import type { Reply } from "./reply.ts";
-import { parseReplies } from "./resp_reply.ts";
+import { ReplyCapture } from "./reply_capture.ts";
 import type { ScriptHost } from "./script_vm.ts";
 import { REDIS_VERSION } from "../config.ts";
 
@@ -55,6 +55,8 @@ export class Scripting {
   readonly evalScripts: EvalScripts;
   readonly functions: FunctionLibraries;
   #fakeClient: Session | null = null;
+  /** The fake client's replies, as values (reply_capture.ts). */
+  readonly #capture = new ReplyCapture();
 
   constructor(readonly server: Server) {
     const options = {
@@ -76,6 +78,7 @@ export class Scripting {
     if (this.#fakeClient === null) {
       this.#fakeClient = new Session(this.server, NO_TRANSPORT, 0);
       this.#fakeClient.grantAccess();
+      this.#fakeClient.reply = this.#capture;
     }
     return this.#fakeClient;
   }
@@ -122,6 +125,7 @@ export class Scripting {
     client.dbIndex = ctx.client.dbIndex;
     const callerKind = ctx.client.transport.kind;
     const server = this.server;
+    const capture = this.#capture;
     return {
       call(argv: string[], resp: 2 | 3): Reply {
         let spec: CommandSpec;
@@ -143,13 +147,9 @@ export class Scripting {
           return err(noPermission(spec));
         }
         client.protocol = resp;
-        const reply = client.reply;
-        reply.clear();
         server.stats.commands++;
         runAdmitted(spec, argv, client);
-        const replies = parseReplies(reply.bytes(), reply.length);
-        reply.clear();
-        return replies[0] ?? null;
+        return capture.take();
       },
     };
   }

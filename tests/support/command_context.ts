@@ -8,6 +8,7 @@
  *   assertEquals(ctx.call("LPUSH", "l", "a"), ":1\r\n");
  */
 
+import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import type {
   ClientState,
@@ -125,6 +126,8 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    persistence: new RdbPersistence(keyspace, config, () => {}),
+    requestShutdown: () => true,
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {
       throw new Error("scripting needs a Server: use tests/support/servers.ts");
