@@ -23,6 +23,7 @@ import { readConfigFile } from "./src/config_directives.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -64,6 +65,7 @@ options given here override it. Options:
   --maxmemory SIZE                 memory limit for data (default 0 = none)
   --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
   --log-format FORMAT              redis | json (default redis: Redis's own log lines)
+  --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --dir PATH                       where dump.rdb is read at start and saved (default .)
   --dbfilename NAME                the RDB file's name (default dump.rdb)
   --save "SECONDS CHANGES ..."     save points, as redis.conf (default "3600 1 300 100 60
@@ -124,6 +126,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
       "log-format": { type: "string" },
+      "notify-keyspace-events": { type: "string" },
       dir: { type: "string" },
       dbfilename: { type: "string" },
       save: { type: "string" },
@@ -212,6 +215,12 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       throw new UsageError("--log-format must be redis or json");
     }
     c.logFormat = logFormat;
+  }
+  const notify = values["notify-keyspace-events"];
+  if (notify !== undefined) {
+    const flags = parseNotifyClasses(notify);
+    if (flags === null) throw new UsageError(`--notify-keyspace-events: ${INVALID_CLASS_MESSAGE}`);
+    c.notifyKeyspaceEvents = flags;
   }
   if (values.dir !== undefined) c.dir = values.dir;
   if (values.dbfilename !== undefined) {

@@ -3,6 +3,7 @@
  * (camel-cased here; main.ts maps the `--kebab-case` flags onto them).
  */
 
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./store/encoding_limits.ts";
 /** respd's own version (--version, INFO respd_version). */
 export const VERSION = "0.1.0";
 /** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
@@ -20,7 +21,7 @@ export interface OutputLimit {
   softSeconds: number;
 }
 
-export interface ServerConfig {
+export interface ServerConfig extends EncodingLimits {
   port: number;
   bind: string;
   databases: number;
@@ -46,6 +47,10 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /** notify-keyspace-events as class flags (pubsub/keyspace_events.ts); 0 = off. */
+  notifyKeyspaceEvents: number;
+  /** Keys the client-side-caching table may hold before it invalidates some; 0 = no limit. */
+  trackingTableMaxKeys: number;
   /** Milliseconds after which a script is stopped with an error (0: never). */
   busyReplyThreshold: number;
   /**
@@ -116,6 +121,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  ...DEFAULT_ENCODING_LIMITS,
+  notifyKeyspaceEvents: 0,
+  trackingTableMaxKeys: 1_000_000,
   busyReplyThreshold: 5000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,

@@ -23,6 +23,7 @@ import {
   splitConfigArgs,
 } from "./config_file.ts";
 import { parseOutputLimits } from "./output_limit.ts";
+import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./pubsub/keyspace_events.ts";
 import { REDIS_CONFIG_NAMES } from "./redis_config_names.ts";
 
 /** What applying one directive did besides changing the config. */
@@ -177,6 +178,11 @@ const SETTERS: Record<string, Setter> = {
   "list-max-listpack-size": integer(-INT_MAX - 1, INT_MAX, (c, n) => (c.listMaxListpackSize = n)),
   "list-max-ziplist-size": integer(-INT_MAX - 1, INT_MAX, (c, n) => (c.listMaxListpackSize = n)),
   "list-compress-depth": integer(0, INT_MAX, (c, n) => (c.listCompressDepth = n)),
+  "notify-keyspace-events": text((c, v) => {
+    const flags = parseNotifyClasses(v);
+    if (flags === null) throw new DirectiveError(INVALID_CLASS_MESSAGE);
+    c.notifyKeyspaceEvents = flags;
+  }),
   "busy-reply-threshold": integer(0, LONG_MAX, (c, n) => (c.busyReplyThreshold = n)),
   "lua-time-limit": integer(0, LONG_MAX, (c, n) => (c.busyReplyThreshold = n)),
   save: {

@@ -18,6 +18,9 @@ import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
+import { WatchedKeys } from "./store/watched_keys.ts";
+import { TrackingTable } from "./pubsub/tracking.ts";
 import { RdbPersistence } from "./persistence/rdb_service.ts";
 import { Scripting } from "./scripting/scripting.ts";
 
@@ -51,6 +54,10 @@ export class Server {
   #stopped = false;
   /** Channels and patterns of every client, whatever its transport. */
   readonly hub = new PubSubHub();
+  /** Who WATCHes which keys. */
+  readonly watchedKeys: WatchedKeys;
+  /** Client-side caching: who read which keys. */
+  readonly tracking: TrackingTable;
   #tasks: Promise<unknown>[] = [];
   #sessionRuns = new Set<Promise<void>>();
   #shuttingDown: Promise<void> | null = null;
@@ -80,6 +87,9 @@ export class Server {
     this.keyspace = new Keyspace(this.config.databases, this.clock);
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
+    this.watchedKeys = new WatchedKeys(this.keyspace);
+    this.tracking = new TrackingTable(this.keyspace, this.sessions, this.config);
+    publishKeyspaceEvents(this.keyspace, this.hub, this.config);
     this.persistence = new RdbPersistence(
       this.keyspace,
       this.config,
@@ -164,6 +174,8 @@ export class Server {
 
   onSessionClosed(session: Session): void {
     this.hub.removeSubscriber(session);
+    this.watchedKeys.unwatchAll(session.transaction.watches);
+    this.tracking.disable(session);
     this.sessions.delete(session.id);
   }
 

@@ -49,7 +49,7 @@ const FILES: string[] = [
   "busy-reply-threshold 100\nlua-time-limit 200\ntimeout 0\nmaxclients 100\nproto-max-bulk-len 1mb\nclient-query-buffer-limit 1gb\n",
   "include {dir}/included.conf\nport 7001\n",
   "include {dir}/a*.inc\n",
-  "dir {dir}\ndbfilename x.rdb\nrdbcompression no\nsave 60 100\nsave 10 1000\n",
+  "notify-keyspace-events KEA\ndir {dir}\ndbfilename x.rdb\nrdbcompression no\nsave 60 100\nsave 10 1000\n",
   "\t  PORT 7000  \r\n",
   // refused
   "port 7000\nfoo bar\n",
@@ -62,6 +62,7 @@ const FILES: string[] = [
   "maxclients 0\n",
   "timeout -1\n",
   "busy-reply-threshold -1\n",
+  "notify-keyspace-events Q\n",
   "dir /nonexistent/respd\n",
   "dbfilename a/b.rdb\n",
   "rdbcompression maybe\n",

@@ -21,9 +21,14 @@ import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
+import { hashCommands } from "./hashes.ts";
+import { setCommands } from "./sets.ts";
+import { zsetCommands } from "./zsets.ts";
+import { zsetAlgebraCommands } from "./zset_algebra.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { transactionCommands } from "./transactions.ts";
 import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
@@ -50,6 +55,10 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   ...objectCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...zsetAlgebraCommands,
   ...sortCommands,
   ...streamCommands,
   ...dumpRestoreCommands,
@@ -61,6 +70,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...transactionCommands,
   ...scriptingCommands,
 ] as CommandSpec[];
 
