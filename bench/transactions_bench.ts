@@ -86,6 +86,8 @@ const respd = new Deno.Command(Deno.execPath(), {
     String(respdPort),
     "--ws-port",
     "off",
+    "--save",
+    "",
   ],
   stdout: "null",
   stderr: "null",
