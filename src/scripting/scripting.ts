@@ -6,20 +6,19 @@
  * Each `redis.call` goes through the same steps as a client's command, in the order of
  * Redis's scriptCall: command lookup and arity (with the script wording of the errors), the
  * `noscript` flag, read-only scripts, the caller's WebSocket command policy, then the
- * maxmemory guard and the command itself (security/gate.ts), so WRONGTYPE, OOM and the
+ * maxmemory guard and the command itself (the pipeline's `call`), so WRONGTYPE, OOM and the
  * keyspace-change hook (WATCH, notifications, blocked clients) apply as for any client. The
  * fake client starts each script in the caller's database and protocol `redis.setresp`
  * chose. Scripts run synchronously on the event loop: no other client's command runs while
  * one runs.
  */
 
-import { resolveCommand } from "../commands/dispatch.ts";
+import { resolveCommand } from "../commands/pipeline.ts";
 import { CommandError } from "../errors.ts";
 import type { CommandContext } from "../commands/context.ts";
 import type { CommandSpec } from "../commands/command.ts";
 import { Session } from "../session.ts";
 import type { Server } from "../server.ts";
-import { runAdmitted } from "../security/gate.ts";
 import { noPermission } from "../security/policy.ts";
 import type { Transport } from "../transport/transport.ts";
 import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
@@ -76,6 +75,8 @@ export class Scripting {
     if (this.#fakeClient === null) {
       this.#fakeClient = new Session(this.server, NO_TRANSPORT, 0);
       this.#fakeClient.grantAccess();
+      // A script never waits: a blocking command times out at once (CLIENT_DENY_BLOCKING).
+      this.#fakeClient.denyBlocking = true;
     }
     return this.#fakeClient;
   }
@@ -145,8 +146,9 @@ export class Scripting {
         client.protocol = resp;
         const reply = client.reply;
         reply.clear();
-        server.stats.commands++;
-        runAdmitted(spec, argv, client);
+        const oom = server.memory.active ? server.memory.admit(spec, false) : null;
+        if (oom !== null) reply.error(oom);
+        else server.pipeline.call(spec, argv, client);
         const replies = parseReplies(reply.bytes(), reply.length);
         reply.clear();
         return replies[0] ?? null;
