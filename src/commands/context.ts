@@ -22,6 +22,7 @@ import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { RdbPersistence } from "../persistence/rdb_service.ts";
+import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { BlockRequest } from "./blocking.ts";
 import type { CommandQueue } from "./pipeline.ts";
 import type { Scripting } from "../scripting/scripting.ts";
@@ -90,6 +91,8 @@ export interface ClientState extends ClientView, Subscriber {
 export interface ServerServices {
   /** RDB persistence (SAVE, BGSAVE, LASTSAVE, INFO persistence). */
   readonly persistence: RdbPersistence;
+  /** The append-only file (BGREWRITEAOF, CONFIG SET appendonly, INFO persistence). */
+  readonly aof: AppendOnlyFile;
   /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
   requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;

@@ -87,6 +87,15 @@ export interface PipelineServices {
   isCrossProtocol(name: string): boolean;
   /** Handles such a request: drops the batch's replies and closes the client. */
   crossProtocol(ctx: CommandContext): void;
+  /**
+   * Told around every call (persistence/persistence_observer.ts): before it runs (a running
+   * snapshot keeps what a write is about to change) and after (the AOF records what
+   * changed; `servedBlocked` when clients blocked on its keys were served inside it).
+   */
+  readonly observer?: {
+    before(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
+    after(spec: Spec, argv: readonly string[], ctx: CommandContext, servedBlocked: boolean): void;
+  };
 }
 
 export class CommandPipeline {
@@ -138,8 +147,11 @@ export class CommandPipeline {
    */
   call(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
     const services = this.services;
+    const observer = services.observer;
     ctx.client.lastCommand = spec.name;
     services.stats.commands++;
+    observer?.before(spec, argv, ctx);
+    let served = false;
     try {
       const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
       const cmd = spec.parse(args);
@@ -148,16 +160,21 @@ export class CommandPipeline {
       if (services.memory.active) {
         services.memory.track(spec, argv, ctx.db, () => {
           spec.execute(cmd, ctx);
-          if (services.blocking.hasReady) services.blocking.serveReady();
+          if (services.blocking.hasReady) {
+            served = true;
+            services.blocking.serveReady();
+          }
         });
-        return;
-      }
-      spec.execute(cmd, ctx);
+      } else spec.execute(cmd, ctx);
     } catch (e: unknown) {
       if (!(e instanceof CommandError)) throw e;
       ctx.reply.error(e.message);
     }
     // After an error too: a command may have written before it failed.
-    if (services.blocking.hasReady) services.blocking.serveReady();
+    if (services.blocking.hasReady) {
+      served = true;
+      services.blocking.serveReady();
+    }
+    observer?.after(spec, argv, ctx, served);
   }
 }

@@ -12,8 +12,10 @@ import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
 import {
+  formatSavePoints,
   type LogLevel,
   parseMemory,
+  parseSavePoints,
   REDIS_VERSION,
   type ServerConfig,
   VERSION,
@@ -23,6 +25,7 @@ import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
 import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { CommandContext, ServerServices } from "./context.ts";
+import { persistenceInfo } from "../persistence/persistence_info.ts";
 
 // ---------------------------------------------------------------------------------------
 // INFO
@@ -130,16 +133,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     ];
   },
   persistence(ctx) {
-    // respd keeps nothing on disk: no load, no save, no AOF.
-    return [
-      ["loading", 0],
-      ["async_loading", 0],
-      ["rdb_bgsave_in_progress", 0],
-      ["rdb_last_save_time", Math.floor(ctx.server.startedAt / 1000)],
-      ["rdb_saves", 0],
-      ["aof_enabled", 0],
-      ["aof_rewrite_in_progress", 0],
-    ];
+    return persistenceInfo(ctx.server.persistence, ctx.server.aof);
   },
   stats(ctx) {
     return [
@@ -279,6 +273,18 @@ function enumSetter(
   };
 }
 
+function yesNoSetter(apply: (c: ServerConfig, on: boolean) => void) {
+  return (c: ServerConfig, v: string) => {
+    const lower = v.toLowerCase();
+    if (lower !== "yes" && lower !== "no") {
+      throw new ConfigValueError("argument must be 'yes' or 'no'");
+    }
+    apply(c, lower === "yes");
+  };
+}
+
+const yesNo = (on: boolean) => (on ? "yes" : "no");
+
 const LOG_LEVELS = ["debug", "verbose", "notice", "warning"];
 const POLICIES = ["volatile-ttl", "allkeys-lru", "noeviction"];
 
@@ -292,8 +298,65 @@ const PARAMETERS: readonly Parameter[] = [
   { name: "port", get: (_, server) => String(server.port) },
   { name: "bind", get: (c) => c.bind },
   { name: "databases", get: (c) => String(c.databases) },
-  { name: "save", get: () => "" },
-  { name: "appendonly", get: () => "no" },
+  {
+    name: "save",
+    get: (c) => formatSavePoints(c.save),
+    set: (c, v) => {
+      const points = parseSavePoints(v);
+      if (points === null) throw new ConfigValueError("Invalid save parameters");
+      c.save = points;
+    },
+  },
+  // Turning it on or off starts or stops the AOF once the new value is set (CONFIG SET).
+  {
+    name: "appendonly",
+    get: (c) => yesNo(c.appendonly),
+    set: yesNoSetter((c, on) => (c.appendonly = on)),
+  },
+  {
+    name: "appendfsync",
+    get: (c) => c.appendfsync,
+    set: enumSetter(
+      ["always", "everysec", "no"],
+      (c, v) => (c.appendfsync = v as ServerConfig["appendfsync"]),
+    ),
+  },
+  { name: "appenddirname", get: (c) => c.appenddirname },
+  { name: "appendfilename", get: (c) => c.appendfilename },
+  {
+    name: "dbfilename",
+    get: (c) => c.dbfilename,
+    set: (c, v) => {
+      if (v.includes("/")) {
+        throw new ConfigValueError("dbfilename can't be a path, just a filename");
+      }
+      c.dbfilename = v;
+    },
+  },
+  {
+    name: "rdbcompression",
+    get: (c) => yesNo(c.rdbcompression),
+    set: yesNoSetter((c, on) => (c.rdbcompression = on)),
+  },
+  {
+    name: "aof-load-truncated",
+    get: (c) => yesNo(c.aofLoadTruncated),
+    set: yesNoSetter((c, on) => (c.aofLoadTruncated = on)),
+  },
+  {
+    name: "auto-aof-rewrite-percentage",
+    get: (c) => String(c.autoAofRewritePercentage),
+    set: integerSetter(0, 2147483647, (c, n) => (c.autoAofRewritePercentage = n)),
+  },
+  {
+    name: "auto-aof-rewrite-min-size",
+    get: (c) => String(c.autoAofRewriteMinSize),
+    set: (c, v) => {
+      const n = parseMemory(v);
+      if (n === null) throw new ConfigValueError("argument must be a memory value");
+      c.autoAofRewriteMinSize = n;
+    },
+  },
   {
     name: "loglevel",
     get: (c) => c.loglevel,
@@ -433,7 +496,12 @@ const configSet = command({
         throw e;
       }
     }
+    const aofWasOn = ctx.server.config.appendonly;
     for (const [p] of pairs) p.set!(ctx.server.config, p.get(next, ctx.server));
+    if (ctx.server.config.appendonly !== aofWasOn) {
+      if (ctx.server.config.appendonly) ctx.server.aof.enable();
+      else ctx.server.aof.stop().catch(() => {});
+    }
     ctx.reply.ok();
   },
 });

@@ -38,6 +38,7 @@ export interface RdbStatus {
   currentBgsaveStarted: number;
   changesSinceLastSave: number;
   saves: number;
+  lastLoadKeys: number;
 }
 
 export class RdbPersistence {
@@ -50,6 +51,7 @@ export class RdbPersistence {
   #snapshot: KeyspaceSnapshot | null = null;
   #bgsave: Promise<void> | null = null;
   #saves = 0;
+  #lastLoadKeys = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #stopEvents: () => void;
   /** Function libraries to save with the data (set by the scripting engine, if any). */
@@ -78,6 +80,7 @@ export class RdbPersistence {
       currentBgsaveStarted: this.#snapshot?.startedAt ?? -1,
       changesSinceLastSave: this.#dirty,
       saves: this.#saves,
+      lastLoadKeys: this.#lastLoadKeys,
     };
   }
 
@@ -133,6 +136,7 @@ export class RdbPersistence {
     }
     this.#dirty = 0;
     this.#lastSave = Date.now();
+    this.#lastLoadKeys = keys;
     return keys;
   }
 
