@@ -44,7 +44,7 @@ async function start(kind: "redis" | "respd", dir: string, extra: string[] = [])
       stdout: "null",
       stderr: "null",
     }).spawn();
-  await waitForPing(port, child, kind);
+  await waitForPing(port, child, kind, 600);
   return {
     name: kind,
     port,
