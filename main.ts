@@ -18,6 +18,7 @@ import { RdbLoadError } from "./src/persistence/rdb_service.ts";
 import { AofLoadError } from "./src/persistence/aof_service.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -46,6 +47,7 @@ Usage: deno task start [options]
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
   --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --dir PATH                       where dump.rdb is read at start and saved (default .)
   --dbfilename NAME                the RDB file's name (default dump.rdb)
   --save "SECONDS CHANGES ..."     save points, as redis.conf (default "3600 1 300 100 60
@@ -112,6 +114,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       timeout: { type: "string" },
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
+      "notify-keyspace-events": { type: "string" },
       dir: { type: "string" },
       dbfilename: { type: "string" },
       save: { type: "string" },
@@ -200,6 +203,12 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       throw new UsageError(`--maxmemory-policy must be one of ${POLICIES.join(", ")}`);
     }
     c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
+  }
+  const notify = values["notify-keyspace-events"];
+  if (notify !== undefined) {
+    const flags = parseNotifyClasses(notify);
+    if (flags === null) throw new UsageError(`--notify-keyspace-events: ${INVALID_CLASS_MESSAGE}`);
+    c.notifyKeyspaceEvents = flags;
   }
   if (values.dir !== undefined) c.dir = values.dir;
   if (values.dbfilename !== undefined) {

@@ -43,6 +43,10 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /** notify-keyspace-events as class flags (pubsub/keyspace_events.ts); 0 = off. */
+  notifyKeyspaceEvents: number;
+  /** Keys the client-side-caching table may hold before it invalidates some; 0 = no limit. */
+  trackingTableMaxKeys: number;
   /** Milliseconds after which a script is stopped with an error (0: never). */
   busyReplyThreshold: number;
   /**
@@ -125,6 +129,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  notifyKeyspaceEvents: 0,
+  trackingTableMaxKeys: 1_000_000,
   busyReplyThreshold: 5000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,

@@ -18,13 +18,16 @@ import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits, isCrossProtocolCommand } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { BlockingManager } from "./commands/blocking.ts";
+import { CommandPipeline } from "./commands/pipeline.ts";
+import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
+import { WatchedKeys } from "./store/watched_keys.ts";
+import { TrackingTable } from "./pubsub/tracking.ts";
 import { RdbPersistence } from "./persistence/rdb_service.ts";
 import { AppendOnlyFile } from "./persistence/aof_service.ts";
 import { PersistenceObserver } from "./persistence/persistence_observer.ts";
 import { AofLoadError } from "./persistence/aof_service.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
-import { BlockingManager } from "./commands/blocking.ts";
-import { CommandPipeline } from "./commands/pipeline.ts";
 import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -57,6 +60,10 @@ export class Server {
   #stopped = false;
   /** Channels and patterns of every client, whatever its transport. */
   readonly hub = new PubSubHub();
+  /** Who WATCHes which keys. */
+  readonly watchedKeys: WatchedKeys;
+  /** Client-side caching: who read which keys. */
+  readonly tracking: TrackingTable;
   #tasks: Promise<unknown>[] = [];
   #sessionRuns = new Set<Promise<void>>();
   #shuttingDown: Promise<void> | null = null;
@@ -70,6 +77,7 @@ export class Server {
   readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0 };
+
   /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
   readonly blocking: BlockingManager;
   /** Every request's way from arguments to reply (commands/pipeline.ts). */
@@ -94,6 +102,9 @@ export class Server {
     this.keyspace = new Keyspace(this.config.databases, this.clock);
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
+    this.watchedKeys = new WatchedKeys(this.keyspace);
+    this.tracking = new TrackingTable(this.keyspace, this.sessions, this.config);
+    publishKeyspaceEvents(this.keyspace, this.hub, this.config);
     this.persistence = new RdbPersistence(
       this.keyspace,
       this.config,
@@ -196,6 +207,8 @@ export class Server {
   onSessionClosed(session: Session): void {
     this.blocking.cancel(session);
     this.hub.removeSubscriber(session);
+    this.watchedKeys.unwatchAll(session.transaction.watches);
+    this.tracking.disable(session);
     this.sessions.delete(session.id);
   }
 

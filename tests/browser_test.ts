@@ -8,36 +8,12 @@
  * test fails, rather than skips, when it is missing, so CI cannot pass without it.
  */
 
-import { chromium } from "playwright-core";
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
+import { launchChromium, TIMEOUT_MS } from "./support/chromium.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
-const TIMEOUT_MS = 20_000;
-
-/** Chromium with a fresh profile; closing it removes the profile too. */
-async function launchChromium() {
-  const userDataDir = await Deno.makeTempDir({ prefix: "respd-chromium-" });
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1200, height: 720 },
-    timeout: TIMEOUT_MS,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  }).catch(async (e: unknown) => {
-    await Deno.remove(userDataDir, { recursive: true });
-    throw e;
-  });
-  return {
-    context,
-    async [Symbol.asyncDispose]() {
-      await context.close();
-      await Deno.remove(userDataDir, { recursive: true });
-    },
-  };
-}
 
 Deno.test("the demo page served by respd works in Chromium", async (t) => {
   await using browser = await launchChromium();

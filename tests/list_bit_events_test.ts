@@ -51,6 +51,7 @@ Deno.test("LMOVE signals the push on the destination, then the pop and del on th
     "*2\r\n$3\r\ndst\r\n*1\r\n$1\r\na\r\n",
   );
   assertEquals(events, [
+    "dst:new",
     "dst:rpush",
     "src:lpop",
     "src:del",
@@ -70,7 +71,7 @@ Deno.test("bit commands signal setbit, and BITOP set or del", () => {
   assertEquals(ctx.call("BITOP", "NOT", "n", "b"), ":2\r\n");
   assertEquals(ctx.call("BITOP", "AND", "n", "missing"), ":0\r\n");
   assertEquals(ctx.call("BITOP", "AND", "n", "missing"), ":0\r\n");
-  assertEquals(events, ["b:setbit", "b:setbit", "n:set", "n:del"]);
+  assertEquals(events, ["b:new", "b:setbit", "b:setbit", "n:new", "n:set", "n:del"]);
 });
 
 Deno.test("SORT ... STORE signals sortstore, or del when nothing is stored", () => {

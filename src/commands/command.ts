@@ -22,6 +22,8 @@ export type CommandFlag =
   | "fast"
   | "no_auth"
   | "allow_busy"
+  | "skip_slowlog"
+  | "no_multi"
   | "skip_monitor"
   | "no_mandatory_keys"
   | "movablekeys";

@@ -12,7 +12,7 @@ import { RdbSaveError } from "../persistence/rdb_service.ts";
 const save = command({
   name: "save",
   arity: 1,
-  flags: ["admin", "noscript"],
+  flags: ["admin", "noscript", "no_multi"],
   categories: ["admin", "slow", "dangerous"],
   parse: (a) => a.finish(),
   execute(_, ctx) {
@@ -71,7 +71,7 @@ interface ShutdownArgs {
 const shutdown = command({
   name: "shutdown",
   arity: -1,
-  flags: ["admin", "noscript", "loading", "stale", "allow_busy"],
+  flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
   categories: ["admin", "slow", "dangerous"],
   parse(a): ShutdownArgs {
     if (a.remaining > 5) throw new CommandError(SYNTAX_ERROR);

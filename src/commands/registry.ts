@@ -24,6 +24,7 @@ import { objectCommands } from "./object.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { transactionCommands } from "./transactions.ts";
 import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
@@ -61,6 +62,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...transactionCommands,
   ...scriptingCommands,
 ] as CommandSpec[];
 

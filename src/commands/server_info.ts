@@ -6,6 +6,11 @@
  * their live values; CONFIG SET changes only those that can change while running.
  */
 
+import {
+  formatNotifyClasses,
+  INVALID_CLASS_MESSAGE,
+  parseNotifyClasses,
+} from "../pubsub/keyspace_events.ts";
 import process from "node:process";
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
@@ -68,6 +73,30 @@ function executable(): string {
 
 type Fields = [string, string | number][];
 
+/** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
+function scriptingMemory(ctx: CommandContext): [string, string | number][] {
+  const { evalScripts, functions } = ctx.server.scripting;
+  const vmEval = evalScripts.luaMemory;
+  const vmFunctions = functions.luaMemory;
+  const scripts = evalScripts.bodyBytes;
+  const libraries = functions.codeBytes;
+  return [
+    ["used_memory_lua", vmEval],
+    ["used_memory_vm_eval", vmEval],
+    ["used_memory_lua_human", human(vmEval)],
+    ["used_memory_scripts_eval", scripts],
+    ["number_of_cached_scripts", evalScripts.size],
+    ["number_of_functions", functions.functions.size],
+    ["number_of_libraries", functions.libraries.size],
+    ["used_memory_vm_functions", vmFunctions],
+    ["used_memory_vm_total", vmEval + vmFunctions],
+    ["used_memory_vm_total_human", human(vmEval + vmFunctions)],
+    ["used_memory_functions", libraries],
+    ["used_memory_scripts", scripts + libraries],
+    ["used_memory_scripts_human", human(scripts + libraries)],
+  ];
+}
+
 /** Peak memory seen by INFO, as Redis's used_memory_peak. */
 const peaks = new WeakMap<ServerServices, number>();
 
@@ -125,6 +154,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["used_memory_rss_human", human(rss)],
       ["used_memory_peak", peak],
       ["used_memory_peak_human", human(peak)],
+      ...scriptingMemory(ctx),
       ["maxmemory", max],
       ["maxmemory_human", human(max)],
       ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
@@ -405,6 +435,20 @@ const PARAMETERS: readonly Parameter[] = [
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
   {
+    name: "notify-keyspace-events",
+    get: (c) => formatNotifyClasses(c.notifyKeyspaceEvents),
+    set(c, v) {
+      const flags = parseNotifyClasses(v);
+      if (flags === null) throw new ConfigValueError(INVALID_CLASS_MESSAGE);
+      c.notifyKeyspaceEvents = flags;
+    },
+  },
+  {
+    name: "tracking-table-max-keys",
+    get: (c) => String(c.trackingTableMaxKeys),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.trackingTableMaxKeys = n)),
+  },
+  {
     name: "busy-reply-threshold",
     get: (c) => String(c.busyReplyThreshold),
     set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
@@ -497,7 +541,8 @@ const configSet = command({
       }
     }
     const aofWasOn = ctx.server.config.appendonly;
-    for (const [p] of pairs) p.set!(ctx.server.config, p.get(next, ctx.server));
+    // Then apply the same values (not their printed forms: `An` prints as `A`).
+    for (const [p, value] of pairs) p.set!(ctx.server.config, value);
     if (ctx.server.config.appendonly !== aofWasOn) {
       if (ctx.server.config.appendonly) ctx.server.aof.enable();
       else ctx.server.aof.stop().catch(() => {});

@@ -96,6 +96,13 @@ export class FunctionLibraries {
     return this.#vm?.running ?? false;
   }
 
+  /** Bytes of the libraries' code (INFO used_memory_functions). */
+  get codeBytes(): number {
+    let n = 0;
+    for (const lib of this.libraries.values()) n += lib.code.length;
+    return n;
+  }
+
   get luaMemory(): number {
     return this.#vm?.vm.memoryUsed ?? 0;
   }

@@ -16,6 +16,8 @@
  * chars are bytes (protocol/latin1.ts), as everywhere else in respd.
  */
 
+import { bytesToString } from "../protocol/latin1.ts";
+
 // deno-lint-ignore no-explicit-any
 type Raw = any;
 
@@ -128,11 +130,7 @@ const hook: number = M.addFunction((L: number, _ar: number): void => {
 /** The bytes of a Lua string at `ptr` as a byte string. */
 function readBytes(ptr: number, len: number): string {
   const h: Uint8Array = M.HEAPU8;
-  if (len < 64) {
-    let s = "";
-    for (let i = 0; i < len; i++) s += String.fromCharCode(h[ptr + i]);
-    return s;
-  }
+  if (len < 48) return bytesToString(h, ptr, ptr + len);
   const parts: string[] = [];
   for (let i = 0; i < len; i += 8192) {
     parts.push(
@@ -376,15 +374,18 @@ export class LuaVm {
   }
 
   // ---- hooks ----
-  /** Calls `fn` every `count` VM instructions (0 removes the hook). One VM hooks at a time. */
-  setCountHook(fn: ((L: number) => void) | null, count: number, L = this.L): void {
-    if (fn === null || count === 0) {
-      X.lua_sethook(L, 0, 0, 0);
-      hookHandler = null;
-      return;
-    }
-    hookHandler = fn;
+  /**
+   * Calls the hook handler every `count` VM instructions of thread `L` (and of the
+   * coroutines it creates). The handler is process-wide (`setHookHandler`): one script
+   * runs at a time.
+   */
+  installCountHook(count: number, L = this.L): void {
     X.lua_sethook(L, hook, LUA_MASKCOUNT, count);
+  }
+
+  /** The function count hooks call, for whichever state runs now. */
+  static setHookHandler(fn: ((L: number) => void) | null): void {
+    hookHandler = fn;
   }
 
   /** Runs `code` (trusted setup code) and raises a JS error if it fails. */

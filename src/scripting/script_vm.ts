@@ -1,6 +1,6 @@
 /**
  * A Lua state set up as Redis sets up its scripting VM: the sandbox (sandbox_lua.ts), the
- * `redis` API, cjson / cmsgpack / bit, and Redis's conversion rules both ways between command
+ * `redis` API, cjson / cmsgpack / struct / bit, and Redis's conversion rules both ways between command
  * replies and Lua values (script_lua.c in Redis 7.0). It knows nothing of the server: every
  * `redis.call` goes to the `ScriptHost` of the running script, which runs the command
  * through respd's one pipeline. EVAL scripts and FUNCTION libraries each get one of these
@@ -25,6 +25,7 @@ import { SANDBOX_LUA } from "./sandbox_lua.ts";
 import { formatG, type Reply } from "./reply.ts";
 import { jsonDecode } from "./json_decode.ts";
 import { msgpackPack, msgpackUnpack } from "./msgpack.ts";
+import { StructError, structPack, structSize, structUnpack } from "./lua_struct.ts";
 
 /** What a running script may ask of the server. */
 export interface ScriptHost {
@@ -43,6 +44,8 @@ interface Run {
   /** The name in error texts: the script's SHA1, or the function's name. */
   funcname: string;
   started: number;
+  /** The time limit in ms when the script started (0: none). */
+  limit: number;
   killed: boolean;
 }
 
@@ -83,6 +86,8 @@ export class ScriptVm {
     const vm = new LuaVm(options.memoryLimit);
     this.vm = vm;
     vm.exec(SANDBOX_LUA, "=sandbox");
+    // The count hook stays installed: installing it per script would cost two calls.
+    vm.installCountHook(HOOK_INSTRUCTIONS);
     vm.pushGlobals();
     vm.pushValue(-1);
     this.#realGlobalsRef = vm.ref();
@@ -293,6 +298,20 @@ export class ScriptVm {
       return r as number;
     });
     vm.rawSetField(-2, "cmsgpack");
+    // struct
+    vm.newTable();
+    const structFn = (fn: (L: number) => number) => (L: number) => {
+      try {
+        return fn(L);
+      } catch (e: unknown) {
+        if (e instanceof StructError) this.raiseRaw(e.message, L);
+        throw e;
+      }
+    };
+    this.setFunction("pack", structFn((L) => (vm.pushString(structPack(vm, L), L), 1)));
+    this.setFunction("unpack", structFn((L) => structUnpack(vm, L)));
+    this.setFunction("size", structFn((L) => (vm.pushInteger(structSize(vm, L), L), 1)));
+    vm.rawSetField(-2, "struct");
     vm.pop(1);
   }
 
@@ -650,19 +669,22 @@ export class ScriptVm {
     pushArgs: () => number,
   ): Reply {
     const vm = this.vm;
-    const run: Run = { host, resp: 2, funcname, started: performance.now(), killed: false };
+    const run: Run = {
+      host,
+      resp: 2,
+      funcname,
+      started: Date.now(),
+      limit: this.options.timeLimit(),
+      killed: false,
+    };
     this.#run = run;
+    LuaVm.setHookHandler(this.#hookHandler);
     const base = vm.top();
     try {
       vm.pushRef(this.#errorHandlerRef);
       vm.pushRef(ref);
       const nargs = pushArgs();
-      const limit = this.options.timeLimit();
-      if (limit > 0) {
-        vm.setCountHook((L) => this.#onHook(L, run, limit), HOOK_INSTRUCTIONS);
-      }
       const rc = vm.pcall(nargs, 1, base + 1);
-      vm.setCountHook(null, 0);
       let reply: Reply;
       if (rc !== LUA_OK) reply = this.#errorReply(rc, run);
       else reply = this.toReply(run.resp);
@@ -677,6 +699,7 @@ export class ScriptVm {
     } finally {
       vm.setTop(base);
       this.#run = null;
+      if (run.killed) vm.installCountHook(HOOK_INSTRUCTIONS);
     }
   }
 
@@ -701,14 +724,17 @@ export class ScriptVm {
     return { kind: "error", value: text.replace(/[\r\n]/g, " ") };
   }
 
-  #onHook(L: number, run: Run, limit: number): void {
-    if (!run.killed && performance.now() - run.started < limit) return;
+  /** Every 100,000 instructions: past the time limit, stops the script. */
+  readonly #hookHandler = (L: number): void => {
+    const run = this.#run;
+    if (run === null || run.limit <= 0) return;
+    if (!run.killed && Date.now() - run.started < run.limit) return;
     run.killed = true;
     // From now on the hook fires at every instruction, so a pcall cannot swallow the stop.
-    this.vm.setCountHook((L2) => this.#onHook(L2, run, limit), 1, L);
+    this.vm.installCountHook(1, L);
     this.pushError(SCRIPT_TIMEOUT_TEXT, L);
     this.vm.error(L);
-  }
+  };
 
   /** Frees everything the state holds and starts over is done by making a new ScriptVm. */
   close(): void {

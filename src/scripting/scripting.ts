@@ -23,7 +23,7 @@ import { noPermission } from "../security/policy.ts";
 import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
 import { FunctionLibraries, type LuaFunctionDef } from "./function_libraries.ts";
 import type { Reply } from "./reply.ts";
-import { parseReplies } from "./resp_reply.ts";
+import { ReplyCapture } from "./reply_capture.ts";
 import type { ScriptHost } from "./script_vm.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { NO_TRANSPORT } from "../transport/internal_transport.ts";
@@ -41,6 +41,8 @@ export class Scripting {
   readonly evalScripts: EvalScripts;
   readonly functions: FunctionLibraries;
   #fakeClient: Session | null = null;
+  /** The fake client's replies, as values (reply_capture.ts). */
+  readonly #capture = new ReplyCapture();
 
   constructor(readonly server: Server) {
     const options = {
@@ -64,6 +66,7 @@ export class Scripting {
       this.#fakeClient.grantAccess();
       // A script never waits: a blocking command times out at once (CLIENT_DENY_BLOCKING).
       this.#fakeClient.denyBlocking = true;
+      this.#fakeClient.reply = this.#capture;
     }
     return this.#fakeClient;
   }
@@ -110,6 +113,7 @@ export class Scripting {
     client.dbIndex = ctx.client.dbIndex;
     const callerKind = ctx.client.transport.kind;
     const server = this.server;
+    const capture = this.#capture;
     return {
       call(argv: string[], resp: 2 | 3): Reply {
         let spec: CommandSpec;
@@ -131,14 +135,10 @@ export class Scripting {
           return err(noPermission(spec));
         }
         client.protocol = resp;
-        const reply = client.reply;
-        reply.clear();
         const oom = server.memory.active ? server.memory.admit(spec, false) : null;
-        if (oom !== null) reply.error(oom);
+        if (oom !== null) client.reply.error(oom);
         else server.pipeline.call(spec, argv, client);
-        const replies = parseReplies(reply.bytes(), reply.length);
-        reply.clear();
-        return replies[0] ?? null;
+        return capture.take();
       },
     };
   }

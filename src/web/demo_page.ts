@@ -122,6 +122,12 @@ button:disabled { opacity: .5; cursor: default; }
 .msg-channel { color: var(--num); }
 .msg-body { color: var(--str); }
 .hint { color: var(--muted); font-size: .82rem; padding: 0 .9rem .6rem; margin: 0; }
+#cache-entries { list-style: none; margin: 0; padding: .3rem .9rem .6rem; font-family: var(--mono);
+  font-size: .85rem; }
+#cache-entries:empty::before { content: "Nothing cached yet."; color: var(--muted);
+  font-family: inherit; }
+#cache-entries li { display: flex; gap: .6rem; padding: .15rem 0; }
+#cache-entries .hits { color: var(--num); margin-left: auto; }
 `;
 
 /** The whole page. */
@@ -183,6 +189,18 @@ export const DEMO_HTML = String.raw`<!doctype html>
       </label>
       <button type="submit" class="secondary" data-needs-connection disabled>Publish</button>
     </form>
+  </section>
+  <section aria-labelledby="cache-title">
+    <h2 id="cache-title">Local cache</h2>
+    <form id="cache-form" autocomplete="off">
+      <label class="grow"><span class="sr-only">Key to read through the cache</span>
+        <input id="cache-key" type="text" spellcheck="false" placeholder="greeting">
+      </label>
+      <button type="submit" data-needs-connection disabled>GET (cached)</button>
+    </form>
+    <p id="cache-summary" class="hint">Reads through <code>db.cached()</code> are answered by
+      the page until any client changes the key (RESP3).</p>
+    <ul id="cache-entries" aria-label="Cached reads"></ul>
   </section>
 </main>
 <script type="module">${DEMO_SCRIPT}</script>

@@ -120,6 +120,18 @@ const results: [string, string][] = [
     "return {bit.rol(0x12345678, 8), bit.ror(0x12345678, 8), bit.bswap(0x12345678)}",
   ],
   ["KEYS and ARGV", "return {#KEYS, #ARGV}"],
+  ["struct.pack integers", "return struct.pack('>hHb', -2, 65535, -1)"],
+  ["struct.pack little and sizes", "return struct.pack('<iIlLT', -1, 7, 2^40, 3, 9)"],
+  ["struct.pack truncates", "return struct.pack('i', 3.7) .. struct.pack('B', 300)"],
+  ["struct round trip", "return {struct.unpack('>hHb', struct.pack('>hHb', -2, 65535, -1))}"],
+  ["struct.size with alignment", "return struct.size('>iIhl!4d')"],
+  ["struct alignment", "return struct.pack('!4 b i', 1, 2)"],
+  ["struct strings", "return {struct.unpack('s', 'ab\\0cd')}"],
+  ["struct c0", "return {struct.unpack('bc0', struct.pack('bc0', 3, 'xyz'))}"],
+  ["struct fixed chars", "return struct.pack('c3x', 'abcd')"],
+  ["struct floats", "return {struct.unpack('<fd', struct.pack('<fd', 1.5, -2.25))}"],
+  ["struct unpack from a position", "return {struct.unpack('B', 'abc', 2)}"],
+  ["struct i with a size", "return struct.pack('>i3I5', -2, 70000)"],
 ];
 
 /** Scripts whose error texts are compared. */
@@ -157,6 +169,13 @@ const errors: [string, string][] = [
   ["compile error unfinished string", "return 'abc"],
   ["sha1hex wrong arguments", "return redis.sha1hex()"],
   ["setresp without arguments", "redis.setresp()"],
+  ["struct bad option", "return struct.pack('q', 1)"],
+  ["struct unfinished string", "return struct.unpack('s', 'abcd')"],
+  ["struct data too short", "return struct.unpack('>I', 'ab')"],
+  ["struct string too short", "return struct.pack('c3', 'ab')"],
+  ["struct size of s", "return struct.size('s')"],
+  ["struct integral size limit", "return struct.pack('i40', 1)"],
+  ["struct bad alignment", "return struct.pack('!3i', 1)"],
 ];
 
 export const sequences: Sequence[] = [
