@@ -1,9 +1,9 @@
 /**
  * The append-only file end to end, against crashes: with `appendfsync always` every
- * acknowledged write survives SIGKILL at any moment, over TCP and WebSocket, and a script
- * that makes two writes is never found half applied (it is one MULTI/EXEC unit in the
- * file). Also: replay of every kind of propagation (relative TTLs, random ids, scripts,
- * blocked clients served), a truncated last command, BGREWRITEAOF while clients write,
+ * acknowledged write survives SIGKILL at any moment, over TCP and WebSocket, and a script or
+ * MULTI/EXEC that makes two writes is never found half applied (each is one MULTI/EXEC unit
+ * in the file). Also: replay of every kind of propagation (relative TTLs, random ids,
+ * scripts, transactions, blocked clients served), a truncated last command, BGREWRITEAOF while clients write,
  * CONFIG SET appendonly at run time, and BGSAVE's point-in-time snapshot.
  *
  * AOF_CRASH_KILLS sets how many SIGKILLs the crash test makes (default 20).
@@ -38,14 +38,23 @@ interface Writer {
   acked: number;
 }
 
-/** Writes until the connection dies: INCR of its counter, and every 4th a two-key script. */
+/**
+ * Writes until the connection dies: INCR of its counter, and every 4th time two INCRs that
+ * must stay equal, by a script or by MULTI/EXEC in turn.
+ */
 async function write(c: RespConn, w: Writer, pair: [string, string]): Promise<void> {
   try {
     for (let i = 0;; i++) {
       w.sent++;
       await call(c, "INCR", w.key);
       w.acked++;
-      if (i % 4 === 0) await call(c, "EVAL", PAIR_SCRIPT, "2", pair[0], pair[1]);
+      if (i % 8 === 0) await call(c, "EVAL", PAIR_SCRIPT, "2", pair[0], pair[1]);
+      if (i % 8 === 4) {
+        await call(c, "MULTI");
+        await call(c, "INCR", pair[0]);
+        await call(c, "INCR", pair[1]);
+        await call(c, "EXEC");
+      }
     }
   } catch {
     // killed
@@ -163,6 +172,11 @@ Deno.test("a replayed AOF rebuilds relative TTLs, server-chosen ids, scripts and
           "s2",
         ],
         ["LPUSH", "queue", "job1", "job2"],
+        ["MULTI"],
+        ["SET", "tx1", "a"],
+        ["INCR", "tx2"],
+        ["SPOP", "nosuchset"],
+        ["EXEC"],
         ["SET", "gone", "v"],
         ["DEL", "gone"],
         ["SELECT", "2"],
