@@ -3,6 +3,7 @@
  * (camel-cased here; main.ts maps the `--kebab-case` flags onto them).
  */
 
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./store/encoding_limits.ts";
 /** respd's own version (--version, INFO respd_version). */
 export const VERSION = "0.1.0";
 /** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
@@ -17,7 +18,7 @@ export interface OutputLimit {
   softSeconds: number;
 }
 
-export interface ServerConfig {
+export interface ServerConfig extends EncodingLimits {
   port: number;
   bind: string;
   databases: number;
@@ -129,6 +130,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  ...DEFAULT_ENCODING_LIMITS,
   notifyKeyspaceEvents: 0,
   trackingTableMaxKeys: 1_000_000,
   busyReplyThreshold: 5000,

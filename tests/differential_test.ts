@@ -29,6 +29,10 @@ import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as persistence } from "./differential/persistence.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as hashes } from "./differential/hashes.ts";
+import { sequences as sets } from "./differential/sets.ts";
+import { sequences as zsets } from "./differential/zsets.ts";
+import { sequences as random } from "./differential/random.ts";
 import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
@@ -38,6 +42,10 @@ const families: Record<string, Sequence[]> = {
   expiry,
   databases,
   lists,
+  hashes,
+  sets,
+  zsets,
+  random,
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,

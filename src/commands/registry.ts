@@ -21,6 +21,10 @@ import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
+import { hashCommands } from "./hashes.ts";
+import { setCommands } from "./sets.ts";
+import { zsetCommands } from "./zsets.ts";
+import { zsetAlgebraCommands } from "./zset_algebra.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
@@ -51,6 +55,10 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   ...objectCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...zsetAlgebraCommands,
   ...sortCommands,
   ...streamCommands,
   ...dumpRestoreCommands,

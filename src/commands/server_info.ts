@@ -25,6 +25,7 @@ import {
   type ServerConfig,
   VERSION,
 } from "../config.ts";
+import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
@@ -434,6 +435,7 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
+  ...encodingParameters(),
   {
     name: "notify-keyspace-events",
     get: (c) => formatNotifyClasses(c.notifyKeyspaceEvents),
@@ -472,6 +474,42 @@ const PARAMETERS: readonly Parameter[] = [
     set: integerSetter(0, 2147483647, (c, n) => (c.listCompressDepth = n)),
   },
 ];
+
+/**
+ * The compact-encoding thresholds (store/encoding_limits.ts), under their Redis 7.0 names
+ * and the older ziplist aliases that CONFIG GET also lists.
+ */
+function encodingParameters(): Parameter[] {
+  // the *-value thresholds are sizes in bytes: Redis reads them as memory values (1kb ...)
+  const limit = (name: string, field: keyof EncodingLimits): Parameter => ({
+    name,
+    get: (c) => String(c[field]),
+    set(c, v) {
+      const bytes = name.endsWith("-value");
+      const n = bytes ? parseMemory(v) : parseInteger(v);
+      if (n === null) {
+        throw new ConfigValueError(
+          bytes ? "argument must be a memory value" : "argument couldn't be parsed into an integer",
+        );
+      }
+      if (n < 0) {
+        throw new ConfigValueError("argument must be between 0 and 9223372036854775807 inclusive");
+      }
+      c[field] = Number(n);
+    },
+  });
+  return [
+    limit("hash-max-listpack-entries", "hashMaxListpackEntries"),
+    limit("hash-max-ziplist-entries", "hashMaxListpackEntries"),
+    limit("hash-max-listpack-value", "hashMaxListpackValue"),
+    limit("hash-max-ziplist-value", "hashMaxListpackValue"),
+    limit("set-max-intset-entries", "setMaxIntsetEntries"),
+    limit("zset-max-listpack-entries", "zsetMaxListpackEntries"),
+    limit("zset-max-ziplist-entries", "zsetMaxListpackEntries"),
+    limit("zset-max-listpack-value", "zsetMaxListpackValue"),
+    limit("zset-max-ziplist-value", "zsetMaxListpackValue"),
+  ];
+}
 
 const PARAMETER_BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));
 

@@ -5,7 +5,7 @@
  * value type does not compile until it can be saved and loaded.
  */
 
-import { ListValue, type Value } from "../store/values.ts";
+import { HashValue, ListValue, SetValue, SortedSetValue, type Value } from "../store/values.ts";
 import { Stream } from "../store/stream.ts";
 import { Consumer, ConsumerGroup, PendingEntry } from "../store/stream_groups.ts";
 import { big, norm, type StreamId } from "../store/stream_id.ts";
@@ -26,6 +26,18 @@ export function toRdbObject(v: Value): RdbObject {
       return { type: "list", items: [...v] };
     case "stream":
       return streamObject(v);
+    case "hash": {
+      const pairs: [string, string][] = [];
+      v.forEach((f, value) => pairs.push([f, value]));
+      return { type: "hash", pairs, packed: v.encoding === "listpack" };
+    }
+    case "set":
+      return { type: "set", members: [...v.members()], intset: v.encoding === "intset" };
+    case "zset": {
+      const entries: [string, number][] = [];
+      if (v.size > 0) v.tree.forEach(0, v.size - 1, (score, m) => entries.push([m, score]));
+      return { type: "zset", entries, packed: v.encoding === "listpack" };
+    }
     default:
       return unknownValue(v);
   }
@@ -44,8 +56,22 @@ export function fromRdbObject(o: RdbObject): Value {
     }
     case "stream":
       return streamValue(o);
-    default:
-      throw new RdbFormatError(`respd cannot hold a ${o.type} value yet`);
+    // Loaded elements are added one by one, so the encoding follows the default thresholds.
+    case "hash": {
+      if (o.pairs.length === 0) throw new RdbFormatError("Empty hash in RDB");
+      const h = new HashValue();
+      for (const [f, v] of o.pairs) h.set(f, v);
+      return h;
+    }
+    case "set":
+      if (o.members.length === 0) throw new RdbFormatError("Empty set in RDB");
+      return SetValue.of(o.members);
+    case "zset": {
+      if (o.entries.length === 0) throw new RdbFormatError("Empty zset in RDB");
+      const z = new SortedSetValue(o.entries[0][0].length);
+      for (const [m, score] of o.entries) z.set(m, score);
+      return z;
+    }
   }
 }
 

@@ -14,6 +14,7 @@
  */
 
 import { resolveCommand } from "../commands/pipeline.ts";
+import { lookupCommand } from "../commands/registry.ts";
 import { CommandError } from "../errors.ts";
 import type { CommandContext } from "../commands/context.ts";
 import type { CommandSpec } from "../commands/command.ts";
@@ -139,6 +140,15 @@ export class Scripting {
         if (oom !== null) client.reply.error(oom);
         else server.pipeline.call(spec, argv, client);
         return capture.take();
+      },
+      permits(argv: string[]): boolean | null {
+        let spec = lookupCommand(argv[0]);
+        if (spec === undefined) return null;
+        if (spec.subcommands !== undefined && argv.length >= 2) {
+          spec = spec.subcommands.get(argv[1].toLowerCase());
+          if (spec === undefined) return null;
+        }
+        return callerKind !== "ws" || server.wsPolicy === null || server.wsPolicy.allows(spec);
       },
     };
   }
