@@ -116,6 +116,18 @@ Deno.test("with appendfsync always, SIGKILL at random moments loses no acknowled
   }
 });
 
+/** Waits until a server that is loading its data answers PING (Redis says -LOADING before). */
+async function untilLoaded(port: number): Promise<void> {
+  const c = await RawClient.connect(port);
+  try {
+    for (let i = 0; i < 200 && (await c.call("PING")) !== "+PONG\r\n"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    c.close();
+  }
+}
+
 /** DUMP payload and PEXPIRETIME of each key of db 0, as RESP text (one pipeline). */
 async function state(port: number): Promise<Map<string, string>> {
   const c = await RawClient.connect(port);
@@ -367,6 +379,7 @@ Deno.test("Redis 7.0 loads respd's AOF directory", async () => {
       c.close();
     }
     await using redis = await startRedis(["--dir", dir, "--appendonly", "yes"]);
+    await untilLoaded(redis.port);
     assertEquals(await state(redis.port), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -398,6 +411,7 @@ Deno.test("BGSAVE saves the dataset as it was when it started, whatever is writt
     await server.persistence.waitForBgsave();
     c.close();
     await using redis = await startRedis(["--dir", dir]);
+    await untilLoaded(redis.port);
     assertEquals(await state(redis.port), before);
   } finally {
     await Deno.remove(dir, { recursive: true });

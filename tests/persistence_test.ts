@@ -99,6 +99,12 @@ Deno.test("a dump.rdb from redis-server loads into respd, and respd's loads back
     assert.match(check.stdout, new RegExp(`${expected.size} keys read`));
 
     await using redis2 = await startRedis(["--dir", fromRespd]);
+    const ping = await RawClient.connect(redis2.port);
+    // Redis answers -LOADING while it reads the file.
+    for (let i = 0; i < 200 && (await ping.call("PING")) !== "+PONG\r\n"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    ping.close();
     assertEquals(await snapshot(redis2.port, DBS), expected);
   } finally {
     await Deno.remove(fromRedis, { recursive: true });
