@@ -171,8 +171,13 @@ class Cursor {
 class StreamNode {
   buf: Uint8Array;
   used = 0;
-  /** Where each entry starts in `buf`, deleted entries included. */
-  offsets: Uint32Array;
+  /**
+   * Where each entry starts in `buf`, deleted entries included. 16 bits suffice: an entry
+   * is added only while the node's listpack (as Redis would weigh it) is under 4096 bytes,
+   * and this encoding is never much larger than a listpack, so no entry but the first can
+   * start past 64 KiB (and the first starts at 0, however large it is).
+   */
+  offsets: Uint16Array;
   /** Entries held, deleted ones included. */
   count = 0;
   live = 0;
@@ -182,7 +187,7 @@ class StreamNode {
 
   constructor(readonly master: StreamId, readonly fields: readonly string[]) {
     this.buf = new Uint8Array(INITIAL_BYTES);
-    this.offsets = new Uint32Array(16);
+    this.offsets = new Uint16Array(16);
     // header + end, count, deleted, field count, fields, master terminator
     let bytes = 7 + lpIntBytes(0) + lpIntBytes(0) + lpIntBytes(fields.length) + lpIntBytes(0);
     for (const f of fields) bytes += lpStringBytes(f);
@@ -216,7 +221,7 @@ class StreamNode {
     for (const s of fv) need += s.length + 10;
     this.#reserve(need);
     if (this.count === this.offsets.length) {
-      const next = new Uint32Array(Math.min(this.offsets.length * 2, NODE_MAX_ENTRIES));
+      const next = new Uint16Array(Math.min(this.offsets.length * 2, NODE_MAX_ENTRIES));
       next.set(this.offsets);
       this.offsets = next;
     }

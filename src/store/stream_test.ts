@@ -180,6 +180,20 @@ Deno.test("nodes split at 100 entries, so MAXLEN ~ removes whole nodes as Redis 
   );
 });
 
+Deno.test("entries after large ones are found (offsets stay within 16 bits)", () => {
+  const s = new Stream();
+  const big = "x".repeat(70_000);
+  for (let i = 1; i <= 6; i++) {
+    s.append({ ms: i, seq: 0 }, i % 2 ? ["f", big] : ["n", "-9223372036854775808"]);
+  }
+  for (let i = 1; i <= 200; i++) {
+    s.append({ ms: 100 + i, seq: 0 }, ["a", "-9223372036854775808", "b", "12345678901234567890"]);
+  }
+  assert.equal(s.get({ ms: 5, seq: 0 })?.fields[1].length, 70_000);
+  assert.equal(s.get({ ms: 300, seq: 0 })?.fields[3], "12345678901234567890");
+  assert.equal(s.length, 206);
+});
+
 Deno.test("ids past 2^53 stay exact", () => {
   const s = new Stream();
   const max = parseId("18446744073709551615-18446744073709551614")!.id;
