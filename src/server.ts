@@ -16,8 +16,10 @@ import { maxClientsForFds, openFileLimit, RESERVED_FDS } from "./transport/fd_li
 import { PubSubHub } from "./pubsub/hub.ts";
 import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
-import { ClientLimits } from "./security/client_limits.ts";
+import { ClientLimits, isCrossProtocolCommand } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { BlockingManager } from "./commands/blocking.ts";
+import { CommandPipeline } from "./commands/pipeline.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -59,7 +61,11 @@ export class Server {
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
   /** Total commands and connections served, for INFO stats. */
-  stats = { connections: 0, commands: 0 };
+  readonly stats = { connections: 0, commands: 0 };
+  /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
+  readonly blocking: BlockingManager;
+  /** Every request's way from arguments to reply (commands/pipeline.ts). */
+  readonly pipeline: CommandPipeline;
 
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
@@ -72,6 +78,15 @@ export class Server {
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.blocking = new BlockingManager(this.keyspace);
+    this.pipeline = new CommandPipeline({
+      wsPolicy: this.wsPolicy,
+      memory: this.memory,
+      stats: this.stats,
+      blocking: this.blocking,
+      isCrossProtocol: isCrossProtocolCommand,
+      crossProtocol: (ctx) => this.limits.crossProtocol(ctx),
+    });
   }
 
   /** The TCP port actually bound (useful with port 0). */
@@ -145,6 +160,7 @@ export class Server {
   }
 
   onSessionClosed(session: Session): void {
+    this.blocking.cancel(session);
     this.hub.removeSubscriber(session);
     this.sessions.delete(session.id);
   }
@@ -175,6 +191,7 @@ export class Server {
     const http = this.#http?.stop();
     this.#sweeper.stop();
     this.limits.stop();
+    this.blocking.clear();
     for (const s of this.sessions.values()) s.stop();
     // Sessions finish their batch in flight; a peer that does not take it, or does not
     // answer a WebSocket close frame, is cut after SHUTDOWN_GRACE_MS.

@@ -21,6 +21,8 @@ import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { BlockRequest } from "./blocking.ts";
+import type { CommandQueue } from "./pipeline.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -56,6 +58,13 @@ export interface ClientView {
 /** The calling client's own state, which its commands may change. */
 export interface ClientState extends ClientView, Subscriber {
   dbIndex: number;
+  /** Set by the pipeline as each command runs. */
+  lastCommand: string;
+  /**
+   * The open transaction (MULTI): the pipeline queues commands into it instead of running
+   * them. Null outside MULTI.
+   */
+  transaction: CommandQueue | null;
   protocol: 2 | 3;
   name: string;
   libName: string;
@@ -88,6 +97,8 @@ export interface ServerServices {
   /** Total commands and connections served (INFO stats; CONFIG RESETSTAT zeroes them). */
   readonly stats: { connections: number; commands: number };
   readonly limits: { readonly rejectedConnections: number };
+  /** Clients blocked on keys (INFO blocked_clients). */
+  readonly blocking: { readonly blockedCount: number };
   /** ms since the epoch. */
   readonly startedAt: number;
   readonly runId: string;
@@ -104,4 +115,11 @@ export interface CommandContext {
   readonly clock: Clock;
   readonly client: ClientState;
   readonly server: ServerServices;
+  /**
+   * Blocks the client on `request.keys` (commands/blocking.ts): the command has written
+   * no reply; one is written when a key serves the request or the timeout passes, and the
+   * client's later requests wait until then. Where a client may not block (inside EXEC
+   * or a script) the request times out at once, as Redis's CLIENT_DENY_BLOCKING.
+   */
+  block(request: BlockRequest): void;
 }

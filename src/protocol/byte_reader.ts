@@ -17,6 +17,8 @@ export class ByteReader {
   start = 0;
   end = 0;
   #reader: ReadableStreamBYOBReader;
+  /** The scratch buffer of `readAside`, null while such a read holds it. */
+  #aside: Uint8Array | null = null;
 
   constructor(stream: ReadableStream<Uint8Array>, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
@@ -61,6 +63,32 @@ export class ByteReader {
     if (value) {
       this.buf = new Uint8Array(value.buffer);
       this.end += value.byteLength;
+    }
+    return !result.done;
+  }
+
+  /**
+   * A read into a separate scratch buffer, so `buf` stays usable (not transferred) while it
+   * is pending: a blocked client's session waits this way for more bytes or the end of the
+   * stream while the requests it buffered wait to be parsed. `commitAside` appends what
+   * it got after the unconsumed bytes; it must be this read's result.
+   */
+  readAside(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    this.#aside ??= new Uint8Array(MIN_FREE);
+    const view = this.#aside;
+    this.#aside = null;
+    return this.#reader.read(view);
+  }
+
+  commitAside(result: ReadableStreamReadResult<Uint8Array>): boolean {
+    const value = result.value;
+    if (value) {
+      if (value.byteLength !== 0) {
+        this.#makeRoom(this.end - this.start + value.byteLength);
+        this.buf.set(value, this.end);
+        this.end += value.byteLength;
+      }
+      this.#aside = new Uint8Array(value.buffer);
     }
     return !result.done;
   }

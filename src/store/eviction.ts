@@ -79,7 +79,7 @@ export class MemoryGuard {
     readonly clock: Clock,
   ) {}
 
-  /** Whether a limit is set (only then do commands go through `runCommand`). */
+  /** Whether a limit is set (only then do commands go through `admit` and `track`). */
   get active(): boolean {
     return this.limits.maxmemory > 0;
   }
@@ -113,25 +113,28 @@ export class MemoryGuard {
   }
 
   /**
-   * Runs one command under the limit: evicts while over it, refuses a denyoom command with
-   * `OOM_ERROR` when nothing more can be evicted, else runs it through `run` and accounts
-   * for the keys it touched. Returns the error to reply, or null.
+   * Before a command, with a limit set: evicts while over it (Redis's performEvictions).
+   * Returns `OOM_ERROR` when the dataset is still over the limit and `spec` may grow it
+   * (denyoom) or `queued` (a command queued in MULTI, which Redis refuses too), else null.
    */
-  runCommand(
-    spec: CommandSpec,
-    argv: readonly string[],
-    db: Database,
-    run: () => void,
-  ): string | null {
+  admit(spec: CommandSpec, queued = false): string | null {
     if (this.used() > this.limits.maxmemory && !this.#evict()) {
-      if (spec.flags.includes("denyoom")) return OOM_ERROR;
+      if (queued || spec.flags.includes("denyoom")) return OOM_ERROR;
     }
+    return null;
+  }
+
+  /**
+   * Runs an admitted command through `run` and accounts for the keys it touched (its
+   * spec's key positions in `argv`, sized before and after), with a limit set.
+   */
+  track(spec: CommandSpec, argv: readonly string[], db: Database, run: () => void): void {
     const range = keyRange(spec, argv);
     const lru = this.limits.maxmemoryPolicy === "allkeys-lru" ? this.#lruOf(db) : null;
     if (!spec.flags.includes("write")) {
       run();
       if (lru !== null && range !== null) this.#touch(lru, argv, range);
-      return null;
+      return;
     }
     let before = 0;
     if (range !== null) {
@@ -149,7 +152,6 @@ export class MemoryGuard {
         if (lru !== null) this.#touch(lru, argv, range);
       }
     }
-    return null;
   }
 
   #lruOf(db: Database): Map<string, number> {

@@ -6,6 +6,7 @@
  *
  *   const ctx = new TestContext();
  *   assertEquals(ctx.call("LPUSH", "l", "a"), ":1\r\n");
+ *   const other = new TestContext(ctx.server);   // a second client of the same server
  */
 
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
@@ -15,7 +16,8 @@ import type {
   CommandContext,
   ServerServices,
 } from "../../src/commands/context.ts";
-import { resolveCommand, runCommand } from "../../src/commands/dispatch.ts";
+import { CommandPipeline, type CommandQueue } from "../../src/commands/pipeline.ts";
+import { BlockingManager, type BlockRequest } from "../../src/commands/blocking.ts";
 import { isPlainName } from "../../src/commands/args.ts";
 import { CommandError } from "../../src/errors.ts";
 import { ReplyWriter } from "../../src/protocol/reply_writer.ts";
@@ -39,6 +41,9 @@ export class TestClient implements ClientState {
   readonly queryBuffer = { used: 0, size: 0 };
   readonly parser = { args: [] as readonly string[] };
   authenticated: boolean;
+  transaction: CommandQueue | null = null;
+  /** Whether a blocking command left this client waiting. */
+  blocked = false;
   closing = false;
   stopped = false;
   /** Bytes other clients' PUBLISHes delivered to this one. */
@@ -61,11 +66,14 @@ export class TestClient implements ClientState {
     return 0;
   }
 
+  unblocked(): void {
+    this.blocked = false;
+  }
+
   authenticate(user: string, password: string): boolean {
     const required = this.config.requirepass;
     if (user !== "default" || (required !== null && password !== required)) {
-      this.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
-      return false;
+      throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
     this.authenticated = true;
     return true;
@@ -109,18 +117,32 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   config: ServerConfig;
   sessions: Map<number, ClientView>;
   clock: ManualClock;
+  blocking: BlockingManager;
+  pipeline: CommandPipeline;
 } {
   const clock = new ManualClock();
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
+  const blocking = new BlockingManager(keyspace);
+  const stats = { connections: 0, commands: 0 };
+  const pipeline = new CommandPipeline({
+    wsPolicy: null,
+    memory: { active: false, admit: () => null, track: (_s, _a, _d, run) => run() },
+    stats,
+    blocking,
+    isCrossProtocol: () => false,
+    crossProtocol: () => {},
+  });
   return {
+    blocking,
+    pipeline,
     config,
     keyspace,
     hub: new PubSubHub(),
     clock,
     sessions: new Map(),
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
-    stats: { connections: 0, commands: 0 },
+    stats,
     limits: { rejectedConnections: 0 },
     startedAt: Date.now(),
     runId: "0".repeat(40),
@@ -151,14 +173,19 @@ export class TestContext implements CommandContext {
     return this.server.clock;
   }
 
-  /** Runs one command as the server would (lookup, arity, parse, execute); its reply text. */
+  block(request: BlockRequest): void {
+    this.client.blocked = true;
+    this.server.blocking.block(this.client, request);
+  }
+
+  /** Runs one command through the server's pipeline; the reply text it wrote. */
   call(...argv: string[]): string {
-    try {
-      runCommand(resolveCommand(argv), argv, this);
-    } catch (e: unknown) {
-      if (!(e instanceof CommandError)) throw e;
-      this.reply.error(e.message);
-    }
+    this.server.pipeline.run(argv, this);
+    return this.take();
+  }
+
+  /** What has been written to this client's reply since the last call (a served wait). */
+  take(): string {
     const text = decoder.decode(this.reply.bytes());
     this.reply.clear();
     return text;
