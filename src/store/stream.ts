@@ -649,6 +649,18 @@ export class Stream {
     return n;
   }
 
+  /** The nodes' bytes counted afresh (tests check the running count against it). */
+  recountNodeBytes(): number {
+    let n = 0;
+    for (let i = this.#head; i < this.#nodes.length; i++) n += this.#nodes[i].bytes();
+    return n;
+  }
+
+  /** The running count of the nodes' bytes. */
+  get nodeBytes(): number {
+    return this.#nodeBytes;
+  }
+
   /** A deep copy (COPY): the same nodes, tombstones included, as Redis's streamDup. */
   copy(copyGroup: (g: ConsumerGroup) => ConsumerGroup): Stream {
     const s = new Stream();

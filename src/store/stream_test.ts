@@ -138,6 +138,7 @@ Deno.test("a stream agrees with a sorted-array model under appends, deletes, tri
           assert.equal(s.length, model.length);
         }
         assert.equal(s.entriesAdded, added);
+        assert.equal(s.nodeBytes, s.recountNodeBytes());
         assert.deepEqual(s.maxDeletedId, maxDeleted);
         assert.deepEqual(s.firstId, model.length ? model[0].id : MIN_ID);
         assert.deepEqual(collect(s, MIN_ID, MAX_ID, false, 0), show(model));
