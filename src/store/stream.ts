@@ -649,6 +649,35 @@ export class Stream {
     return n;
   }
 
+  /**
+   * Appends a node as it was saved (RDB, RESTORE): its first id, its fields and its
+   * entries, deleted ones included, so the node layout (which `~` trims and XINFO see) is
+   * the saved one, as Redis loads listpacks as they are. The caller then restores the ids
+   * and counters (lastId, entriesAdded ...) it saved.
+   */
+  restoreNode(
+    master: StreamId,
+    fields: readonly string[],
+    entries: readonly { id: StreamId; fields: readonly string[]; deleted: boolean }[],
+  ): void {
+    if (entries.length === 0) return;
+    const tail = this.#nodes.length > this.#head ? this.#nodes[this.#nodes.length - 1] : null;
+    if (tail !== null) {
+      this.#nodeBytes -= tail.bytes();
+      tail.shrink();
+      this.#nodeBytes += tail.bytes();
+    }
+    const node = new StreamNode(master, fields);
+    for (const e of entries) {
+      node.append(e.id, e.fields);
+      if (e.deleted) node.markDeleted(node.count - 1);
+      else this.length++;
+    }
+    this.#nodes.push(node);
+    this.#nodeBytes += node.bytes();
+    if (this.length && isZeroId(this.firstId)) this.firstId = this.edgeEntry(false)!.id;
+  }
+
   /** The nodes' bytes counted afresh (tests check the running count against it). */
   recountNodeBytes(): number {
     let n = 0;
