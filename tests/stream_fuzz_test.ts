@@ -4,7 +4,7 @@
  * go to a real redis-server and to respd, replies compared byte for byte in RESP2 and RESP3.
  * It exercises what hand-written sequences cover thinly: entries-read and lag after any
  * mix of XADD, XDEL, XTRIM and group reads, node boundaries under `~` trims, PELs under
- * XCLAIM/XAUTOCLAIM/XACK. Only clock-free replies are generated (no idle times, no `*`).
+ * XCLAIM/XAUTOCLAIM/XACK. No `*` ids; idle and delivery times are compared within 3 s.
  * The seed is printed; STREAM_FUZZ_SEED replays a run, STREAM_FUZZ_SEQUENCES sets the count.
  */
 
@@ -61,6 +61,8 @@ const cmd = (...parts: Part[]): Gen =>
         )
     ),
   ).map((chunks) => chunks.flat());
+
+const timed = (g: Gen): Gen => g.map((cmd) => ({ cmd: cmd as string[], tolerance: 3000 }));
 
 const steps: Gen[] = [
   cmd("XADD", key, addId, fields),
@@ -127,6 +129,11 @@ const steps: Gen[] = [
   ),
   cmd("XINFO", "GROUPS", key),
   cmd("XINFO", "STREAM", key),
+  // clock-dependent fields (idle, delivery and seen times) within a tolerance
+  timed(cmd("XINFO", "STREAM", key, "FULL")),
+  timed(cmd("XINFO", "CONSUMERS", key, group)),
+  timed(cmd("XPENDING", key, group, "-", "+", "10")),
+  timed(cmd("XPENDING", key, group, "IDLE", "0", bound, bound, "5", consumer)),
   cmd("SET", "str", "x"),
   cmd("DEL", key),
 ];
