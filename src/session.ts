@@ -30,7 +30,7 @@ import { CommandError } from "./commands/errors.ts";
 import { isPlainName } from "./commands/args.ts";
 import type { ClientState, CommandContext } from "./commands/context.ts";
 import type { BlockableClient, BlockRequest } from "./commands/blocking.ts";
-import type { CommandQueue } from "./commands/pipeline.ts";
+import type { CommandSpec } from "./commands/command.ts";
 import type { Clock } from "./store/clock.ts";
 import type { Database } from "./store/database.ts";
 import type { Server } from "./server.ts";
@@ -42,15 +42,16 @@ import {
 import { Subscriptions } from "./pubsub/hub.ts";
 import { OutputLimitTracker } from "./output_limit.ts";
 import { passwordMatches } from "./security/credentials.ts";
+import { discardTransaction, Transaction } from "./commands/transactions.ts";
+import { ClientTracking } from "./pubsub/tracking.ts";
 
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
  * little. Each grows with the traffic and is given back once a huge request or reply is
- * done (ByteReader.shrink, ReplyWriter.clear). The read buffer is ByteReader's minimum
- * free space for one read.
+ * done (ByteReader.shrink, ReplyWriter.clear); ByteReader adapts the size of its reads.
  */
 const REPLY_BUFFER_SIZE = 1024;
-const READ_BUFFER_SIZE = 16 * 1024;
+const READ_BUFFER_SIZE = 4 * 1024;
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
@@ -82,9 +83,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   readonly parser = new RequestParser();
   /** Channels and patterns this client listens to (maintained by server.hub). */
   readonly subscriptions = new Subscriptions();
-  /** The open MULTI transaction, or null. */
-  transaction: CommandQueue | null = null;
-  /** Set while the client may not block (inside EXEC or a script): waits time out at once. */
+  /** MULTI's queue and this client's WATCHes. */
+  readonly transaction = new Transaction();
+  inExec = false;
+  /** CLIENT TRACKING state. */
+  readonly tracking = new ClientTracking();
+  /** Set for a client that may not block (the scripting client): waits time out at once. */
   denyBlocking = false;
   /** Resolves the loop's wait when the client's block ends; null while not blocked. */
   #unblock: (() => void) | null = null;
@@ -178,6 +182,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.protocol = 2;
     this.name = "";
     this.server.hub.removeSubscriber(this);
+    discardTransaction(this, this);
+    this.server.tracking.disable(this);
     this.#requireAuthIfConfigured();
   }
 
@@ -297,7 +303,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   }
 
   block(request: BlockRequest): void {
-    if (this.denyBlocking) return request.timedOut();
+    if (this.denyBlocking || this.inExec) return request.timedOut();
     this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
     this.server.blocking.block(this, request);
   }
@@ -307,6 +313,11 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     const resolve = this.#unblock;
     this.#unblock = null;
     resolve?.();
+  }
+
+  /** Runs a resolved, admitted command (also each of EXEC's queue): the pipeline's `call`. */
+  call(spec: CommandSpec, argv: readonly string[]): void {
+    this.server.pipeline.call(spec, argv, this);
   }
 
   /** Writes everything queued, including what arrives while writing. */

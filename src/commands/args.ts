@@ -1,7 +1,7 @@
 /**
  * The argument cursor every command parses through, so that integer, float and syntax
  * errors are raised in one place with Redis's wording. Arity is checked before a command
- * sees its cursor (dispatch.ts), so the mandatory arguments are always there.
+ * sees its cursor (pipeline.ts), so the mandatory arguments are always there.
  */
 
 import { CommandError, NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";

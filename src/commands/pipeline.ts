@@ -9,16 +9,21 @@
  *   5. maxmemory      evict first; OOM for commands that may grow the dataset
  *   6. subscribed     a RESP2 client with subscriptions runs only (P)(UN)SUBSCRIBE, PING,
  *                     QUIT, RESET
- *   7. MULTI          a client in a transaction queues the command instead (the slot:
- *                     `client.transaction`, null until MULTI sets it)
+ *   7. MULTI          a client in a transaction queues the command instead, +QUEUED
+ *                     (transactions.ts); EXEC later runs the queue through `call`
  *   8. call           parse (one argument cursor; a variable-arity command must read every
  *                     argument, else a syntax error: `Args.unread`), execute against the context
  *                     (under the maxmemory accounting when a limit is set), count stats
- *   9. after the call serve clients blocked on keys the command wrote (blocking.ts)
+ *   9. after the call serve clients blocked on keys the command wrote (blocking.ts), once
+ *                     the outermost command is done (not between EXEC's commands or a
+ *                     script's calls); client-side caching remembers the keys a tracking
+ *                     client read and sends the invalidations the command caused
+ *                     (pubsub/tracking.ts). Keyspace notifications, WATCH and tracking
+ *                     hear of every write through the keyspace-change hook itself.
  *
  * A refusal at steps 1-6 also marks an open transaction as failed (EXEC then answers
- * EXECABORT), as Redis's rejectCommand does. This module is the one place where a
- * `CommandError` becomes an error reply.
+ * EXECABORT; a refused EXEC discards it at once), as Redis's rejectCommand does. This
+ * module is the one place where a `CommandError` becomes an error reply.
  */
 
 import { Args } from "./args.ts";
@@ -36,6 +41,8 @@ import { lookupCommand } from "./registry.ts";
 import type { BlockingManager } from "./blocking.ts";
 import type { CommandSpec as Spec } from "./command.ts";
 import type { Database } from "../store/database.ts";
+import { discardTransaction, queueInMulti } from "./transactions.ts";
+import { keysOf } from "./keys_of.ts";
 
 export const NOAUTH_ERROR = "NOAUTH Authentication required.";
 
@@ -59,16 +66,6 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
     throw wrongArity(sub.name);
   }
   return sub;
-}
-
-/** What MULTI puts in `client.transaction`: the queueing slot of step 7. */
-export interface CommandQueue {
-  /** Whether `spec` is queued (all but EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
-  queues(spec: Spec): boolean;
-  /** Queues the command and replies +QUEUED. */
-  queue(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
-  /** A command was refused before it could be queued: EXEC will answer EXECABORT. */
-  refused(): void;
 }
 
 /** The server-side services the pipeline consults. */
@@ -103,32 +100,54 @@ export class CommandPipeline {
       if (!(e instanceof CommandError)) throw e;
       // POST and Host: are unknown commands, so the guard costs known commands nothing.
       if (services.isCrossProtocol(argv[0])) return services.crossProtocol(ctx);
-      return this.#refuse(ctx, e.message);
+      return this.#refuse(ctx, argv[0], e.message);
     }
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
-      return this.#refuse(ctx, NOAUTH_ERROR);
+      return this.#refuse(ctx, argv[0], NOAUTH_ERROR);
     }
     const policy = services.wsPolicy;
     if (policy !== null && client.transport.kind === "ws" && !policy.allows(spec)) {
-      return this.#refuse(ctx, policy.denial(spec));
+      return this.#refuse(ctx, argv[0], policy.denial(spec));
     }
-    const transaction = client.transaction;
+    const inMulti = client.transaction.queue !== null;
     if (services.memory.active) {
-      const oom = services.memory.admit(spec, transaction !== null && transaction.queues(spec));
-      if (oom !== null) return this.#refuse(ctx, oom);
+      const oom = services.memory.admit(spec, inMulti && spec.name !== "exec");
+      if (oom !== null) return this.#refuse(ctx, argv[0], oom);
     }
     if (client.protocol === 2 && client.subscriptions.count !== 0) {
       const refused = subscribedModeError(spec);
-      if (refused !== null) return this.#refuse(ctx, refused);
+      if (refused !== null) return this.#refuse(ctx, argv[0], refused);
     }
-    if (transaction !== null && transaction.queues(spec)) {
-      return transaction.queue(spec, argv, ctx);
+    if (inMulti && queueInMulti(spec, argv, ctx)) return;
+    const tracking = ctx.server.tracking;
+    if (tracking.trackingClients === 0) return this.call(spec, argv, ctx);
+    tracking.limitKeys();
+    tracking.current = client;
+    try {
+      this.call(spec, argv, ctx);
+    } finally {
+      tracking.current = null;
+      // CLIENT CACHING applies to the next command only (any CLIENT subcommand, or a
+      // transaction, keeps it), as in Redis.
+      if (!spec.name.startsWith("client|") && !client.transaction.active) {
+        client.tracking.caching = false;
+      }
+      tracking.flush();
     }
-    this.call(spec, argv, ctx);
   }
 
-  #refuse(ctx: CommandContext, message: string): void {
-    ctx.client.transaction?.refused();
+  /**
+   * A command refused before it ran: marks a transaction in progress (EXEC will abort),
+   * and a refused EXEC discards it, as Redis's rejectCommand.
+   */
+  #refuse(ctx: CommandContext, name: string, message: string): void {
+    const client = ctx.client;
+    client.transaction.flag();
+    if (client.transaction.active && name.length === 4 && name.toLowerCase() === "exec") {
+      discardTransaction(client, ctx);
+      const why = message.startsWith("ERR ") ? message.slice(4) : message;
+      return ctx.reply.error(`EXECABORT Transaction discarded because of: ${why}`);
+    }
     ctx.reply.error(message);
   }
 
@@ -138,8 +157,11 @@ export class CommandPipeline {
    */
   call(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
     const services = this.services;
-    ctx.client.lastCommand = spec.name;
+    const client = ctx.client;
+    client.lastCommand = spec.name;
     services.stats.commands++;
+    // Inside EXEC or a script, blocked clients wait for the outer command to finish.
+    const outermost = !client.inExec && !client.denyBlocking;
     try {
       const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
       const cmd = spec.parse(args);
@@ -148,16 +170,17 @@ export class CommandPipeline {
       if (services.memory.active) {
         services.memory.track(spec, argv, ctx.db, () => {
           spec.execute(cmd, ctx);
-          if (services.blocking.hasReady) services.blocking.serveReady();
+          if (outermost && services.blocking.hasReady) services.blocking.serveReady();
         });
-        return;
-      }
-      spec.execute(cmd, ctx);
+      } else spec.execute(cmd, ctx);
     } catch (e: unknown) {
       if (!(e instanceof CommandError)) throw e;
       ctx.reply.error(e.message);
     }
     // After an error too: a command may have written before it failed.
-    if (services.blocking.hasReady) services.blocking.serveReady();
+    if (outermost && services.blocking.hasReady) services.blocking.serveReady();
+    if (client.tracking.on && spec.flags.includes("readonly")) {
+      ctx.server.tracking.remember(client, keysOf(spec, argv));
+    }
   }
 }

@@ -120,14 +120,17 @@ export class Database {
     }
   }
 
-  /** Stores `value`; clears any TTL unless `keepTtl`. */
+  /**
+   * Stores `value`; clears any TTL unless `keepTtl`. A key that did not exist is signalled
+   * "new" (as Redis's dbAdd does, before the command's own event).
+   */
   set(key: string, value: Value, keepTtl = false): void {
     const data = this.#data;
-    if (this.#scan === null) data.set(key, value);
-    else {
-      const before = data.size;
-      data.set(key, value);
-      if (data.size !== before) this.#scan.add(key);
+    const before = data.size;
+    data.set(key, value);
+    if (data.size !== before) {
+      if (this.#scan !== null) this.#scan.add(key);
+      this.events.emit(this, key, "new");
     }
     if (!keepTtl && this.#expires.size !== 0) this.#expires.delete(key);
   }
@@ -171,12 +174,15 @@ export class Database {
     return true;
   }
 
-  /** Deletes every key (FLUSHDB, FLUSHALL); signals `(this, null, "flushdb")`. */
+  /**
+   * Deletes every key (FLUSHDB, FLUSHALL); signals `(this, null, "flushdb")` just before,
+   * so a listener can still see which keys go (WATCH breaks only on keys that existed).
+   */
   clear(): void {
+    this.events.emit(this, null, "flushdb");
     this.#data.clear();
     this.#expires.clear();
     this.#scan = null;
-    this.events.emit(this, null, "flushdb");
   }
 
   #scanIndex(): ScanIndex {

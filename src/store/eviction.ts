@@ -39,6 +39,8 @@ export const RECOUNT_MS = 1000;
 export const RECOUNT_SPACING = 20;
 /** A full count this fast is simply repeated whenever asked (no limit set: INFO). */
 const CHEAP_COUNT_MS = 2;
+/** A dataset this small is always counted afresh (one slow count on a loaded host aside). */
+const CHEAP_KEYS = 1000;
 /** Keys evicted before one command at most; the next commands go on (Redis's time limit). */
 export const MAX_EVICTIONS_PER_COMMAND = 1024;
 /** Keys with a TTL looked at per database to choose a volatile-ttl victim. */
@@ -94,9 +96,15 @@ export class MemoryGuard {
     if (active !== this.#wasActive) this.#stale = true;
     this.#wasActive = active;
     const now = this.clock.now();
-    const fresh = !active && this.#countMs < CHEAP_COUNT_MS;
+    const fresh = !active && (this.#countMs < CHEAP_COUNT_MS || this.#keyCount() < CHEAP_KEYS);
     if (this.#stale || fresh || now >= this.#nextCount) this.#recount(now);
     return this.#used;
+  }
+
+  #keyCount(): number {
+    let n = 0;
+    for (const db of this.keyspace.dbs) n += db.size;
+    return n;
   }
 
   #recount(now: number): void {

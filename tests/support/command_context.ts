@@ -9,6 +9,7 @@
  *   const other = new TestContext(ctx.server);   // a second client of the same server
  */
 
+import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import type {
   ClientState,
@@ -16,7 +17,7 @@ import type {
   CommandContext,
   ServerServices,
 } from "../../src/commands/context.ts";
-import { CommandPipeline, type CommandQueue } from "../../src/commands/pipeline.ts";
+import { CommandPipeline } from "../../src/commands/pipeline.ts";
 import { BlockingManager, type BlockRequest } from "../../src/commands/blocking.ts";
 import { isPlainName } from "../../src/commands/args.ts";
 import { CommandError } from "../../src/errors.ts";
@@ -26,6 +27,10 @@ import { ManualClock } from "../../src/store/clock.ts";
 import type { Database } from "../../src/store/database.ts";
 import { Keyspace } from "../../src/store/keyspace.ts";
 import { datasetBytes } from "../../src/store/memory.ts";
+import { WatchedKeys } from "../../src/store/watched_keys.ts";
+import type { CommandSpec } from "../../src/commands/command.ts";
+import { Transaction } from "../../src/commands/transactions.ts";
+import { ClientTracking, type TrackingClient, TrackingTable } from "../../src/pubsub/tracking.ts";
 
 /** A client with no connection: what its commands change stays in these fields. */
 export class TestClient implements ClientState {
@@ -41,13 +46,19 @@ export class TestClient implements ClientState {
   readonly queryBuffer = { used: 0, size: 0 };
   readonly parser = { args: [] as readonly string[] };
   authenticated: boolean;
-  transaction: CommandQueue | null = null;
   /** Whether a blocking command left this client waiting. */
   blocked = false;
   closing = false;
   stopped = false;
   /** Bytes other clients' PUBLISHes delivered to this one. */
   readonly delivered = new ReplyWriter();
+  readonly transaction = new Transaction();
+  readonly tracking = new ClientTracking();
+  inExec = false;
+  denyBlocking = false;
+  /** The context this client's commands run in, and its pipeline (set by TestContext). */
+  context: CommandContext | null = null;
+  pipeline: CommandPipeline | null = null;
 
   constructor(readonly id: number, readonly reply: ReplyWriter, readonly config: ServerConfig) {
     this.authenticated = config.requirepass === null;
@@ -99,6 +110,10 @@ export class TestClient implements ClientState {
     this.closing = true;
   }
 
+  call(spec: CommandSpec, argv: readonly string[]): void {
+    this.pipeline!.call(spec, argv, this.context!);
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -133,20 +148,33 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     isCrossProtocol: () => false,
     crossProtocol: () => {},
   });
+  const sessions = new Map<number, ClientView>();
   return {
     blocking,
     pipeline,
     config,
     keyspace,
     hub: new PubSubHub(),
+    watchedKeys: new WatchedKeys(keyspace),
+    tracking: new TrackingTable(
+      keyspace,
+      sessions as unknown as Map<number, TrackingClient>,
+      config,
+    ),
     clock,
-    sessions: new Map(),
+    sessions,
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats,
     limits: { rejectedConnections: 0 },
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    persistence: new RdbPersistence(keyspace, config, () => {}),
+    requestShutdown: () => true,
+    // Scripts run commands as a server-side client: test them against a real server.
+    get scripting(): never {
+      throw new Error("scripting needs a Server: use tests/support/servers.ts");
+    },
   };
 }
 
@@ -162,6 +190,8 @@ export class TestContext implements CommandContext {
   constructor(services = testServices()) {
     this.server = services;
     this.client = new TestClient(TestContext.#nextId++, this.reply, services.config);
+    this.client.context = this;
+    this.client.pipeline = services.pipeline;
     services.sessions.set(this.client.id, this.client);
   }
 
@@ -174,12 +204,14 @@ export class TestContext implements CommandContext {
   }
 
   block(request: BlockRequest): void {
+    if (this.client.inExec || this.client.denyBlocking) return request.timedOut();
     this.client.blocked = true;
     this.server.blocking.block(this.client, request);
   }
 
   /** Runs one command through the server's pipeline; the reply text it wrote. */
   call(...argv: string[]): string {
+    this.client.parser.args = argv;
     this.server.pipeline.run(argv, this);
     return this.take();
   }
