@@ -5,10 +5,19 @@
  */
 
 import { parseArgs } from "node:util";
-import { DEFAULT_CONFIG, type LogLevel, parseMemory, type ServerConfig } from "./src/config.ts";
-import { startServer, VERSION } from "./src/server.ts";
+import {
+  DEFAULT_CONFIG,
+  type LogLevel,
+  parseMemory,
+  parseSavePoints,
+  SAVE_POINTS_REDIS_DEFAULT,
+  type ServerConfig,
+} from "./src/config.ts";
+import { Server, VERSION } from "./src/server.ts";
+import { RdbLoadError } from "./src/persistence/rdb_service.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -37,6 +46,12 @@ Usage: deno task start [options]
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
   --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
+  --dir PATH                       where dump.rdb is read at start and saved (default .)
+  --dbfilename NAME                the RDB file's name (default dump.rdb)
+  --save "SECONDS CHANGES ..."     save points, as redis.conf (default "3600 1 300 100 60
+                                   10000"; "" disables automatic saves and the save on exit)
+  --rdbcompression yes|no          LZF-compress long strings in the RDB file (default yes)
   --help                           show this help
   --version                        show the version
 
@@ -91,6 +106,11 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       timeout: { type: "string" },
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
+      "notify-keyspace-events": { type: "string" },
+      dir: { type: "string" },
+      dbfilename: { type: "string" },
+      save: { type: "string" },
+      rdbcompression: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -169,6 +189,31 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
     c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
   }
+  const notify = values["notify-keyspace-events"];
+  if (notify !== undefined) {
+    const flags = parseNotifyClasses(notify);
+    if (flags === null) throw new UsageError(`--notify-keyspace-events: ${INVALID_CLASS_MESSAGE}`);
+    c.notifyKeyspaceEvents = flags;
+  }
+  if (values.dir !== undefined) c.dir = values.dir;
+  if (values.dbfilename !== undefined) {
+    if (values.dbfilename.includes("/")) {
+      throw new UsageError("--dbfilename can't be a path, just a filename");
+    }
+    c.dbfilename = values.dbfilename;
+  }
+  if (values.save !== undefined) {
+    const points = parseSavePoints(values.save);
+    if (points === null) throw new UsageError(`--save: invalid save points '${values.save}'`);
+    c.save = points;
+  }
+  const compression = values.rdbcompression;
+  if (compression !== undefined) {
+    if (compression !== "yes" && compression !== "no") {
+      throw new UsageError("--rdbcompression must be yes or no");
+    }
+    c.rdbcompression = compression === "yes";
+  }
   return c;
 }
 
@@ -196,10 +241,12 @@ async function main(): Promise<number> {
     console.log(`respd ${VERSION}`);
     return 0;
   }
-  const config = { ...DEFAULT_CONFIG, ...parsed };
-  let server;
+  // Redis's save points apply unless the command line says otherwise, as with redis-server.
+  const config = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT, ...parsed };
+  const server = new Server({ ...config, logger: log });
+  if (!loadDataset(server)) return 1;
   try {
-    server = startServer({ ...config, logger: log });
+    server.listen();
   } catch (e: unknown) {
     log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
     return 1;
@@ -207,17 +254,50 @@ async function main(): Promise<number> {
   const ws = server.wsPort ? `, WebSocket on ws://${config.bind}:${server.wsPort}/ws` : "";
   log("notice", `respd ${VERSION} ready: TCP on ${config.bind}:${server.port}${ws}`);
 
+  // A signal saves (when save points are set) and exits; if that save fails the server
+  // keeps running, as Redis does, and a second SIGINT exits without saving.
+  let signalled = false;
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => stop(signal));
+    Deno.addSignalListener(signal, () => {
+      if (signalled && signal === "SIGINT") {
+        log("warning", "You insist... exiting now.");
+        Deno.exit(1);
+      }
+      signalled = true;
+      log("warning", `Received ${signal} scheduling shutdown...`);
+      if (server.prepareForShutdown({ save: null, force: false })) stop(signal);
+      else {log(
+          "warning",
+          "Errors trying to shut down the server. Check the logs for more information.",
+        );}
+    });
   }
-  const signal = await stopped;
-  log("notice", `${signal} received: shutting down`);
+  server.onShutdownRequested = () => stop("SHUTDOWN");
+  const reason = await stopped;
+  log("notice", `${reason} received: shutting down`);
   const timeout = new Promise((resolve) => setTimeout(resolve, 1800, "timeout"));
   const result = await Promise.race([server.shutdown().then(() => "done"), timeout]);
   if (result === "timeout") log("warning", "clients did not finish within 2s; exiting anyway");
-  log("notice", "bye");
+  log("notice", "respd is now ready to exit, bye bye...");
   return 0;
+}
+
+/** Loads `dir/dbfilename` if present; false (logged) when it is corrupt or unreadable. */
+function loadDataset(server: Server): boolean {
+  const started = performance.now();
+  try {
+    const keys = server.persistence.load((n) => log("notice", `Loading RDB: ${n} keys so far`));
+    if (keys === null) return true;
+    const seconds = ((performance.now() - started) / 1000).toFixed(3);
+    log("notice", `Done loading RDB, keys loaded: ${keys}.`);
+    log("notice", `DB loaded from disk: ${seconds} seconds`);
+    return true;
+  } catch (e: unknown) {
+    if (!(e instanceof RdbLoadError)) throw e;
+    log("warning", `Fatal error loading the DB (${server.persistence.path}): ${e.message}`);
+    return false;
+  }
 }
 
 if (import.meta.main) Deno.exit(await main());

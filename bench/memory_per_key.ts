@@ -6,7 +6,7 @@
  * read 1 s after each load and again once both have been idle for `--settle` seconds.
  *
  *   deno task bench:memory [--keys 1000000] [--value-size 100] [--settle 45]
- *       [--server "deno run -A main.ts --ws-port off --port {port}"]
+ *       [--server "deno run -A main.ts --ws-port off --save '' --port {port}"]
  */
 
 import { parseArgs } from "node:util";
@@ -18,7 +18,10 @@ const { values } = parseArgs({
     keys: { type: "string", default: "1000000" },
     settle: { type: "string", default: "45" },
     "value-size": { type: "string", default: "100" },
-    server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
+    server: {
+      type: "string",
+      default: "deno run -A main.ts --ws-port off --save '' --port {port}",
+    },
   },
 });
 const KEYS = Number(values.keys);

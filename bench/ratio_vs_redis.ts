@@ -10,7 +10,7 @@
  *
  *   deno task bench:ratio [--runs 3] [--n1 200000] [--n16 200000] [--clients 50]
  *                         [--tests ping,set,get,incr,lpush,mset] [--pipes 1,16]
- *                         [--server "deno run -A main.ts --ws-port off --port {port}"]
+ *                         [--server "deno run -A main.ts --ws-port off --save '' --port {port}"]
  *
  * `--server` runs any command that listens on `{port}`, so other builds can be compared.
  */
@@ -27,7 +27,10 @@ const { values } = parseArgs({
     clients: { type: "string", default: "50" },
     tests: { type: "string", default: "ping,set,get,incr,lpush,mset" },
     pipes: { type: "string", default: "1,16" },
-    server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
+    server: {
+      type: "string",
+      default: "deno run -A main.ts --ws-port off --save '' --port {port}",
+    },
   },
 });
 

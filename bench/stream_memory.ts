@@ -17,7 +17,10 @@ const { values } = parseArgs({
   options: {
     entries: { type: "string", default: "1000000" },
     settle: { type: "string", default: "30" },
-    server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
+    server: {
+      type: "string",
+      default: "deno run -A main.ts --ws-port off --save '' --port {port}",
+    },
   },
 });
 const ENTRIES = Number(values.entries);

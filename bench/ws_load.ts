@@ -6,7 +6,7 @@
  * for each case the WebSocket/TCP ratio of CPU per command (the target: ≤ 1.2 batched).
  *
  *   deno task bench:ws [--clients 50] [--requests 200000]
- *       [--server "deno run -A main.ts --port {port} --ws-port {wsport}"]
+ *       [--server "deno run -A main.ts --save '' --port {port} --ws-port {wsport}"]
  *
  * Replies are counted by bytes (`+OK\r\n`, `$3\r\nxxx\r\n`), which is exact for these
  * commands and keeps the client's own cost per reply small.
@@ -20,7 +20,10 @@ const { values } = parseArgs({
   options: {
     clients: { type: "string", default: "50" },
     requests: { type: "string", default: "200000" },
-    server: { type: "string", default: "deno run -A main.ts --port {port} --ws-port {wsport}" },
+    server: {
+      type: "string",
+      default: "deno run -A main.ts --save '' --port {port} --ws-port {wsport}",
+    },
   },
 });
 const CLIENTS = Number(values.clients);

@@ -3,6 +3,7 @@
  * (camel-cased here; main.ts maps the `--kebab-case` flags onto them).
  */
 
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./store/encoding_limits.ts";
 /** respd's own version (--version, INFO respd_version). */
 export const VERSION = "0.1.0";
 /** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
@@ -17,7 +18,7 @@ export interface OutputLimit {
   softSeconds: number;
 }
 
-export interface ServerConfig {
+export interface ServerConfig extends EncodingLimits {
   port: number;
   bind: string;
   databases: number;
@@ -43,6 +44,12 @@ export interface ServerConfig {
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
   maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  /** notify-keyspace-events as class flags (pubsub/keyspace_events.ts); 0 = off. */
+  notifyKeyspaceEvents: number;
+  /** Keys the client-side-caching table may hold before it invalidates some; 0 = no limit. */
+  trackingTableMaxKeys: number;
+  /** Milliseconds after which a script is stopped with an error (0: never). */
+  busyReplyThreshold: number;
   /**
    * Redis's quicklist node size (entries when positive, -1..-5 for 4..64 KB). Redis 7.0
    * reports every list as "quicklist" whatever it is, and respd's list has no nodes to
@@ -51,6 +58,40 @@ export interface ServerConfig {
   listMaxListpackSize: number;
   /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
   listCompressDepth: number;
+  /** Where RDB files are written and read (redis.conf `dir`). */
+  dir: string;
+  /** The RDB file's name in `dir`. */
+  dbfilename: string;
+  /**
+   * Save points, [seconds, changes]: a BGSAVE starts when at least `changes` writes
+   * happened in `seconds`. The library's default is none; the CLI applies Redis's
+   * (SAVE_POINTS_REDIS_DEFAULT) unless told otherwise.
+   */
+  save: [number, number][];
+  /** LZF-compress strings longer than 20 bytes in RDB files (as Redis does by default). */
+  rdbcompression: boolean;
+}
+
+/** Redis's default save points ("3600 1 300 100 60 10000"). */
+export const SAVE_POINTS_REDIS_DEFAULT: [number, number][] = [[3600, 1], [300, 100], [60, 10000]];
+
+/**
+ * Parses redis.conf's `save` value ("3600 1 300 100", "" for none); null when malformed.
+ */
+export function parseSavePoints(text: string): [number, number][] | null {
+  const words = text.trim() === "" ? [] : text.trim().split(/\s+/);
+  if (words.length % 2 !== 0) return null;
+  const points: [number, number][] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    if (!/^\d+$/.test(words[i]) || !/^\d+$/.test(words[i + 1])) return null;
+    points.push([Number(words[i]), Number(words[i + 1])]);
+  }
+  return points;
+}
+
+/** The `save` value as CONFIG GET spells it. */
+export function formatSavePoints(points: readonly [number, number][]): string {
+  return points.map(([s, c]) => `${s} ${c}`).join(" ");
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
@@ -75,8 +116,16 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  ...DEFAULT_ENCODING_LIMITS,
+  notifyKeyspaceEvents: 0,
+  trackingTableMaxKeys: 1_000_000,
+  busyReplyThreshold: 5000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,
+  dir: ".",
+  dbfilename: "dump.rdb",
+  save: [],
+  rdbcompression: true,
 };
 
 /**

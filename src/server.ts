@@ -18,6 +18,11 @@ import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
+import { WatchedKeys } from "./store/watched_keys.ts";
+import { TrackingTable } from "./pubsub/tracking.ts";
+import { RdbPersistence } from "./persistence/rdb_service.ts";
+import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -49,6 +54,10 @@ export class Server {
   #stopped = false;
   /** Channels and patterns of every client, whatever its transport. */
   readonly hub = new PubSubHub();
+  /** Who WATCHes which keys. */
+  readonly watchedKeys: WatchedKeys;
+  /** Client-side caching: who read which keys. */
+  readonly tracking: TrackingTable;
   #tasks: Promise<unknown>[] = [];
   #sessionRuns = new Set<Promise<void>>();
   #shuttingDown: Promise<void> | null = null;
@@ -58,8 +67,17 @@ export class Server {
   readonly limits = new ClientLimits(this);
   /** --ws-commands, compiled; null lets WebSocket clients run every command. */
   readonly wsPolicy: CommandPolicy | null;
+  /** EVAL scripts and function libraries (scripting/scripting.ts). */
+  readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   stats = { connections: 0, commands: 0 };
+  /** RDB snapshots: loading, SAVE and BGSAVE, the save points (persistence/rdb_service.ts). */
+  readonly persistence: RdbPersistence;
+  /**
+   * What SHUTDOWN does once its save (if any) succeeded: stop this server; main.ts replaces
+   * it with ending the process.
+   */
+  onShutdownRequested: () => void = () => void this.shutdown();
 
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
@@ -69,9 +87,18 @@ export class Server {
     this.keyspace = new Keyspace(this.config.databases, this.clock);
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
+    this.watchedKeys = new WatchedKeys(this.keyspace);
+    this.tracking = new TrackingTable(this.keyspace, this.sessions, this.config);
+    publishKeyspaceEvents(this.keyspace, this.hub, this.config);
+    this.persistence = new RdbPersistence(
+      this.keyspace,
+      this.config,
+      (level, message) => this.log(level, message),
+    );
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.scripting = new Scripting(this);
   }
 
   /** The TCP port actually bound (useful with port 0). */
@@ -108,6 +135,7 @@ export class Server {
     }
     this.#sweeper.start();
     this.limits.start();
+    this.persistence.start();
   }
 
   /**
@@ -146,6 +174,8 @@ export class Server {
 
   onSessionClosed(session: Session): void {
     this.hub.removeSubscriber(session);
+    this.watchedKeys.unwatchAll(session.transaction.watches);
+    this.tracking.disable(session);
     this.sessions.delete(session.id);
   }
 
@@ -185,6 +215,35 @@ export class Server {
     clearTimeout(grace);
     await http;
     await Promise.allSettled(this.#tasks);
+    await this.persistence.stop();
+  }
+
+  /**
+   * Redis's prepareForShutdown: saves when asked (`save` true) or, unless told not to
+   * (`save` false), when save points are set. Returns false when the save failed, unless
+   * `force`: the server then keeps running, as Redis does.
+   */
+  prepareForShutdown(options: { save: boolean | null; force: boolean }): boolean {
+    const save = options.save ?? this.config.save.length > 0;
+    if (!save) return true;
+    this.log("notice", "Saving the final RDB snapshot before exiting.");
+    try {
+      this.persistence.saveSync();
+      return true;
+    } catch {
+      if (options.force) return true;
+      this.log("warning", "Error trying to save the DB, can't exit.");
+      return false;
+    }
+  }
+
+  /** SHUTDOWN: saves as asked, then ends; false when the save failed (the server lives on). */
+  requestShutdown(options: { save: boolean | null; force: boolean }): boolean {
+    this.log("warning", "User requested shutdown...");
+    if (!this.prepareForShutdown(options)) return false;
+    // After this command's turn, so the client's connection is not the one being awaited.
+    setTimeout(() => this.onShutdownRequested(), 0);
+    return true;
   }
 
   [Symbol.asyncDispose](): Promise<void> {

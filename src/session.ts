@@ -38,6 +38,9 @@ import { OutputLimitTracker } from "./output_limit.ts";
 import { passwordMatches } from "./security/credentials.ts";
 import { admissionError, runAdmitted } from "./security/gate.ts";
 import { isCrossProtocolCommand } from "./security/client_limits.ts";
+import { discardTransaction, queueInMulti, Transaction } from "./commands/transactions.ts";
+import { ClientTracking } from "./pubsub/tracking.ts";
+import { keysOf } from "./commands/keys_of.ts";
 
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
@@ -78,6 +81,11 @@ export class Session implements CommandContext, ClientState {
   readonly parser = new RequestParser();
   /** Channels and patterns this client listens to (maintained by server.hub). */
   readonly subscriptions = new Subscriptions();
+  /** MULTI's queue and this client's WATCHes. */
+  readonly transaction = new Transaction();
+  inExec = false;
+  /** CLIENT TRACKING state. */
+  readonly tracking = new ClientTracking();
 
   constructor(readonly server: Server, readonly transport: Transport, id: number) {
     this.id = id;
@@ -166,6 +174,8 @@ export class Session implements CommandContext, ClientState {
     this.protocol = 2;
     this.name = "";
     this.server.hub.removeSubscriber(this);
+    discardTransaction(this, this);
+    this.server.tracking.disable(this);
     this.#requireAuthIfConfigured();
   }
 
@@ -253,15 +263,52 @@ export class Session implements CommandContext, ClientState {
       if (!(e instanceof CommandError)) throw e;
       // POST and Host: are unknown commands, so the guard costs known commands nothing.
       if (isCrossProtocolCommand(argv[0])) return this.server.limits.crossProtocol(this);
-      return this.reply.error(e.message);
+      return this.#reject(argv[0], e.message);
     }
     const denied = admissionError(spec, this);
-    if (denied !== null) return this.reply.error(denied);
+    if (denied !== null) return this.#reject(argv[0], denied);
     const refused = subscribedModeError(spec, this);
-    if (refused !== null) return this.reply.error(refused.message);
+    if (refused !== null) return this.#reject(argv[0], refused.message);
+    if (this.transaction.queue !== null && queueInMulti(spec, argv, this)) return;
+    const tracking = this.server.tracking;
+    if (tracking.trackingClients === 0) return this.call(spec, argv);
+    tracking.limitKeys();
+    tracking.current = this;
+    try {
+      this.call(spec, argv);
+    } finally {
+      tracking.current = null;
+      // CLIENT CACHING applies to the next command only (any CLIENT subcommand, or a
+      // transaction, keeps it), as in Redis.
+      if (!spec.name.startsWith("client|") && !this.transaction.active) {
+        this.tracking.caching = false;
+      }
+      tracking.flush();
+    }
+  }
+
+  /**
+   * A command refused before it ran: marks a transaction in progress (EXEC will abort),
+   * and a refused EXEC discards it, as Redis's rejectCommand.
+   */
+  #reject(name: string, message: string): void {
+    this.transaction.flag();
+    if (name.length === 4 && name.toLowerCase() === "exec") {
+      discardTransaction(this, this);
+      const why = message.startsWith("ERR ") ? message.slice(4) : message;
+      return this.reply.error(`EXECABORT Transaction discarded because of: ${why}`);
+    }
+    this.reply.error(message);
+  }
+
+  /** Runs a resolved, admitted command (also each of EXEC's queue). */
+  call(spec: CommandSpec, argv: readonly string[]): void {
     this.lastCommand = spec.name;
     this.server.stats.commands++;
     runAdmitted(spec, argv, this);
+    if (this.tracking.on && spec.flags.includes("readonly")) {
+      this.server.tracking.remember(this, keysOf(spec, argv));
+    }
   }
 
   /** Writes everything queued, including what arrives while writing. */

@@ -2,41 +2,18 @@
  * A real browser: Debian's Chromium (never a downloaded one), driven by playwright-core,
  * opens the demo console that respd serves (in RESP3, then RESP2), types SET/GET into it,
  * subscribes in the pub/sub panel and sees messages that a TCP client publishes arrive;
- * then logs in to a server with requirepass. A screenshot is saved as
+ * then logs in to a server with requirepass, and a page runs Lua scripts (EVAL, EVALSHA)
+ * through /client.js. A screenshot is saved as
  * tests/artifacts/browser_demo.png (look at it after UI changes). Chromium is installed by scripts/test.sh; the
  * test fails, rather than skips, when it is missing, so CI cannot pass without it.
  */
 
-import { chromium } from "playwright-core";
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
+import { launchChromium, TIMEOUT_MS } from "./support/chromium.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
-const TIMEOUT_MS = 20_000;
-
-/** Chromium with a fresh profile; closing it removes the profile too. */
-async function launchChromium() {
-  const userDataDir = await Deno.makeTempDir({ prefix: "respd-chromium-" });
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1200, height: 720 },
-    timeout: TIMEOUT_MS,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  }).catch(async (e: unknown) => {
-    await Deno.remove(userDataDir, { recursive: true });
-    throw e;
-  });
-  return {
-    context,
-    async [Symbol.asyncDispose]() {
-      await context.close();
-      await Deno.remove(userDataDir, { recursive: true });
-    },
-  };
-}
 
 Deno.test("the demo page served by respd works in Chromium", async (t) => {
   await using browser = await launchChromium();
@@ -132,6 +109,38 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
     await command.fill("DBSIZE");
     await command.press("Enter");
     assertEquals(await page.locator("#log .t-integer").textContent(), "(integer) 0");
+    await page.close();
+  });
+
+  await t.step("a page runs Lua scripts through /client.js", async () => {
+    await using server = startTestServer({ wsPort: 0 });
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(TIMEOUT_MS);
+    await page.goto(`http://127.0.0.1:${server.wsPort}/`);
+    const results = await page.evaluate(async (port: number) => {
+      const { connect } = await import(`http://127.0.0.1:${port}/client.js`);
+      const out: unknown[] = [];
+      for (const protocol of [3, 2]) {
+        const db = await connect(`ws://127.0.0.1:${port}/ws`, { protocol });
+        out.push(await db.send("EVAL", "return redis.call('INCR', KEYS[1])", 1, "visits"));
+        out.push(await db.send("EVAL", "return {1, 'two', {ok='three'}, ARGV[1]}", 0, "four"));
+        const sha = await db.send("SCRIPT", "LOAD", "return KEYS[1] .. '=' .. ARGV[1]");
+        out.push(await db.send("EVALSHA", sha, 1, "k", "v"));
+        out.push(await db.send("EVAL", "error('boom')", 0).catch((e: Error) => e.message));
+        await db.close();
+      }
+      return out;
+    }, server.wsPort);
+    assertEquals(results, [
+      1,
+      [1, "two", "three", "four"],
+      "k=v",
+      "ERR user_script:1: boom script: 82903a0434f1503e152f89c03c9acd881a0e8150, on @user_script:1.",
+      2,
+      [1, "two", "three", "four"],
+      "k=v",
+      "ERR user_script:1: boom script: 82903a0434f1503e152f89c03c9acd881a0e8150, on @user_script:1.",
+    ]);
     await page.close();
   });
 });

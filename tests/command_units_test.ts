@@ -24,7 +24,8 @@ Deno.test("list commands answer and signal through the context", () => {
   assertEquals(ctx.call("LRANGE", "l", "0", "-1"), "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n");
   assertEquals(ctx.call("LPOP", "l", "3"), "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n");
   assertEquals(ctx.db.has("l"), false, "an emptied list is deleted");
-  assertEquals(events, ["0:l:lpush", "0:l:rpush", "0:l:lpop", "0:l:del"]);
+  // "new" first, as Redis's dbAdd notifies it before the command's own event
+  assertEquals(events, ["0:l:new", "0:l:lpush", "0:l:rpush", "0:l:lpop", "0:l:del"]);
   ctx.call("SET", "s", "x");
   assertEquals(
     ctx.call("LPUSH", "s", "a"),
@@ -40,7 +41,14 @@ Deno.test("string commands answer and signal through the context", () => {
   assertEquals(ctx.call("GET", "k"), "$1\r\nv\r\n");
   ctx.clock.advance(10_000);
   assertEquals(ctx.call("GET", "k"), "$-1\r\n");
-  assertEquals(events, ["0:k:set", "0:k:expire", "0:n:incrby", "0:k:expired"]);
+  assertEquals(events, [
+    "0:k:new",
+    "0:k:set",
+    "0:k:expire",
+    "0:n:new",
+    "0:n:incrby",
+    "0:k:expired",
+  ]);
 });
 
 Deno.test("keyspace commands signal Redis's events, whole-database ones with no key", () => {
@@ -53,9 +61,12 @@ Deno.test("keyspace commands signal Redis's events, whole-database ones with no 
   assertEquals(ctx.call("GET", "b"), "$1\r\n1\r\n", "database 0 now holds what 3 held");
   assertEquals(ctx.call("FLUSHDB"), "+OK\r\n");
   assertEquals(events, [
+    "0:a:new",
     "0:a:set",
+    "0:b:new",
     "0:a:rename_from",
     "0:b:rename_to",
+    "3:b:new",
     "0:b:move_from",
     "3:b:move_to",
     "0::swapdb",

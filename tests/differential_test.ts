@@ -24,9 +24,16 @@ import { sequences as lists } from "./differential/lists.ts";
 import { objectSequences, sequences as listEdits } from "./differential/list_edits.ts";
 import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
+import { sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
+import { sequences as persistence } from "./differential/persistence.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
 import { sequences as strings } from "./differential/strings.ts";
+import { sequences as hashes } from "./differential/hashes.ts";
+import { sequences as sets } from "./differential/sets.ts";
+import { sequences as zsets } from "./differential/zsets.ts";
+import { sequences as random } from "./differential/random.ts";
+import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -35,16 +42,23 @@ const families: Record<string, Sequence[]> = {
   expiry,
   databases,
   lists,
+  hashes,
+  sets,
+  zsets,
+  random,
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,
+  sort,
   connection,
   errors,
   binary,
   edge: [...edge, ...repeatedOptions, ...numberForms, ...clientState],
   pipelines,
   pubsub,
+  scripting,
   streams,
+  persistence,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -1,6 +1,6 @@
 /**
  * ioredis and node-redis, through their typed APIs, calling the list edits, list moves,
- * bit commands, BITFIELD and LCS: each client runs the same session against respd and
+ * bit commands, BITFIELD, LCS and SORT: each client runs the same session against respd and
  * against a real redis-server, and what the client hands back must be equal, in RESP2 and
  * RESP3. (Replies are compared as the clients decode them, so shapes the client parses —
  * LMPOP's pair, LCS IDX's map — are exercised.)
@@ -44,6 +44,10 @@ async function ioredisSession(port: number, protocol: 2 | 3): Promise<unknown[]>
     out.push(await r.lcs("k1", "k2"), await r.lcs("k1", "k2", "LEN"));
     out.push(await r.lcs("k1", "k2", "IDX", "MINMATCHLEN", 2, "WITHMATCHLEN"));
     out.push(await r.substr("s", 1, 3));
+    out.push(await r.rpush("nums", "10", "2", "33", "1"), await r.mset("w_10", "b", "w_2", "a"));
+    out.push(await r.sort("nums"), await r.sort("nums", "BY", "w_*", "LIMIT", 0, 2, "ALPHA"));
+    out.push(await r.sort("nums", "DESC", "STORE", "sorted"));
+    out.push(await r.lrange("sorted", 0, -1), await r.sort_ro("nums", "GET", "w_*"));
     return out;
   } finally {
     await r.quit();
@@ -84,6 +88,16 @@ async function nodeRedisSession(port: number, RESP: 2 | 3): Promise<unknown[]> {
       await c.lcsIdx("k1", "k2"),
       await c.lcsIdxWithMatchLen("k1", "k2", { MINMATCHLEN: 3 }),
     );
+    out.push(await c.rPush("nums", ["10", "2", "33", "1"]), await c.mSet({ w_10: "b", w_2: "a" }));
+    out.push(
+      await c.sort("nums"),
+      await c.sort("nums", { BY: "w_*", ALPHA: true, LIMIT: { offset: 0, count: 2 } }),
+    );
+    out.push(await c.sortStore("nums", "sorted", { DIRECTION: "DESC", GET: ["#", "w_*"] }));
+    out.push(
+      await c.lRange("sorted", 0, -1),
+      await c.sortRo("nums", { ALPHA: true, DIRECTION: "DESC" }),
+    );
     return out;
   } finally {
     await c.close();
@@ -91,14 +105,14 @@ async function nodeRedisSession(port: number, RESP: 2 | 3): Promise<unknown[]> {
 }
 
 for (const protocol of [2, 3] as const) {
-  Deno.test(`ioredis (protocol ${protocol}) gets Redis's answers for lists, bits and LCS`, async () => {
+  Deno.test(`ioredis (protocol ${protocol}) gets Redis's answers for lists, bits, LCS and SORT`, async () => {
     await using respd = startTestServer();
     await using redis = await startRedis();
     const ours = await ioredisSession(respd.port, protocol);
     assertEquals(ours, await ioredisSession(redis.port, protocol));
   });
 
-  Deno.test(`node-redis (RESP${protocol}) gets Redis's answers for lists, bits and LCS`, async () => {
+  Deno.test(`node-redis (RESP${protocol}) gets Redis's answers for lists, bits, LCS and SORT`, async () => {
     await using respd = startTestServer();
     await using redis = await startRedis();
     const ours = await nodeRedisSession(respd.port, protocol);

@@ -51,6 +51,7 @@ Deno.test("LMOVE signals the push on the destination, then the pop and del on th
     "*2\r\n$3\r\ndst\r\n*1\r\n$1\r\na\r\n",
   );
   assertEquals(events, [
+    "dst:new",
     "dst:rpush",
     "src:lpop",
     "src:del",
@@ -70,5 +71,17 @@ Deno.test("bit commands signal setbit, and BITOP set or del", () => {
   assertEquals(ctx.call("BITOP", "NOT", "n", "b"), ":2\r\n");
   assertEquals(ctx.call("BITOP", "AND", "n", "missing"), ":0\r\n");
   assertEquals(ctx.call("BITOP", "AND", "n", "missing"), ":0\r\n");
-  assertEquals(events, ["b:setbit", "b:setbit", "n:set", "n:del"]);
+  assertEquals(events, ["b:new", "b:setbit", "b:setbit", "n:new", "n:set", "n:del"]);
+});
+
+Deno.test("SORT ... STORE signals sortstore, or del when nothing is stored", () => {
+  const ctx = new TestContext();
+  ctx.call("RPUSH", "l", "3", "1", "2");
+  ctx.call("SET", "d", "x");
+  const events = recordEvents(ctx);
+  assertEquals(ctx.call("SORT", "l", "STORE", "d"), ":3\r\n");
+  assertEquals(ctx.call("LRANGE", "d", "0", "-1"), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+  assertEquals(ctx.call("SORT", "missing", "STORE", "d"), ":0\r\n");
+  assertEquals(ctx.call("SORT", "missing", "STORE", "d"), ":0\r\n");
+  assertEquals(events, ["d:sortstore", "d:del"]);
 });

@@ -24,7 +24,10 @@ async function startRespd(): Promise<
   { child: Deno.ChildProcess; port: number; log: Promise<string> }
 > {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", "--port", "0", "--ws-port", "off", "--bind", "127.0.0.1"],
+    args: [
+      ..."run -A main.ts --port 0 --ws-port off --bind 127.0.0.1".split(" "),
+      ...["--save", ""],
+    ],
     cwd: new URL("..", import.meta.url),
     stdin: "null",
     stdout: "null",

@@ -13,6 +13,7 @@ import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
 import type { ClientView, CommandContext } from "./context.ts";
+import { trackingCommands } from "./client_tracking.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
 const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -45,18 +46,24 @@ function argvBytes(s: ClientView): number {
 export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
-  const flags = typeOf(s) === "pubsub" ? "P" : "N";
+  // Redis's flag letters, in its order: P pub/sub, x MULTI, t tracking, R broken
+  // redirect, B broadcast, d a watched key changed; N when none.
+  const t = s.tracking;
+  const tx = s.transaction;
+  const flags = (typeOf(s) === "pubsub" ? "P" : "") + (tx.active ? "x" : "") +
+      (t.on ? "t" : "") + (t.brokenRedirect ? "R" : "") + (t.bcast ? "B" : "") +
+      (tx.watches.dirty ? "d" : "") || "N";
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
     ` idle=${Math.floor((now - s.lastActivity) / 1000)} flags=${flags} db=${s.dbIndex}` +
     ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
-    ` multi=-1` +
+    ` multi=${tx.queue === null ? -1 : tx.queue.length}` +
     ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${
       s === caller ? argvBytes(caller) : 0
     } multi-mem=0` +
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
     ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
-    ` cmd=${s.lastCommand} user=default redir=-1 resp=${s.protocol}` +
+    ` cmd=${s.lastCommand} user=default redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
     ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
 }
 
@@ -298,5 +305,15 @@ const HELP_LINES = [
 const help = helpCommand("client", HELP_LINES, ["slow", "connection"]);
 
 export const clientCommands = [
-  commandGroup("client", [id, setname, getname, setinfo, info, list, kill, help]),
+  commandGroup("client", [
+    id,
+    setname,
+    getname,
+    setinfo,
+    info,
+    list,
+    kill,
+    ...trackingCommands,
+    help,
+  ]),
 ];

@@ -21,7 +21,12 @@ export type CommandFlag =
   | "stale"
   | "fast"
   | "no_auth"
-  | "allow_busy";
+  | "allow_busy"
+  | "skip_slowlog"
+  | "no_multi"
+  | "skip_monitor"
+  | "no_mandatory_keys"
+  | "movablekeys";
 
 export interface CommandSpec<T = unknown> {
   /** Lower-case name; "parent|sub" for a subcommand. */

@@ -31,8 +31,11 @@ const FLAG_ORDER: readonly CommandFlag[] = [
   "blocking",
   "loading",
   "stale",
+  "skip_monitor",
   "fast",
   "no_auth",
+  "no_mandatory_keys",
+  "movablekeys",
   "allow_busy",
 ];
 

@@ -21,6 +21,12 @@ import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { WatchedKeys } from "../store/watched_keys.ts";
+import type { CommandSpec } from "./command.ts";
+import type { Transaction } from "./transactions.ts";
+import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
+import type { RdbPersistence } from "../persistence/rdb_service.ts";
+import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -45,6 +51,10 @@ export interface ClientView {
   readonly queryBuffer: { used: number; size: number };
   /** Reply bytes not yet sent. */
   readonly pendingOutput: number;
+  /** MULTI's queue and the client's WATCHes (transactions.ts). */
+  readonly transaction: Transaction;
+  /** CLIENT TRACKING state (pubsub/tracking.ts). */
+  readonly tracking: ClientTracking;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
   readonly parser: { readonly args: readonly string[] };
   /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
@@ -73,13 +83,28 @@ export interface ClientState extends ClientView, Subscriber {
   resetState(): void;
   /** Closes the connection once this batch's replies are written (QUIT, CLIENT KILL). */
   closeAfterReply(): void;
+  /** True while EXEC runs the queue: blocking commands then answer as if timed out. */
+  inExec: boolean;
+  /**
+   * Runs an already resolved command as the pipeline does after its checks (stats, the
+   * maxmemory guard), writing its reply; EXEC runs its queue through this.
+   */
+  call(spec: CommandSpec, argv: readonly string[]): void;
 }
 
 /** The server-wide services commands use. */
 export interface ServerServices {
+  /** RDB persistence (SAVE, BGSAVE, LASTSAVE, INFO persistence). */
+  readonly persistence: RdbPersistence;
+  /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
+  requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;
   readonly keyspace: Keyspace;
   readonly hub: PubSubHub;
+  /** Who WATCHes which keys (MULTI/EXEC). */
+  readonly watchedKeys: WatchedKeys;
+  /** Client-side caching: who read which keys. */
+  readonly tracking: TrackingTable;
   readonly clock: Clock;
   /** Every connected client, by id. */
   readonly sessions: ReadonlyMap<number, ClientView>;
@@ -93,6 +118,8 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** EVAL scripts and function libraries, and the client their commands run as. */
+  readonly scripting: Scripting;
 }
 
 /** What `execute(cmd, ctx)` receives. */

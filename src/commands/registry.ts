@@ -21,12 +21,21 @@ import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommands } from "./lcs.ts";
 import { objectCommands } from "./object.ts";
+import { hashCommands } from "./hashes.ts";
+import { setCommands } from "./sets.ts";
+import { zsetCommands } from "./zsets.ts";
+import { zsetAlgebraCommands } from "./zset_algebra.ts";
+import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { transactionCommands } from "./transactions.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
 import { streamInfoCommands } from "./stream_info.ts";
+import { dumpRestoreCommands } from "./dump_restore.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 const table = new Map<string, CommandSpec>();
 
@@ -46,7 +55,14 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   ...objectCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...zsetAlgebraCommands,
+  ...sortCommands,
   ...streamCommands,
+  ...dumpRestoreCommands,
+  ...persistenceCommands,
   ...streamReadCommands,
   ...streamGroupCommands,
   ...streamInfoCommands,
@@ -54,6 +70,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverCommands,
   ...clientCommands,
   ...commandCommands,
+  ...transactionCommands,
+  ...scriptingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {

@@ -6,6 +6,11 @@
  * their live values; CONFIG SET changes only those that can change while running.
  */
 
+import {
+  formatNotifyClasses,
+  INVALID_CLASS_MESSAGE,
+  parseNotifyClasses,
+} from "../pubsub/keyspace_events.ts";
 import process from "node:process";
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
@@ -18,6 +23,7 @@ import {
   type ServerConfig,
   VERSION,
 } from "../config.ts";
+import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Database } from "../store/database.ts";
 import { keyBytes } from "../store/memory.ts";
@@ -64,6 +70,30 @@ function executable(): string {
 }
 
 type Fields = [string, string | number][];
+
+/** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
+function scriptingMemory(ctx: CommandContext): [string, string | number][] {
+  const { evalScripts, functions } = ctx.server.scripting;
+  const vmEval = evalScripts.luaMemory;
+  const vmFunctions = functions.luaMemory;
+  const scripts = evalScripts.bodyBytes;
+  const libraries = functions.codeBytes;
+  return [
+    ["used_memory_lua", vmEval],
+    ["used_memory_vm_eval", vmEval],
+    ["used_memory_lua_human", human(vmEval)],
+    ["used_memory_scripts_eval", scripts],
+    ["number_of_cached_scripts", evalScripts.size],
+    ["number_of_functions", functions.functions.size],
+    ["number_of_libraries", functions.libraries.size],
+    ["used_memory_vm_functions", vmFunctions],
+    ["used_memory_vm_total", vmEval + vmFunctions],
+    ["used_memory_vm_total_human", human(vmEval + vmFunctions)],
+    ["used_memory_functions", libraries],
+    ["used_memory_scripts", scripts + libraries],
+    ["used_memory_scripts_human", human(scripts + libraries)],
+  ];
+}
 
 /** Peak memory seen by INFO, as Redis's used_memory_peak. */
 const peaks = new WeakMap<ServerServices, number>();
@@ -122,6 +152,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["used_memory_rss_human", human(rss)],
       ["used_memory_peak", peak],
       ["used_memory_peak_human", human(peak)],
+      ...scriptingMemory(ctx),
       ["maxmemory", max],
       ["maxmemory_human", human(max)],
       ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
@@ -341,6 +372,31 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
+  ...encodingParameters(),
+  {
+    name: "notify-keyspace-events",
+    get: (c) => formatNotifyClasses(c.notifyKeyspaceEvents),
+    set(c, v) {
+      const flags = parseNotifyClasses(v);
+      if (flags === null) throw new ConfigValueError(INVALID_CLASS_MESSAGE);
+      c.notifyKeyspaceEvents = flags;
+    },
+  },
+  {
+    name: "tracking-table-max-keys",
+    get: (c) => String(c.trackingTableMaxKeys),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.trackingTableMaxKeys = n)),
+  },
+  {
+    name: "busy-reply-threshold",
+    get: (c) => String(c.busyReplyThreshold),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
+  },
+  {
+    name: "lua-time-limit",
+    get: (c) => String(c.busyReplyThreshold),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
+  },
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
@@ -355,6 +411,42 @@ const PARAMETERS: readonly Parameter[] = [
     set: integerSetter(0, 2147483647, (c, n) => (c.listCompressDepth = n)),
   },
 ];
+
+/**
+ * The compact-encoding thresholds (store/encoding_limits.ts), under their Redis 7.0 names
+ * and the older ziplist aliases that CONFIG GET also lists.
+ */
+function encodingParameters(): Parameter[] {
+  // the *-value thresholds are sizes in bytes: Redis reads them as memory values (1kb ...)
+  const limit = (name: string, field: keyof EncodingLimits): Parameter => ({
+    name,
+    get: (c) => String(c[field]),
+    set(c, v) {
+      const bytes = name.endsWith("-value");
+      const n = bytes ? parseMemory(v) : parseInteger(v);
+      if (n === null) {
+        throw new ConfigValueError(
+          bytes ? "argument must be a memory value" : "argument couldn't be parsed into an integer",
+        );
+      }
+      if (n < 0) {
+        throw new ConfigValueError("argument must be between 0 and 9223372036854775807 inclusive");
+      }
+      c[field] = Number(n);
+    },
+  });
+  return [
+    limit("hash-max-listpack-entries", "hashMaxListpackEntries"),
+    limit("hash-max-ziplist-entries", "hashMaxListpackEntries"),
+    limit("hash-max-listpack-value", "hashMaxListpackValue"),
+    limit("hash-max-ziplist-value", "hashMaxListpackValue"),
+    limit("set-max-intset-entries", "setMaxIntsetEntries"),
+    limit("zset-max-listpack-entries", "zsetMaxListpackEntries"),
+    limit("zset-max-ziplist-entries", "zsetMaxListpackEntries"),
+    limit("zset-max-listpack-value", "zsetMaxListpackValue"),
+    limit("zset-max-ziplist-value", "zsetMaxListpackValue"),
+  ];
+}
 
 const PARAMETER_BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));
 
@@ -423,7 +515,8 @@ const configSet = command({
         throw e;
       }
     }
-    for (const [p] of pairs) p.set!(ctx.server.config, p.get(next, ctx.server));
+    // Then apply the same values (not their printed forms: `An` prints as `A`).
+    for (const [p, value] of pairs) p.set!(ctx.server.config, value);
     ctx.reply.ok();
   },
 });
@@ -463,7 +556,7 @@ const configHelp = helpCommand("config", [
 ]);
 
 // ---------------------------------------------------------------------------------------
-// TIME, LASTSAVE
+// TIME
 
 /** TIME: [unix seconds, microseconds] as two bulk strings. */
 const time = command({
@@ -479,17 +572,6 @@ const time = command({
     ctx.reply.bulk(String(Math.floor(us / 1e6)));
     ctx.reply.bulk(String(us % 1e6));
   },
-});
-
-/** LASTSAVE: respd never saves, so this is the start time, as Redis reports before a save. */
-const lastsave = command({
-  name: "lastsave",
-  arity: 1,
-  flags: ["loading", "stale", "fast"],
-  categories: ["admin", "fast", "dangerous"],
-  tips: ["nondeterministic_output"],
-  parse: () => undefined,
-  execute: (_, ctx) => ctx.reply.integer(Math.floor(ctx.server.startedAt / 1000)),
 });
 
 // ---------------------------------------------------------------------------------------
@@ -535,6 +617,5 @@ export const serverCommands = [
   info,
   commandGroup("config", [configGet, configSet, configResetstat, configHelp]),
   time,
-  lastsave,
   commandGroup("memory", [memoryUsage, memoryHelp]),
 ];

@@ -9,7 +9,7 @@ import type { Args } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
 import { getStream, longLong, strictIdArg, writeEntry, writeId } from "./stream_common.ts";
-import { streamChanged } from "./stream_events.ts";
+import { streamNotified } from "./stream_events.ts";
 import type { CommandContext } from "./context.ts";
 import type { Stream, StreamEntry } from "../store/stream.ts";
 import type { ConsumerGroup } from "../store/stream_groups.ts";
@@ -163,7 +163,7 @@ export function serveRead(
       if (!serve) continue;
       // Redis 7.0 creates the consumer only when it serves it something.
       const [consumer, created] = group.consumer(req.group!.consumer, now);
-      if (created) streamChanged(s, t.key, "xgroup-createconsumer");
+      if (created) streamNotified(s, t.key, "xgroup-createconsumer");
       consumer.seenTime = now;
       const start = nextId(after) ?? MIN_ID;
       if (history) {

@@ -108,6 +108,16 @@ export class Database {
   }
 
   /**
+   * Reports `event` on `key` without it counting as a modification: Redis's
+   * notifyKeyspaceEvent alone, which some stream commands use (XGROUP CREATE on an
+   * existing stream, XSETID, consumer-group bookkeeping): notifications see it, WATCH and
+   * client tracking do not.
+   */
+  notified(key: string, event: string): void {
+    this.events.emit(this, key, event, false);
+  }
+
+  /**
    * After an in-place write to `container` (the value at `key`): signals `event`, then,
    * if the write left the container empty, deletes the key and signals "del" (as Redis's
    * LPOP of the last element notifies "lpop" then "del").
@@ -120,14 +130,17 @@ export class Database {
     }
   }
 
-  /** Stores `value`; clears any TTL unless `keepTtl`. */
+  /**
+   * Stores `value`; clears any TTL unless `keepTtl`. A key that did not exist is signalled
+   * "new" (as Redis's dbAdd does, before the command's own event).
+   */
   set(key: string, value: Value, keepTtl = false): void {
     const data = this.#data;
-    if (this.#scan === null) data.set(key, value);
-    else {
-      const before = data.size;
-      data.set(key, value);
-      if (data.size !== before) this.#scan.add(key);
+    const before = data.size;
+    data.set(key, value);
+    if (data.size !== before) {
+      if (this.#scan !== null) this.#scan.add(key);
+      this.events.emit(this, key, "new");
     }
     if (!keepTtl && this.#expires.size !== 0) this.#expires.delete(key);
   }
@@ -171,12 +184,15 @@ export class Database {
     return true;
   }
 
-  /** Deletes every key (FLUSHDB, FLUSHALL); signals `(this, null, "flushdb")`. */
+  /**
+   * Deletes every key (FLUSHDB, FLUSHALL); signals `(this, null, "flushdb")` just before,
+   * so a listener can still see which keys go (WATCH breaks only on keys that existed).
+   */
   clear(): void {
+    this.events.emit(this, null, "flushdb");
     this.#data.clear();
     this.#expires.clear();
     this.#scan = null;
-    this.events.emit(this, null, "flushdb");
   }
 
   #scanIndex(): ScanIndex {

@@ -385,6 +385,25 @@ export class Stream {
   /** Consumer groups by name; created on first use, as in Redis. */
   groups: Map<string, ConsumerGroup> | null = null;
 
+  /**
+   * Each node as Redis's radix tree holds it (RDB and DUMP write them so): its master id
+   * and fields, and every entry it holds, deleted ones flagged.
+   */
+  *packedNodes(): Generator<{
+    master: StreamId;
+    fields: readonly string[];
+    entries: { entry: StreamEntry; deleted: boolean }[];
+  }> {
+    for (let n = this.#head; n < this.#nodes.length; n++) {
+      const node = this.#nodes[n];
+      const entries: { entry: StreamEntry; deleted: boolean }[] = [];
+      for (let i = 0; i < node.count; i++) {
+        entries.push({ entry: node.entryAt(i), deleted: node.isDeleted(i) });
+      }
+      yield { master: node.master, fields: node.fields, entries };
+    }
+  }
+
   /** Radix-tree keys in Redis's terms: how many nodes hold entries. */
   get nodeCount(): number {
     return this.#nodes.length - this.#head;

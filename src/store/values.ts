@@ -20,13 +20,19 @@
 
 import { ListType, type ListValue } from "./types/list.ts";
 import { StringType } from "./types/string.ts";
+import { HashType, type HashValue } from "./types/hash.ts";
+import { SetType, type SetValue } from "./types/set.ts";
+import { type SortedSetValue, ZSetType } from "./types/zset.ts";
 import { StreamType, type StreamValue } from "./types/stream.ts";
 
 export { ListValue } from "./types/list.ts";
+export { HashValue } from "./types/hash.ts";
+export { SetValue } from "./types/set.ts";
+export { SortedSetValue } from "./types/zset.ts";
 export { StreamValue } from "./types/stream.ts";
 
 /** What a key can hold. */
-export type Value = string | ListValue | StreamValue;
+export type Value = string | ListValue | HashValue | SetValue | SortedSetValue | StreamValue;
 
 /** The TYPE names of `Value`'s members. */
 export type TypeName = "string" | "list" | "hash" | "set" | "zset" | "stream";
@@ -64,6 +70,12 @@ export function typeOf(v: Value): ValueType<Value> {
   switch (kind) {
     case "list":
       return ListType as ValueType<Value>;
+    case "hash":
+      return HashType as ValueType<Value>;
+    case "set":
+      return SetType as ValueType<Value>;
+    case "zset":
+      return ZSetType as ValueType<Value>;
     case "stream":
       return StreamType as ValueType<Value>;
     default:

@@ -31,8 +31,9 @@ import {
 import { type Frame, INCOMPLETE } from "../protocol/frame.ts";
 import { ByteReader } from "../protocol/byte_reader.ts";
 import { messageStream } from "../protocol/message_stream.ts";
+import { type CacheStats, LocalCache } from "./local_cache.ts";
 
-export type { CommandArg, Frame };
+export type { CacheStats, CommandArg, Frame };
 
 /** A decoded reply. Bulk strings are UTF-8 text, or `Uint8Array` from `sendBytes`. */
 export type Reply =
@@ -93,8 +94,10 @@ export interface ConnectOptions {
   name?: string;
   /** How RESP3 maps decode: plain objects with string keys (default) or `Map`s. */
   maps?: "object" | "map";
-  /** Push frames that are not pub/sub messages (e.g. client-side caching invalidations). */
+  /** Push frames that are not pub/sub messages or the local cache's invalidations. */
   onPush?: (data: Reply[]) => void;
+  /** Called after the local cache (`cached`) dropped entries: the keys, or null for all. */
+  onInvalidate?: (keys: string[] | null) => void;
 }
 
 /** How the connection ended. */
@@ -195,6 +198,13 @@ export class Client {
   #serverPatterns = new Set<string>();
   /** Resolves when the connection has closed and every pending command was settled. */
   readonly closed: Promise<CloseInfo>;
+  /** Replies of `cached` reads; null until the first one turns tracking on. */
+  #cache: LocalCache<Reply> | null = null;
+  /**
+   * A reply array that swallowed push frames (see #onFrame): its elements so far and how
+   * many more top-level frames complete it.
+   */
+  #partial: { items: Frame[]; missing: number } | null = null;
 
   /** Use `connect()`: it waits for the socket to open and the HELLO to be answered. */
   constructor(ws: WebSocket, options: ConnectOptions = {}) {
@@ -234,6 +244,34 @@ export class Client {
    */
   sendFrame(...args: CommandArg[]): Promise<Frame> {
     return this.#command(args, "frame") as Promise<Frame>;
+  }
+
+  /**
+   * A read served from a local cache: the first call sends it (with the server tracking
+   * the keys it reads); later calls with the same arguments are answered locally, until
+   * any client changes one of those keys and the server's invalidation drops the entry.
+   * `db.cached("GET", "user:1")`, `db.cached("HGETALL", "cart")`, `db.cached("MGET", "a",
+   * "b")`: the key is the first argument (every argument for MGET and EXISTS). Needs RESP3
+   * (the default). The cache is dropped when the connection closes.
+   */
+  cached(...args: string[]): Promise<Reply> {
+    if (this.#protocol !== 3) {
+      return Promise.reject(new RedisError("ERR cached() needs a RESP3 connection"));
+    }
+    if (this.#cache === null) {
+      this.#cache = new LocalCache();
+      this.#command(["CLIENT", "TRACKING", "on", "OPTIN"], "text").catch(() => {});
+    }
+    const hit = this.#cache.lookup(args);
+    if (hit !== undefined) return hit;
+    // CACHING yes applies to the very next command: both leave in the same message
+    this.#command(["CLIENT", "CACHING", "yes"], "text").catch(() => {});
+    return this.#cache.store(args, this.#command(args, "text") as Promise<Reply>);
+  }
+
+  /** What the local cache holds and how often it answered (zeros before `cached`). */
+  cacheStats(): CacheStats {
+    return this.#cache?.stats() ?? { hits: 0, misses: 0, invalidations: 0, entries: [] };
   }
 
   /** Subscribes to channels; resolves when the server confirmed them all. */
@@ -383,6 +421,7 @@ export class Client {
         // already closing
       }
     }
+    this.#cache?.clear();
     const { code, reason } = this.#closeInfo;
     const error = failure ??
       new ConnectionError(`connection closed (${code}${reason ? `: ${reason}` : ""})`);
@@ -394,11 +433,29 @@ export class Client {
     if (frame.kind === "push" || (frame.kind === "array" && this.#protocol === 2)) {
       if (this.#onPubSub(frame.value, frame.kind === "push")) return;
     }
+    // Redis 7.0 (and respd, byte for byte) writes a push caused by a command inside EXEC
+    // (a keyspace notification to the client itself) in the middle of EXEC's array: the
+    // decoder then counts the push as an element. Such pushes are handed on as pushes and
+    // the array is completed with the frames that follow.
+    if (this.#partial !== null) {
+      this.#partial.items.push(frame);
+      if (--this.#partial.missing > 0) return;
+      frame = { kind: "array", value: this.#partial.items };
+      this.#partial = null;
+    } else if (frame.kind === "array" && frame.value.some((f) => f.kind === "push")) {
+      const items = frame.value.filter((f) => f.kind !== "push");
+      for (const f of frame.value) if (f.kind === "push") this.#onPubSub(f.value, true);
+      this.#partial = { items, missing: frame.value.length - items.length };
+      return;
+    }
     const entry = this.#pending.shift();
     if (!entry) return; // a reply nobody waits for: ignore it
     if (frame.kind === "error") return entry.reject(new RedisError(frame.value));
     if (entry.special === "hello") this.#protocol = entry.protocol!;
     if (entry.special === "reset") {
+      // RESET also turns tracking off: nothing cached can be trusted any more
+      this.#cache?.clear();
+      this.#cache = null;
       this.#protocol = 2;
       this.#serverChannels.clear();
       this.#serverPatterns.clear();
@@ -417,6 +474,12 @@ export class Client {
     }
     const subscribed = this.#serverChannels.size + this.#serverPatterns.size > 0;
     const kind = head.toLowerCase();
+    if (isPush && kind === "invalidate" && items.length === 2 && this.#cache !== null) {
+      const keys = items[1].kind === "array" ? items[1].value.map((k) => frameText(k) ?? "") : null;
+      this.#cache.invalidate(keys);
+      this.#options.onInvalidate?.(keys);
+      return true;
+    }
     if (kind === "message" && items.length === 3 && (isPush || subscribed)) {
       const channel = frameText(items[1]) ?? "";
       this.#deliver(this.#channelHandlers.get(channel), channel, items[2]);

@@ -651,6 +651,102 @@ function messageStream() {
   };
 }
 
+// src/web/local_cache.ts
+var ALL_KEYS = /* @__PURE__ */ new Set([
+  "mget",
+  "exists"
+]);
+function readKeys(args) {
+  return ALL_KEYS.has(args[0].toLowerCase()) ? args.slice(1) : args.slice(1, 2);
+}
+var LocalCache = class {
+  #entries = /* @__PURE__ */ new Map();
+  #byKey = /* @__PURE__ */ new Map();
+  hits = 0;
+  misses = 0;
+  invalidations = 0;
+  /** The cached reply for \`args\`, or undefined (a miss: the caller reads and \`store\`s). */
+  lookup(args) {
+    const entry = this.#entries.get(commandKey(args));
+    if (entry === void 0) return void 0;
+    entry.hits++;
+    this.hits++;
+    return entry.value;
+  }
+  /** Remembers the read of \`args\` (in flight); a failed read forgets it again. */
+  store(args, value) {
+    this.misses++;
+    const id = commandKey(args);
+    const keys = readKeys(args);
+    const entry = {
+      keys,
+      value,
+      settled: false,
+      hits: 0
+    };
+    this.#entries.set(id, entry);
+    for (const k of keys) {
+      let ids = this.#byKey.get(k);
+      if (ids === void 0) this.#byKey.set(k, ids = /* @__PURE__ */ new Set());
+      ids.add(id);
+    }
+    value.then(() => entry.settled = true, () => {
+      if (this.#entries.get(id) === entry) this.#remove(id);
+    });
+    return value;
+  }
+  /** An \`invalidate\` push: drops every entry that read one of \`keys\` (null: all). */
+  invalidate(keys) {
+    this.invalidations++;
+    if (keys === null) return this.clear();
+    for (const k of keys) {
+      const ids = this.#byKey.get(k);
+      if (ids === void 0) continue;
+      for (const id of [
+        ...ids
+      ]) this.#remove(id);
+    }
+  }
+  /** Forgets everything (disconnect, FLUSHALL). */
+  clear() {
+    this.#entries.clear();
+    this.#byKey.clear();
+  }
+  get size() {
+    return this.#entries.size;
+  }
+  stats() {
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      invalidations: this.invalidations,
+      entries: [
+        ...this.#entries
+      ].map(([id, e]) => ({
+        command: id.split("\\0").join(" "),
+        keys: e.keys,
+        hits: e.hits
+      }))
+    };
+  }
+  #remove(id) {
+    const entry = this.#entries.get(id);
+    if (entry === void 0) return;
+    this.#entries.delete(id);
+    for (const k of entry.keys) {
+      const ids = this.#byKey.get(k);
+      ids?.delete(id);
+      if (ids?.size === 0) this.#byKey.delete(k);
+    }
+  }
+};
+function commandKey(args) {
+  return [
+    args[0].toUpperCase(),
+    ...args.slice(1)
+  ].join("\\0");
+}
+
 // src/web/client.ts
 var RedisError = class extends Error {
   constructor(message) {
@@ -738,6 +834,13 @@ var Client = class {
   #serverPatterns = /* @__PURE__ */ new Set();
   /** Resolves when the connection has closed and every pending command was settled. */
   closed;
+  /** Replies of \`cached\` reads; null until the first one turns tracking on. */
+  #cache = null;
+  /**
+   * A reply array that swallowed push frames (see #onFrame): its elements so far and how
+   * many more top-level frames complete it.
+   */
+  #partial = null;
   /** Use \`connect()\`: it waits for the socket to open and the HELLO to be answered. */
   constructor(ws, options = {}) {
     this.#ws = ws;
@@ -774,6 +877,47 @@ var Client = class {
    */
   sendFrame(...args) {
     return this.#command(args, "frame");
+  }
+  /**
+   * A read served from a local cache: the first call sends it (with the server tracking
+   * the keys it reads); later calls with the same arguments are answered locally, until
+   * any client changes one of those keys and the server's invalidation drops the entry.
+   * \`db.cached("GET", "user:1")\`, \`db.cached("HGETALL", "cart")\`, \`db.cached("MGET", "a",
+   * "b")\`: the key is the first argument (every argument for MGET and EXISTS). Needs RESP3
+   * (the default). The cache is dropped when the connection closes.
+   */
+  cached(...args) {
+    if (this.#protocol !== 3) {
+      return Promise.reject(new RedisError("ERR cached() needs a RESP3 connection"));
+    }
+    if (this.#cache === null) {
+      this.#cache = new LocalCache();
+      this.#command([
+        "CLIENT",
+        "TRACKING",
+        "on",
+        "OPTIN"
+      ], "text").catch(() => {
+      });
+    }
+    const hit = this.#cache.lookup(args);
+    if (hit !== void 0) return hit;
+    this.#command([
+      "CLIENT",
+      "CACHING",
+      "yes"
+    ], "text").catch(() => {
+    });
+    return this.#cache.store(args, this.#command(args, "text"));
+  }
+  /** What the local cache holds and how often it answered (zeros before \`cached\`). */
+  cacheStats() {
+    return this.#cache?.stats() ?? {
+      hits: 0,
+      misses: 0,
+      invalidations: 0,
+      entries: []
+    };
   }
   /** Subscribes to channels; resolves when the server confirmed them all. */
   subscribe(channels, handler) {
@@ -917,6 +1061,7 @@ var Client = class {
       } catch {
       }
     }
+    this.#cache?.clear();
     const { code, reason } = this.#closeInfo;
     const error = failure ?? new ConnectionError(\`connection closed (\${code}\${reason ? \`: \${reason}\` : ""})\`);
     for (const p of this.#pending.drain()) p.reject(error);
@@ -926,11 +1071,30 @@ var Client = class {
     if (frame.kind === "push" || frame.kind === "array" && this.#protocol === 2) {
       if (this.#onPubSub(frame.value, frame.kind === "push")) return;
     }
+    if (this.#partial !== null) {
+      this.#partial.items.push(frame);
+      if (--this.#partial.missing > 0) return;
+      frame = {
+        kind: "array",
+        value: this.#partial.items
+      };
+      this.#partial = null;
+    } else if (frame.kind === "array" && frame.value.some((f) => f.kind === "push")) {
+      const items = frame.value.filter((f) => f.kind !== "push");
+      for (const f of frame.value) if (f.kind === "push") this.#onPubSub(f.value, true);
+      this.#partial = {
+        items,
+        missing: frame.value.length - items.length
+      };
+      return;
+    }
     const entry = this.#pending.shift();
     if (!entry) return;
     if (frame.kind === "error") return entry.reject(new RedisError(frame.value));
     if (entry.special === "hello") this.#protocol = entry.protocol;
     if (entry.special === "reset") {
+      this.#cache?.clear();
+      this.#cache = null;
       this.#protocol = 2;
       this.#serverChannels.clear();
       this.#serverPatterns.clear();
@@ -948,6 +1112,12 @@ var Client = class {
     }
     const subscribed = this.#serverChannels.size + this.#serverPatterns.size > 0;
     const kind = head.toLowerCase();
+    if (isPush && kind === "invalidate" && items.length === 2 && this.#cache !== null) {
+      const keys = items[1].kind === "array" ? items[1].value.map((k) => frameText(k) ?? "") : null;
+      this.#cache.invalidate(keys);
+      this.#options.onInvalidate?.(keys);
+      return true;
+    }
     if (kind === "message" && items.length === 3 && (isPush || subscribed)) {
       const channel = frameText(items[1]) ?? "";
       this.#deliver(this.#channelHandlers.get(channel), channel, items[2]);

@@ -394,7 +394,12 @@ let password: string | undefined;
 async function start(): Promise<void> {
   setStatus("connecting", "Connecting to " + wsUrl + "\u2026");
   $("auth-form").hidden = true;
-  const options: ConnectOptions = { protocol, password };
+  const options: ConnectOptions = {
+    protocol,
+    password,
+    // the cache panel follows invalidations as they arrive
+    onInvalidate: () => queueMicrotask(showCache),
+  };
   let main: Client | null = null;
   let sub: Client;
   try {
@@ -421,6 +426,7 @@ async function start(): Promise<void> {
   }
   db = main;
   subDb = sub;
+  showCache();
   setStatus("open", "Connected \u00b7 RESP" + main.protocol + " \u00b7 " + wsUrl);
   // subscriptions of a previous connection are renewed on this one
   const previous = [...subscriptions];
@@ -474,6 +480,35 @@ $("publish-form").addEventListener("submit", async (e) => {
   } catch (e: unknown) {
     showReply(line, { error: message(e) });
   }
+});
+/** Shows what the local cache holds, with each read's hit count. */
+function showCache(): void {
+  if (!db) return;
+  const stats = db.cacheStats();
+  $("cache-summary").textContent = db.protocol === 3
+    ? `${stats.hits} hits, ${stats.misses} misses, ${stats.invalidations} invalidations`
+    : "The local cache needs RESP3 (open the page without ?protocol=2).";
+  $("cache-entries").replaceChildren(
+    ...stats.entries.map((e) => {
+      const li = el("li");
+      li.dataset.command = e.command;
+      li.append(el("span", "", e.command), el("span", "hits", `${e.hits} hits`));
+      return li;
+    }),
+  );
+}
+
+$("cache-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const key = input("cache-key").value.trim();
+  if (!key || !db) return;
+  try {
+    const reply = await db.cached("GET", key);
+    showNote("GET " + key + " (cached)", reply === null ? "(nil)" : JSON.stringify(reply));
+  } catch (err: unknown) {
+    showReply("GET " + key + " (cached)", { error: message(err) });
+  }
+  showCache();
 });
 $("follow-form").addEventListener("submit", (e) => {
   e.preventDefault();

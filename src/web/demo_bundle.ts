@@ -344,7 +344,9 @@ async function start() {
   $("auth-form").hidden = true;
   const options = {
     protocol,
-    password
+    password,
+    // the cache panel follows invalidations as they arrive
+    onInvalidate: () => queueMicrotask(showCache)
   };
   let main = null;
   let sub;
@@ -365,6 +367,7 @@ async function start() {
   }
   db = main;
   subDb = sub;
+  showCache();
   setStatus("open", "Connected \\xB7 RESP" + main.protocol + " \\xB7 " + wsUrl);
   const previous = [
     ...subscriptions
@@ -417,6 +420,31 @@ $("publish-form").addEventListener("submit", async (e) => {
       error: message(e2)
     });
   }
+});
+function showCache() {
+  if (!db) return;
+  const stats = db.cacheStats();
+  $("cache-summary").textContent = db.protocol === 3 ? \`\${stats.hits} hits, \${stats.misses} misses, \${stats.invalidations} invalidations\` : "The local cache needs RESP3 (open the page without ?protocol=2).";
+  $("cache-entries").replaceChildren(...stats.entries.map((e) => {
+    const li = el("li");
+    li.dataset.command = e.command;
+    li.append(el("span", "", e.command), el("span", "hits", \`\${e.hits} hits\`));
+    return li;
+  }));
+}
+$("cache-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const key = input("cache-key").value.trim();
+  if (!key || !db) return;
+  try {
+    const reply = await db.cached("GET", key);
+    showNote("GET " + key + " (cached)", reply === null ? "(nil)" : JSON.stringify(reply));
+  } catch (err) {
+    showReply("GET " + key + " (cached)", {
+      error: message(err)
+    });
+  }
+  showCache();
 });
 $("follow-form").addEventListener("submit", (e) => {
   e.preventDefault();

@@ -53,8 +53,8 @@ main {
   display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem;
   padding: 1rem 1.25rem; height: calc(100vh - 3.6rem);
 }
-main { grid-template-rows: minmax(0, 3fr) minmax(0, 2fr); }
-main > section:first-child { grid-row: 1 / span 2; }
+main { grid-template-rows: minmax(0, 5fr) minmax(0, 3fr) minmax(0, 4fr); }
+main > section:first-child { grid-row: 1 / span 3; }
 @media (max-width: 800px) {
   main { grid-template-columns: 1fr; grid-template-rows: none; height: auto; }
   main > section:first-child { grid-row: auto; }
@@ -127,6 +127,12 @@ button:disabled { opacity: .5; cursor: default; }
 .msg-channel { color: var(--num); }
 .msg-body { color: var(--str); }
 .hint { color: var(--muted); font-size: .82rem; padding: 0 .9rem .6rem; margin: 0; }
+#cache-entries { list-style: none; margin: 0; padding: .3rem .9rem .6rem; font-family: var(--mono);
+  font-size: .85rem; }
+#cache-entries:empty::before { content: "Nothing cached yet."; color: var(--muted);
+  font-family: inherit; }
+#cache-entries li { display: flex; gap: .6rem; padding: .15rem 0; }
+#cache-entries .hits { color: var(--num); margin-left: auto; }
 #following { padding-top: .6rem; }
 .entry-id { color: var(--num); }
 .entry-field { color: var(--muted); }
@@ -192,6 +198,18 @@ export const DEMO_HTML = String.raw`<!doctype html>
       </label>
       <button type="submit" class="secondary" data-needs-connection disabled>Publish</button>
     </form>
+  </section>
+  <section aria-labelledby="cache-title">
+    <h2 id="cache-title">Local cache</h2>
+    <form id="cache-form" autocomplete="off">
+      <label class="grow"><span class="sr-only">Key to read through the cache</span>
+        <input id="cache-key" type="text" spellcheck="false" placeholder="greeting">
+      </label>
+      <button type="submit" data-needs-connection disabled>GET (cached)</button>
+    </form>
+    <p id="cache-summary" class="hint">Reads through <code>db.cached()</code> are answered by
+      the page until any client changes the key (RESP3).</p>
+    <ul id="cache-entries" aria-label="Cached reads"></ul>
   </section>
   <section aria-labelledby="streams-title">
     <h2 id="streams-title">Streams</h2>

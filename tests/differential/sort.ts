@@ -155,6 +155,15 @@ export const sequences: Sequence[] = [
     "SORT l BY w_* ALPHA LIMIT 1 3",
     "SORT l BY w_* ALPHA LIMIT 0 5",
   ),
+  ...["LIMIT 0 10", "LIMIT 17 5", "LIMIT 50 30", "DESC LIMIT 3 40", "LIMIT 0 80"].map((limit) =>
+    seq(
+      `SORT BY ALPHA ties on 80 elements ${limit}`,
+      ["RPUSH", "l", ...Array.from({ length: 80 }, (_, i) => `e${(i * 37) % 80}`)],
+      ["MSET", ...Array.from({ length: 80 }, (_, i) => [`w_e${i}`, `w${i % 4}`]).flat()],
+      `SORT l BY w_* ALPHA ${limit}`,
+      `SORT l BY nokey_* ALPHA ${limit}`,
+    )
+  ),
   seq("SORT GET on a list key", "RPUSH l 1", "RPUSH x_1 a", "SORT l GET x_*"),
   seq("SORT BY on a list key", "RPUSH l 1 2", "RPUSH x_1 a", "SORT l BY x_*"),
   seq(

@@ -20,7 +20,19 @@ export class ChildServer implements AsyncDisposable {
   static async start(args: string[], fdLimit?: number): Promise<ChildServer> {
     const command = `${fdLimit === undefined ? "" : `ulimit -n ${fdLimit} && `}exec "$0" "$@"`;
     const child = new Deno.Command("bash", {
-      args: ["-c", command, Deno.execPath(), "run", "-A", MAIN, "--port", "0", ...args],
+      args: [
+        "-c",
+        command,
+        Deno.execPath(),
+        "run",
+        "-A",
+        MAIN,
+        "--port",
+        "0",
+        "--save",
+        "",
+        ...args,
+      ],
       stdout: "null",
       stderr: "piped",
       stdin: "null",

@@ -8,6 +8,7 @@
  *   assertEquals(ctx.call("LPUSH", "l", "a"), ":1\r\n");
  */
 
+import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import type {
   ClientState,
@@ -24,6 +25,10 @@ import { ManualClock } from "../../src/store/clock.ts";
 import type { Database } from "../../src/store/database.ts";
 import { Keyspace } from "../../src/store/keyspace.ts";
 import { datasetBytes } from "../../src/store/memory.ts";
+import { WatchedKeys } from "../../src/store/watched_keys.ts";
+import type { CommandSpec } from "../../src/commands/command.ts";
+import { Transaction } from "../../src/commands/transactions.ts";
+import { ClientTracking, type TrackingClient, TrackingTable } from "../../src/pubsub/tracking.ts";
 
 /** A client with no connection: what its commands change stays in these fields. */
 export class TestClient implements ClientState {
@@ -43,6 +48,11 @@ export class TestClient implements ClientState {
   stopped = false;
   /** Bytes other clients' PUBLISHes delivered to this one. */
   readonly delivered = new ReplyWriter();
+  readonly transaction = new Transaction();
+  readonly tracking = new ClientTracking();
+  inExec = false;
+  /** The context this client's commands run in (set by TestContext). */
+  context: CommandContext | null = null;
 
   constructor(readonly id: number, readonly reply: ReplyWriter, readonly config: ServerConfig) {
     this.authenticated = config.requirepass === null;
@@ -91,6 +101,10 @@ export class TestClient implements ClientState {
     this.closing = true;
   }
 
+  call(spec: CommandSpec, argv: readonly string[]): void {
+    runCommand(spec, argv, this.context!);
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -113,18 +127,31 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const clock = new ManualClock();
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
+  const sessions = new Map<number, ClientView>();
   return {
     config,
     keyspace,
     hub: new PubSubHub(),
+    watchedKeys: new WatchedKeys(keyspace),
+    tracking: new TrackingTable(
+      keyspace,
+      sessions as unknown as Map<number, TrackingClient>,
+      config,
+    ),
     clock,
-    sessions: new Map(),
+    sessions,
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats: { connections: 0, commands: 0 },
     limits: { rejectedConnections: 0 },
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    persistence: new RdbPersistence(keyspace, config, () => {}),
+    requestShutdown: () => true,
+    // Scripts run commands as a server-side client: test them against a real server.
+    get scripting(): never {
+      throw new Error("scripting needs a Server: use tests/support/servers.ts");
+    },
   };
 }
 
@@ -140,6 +167,7 @@ export class TestContext implements CommandContext {
   constructor(services = testServices()) {
     this.server = services;
     this.client = new TestClient(TestContext.#nextId++, this.reply, services.config);
+    this.client.context = this;
     services.sessions.set(this.client.id, this.client);
   }
 

@@ -1,0 +1,119 @@
+/**
+ * MULTI/EXEC against a real redis-server, on this machine, now: starts both on free loopback
+ * ports; CLIENTS connections each run ROUNDS transactions of three commands, every
+ * transaction sent as one write (MULTI, SET, INCR, GET, EXEC) and its five replies awaited
+ * before the next. Reports, per server and interleaved over RUNS runs, the server's CPU per
+ * transaction (all threads, from /proc) and the ratio respd/redis; the client's own time is
+ * not counted. For scale, the same five round trips' worth of work without a transaction
+ * (PING, SET, INCR, GET, PING in one write) is measured alike.
+ *
+ *   deno task bench:tx [--runs 3] [--clients 8] [--rounds 5000]
+ */
+
+import { parseArgs } from "node:util";
+import { cpuOf, freePort, waitForPing } from "./processes.ts";
+import { RawClient } from "../tests/support/raw_client.ts";
+import { encodeCommand } from "../src/protocol/frame_codec.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "3" },
+    clients: { type: "string", default: "8" },
+    rounds: { type: "string", default: "5000" },
+  },
+});
+const RUNS = Number(values.runs);
+const CLIENTS = Number(values.clients);
+const ROUNDS = Number(values.rounds);
+
+function batch(i: number, multi: boolean): Uint8Array {
+  const parts = [
+    [multi ? "MULTI" : "PING"],
+    ["SET", `key:${i}`, "value"],
+    ["INCR", `counter:${i}`],
+    ["GET", `key:${i}`],
+    [multi ? "EXEC" : "PING"],
+  ].map((c) => encodeCommand(c));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Runs the load; server CPU ns per batch of five commands. */
+async function load(port: number, pid: number, multi: boolean): Promise<number> {
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, () => RawClient.connect(port)),
+  );
+  try {
+    const payloads = clients.map((_, i) => batch(i, multi));
+    const before = cpuOf(pid).total;
+    await Promise.all(clients.map(async (c, i) => {
+      for (let r = 0; r < ROUNDS; r++) {
+        await c.send(payloads[i]);
+        for (let k = 0; k < 5; k++) await c.readReplyBytes(10_000);
+      }
+    }));
+    return (cpuOf(pid).total - before) / (CLIENTS * ROUNDS);
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const redisPort = freePort();
+const redis = new Deno.Command("redis-server", {
+  args: ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+const respdPort = freePort();
+const respd = new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "-A",
+    new URL("../main.ts", import.meta.url).pathname,
+    "--port",
+    String(respdPort),
+    "--ws-port",
+    "off",
+  ],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+try {
+  await waitForPing(redisPort, redis, "redis-server");
+  await waitForPing(respdPort, respd, "respd");
+  for (const multi of [true, false]) {
+    await load(respdPort, respd.pid, multi); // warm-up (JIT)
+    const r: number[] = [], d: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      r.push(await load(redisPort, redis.pid, multi));
+      d.push(await load(respdPort, respd.pid, multi));
+    }
+    const mr = median(r), md = median(d);
+    const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
+    console.log(
+      multi
+        ? `MULTI, SET, INCR, GET, EXEC: ${CLIENTS} clients x ${ROUNDS} transactions, ${RUNS} runs`
+        : `PING, SET, INCR, GET, PING (no transaction), likewise`,
+    );
+    console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per batch (runs: ${us(r)})`);
+    console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per batch (runs: ${us(d)})`);
+    console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);
+  }
+} finally {
+  redis.kill("SIGKILL");
+  respd.kill("SIGKILL");
+  await redis.status;
+  await respd.status;
+}

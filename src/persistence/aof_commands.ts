@@ -1,0 +1,51 @@
+/**
+ * The commands of an incremental AOF file: RESP arrays of bulk strings, as respd writes
+ * them and as Redis does. Encoding is one function; decoding walks a file with the same
+ * request parser clients go through, and tells a truncated last command (a crash in the
+ * middle of a write, which `aof-load-truncated yes` cuts off) apart from a file that is
+ * damaged before its end (never loaded).
+ */
+
+import { INCOMPLETE, ProtocolError } from "../protocol/frame.ts";
+import { RequestParser } from "../protocol/request_parser.ts";
+
+/** `argv` as a RESP array of bulk strings (byte strings: one char per byte). */
+export function encodeCommand(argv: readonly string[]): string {
+  let out = `*${argv.length}\r\n`;
+  for (const a of argv) out += `$${a.length}\r\n${a}\r\n`;
+  return out;
+}
+
+export interface DecodedCommands {
+  commands: string[][];
+  /** Bytes of whole commands: where a truncated tail starts (the file's length if none). */
+  validBytes: number;
+  /** Whether the file ends in the middle of a command. */
+  truncated: boolean;
+}
+
+/** A file that is not a sequence of commands (damaged before its end). */
+export class AofFormatError extends Error {}
+
+export function decodeCommands(bytes: Uint8Array): DecodedCommands {
+  const parser = new RequestParser();
+  const commands: string[][] = [];
+  let pos = 0;
+  try {
+    while (pos < bytes.length) {
+      if (bytes[pos] !== 0x2a) {
+        throw new AofFormatError(`Bad file format reading the append only file at offset ${pos}`);
+      }
+      const next = parser.parse(bytes, pos, bytes.length);
+      if (next === INCOMPLETE) return { commands, validBytes: pos, truncated: true };
+      pos = next;
+      if (parser.args.length !== 0) commands.push([...parser.args]);
+    }
+  } catch (e: unknown) {
+    if (e instanceof ProtocolError) {
+      throw new AofFormatError(`Bad file format reading the append only file: ${e.message}`);
+    }
+    throw e;
+  }
+  return { commands, validBytes: pos, truncated: false };
+}

@@ -1,0 +1,504 @@
+/**
+ * The append-only file, in Redis 7.0's multi-part layout (aof_manifest.ts): every change
+ * to the dataset is appended as commands (propagation.ts) to the current incremental
+ * file, written before the replies of the commands that made it leave, and fsynced as
+ * `appendfsync` says:
+ *
+ *   always    a reply leaves only once its command's bytes are on disk; fsyncs are
+ *             grouped (one covers every command appended while the previous one ran)
+ *   everysec  fsync once a second, off the event loop
+ *   no        left to the operating system
+ *
+ * BGREWRITEAOF starts a new incremental file at once and writes a new base (an RDB
+ * snapshot of that moment, snapshot.ts) a slice per turn; the manifest names the new
+ * files only when the base is complete, so a crash at any point leaves a loadable set.
+ */
+
+import type { Keyspace } from "../store/keyspace.ts";
+import { REDIS_VERSION } from "../config.ts";
+import { type AofManifest, formatManifest, parseManifest } from "./aof_manifest.ts";
+import { AofFormatError, decodeCommands, encodeCommand } from "./aof_commands.ts";
+import { decodeRdb, type RdbEntry } from "./rdb_file.ts";
+import { RdbFormatError } from "./rdb_bytes.ts";
+import { KeyspaceSnapshot } from "./snapshot.ts";
+import type { Propagated } from "./propagation.ts";
+import { fromRdbObject } from "./rdb_values.ts";
+import { nextTurn, writeAll, writeAllSync } from "./file_io.ts";
+
+export interface AofSettings {
+  dir: string;
+  appendonly: boolean;
+  appendfsync: "always" | "everysec" | "no";
+  appenddirname: string;
+  appendfilename: string;
+  autoAofRewritePercentage: number;
+  autoAofRewriteMinSize: number;
+  aofLoadTruncated: boolean;
+  rdbcompression: boolean;
+}
+
+export type AofLog = (level: "notice" | "warning" | "verbose", message: string) => void;
+
+/** The AOF cannot be loaded: respd must not start on part of it. */
+export class AofLoadError extends Error {}
+
+/** What loading found: the base's keys are in the keyspace; the commands are to replay. */
+export interface AofContents {
+  commands: { db: number; argv: string[] }[];
+  baseKeys: number;
+}
+
+export class AppendOnlyFile {
+  #manifest: AofManifest | null = null;
+  #incr: Deno.FsFile | null = null;
+  #incrSeq = 0;
+  #baseSeq = 0;
+  #pending: string[] = [];
+  #selectedDb = -1;
+  /** Bytes appended so far (the offset a client's reply waits for under `always`). */
+  #appended = 0;
+  #written = 0;
+  #durable = 0;
+  #syncing: Promise<void> | null = null;
+  #waiters: { offset: number; resolve: () => void }[] = [];
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #rewrite: Promise<void> | null = null;
+  #rewriteSnapshot: KeyspaceSnapshot | null = null;
+  #lastRewriteOk = true;
+  #incrBytes = 0;
+  #baseBytes = 0;
+  #rewrites = 0;
+
+  constructor(readonly keyspace: Keyspace, readonly settings: AofSettings, readonly log: AofLog) {}
+
+  get dirPath(): string {
+    return `${this.settings.dir.replace(/\/+$/, "") || "."}/${this.settings.appenddirname}`;
+  }
+
+  get #manifestPath(): string {
+    return `${this.dirPath}/${this.settings.appendfilename}.manifest`;
+  }
+
+  /** Whether commands are being appended. */
+  get active(): boolean {
+    return this.#incr !== null;
+  }
+
+  /** The snapshot of a running rewrite (write commands must warn it before they write). */
+  get snapshot(): KeyspaceSnapshot | null {
+    return this.#rewriteSnapshot;
+  }
+
+  get status() {
+    return {
+      enabled: this.active,
+      rewriteInProgress: this.#rewrite !== null,
+      lastRewriteOk: this.#lastRewriteOk,
+      currentSize: this.#baseBytes + this.#incrBytes,
+      baseSize: this.#baseBytes,
+      rewrites: this.#rewrites,
+      pendingBytes: this.#appended - this.#written,
+    };
+  }
+
+  /**
+   * Loads the files the manifest names into the (empty) keyspace's base and returns the
+   * incremental commands to replay; null when there is no AOF yet. A truncated last
+   * command is cut off when `aof-load-truncated` allows it; anything else damaged is an
+   * AofLoadError.
+   */
+  load(): AofContents | null {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(this.#manifestPath);
+    } catch (e: unknown) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw new AofLoadError(`can't read the AOF manifest: ${e instanceof Error ? e.message : e}`);
+    }
+    let manifest: AofManifest;
+    try {
+      manifest = parseManifest(text);
+    } catch (e: unknown) {
+      throw new AofLoadError(e instanceof Error ? e.message : String(e));
+    }
+    let baseKeys = 0;
+    if (manifest.base !== null) baseKeys = this.#loadBase(manifest.base.name);
+    const commands: AofContents["commands"] = [];
+    manifest.incrs.forEach((entry, i) => {
+      const path = `${this.dirPath}/${entry.name}`;
+      const bytes = Deno.readFileSync(path);
+      let decoded;
+      try {
+        decoded = decodeCommands(bytes);
+      } catch (e: unknown) {
+        if (e instanceof AofFormatError) throw new AofLoadError(`${entry.name}: ${e.message}`);
+        throw e;
+      }
+      if (decoded.truncated) {
+        const last = i === manifest.incrs.length - 1;
+        if (!last || !this.settings.aofLoadTruncated) {
+          throw new AofLoadError(
+            `Unexpected end of file reading the append only file ${entry.name}. You can: ` +
+              `1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. ` +
+              `2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
+          );
+        }
+        this.log("warning", `!!! Warning: short read while loading the AOF file ${entry.name}!!!`);
+        this.log(
+          "warning",
+          `AOF ${entry.name} loaded anyway because aof-load-truncated is enabled`,
+        );
+        Deno.truncateSync(path, decoded.validBytes);
+      }
+      let db = 0;
+      let transaction: { db: number; argv: string[] }[] | null = null;
+      for (const argv of decoded.commands) {
+        const name = argv[0].toLowerCase();
+        if (name === "select") db = Number(argv[1]);
+        else if (name === "multi") transaction = [];
+        else if (name === "exec") {
+          commands.push(...(transaction ?? []));
+          transaction = null;
+        } else if (transaction !== null) transaction.push({ db, argv });
+        else commands.push({ db, argv });
+      }
+      // A transaction the crash cut before its EXEC is not applied (Redis reverts it).
+      if (transaction !== null) {
+        this.log("warning", "Revert incomplete MULTI/EXEC transaction in AOF file");
+      }
+    });
+    this.#manifest = manifest;
+    return { commands, baseKeys };
+  }
+
+  #loadBase(name: string): number {
+    const bytes = Deno.readFileSync(`${this.dirPath}/${name}`);
+    const now = this.keyspace.clock.now();
+    const entries: [number, RdbEntry][] = [];
+    try {
+      decodeRdb(bytes, {
+        entry: (db, e) => {
+          if (db >= this.keyspace.dbs.length) throw new RdbFormatError("database out of range");
+          if (e.expireAt === null || e.expireAt > now) entries.push([db, e]);
+        },
+      });
+      const values = entries.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
+      for (const [db, e, value] of values) {
+        this.keyspace.dbs[db].set(e.key, value);
+        if (e.expireAt !== null) this.keyspace.dbs[db].setExpiry(e.key, e.expireAt);
+      }
+    } catch (e: unknown) {
+      if (e instanceof RdbFormatError) {
+        throw new AofLoadError(`Bad file format reading the AOF base ${name}: ${e.message}`);
+      }
+      throw e;
+    }
+    this.#baseBytes = bytes.length;
+    return entries.length;
+  }
+
+  /**
+   * Starts appending: opens the last incremental file, or (no AOF yet) writes a base of the
+   * current dataset, an empty incremental file and the manifest.
+   */
+  start(): void {
+    if (this.#incr !== null) return;
+    Deno.mkdirSync(this.dirPath, { recursive: true });
+    if (this.#manifest === null) {
+      this.#baseSeq = 1;
+      this.#incrSeq = 1;
+      const base = this.#baseName(1);
+      this.#baseBytes = this.#writeBaseSync(base);
+      this.#manifest = {
+        base: { name: base, seq: 1, type: "b" },
+        history: [],
+        incrs: [{ name: this.#incrName(1), seq: 1, type: "i" }],
+      };
+      this.#openIncr(this.#incrName(1), true);
+      this.#writeManifest(this.#manifest);
+    } else {
+      const m = this.#manifest;
+      this.#baseSeq = m.base?.seq ?? 0;
+      let last = m.incrs[m.incrs.length - 1];
+      if (last === undefined) {
+        last = { name: this.#incrName(1), seq: 1, type: "i" };
+        m.incrs.push(last);
+        this.#openIncr(last.name, true);
+        this.#writeManifest(m);
+      } else this.#openIncr(last.name, false);
+      this.#incrSeq = last.seq;
+    }
+    this.#timer = setInterval(() => this.#everySecond(), 1000);
+  }
+
+  #baseName(seq: number): string {
+    return `${this.settings.appendfilename}.${seq}.base.rdb`;
+  }
+
+  #incrName(seq: number): string {
+    return `${this.settings.appendfilename}.${seq}.incr.aof`;
+  }
+
+  #openIncr(name: string, create: boolean): void {
+    const path = `${this.dirPath}/${name}`;
+    this.#incr = Deno.openSync(path, { append: true, create, write: true });
+    this.#incrBytes = Deno.statSync(path).size;
+    this.#selectedDb = -1;
+  }
+
+  #writeBaseSync(name: string): number {
+    const snapshot = new KeyspaceSnapshot(
+      this.keyspace,
+      this.#aux(),
+      [],
+      this.settings.rdbcompression,
+    );
+    snapshot.completeNow();
+    const temp = `${this.dirPath}/temp-rewriteaof-${Deno.pid}.rdb`;
+    const file = Deno.openSync(temp, { write: true, create: true, truncate: true });
+    let size = 0;
+    try {
+      for (let chunk = snapshot.next(); chunk !== null; chunk = snapshot.next()) {
+        writeAllSync(file, chunk);
+        size += chunk.length;
+      }
+      file.syncSync();
+    } finally {
+      file.close();
+    }
+    Deno.renameSync(temp, `${this.dirPath}/${name}`);
+    return size;
+  }
+
+  #aux(): [string, string][] {
+    return [
+      ["redis-ver", REDIS_VERSION],
+      ["redis-bits", "64"],
+      ["ctime", String(Math.floor(Date.now() / 1000))],
+      ["used-mem", String(Deno.memoryUsage().rss)],
+      ["aof-base", "1"],
+    ];
+  }
+
+  #writeManifest(m: AofManifest): void {
+    const temp = `${this.dirPath}/temp-${this.settings.appendfilename}.manifest`;
+    const file = Deno.openSync(temp, { write: true, create: true, truncate: true });
+    try {
+      writeAllSync(file, new TextEncoder().encode(formatManifest(m)));
+      file.syncSync();
+    } finally {
+      file.close();
+    }
+    Deno.renameSync(temp, this.#manifestPath);
+    this.#syncDir();
+  }
+
+  #syncDir(): void {
+    try {
+      const dir = Deno.openSync(this.dirPath, { read: true });
+      try {
+        dir.syncSync();
+      } finally {
+        dir.close();
+      }
+    } catch {
+      // Not every platform can fsync a directory; the rename is still atomic.
+    }
+  }
+
+  /** Appends commands (a unit: MULTI/EXEC already placed by the caller). */
+  append(commands: readonly Propagated[]): void {
+    if (this.#incr === null) return;
+    for (const { db, argv } of commands) {
+      if (db !== null && db !== this.#selectedDb) {
+        this.#push(encodeCommand(["SELECT", String(db)]));
+        this.#selectedDb = db;
+      }
+      this.#push(encodeCommand(argv));
+    }
+  }
+
+  #push(resp: string): void {
+    this.#pending.push(resp);
+    this.#appended += resp.length;
+  }
+
+  /** Bytes appended so far: a client's replies wait until this much is durable (always). */
+  get appendedOffset(): number {
+    return this.#appended;
+  }
+
+  /** Writes what is buffered to the file (page cache); Redis does this before replying. */
+  flush(): void {
+    if (this.#pending.length === 0 || this.#incr === null) return;
+    const text = this.#pending.join("");
+    this.#pending = [];
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    writeAllSync(this.#incr, bytes);
+    this.#written += bytes.length;
+    this.#incrBytes += bytes.length;
+  }
+
+  /**
+   * Resolves once `offset` bytes are as durable as `appendfsync` promises: on disk for
+   * `always`, written for the others. Grouped: one fsync covers every waiter behind it.
+   */
+  durable(offset: number): Promise<void> | null {
+    this.flush();
+    if (this.settings.appendfsync !== "always" || this.#incr === null) return null;
+    if (this.#durable >= offset) return null;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ offset, resolve });
+    this.#syncing ??= this.#syncLoop();
+    return promise;
+  }
+
+  async #syncLoop(): Promise<void> {
+    try {
+      while (this.#waiters.length !== 0 && this.#incr !== null) {
+        this.flush();
+        const target = this.#written;
+        await this.#incr.sync();
+        this.#durable = target;
+        const waiting = this.#waiters;
+        this.#waiters = [];
+        for (const w of waiting) {
+          if (w.offset <= target) w.resolve();
+          else this.#waiters.push(w);
+        }
+      }
+    } finally {
+      this.#syncing = null;
+    }
+  }
+
+  #everySecond(): void {
+    this.flush();
+    if (
+      this.settings.appendfsync === "everysec" && this.#incr !== null &&
+      this.#durable < this.#written
+    ) {
+      const target = this.#written;
+      this.#incr.sync().then(() => {
+        this.#durable = Math.max(this.#durable, target);
+      }).catch((e) => this.log("warning", `fsync of the AOF failed: ${e}`));
+    }
+    this.#maybeAutoRewrite();
+  }
+
+  #maybeAutoRewrite(): void {
+    const pct = this.settings.autoAofRewritePercentage;
+    if (pct === 0 || this.#rewrite !== null || this.#incr === null) return;
+    const base = Math.max(this.#baseBytes, 1);
+    const size = this.#baseBytes + this.#incrBytes;
+    if (size < this.settings.autoAofRewriteMinSize) return;
+    if (((size - base) * 100) / base >= pct) {
+      this.log(
+        "notice",
+        `Starting automatic rewriting of AOF on ${
+          Math.round(((size - base) * 100) / base)
+        }% growth`,
+      );
+      this.rewrite().catch(() => {});
+    }
+  }
+
+  /**
+   * BGREWRITEAOF: a new incremental file now, a new base of this moment written a slice
+   * per turn, then the manifest switches to them and the old files are removed.
+   */
+  rewrite(): Promise<void> {
+    if (this.#rewrite !== null) {
+      throw new Error("ERR Background append only file rewriting already in progress");
+    }
+    if (this.#incr === null || this.#manifest === null) throw new Error("ERR AOF is off");
+    this.flush();
+    const old = this.#manifest;
+    const baseSeq = this.#baseSeq + 1;
+    const incrSeq = this.#incrSeq + 1;
+    const incr = { name: this.#incrName(incrSeq), seq: incrSeq, type: "i" as const };
+    this.#incr.close();
+    this.#openIncr(incr.name, true);
+    this.#incrSeq = incrSeq;
+    this.#incrBytes = 0;
+    // Until the base is done, a restart loads the old files plus the new increment.
+    this.#manifest = { base: old.base, history: [], incrs: [...old.incrs, incr] };
+    this.#writeManifest(this.#manifest);
+    const snapshot = new KeyspaceSnapshot(
+      this.keyspace,
+      this.#aux(),
+      [],
+      this.settings.rdbcompression,
+    );
+    this.#rewriteSnapshot = snapshot;
+    this.log("notice", "Background append only file rewriting started");
+    this.#rewrite = this.#writeBase(snapshot, baseSeq, incr, old).finally(() => {
+      this.#rewrite = null;
+      this.#rewriteSnapshot = null;
+    });
+    return this.#rewrite;
+  }
+
+  async #writeBase(
+    snapshot: KeyspaceSnapshot,
+    seq: number,
+    incr: { name: string; seq: number; type: "i" },
+    old: AofManifest,
+  ): Promise<void> {
+    const name = this.#baseName(seq);
+    const temp = `${this.dirPath}/temp-rewriteaof-bg-${Deno.pid}.rdb`;
+    let file: Deno.FsFile | null = null;
+    try {
+      file = await Deno.open(temp, { write: true, create: true, truncate: true });
+      let size = 0;
+      for (let chunk = snapshot.next(); chunk !== null; chunk = snapshot.next()) {
+        await writeAll(file, chunk);
+        size += chunk.length;
+        await nextTurn();
+      }
+      await file.sync();
+      file.close();
+      file = null;
+      await Deno.rename(temp, `${this.dirPath}/${name}`);
+      const next: AofManifest = { base: { name, seq, type: "b" }, history: [], incrs: [incr] };
+      this.#writeManifest(next);
+      this.#manifest = next;
+      this.#baseSeq = seq;
+      this.#baseBytes = size;
+      for (const e of [...(old.base ? [old.base] : []), ...old.incrs]) {
+        await Deno.remove(`${this.dirPath}/${e.name}`).catch(() => {});
+      }
+      this.#lastRewriteOk = true;
+      this.#rewrites++;
+      this.log("notice", "Background AOF rewrite finished successfully");
+    } catch (e: unknown) {
+      file?.close();
+      await Deno.remove(temp).catch(() => {});
+      this.#lastRewriteOk = false;
+      this.log("warning", `Background AOF rewrite failed: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+
+  /** Resolves when a running rewrite has ended. */
+  async waitForRewrite(): Promise<void> {
+    await this.#rewrite?.catch(() => {});
+  }
+
+  /** Stops appending (CONFIG SET appendonly no, shutdown): flushes and fsyncs first. */
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.waitForRewrite();
+    if (this.#incr === null) return;
+    this.flush();
+    try {
+      this.#incr.syncSync();
+    } finally {
+      this.#incr.close();
+      this.#incr = null;
+    }
+    for (const w of this.#waiters) w.resolve();
+    this.#waiters = [];
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * RDB persistence for one server: loading `dir/dbfilename` at start, SAVE (synchronous),
+ * BGSAVE (a point-in-time snapshot written a slice per event-loop turn, see snapshot.ts),
+ * the `save` points, and the counters INFO persistence reports. Every file is written to
+ * a temporary name in `dir`, fsynced and renamed, so `dump.rdb` is always a whole file.
+ */
+
+import type { Keyspace } from "../store/keyspace.ts";
+import { REDIS_VERSION } from "../config.ts";
+import { decodeRdb, encodeRdb, type RdbContents, type RdbEntry } from "./rdb_file.ts";
+import { fromRdbObject, toRdbObject } from "./rdb_values.ts";
+import { RdbFormatError } from "./rdb_bytes.ts";
+import { KeyspaceSnapshot } from "./snapshot.ts";
+import { nextTurn, writeAll, writeAllSync } from "./file_io.ts";
+
+/** What the service needs of the server's configuration (read live: CONFIG SET changes it). */
+export interface RdbSettings {
+  dir: string;
+  dbfilename: string;
+  /** Save points: [seconds, changes]; empty disables automatic saves. */
+  save: [number, number][];
+  rdbcompression: boolean;
+}
+
+export type RdbLog = (level: "notice" | "warning" | "verbose", message: string) => void;
+
+/** Thrown when a file cannot be loaded; the server must not start on a partial dataset. */
+export class RdbLoadError extends Error {}
+
+/** A save that could not start (another is running) or failed. */
+export class RdbSaveError extends Error {}
+
+export interface RdbStatus {
+  bgsaveInProgress: boolean;
+  lastSaveTime: number;
+  lastBgsaveOk: boolean;
+  lastBgsaveSeconds: number;
+  currentBgsaveStarted: number;
+  changesSinceLastSave: number;
+  saves: number;
+}
+
+export class RdbPersistence {
+  #dirty = 0;
+  /** Changes counted when the running BGSAVE started: what remains dirty after it. */
+  #dirtyAtBgsave = 0;
+  #lastSave = Date.now();
+  #lastBgsaveOk = true;
+  #lastBgsaveSeconds = -1;
+  #snapshot: KeyspaceSnapshot | null = null;
+  #bgsave: Promise<void> | null = null;
+  #saves = 0;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #stopEvents: () => void;
+  /** Function libraries to save with the data (set by the scripting engine, if any). */
+  functionLibraries: () => string[] = () => [];
+
+  constructor(
+    readonly keyspace: Keyspace,
+    readonly settings: RdbSettings,
+    readonly log: RdbLog,
+  ) {
+    this.#stopEvents = keyspace.events.subscribe(() => {
+      this.#dirty++;
+    });
+  }
+
+  get path(): string {
+    return `${this.settings.dir.replace(/\/+$/, "") || "."}/${this.settings.dbfilename}`;
+  }
+
+  get status(): RdbStatus {
+    return {
+      bgsaveInProgress: this.#bgsave !== null,
+      lastSaveTime: this.#lastSave,
+      lastBgsaveOk: this.#lastBgsaveOk,
+      lastBgsaveSeconds: this.#lastBgsaveSeconds,
+      currentBgsaveStarted: this.#snapshot?.startedAt ?? -1,
+      changesSinceLastSave: this.#dirty,
+      saves: this.#saves,
+    };
+  }
+
+  /** The running BGSAVE's snapshot, which write commands must warn before they write. */
+  get snapshot(): KeyspaceSnapshot | null {
+    return this.#snapshot;
+  }
+
+  /**
+   * Loads the file if there is one; returns the number of keys loaded, or null when there
+   * is no file. Throws RdbLoadError for a file that is corrupt, truncated or too new.
+   */
+  load(onProgress?: (keys: number) => void): number | null {
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(this.path);
+    } catch (e: unknown) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw new RdbLoadError(`can't open ${this.path}: ${e instanceof Error ? e.message : e}`);
+    }
+    const now = this.keyspace.clock.now();
+    const dbs = this.keyspace.dbs;
+    let keys = 0;
+    const loaded: [number, RdbEntry][] = [];
+    try {
+      decodeRdb(bytes, {
+        entry: (db, entry) => {
+          if (db >= dbs.length) {
+            throw new RdbLoadError(
+              `Data file was created with a Redis server configured to handle more than ` +
+                `${dbs.length} databases. Exiting`,
+            );
+          }
+          if (entry.expireAt !== null && entry.expireAt <= now) return;
+          loaded.push([db, entry]);
+          if (++keys % 100_000 === 0) onProgress?.(keys);
+        },
+      });
+      // All or nothing: the keyspace changes only once the whole file has been read.
+      const values = loaded.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
+      for (const [db, e, value] of values) {
+        const database = dbs[db];
+        database.set(e.key, value);
+        if (e.expireAt !== null) database.setExpiry(e.key, e.expireAt);
+      }
+    } catch (e: unknown) {
+      if (e instanceof RdbFormatError) {
+        throw new RdbLoadError(
+          `Short read or OOM loading DB. Unrecoverable error, aborting now. (${e.message})`,
+        );
+      }
+      throw e;
+    }
+    this.#dirty = 0;
+    this.#lastSave = Date.now();
+    return keys;
+  }
+
+  #contents(): RdbContents {
+    return {
+      aux: this.#aux(),
+      functions: this.functionLibraries(),
+      dbs: this.keyspace.dbs.map((db, index) => ({
+        index,
+        keyCount: db.size,
+        expireCount: db.expires.size,
+        *entries() {
+          for (const [key, value] of db.data) {
+            if (db.isExpired(key)) continue;
+            yield { key, value: toRdbObject(value), expireAt: db.expiryOf(key) ?? null };
+          }
+        },
+      })),
+    };
+  }
+
+  #aux(): [string, string][] {
+    return [
+      ["redis-ver", REDIS_VERSION],
+      ["redis-bits", "64"],
+      ["ctime", String(Math.floor(Date.now() / 1000))],
+      ["used-mem", String(Deno.memoryUsage().rss)],
+      ["aof-base", "0"],
+    ];
+  }
+
+  #tempPath(kind: string): string {
+    return `${this.settings.dir.replace(/\/+$/, "") || "."}/temp-${kind}-${Deno.pid}.rdb`;
+  }
+
+  /** SAVE: writes the whole dataset now, blocking. Throws RdbSaveError on failure. */
+  saveSync(): void {
+    if (this.#bgsave !== null) throw new RdbSaveError("ERR Background save already in progress");
+    const temp = this.#tempPath("save");
+    try {
+      const file = Deno.openSync(temp, { write: true, create: true, truncate: true });
+      try {
+        for (const chunk of encodeRdb(this.#contents(), 1 << 20, this.settings.rdbcompression)) {
+          writeAllSync(file, chunk);
+        }
+        file.syncSync();
+      } finally {
+        file.close();
+      }
+      Deno.renameSync(temp, this.path);
+    } catch (e: unknown) {
+      try {
+        Deno.removeSync(temp);
+      } catch { /* not created */ }
+      this.log("warning", `Failed saving the DB: ${e instanceof Error ? e.message : e}`);
+      throw new RdbSaveError("ERR");
+    }
+    this.#dirty = 0;
+    this.#lastSave = Date.now();
+    this.#saves++;
+    this.log("notice", "DB saved on disk");
+  }
+
+  /** BGSAVE: starts a background save; throws RdbSaveError if one is running. */
+  bgsave(): Promise<void> {
+    if (this.#bgsave !== null) throw new RdbSaveError("ERR Background save already in progress");
+    this.log("notice", "Background saving started");
+    this.#dirtyAtBgsave = this.#dirty;
+    const snapshot = new KeyspaceSnapshot(
+      this.keyspace,
+      this.#aux(),
+      this.functionLibraries(),
+      this.settings.rdbcompression,
+    );
+    this.#snapshot = snapshot;
+    const run = this.#writeSnapshot(snapshot).finally(() => {
+      this.#snapshot = null;
+      this.#bgsave = null;
+    });
+    this.#bgsave = run;
+    return run;
+  }
+
+  /** Resolves when the running BGSAVE (if any) has ended. */
+  async waitForBgsave(): Promise<void> {
+    await this.#bgsave?.catch(() => {});
+  }
+
+  async #writeSnapshot(snapshot: KeyspaceSnapshot): Promise<void> {
+    const started = Date.now();
+    const temp = this.#tempPath("bgsave");
+    let file: Deno.FsFile | null = null;
+    try {
+      file = await Deno.open(temp, { write: true, create: true, truncate: true });
+      for (let chunk = snapshot.next(); chunk !== null; chunk = snapshot.next()) {
+        await writeAll(file, chunk);
+        // One slice per turn: clients are served between slices.
+        await nextTurn();
+      }
+      await file.sync();
+      file.close();
+      file = null;
+      await Deno.rename(temp, this.path);
+      this.#lastBgsaveOk = true;
+      this.#dirty -= this.#dirtyAtBgsave;
+      this.#lastSave = Date.now();
+      this.#saves++;
+      this.log("notice", "Background saving terminated with success");
+    } catch (e: unknown) {
+      file?.close();
+      await Deno.remove(temp).catch(() => {});
+      this.#lastBgsaveOk = false;
+      this.log("warning", `Background saving error: ${e instanceof Error ? e.message : e}`);
+    } finally {
+      this.#lastBgsaveSeconds = Math.round((Date.now() - started) / 1000);
+    }
+  }
+
+  /** Checks the save points once a second (as Redis's serverCron does). */
+  start(): void {
+    this.#timer ??= setInterval(() => this.#checkSavePoints(), 1000);
+  }
+
+  #checkSavePoints(): void {
+    if (this.#bgsave !== null) return;
+    const elapsed = (Date.now() - this.#lastSave) / 1000;
+    for (const [seconds, changes] of this.settings.save) {
+      // After a failed BGSAVE Redis waits 5 s before trying again.
+      if (!this.#lastBgsaveOk && elapsed < 5) return;
+      if (this.#dirty >= changes && elapsed >= seconds) {
+        this.log("notice", `${changes} changes in ${seconds} seconds. Saving...`);
+        this.bgsave().catch(() => {});
+        return;
+      }
+    }
+  }
+
+  /** Stops the timer and the event subscription; a running BGSAVE is awaited. */
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#stopEvents();
+    await this.waitForBgsave();
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * The Lua VM respd runs scripts in: Lua 5.4 compiled to WebAssembly, from the npm package
+ * `wasmoon`, driven through its raw C API (the emscripten exports) rather than wasmoon's
+ * JS-object bridge, so that strings stay byte strings and a `redis.call` costs a few wasm
+ * calls.
+ *
+ * Why wasmoon and not fengari (Lua 5.3 in plain JS): measured on this machine (see
+ * BENCHMARKS.md, "Scripting"), a script doing one `redis.call` costs ~0.9 µs in wasmoon against
+ * ~2.5 µs in fengari, five calls ~1.7 µs against ~6 µs, a 3M-iteration loop 30 ms against
+ * 148 ms, and compiling a small script ~21 µs against ~120 µs. wasmoon also gives a bounded
+ * heap (our allocator refuses past the limit: Lua's "not enough memory") and count hooks, so
+ * a runaway loop can be stopped. Redis embeds Lua 5.1; README lists the differences.
+ *
+ * The wasm module is loaded once per process (top-level await) and every `LuaVm` is one
+ * `lua_State` in it. Everything here is byte strings in, byte strings out: JS strings whose
+ * chars are bytes (protocol/latin1.ts), as everywhere else in respd.
+ */
+
+import { bytesToString } from "../protocol/latin1.ts";
+
+// deno-lint-ignore no-explicit-any
+type Raw = any;
+
+/**
+ * The wasm instance's own exports, caught while wasmoon instantiates its module: emscripten
+ * wraps each export in a checking function (~90 ns per call measured, against ~35 ns for
+ * the export itself), and a script makes some forty of these calls.
+ */
+const caught: { instance: WebAssembly.Instance | null } = { instance: null };
+const wasm = WebAssembly as Raw;
+const { instantiate, instantiateStreaming } = wasm;
+wasm.instantiate = async (...args: unknown[]) => {
+  const result = await instantiate(...args);
+  caught.instance = result.instance ?? result;
+  return result;
+};
+wasm.instantiateStreaming = async (...args: unknown[]) => {
+  const result = await instantiateStreaming(...args);
+  caught.instance = result.instance;
+  return result;
+};
+let M: Raw;
+try {
+  const { LuaFactory } = await import("wasmoon");
+  /** The emscripten module: the heap views, `addFunction`, the wrapped exports. */
+  M = (await new LuaFactory().getLuaModule()).module;
+} finally {
+  wasm.instantiate = instantiate;
+  wasm.instantiateStreaming = instantiateStreaming;
+}
+
+/** Lua's C API, `lua_gettop` and so on: the raw exports, or emscripten's wrappers. */
+const X: Raw = {};
+for (const key of Object.keys(M)) {
+  if (!/^_(lua|luaL|malloc$|free$|realloc$)/.test(key)) continue;
+  const name = key.slice(1);
+  const raw = (caught.instance?.exports as Raw)?.[name];
+  X[name] = typeof raw === "function" ? raw : M[key];
+}
+
+export const LUA_REGISTRYINDEX = -1000000 - 1000;
+const LUA_RIDX_GLOBALS = 2n;
+export const LUA_MULTRET = -1;
+
+export const LUA_OK = 0;
+export const LUA_YIELD = 1;
+export const LUA_ERRRUN = 2;
+export const LUA_ERRSYNTAX = 3;
+export const LUA_ERRMEM = 4;
+
+export const T_NIL = 0;
+export const T_BOOLEAN = 1;
+export const T_LIGHTUSERDATA = 2;
+export const T_NUMBER = 3;
+export const T_STRING = 4;
+export const T_TABLE = 5;
+export const T_FUNCTION = 6;
+
+const LUA_MASKCOUNT = 8;
+
+/** `lua_upvalueindex(i)`. */
+export function upvalueIndex(i: number): number {
+  return LUA_REGISTRYINDEX - i;
+}
+
+/** A JS function Lua can call: gets the calling thread's state, returns the result count. */
+export type LuaFunction = (L: number) => number;
+
+/** Scratch memory in the wasm heap for short strings and out-parameters. */
+const SCRATCH_SIZE = 4096;
+const scratch: number = X.malloc(SCRATCH_SIZE);
+const lenPtr: number = X.malloc(8);
+
+/**
+ * One pointer per JS function, made at module load: emscripten's function table only
+ * grows, so VMs never add entries. A closure's first upvalue says which function runs.
+ */
+const functions: LuaFunction[] = [];
+const trampoline: number = M.addFunction((L: number): number => {
+  const id = X.lua_tointegerx(L, upvalueIndex(1), 0);
+  return functions[Number(id)](L);
+}, "ii");
+
+/** Memory accounting per state: the allocator's user data is an index into this. */
+const heaps: { used: number; max: number }[] = [];
+const allocator: number = M.addFunction(
+  (ud: number, ptr: number, oldSize: number, newSize: number): number => {
+    const heap = heaps[ud];
+    if (newSize === 0) {
+      if (ptr !== 0) {
+        heap.used -= oldSize;
+        X.free(ptr);
+      }
+      return 0;
+    }
+    const grow = ptr !== 0 ? newSize - oldSize : newSize;
+    if (grow > 0 && heap.used + grow > heap.max) return 0;
+    const out = X.realloc(ptr, newSize);
+    if (out !== 0) heap.used += grow;
+    return out;
+  },
+  "iiiii",
+);
+
+let hookHandler: ((L: number) => void) | null = null;
+const hook: number = M.addFunction((L: number, _ar: number): void => {
+  hookHandler?.(L);
+}, "vii");
+
+/** The bytes of a Lua string at `ptr` as a byte string. */
+function readBytes(ptr: number, len: number): string {
+  const h: Uint8Array = M.HEAPU8;
+  if (len < 48) return bytesToString(h, ptr, ptr + len);
+  const parts: string[] = [];
+  for (let i = 0; i < len; i += 8192) {
+    parts.push(
+      String.fromCharCode.apply(
+        null,
+        h.subarray(ptr + i, ptr + Math.min(len, i + 8192)) as unknown as number[],
+      ),
+    );
+  }
+  return parts.join("");
+}
+
+/** One Lua state with a bounded heap, and the API subset respd's scripting uses. */
+export class LuaVm {
+  readonly L: number;
+  readonly #heap: { used: number; max: number };
+
+  constructor(maxMemory: number) {
+    this.#heap = { used: 0, max: maxMemory };
+    heaps.push(this.#heap);
+    this.L = X.lua_newstate(allocator, heaps.length - 1);
+    if (this.L === 0) throw new Error("Lua: cannot create a state");
+    X.luaL_openlibs(this.L);
+  }
+
+  /** Bytes the Lua heap holds now (what `used_memory_lua` reports). */
+  get memoryUsed(): number {
+    return this.#heap.used;
+  }
+
+  set memoryLimit(bytes: number) {
+    this.#heap.max = bytes;
+  }
+
+  get memoryLimit(): number {
+    return this.#heap.max;
+  }
+
+  close(): void {
+    X.lua_close(this.L);
+    this.#heap.used = 0;
+  }
+
+  // ---- stack ----
+  top(L = this.L): number {
+    return X.lua_gettop(L);
+  }
+  setTop(idx: number, L = this.L): void {
+    X.lua_settop(L, idx);
+  }
+  pop(n: number, L = this.L): void {
+    X.lua_settop(L, -n - 1);
+  }
+  pushValue(idx: number, L = this.L): void {
+    X.lua_pushvalue(L, idx);
+  }
+  insert(idx: number, L = this.L): void {
+    X.lua_rotate(L, idx, 1);
+  }
+  remove(idx: number, L = this.L): void {
+    X.lua_rotate(L, idx, -1);
+    X.lua_settop(L, -2);
+  }
+  checkStack(n: number, L = this.L): boolean {
+    return X.lua_checkstack(L, n) !== 0;
+  }
+
+  // ---- push ----
+  pushNil(L = this.L): void {
+    X.lua_pushnil(L);
+  }
+  pushBoolean(b: boolean, L = this.L): void {
+    X.lua_pushboolean(L, b ? 1 : 0);
+  }
+  pushNumber(x: number, L = this.L): void {
+    X.lua_pushnumber(L, x);
+  }
+  pushInteger(n: number | bigint, L = this.L): void {
+    X.lua_pushinteger(L, typeof n === "bigint" ? n : BigInt(n));
+  }
+  /** Pushes the NULL light userdata (cjson.null). */
+  pushLightNull(L = this.L): void {
+    X.lua_pushlightuserdata(L, 0);
+  }
+  /** Pushes byte string `s`. */
+  pushString(s: string, L = this.L): void {
+    const n = s.length;
+    if (n < SCRATCH_SIZE) {
+      const h: Uint8Array = M.HEAPU8;
+      for (let i = 0; i < n; i++) h[scratch + i] = s.charCodeAt(i);
+      X.lua_pushlstring(L, scratch, n);
+      return;
+    }
+    const p = X.malloc(n);
+    if (p === 0) throw new Error("Lua: out of wasm memory");
+    const h: Uint8Array = M.HEAPU8;
+    for (let i = 0; i < n; i++) h[p + i] = s.charCodeAt(i);
+    X.lua_pushlstring(L, p, n);
+    X.free(p);
+  }
+  /** Pushes a JS function as a Lua C closure. */
+  pushFunction(fn: LuaFunction, L = this.L): void {
+    functions.push(fn);
+    X.lua_pushinteger(L, BigInt(functions.length - 1));
+    X.lua_pushcclosure(L, trampoline, 1);
+  }
+  newTable(narr = 0, nrec = 0, L = this.L): void {
+    X.lua_createtable(L, narr, nrec);
+  }
+
+  // ---- read ----
+  type(idx: number, L = this.L): number {
+    return X.lua_type(L, idx);
+  }
+  isInteger(idx: number, L = this.L): boolean {
+    return X.lua_isinteger(L, idx) !== 0;
+  }
+  /** Whether the value is a string or a number (Lua's `lua_isstring`). */
+  isString(idx: number, L = this.L): boolean {
+    return X.lua_isstring(L, idx) !== 0;
+  }
+  toBoolean(idx: number, L = this.L): boolean {
+    return X.lua_toboolean(L, idx) !== 0;
+  }
+  toNumber(idx: number, L = this.L): number {
+    return X.lua_tonumberx(L, idx, 0);
+  }
+  toInteger(idx: number, L = this.L): bigint {
+    return X.lua_tointegerx(L, idx, 0);
+  }
+  /** The byte string at `idx` (numbers are converted in place, as `lua_tolstring`); null if neither. */
+  toString(idx: number, L = this.L): string | null {
+    const p = X.lua_tolstring(L, idx, lenPtr);
+    if (p === 0) return null;
+    return readBytes(p, M.HEAPU32[lenPtr >> 2]);
+  }
+  /** Whether a string converts to a number (`lua_isnumber`). */
+  isNumeric(idx: number, L = this.L): boolean {
+    return X.lua_isnumber(L, idx) !== 0;
+  }
+  /** Lua's name for the type at `idx` ("no value" for none). */
+  typeName(idx: number, L = this.L): string {
+    const names = [
+      "nil",
+      "boolean",
+      "userdata",
+      "number",
+      "string",
+      "table",
+      "function",
+      "userdata",
+      "thread",
+    ];
+    const t = X.lua_type(L, idx);
+    return t < 0 ? "no value" : names[t];
+  }
+  /** "chunk:line: " of the function `level` levels up (luaL_where). */
+  where(level: number, L = this.L): string {
+    X.luaL_where(L, level);
+    const s = this.toString(-1, L) ?? "";
+    X.lua_settop(L, -2);
+    return s;
+  }
+  rawLength(idx: number, L = this.L): number {
+    return Number(X.lua_rawlen(L, idx));
+  }
+
+  // ---- tables ----
+  /** `t[name]` with t at `idx`, raw; pushes the value and returns its type. */
+  rawGetField(idx: number, name: string, L = this.L): number {
+    const abs = X.lua_absindex(L, idx);
+    this.pushString(name, L);
+    return X.lua_rawget(L, abs);
+  }
+  rawGetIndex(idx: number, i: number, L = this.L): number {
+    return X.lua_rawgeti(L, idx, BigInt(i));
+  }
+  /** `t[k] = v` raw, with t at `idx` and k, v on top. */
+  rawSet(idx: number, L = this.L): void {
+    X.lua_rawset(L, idx);
+  }
+  /** `t[i] = top`, raw. */
+  rawSetIndex(idx: number, i: number, L = this.L): void {
+    X.lua_rawseti(L, idx, BigInt(i));
+  }
+  /** `t.name = top` raw, with t at `idx`. */
+  rawSetField(idx: number, name: string, L = this.L): void {
+    const abs = X.lua_absindex(L, idx);
+    this.pushString(name, L);
+    X.lua_rotate(L, -2, 1);
+    X.lua_rawset(L, abs);
+  }
+  next(idx: number, L = this.L): boolean {
+    return X.lua_next(L, idx) !== 0;
+  }
+  setMetatable(idx: number, L = this.L): void {
+    X.lua_setmetatable(L, idx);
+  }
+
+  // ---- registry ----
+  /** Pops the top value into the registry; returns its reference. */
+  ref(L = this.L): number {
+    return X.luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  unref(ref: number, L = this.L): void {
+    X.luaL_unref(L, LUA_REGISTRYINDEX, ref);
+  }
+  pushRef(ref: number, L = this.L): void {
+    X.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(ref));
+  }
+  pushGlobals(L = this.L): void {
+    X.lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+  }
+  /** Pops the top value and makes it the table `load` gives new chunks as their globals. */
+  replaceGlobals(L = this.L): void {
+    X.lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+  }
+
+  // ---- code ----
+  /** Compiles `code` as chunk `chunkName`; pushes the function or the error message. */
+  load(code: string, chunkName: string, L = this.L): number {
+    const n = code.length;
+    const buf = X.malloc(n + chunkName.length + 2);
+    const h: Uint8Array = M.HEAPU8;
+    for (let i = 0; i < n; i++) h[buf + i] = code.charCodeAt(i);
+    const name = buf + n + 1;
+    for (let i = 0; i < chunkName.length; i++) h[name + i] = chunkName.charCodeAt(i);
+    h[name + chunkName.length] = 0;
+    h[scratch] = 116; // "t": text chunks only, as Redis refuses precompiled bytecode
+    h[scratch + 1] = 0;
+    const rc = X.luaL_loadbufferx(L, buf, n, name, scratch);
+    X.free(buf);
+    return rc;
+  }
+  pcall(nargs: number, nresults: number, handler: number, L = this.L): number {
+    return X.lua_pcallk(L, nargs, nresults, handler, 0, 0);
+  }
+  /** Raises the value on top as a Lua error (does not return: unwinds to the pcall). */
+  error(L = this.L): number {
+    return X.lua_error(L);
+  }
+
+  // ---- hooks ----
+  /**
+   * Calls the hook handler every `count` VM instructions of thread `L` (and of the
+   * coroutines it creates). The handler is process-wide (`setHookHandler`): one script
+   * runs at a time.
+   */
+  installCountHook(count: number, L = this.L): void {
+    X.lua_sethook(L, hook, LUA_MASKCOUNT, count);
+  }
+
+  /** The function count hooks call, for whichever state runs now. */
+  static setHookHandler(fn: ((L: number) => void) | null): void {
+    hookHandler = fn;
+  }
+
+  /** Runs `code` (trusted setup code) and raises a JS error if it fails. */
+  exec(code: string, chunkName = "=setup"): void {
+    if (this.load(code, chunkName) !== LUA_OK || this.pcall(0, 0, 0) !== LUA_OK) {
+      const msg = this.toString(-1);
+      this.pop(1);
+      throw new Error(`Lua setup failed: ${msg}`);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The server's scripting service: EVAL scripts and function libraries (each in its own Lua
+ * state), and the fake client their `redis.call`s run as. Commands reach it through
+ * `ctx.server.scripting` (commands/scripting.ts parses and replies; this runs).
+ *
+ * Each `redis.call` goes through the same steps as a client's command, in the order of
+ * Redis's scriptCall: command lookup and arity (with the script wording of the errors), the
+ * `noscript` flag, read-only scripts, the caller's WebSocket command policy, then the
+ * maxmemory guard and the command itself (security/gate.ts), so WRONGTYPE, OOM and the
+ * keyspace-change hook (WATCH, notifications, blocked clients) apply as for any client. The
+ * fake client starts each script in the caller's database and protocol `redis.setresp`
+ * chose. Scripts run synchronously on the event loop: no other client's command runs while
+ * one runs.
+ */
+
+import { resolveCommand } from "../commands/dispatch.ts";
+import { CommandError } from "../errors.ts";
+import type { CommandContext } from "../commands/context.ts";
+import type { CommandSpec } from "../commands/command.ts";
+import { Session } from "../session.ts";
+import type { Server } from "../server.ts";
+import { runAdmitted } from "../security/gate.ts";
+import { noPermission } from "../security/policy.ts";
+import type { Transport } from "../transport/transport.ts";
+import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
+import { FunctionLibraries, type LuaFunctionDef } from "./function_libraries.ts";
+import type { Reply } from "./reply.ts";
+import { ReplyCapture } from "./reply_capture.ts";
+import type { ScriptHost } from "./script_vm.ts";
+import { REDIS_VERSION } from "../config.ts";
+
+/** Lua heap limit of each of the two Lua states. */
+export const LUA_MEMORY_LIMIT = 256 * 1024 * 1024;
+
+const WRITE_IN_RO = "ERR Write commands are not allowed from read-only scripts.";
+const WRITE_FLAG_RO = "ERR Can not execute a script with write flag using *_ro command.";
+const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+
+/** A transport for the fake client: it never reads or writes. */
+const NO_TRANSPORT: Transport = {
+  kind: "tcp",
+  readable: new ReadableStream(),
+  write: () => Promise.resolve(),
+  close: () => {},
+  abort: () => {},
+  // Never registered with the server, so nothing waits for it to close.
+  closed: new Promise<void>(() => {}),
+  remoteAddress: "",
+  localAddress: "",
+};
+
+const LOG_LEVELS = ["debug", "verbose", "notice", "warning"] as const;
+
+export class Scripting {
+  readonly evalScripts: EvalScripts;
+  readonly functions: FunctionLibraries;
+  #fakeClient: Session | null = null;
+  /** The fake client's replies, as values (reply_capture.ts). */
+  readonly #capture = new ReplyCapture();
+
+  constructor(readonly server: Server) {
+    const options = {
+      memoryLimit: LUA_MEMORY_LIMIT,
+      timeLimit: () => server.config.busyReplyThreshold,
+      log: (level: number, message: string) => server.log(LOG_LEVELS[level], message),
+      version: REDIS_VERSION,
+    };
+    this.evalScripts = new EvalScripts(options);
+    this.functions = new FunctionLibraries(options);
+  }
+
+  get running(): boolean {
+    return this.evalScripts.running || this.functions.running;
+  }
+
+  /** The client scripts' commands run as (Redis's script client). */
+  get #client(): Session {
+    if (this.#fakeClient === null) {
+      this.#fakeClient = new Session(this.server, NO_TRANSPORT, 0);
+      this.#fakeClient.grantAccess();
+      this.#fakeClient.reply = this.#capture;
+    }
+    return this.#fakeClient;
+  }
+
+  /** EVAL / EVAL_RO: compiles and caches the body if new, then runs it. */
+  eval(ctx: CommandContext, body: string, keys: string[], args: string[], ro: boolean): Reply {
+    const { sha, script } = this.evalScripts.forBody(body);
+    return this.#runEval(ctx, sha, script, keys, args, ro);
+  }
+
+  /** EVALSHA / EVALSHA_RO. */
+  evalsha(ctx: CommandContext, sha: string, keys: string[], args: string[], ro: boolean): Reply {
+    const script = this.evalScripts.get(sha);
+    if (script === undefined) throw new CommandError(NOSCRIPT);
+    return this.#runEval(ctx, sha.toLowerCase(), script, keys, args, ro);
+  }
+
+  #runEval(
+    ctx: CommandContext,
+    sha: string,
+    script: { flags: ScriptFlags; ref: number; body: string },
+    keys: string[],
+    args: string[],
+    ro: boolean,
+  ): Reply {
+    if (ro && script.flags.shebang && !script.flags.noWrites) {
+      throw new CommandError(WRITE_FLAG_RO);
+    }
+    const host = this.#host(ctx, ro || script.flags.noWrites);
+    return this.evalScripts.run(sha, script, keys, args, host);
+  }
+
+  /** FCALL / FCALL_RO. */
+  fcall(ctx: CommandContext, name: string, keys: string[], args: string[], ro: boolean): Reply {
+    const def: LuaFunctionDef | undefined = this.functions.functions.get(name);
+    if (def === undefined) throw new CommandError("ERR Function not found");
+    if (ro && !def.flags.noWrites) throw new CommandError(WRITE_FLAG_RO);
+    const host = this.#host(ctx, ro || def.flags.noWrites);
+    return this.functions.call(def, keys, args, host);
+  }
+
+  #host(ctx: CommandContext, readOnly: boolean): ScriptHost {
+    const client = this.#client;
+    client.dbIndex = ctx.client.dbIndex;
+    const callerKind = ctx.client.transport.kind;
+    const server = this.server;
+    const capture = this.#capture;
+    return {
+      call(argv: string[], resp: 2 | 3): Reply {
+        let spec: CommandSpec;
+        try {
+          spec = resolveCommand(argv);
+        } catch (e: unknown) {
+          if (!(e instanceof CommandError)) throw e;
+          if (e.message.startsWith("ERR wrong number of arguments")) {
+            return err("ERR Wrong number of args calling Redis command from script");
+          }
+          if (e.message.startsWith("ERR unknown subcommand")) return err(e.message);
+          return err("ERR Unknown Redis command called from script");
+        }
+        if (spec.flags.includes("noscript")) {
+          return err("ERR This Redis command is not allowed from script");
+        }
+        if (readOnly && spec.flags.includes("write")) return err(WRITE_IN_RO);
+        if (callerKind === "ws" && server.wsPolicy !== null && !server.wsPolicy.allows(spec)) {
+          return err(noPermission(spec));
+        }
+        client.protocol = resp;
+        server.stats.commands++;
+        runAdmitted(spec, argv, client);
+        return capture.take();
+      },
+    };
+  }
+
+  /** SCRIPT FLUSH. */
+  flushScripts(): void {
+    this.evalScripts.flush();
+  }
+}
+
+function err(value: string): Reply {
+  return { kind: "error", value };
+}

@@ -1,0 +1,106 @@
+/**
+ * Scripting behaviour a differential test cannot show: scripts are atomic (another client's
+ * command waits until the script ends), a runaway script is stopped at busy-reply-threshold
+ * with an error pcall cannot catch while the server keeps serving, the Lua heap is bounded,
+ * script writes reach the keyspace-change hook, and SCRIPT FLUSH really forgets.
+ */
+
+import { assert, assertEquals } from "./support/assert.ts";
+import { RawClient } from "./support/raw_client.ts";
+import { startTestServer } from "./support/servers.ts";
+
+Deno.test("a script is atomic: another client's command runs after it, not during it", async () => {
+  await using server = startTestServer();
+  using a = await RawClient.connect(server.port);
+  using b = await RawClient.connect(server.port);
+  await a.call("SET", "k", "0");
+  // The script reads k, spins ~300 ms, reads k again; b's INCR is sent meanwhile.
+  const script = "local before = redis.call('GET', 'k') local t = redis.call('TIME') " +
+    "local start = t[1] * 1000000 + t[2] repeat t = redis.call('TIME') " +
+    "until t[1] * 1000000 + t[2] - start > 300000 return {before, redis.call('GET', 'k')}";
+  const pending = a.call("EVAL", script, "0");
+  await new Promise((r) => setTimeout(r, 50));
+  const incr = b.call("INCR", "k");
+  const [scriptReply, incrReply] = await Promise.all([pending, incr]);
+  assertEquals(scriptReply, "*2\r\n$1\r\n0\r\n$1\r\n0\r\n");
+  assertEquals(incrReply, ":1\r\n");
+});
+
+Deno.test("a runaway script is stopped at busy-reply-threshold; pcall cannot keep it alive", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  assertEquals(await c.call("CONFIG", "SET", "busy-reply-threshold", "200"), "+OK\r\n");
+  const started = performance.now();
+  const loop = await c.call("EVAL", "redis.call('SET', 'before', 1) while true do end", "0");
+  const elapsed = performance.now() - started;
+  assert(loop.startsWith("-ERR Script killed: it ran longer than busy-reply-threshold"), loop);
+  assert(loop.includes(" script: ") && loop.endsWith(", on @user_script:1.\r\n"), loop);
+  assert(elapsed >= 150 && elapsed < 5000, `stopped after ${elapsed} ms`);
+  // Writes made before the stop stay, and the server serves on.
+  assertEquals(await c.call("GET", "before"), "$1\r\n1\r\n");
+  const caught = await c.call(
+    "EVAL",
+    "local ok = pcall(function() while true do end end) return 'survived'",
+    "0",
+  );
+  assert(caught.startsWith("-ERR Script killed"), caught);
+  assertEquals(
+    await c.call("CONFIG", "GET", "lua-time-limit"),
+    "*2\r\n$14\r\nlua-time-limit\r\n$3\r\n200\r\n",
+  );
+  assertEquals(
+    await c.call("SCRIPT", "KILL"),
+    "-NOTBUSY No scripts in execution right now.\r\n",
+  );
+});
+
+Deno.test("the Lua heap is bounded: a script past the limit fails, the next one runs", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  assertEquals(await c.call("EVAL", "return 1", "0"), ":1\r\n");
+  server.scripting.evalScripts.vm.vm.memoryLimit = 8 * 1024 * 1024;
+  const big = await c.call(
+    "EVAL",
+    "local t = {} for i = 1, 1000000 do t[i] = string.rep('x', 100) .. i end return #t",
+    "0",
+  );
+  assert(big.startsWith("-") && big.includes("not enough memory"), big);
+  assertEquals(await c.call("EVAL", "return 'still here'", "0"), "$10\r\nstill here\r\n");
+  assert(server.scripting.evalScripts.luaMemory < 8 * 1024 * 1024);
+});
+
+Deno.test("script writes go through the keyspace-change hook, with Redis's event names", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  const events: string[] = [];
+  const stop = server.keyspace.events.subscribe((_db, key, event) =>
+    events.push(`${event} ${key}`)
+  );
+  try {
+    await c.call(
+      "EVAL",
+      "redis.call('SET', KEYS[1], 'v') redis.call('RPUSH', KEYS[2], 'a') redis.call('DEL', KEYS[1])",
+      "2",
+      "s",
+      "l",
+    );
+  } finally {
+    stop();
+  }
+  // "new" first for a key that did not exist, as Redis's dbAdd notifies it
+  assertEquals(events, ["new s", "set s", "new l", "rpush l", "del s"]);
+});
+
+Deno.test("SCRIPT FLUSH forgets scripts; EVALSHA then answers NOSCRIPT", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  const load = await c.call("SCRIPT", "LOAD", "return 'x'");
+  const sha = load.split("\r\n")[1];
+  assertEquals(await c.call("EVALSHA", sha, "0"), "$1\r\nx\r\n");
+  assertEquals(await c.call("SCRIPT", "FLUSH"), "+OK\r\n");
+  assertEquals(
+    await c.call("EVALSHA", sha, "0"),
+    "-NOSCRIPT No matching script. Please use EVAL.\r\n",
+  );
+  assertEquals(server.scripting.evalScripts.size, 0);
+});
