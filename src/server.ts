@@ -177,6 +177,7 @@ export class Server {
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
     this.sessions.delete(session.id);
+    this.limits.reclaimer.noteClosed();
   }
 
   log(level: LogLevel, message: string): void {

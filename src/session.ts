@@ -45,11 +45,10 @@ import { keysOf } from "./commands/keys_of.ts";
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
  * little. Each grows with the traffic and is given back once a huge request or reply is
- * done (ByteReader.shrink, ReplyWriter.clear). The read buffer is ByteReader's minimum
- * free space for one read.
+ * done (ByteReader.shrink, ReplyWriter.clear); ByteReader adapts the size of its reads.
  */
 const REPLY_BUFFER_SIZE = 1024;
-const READ_BUFFER_SIZE = 16 * 1024;
+const READ_BUFFER_SIZE = 4 * 1024;
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,

@@ -231,7 +231,7 @@ const sortCommand = (name: string, readOnly: boolean) =>
   command({
     name,
     arity: -2,
-    flags: readOnly ? ["readonly"] : ["write", "denyoom"],
+    flags: readOnly ? ["readonly", "movablekeys"] : ["write", "denyoom", "movablekeys"],
     categories: [readOnly ? "read" : "write", "set", "sortedset", "list", "slow", "dangerous"],
     keys: [1, 1, 1],
     keySpecFlags: ["RO", "access"],

@@ -17,6 +17,7 @@ import type { ServerConfig } from "../config.ts";
 import type { Server } from "../server.ts";
 import type { Session } from "../session.ts";
 import { CLOSE_TRY_AGAIN_LATER, type Transport } from "../transport/transport.ts";
+import { MemoryReclaimer } from "./memory_reclaim.ts";
 
 /**
  * Received bytes a client that has not authenticated may have waiting unread (Redis's
@@ -67,6 +68,8 @@ export class ClientLimits {
   #timer: ReturnType<typeof setInterval> | undefined;
   #pending = new WeakMap<Session, PendingRequest>();
   #lastSecurityWarning = -Infinity;
+  /** Buffers of closed clients, given back by a full collection when they add up. */
+  readonly reclaimer = new MemoryReclaimer();
 
   constructor(readonly server: Server) {}
 
@@ -120,6 +123,14 @@ export class ClientLimits {
    * whose incomplete request stalled or took too long. `now` is injectable for tests.
    */
   tick(now: number = Date.now()): void {
+    const reclaimed = this.reclaimer.tick(now);
+    if (reclaimed !== null) {
+      this.server.log(
+        "verbose",
+        `Gave back ${(reclaimed.released / 2 ** 20).toFixed(0)} MB of closed clients' buffers ` +
+          `(full collection, ${reclaimed.ms.toFixed(0)} ms)`,
+      );
+    }
     const idleMs = this.server.config.timeout * 1000;
     for (const session of this.server.sessions.values()) {
       if (session.closed) continue;
