@@ -16,7 +16,7 @@ import {
   writeEntry,
   writeId,
 } from "./stream_common.ts";
-import { streamChanged } from "./stream_events.ts";
+import { streamNotified } from "./stream_events.ts";
 import type { CommandContext } from "./context.ts";
 import type { Stream, StreamEntry } from "../store/stream.ts";
 import { StreamType } from "../store/types/stream.ts";
@@ -172,7 +172,7 @@ export function serveRead(
       if (!serve) continue;
       // Redis 7.0 creates the consumer only when it serves it something.
       const [consumer, created] = group.consumer(req.group!.consumer, now);
-      if (created) streamChanged(s, t.key, "xgroup-createconsumer");
+      if (created) streamNotified(s, t.key, "xgroup-createconsumer");
       consumer.seenTime = now;
       const start = nextId(after) ?? MIN_ID;
       if (history) {
