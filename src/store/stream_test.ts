@@ -195,6 +195,23 @@ Deno.test("entries after large ones are found (offsets stay within 16 bits)", ()
   assert.equal(s.length, 206);
 });
 
+Deno.test("a stream rebuilt node by node keeps its layout, tombstones included", () => {
+  const s = new Stream();
+  for (let i = 1; i <= 250; i++) s.append({ ms: i, seq: 0 }, i % 7 ? ["f", String(i)] : ["g", "x"]);
+  s.delete([{ ms: 1, seq: 0 }, { ms: 150, seq: 0 }, { ms: 151, seq: 0 }]);
+  const copy = new Stream();
+  for (const n of s.packedNodes()) {
+    copy.restoreNode(n.master, n.fields, n.entries.map((e) => ({ ...e.entry, deleted: e.deleted })));
+  }
+  assert.equal(copy.length, s.length);
+  assert.equal(copy.nodeCount, s.nodeCount);
+  assert.deepEqual(copy.firstId, s.firstId);
+  assert.equal(copy.nodeBytes, copy.recountNodeBytes());
+  const trim = { strategy: "maxlen" as const, maxlen: 20, minid: MIN_ID, approx: true, limit: 0 };
+  assert.equal(copy.trim(trim), s.trim(trim));
+  assert.deepEqual(collect(copy, MIN_ID, MAX_ID, false, 0), collect(s, MIN_ID, MAX_ID, false, 0));
+});
+
 Deno.test("ids past 2^53 stay exact", () => {
   const s = new Stream();
   const max = parseId("18446744073709551615-18446744073709551614")!.id;
