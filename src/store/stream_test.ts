@@ -201,7 +201,11 @@ Deno.test("a stream rebuilt node by node keeps its layout, tombstones included",
   s.delete([{ ms: 1, seq: 0 }, { ms: 150, seq: 0 }, { ms: 151, seq: 0 }]);
   const copy = new Stream();
   for (const n of s.packedNodes()) {
-    copy.restoreNode(n.master, n.fields, n.entries.map((e) => ({ ...e.entry, deleted: e.deleted })));
+    copy.restoreNode(
+      n.master,
+      n.fields,
+      n.entries.map((e) => ({ ...e.entry, deleted: e.deleted })),
+    );
   }
   assert.equal(copy.length, s.length);
   assert.equal(copy.nodeCount, s.nodeCount);
