@@ -23,7 +23,10 @@ const { values } = parseArgs({
     },
     elements: { type: "string", default: "1000000" },
     settle: { type: "string", default: "20" },
-    server: { type: "string", default: "deno run -A main.ts --ws-port off --port {port}" },
+    server: {
+      type: "string",
+      default: "deno run -A main.ts --ws-port off --save '' --dir {dir} --port {port}",
+    },
   },
 });
 const ELEMENTS = Number(values.elements);
@@ -85,12 +88,18 @@ const per = (bytes: number) => (bytes / ELEMENTS).toFixed(1);
 async function measure(name: string, type: string, shape: string, path: string) {
   const redisPort = freePort(), serverPort = freePort();
   const redis = new Deno.Command("redis-server", {
-    args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    args: [
+      ...["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ...["--dir", dir],
+    ],
     stdout: "null",
     stderr: "null",
   }).spawn();
   const server = new Deno.Command("bash", {
-    args: ["-c", `exec ${values.server.replaceAll("{port}", String(serverPort))}`],
+    args: [
+      "-c",
+      `exec ${values.server.replaceAll("{port}", String(serverPort)).replaceAll("{dir}", dir)}`,
+    ],
     stdout: "null",
     stderr: "null",
   }).spawn();
