@@ -20,7 +20,6 @@ for (const n of [10_000, 100_000, 1_000_000]) {
   for (let i = 0; i < n; i++) z.set(`member:${i}`, (i * 7919) % n);
   let seed = 1;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
-  const group = `${n} members`;
 
   Deno.bench(`ZADD (update) ${n}`, { group: "zadd", baseline: n === 10_000 }, () => {
     const i = next();
@@ -39,5 +38,4 @@ for (const n of [10_000, 100_000, 1_000_000]) {
     const m = `member:${next()}`;
     z.tree.rank(z.score(m)!, m);
   });
-  void group;
 }
