@@ -130,6 +130,43 @@ const GENERATORS: Record<string, Gen[]> = {
   lpos: [cmd("LPOS", key, value), cmd("LPOS", key, value, "RANK", small, "COUNT", small)],
   lmove: [cmd("LMOVE", key, key, end, end)],
   rpoplpush: [cmd("RPOPLPUSH", key, key)],
+  lmpop: [cmd("LMPOP", "2", key, key, end), cmd("LMPOP", "1", key, end, "COUNT", small)],
+  setbit: [
+    cmd("SETBIT", key, fc.integer({ min: 0, max: 40 }).map(String), fc.constantFrom("0", "1")),
+  ],
+  getbit: [cmd("GETBIT", key, fc.integer({ min: 0, max: 40 }).map(String))],
+  bitcount: [
+    cmd("BITCOUNT", key),
+    cmd("BITCOUNT", key, small, small, fc.constantFrom("BYTE", "BIT")),
+  ],
+  bitpos: [
+    cmd("BITPOS", key, fc.constantFrom("0", "1")),
+    cmd("BITPOS", key, fc.constantFrom("0", "1"), small, small, fc.constantFrom("BYTE", "BIT")),
+  ],
+  bitop: [
+    cmd("BITOP", fc.constantFrom("AND", "OR", "XOR"), key, keys),
+    cmd("BITOP", "NOT", key, key),
+  ],
+  bitfield: [
+    cmd(
+      "BITFIELD",
+      key,
+      fc.constantFrom("WRAP", "SAT", "FAIL").map((o) => ["OVERFLOW", o]),
+      fc.constantFrom("GET", "INCRBY", "SET"),
+      fc.constantFrom("u1", "i3", "u8", "i16", "u63", "i64"),
+      fc.constantFrom("0", "5", "#1", "#3"),
+      int,
+    ).map((c) => (c as string[])[4] === "GET" ? (c as string[]).slice(0, 7) : c),
+  ],
+  lcs: [cmd("LCS", key, key), cmd("LCS", key, key, "IDX", "MINMATCHLEN", small, "WITHMATCHLEN")],
+  sort: [
+    cmd(
+      "SORT",
+      key,
+      fc.constantFrom("ASC", "DESC", "ALPHA", "LIMIT 1 2", "BY nosort").map((o) => o.split(" ")),
+    ),
+    cmd("SORT", key, "ALPHA", "STORE", key),
+  ],
   echo: [cmd("ECHO", value)],
   ping: [cmd("PING"), cmd("PING", value)],
 };

@@ -105,7 +105,7 @@ export function parseMpop(a: Args): Lmpop {
 const lmpop = command({
   name: "lmpop",
   arity: -4,
-  flags: ["write"],
+  flags: ["write", "movablekeys"],
   categories: ["write", "list", "slow"],
   keys: [0, 0, 0],
   keySpecFlags: ["RW", "access", "delete"],

@@ -396,6 +396,7 @@ export class FunctionLibraries {
 /** The host used while a library loads: redis.call is not in its globals anyway. */
 const NO_CALLS: ScriptHost = {
   call: () => ({ kind: "error", value: "ERR redis.call is not allowed while loading a library" }),
+  permits: () => null,
 };
 
 function isError(r: Reply): r is { kind: "error"; value: string } {

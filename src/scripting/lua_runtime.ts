@@ -16,7 +16,7 @@
  * chars are bytes (protocol/latin1.ts), as everywhere else in respd.
  */
 
-import { bytesToString } from "../protocol/latin1.ts";
+import { MAX_CACHED_LENGTH, recentString } from "../protocol/recent_strings.ts";
 
 // deno-lint-ignore no-explicit-any
 type Raw = any;
@@ -86,6 +86,9 @@ export function upvalueIndex(i: number): number {
 /** A JS function Lua can call: gets the calling thread's state, returns the result count. */
 export type LuaFunction = (L: number) => number;
 
+/** Registry references as the BigInts lua_rawgeti takes, made once (scripts use low refs). */
+const REF_BIGINTS: bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
 /** Scratch memory in the wasm heap for short strings and out-parameters. */
 const SCRATCH_SIZE = 4096;
 const scratch: number = X.malloc(SCRATCH_SIZE);
@@ -130,7 +133,10 @@ const hook: number = M.addFunction((L: number, _ar: number): void => {
 /** The bytes of a Lua string at `ptr` as a byte string. */
 function readBytes(ptr: number, len: number): string {
   const h: Uint8Array = M.HEAPU8;
-  if (len < 48) return bytesToString(h, ptr, ptr + len);
+  if (len === 0) return "";
+  // Command names and keys a script sends again and again come back as the same string
+  // object, whose hash V8 has cached (protocol/recent_strings.ts): cheaper lookups.
+  if (len < MAX_CACHED_LENGTH) return recentString(h, ptr, len);
   const parts: string[] = [];
   for (let i = 0; i < len; i += 8192) {
     parts.push(
@@ -339,7 +345,7 @@ export class LuaVm {
     X.luaL_unref(L, LUA_REGISTRYINDEX, ref);
   }
   pushRef(ref: number, L = this.L): void {
-    X.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(ref));
+    X.lua_rawgeti(L, LUA_REGISTRYINDEX, ref < REF_BIGINTS.length ? REF_BIGINTS[ref] : BigInt(ref));
   }
   pushGlobals(L = this.L): void {
     X.lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);

@@ -20,7 +20,13 @@ local lua_pcall = pcall
 local tpack, tunpack, type, tostring, rawget, error = table.pack, table.unpack, type, tostring, rawget, error
 
 unpack = table.unpack
-loadstring = load
+-- Text chunks only: precompiled bytecode can corrupt the VM (Redis refuses it too).
+local lua_load = load
+load = function(chunk, name, _, env)
+  if env == nil then return lua_load(chunk, name, "t") end
+  return lua_load(chunk, name, "t", env)
+end
+loadstring = function(s, name) return lua_load(s, name, "t") end
 gcinfo = function() return math.floor(collectgarbage("count")) end
 for _, name in ipairs({"io", "os", "package", "utf8", "require", "dofile", "loadfile",
                        "print", "warn", "rawlen", "debug"}) do

@@ -35,6 +35,11 @@ export interface ScriptHost {
    * in protocol `resp`; refusals come back as `{ kind: "error" }` with Redis's full text.
    */
   call(argv: string[], resp: 2 | 3): Reply;
+  /**
+   * redis.acl_check_cmd: whether the caller may run `argv` (its WebSocket command policy);
+   * null when no such command exists.
+   */
+  permits(argv: string[]): boolean | null;
 }
 
 /** One script execution's state. */
@@ -209,6 +214,7 @@ export class ScriptVm {
       }
       return 0;
     });
+    this.setFunction("acl_check_cmd", (L) => this.#aclCheck(L));
     this.setFunction("replicate_commands", (L) => {
       vm.pushBoolean(true, L);
       return 1;
@@ -395,11 +401,44 @@ export class ScriptVm {
   #redisCall(L: number, raise: boolean): number {
     const vm = this.vm;
     const run = this.#requireRun("redis.call/pcall", L);
+    const argv = this.#argv(L);
+    if (argv === null) {
+      if (raise) throw new LuaRaise();
+      return 1;
+    }
+    const reply = run.host.call(argv, run.resp);
+    if (isError(reply)) {
+      this.pushErrorBuffer("-" + reply.value, L);
+      vm.pushBoolean(true, L);
+      vm.rawSetField(-2, "ignore_error_stats_update", L);
+      if (raise) throw new LuaRaise();
+      return 1;
+    }
+    this.pushReply(reply, L);
+    return 1;
+  }
+
+  /** redis.acl_check_cmd(command, ...): whether the caller may run it. */
+  #aclCheck(L: number): number {
+    const run = this.#requireRun("redis.acl_check_cmd", L);
+    const argv = this.#argv(L);
+    if (argv === null) throw new LuaRaise();
+    const allowed = run.host.permits(argv);
+    if (allowed === null) this.raise("Invalid command passed to redis.acl_check_cmd()", L);
+    this.vm.pushBoolean(allowed, L);
+    return 1;
+  }
+
+  /**
+   * The arguments on the stack as a command (luaArgsToRedisArgv), the stack emptied; null
+   * with Redis's error table pushed when there are none or one is not a string or number.
+   */
+  #argv(L: number): string[] | null {
+    const vm = this.vm;
     const argc = vm.top(L);
     if (argc === 0) {
       this.pushError("Please specify at least one argument for this redis lib call", L);
-      if (raise) throw new LuaRaise();
-      return 1;
+      return null;
     }
     const argv: string[] = new Array(argc);
     for (let i = 1; i <= argc; i++) {
@@ -415,21 +454,11 @@ export class ScriptVm {
       } else {
         vm.setTop(0, L);
         this.pushError("Lua redis lib command arguments must be strings or integers", L);
-        if (raise) throw new LuaRaise();
-        return 1;
+        return null;
       }
     }
     vm.setTop(0, L);
-    const reply = run.host.call(argv, run.resp);
-    if (isError(reply)) {
-      this.pushErrorBuffer("-" + reply.value, L);
-      vm.pushBoolean(true, L);
-      vm.rawSetField(-2, "ignore_error_stats_update", L);
-      if (raise) throw new LuaRaise();
-      return 1;
-    }
-    this.pushReply(reply, L);
-    return 1;
+    return argv;
   }
 
   /** Pushes a command's reply as Lua sees it (redisProtocolToLuaType). */

@@ -144,6 +144,7 @@ export class HttpPort {
       return closeQuietly(conn);
     }
     this.pending.add(conn);
+    conn.setNoDelay(true); // replies leave at once, as over the RESP port
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;

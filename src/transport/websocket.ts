@@ -3,7 +3,9 @@
  * handshake is in http.ts). respd owns this layer rather than using Deno's server-side
  * WebSocket because that one cannot be aborted or paused: a peer that ignores the close
  * frame kept its socket for good, a paused client's messages kept queueing in memory, and
- * a 64 MiB message was held whole before any limit was checked. Here:
+ * a 64 MiB message was held whole before any limit was checked. npm `ws` on node:http was
+ * measured too: slower per message, and its pausing and HTTP timeouts would rest on Deno's
+ * Node compatibility layer (BENCHMARKS.md, "respd's own WebSocket layer"). Here:
  *
  * - Reading is pulled: the session's BYOB read is the only thing that reads the socket,
  *   straight into the session's buffer, and the frames are taken apart in place
@@ -55,11 +57,6 @@ export interface WebSocketTransportOptions {
   localAddress: string;
   /** Where the transport reports closing a client itself (server.log). */
   log: (level: "verbose" | "warning", message: string) => void;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }
 
 /** An upgraded WebSocket connection as a session transport. */
@@ -222,16 +219,20 @@ export class WebSocketTransport implements Transport {
 
   /** Writes after every write already queued; the session never has two of its own. */
   #send(bytes: Uint8Array): Promise<void> {
-    this.#writes++;
-    const write = this.#writes === 1
-      ? writeAll(this.#conn, bytes)
-      : this.#tail.then(() => writeAll(this.#conn, bytes));
-    const settled = write.then(
-      () => void this.#writes--,
-      () => void this.#writes--,
-    );
-    this.#tail = settled;
+    const write = this.#writes++ === 0
+      ? this.#writeAll(bytes)
+      : this.#tail.then(() => this.#writeAll(bytes), () => this.#writeAll(bytes));
+    this.#tail = write;
     return write;
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    try {
+      let written = 0;
+      while (written < bytes.length) written += await this.#conn.write(bytes.subarray(written));
+    } finally {
+      this.#writes--;
+    }
   }
 
   /**

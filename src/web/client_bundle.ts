@@ -521,13 +521,21 @@ function encodeCommand(args) {
 
 // src/protocol/byte_reader.ts
 var MIN_FREE = 16 * 1024;
+var MIN_READ = 1024;
+var MAX_READ = 64 * 1024;
 var ByteReader = class {
   buf;
   start = 0;
   end = 0;
   #reader;
+  /** The scratch buffer of \`readAside\`, null while such a read holds it. */
+  #aside = null;
+  #readSize;
+  /** Free space offered to the read in flight. */
+  #offered = 0;
   constructor(stream, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
+    this.#readSize = Math.max(MIN_READ, Math.min(MIN_FREE, initialSize));
     this.#reader = stream.getReader({
       mode: "byob"
     });
@@ -557,24 +565,53 @@ var ByteReader = class {
    */
   read(wanted = 0) {
     this.#makeRoom(wanted);
-    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.buf.length - this.end));
+    this.#offered = this.buf.length - this.end;
+    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
   }
   commit(result) {
     const value = result.value;
     if (value) {
       this.buf = new Uint8Array(value.buffer);
-      this.end += value.byteLength;
+      const n = value.byteLength;
+      this.end += n;
+      if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+      else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+    }
+    return !result.done;
+  }
+  /**
+   * A read into a separate scratch buffer, so \`buf\` stays usable (not transferred) while it
+   * is pending: a blocked client's session waits this way for more bytes or the end of the
+   * stream while the requests it buffered wait to be parsed. \`commitAside\` appends what
+   * it got after the unconsumed bytes; it must be this read's result.
+   */
+  readAside() {
+    this.#aside ??= new Uint8Array(MIN_FREE);
+    const view = this.#aside;
+    this.#aside = null;
+    return this.#reader.read(view);
+  }
+  commitAside(result) {
+    const value = result.value;
+    if (value) {
+      if (value.byteLength !== 0) {
+        this.#makeRoom(this.end - this.start + value.byteLength);
+        this.buf.set(value, this.end);
+        this.end += value.byteLength;
+      }
+      this.#aside = new Uint8Array(value.buffer);
     }
     return !result.done;
   }
   #makeRoom(wanted) {
     const used = this.end - this.start;
-    const need = Math.max(used + MIN_FREE, wanted);
-    if (this.buf.length - this.end >= MIN_FREE && this.buf.length - this.start >= wanted) return;
+    const free = this.#readSize;
+    const need = Math.max(used + free, wanted);
+    if (this.buf.length - this.end >= free && this.buf.length - this.start >= wanted) return;
     if (need <= this.buf.length) {
       this.buf.copyWithin(0, this.start, this.end);
     } else {
-      let size = this.buf.length * 2;
+      let size = Math.max(this.buf.length * 2, MIN_READ);
       while (size < need) size *= 2;
       const grown = new Uint8Array(size);
       grown.set(this.buf.subarray(this.start, this.end));

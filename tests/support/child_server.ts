@@ -1,6 +1,6 @@
 /**
- * respd as a child process (`main.ts`), for tests that need what an in-process server
- * cannot give: a lowered descriptor limit (`ulimit -n` in the child's shell), its own RSS,
+ * respd as a child process (`main.ts`, with the environment `deno task start` gives it),
+ * for tests that need what an in-process server cannot give: a lowered descriptor limit (`ulimit -n` in the child's shell), its own RSS,
  * its log lines, and proof that the process survived.
  */
 
@@ -36,6 +36,10 @@ export class ChildServer implements AsyncDisposable {
       stdout: "null",
       stderr: "piped",
       stdin: "null",
+      // As `deno task start` runs it (deno.json): glibc then maps every allocation over
+      // 128 KiB on its own and gives it back when freed, instead of keeping freed client
+      // buffers in its heap (its threshold otherwise grows to the largest buffer freed).
+      env: { MALLOC_MMAP_THRESHOLD_: "131072" },
     }).spawn();
     const server = new ChildServer(child);
     child.status.then(() => (server.#exited = true));
