@@ -83,6 +83,33 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
         "2) (nil)",
       ]);
 
+      // hashes, sorted sets and sets: a map, a double and a set in RESP3, arrays and bulks in RESP2
+      const run = async (text: string) => {
+        await command.fill(text);
+        await command.press("Enter");
+      };
+      const listed = async (n: number, type: string) => {
+        const lis = page.locator(`#log > li:nth-child(${n}) .reply[data-type="${type}"] li`);
+        await lis.first().waitFor();
+        return await lis.allTextContents();
+      };
+      await run("HSET h field value");
+      await run("HGETALL h");
+      assertEquals(
+        await listed(8, protocol === 3 ? "map" : "array"),
+        protocol === 3 ? ['1# "field" => "value"'] : ['1) "field"', '2) "value"'],
+      );
+      await run("ZADD z 1.5 m");
+      await run("ZSCORE z m");
+      if (protocol === 3) assertEquals(await reply(10, "double").textContent(), "(double) 1.5");
+      else assertEquals(await reply(10, "bulk").textContent(), '"1.5"');
+      await run("SADD s x");
+      await run("SMEMBERS s");
+      assertEquals(
+        await listed(12, protocol === 3 ? "set" : "array"),
+        protocol === 3 ? ['1~ "x"'] : ['1) "x"'],
+      );
+
       if (protocol === 3) {
         await Deno.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: new URL("browser_demo.png", ARTIFACTS).pathname });
