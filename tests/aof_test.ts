@@ -141,7 +141,7 @@ async function state(port: number): Promise<Map<string, string>> {
     for (let i = 0; i < keys.length; i += 200) {
       const slice = keys.slice(i, i + 200);
       await c.send(slice.map((k) => cmd("DUMP", k) + cmd("PEXPIRETIME", k)).join(""));
-      for (const k of slice) out.set(k, `${await c.readText()} ${await c.readText()}`);
+      for (const k of slice) out.set(k, `${await c.readText(30_000)} ${await c.readText(30_000)}`);
     }
     return out;
   } finally {
@@ -407,7 +407,7 @@ Deno.test("BGSAVE saves the dataset as it was when it started, whatever is writt
     batch += cmd("DEL", "k5") + cmd("RPUSH", "list", "c") + cmd("SET", "new-key", "v") +
       cmd("RENAME", "k6", "k6-renamed");
     await c.send(batch);
-    for (let i = 0; i < 205; i++) await c.readText();
+    for (let i = 0; i < 205; i++) await c.readText(30_000);
     await server.persistence.waitForBgsave();
     c.close();
     await using redis = await startRedis(["--dir", dir]);

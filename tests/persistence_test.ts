@@ -201,9 +201,9 @@ Deno.test("BGSAVE replies at once, refuses a second one, and SAVE waits for no o
     await c.call("MSET", ...values);
     // One batch: the background save cannot write its first slice before the batch ends.
     await c.send("*1\r\n$6\r\nBGSAVE\r\n*1\r\n$6\r\nBGSAVE\r\n*1\r\n$4\r\nSAVE\r\n");
-    assertEquals(await c.readText(), "+Background saving started\r\n");
-    assertEquals(await c.readText(), "-ERR Background save already in progress\r\n");
-    assertEquals(await c.readText(), "-ERR Background save already in progress\r\n");
+    assertEquals(await c.readText(30_000), "+Background saving started\r\n");
+    assertEquals(await c.readText(30_000), "-ERR Background save already in progress\r\n");
+    assertEquals(await c.readText(30_000), "-ERR Background save already in progress\r\n");
     assertEquals(await c.call("BGSAVE", "NOW"), "-ERR syntax error\r\n");
     await server.persistence.waitForBgsave();
     assertEquals(await c.call("SAVE"), "+OK\r\n");
