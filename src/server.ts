@@ -16,8 +16,10 @@ import { maxClientsForFds, openFileLimit, RESERVED_FDS } from "./transport/fd_li
 import { PubSubHub } from "./pubsub/hub.ts";
 import type { Transport } from "./transport/transport.ts";
 import { MemoryGuard } from "./store/eviction.ts";
-import { ClientLimits } from "./security/client_limits.ts";
+import { ClientLimits, isCrossProtocolCommand } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
+import { BlockingManager } from "./commands/blocking.ts";
+import { CommandPipeline } from "./commands/pipeline.ts";
 import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
 import { WatchedKeys } from "./store/watched_keys.ts";
 import { TrackingTable } from "./pubsub/tracking.ts";
@@ -70,7 +72,12 @@ export class Server {
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
-  stats = { connections: 0, commands: 0 };
+  readonly stats = { connections: 0, commands: 0 };
+
+  /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
+  readonly blocking: BlockingManager;
+  /** Every request's way from arguments to reply (commands/pipeline.ts). */
+  readonly pipeline: CommandPipeline;
   /** RDB snapshots: loading, SAVE and BGSAVE, the save points (persistence/rdb_service.ts). */
   readonly persistence: RdbPersistence;
   /**
@@ -98,6 +105,15 @@ export class Server {
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
+    this.blocking = new BlockingManager(this.keyspace);
+    this.pipeline = new CommandPipeline({
+      wsPolicy: this.wsPolicy,
+      memory: this.memory,
+      stats: this.stats,
+      blocking: this.blocking,
+      isCrossProtocol: isCrossProtocolCommand,
+      crossProtocol: (ctx) => this.limits.crossProtocol(ctx),
+    });
     this.scripting = new Scripting(this);
   }
 
@@ -173,6 +189,7 @@ export class Server {
   }
 
   onSessionClosed(session: Session): void {
+    this.blocking.cancel(session);
     this.hub.removeSubscriber(session);
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
@@ -206,6 +223,7 @@ export class Server {
     const http = this.#http?.stop();
     this.#sweeper.stop();
     this.limits.stop();
+    this.blocking.clear();
     for (const s of this.sessions.values()) s.stop();
     // Sessions finish their batch in flight; a peer that does not take it, or does not
     // answer a WebSocket close frame, is cut after SHUTDOWN_GRACE_MS.

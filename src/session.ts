@@ -1,8 +1,15 @@
 /**
  * The per-connection loop, identical for every transport: read bytes (BYOB, into a buffer
- * the session owns), decode every whole request buffered, run each, and write all their
- * replies in one write. Also the client's state (database, protocol, name) and the
+ * the session owns), decode every whole request buffered, run each through the command
+ * pipeline (commands/pipeline.ts), and write all their replies in one write. Also the
+ * client's state (database, protocol, name), the context its commands run with, and the
  * outbound path for messages other clients publish to it.
+ *
+ * Blocking (BLPOP ...): a command may block its client (`block`). The loop then stops
+ * parsing: requests already buffered, and those that keep arriving, stay in the buffer
+ * until the wait ends. Meanwhile it still reads (into a side buffer, so the buffered
+ * requests stay readable), so a disconnect is seen at once and ends the wait; the reply
+ * is written when the wait is served or times out, then the buffered requests run.
  *
  * Writes are double-buffered: replies and deliveries go into `reply` while the previous
  * buffer is being written; the drain loop swaps and writes until both are empty. So a
@@ -19,11 +26,11 @@ import { ByteReader } from "./protocol/byte_reader.ts";
 import { INCOMPLETE, ProtocolError } from "./protocol/frame.ts";
 import { ReplyWriter } from "./protocol/reply_writer.ts";
 import { QueryBufferLimitError, RequestParser } from "./protocol/request_parser.ts";
-import { resolveCommand } from "./commands/dispatch.ts";
 import { CommandError } from "./commands/errors.ts";
 import { isPlainName } from "./commands/args.ts";
-import type { CommandSpec } from "./commands/command.ts";
 import type { ClientState, CommandContext } from "./commands/context.ts";
+import type { BlockableClient, BlockRequest } from "./commands/blocking.ts";
+import type { CommandSpec } from "./commands/command.ts";
 import type { Clock } from "./store/clock.ts";
 import type { Database } from "./store/database.ts";
 import type { Server } from "./server.ts";
@@ -33,14 +40,10 @@ import {
   type Transport,
 } from "./transport/transport.ts";
 import { Subscriptions } from "./pubsub/hub.ts";
-import { subscribedModeError } from "./commands/pubsub.ts";
 import { OutputLimitTracker } from "./output_limit.ts";
 import { passwordMatches } from "./security/credentials.ts";
-import { admissionError, runAdmitted } from "./security/gate.ts";
-import { isCrossProtocolCommand } from "./security/client_limits.ts";
-import { discardTransaction, queueInMulti, Transaction } from "./commands/transactions.ts";
+import { discardTransaction, Transaction } from "./commands/transactions.ts";
 import { ClientTracking } from "./pubsub/tracking.ts";
-import { keysOf } from "./commands/keys_of.ts";
 
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
@@ -54,7 +57,7 @@ const READ_BUFFER_SIZE = 4 * 1024;
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
  * `reply`, `clock`, `client`, `server`), and the `ClientState` they see as `ctx.client`.
  */
-export class Session implements CommandContext, ClientState {
+export class Session implements CommandContext, ClientState, BlockableClient {
   readonly id: number;
   readonly createdAt: number;
   dbIndex = 0;
@@ -85,6 +88,13 @@ export class Session implements CommandContext, ClientState {
   inExec = false;
   /** CLIENT TRACKING state. */
   readonly tracking = new ClientTracking();
+  /** Set for a client that may not block (the scripting client): waits time out at once. */
+  denyBlocking = false;
+  /** Resolves the loop's wait when the client's block ends; null while not blocked. */
+  #unblock: (() => void) | null = null;
+  #unblocked: Promise<void> | null = null;
+  /** A read started while blocked and not yet committed (ByteReader.readAside). */
+  #asideRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
 
   constructor(readonly server: Server, readonly transport: Transport, id: number) {
     this.id = id;
@@ -137,15 +147,14 @@ export class Session implements CommandContext, ClientState {
   authenticated: boolean;
 
   /**
-   * Checks credentials as AUTH and HELLO do. On failure writes Redis's error and returns
-   * false. Without a configured password the default user accepts any password.
+   * Checks credentials as AUTH and HELLO do; on failure throws Redis's WRONGPASS error.
+   * Without a configured password the default user accepts any password.
    */
   authenticate(user: string, password: string): boolean {
     const required = this.server.config.requirepass;
     const ok = user === "default" && (required === null || passwordMatches(password, required));
     if (!ok) {
-      this.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
-      return false;
+      throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
     this.grantAccess();
     return true;
@@ -212,13 +221,43 @@ export class Session implements CommandContext, ClientState {
 
   async #loop(reader: ByteReader): Promise<void> {
     while (!this.#stopping) {
-      if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
-      this.lastActivity = Date.now();
+      if (this.#unblock !== null) {
+        if (!await this.#waitBlocked(reader)) return;
+      } else if (this.#asideRead !== null) {
+        const result = await this.#asideRead;
+        this.#asideRead = null;
+        if (!reader.commitAside(result)) return;
+        this.lastActivity = Date.now();
+      } else {
+        if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
+        this.lastActivity = Date.now();
+      }
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;
       if (this.reply.length !== 0) await this.flush();
       if (protocolError !== null || this.#closeAfterReply) return;
       reader.shrink(READ_BUFFER_SIZE);
+    }
+  }
+
+  /**
+   * While blocked: reads aside (the buffered requests stay parseable) until the wait
+   * ends, appending what arrives. A read still pending then is kept for the loop. False
+   * when the client disconnected, or sent more than the query buffer limit meanwhile.
+   */
+  async #waitBlocked(reader: ByteReader): Promise<boolean> {
+    const unblocked = this.#unblocked!.then(() => null);
+    for (;;) {
+      this.#asideRead ??= reader.readAside();
+      const result = await Promise.race([this.#asideRead, unblocked]);
+      if (result === null) return true;
+      this.#asideRead = null;
+      if (!reader.commitAside(result)) return false;
+      if (reader.buffered > this.server.config.clientQueryBufferLimit) {
+        this.server.log("warning", `closing blocked client ${this.id} over the query buffer limit`);
+        return false;
+      }
+      if (this.#unblock === null) return true;
     }
   }
 
@@ -230,7 +269,7 @@ export class Session implements CommandContext, ClientState {
     const parser = this.parser;
     let pos = reader.start;
     try {
-      while (!this.#closeAfterReply) {
+      while (!this.#closeAfterReply && this.#unblock === null) {
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
         pos = next;
@@ -253,61 +292,32 @@ export class Session implements CommandContext, ClientState {
     return null;
   }
 
-  /** Runs one command and writes its reply. */
+  /** Runs one command through the pipeline; its reply is queued in `reply`. */
   execute(argv: string[]): void {
-    let spec: CommandSpec;
-    try {
-      spec = resolveCommand(argv);
-    } catch (e: unknown) {
-      if (!(e instanceof CommandError)) throw e;
-      // POST and Host: are unknown commands, so the guard costs known commands nothing.
-      if (isCrossProtocolCommand(argv[0])) return this.server.limits.crossProtocol(this);
-      return this.#reject(argv[0], e.message);
-    }
-    const denied = admissionError(spec, this);
-    if (denied !== null) return this.#reject(argv[0], denied);
-    const refused = subscribedModeError(spec, this);
-    if (refused !== null) return this.#reject(argv[0], refused.message);
-    if (this.transaction.queue !== null && queueInMulti(spec, argv, this)) return;
-    const tracking = this.server.tracking;
-    if (tracking.trackingClients === 0) return this.call(spec, argv);
-    tracking.limitKeys();
-    tracking.current = this;
-    try {
-      this.call(spec, argv);
-    } finally {
-      tracking.current = null;
-      // CLIENT CACHING applies to the next command only (any CLIENT subcommand, or a
-      // transaction, keeps it), as in Redis.
-      if (!spec.name.startsWith("client|") && !this.transaction.active) {
-        this.tracking.caching = false;
-      }
-      tracking.flush();
-    }
+    this.server.pipeline.run(argv, this);
   }
 
-  /**
-   * A command refused before it ran: marks a transaction in progress (EXEC will abort),
-   * and a refused EXEC discards it, as Redis's rejectCommand.
-   */
-  #reject(name: string, message: string): void {
-    this.transaction.flag();
-    if (name.length === 4 && name.toLowerCase() === "exec") {
-      discardTransaction(this, this);
-      const why = message.startsWith("ERR ") ? message.slice(4) : message;
-      return this.reply.error(`EXECABORT Transaction discarded because of: ${why}`);
-    }
-    this.reply.error(message);
+  /** Whether the client waits in a blocking command (INFO blocked_clients counts it). */
+  get blocked(): boolean {
+    return this.#unblock !== null;
   }
 
-  /** Runs a resolved, admitted command (also each of EXEC's queue). */
+  block(request: BlockRequest): void {
+    if (this.denyBlocking || this.inExec) return request.timedOut();
+    this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+    this.server.blocking.block(this, request);
+  }
+
+  /** The wait ended with a reply (served or timed out): the loop goes on. */
+  unblocked(): void {
+    const resolve = this.#unblock;
+    this.#unblock = null;
+    resolve?.();
+  }
+
+  /** Runs a resolved, admitted command (also each of EXEC's queue): the pipeline's `call`. */
   call(spec: CommandSpec, argv: readonly string[]): void {
-    this.lastCommand = spec.name;
-    this.server.stats.commands++;
-    runAdmitted(spec, argv, this);
-    if (this.tracking.on && spec.flags.includes("readonly")) {
-      this.server.tracking.remember(this, keysOf(spec, argv));
-    }
+    this.server.pipeline.call(spec, argv, this);
   }
 
   /** Writes everything queued, including what arrives while writing. */

@@ -10,7 +10,7 @@ import { startRedis, startTestServer } from "./support/servers.ts";
 import { WsRawClient } from "./support/ws_raw_client.ts";
 import { CommandPolicy, PolicyError } from "../src/security/policy.ts";
 import { lookupCommand } from "../src/commands/registry.ts";
-import { resolveCommand } from "../src/commands/dispatch.ts";
+import { resolveCommand } from "../src/commands/pipeline.ts";
 
 const decoder = new TextDecoder();
 

@@ -1,7 +1,7 @@
 /**
  * The argument cursor every command parses through, so that integer, float and syntax
  * errors are raised in one place with Redis's wording. Arity is checked before a command
- * sees its cursor (dispatch.ts), so the mandatory arguments are always there.
+ * sees its cursor (pipeline.ts), so the mandatory arguments are always there.
  */
 
 import { CommandError, NOT_FLOAT, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
@@ -67,26 +67,45 @@ export function isPlainName(s: string): boolean {
   return true;
 }
 
-/** Walks the arguments after the command name. */
+/**
+ * Walks the arguments after the command name. The pipeline checks, after `parse`, that a
+ * variable-arity command left no argument unread (`unread`), unless the parser read the
+ * raw `argv` itself (it then answers for every argument).
+ */
 export class Args {
   #i: number;
-  constructor(readonly argv: readonly string[], start = 1) {
+  readonly #argv: readonly string[];
+  #raw = false;
+
+  constructor(argv: readonly string[], start = 1) {
+    this.#argv = argv;
     this.#i = start;
+  }
+
+  /** Every argument, the command name included; a parser reading these checks them all. */
+  get argv(): readonly string[] {
+    this.#raw = true;
+    return this.#argv;
+  }
+
+  /** Arguments the cursor never reached, when the parser used only the cursor. */
+  get unread(): boolean {
+    return !this.#raw && this.#i < this.#argv.length;
   }
 
   /** How many arguments are left. */
   get remaining(): number {
-    return this.argv.length - this.#i;
+    return this.#argv.length - this.#i;
   }
 
   hasMore(): boolean {
-    return this.#i < this.argv.length;
+    return this.#i < this.#argv.length;
   }
 
   /** The next argument; a syntax error when there is none. */
   next(): string {
-    if (this.#i >= this.argv.length) throw new CommandError(SYNTAX_ERROR);
-    return this.argv[this.#i++];
+    if (this.#i >= this.#argv.length) throw new CommandError(SYNTAX_ERROR);
+    return this.#argv[this.#i++];
   }
 
   /** The next argument upper-cased, for matching option names. */
@@ -96,13 +115,13 @@ export class Args {
 
   /** The next argument upper-cased, without consuming it; "" when none. */
   peekOption(): string {
-    return this.#i < this.argv.length ? this.argv[this.#i].toUpperCase() : "";
+    return this.#i < this.#argv.length ? this.#argv[this.#i].toUpperCase() : "";
   }
 
   /** All arguments left. */
   rest(): string[] {
-    const out = this.argv.slice(this.#i);
-    this.#i = this.argv.length;
+    const out = this.#argv.slice(this.#i);
+    this.#i = this.#argv.length;
     return out;
   }
 
@@ -128,6 +147,6 @@ export class Args {
 
   /** Ends parsing: anything left is a syntax error. */
   finish(): void {
-    if (this.#i < this.argv.length) throw new CommandError(SYNTAX_ERROR);
+    if (this.#i < this.#argv.length) throw new CommandError(SYNTAX_ERROR);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * What a command is: a small typed unit that parses its arguments (through `Args`) into a
  * plain object and then executes it against a `CommandContext` (context.ts), writing its
- * reply. The registry (registry.ts) maps names to these; dispatch.ts checks arity and
- * routes.
+ * reply. The registry (registry.ts) maps names to these; the pipeline (pipeline.ts) finds
+ * them, checks arity and runs them.
  */
 
 import type { Args } from "./args.ts";

@@ -49,7 +49,7 @@ const quit = command({
   arity: -1,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["fast", "connection"],
-  parse: () => undefined,
+  parse: (a) => void a.rest(), // QUIT ignores arguments, as in Redis
   execute(_, ctx) {
     ctx.reply.ok();
     ctx.client.closeAfterReply();
@@ -134,6 +134,7 @@ const hello = command<Hello>({
         cmd.options.push({ name: a.next() });
       } else {
         cmd.error = `ERR Syntax error in HELLO option '${cString(opt)}'`;
+        a.rest(); // the error is raised once the options before it are applied
         break;
       }
     }

@@ -21,6 +21,7 @@ import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { BlockRequest } from "./blocking.ts";
 import type { WatchedKeys } from "../store/watched_keys.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
@@ -66,6 +67,8 @@ export interface ClientView {
 /** The calling client's own state, which its commands may change. */
 export interface ClientState extends ClientView, Subscriber {
   dbIndex: number;
+  /** Set by the pipeline as each command runs. */
+  lastCommand: string;
   protocol: 2 | 3;
   name: string;
   libName: string;
@@ -86,8 +89,14 @@ export interface ClientState extends ClientView, Subscriber {
   /** True while EXEC runs the queue: blocking commands then answer as if timed out. */
   inExec: boolean;
   /**
-   * Runs an already resolved command as the pipeline does after its checks (stats, the
-   * maxmemory guard), writing its reply; EXEC runs its queue through this.
+   * True for a client whose commands run inside another command (the scripting client):
+   * blocking commands answer as if timed out, as Redis's CLIENT_DENY_BLOCKING.
+   */
+  readonly denyBlocking: boolean;
+  /**
+   * Runs an already resolved command as the pipeline does after its checks (the
+   * pipeline's `call`: stats, the maxmemory guard), writing its reply; EXEC runs its
+   * queue through this.
    */
   call(spec: CommandSpec, argv: readonly string[]): void;
 }
@@ -113,6 +122,8 @@ export interface ServerServices {
   /** Total commands and connections served (INFO stats; CONFIG RESETSTAT zeroes them). */
   readonly stats: { connections: number; commands: number };
   readonly limits: { readonly rejectedConnections: number };
+  /** Clients blocked on keys (INFO blocked_clients). */
+  readonly blocking: { readonly blockedCount: number };
   /** ms since the epoch. */
   readonly startedAt: number;
   readonly runId: string;
@@ -131,4 +142,11 @@ export interface CommandContext {
   readonly clock: Clock;
   readonly client: ClientState;
   readonly server: ServerServices;
+  /**
+   * Blocks the client on `request.keys` (commands/blocking.ts): the command has written
+   * no reply; one is written when a key serves the request or the timeout passes, and the
+   * client's later requests wait until then. Where a client may not block (inside EXEC
+   * or a script) the request times out at once, as Redis's CLIENT_DENY_BLOCKING.
+   */
+  block(request: BlockRequest): void;
 }

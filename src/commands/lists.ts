@@ -1,5 +1,6 @@
 /**
- * List commands on a deque (store/deque.ts): LPUSH RPUSH LPOP RPOP LLEN LRANGE LINDEX.
+ * List commands on a deque (store/deque.ts): LPUSH RPUSH LPOP RPOP LLEN LRANGE LINDEX,
+ * and the blocking BLPOP BRPOP (commands/blocking.ts does the waiting).
  * Lists are read through the typed lookup (WRONGTYPE), and every write signals the
  * keyspace-change hook; a list a pop empties is deleted there (Database.modifiedContainer),
  * as in Redis, so no key ever holds an empty list.
@@ -10,6 +11,9 @@ import { parseInteger } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, NOT_INTEGER, wrongArity } from "./errors.ts";
 import { ListType } from "../store/types/list.ts";
+import type { Database } from "../store/database.ts";
+import type { CommandContext } from "./context.ts";
+import { timeoutMillis } from "../store/long_double.ts";
 
 /** Redis's `long` argument: any 64-bit integer, as a double (indexes are clamped anyway). */
 function longArg(text: string, message = NOT_INTEGER): number {
@@ -124,4 +128,65 @@ const lindex = command({
   },
 });
 
-export const listCommands = [lpush, rpush, lpop, rpop, llen, lrange, lindex];
+/**
+ * A blocking command's timeout argument in seconds (fractions allowed, 0 = forever), as
+ * Redis 7.0 reads it (store/long_double.ts's `timeoutMillis`), with its error texts.
+ */
+export function timeoutArg(text: string): number {
+  const ms = timeoutMillis(text);
+  if (ms === null) throw new CommandError("ERR timeout is not a float or out of range");
+  if (ms === "negative") throw new CommandError("ERR timeout is negative");
+  // Past 2^53 ms (285,000 years) a wait is as good as forever; Redis's own sum overflows.
+  return typeof ms === "bigint" ? 0 : ms;
+}
+
+/**
+ * Pops one element of the list at `key` for a blocked or blocking client and replies
+ * `[key, element]`; false (nothing written) when `key` holds no list or an empty one.
+ */
+function popFor(ctx: CommandContext, db: Database, key: string, front: boolean): boolean {
+  const v = db.get(key);
+  if (v === undefined || !ListType.is(v) || v.length === 0) return false;
+  ctx.reply.array(2);
+  ctx.reply.bulk(key);
+  ctx.reply.bulk((front ? v.popFront() : v.popBack())!);
+  db.modifiedContainer(key, v, front ? "lpop" : "rpop");
+  return true;
+}
+
+const blockingPop = (name: string, front: boolean) =>
+  command({
+    name,
+    arity: -3,
+    flags: ["write", "noscript", "blocking"],
+    categories: ["write", "list", "slow", "blocking"],
+    keys: [1, -2, 1],
+    keySpecFlags: ["RW", "access", "delete"],
+    // The timeout is checked first, as in Redis.
+    parse: (a) => {
+      const timeoutMs = timeoutArg(a.argv[a.argv.length - 1]);
+      const keys = a.rest();
+      keys.pop();
+      return { keys, timeoutMs };
+    },
+    execute({ keys, timeoutMs }, ctx) {
+      const db = ctx.db;
+      // Keys in order: the first non-empty list serves; another type is WRONGTYPE.
+      for (const key of keys) {
+        if (db.lookup(key, ListType) !== undefined && popFor(ctx, db, key, front)) return;
+      }
+      ctx.block({
+        dbIndex: ctx.client.dbIndex,
+        keys,
+        timeoutMs,
+        serve: (db, key) => popFor(ctx, db, key, front),
+        timedOut: () => ctx.reply.nullArray(),
+      });
+    },
+  });
+
+/** BLPOP key [key ...] timeout / BRPOP key [key ...] timeout */
+const blpop = blockingPop("blpop", true);
+const brpop = blockingPop("brpop", false);
+
+export const listCommands = [lpush, rpush, lpop, rpop, llen, lrange, lindex, blpop, brpop];

@@ -133,7 +133,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["maxclients", ctx.server.config.maxclients],
       ["client_recent_max_input_buffer", maxIn],
       ["client_recent_max_output_buffer", maxOut],
-      ["blocked_clients", 0],
+      ["blocked_clients", ctx.server.blocking.blockedCount],
       ["tracking_clients", 0],
       ["clients_in_timeout_table", 0],
     ];

@@ -25,6 +25,8 @@ export class ByteReader {
   start = 0;
   end = 0;
   #reader: ReadableStreamBYOBReader;
+  /** The scratch buffer of `readAside`, null while such a read holds it. */
+  #aside: Uint8Array | null = null;
   #readSize: number;
   /** Free space offered to the read in flight. */
   #offered = 0;
@@ -75,6 +77,32 @@ export class ByteReader {
       this.end += n;
       if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
       else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+    }
+    return !result.done;
+  }
+
+  /**
+   * A read into a separate scratch buffer, so `buf` stays usable (not transferred) while it
+   * is pending: a blocked client's session waits this way for more bytes or the end of the
+   * stream while the requests it buffered wait to be parsed. `commitAside` appends what
+   * it got after the unconsumed bytes; it must be this read's result.
+   */
+  readAside(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    this.#aside ??= new Uint8Array(MIN_FREE);
+    const view = this.#aside;
+    this.#aside = null;
+    return this.#reader.read(view);
+  }
+
+  commitAside(result: ReadableStreamReadResult<Uint8Array>): boolean {
+    const value = result.value;
+    if (value) {
+      if (value.byteLength !== 0) {
+        this.#makeRoom(this.end - this.start + value.byteLength);
+        this.buf.set(value, this.end);
+        this.end += value.byteLength;
+      }
+      this.#aside = new Uint8Array(value.buffer);
     }
     return !result.done;
   }

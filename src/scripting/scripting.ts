@@ -6,21 +6,20 @@
  * Each `redis.call` goes through the same steps as a client's command, in the order of
  * Redis's scriptCall: command lookup and arity (with the script wording of the errors), the
  * `noscript` flag, read-only scripts, the caller's WebSocket command policy, then the
- * maxmemory guard and the command itself (security/gate.ts), so WRONGTYPE, OOM and the
+ * maxmemory guard and the command itself (the pipeline's `call`), so WRONGTYPE, OOM and the
  * keyspace-change hook (WATCH, notifications, blocked clients) apply as for any client. The
  * fake client starts each script in the caller's database and protocol `redis.setresp`
  * chose. Scripts run synchronously on the event loop: no other client's command runs while
  * one runs.
  */
 
-import { resolveCommand } from "../commands/dispatch.ts";
+import { resolveCommand } from "../commands/pipeline.ts";
 import { lookupCommand } from "../commands/registry.ts";
 import { CommandError } from "../errors.ts";
 import type { CommandContext } from "../commands/context.ts";
 import type { CommandSpec } from "../commands/command.ts";
 import { Session } from "../session.ts";
 import type { Server } from "../server.ts";
-import { runAdmitted } from "../security/gate.ts";
 import { noPermission } from "../security/policy.ts";
 import type { Transport } from "../transport/transport.ts";
 import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
@@ -79,6 +78,8 @@ export class Scripting {
     if (this.#fakeClient === null) {
       this.#fakeClient = new Session(this.server, NO_TRANSPORT, 0);
       this.#fakeClient.grantAccess();
+      // A script never waits: a blocking command times out at once (CLIENT_DENY_BLOCKING).
+      this.#fakeClient.denyBlocking = true;
       this.#fakeClient.reply = this.#capture;
     }
     return this.#fakeClient;
@@ -148,8 +149,9 @@ export class Scripting {
           return err(noPermission(spec));
         }
         client.protocol = resp;
-        server.stats.commands++;
-        runAdmitted(spec, argv, client);
+        const oom = server.memory.active ? server.memory.admit(spec, false) : null;
+        if (oom !== null) client.reply.error(oom);
+        else server.pipeline.call(spec, argv, client);
         return capture.take();
       },
       permits(argv: string[]): boolean | null {

@@ -17,6 +17,7 @@ import type { ServerConfig } from "../config.ts";
 import type { Server } from "../server.ts";
 import type { Session } from "../session.ts";
 import { CLOSE_TRY_AGAIN_LATER, type Transport } from "../transport/transport.ts";
+import type { CommandContext } from "../commands/context.ts";
 import { MemoryReclaimer } from "./memory_reclaim.ts";
 
 /**
@@ -119,8 +120,9 @@ export class ClientLimits {
   }
 
   /**
-   * Closes clients idle longer than --timeout (not subscribers, as in Redis) and clients
-   * whose incomplete request stalled or took too long. `now` is injectable for tests.
+   * Closes clients idle longer than --timeout (not subscribers nor blocked clients, as in
+   * Redis) and clients whose incomplete request stalled or took too long. `now` is
+   * injectable for tests.
    */
   tick(now: number = Date.now()): void {
     const reclaimed = this.reclaimer.tick(now);
@@ -135,6 +137,8 @@ export class ClientLimits {
     for (const session of this.server.sessions.values()) {
       if (session.closed) continue;
       session.transport.tick?.(now);
+      // A blocked client is waiting, not idle, and its buffered requests are not stalled.
+      if (session.blocked) continue;
       if (idleMs > 0 && now - session.lastActivity > idleMs && session.subscriptions.count === 0) {
         this.server.log("verbose", `Closing idle client ${session.id}`);
         this.#drop(session);
@@ -179,13 +183,13 @@ export class ClientLimits {
    * cross-protocol attack from a browser. As Redis: drop the replies of the batch, close
    * the connection, log a warning (at most once a minute).
    */
-  crossProtocol(session: Session): void {
+  crossProtocol(ctx: CommandContext): void {
     const now = Date.now();
     if (now - this.#lastSecurityWarning >= SECURITY_WARNING_EVERY_MS) {
       this.#lastSecurityWarning = now;
       this.server.log("warning", SECURITY_WARNING);
     }
-    session.reply.clear();
-    session.closeAfterReply();
+    ctx.reply.clear();
+    ctx.client.closeAfterReply();
   }
 }

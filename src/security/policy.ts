@@ -85,6 +85,11 @@ export class CommandPolicy {
     return ok;
   }
 
+  /** The error for a command this policy denies (Redis 7.0's ACL wording). */
+  denial(spec: CommandSpec): string {
+    return noPermission(spec);
+  }
+
   #judge(spec: CommandSpec): boolean {
     if (this.#all || spec.flags.includes("no_auth")) return true;
     if (this.#names.has(spec.name)) return true;

@@ -39,6 +39,8 @@ export const RECOUNT_MS = 1000;
 export const RECOUNT_SPACING = 20;
 /** A full count this fast is simply repeated whenever asked (no limit set: INFO). */
 const CHEAP_COUNT_MS = 2;
+/** A dataset this small is always counted afresh (one slow count on a loaded host aside). */
+const CHEAP_KEYS = 1000;
 /** Keys evicted before one command at most; the next commands go on (Redis's time limit). */
 export const MAX_EVICTIONS_PER_COMMAND = 1024;
 /** Keys with a TTL looked at per database to choose a volatile-ttl victim. */
@@ -79,7 +81,7 @@ export class MemoryGuard {
     readonly clock: Clock,
   ) {}
 
-  /** Whether a limit is set (only then do commands go through `runCommand`). */
+  /** Whether a limit is set (only then do commands go through `admit` and `track`). */
   get active(): boolean {
     return this.limits.maxmemory > 0;
   }
@@ -94,9 +96,15 @@ export class MemoryGuard {
     if (active !== this.#wasActive) this.#stale = true;
     this.#wasActive = active;
     const now = this.clock.now();
-    const fresh = !active && this.#countMs < CHEAP_COUNT_MS;
+    const fresh = !active && (this.#countMs < CHEAP_COUNT_MS || this.#keyCount() < CHEAP_KEYS);
     if (this.#stale || fresh || now >= this.#nextCount) this.#recount(now);
     return this.#used;
+  }
+
+  #keyCount(): number {
+    let n = 0;
+    for (const db of this.keyspace.dbs) n += db.size;
+    return n;
   }
 
   #recount(now: number): void {
@@ -113,25 +121,28 @@ export class MemoryGuard {
   }
 
   /**
-   * Runs one command under the limit: evicts while over it, refuses a denyoom command with
-   * `OOM_ERROR` when nothing more can be evicted, else runs it through `run` and accounts
-   * for the keys it touched. Returns the error to reply, or null.
+   * Before a command, with a limit set: evicts while over it (Redis's performEvictions).
+   * Returns `OOM_ERROR` when the dataset is still over the limit and `spec` may grow it
+   * (denyoom) or `queued` (a command queued in MULTI, which Redis refuses too), else null.
    */
-  runCommand(
-    spec: CommandSpec,
-    argv: readonly string[],
-    db: Database,
-    run: () => void,
-  ): string | null {
+  admit(spec: CommandSpec, queued = false): string | null {
     if (this.used() > this.limits.maxmemory && !this.#evict()) {
-      if (spec.flags.includes("denyoom")) return OOM_ERROR;
+      if (queued || spec.flags.includes("denyoom")) return OOM_ERROR;
     }
+    return null;
+  }
+
+  /**
+   * Runs an admitted command through `run` and accounts for the keys it touched (its
+   * spec's key positions in `argv`, sized before and after), with a limit set.
+   */
+  track(spec: CommandSpec, argv: readonly string[], db: Database, run: () => void): void {
     const range = keyRange(spec, argv);
     const lru = this.limits.maxmemoryPolicy === "allkeys-lru" ? this.#lruOf(db) : null;
     if (!spec.flags.includes("write")) {
       run();
       if (lru !== null && range !== null) this.#touch(lru, argv, range);
-      return null;
+      return;
     }
     let before = 0;
     if (range !== null) {
@@ -149,7 +160,6 @@ export class MemoryGuard {
         if (lru !== null) this.#touch(lru, argv, range);
       }
     }
-    return null;
   }
 
   #lruOf(db: Database): Map<string, number> {

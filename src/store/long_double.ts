@@ -141,3 +141,31 @@ export function incrByFloat(current: string, increment: string): string {
   }
   return formatLongDouble(sum);
 }
+
+const LLONG_MAX = (1n << 63n) - 1n;
+
+/**
+ * A blocking command's timeout in seconds as Redis 7.0.15 reads it (blocking.c's
+ * getTimeoutFromObjectOrReply): `strtold`, times 1000 in long double, `ceill`, then cast
+ * to a 64-bit integer, which x86 turns into LLONG_MIN when out of range (infinities and
+ * values past 2^63 ms are so "negative"). Returns the milliseconds (0: no timeout; may be
+ * a bigint past 2^53), "negative", or null when `s` is not a float.
+ */
+export function timeoutMillis(s: string): number | bigint | "negative" | null {
+  const x = parseLongDouble(s);
+  if (x === null) return null;
+  if (x.inf) return "negative";
+  if (x.m === 0n) return 0;
+  const p = round(x.neg, x.m * 1000n, 1n, x.e);
+  let whole: bigint;
+  if (p.e >= 0) whole = p.m << BigInt(p.e);
+  else {
+    const shift = BigInt(-p.e);
+    whole = p.m >> shift;
+    // ceil: a positive fraction rounds up; a negative one rounds toward zero.
+    if (!p.neg && (whole << shift) !== p.m) whole++;
+  }
+  if (whole > LLONG_MAX) return "negative";
+  if (p.neg && whole !== 0n) return "negative";
+  return Number.isSafeInteger(Number(whole)) ? Number(whole) : whole;
+}

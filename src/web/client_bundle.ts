@@ -528,6 +528,8 @@ var ByteReader = class {
   start = 0;
   end = 0;
   #reader;
+  /** The scratch buffer of \`readAside\`, null while such a read holds it. */
+  #aside = null;
   #readSize;
   /** Free space offered to the read in flight. */
   #offered = 0;
@@ -574,6 +576,30 @@ var ByteReader = class {
       this.end += n;
       if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
       else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+    }
+    return !result.done;
+  }
+  /**
+   * A read into a separate scratch buffer, so \`buf\` stays usable (not transferred) while it
+   * is pending: a blocked client's session waits this way for more bytes or the end of the
+   * stream while the requests it buffered wait to be parsed. \`commitAside\` appends what
+   * it got after the unconsumed bytes; it must be this read's result.
+   */
+  readAside() {
+    this.#aside ??= new Uint8Array(MIN_FREE);
+    const view = this.#aside;
+    this.#aside = null;
+    return this.#reader.read(view);
+  }
+  commitAside(result) {
+    const value = result.value;
+    if (value) {
+      if (value.byteLength !== 0) {
+        this.#makeRoom(this.end - this.start + value.byteLength);
+        this.buf.set(value, this.end);
+        this.end += value.byteLength;
+      }
+      this.#aside = new Uint8Array(value.buffer);
     }
     return !result.done;
   }

@@ -6,6 +6,7 @@
  *
  *   const ctx = new TestContext();
  *   assertEquals(ctx.call("LPUSH", "l", "a"), ":1\r\n");
+ *   const other = new TestContext(ctx.server);   // a second client of the same server
  */
 
 import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
@@ -16,7 +17,8 @@ import type {
   CommandContext,
   ServerServices,
 } from "../../src/commands/context.ts";
-import { resolveCommand, runCommand } from "../../src/commands/dispatch.ts";
+import { CommandPipeline } from "../../src/commands/pipeline.ts";
+import { BlockingManager, type BlockRequest } from "../../src/commands/blocking.ts";
 import { isPlainName } from "../../src/commands/args.ts";
 import { CommandError } from "../../src/errors.ts";
 import { ReplyWriter } from "../../src/protocol/reply_writer.ts";
@@ -44,6 +46,8 @@ export class TestClient implements ClientState {
   readonly queryBuffer = { used: 0, size: 0 };
   readonly parser = { args: [] as readonly string[] };
   authenticated: boolean;
+  /** Whether a blocking command left this client waiting. */
+  blocked = false;
   closing = false;
   stopped = false;
   /** Bytes other clients' PUBLISHes delivered to this one. */
@@ -51,8 +55,10 @@ export class TestClient implements ClientState {
   readonly transaction = new Transaction();
   readonly tracking = new ClientTracking();
   inExec = false;
-  /** The context this client's commands run in (set by TestContext). */
+  denyBlocking = false;
+  /** The context this client's commands run in, and its pipeline (set by TestContext). */
   context: CommandContext | null = null;
+  pipeline: CommandPipeline | null = null;
 
   constructor(readonly id: number, readonly reply: ReplyWriter, readonly config: ServerConfig) {
     this.authenticated = config.requirepass === null;
@@ -71,11 +77,14 @@ export class TestClient implements ClientState {
     return 0;
   }
 
+  unblocked(): void {
+    this.blocked = false;
+  }
+
   authenticate(user: string, password: string): boolean {
     const required = this.config.requirepass;
     if (user !== "default" || (required !== null && password !== required)) {
-      this.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
-      return false;
+      throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
     this.authenticated = true;
     return true;
@@ -102,7 +111,7 @@ export class TestClient implements ClientState {
   }
 
   call(spec: CommandSpec, argv: readonly string[]): void {
-    runCommand(spec, argv, this.context!);
+    this.pipeline!.call(spec, argv, this.context!);
   }
 
   stop(): void {
@@ -123,12 +132,26 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   config: ServerConfig;
   sessions: Map<number, ClientView>;
   clock: ManualClock;
+  blocking: BlockingManager;
+  pipeline: CommandPipeline;
 } {
   const clock = new ManualClock();
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
+  const blocking = new BlockingManager(keyspace);
+  const stats = { connections: 0, commands: 0 };
+  const pipeline = new CommandPipeline({
+    wsPolicy: null,
+    memory: { active: false, admit: () => null, track: (_s, _a, _d, run) => run() },
+    stats,
+    blocking,
+    isCrossProtocol: () => false,
+    crossProtocol: () => {},
+  });
   const sessions = new Map<number, ClientView>();
   return {
+    blocking,
+    pipeline,
     config,
     keyspace,
     hub: new PubSubHub(),
@@ -141,7 +164,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     clock,
     sessions,
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
-    stats: { connections: 0, commands: 0 },
+    stats,
     limits: { rejectedConnections: 0 },
     startedAt: Date.now(),
     runId: "0".repeat(40),
@@ -168,6 +191,7 @@ export class TestContext implements CommandContext {
     this.server = services;
     this.client = new TestClient(TestContext.#nextId++, this.reply, services.config);
     this.client.context = this;
+    this.client.pipeline = services.pipeline;
     services.sessions.set(this.client.id, this.client);
   }
 
@@ -179,14 +203,21 @@ export class TestContext implements CommandContext {
     return this.server.clock;
   }
 
-  /** Runs one command as the server would (lookup, arity, parse, execute); its reply text. */
+  block(request: BlockRequest): void {
+    if (this.client.inExec || this.client.denyBlocking) return request.timedOut();
+    this.client.blocked = true;
+    this.server.blocking.block(this.client, request);
+  }
+
+  /** Runs one command through the server's pipeline; the reply text it wrote. */
   call(...argv: string[]): string {
-    try {
-      runCommand(resolveCommand(argv), argv, this);
-    } catch (e: unknown) {
-      if (!(e instanceof CommandError)) throw e;
-      this.reply.error(e.message);
-    }
+    this.client.parser.args = argv;
+    this.server.pipeline.run(argv, this);
+    return this.take();
+  }
+
+  /** What has been written to this client's reply since the last call (a served wait). */
+  take(): string {
     const text = decoder.decode(this.reply.bytes());
     this.reply.clear();
     return text;

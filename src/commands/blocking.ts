@@ -1,0 +1,190 @@
+/**
+ * Clients blocked on keys (BLPOP, BRPOP; BLMOVE, BZPOPMIN, XREAD BLOCK use the same): a
+ * command that finds nothing to serve calls `ctx.block(request)`, and its client waits
+ * until a write makes one of its keys ready or its timeout passes, as Redis's blocking.c.
+ *
+ * How a wait ends:
+ *   - Served: the keyspace-change hook (store/keyspace_events.ts) tells this manager that
+ *     a key someone waits on was written; the key is queued as ready. After the writing
+ *     command has finished (the pipeline calls `serveReady()`, as Redis's
+ *     handleClientsBlockedOnKeys after call()), the clients waiting on each ready key are
+ *     offered it in the order they blocked (FIFO): each `request.serve(db, key)` pops what
+ *     it needs and writes its reply, or returns false (the key is empty again, or of
+ *     another type), which stops the round for that key. A serve may write other keys
+ *     (BLMOVE), which queues them in turn.
+ *   - Timed out: the request's `timedOut()` writes the timeout reply (a null array).
+ *   - Disconnected: `cancel(client)` drops the wait without a reply.
+ * In each case the client's `unblocked()` is called once (not for a disconnect), and its
+ * session goes on with the requests it buffered meanwhile.
+ *
+ * Waits are keyed by database index, not by `Database` object: SWAPDB exchanges the
+ * databases behind two indexes, and a client blocked in database 0 keeps waiting on
+ * whatever database 0 holds (Redis swaps the contents). Whole-database events (SWAPDB,
+ * FLUSHDB) make every waited key of that database ready; `serve` decides.
+ */
+
+import type { Database } from "../store/database.ts";
+import type { Keyspace } from "../store/keyspace.ts";
+
+/** What a blocking command leaves behind when it blocks its client. */
+export interface BlockRequest {
+  /** The database index and keys waited on (duplicates are ignored). */
+  readonly dbIndex: number;
+  readonly keys: readonly string[];
+  /**
+   * Milliseconds until the wait times out, 0 for never. (A bigint or a value past what a
+   * timer can hold waits in steps.)
+   */
+  readonly timeoutMs: number;
+  /**
+   * `key` in `db` may now serve the client: if it does, write the client's reply (and
+   * signal the writes made) and return true; return false to keep waiting.
+   */
+  serve(db: Database, key: string): boolean;
+  /** Write the reply for a timeout. */
+  timedOut(): void;
+}
+
+/** A client that can wait: told once when its wait ends with a reply. */
+export interface BlockableClient {
+  unblocked(): void;
+}
+
+interface Wait {
+  client: BlockableClient;
+  request: BlockRequest;
+  /** The waited keys of this client, without duplicates. */
+  keys: Set<string>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** setTimeout's largest delay; longer waits re-arm. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class BlockingManager {
+  /** dbIndex → key → waits in blocking order (a Set keeps insertion order). */
+  readonly #byKey = new Map<number, Map<string, Set<Wait>>>();
+  readonly #byClient = new Map<BlockableClient, Wait>();
+  /** Keys written since the last `serveReady`, as "dbIndex\0key"-free pairs, in order. */
+  #ready: [number, string][] = [];
+  readonly #readySet = new Set<string>();
+  #serving = false;
+
+  constructor(readonly keyspace: Keyspace) {
+    keyspace.events.subscribe((db, key) => this.#onChange(db, key));
+  }
+
+  /** Clients blocked now (INFO blocked_clients). */
+  get blockedCount(): number {
+    return this.#byClient.size;
+  }
+
+  /** Whether `client` is blocked. */
+  isBlocked(client: BlockableClient): boolean {
+    return this.#byClient.has(client);
+  }
+
+  /** Whether a write left keys to serve (the pipeline then calls `serveReady`). */
+  get hasReady(): boolean {
+    return this.#ready.length !== 0;
+  }
+
+  /** Blocks `client` until `request` is served or times out. */
+  block(client: BlockableClient, request: BlockRequest): void {
+    if (this.#byClient.has(client)) throw new Error("client is already blocked");
+    const wait: Wait = { client, request, keys: new Set(request.keys), timer: undefined };
+    let keys = this.#byKey.get(request.dbIndex);
+    if (keys === undefined) this.#byKey.set(request.dbIndex, keys = new Map());
+    for (const key of wait.keys) {
+      let waits = keys.get(key);
+      if (waits === undefined) keys.set(key, waits = new Set());
+      waits.add(wait);
+    }
+    this.#byClient.set(client, wait);
+    if (request.timeoutMs > 0) this.#arm(wait, Date.now() + request.timeoutMs);
+  }
+
+  #arm(wait: Wait, deadline: number): void {
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()));
+    wait.timer = setTimeout(() => {
+      if (this.#byClient.get(wait.client) !== wait) return;
+      if (Date.now() < deadline) return this.#arm(wait, deadline);
+      this.#remove(wait);
+      wait.request.timedOut();
+      wait.client.unblocked();
+    }, delay);
+  }
+
+  /** Ends `client`'s wait without a reply (it disconnected). */
+  cancel(client: BlockableClient): void {
+    const wait = this.#byClient.get(client);
+    if (wait !== undefined) this.#remove(wait);
+  }
+
+  #remove(wait: Wait): void {
+    clearTimeout(wait.timer);
+    this.#byClient.delete(wait.client);
+    const keys = this.#byKey.get(wait.request.dbIndex)!;
+    for (const key of wait.keys) {
+      const waits = keys.get(key)!;
+      waits.delete(wait);
+      if (waits.size === 0) keys.delete(key);
+    }
+    if (keys.size === 0) this.#byKey.delete(wait.request.dbIndex);
+  }
+
+  #onChange(db: Database, key: string | null): void {
+    if (this.#byClient.size === 0) return;
+    const keys = this.#byKey.get(db.id);
+    if (keys === undefined) return;
+    if (key === null) {
+      for (const k of keys.keys()) this.#markReady(db.id, k);
+    } else if (keys.has(key)) this.#markReady(db.id, key);
+  }
+
+  #markReady(dbIndex: number, key: string): void {
+    const id = `${dbIndex}:${key}`;
+    if (this.#readySet.has(id)) return;
+    this.#readySet.add(id);
+    this.#ready.push([dbIndex, key]);
+  }
+
+  /**
+   * Serves the clients waiting on keys written since the last call, in FIFO order per
+   * key, until every ready key is empty or has no waiter left. Keys a serve writes are
+   * served in the same call.
+   */
+  serveReady(): void {
+    if (this.#serving) return;
+    this.#serving = true;
+    try {
+      while (this.#ready.length !== 0) {
+        const ready = this.#ready;
+        this.#ready = [];
+        this.#readySet.clear();
+        for (const [dbIndex, key] of ready) this.#serveKey(dbIndex, key);
+      }
+    } finally {
+      this.#serving = false;
+    }
+  }
+
+  #serveKey(dbIndex: number, key: string): void {
+    const waits = this.#byKey.get(dbIndex)?.get(key);
+    if (waits === undefined) return;
+    const db = this.keyspace.dbs[dbIndex];
+    for (const wait of [...waits]) {
+      if (this.#byClient.get(wait.client) !== wait) continue;
+      if (!wait.request.serve(db, key)) break;
+      this.#remove(wait);
+      wait.client.unblocked();
+    }
+  }
+
+  /** Ends every wait (shutdown) without replies. */
+  clear(): void {
+    for (const wait of [...this.#byClient.values()]) this.#remove(wait);
+    this.#ready = [];
+    this.#readySet.clear();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * One request's way from its arguments to its reply, in Redis's processCommand order:
+ *
+ *   1. lookup         the command and subcommand (unknown: Redis's error; the HTTP lines
+ *                     of a cross-protocol attack close the connection instead)
+ *   2. arity          the exact or minimum number of arguments
+ *   3. auth           NOAUTH until the client authenticated (but no_auth commands)
+ *   4. policy         the WebSocket command policy (--ws-commands), Redis's ACL NOPERM
+ *   5. maxmemory      evict first; OOM for commands that may grow the dataset
+ *   6. subscribed     a RESP2 client with subscriptions runs only (P)(UN)SUBSCRIBE, PING,
+ *                     QUIT, RESET
+ *   7. MULTI          a client in a transaction queues the command instead, +QUEUED
+ *                     (transactions.ts); EXEC later runs the queue through `call`
+ *   8. call           parse (one argument cursor; a variable-arity command must read every
+ *                     argument, else a syntax error: `Args.unread`), execute against the context
+ *                     (under the maxmemory accounting when a limit is set), count stats
+ *   9. after the call serve clients blocked on keys the command wrote (blocking.ts), once
+ *                     the outermost command is done (not between EXEC's commands or a
+ *                     script's calls); client-side caching remembers the keys a tracking
+ *                     client read and sends the invalidations the command caused
+ *                     (pubsub/tracking.ts). Keyspace notifications, WATCH and tracking
+ *                     hear of every write through the keyspace-change hook itself.
+ *
+ * A refusal at steps 1-6 also marks an open transaction as failed (EXEC then answers
+ * EXECABORT; a refused EXEC discards it at once), as Redis's rejectCommand does. This
+ * module is the one place where a `CommandError` becomes an error reply.
+ */
+
+import { Args } from "./args.ts";
+import type { CommandSpec } from "./command.ts";
+import type { CommandContext } from "./context.ts";
+import {
+  CommandError,
+  SYNTAX_ERROR,
+  unknownCommand,
+  unknownSubcommand,
+  wrongArity,
+} from "./errors.ts";
+import { subscribedModeError } from "./pubsub.ts";
+import { lookupCommand } from "./registry.ts";
+import type { BlockingManager } from "./blocking.ts";
+import type { CommandSpec as Spec } from "./command.ts";
+import type { Database } from "../store/database.ts";
+import { discardTransaction, queueInMulti } from "./transactions.ts";
+import { keysOf } from "./keys_of.ts";
+
+export const NOAUTH_ERROR = "NOAUTH Authentication required.";
+
+/** The spec `argv` names, with its subcommand resolved; throws the error Redis gives. */
+export function resolveCommand(argv: readonly string[]): CommandSpec {
+  const spec = lookupCommand(argv[0]);
+  if (spec === undefined) throw unknownCommand(argv);
+  if (spec.subcommands === undefined) {
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      throw wrongArity(spec.name);
+    }
+    return spec;
+  }
+  if (argv.length < 2) {
+    if (spec.arity === -1) return spec; // a container that also runs alone (COMMAND)
+    throw wrongArity(spec.name);
+  }
+  const sub = spec.subcommands.get(argv[1].toLowerCase());
+  if (sub === undefined) throw unknownSubcommand(argv[1], spec.name);
+  if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
+    throw wrongArity(sub.name);
+  }
+  return sub;
+}
+
+/** The server-side services the pipeline consults. */
+export interface PipelineServices {
+  /** --ws-commands, compiled; null allows every command over WebSocket. */
+  readonly wsPolicy: { allows(spec: Spec): boolean; denial(spec: Spec): string } | null;
+  /** --maxmemory (store/eviction.ts). */
+  readonly memory: {
+    readonly active: boolean;
+    admit(spec: Spec, queued: boolean): string | null;
+    track(spec: Spec, argv: readonly string[], db: Database, run: () => void): void;
+  };
+  readonly stats: { commands: number };
+  readonly blocking: BlockingManager;
+  /** Whether `name` is an HTTP request line (`POST`, `Host:`) sent to the RESP port. */
+  isCrossProtocol(name: string): boolean;
+  /** Handles such a request: drops the batch's replies and closes the client. */
+  crossProtocol(ctx: CommandContext): void;
+}
+
+export class CommandPipeline {
+  constructor(readonly services: PipelineServices) {}
+
+  /** Runs one request of `ctx`'s client: every step above, then its reply is written. */
+  run(argv: readonly string[], ctx: CommandContext): void {
+    const client = ctx.client;
+    const services = this.services;
+    let spec: CommandSpec;
+    try {
+      spec = resolveCommand(argv);
+    } catch (e: unknown) {
+      if (!(e instanceof CommandError)) throw e;
+      // POST and Host: are unknown commands, so the guard costs known commands nothing.
+      if (services.isCrossProtocol(argv[0])) return services.crossProtocol(ctx);
+      return this.#refuse(ctx, argv[0], e.message);
+    }
+    if (!client.authenticated && !spec.flags.includes("no_auth")) {
+      return this.#refuse(ctx, argv[0], NOAUTH_ERROR);
+    }
+    const policy = services.wsPolicy;
+    if (policy !== null && client.transport.kind === "ws" && !policy.allows(spec)) {
+      return this.#refuse(ctx, argv[0], policy.denial(spec));
+    }
+    const inMulti = client.transaction.queue !== null;
+    if (services.memory.active) {
+      const oom = services.memory.admit(spec, inMulti && spec.name !== "exec");
+      if (oom !== null) return this.#refuse(ctx, argv[0], oom);
+    }
+    if (client.protocol === 2 && client.subscriptions.count !== 0) {
+      const refused = subscribedModeError(spec);
+      if (refused !== null) return this.#refuse(ctx, argv[0], refused);
+    }
+    if (inMulti && queueInMulti(spec, argv, ctx)) return;
+    const tracking = ctx.server.tracking;
+    if (tracking.trackingClients === 0) return this.call(spec, argv, ctx);
+    tracking.limitKeys();
+    tracking.current = client;
+    try {
+      this.call(spec, argv, ctx);
+    } finally {
+      tracking.current = null;
+      // CLIENT CACHING applies to the next command only (any CLIENT subcommand, or a
+      // transaction, keeps it), as in Redis.
+      if (!spec.name.startsWith("client|") && !client.transaction.active) {
+        client.tracking.caching = false;
+      }
+      tracking.flush();
+    }
+  }
+
+  /**
+   * A command refused before it ran: marks a transaction in progress (EXEC will abort),
+   * and a refused EXEC discards it, as Redis's rejectCommand.
+   */
+  #refuse(ctx: CommandContext, name: string, message: string): void {
+    const client = ctx.client;
+    client.transaction.flag();
+    if (client.transaction.active && name.length === 4 && name.toLowerCase() === "exec") {
+      discardTransaction(client, ctx);
+      const why = message.startsWith("ERR ") ? message.slice(4) : message;
+      return ctx.reply.error(`EXECABORT Transaction discarded because of: ${why}`);
+    }
+    ctx.reply.error(message);
+  }
+
+  /**
+   * Step 8 and 9 for an admitted command: parse, execute, count, then serve clients
+   * blocked on what it wrote. EXEC runs its queued commands through here.
+   */
+  call(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
+    const services = this.services;
+    const client = ctx.client;
+    client.lastCommand = spec.name;
+    services.stats.commands++;
+    // Inside EXEC or a script, blocked clients wait for the outer command to finish.
+    const outermost = !client.inExec && !client.denyBlocking;
+    try {
+      const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
+      const cmd = spec.parse(args);
+      // Fixed arities are exact already; a variable one must not leave arguments unread.
+      if (spec.arity < 0 && args.unread) throw new CommandError(SYNTAX_ERROR);
+      if (services.memory.active) {
+        services.memory.track(spec, argv, ctx.db, () => {
+          spec.execute(cmd, ctx);
+          if (outermost && services.blocking.hasReady) services.blocking.serveReady();
+        });
+      } else spec.execute(cmd, ctx);
+    } catch (e: unknown) {
+      if (!(e instanceof CommandError)) throw e;
+      ctx.reply.error(e.message);
+    }
+    // After an error too: a command may have written before it failed.
+    if (outermost && services.blocking.hasReady) services.blocking.serveReady();
+    if (client.tracking.on && spec.flags.includes("readonly")) {
+      ctx.server.tracking.remember(client, keysOf(spec, argv));
+    }
+  }
+}
