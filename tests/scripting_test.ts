@@ -153,3 +153,29 @@ Deno.test("FUNCTION DUMP payloads cross over: Redis's (LZF) into respd, respd's 
     ours.disconnect();
   }
 });
+
+Deno.test("a client blocked on a key a script writes is served after the script, not during it", async () => {
+  for (const target of ["redis", "respd"] as const) {
+    await using redis = await startRedis();
+    await using server = startTestServer();
+    const port = target === "redis" ? redis.port : server.port;
+    using waiter = await RawClient.connect(port);
+    using writer = await RawClient.connect(port);
+    await waiter.sendCommand("BLPOP", "q", "0");
+    // Let the BLPOP block before the script runs.
+    await new Promise((r) => setTimeout(r, 100));
+    const inside = await writer.call(
+      "EVAL",
+      "redis.call('LPUSH', KEYS[1], 'a') redis.call('LPUSH', KEYS[1], 'b') " +
+        "return redis.call('LLEN', KEYS[1])",
+      "1",
+      "q",
+    );
+    assertEquals(inside, ":2\r\n", `${target}: the script sees both pushes`);
+    assertEquals(await waiter.readText(), "*2\r\n$1\r\nq\r\n$1\r\nb\r\n", target);
+    assertEquals(await writer.call("LRANGE", "q", "0", "-1"), "*1\r\n$1\r\na\r\n", target);
+    // Redis 7.0 refuses BLPOP in scripts outright (noscript), so nothing can wait there.
+    const blpop = await writer.call("EVAL", "return redis.call('BLPOP', 'empty', 0)", "0");
+    assert(blpop.startsWith("-ERR This Redis command is not allowed from script"), blpop);
+  }
+});
