@@ -30,6 +30,7 @@ import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 import { transactionCommands } from "./transactions.ts";
 import { scriptingCommands } from "./scripting.ts";
+import { zsetBlockingCommands } from "./zset_blocking.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
@@ -72,6 +73,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...commandCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...zsetBlockingCommands,
 ] as CommandSpec[];
 
 for (const spec of allCommands) {
