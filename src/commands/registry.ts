@@ -11,7 +11,10 @@ import { stringCommands } from "./strings.ts";
 import { keyCommands } from "./keys.ts";
 import { expireCommands } from "./expire.ts";
 import { databaseCommands } from "./databases.ts";
-import { serverCommands } from "./server_info.ts";
+import { infoCommands } from "./info.ts";
+import { configCommands } from "./config.ts";
+import { timeCommands } from "./time.ts";
+import { memoryCommands } from "./memory.ts";
 import { clientCommands } from "./client.ts";
 import { commandCommands } from "./command_info.ts";
 import { listCommands } from "./lists.ts";
@@ -65,7 +68,10 @@ registerCommands([
   ...streamGroupCommands,
   ...streamInfoCommands,
   ...pubsubCommands,
-  ...serverCommands,
+  ...infoCommands,
+  ...configCommands,
+  ...timeCommands,
+  ...memoryCommands,
   ...clientCommands,
   ...commandCommands,
   ...transactionCommands,
