@@ -1,27 +1,45 @@
 /**
- * respd's command line: parses redis.conf-style flags, starts the server, logs, and shuts
- * down cleanly on SIGINT/SIGTERM (stop accepting, finish the batch in flight, close every
- * client, exit 0 within 2 seconds).
+ * respd's command line, shaped as redis-server's: an optional config file first (redis.conf
+ * syntax, src/config_file.ts), then redis.conf-style flags, which override the file. Starts
+ * the server, logs (Redis's line format, or JSON), and shuts down cleanly on SIGINT/SIGTERM
+ * (stop accepting, finish the batch in flight, close every client, exit 0 within 2 seconds).
  */
 
 import { parseArgs } from "node:util";
 import {
   DEFAULT_CONFIG,
+  type LogFormat,
   type LogLevel,
   parseMemory,
   parseSavePoints,
+  REDIS_VERSION,
   SAVE_POINTS_REDIS_DEFAULT,
   type ServerConfig,
 } from "./src/config.ts";
 import { Server, VERSION } from "./src/server.ts";
 import { RdbLoadError } from "./src/persistence/rdb_service.ts";
+import { ConfigFileError } from "./src/config_file.ts";
+import { readConfigFile } from "./src/config_directives.ts";
+import { formatLogLine, type LogRole } from "./src/log_line.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
-Usage: deno task start [options]
+Usage: respd [/path/to/respd.conf] [options]
+       respd -v or --version
+       respd -h or --help
+       (from a checkout: deno task start [/path/to/respd.conf] [options])
+
+Examples:
+       respd (run the server with default conf)
+       respd /etc/respd/respd.conf
+       respd --port 7777
+       respd /etc/respd/respd.conf --loglevel verbose
+
+The config file uses redis.conf syntax and directive names (\`port 6379\`, \`include\`);
+options given here override it. Options:
 
   --port N                         TCP port (default 6379; 0 picks a free one)
   --bind ADDR                      address to listen on (default 127.0.0.1)
@@ -46,6 +64,7 @@ Usage: deno task start [options]
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
   --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --log-format FORMAT              redis | json (default redis: Redis's own log lines)
   --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --dir PATH                       where dump.rdb is read at start and saved (default .)
   --dbfilename NAME                the RDB file's name (default dump.rdb)
@@ -106,6 +125,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       timeout: { type: "string" },
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
+      "log-format": { type: "string" },
       "notify-keyspace-events": { type: "string" },
       dir: { type: "string" },
       dbfilename: { type: "string" },
@@ -189,6 +209,13 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
     c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
   }
+  const logFormat = values["log-format"];
+  if (logFormat !== undefined) {
+    if (logFormat !== "redis" && logFormat !== "json") {
+      throw new UsageError("--log-format must be redis or json");
+    }
+    c.logFormat = logFormat;
+  }
   const notify = values["notify-keyspace-events"];
   if (notify !== undefined) {
     const flags = parseNotifyClasses(notify);
@@ -217,20 +244,35 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   return c;
 }
 
-const MARKS: Record<LogLevel, string> = { debug: ".", verbose: "-", notice: "*", warning: "#" };
+/** The config file, if the command line starts with one (as redis-server's), and the rest. */
+export function splitConfigFile(words: string[]): { file: string | null; rest: string[] } {
+  if (words.length > 0 && !words[0].startsWith("-")) {
+    return { file: words[0], rest: words.slice(1) };
+  }
+  return { file: null, rest: words };
+}
+
+/** What `--version` prints: redis-server's line, with respd's version and the Redis it follows. */
+export function versionLine(): string {
+  return `respd server v=${VERSION} redis=${REDIS_VERSION} sha=00000000:0 malloc=v8 bits=64 ` +
+    `build=deno-${Deno.version.deno}`;
+}
+
+let logFormat: LogFormat = "redis";
+let logRole: LogRole = "C";
 
 function log(level: LogLevel, message: string): void {
-  const time = new Date().toISOString().replace("T", " ").replace("Z", "");
-  console.error(`${Deno.pid}:M ${time} ${MARKS[level]} ${message}`);
+  console.error(formatLogLine(logFormat, level, message, new Date(), Deno.pid, logRole));
 }
 
 async function main(): Promise<number> {
+  const { file, rest } = splitConfigFile(Deno.args);
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseCommandLine(Deno.args);
+    parsed = parseCommandLine(rest);
   } catch (e: unknown) {
     const message = e instanceof Error ? e.message : String(e);
-    console.error(`respd: ${message}\nTry 'deno task start --help'.`);
+    console.error(`respd: ${message}\nTry 'respd --help' (or 'deno task start --help').`);
     return 2;
   }
   if (parsed === "help") {
@@ -238,11 +280,44 @@ async function main(): Promise<number> {
     return 0;
   }
   if (parsed === "version") {
-    console.log(`respd ${VERSION}`);
+    console.log(versionLine());
     return 0;
   }
-  // Redis's save points apply unless the command line says otherwise, as with redis-server.
-  const config = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT, ...parsed };
+  // Redis's save points apply unless the file or the command line says otherwise, as with
+  // redis-server.
+  const defaults: ServerConfig = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT };
+  let base = defaults;
+  let ignored: string[] = [];
+  if (file !== null) {
+    logFormat = parsed.logFormat ?? "redis";
+    try {
+      ({ config: base, ignored } = readConfigFile(file, defaults));
+    } catch (e: unknown) {
+      if (!(e instanceof ConfigFileError)) throw e;
+      // a line refused is reported as Redis reports it; a file not read, as a log line
+      if (e.message.startsWith("\n")) console.error(e.message);
+      else log("warning", e.message);
+      return 1;
+    }
+  }
+  const config: ServerConfig = { ...base, ...parsed };
+  logFormat = config.logFormat;
+  if (file !== null && config.wsCommands !== null) {
+    try {
+      new CommandPolicy(config.wsCommands);
+    } catch (e: unknown) {
+      if (!(e instanceof PolicyError)) throw e;
+      log("warning", `${file}: ws-commands: ${e.message}`);
+      return 1;
+    }
+  }
+  logRole = "M";
+  if (file !== null) {
+    log("notice", `Configuration loaded from ${file}`);
+    if (ignored.length > 0) {
+      log("warning", `${file}: ignored, respd has no such feature: ${ignored.join(", ")}`);
+    }
+  }
   const server = new Server({ ...config, logger: log });
   if (!loadDataset(server)) return 1;
   try {

@@ -11,6 +11,9 @@ export const REDIS_VERSION = "7.0.15";
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 
+/** How log lines are written: Redis's own format, or one JSON object a line. */
+export type LogFormat = "redis" | "json";
+
 /** Hard and soft output limits of one client class, as client-output-buffer-limit. */
 export interface OutputLimit {
   hard: number;
@@ -58,6 +61,8 @@ export interface ServerConfig extends EncodingLimits {
   listMaxListpackSize: number;
   /** Redis's quicklist compression depth: likewise kept for CONFIG only. */
   listCompressDepth: number;
+  /** respd's own: the log line format (main.ts writes the lines). */
+  logFormat: LogFormat;
   /** Where RDB files are written and read (redis.conf `dir`). */
   dir: string;
   /** The RDB file's name in `dir`. */
@@ -122,6 +127,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   busyReplyThreshold: 5000,
   listMaxListpackSize: -2,
   listCompressDepth: 0,
+  logFormat: "redis",
   dir: ".",
   dbfilename: "dump.rdb",
   save: [],

@@ -81,12 +81,17 @@ Deno.test("--help prints the flags and exits 0", async () => {
     assert(r.stdout.includes(flag), `help mentions ${flag}`);
   }
   assert(r.stdout.includes("--client-query-buffer-limit"));
+  assert(r.stdout.includes("Usage: respd [/path/to/respd.conf] [options]"));
 });
 
 Deno.test("--version prints the version and exits 0", async () => {
   const r = await run(Deno.execPath(), ["run", "-A", MAIN, "--version"]);
   assertEquals(r.code, 0);
-  assert.match(r.stdout.trim(), /^respd \d+\.\d+\.\d+$/);
+  // redis-server's shape: "Redis server v=7.0.15 sha=… malloc=… bits=64 build=…"
+  assert.match(
+    r.stdout.trim(),
+    /^respd server v=\d+\.\d+\.\d+ redis=7\.0\.15 sha=\S+ malloc=\S+ bits=64 build=\S+$/,
+  );
 });
 
 Deno.test("invalid flags and values exit 2 with a clear message", async () => {
@@ -148,7 +153,11 @@ Deno.test("the startup line gives the address, and the flags reach the server", 
       "warning",
     ),
   );
-  assert.match(respd.startupLine, /^\d+:M \d{4}-\d\d-\d\d [\d:.]+ \* respd .* ready: TCP on /);
+  // Redis's log line: "pid:M 04 Dec 2026 20:27:48.906 * message"
+  assert.match(
+    respd.startupLine,
+    /^\d+:M \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} \* respd .* ready: TCP on /,
+  );
   using c = await RawClient.connect(respd.port);
   assertEquals(await c.call("PING"), "+PONG\r\n");
   assertEquals(await c.call("SELECT", "3"), "+OK\r\n");

@@ -24,7 +24,7 @@ import { sequences as lists } from "./differential/lists.ts";
 import { objectSequences, sequences as listEdits } from "./differential/list_edits.ts";
 import { sequences as bitmaps } from "./differential/bitmaps.ts";
 import { sequences as lcs } from "./differential/lcs.ts";
-import { sequences as sort } from "./differential/sort.ts";
+import { onOtherTypes as sortOtherTypes, sequences as sort } from "./differential/sort.ts";
 import { sequences as pipelines } from "./differential/pipelines.ts";
 import { sequences as persistence } from "./differential/persistence.ts";
 import { sequences as pubsub } from "./differential/pubsub.ts";
@@ -49,7 +49,7 @@ const families: Record<string, Sequence[]> = {
   listEdits: [...listEdits, ...objectSequences],
   bitmaps,
   lcs,
-  sort,
+  sort: [...sort, ...sortOtherTypes],
   connection,
   errors,
   binary,

@@ -48,6 +48,9 @@ async function ioredisSession(port: number, protocol: 2 | 3): Promise<unknown[]>
     out.push(await r.sort("nums"), await r.sort("nums", "BY", "w_*", "LIMIT", 0, 2, "ALPHA"));
     out.push(await r.sort("nums", "DESC", "STORE", "sorted"));
     out.push(await r.lrange("sorted", 0, -1), await r.sort_ro("nums", "GET", "w_*"));
+    out.push(await r.sadd("set", "c", "a", "b"), await r.sort("set", "ALPHA", "STORE", "fromset"));
+    out.push(await r.zadd("z", 2, "x", 1, "y"), await r.sort("z", "BY", "nosort", "DESC"));
+    out.push(await r.hset("h_y", "w", "9"), await r.sort("z", "BY", "h_*->w", "GET", "h_*->w"));
     return out;
   } finally {
     await r.quit();
@@ -98,6 +101,9 @@ async function nodeRedisSession(port: number, RESP: 2 | 3): Promise<unknown[]> {
       await c.lRange("sorted", 0, -1),
       await c.sortRo("nums", { ALPHA: true, DIRECTION: "DESC" }),
     );
+    out.push(await c.sAdd("set", ["c", "a", "b"]), await c.sort("set", { ALPHA: true }));
+    out.push(await c.zAdd("z", [{ score: 2, value: "x" }, { score: 1, value: "y" }]));
+    out.push(await c.sort("z", { BY: "nosort", DIRECTION: "DESC" }));
     return out;
   } finally {
     await c.close();

@@ -20,8 +20,11 @@ import { CommandError, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "./errors.ts"
 import { sortWeight } from "../store/c_strtod.ts";
 import { partialSort } from "../store/partial_sort.ts";
 import type { Database } from "../store/database.ts";
+import { HashType } from "../store/types/hash.ts";
 import { ListType, ListValue } from "../store/types/list.ts";
+import { SetType } from "../store/types/set.ts";
 import { StringType } from "../store/types/string.ts";
+import { ZSetType } from "../store/types/zset.ts";
 import type { Value } from "../store/values.ts";
 
 interface SortOptions {
@@ -90,9 +93,9 @@ function patternValue(db: Database, pattern: string, element: string): string | 
   return StringType.is(v) ? v : null;
 }
 
-/** A hash's field, null for anything else (hashes are not a value type yet). */
-function hashField(_v: Value, _field: string): string | null {
-  return null;
+/** A hash's field, null for anything else. */
+function hashField(v: Value, field: string): string | null {
+  return HashType.is(v) ? v.get(field) ?? null : null;
 }
 
 /** C's strcmp on byte strings: bytes as unsigned, each string ending at its first NUL. */
@@ -137,6 +140,25 @@ function loadItems(
     range.start = 0;
     return out;
   }
+  if (SetType.is(value)) return value.members().map(item);
+  if (ZSetType.is(value)) {
+    const n = value.size;
+    if (!dontSort) {
+      const out: Item[] = [];
+      if (n > 0) value.tree.forEach(0, n - 1, (_, m) => out.push(item(m)));
+      return out;
+    }
+    // As for lists: the wanted range by rank, from the highest score for DESC.
+    const out: Item[] = [];
+    if (range.end >= range.start) {
+      const visit = (_: number, m: string) => out.push(item(m));
+      if (o.desc) value.tree.forEachReverse(n - 1 - range.start, n - 1 - range.end, visit);
+      else value.tree.forEach(range.start, range.end, visit);
+    }
+    range.end -= range.start;
+    range.start = 0;
+    return out;
+  }
   throw new CommandError(WRONGTYPE);
 }
 
@@ -144,6 +166,7 @@ function loadItems(
 function sizeOf(value: Value | undefined): number {
   if (value === undefined) return 0;
   if (ListType.is(value)) return value.length;
+  if (SetType.is(value) || ZSetType.is(value)) return value.size;
   throw new CommandError(WRONGTYPE);
 }
 
@@ -151,8 +174,15 @@ function runSort(o: SortOptions, ctx: CommandContext): void {
   const db = ctx.db;
   const value = db.get(o.key);
   const size = sizeOf(value);
-  const { alpha, by } = o;
-  const dontSort = by !== null && !by.includes("*");
+  let { alpha, by } = o;
+  let dontSort = by !== null && !by.includes("*");
+  // A set has no order of its own: unsorted output that is stored is sorted ALPHA, as Redis
+  // does so that replicas get the same list.
+  if (dontSort && value !== undefined && SetType.is(value) && o.store !== null) {
+    dontSort = false;
+    alpha = true;
+    by = null;
+  }
 
   // LIMIT clamped as Redis does: start within the input, count -1 for "to the end".
   let start = Math.min(Math.max(o.offset, 0), size);

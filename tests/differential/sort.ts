@@ -3,7 +3,7 @@
  * numbers broken by the elements' bytes, as Redis does), ASC/DESC, LIMIT, BY patterns
  * (string keys, hash fields, `nosort`), GET patterns (`#`, keys, hash fields, missing
  * values), STORE, and the errors. `sequences` sort lists; `onOtherTypes` sort sets and
- * sorted sets and read hash fields, so they need those types.
+ * sorted sets and read hash fields.
  */
 
 import { seq, type Sequence } from "../support/differential.ts";
@@ -240,6 +240,42 @@ export const onOtherTypes: Sequence[] = [
     "LRANGE d 0 -1",
   ),
   seq("SORT BY a hash key without ->", "RPUSH l 1", "HSET h_1 w 1", "SORT l BY h_* GET h_*"),
+  seq(
+    "SORT a hashtable set",
+    "SADD s b a 10 c 2",
+    "SORT s ALPHA",
+    "SORT s ALPHA DESC LIMIT 1 2",
+    "SORT s BY nosort ALPHA STORE d",
+    "LRANGE d 0 -1",
+  ),
+  seq("SORT a hashtable set numerically is an error", "SADD s b a 10", "SORT s"),
+  seq(
+    "SORT a large set and a large zset",
+    ["SADD", "s", ...Array.from({ length: 200 }, (_, i) => `m${(i * 31) % 200}`)],
+    ["ZADD", "z", ...Array.from({ length: 200 }, (_, i) => [String(i % 17), `m${i}`]).flat()],
+    "SORT s ALPHA LIMIT 10 5",
+    "SORT s BY nosort STORE d",
+    "LRANGE d 0 4",
+    "SORT z BY nosort LIMIT 100 5",
+    "SORT z BY nosort DESC LIMIT 3 4",
+    "SORT z ALPHA DESC LIMIT 0 3",
+    "OBJECT ENCODING s",
+    "OBJECT ENCODING z",
+  ),
+  seq(
+    "SORT_RO a zset",
+    ZSET,
+    "SORT_RO z BY nosort",
+    "SORT_RO z ALPHA LIMIT 1 1",
+    "SORT_RO z STORE d",
+  ),
+  seq(
+    "SORT BY hash fields ALPHA with ties and LIMIT",
+    ["RPUSH", "l", ...Array.from({ length: 50 }, (_, i) => String(i))],
+    ...Array.from({ length: 50 }, (_, i) => ["HSET", `h_${i}`, "g", `g${i % 3}`]),
+    "SORT l BY h_*->g ALPHA LIMIT 5 10",
+    "SORT l BY h_*->g ALPHA DESC LIMIT 20 10 GET h_*->g GET #",
+  ),
   seq(
     "SORT GET a set key",
     "RPUSH l 1",
