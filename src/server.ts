@@ -72,7 +72,7 @@ export class Server {
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
-  readonly stats = { connections: 0, commands: 0 };
+  readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
 
   /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
   readonly blocking: BlockingManager;

@@ -11,6 +11,7 @@ import { assert } from "./support/assert.ts";
 import { DifferentialRig, type Sequence } from "./support/differential.ts";
 import { listMoves, listPops, zsetPops } from "./differential/blocking.ts";
 import { keyMisses, sequences as notifications } from "./differential/notifications.ts";
+import { sequences as listBitNotifications } from "./differential/list_bit_notifications.ts";
 import { sequences as tracking } from "./differential/tracking.ts";
 import { sequences as transactions } from "./differential/transactions.ts";
 
@@ -19,7 +20,7 @@ const families: Record<string, Sequence[]> = {
   listPops,
   listMoves,
   zsetPops,
-  notifications,
+  notifications: [...notifications, ...listBitNotifications],
   keyMisses,
   tracking,
 };

@@ -119,8 +119,11 @@ export interface ServerServices {
   readonly sessions: ReadonlyMap<number, ClientView>;
   /** The dataset's size in the memory model, and what eviction did (INFO memory, stats). */
   readonly memory: { used(): number; readonly evictedKeys: number };
-  /** Total commands and connections served (INFO stats; CONFIG RESETSTAT zeroes them). */
-  readonly stats: { connections: number; commands: number };
+  /**
+   * Total commands and connections served, and the peak of the memory figure INFO has
+   * seen (INFO stats and memory; CONFIG RESETSTAT zeroes them).
+   */
+  readonly stats: { connections: number; commands: number; peakMemory: number };
   readonly limits: { readonly rejectedConnections: number };
   /** Clients blocked on keys (INFO blocked_clients). */
   readonly blocking: { readonly blockedCount: number };

@@ -11,7 +11,7 @@ import { read, seq, type Sequence, type Step } from "../support/differential.ts"
 const OFF = ["CONFIG", "SET", "notify-keyspace-events", ""];
 
 /** A sequence run with `classes` on; A subscribes to every notification in database 0-1. */
-function notify(name: string, classes: string, ...steps: Step[]): Sequence {
+export function notify(name: string, classes: string, ...steps: Step[]): Sequence {
   return {
     ...seq(name, { cmd: "A: PSUBSCRIBE __key*@*__:*" }, ...steps),
     before: [["CONFIG", "SET", "notify-keyspace-events", classes]],
@@ -20,7 +20,7 @@ function notify(name: string, classes: string, ...steps: Step[]): Sequence {
 }
 
 /** B runs `cmd`; A then reads `messages` notifications. */
-function emits(cmd: string, messages: number): Step[] {
+export function emits(cmd: string, messages: number): Step[] {
   return messages > 0 ? [`B: ${cmd}`, read("A", messages)] : [`B: ${cmd}`];
 }
 

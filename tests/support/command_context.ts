@@ -139,7 +139,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
   const blocking = new BlockingManager(keyspace);
-  const stats = { connections: 0, commands: 0 };
+  const stats = { connections: 0, commands: 0, peakMemory: 0 };
   const pipeline = new CommandPipeline({
     wsPolicy: null,
     memory: { active: false, admit: () => null, track: (_s, _a, _d, run) => run() },
