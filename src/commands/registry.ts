@@ -34,6 +34,7 @@ import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
 import { transactionCommands } from "./transactions.ts";
 import { scriptingCommands } from "./scripting.ts";
+import { zsetBlockingCommands } from "./zset_blocking.ts";
 import { streamCommands } from "./streams.ts";
 import { streamReadCommands } from "./stream_read.ts";
 import { streamGroupCommands } from "./stream_groups.ts";
@@ -76,6 +77,7 @@ registerCommands([
   ...commandCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...zsetBlockingCommands,
 ] as CommandSpec[]);
 
 export { lookupCommand } from "./command_table.ts";

@@ -507,7 +507,7 @@ const zremrangebylex = removeRange("zremrangebylex", "lex");
 // Popping
 
 /** Pops up to `count` entries from the low (min) or high end of `z`. */
-function popEntries(z: SortedSetValue, count: number, min: boolean) {
+export function popEntries(z: SortedSetValue, count: number, min: boolean) {
   const n = Math.min(count, z.size);
   const members: string[] = [], scores: number[] = [];
   if (n === 0) return { members, scores };

@@ -1,0 +1,62 @@
+/**
+ * BZPOPMIN and BZPOPMAX: ZPOPMIN/ZPOPMAX that wait, through the pipeline's blocking
+ * (commands/blocking.ts), for a sorted set to be written, as Redis's
+ * blockingGenericZpopCommand: the first non-empty key in order serves at once, another type
+ * is WRONGTYPE, and the timeout (checked first) answers a null array. Inside MULTI or a
+ * script they do not wait.
+ */
+
+import { command } from "./command.ts";
+import type { CommandContext } from "./context.ts";
+import { timeoutArg } from "./lists.ts";
+import { popEntries, replyScore } from "./zsets.ts";
+import { ZSetType } from "../store/types/zset.ts";
+import type { Database } from "../store/database.ts";
+
+/** Pops one entry of the sorted set at `key` for the client and replies; false if empty. */
+function popFor(ctx: CommandContext, db: Database, key: string, min: boolean): boolean {
+  const z = db.lookup(key, ZSetType);
+  if (z === undefined || z.size === 0) return false;
+  const { members, scores } = popEntries(z, 1, min);
+  ctx.reply.array(3);
+  ctx.reply.bulk(key);
+  ctx.reply.bulk(members[0]);
+  replyScore(ctx, scores[0]);
+  db.modifiedContainer(key, z, min ? "zpopmin" : "zpopmax");
+  return true;
+}
+
+const blockingZpop = (name: string, min: boolean) =>
+  command({
+    name,
+    arity: -3,
+    flags: ["write", "noscript", "blocking", "fast"],
+    categories: ["write", "sortedset", "fast", "blocking"],
+    keys: [1, -2, 1],
+    keySpecFlags: ["RW", "access", "delete"],
+    parse: (a) => {
+      const timeoutMs = timeoutArg(a.argv[a.argv.length - 1]);
+      const keys = a.rest();
+      keys.pop();
+      return { keys, timeoutMs };
+    },
+    execute({ keys, timeoutMs }, ctx) {
+      const db = ctx.db;
+      for (const key of keys) {
+        if (db.lookup(key, ZSetType) !== undefined && popFor(ctx, db, key, min)) return;
+      }
+      ctx.block({
+        dbIndex: ctx.client.dbIndex,
+        keys,
+        timeoutMs,
+        serve: (db, key) => popFor(ctx, db, key, min),
+        timedOut: () => ctx.reply.nullArray(),
+      });
+    },
+  });
+
+/** BZPOPMIN key [key ...] timeout / BZPOPMAX key [key ...] timeout */
+export const zsetBlockingCommands = [
+  blockingZpop("bzpopmin", true),
+  blockingZpop("bzpopmax", false),
+];
