@@ -36,6 +36,11 @@ const REQUESTS: Record<string, string | (() => string)> = {
   get: frame("GET", "key:__rand_int__"),
   incr: frame("INCR", "counter:__rand_int__"),
   lpush: frame("LPUSH", "mylist", "xxx"),
+  hset: frame("HSET", "myhash", "element:__rand_int__", "xxx"),
+  sadd: frame("SADD", "myset", "element:__rand_int__"),
+  spop: frame("SPOP", "myset"),
+  zadd: frame("ZADD", "myzset", "0", "element:__rand_int__"),
+  zpopmin: frame("ZPOPMIN", "myzset"),
   xadd: frame("XADD", "s", "*", "f", "v"),
   xrange: frame("XRANGE", "s", "-", "+", "COUNT", "100"),
   // one "request" = a transaction of three commands (five requests), or the same without one

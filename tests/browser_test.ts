@@ -3,7 +3,8 @@
  * opens the demo console that respd serves (in RESP3, then RESP2), types SET/GET into it,
  * subscribes in the pub/sub panel and sees messages that a TCP client publishes arrive;
  * then logs in to a server with requirepass, and a page runs Lua scripts (EVAL, EVALSHA)
- * through /client.js. A screenshot is saved as
+ * through /client.js; then a page follows a stream with XREAD BLOCK (its own script, and
+ * the console's Streams panel) while a TCP client appends to it. A screenshot is saved as
  * tests/artifacts/browser_demo.png (look at it after UI changes). Chromium is installed by scripts/test.sh; the
  * test fails, rather than skips, when it is missing, so CI cannot pass without it.
  */
@@ -11,6 +12,7 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
+import { until } from "./support/eventually.ts";
 import { launchChromium, TIMEOUT_MS } from "./support/chromium.ts";
 
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
@@ -81,6 +83,33 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
         "2) (nil)",
       ]);
 
+      // hashes, sorted sets and sets: a map, a double and a set in RESP3, arrays and bulks in RESP2
+      const run = async (text: string) => {
+        await command.fill(text);
+        await command.press("Enter");
+      };
+      const listed = async (n: number, type: string) => {
+        const lis = page.locator(`#log > li:nth-child(${n}) .reply[data-type="${type}"] li`);
+        await lis.first().waitFor();
+        return await lis.allTextContents();
+      };
+      await run("HSET h field value");
+      await run("HGETALL h");
+      assertEquals(
+        await listed(8, protocol === 3 ? "map" : "array"),
+        protocol === 3 ? ['1# "field" => "value"'] : ['1) "field"', '2) "value"'],
+      );
+      await run("ZADD z 1.5 m");
+      await run("ZSCORE z m");
+      if (protocol === 3) assertEquals(await reply(10, "double").textContent(), "(double) 1.5");
+      else assertEquals(await reply(10, "bulk").textContent(), '"1.5"');
+      await run("SADD s x");
+      await run("SMEMBERS s");
+      assertEquals(
+        await listed(12, protocol === 3 ? "set" : "array"),
+        protocol === 3 ? ['1~ "x"'] : ['1) "x"'],
+      );
+
       if (protocol === 3) {
         await Deno.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: new URL("browser_demo.png", ARTIFACTS).pathname });
@@ -142,5 +171,63 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
       "ERR user_script:1: boom script: 82903a0434f1503e152f89c03c9acd881a0e8150, on @user_script:1.",
     ]);
     await page.close();
+  });
+
+  await t.step("a page follows a stream with XREAD BLOCK while a TCP client appends", async () => {
+    await using server = startTestServer({ wsPort: 0 });
+    using tcp = await RawClient.connect(server.port);
+    for (const protocol of [3, 2]) {
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(TIMEOUT_MS);
+      await page.goto(`http://127.0.0.1:${server.wsPort}/?protocol=${protocol}`);
+      await page.locator('#status[data-state="open"]').waitFor();
+      // The page's own follower: XREAD BLOCK 0 from `$`, then from the last id it saw.
+      await page.evaluate(async ([wsPort, protocol]) => {
+        const url = `http://127.0.0.1:${wsPort}/client.js`;
+        const { connect } = await import(url);
+        const db = await connect(`ws://127.0.0.1:${wsPort}/ws`, { protocol });
+        const seen: string[] = [];
+        (globalThis as unknown as { seen: string[] }).seen = seen;
+        (async () => {
+          let last = "$";
+          for (;;) {
+            const reply = await db.send("XREAD", "BLOCK", "0", "STREAMS", "feed", last);
+            const entries = protocol === 3 ? reply.feed : reply[0][1];
+            for (const [id, fields] of entries) {
+              seen.push(`${id} ${fields.join(" ")}`);
+              last = id;
+            }
+          }
+        })();
+      }, [server.wsPort, protocol] as const);
+      const seen = () => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+      for (let i = 1; i <= 3; i++) {
+        await until(() => server.blocking.blockedCount === 1, "the page's reader to block");
+        assertEquals(await tcp.call("XADD", "feed", "*", "n", String(i)).then((r) => r[0]), "$");
+        await page.waitForFunction(
+          (n) => (globalThis as unknown as { seen: string[] }).seen.length === n,
+          i,
+        );
+      }
+      // the demo console's Streams panel follows another stream the same way
+      await page.getByRole("textbox", { name: "Stream key" }).fill("panel");
+      await page.getByRole("button", { name: "Follow", exact: true }).click();
+      await until(() => server.blocking.blockedCount === 2, "the panel's reader to block");
+      assertEquals(await tcp.call("XADD", "panel", "7-1", "city", "Lyon"), "$3\r\n7-1\r\n");
+      const shown = page.locator('#stream-entries li[data-id="7-1"]');
+      await shown.waitFor();
+      assertEquals(await shown.textContent(), '7-1 "city"="Lyon"');
+      if (protocol === 3) {
+        await page.screenshot({ path: new URL("browser_streams.png", ARTIFACTS).pathname });
+      }
+      const lines = await seen();
+      assertEquals(lines.map((l) => l.split(" ").slice(1).join(" ")), ["n 1", "n 2", "n 3"]);
+      assertEquals(
+        lines.map((l) => l.split(" ")[0]),
+        (await tcp.call("XRANGE", "feed", "-", "+")).match(/\d+-\d+/g)!.slice(-3),
+      );
+      await page.close();
+      await tcp.call("DEL", "feed", "panel");
+    }
   });
 });

@@ -34,6 +34,7 @@ import { sequences as sets } from "./differential/sets.ts";
 import { sequences as zsets } from "./differential/zsets.ts";
 import { sequences as random } from "./differential/random.ts";
 import { sequences as scripting } from "./differential/scripting.ts";
+import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
 
 const families: Record<string, Sequence[]> = {
@@ -57,6 +58,7 @@ const families: Record<string, Sequence[]> = {
   pipelines,
   pubsub,
   scripting,
+  zsetBlocking,
   streams,
   persistence,
 };

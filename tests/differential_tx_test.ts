@@ -11,6 +11,7 @@ import { assert } from "./support/assert.ts";
 import { DifferentialRig, type Sequence } from "./support/differential.ts";
 import { listMoves, listPops, pausing, unblocking, zsetPops } from "./differential/blocking.ts";
 import { keyMisses, sequences as notifications } from "./differential/notifications.ts";
+import { sequences as listBitNotifications } from "./differential/list_bit_notifications.ts";
 import { sequences as tracking } from "./differential/tracking.ts";
 import { sequences as transactions } from "./differential/transactions.ts";
 
@@ -21,7 +22,7 @@ const families: Record<string, Sequence[]> = {
   pausing,
   listMoves,
   zsetPops,
-  notifications,
+  notifications: [...notifications, ...listBitNotifications],
   keyMisses,
   tracking,
 };

@@ -7,7 +7,8 @@
 
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
-import { startTestServer } from "./support/servers.ts";
+import { startRedis, startTestServer } from "./support/servers.ts";
+import { Buffer } from "node:buffer";
 
 Deno.test("a script is atomic: another client's command runs after it, not during it", async () => {
   await using server = startTestServer();
@@ -103,4 +104,78 @@ Deno.test("SCRIPT FLUSH forgets scripts; EVALSHA then answers NOSCRIPT", async (
     "-NOSCRIPT No matching script. Please use EVAL.\r\n",
   );
   assertEquals(server.scripting.evalScripts.size, 0);
+});
+
+Deno.test("FUNCTION DUMP payloads cross over: Redis's (LZF) into respd, respd's into Redis", async () => {
+  const { Redis } = await import("ioredis");
+  await using redis = await startRedis();
+  await using server = startTestServer();
+  const real = new Redis({ port: redis.port, host: "127.0.0.1" });
+  const ours = new Redis({ port: server.port, host: "127.0.0.1" });
+  try {
+    // Long enough for Redis to compress it.
+    const code = "#!lua name=crosslib\n" +
+      "redis.register_function('cross_echo', function(keys, args) return args[1] end)\n" +
+      "redis.register_function{function_name='cross_len', callback=function(keys, args) " +
+      "return #args end, flags={'no-writes'}, description='how many arguments'}\n";
+    await real.function("LOAD", code);
+    // ioredis types Buffer from its own @types/node: binary payloads cross as `any`.
+    // deno-lint-ignore no-explicit-any
+    const fromRedis: any = await real.callBuffer("FUNCTION", "DUMP");
+    assertEquals(String(await ours.callBuffer("FUNCTION", "RESTORE", fromRedis)), "OK");
+    assertEquals(await ours.fcall("cross_echo", 0, "hi"), "hi");
+    assertEquals(await ours.fcall_ro("cross_len", 0, "a", "b"), 2);
+    // The same library (Redis lists functions in its hash order: compare them sorted).
+    const sorted = (list: unknown) => {
+      const lib = (list as unknown[][])[0];
+      return [lib[1], (lib[5] as string[][]).map((f) => f.join(" ")).sort(), lib[7]];
+    };
+    assertEquals(
+      sorted(await ours.function("LIST", "WITHCODE")),
+      sorted(await real.function("LIST", "WITHCODE")),
+    );
+    await real.function("FLUSH");
+    // deno-lint-ignore no-explicit-any
+    const fromRespd: any = await ours.callBuffer("FUNCTION", "DUMP");
+    await real.callBuffer("FUNCTION", "RESTORE", fromRespd);
+    assertEquals(await real.fcall("cross_echo", 0, "back"), "back");
+    // A corrupted payload is refused with Redis's error.
+    // deno-lint-ignore no-explicit-any
+    const bad: any = Buffer.from(fromRespd);
+    bad[bad.length - 1] ^= 0xff;
+    let error = "";
+    await ours.callBuffer("FUNCTION", "RESTORE", bad, "REPLACE").catch((e: Error) =>
+      error = e.message
+    );
+    assertEquals(error, "ERR DUMP payload version or checksum are wrong");
+  } finally {
+    real.disconnect();
+    ours.disconnect();
+  }
+});
+
+Deno.test("a client blocked on a key a script writes is served after the script, not during it", async () => {
+  for (const target of ["redis", "respd"] as const) {
+    await using redis = await startRedis();
+    await using server = startTestServer();
+    const port = target === "redis" ? redis.port : server.port;
+    using waiter = await RawClient.connect(port);
+    using writer = await RawClient.connect(port);
+    await waiter.sendCommand("BLPOP", "q", "0");
+    // Let the BLPOP block before the script runs.
+    await new Promise((r) => setTimeout(r, 100));
+    const inside = await writer.call(
+      "EVAL",
+      "redis.call('LPUSH', KEYS[1], 'a') redis.call('LPUSH', KEYS[1], 'b') " +
+        "return redis.call('LLEN', KEYS[1])",
+      "1",
+      "q",
+    );
+    assertEquals(inside, ":2\r\n", `${target}: the script sees both pushes`);
+    assertEquals(await waiter.readText(), "*2\r\n$1\r\nq\r\n$1\r\nb\r\n", target);
+    assertEquals(await writer.call("LRANGE", "q", "0", "-1"), "*1\r\n$1\r\na\r\n", target);
+    // Redis 7.0 refuses BLPOP in scripts outright (noscript), so nothing can wait there.
+    const blpop = await writer.call("EVAL", "return redis.call('BLPOP', 'empty', 0)", "0");
+    assert(blpop.startsWith("-ERR This Redis command is not allowed from script"), blpop);
+  }
 });

@@ -134,3 +134,24 @@ for (const RESP of [3, 2] as const) {
     }
   });
 }
+
+Deno.test("RESTORE of a DUMPed stream keeps its nodes and tombstones (XINFO and ~ trims agree)", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  for (let i = 1; i <= 250; i++) await c.sendCommand("XADD", "s", `${i}-0`, "f", String(i));
+  for (let i = 1; i <= 250; i++) await c.readReplyBytes(3000);
+  assertEquals(await call(c, "XDEL", "s", "2-0", "150-0"), ":2\r\n");
+  await c.sendCommand("DUMP", "s");
+  const dump = await c.readReplyBytes(3000);
+  const header = new TextDecoder().decode(dump.subarray(0, dump.indexOf(13)));
+  const payload = dump.subarray(header.length + 2, header.length + 2 + Number(header.slice(1)));
+  await c.sendCommand("RESTORE", "t", "0", payload);
+  assertEquals(new TextDecoder().decode(await c.readReplyBytes(3000)), "+OK\r\n");
+  const info = (key: string) => call(c, "XINFO", "STREAM", key);
+  assertEquals(await info("t"), await info("s"));
+  assertEquals(
+    await call(c, "XTRIM", "t", "MAXLEN", "~", "10"),
+    await call(c, "XTRIM", "s", "MAXLEN", "~", "10"),
+  );
+  assertEquals(await call(c, "XRANGE", "t", "-", "+"), await call(c, "XRANGE", "s", "-", "+"));
+});

@@ -97,6 +97,10 @@ function run(key: string, ops: FieldOp[], readOnly: boolean, ctx: CommandContext
   }
   checkBytes(length);
   const buf = bytesOf(old ?? "", writes.length > 0 ? length : 0);
+  // As Redis 7.0: a write counts as a change when it is not refused (FAIL) and either the
+  // command grew the string or the field's value changed; only changes are signalled.
+  const grew = writes.length > 0 && (old === undefined || length > old.length);
+  let changes = 0;
   ctx.reply.array(ops.length);
   for (const o of ops) {
     const current = getField(buf, o.offset, o.type);
@@ -112,12 +116,12 @@ function run(key: string, ops: FieldOp[], readOnly: boolean, ctx: CommandContext
       continue;
     }
     setField(buf, o.offset, o.type, next);
+    if (grew || next !== current) changes++;
     ctx.reply.integer(o.op === "set" ? current : next);
   }
-  if (writes.length > 0) {
-    ctx.db.set(key, bytesToString(buf, 0, buf.length), true);
-    ctx.db.modified(key, "setbit");
-  }
+  // The string grows to the farthest bit written even when every write was refused.
+  if (changes > 0 || grew) ctx.db.set(key, bytesToString(buf, 0, buf.length), true);
+  if (changes > 0) ctx.db.modified(key, "setbit");
 }
 
 /** BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment | OVERFLOW WRAP|SAT|FAIL] ... */

@@ -67,8 +67,11 @@ const setbit = command({
     const old = ctx.db.lookup(key, StringType) ?? "";
     checkBytes(Math.floor(offset / 8) + 1);
     const was = getBit(old, offset);
-    ctx.db.set(key, setBit(old, offset, bit), true);
-    ctx.db.modified(key, "setbit");
+    // Redis writes (and signals) only a real change: a new or longer string, or a flip.
+    if (Math.floor(offset / 8) >= old.length || was !== bit) {
+      ctx.db.set(key, setBit(old, offset, bit), true);
+      ctx.db.modified(key, "setbit");
+    }
     ctx.reply.integer(was);
   },
 });

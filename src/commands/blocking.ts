@@ -1,5 +1,5 @@
 /**
- * Clients blocked on keys (BLPOP, BRPOP; BLMOVE, BZPOPMIN, XREAD BLOCK use the same): a
+ * Clients blocked on keys (BLPOP, BRPOP, XREAD BLOCK; BLMOVE, BZPOPMIN use the same): a
  * command that finds nothing to serve calls `ctx.block(request)`, and its client waits
  * until a write makes one of its keys ready or its timeout passes, as Redis's blocking.c.
  *
@@ -42,6 +42,12 @@ export interface BlockRequest {
    * signal the writes made) and return true; return false to keep waiting.
    */
   serve(db: Database, key: string): boolean;
+  /**
+   * True when serving does not consume what the key holds (XREAD BLOCK: an entry is read,
+   * not taken), so a waiter that is not served does not end the round: every waiter on
+   * the key is offered it, as Redis's serveClientsBlockedOnStreamKey does.
+   */
+  readonly offersEveryWaiter?: boolean;
   /** Write the reply for a timeout. */
   timedOut(): void;
 }
@@ -193,7 +199,10 @@ export class BlockingManager {
     const db = this.keyspace.dbs[dbIndex];
     for (const wait of [...waits]) {
       if (this.#byClient.get(wait.client) !== wait) continue;
-      if (!wait.request.serve(db, key)) break;
+      if (!wait.request.serve(db, key)) {
+        if (wait.request.offersEveryWaiter) continue;
+        break;
+      }
       this.#remove(wait);
       wait.client.unblocked();
     }

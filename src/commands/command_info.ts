@@ -8,15 +8,15 @@
  * flag (RO access / RW update), and COMMAND DOCS gives each command's group (from its
  * categories) but no summary.
  *
- * This module reads the registry at run time only; registry.ts imports it, so nothing
- * here may touch `allCommands` while modules are still loading.
+ * It reads the command table (command_table.ts) at run time, which registry.ts fills with
+ * every family, this one included.
  */
 
 import type { Args } from "./args.ts";
 import { command, type CommandFlag, type CommandSpec, subcommandMap } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
-import { allCommands, lookupCommand } from "./registry.ts";
+import { allCommands, lookupCommand } from "./command_table.ts";
 import { globMatch } from "../store/glob.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 

@@ -10,3 +10,12 @@ import type { CommandContext } from "./context.ts";
 export function streamChanged(ctx: CommandContext, key: string, event: string): void {
   ctx.db.modified(key, event);
 }
+
+/**
+ * Reports an event Redis notifies without signalModifiedKey (XGROUP CREATE on an existing
+ * stream, XGROUP SETID/DESTROY/CREATECONSUMER/DELCONSUMER, XSETID, a consumer created by
+ * XREADGROUP or XCLAIM): WATCH and client tracking do not count it as a change.
+ */
+export function streamNotified(ctx: CommandContext, key: string, event: string): void {
+  ctx.db.notified(key, event);
+}

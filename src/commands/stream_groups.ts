@@ -18,7 +18,7 @@ import {
   writeEntry,
   writeId,
 } from "./stream_common.ts";
-import { streamChanged } from "./stream_events.ts";
+import { streamChanged, streamNotified } from "./stream_events.ts";
 import type { CommandContext } from "./context.ts";
 import { Stream } from "../store/stream.ts";
 import {
@@ -119,6 +119,7 @@ const create = command({
     let { stream } = groupPrelude(t, s, false);
     if (argv.length > 8) throw subcommandSyntax(argv);
     const id = argv[4] === "$" ? stream?.lastId ?? MIN_ID : strictIdArg(argv[4]);
+    const created = stream === undefined;
     if (stream === undefined) {
       stream = new Stream();
       s.db.set(argv[2], stream);
@@ -129,7 +130,9 @@ const create = command({
     }
     groups.set(argv[3], new ConsumerGroup(id, t.entriesRead));
     s.reply.ok();
-    streamChanged(s, argv[2], "xgroup-create");
+    // a stream MKSTREAM made is a new key (WATCH sees it); a group alone is not a change
+    if (created) streamChanged(s, argv[2], "xgroup-create");
+    else streamNotified(s, argv[2], "xgroup-create");
   },
 });
 
@@ -149,7 +152,7 @@ const setid = command({
     group!.lastId = id;
     group!.entriesRead = t.entriesRead;
     s.reply.ok();
-    streamChanged(s, argv[2], "xgroup-setid");
+    streamNotified(s, argv[2], "xgroup-setid");
   },
 });
 
@@ -166,7 +169,7 @@ const destroy = command({
     if (group === undefined) return s.reply.integer(0);
     stream!.groups!.delete(t.argv[3]);
     s.reply.integer(1);
-    streamChanged(s, t.argv[2], "xgroup-destroy");
+    streamNotified(s, t.argv[2], "xgroup-destroy");
   },
 });
 
@@ -182,7 +185,7 @@ const createconsumer = command({
     const { group } = groupPrelude(t, s, true);
     const [, created] = group!.consumer(t.argv[4], s.db.clock.now());
     s.reply.integer(created ? 1 : 0);
-    if (created) streamChanged(s, t.argv[2], "xgroup-createconsumer");
+    if (created) streamNotified(s, t.argv[2], "xgroup-createconsumer");
   },
 });
 
@@ -199,7 +202,7 @@ const delconsumer = command({
     const consumer = group!.consumers.get(t.argv[4]);
     if (consumer === undefined) return s.reply.integer(0);
     s.reply.integer(group!.deleteConsumer(consumer));
-    streamChanged(s, t.argv[2], "xgroup-delconsumer");
+    streamNotified(s, t.argv[2], "xgroup-delconsumer");
   },
 });
 
@@ -333,7 +336,7 @@ const xpending = command({
 /** The claiming consumer, created on its first claim (with its keyspace event). */
 function claimant(s: CommandContext, key: string, group: ConsumerGroup, name: string, now: number) {
   const [consumer, created] = group.consumer(name, now);
-  if (created) streamChanged(s, key, "xgroup-createconsumer");
+  if (created) streamNotified(s, key, "xgroup-createconsumer");
   consumer.seenTime = now;
   return consumer;
 }

@@ -8,10 +8,18 @@
 import type { Args } from "./args.ts";
 import { command } from "./command.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
-import { getStream, longLong, strictIdArg, writeEntry, writeId } from "./stream_common.ts";
-import { streamChanged } from "./stream_events.ts";
+import {
+  getStream,
+  longLong,
+  longLongExact,
+  strictIdArg,
+  writeEntry,
+  writeId,
+} from "./stream_common.ts";
+import { streamNotified } from "./stream_events.ts";
 import type { CommandContext } from "./context.ts";
 import type { Stream, StreamEntry } from "../store/stream.ts";
+import { StreamType } from "../store/types/stream.ts";
 import type { ConsumerGroup } from "../store/stream_groups.ts";
 import { compareIds, MAX_ID, MIN_ID, nextId, type StreamId } from "../store/stream_id.ts";
 
@@ -39,8 +47,9 @@ function parseRead(a: Args, name: "xread" | "xreadgroup"): ReadRequest {
     const o = argv[i].toUpperCase();
     if (o === "BLOCK" && more) {
       i++;
-      block = longLong(argv[i], "ERR timeout is not an integer or out of range");
-      if (block < 0) throw new CommandError("ERR timeout is negative");
+      const ms = longLongExact(argv[i], "ERR timeout is not an integer or out of range");
+      if (ms < 0) throw new CommandError("ERR timeout is negative");
+      block = Number(ms);
     } else if (o === "COUNT" && more) {
       i++;
       count = Math.max(0, longLong(argv[i]));
@@ -163,7 +172,7 @@ export function serveRead(
       if (!serve) continue;
       // Redis 7.0 creates the consumer only when it serves it something.
       const [consumer, created] = group.consumer(req.group!.consumer, now);
-      if (created) streamChanged(s, t.key, "xgroup-createconsumer");
+      if (created) streamNotified(s, t.key, "xgroup-createconsumer");
       consumer.seenTime = now;
       const start = nextId(after) ?? MIN_ID;
       if (history) {
@@ -242,6 +251,42 @@ export function writeServed(s: CommandContext, served: readonly Served[]): void 
   }
 }
 
+/** Redis 7.0 serves a blocked read without COUNT at most this many entries. */
+const BLOCKED_DEFAULT_COUNT = 1000;
+
+/**
+ * Blocks the client until a write gives one of its streams an entry after its id (`$` was
+ * resolved to the last id at block time; `>` reads after the group's last id when served)
+ * or the timeout passes (a null reply). Reading does not consume the entry, so every
+ * client waiting on the key is offered it, in the order they blocked; the reply names
+ * only the stream that served it, as Redis 7.0's does.
+ */
+function blockRead(req: ReadRequest, targets: readonly ReadTarget[], ctx: CommandContext): void {
+  const first = new Map<string, ReadTarget>();
+  for (const t of targets) if (!first.has(t.key)) first.set(t.key, t);
+  const blocked: ReadRequest = { ...req, count: req.count || BLOCKED_DEFAULT_COUNT };
+  ctx.block({
+    dbIndex: ctx.client.dbIndex,
+    keys: [...first.keys()],
+    timeoutMs: req.block!,
+    offersEveryWaiter: true,
+    serve(db, key) {
+      const v = db.get(key);
+      if (v === undefined || !StreamType.is(v)) return false;
+      const target = first.get(key)!;
+      if (req.group !== null && !v.groups?.has(req.group.name)) {
+        ctx.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
+        return true;
+      }
+      const served = serveRead(blocked, [target], ctx);
+      if (served.length === 0) return false;
+      writeServed(ctx, served);
+      return true;
+    },
+    timedOut: () => ctx.reply.nullArray(),
+  });
+}
+
 const read = (name: "xread" | "xreadgroup") =>
   command({
     name,
@@ -255,7 +300,8 @@ const read = (name: "xread" | "xreadgroup") =>
       const served = serveRead(req, targets, s);
       if (served.length) return writeServed(s, served);
       // Nothing to serve: BLOCK waits for an XADD; without BLOCK the answer is null.
-      s.reply.nullArray();
+      if (req.block === null) return s.reply.nullArray();
+      blockRead(req, targets, s);
     },
   });
 

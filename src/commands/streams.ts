@@ -17,7 +17,7 @@ import {
   writeEntries,
   xaddIdArg,
 } from "./stream_common.ts";
-import { streamChanged } from "./stream_events.ts";
+import { streamChanged, streamNotified } from "./stream_events.ts";
 import { Stream, type TrimSpec } from "../store/stream.ts";
 import {
   compareIds,
@@ -295,7 +295,7 @@ const xsetid = command({
     if (entriesAdded !== -1) stream.entriesAdded = entriesAdded;
     if (!isZeroId(maxDeleted)) stream.maxDeletedId = maxDeleted;
     s.reply.ok();
-    streamChanged(s, key, "xsetid");
+    streamNotified(s, key, "xsetid");
   },
 });
 

@@ -1,21 +1,22 @@
 /**
- * The blocking sorted-set pops: BZPOPMIN, BZPOPMAX and BZMPOP, on the blocking mechanism
- * (commands/blocking.ts). With something to pop they answer at once; otherwise the client
- * waits for a write to one of the keys (FIFO among waiters) or the timeout (a null array,
- * as for every blocked command in Redis 7.0). Inside MULTI or a script they do not wait.
+ * BZPOPMIN and BZPOPMAX: ZPOPMIN/ZPOPMAX that wait, through the pipeline's blocking
+ * (commands/blocking.ts), for a sorted set to be written, as Redis's
+ * blockingGenericZpopCommand: the first non-empty key in order serves at once, another type
+ * is WRONGTYPE, and the timeout (checked first) answers a null array. Inside MULTI or a
+ * script they do not wait.
  */
 
 import { command } from "./command.ts";
-import { ZSetType } from "../store/types/zset.ts";
-import type { Database } from "../store/database.ts";
 import type { CommandContext } from "./context.ts";
 import { timeoutArg } from "./lists.ts";
 import { parseZmpop, popEntries, replyMpop, replyScore } from "./zsets.ts";
+import { ZSetType } from "../store/types/zset.ts";
+import type { Database } from "../store/database.ts";
 
-/** Pops one entry of the sorted set at `key`, replying `[key, member, score]`; false if none. */
-function popOneFor(ctx: CommandContext, db: Database, key: string, min: boolean): boolean {
-  const z = db.get(key);
-  if (z === undefined || !ZSetType.is(z) || z.size === 0) return false;
+/** Pops one entry of the sorted set at `key` for the client and replies; false if empty. */
+function popFor(ctx: CommandContext, db: Database, key: string, min: boolean): boolean {
+  const z = db.lookup(key, ZSetType);
+  if (z === undefined || z.size === 0) return false;
   const { members, scores } = popEntries(z, 1, min);
   ctx.reply.array(3);
   ctx.reply.bulk(key);
@@ -25,7 +26,7 @@ function popOneFor(ctx: CommandContext, db: Database, key: string, min: boolean)
   return true;
 }
 
-const blockingPop = (name: string, min: boolean) =>
+const blockingZpop = (name: string, min: boolean) =>
   command({
     name,
     arity: -3,
@@ -33,7 +34,6 @@ const blockingPop = (name: string, min: boolean) =>
     categories: ["write", "sortedset", "fast", "blocking"],
     keys: [1, -2, 1],
     keySpecFlags: ["RW", "access", "delete"],
-    // The timeout is checked first, as in Redis.
     parse: (a) => {
       const timeoutMs = timeoutArg(a.argv[a.argv.length - 1]);
       const keys = a.rest();
@@ -43,22 +43,19 @@ const blockingPop = (name: string, min: boolean) =>
     execute({ keys, timeoutMs }, ctx) {
       const db = ctx.db;
       for (const key of keys) {
-        if (db.lookup(key, ZSetType) !== undefined && popOneFor(ctx, db, key, min)) return;
+        if (db.lookup(key, ZSetType) !== undefined && popFor(ctx, db, key, min)) return;
       }
       ctx.block({
         dbIndex: ctx.client.dbIndex,
         keys,
         timeoutMs,
-        serve: (db, key) => popOneFor(ctx, db, key, min),
+        serve: (db, key) => popFor(ctx, db, key, min),
         timedOut: () => ctx.reply.nullArray(),
       });
     },
   });
 
 /** BZPOPMIN key [key ...] timeout / BZPOPMAX key [key ...] timeout */
-const bzpopmin = blockingPop("bzpopmin", true);
-const bzpopmax = blockingPop("bzpopmax", false);
-
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
 const bzmpop = command({
   name: "bzmpop",
@@ -91,4 +88,8 @@ const bzmpop = command({
   },
 });
 
-export const zsetBlockingCommands = [bzpopmin, bzpopmax, bzmpop];
+export const zsetBlockingCommands = [
+  bzmpop,
+  blockingZpop("bzpopmin", true),
+  blockingZpop("bzpopmax", false),
+];

@@ -119,8 +119,13 @@ function streamObject(s: Stream): StreamObject {
 
 function streamValue(o: StreamObject): Stream {
   const s = new Stream();
+  // Node by node, tombstones included: the layout `~` trims and XINFO see is the saved one.
   for (const node of o.nodes) {
-    for (const e of node.entries) if (!e.deleted) s.append(storeId(e.id), e.fields);
+    s.restoreNode(
+      storeId(node.master),
+      node.masterFields,
+      node.entries.map((e) => ({ id: storeId(e.id), fields: e.fields, deleted: e.deleted })),
+    );
   }
   s.lastId = storeId(o.lastId);
   s.firstId = storeId(o.firstId);

@@ -115,7 +115,6 @@ const EVENT_CLASS: Record<string, number> = {
   move_to: NOTIFY_GENERIC,
   copy_to: NOTIFY_GENERIC,
   restore: NOTIFY_GENERIC,
-  sortstore: NOTIFY_GENERIC,
   // strings
   set: NOTIFY_STRING,
   setrange: NOTIFY_STRING,
@@ -132,6 +131,7 @@ const EVENT_CLASS: Record<string, number> = {
   lset: NOTIFY_LIST,
   lrem: NOTIFY_LIST,
   ltrim: NOTIFY_LIST,
+  sortstore: NOTIFY_LIST, // SORT ... STORE: a list-class event in Redis (sort.c)
   // sets
   sadd: NOTIFY_SET,
   srem: NOTIFY_SET,

@@ -77,8 +77,8 @@ export class TrackingTable {
     readonly clients: ReadonlyMap<number, TrackingClient>,
     readonly config: { trackingTableMaxKeys: number },
   ) {
-    keyspace.events.subscribe((_db, key, event) => {
-      if (this.trackingClients === 0) return;
+    keyspace.events.subscribe((_db, key, event, modified) => {
+      if (this.trackingClients === 0 || !modified) return;
       if (key !== null) this.invalidateKey(key);
       else if (event === "flushdb") this.#invalidateAll();
     });

@@ -108,6 +108,16 @@ export class Database {
   }
 
   /**
+   * Reports `event` on `key` without it counting as a modification: Redis's
+   * notifyKeyspaceEvent alone, which some stream commands use (XGROUP CREATE on an
+   * existing stream, XSETID, consumer-group bookkeeping): notifications see it, WATCH and
+   * client tracking do not.
+   */
+  notified(key: string, event: string): void {
+    this.events.emit(this, key, event, false);
+  }
+
+  /**
    * After an in-place write to `container` (the value at `key`): signals `event`, then,
    * if the write left the container empty, deletes the key and signals "del" (as Redis's
    * LPOP of the last element notifies "lpop" then "del").

@@ -34,9 +34,17 @@ import type { Database } from "./database.ts";
 
 /**
  * A change: `key` in `db` was modified, with Redis's event name; `key` is null for the
- * whole-database events "flushdb" and "swapdb".
+ * whole-database events "flushdb" and "swapdb". `modified` is false for the few events
+ * Redis notifies without signalModifiedKey (XGROUP CREATE on an existing stream, XSETID,
+ * a consumer group's bookkeeping): keyspace notifications see them, WATCH and client
+ * tracking do not.
  */
-export type KeyspaceListener = (db: Database, key: string | null, event: string) => void;
+export type KeyspaceListener = (
+  db: Database,
+  key: string | null,
+  event: string,
+  modified: boolean,
+) => void;
 
 /** The listeners of one keyspace. */
 export class KeyspaceEvents {
@@ -51,9 +59,9 @@ export class KeyspaceEvents {
   }
 
   /** Tells every listener (in subscription order). */
-  emit(db: Database, key: string | null, event: string): void {
+  emit(db: Database, key: string | null, event: string, modified = true): void {
     // The array is replaced, never mutated, so a listener may unsubscribe while called.
     const listeners = this.#listeners;
-    for (let i = 0; i < listeners.length; i++) listeners[i](db, key, event);
+    for (let i = 0; i < listeners.length; i++) listeners[i](db, key, event, modified);
   }
 }

@@ -171,8 +171,13 @@ class Cursor {
 class StreamNode {
   buf: Uint8Array;
   used = 0;
-  /** Where each entry starts in `buf`, deleted entries included. */
-  offsets: Uint32Array;
+  /**
+   * Where each entry starts in `buf`, deleted entries included. 16 bits suffice: an entry
+   * is added only while the node's listpack (as Redis would weigh it) is under 4096 bytes,
+   * and this encoding is never much larger than a listpack, so no entry but the first can
+   * start past 64 KiB (and the first starts at 0, however large it is).
+   */
+  offsets: Uint16Array;
   /** Entries held, deleted ones included. */
   count = 0;
   live = 0;
@@ -182,7 +187,7 @@ class StreamNode {
 
   constructor(readonly master: StreamId, readonly fields: readonly string[]) {
     this.buf = new Uint8Array(INITIAL_BYTES);
-    this.offsets = new Uint32Array(16);
+    this.offsets = new Uint16Array(16);
     // header + end, count, deleted, field count, fields, master terminator
     let bytes = 7 + lpIntBytes(0) + lpIntBytes(0) + lpIntBytes(fields.length) + lpIntBytes(0);
     for (const f of fields) bytes += lpStringBytes(f);
@@ -216,7 +221,7 @@ class StreamNode {
     for (const s of fv) need += s.length + 10;
     this.#reserve(need);
     if (this.count === this.offsets.length) {
-      const next = new Uint32Array(Math.min(this.offsets.length * 2, NODE_MAX_ENTRIES));
+      const next = new Uint16Array(Math.min(this.offsets.length * 2, NODE_MAX_ENTRIES));
       next.set(this.offsets);
       this.offsets = next;
     }
@@ -661,6 +666,47 @@ export class Stream {
     let n = 128 + this.#nodeBytes;
     if (this.groups) { for (const g of this.groups.values()) n += g.bytes(); }
     return n;
+  }
+
+  /**
+   * Appends a node as it was saved (RDB, RESTORE): its first id, its fields and its
+   * entries, deleted ones included, so the node layout (which `~` trims and XINFO see) is
+   * the saved one, as Redis loads listpacks as they are. The caller then restores the ids
+   * and counters (lastId, entriesAdded ...) it saved.
+   */
+  restoreNode(
+    master: StreamId,
+    fields: readonly string[],
+    entries: readonly { id: StreamId; fields: readonly string[]; deleted: boolean }[],
+  ): void {
+    if (entries.length === 0) return;
+    const tail = this.#nodes.length > this.#head ? this.#nodes[this.#nodes.length - 1] : null;
+    if (tail !== null) {
+      this.#nodeBytes -= tail.bytes();
+      tail.shrink();
+      this.#nodeBytes += tail.bytes();
+    }
+    const node = new StreamNode(master, fields);
+    for (const e of entries) {
+      node.append(e.id, e.fields);
+      if (e.deleted) node.markDeleted(node.count - 1);
+      else this.length++;
+    }
+    this.#nodes.push(node);
+    this.#nodeBytes += node.bytes();
+    if (this.length && isZeroId(this.firstId)) this.firstId = this.edgeEntry(false)!.id;
+  }
+
+  /** The nodes' bytes counted afresh (tests check the running count against it). */
+  recountNodeBytes(): number {
+    let n = 0;
+    for (let i = this.#head; i < this.#nodes.length; i++) n += this.#nodes[i].bytes();
+    return n;
+  }
+
+  /** The running count of the nodes' bytes. */
+  get nodeBytes(): number {
+    return this.#nodeBytes;
   }
 
   /** A deep copy (COPY): the same nodes, tombstones included, as Redis's streamDup. */

@@ -138,6 +138,7 @@ Deno.test("a stream agrees with a sorted-array model under appends, deletes, tri
           assert.equal(s.length, model.length);
         }
         assert.equal(s.entriesAdded, added);
+        assert.equal(s.nodeBytes, s.recountNodeBytes());
         assert.deepEqual(s.maxDeletedId, maxDeleted);
         assert.deepEqual(s.firstId, model.length ? model[0].id : MIN_ID);
         assert.deepEqual(collect(s, MIN_ID, MAX_ID, false, 0), show(model));
@@ -178,6 +179,41 @@ Deno.test("nodes split at 100 entries, so MAXLEN ~ removes whole nodes as Redis 
     s.trim({ strategy: "maxlen", maxlen: 10, minid: MIN_ID, approx: true, limit: 300 }),
     300,
   );
+});
+
+Deno.test("entries after large ones are found (offsets stay within 16 bits)", () => {
+  const s = new Stream();
+  const big = "x".repeat(70_000);
+  for (let i = 1; i <= 6; i++) {
+    s.append({ ms: i, seq: 0 }, i % 2 ? ["f", big] : ["n", "-9223372036854775808"]);
+  }
+  for (let i = 1; i <= 200; i++) {
+    s.append({ ms: 100 + i, seq: 0 }, ["a", "-9223372036854775808", "b", "12345678901234567890"]);
+  }
+  assert.equal(s.get({ ms: 5, seq: 0 })?.fields[1].length, 70_000);
+  assert.equal(s.get({ ms: 300, seq: 0 })?.fields[3], "12345678901234567890");
+  assert.equal(s.length, 206);
+});
+
+Deno.test("a stream rebuilt node by node keeps its layout, tombstones included", () => {
+  const s = new Stream();
+  for (let i = 1; i <= 250; i++) s.append({ ms: i, seq: 0 }, i % 7 ? ["f", String(i)] : ["g", "x"]);
+  s.delete([{ ms: 1, seq: 0 }, { ms: 150, seq: 0 }, { ms: 151, seq: 0 }]);
+  const copy = new Stream();
+  for (const n of s.packedNodes()) {
+    copy.restoreNode(
+      n.master,
+      n.fields,
+      n.entries.map((e) => ({ ...e.entry, deleted: e.deleted })),
+    );
+  }
+  assert.equal(copy.length, s.length);
+  assert.equal(copy.nodeCount, s.nodeCount);
+  assert.deepEqual(copy.firstId, s.firstId);
+  assert.equal(copy.nodeBytes, copy.recountNodeBytes());
+  const trim = { strategy: "maxlen" as const, maxlen: 20, minid: MIN_ID, approx: true, limit: 0 };
+  assert.equal(copy.trim(trim), s.trim(trim));
+  assert.deepEqual(collect(copy, MIN_ID, MAX_ID, false, 0), collect(s, MIN_ID, MAX_ID, false, 0));
 });
 
 Deno.test("ids past 2^53 stay exact", () => {

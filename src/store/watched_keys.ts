@@ -39,8 +39,8 @@ export class WatchedKeys {
 
   constructor(readonly keyspace: Keyspace) {
     keyspace.dbs.forEach((db, i) => this.#indexOf.set(db, i));
-    keyspace.events.subscribe((db, key, event) => {
-      if (this.#byDb.size === 0 && event !== "swapdb") return;
+    keyspace.events.subscribe((db, key, event, modified) => {
+      if ((this.#byDb.size === 0 && event !== "swapdb") || !modified) return;
       if (key !== null) this.#touch(db.id, key);
       else if (event === "flushdb") this.#flushed(db);
       else if (event === "swapdb") this.#swapped(db);

@@ -313,6 +313,81 @@ async function unsubscribe(name: string): Promise<void> {
   }
 }
 
+/** The stream being followed, on a connection of its own (XREAD BLOCK holds it). */
+let follower: { key: string; client: Client } | null = null;
+
+/** The bulk strings of a reply frame's array (fields and values; ids). */
+function texts(f: Frame | undefined): Uint8Array[] {
+  if (f === undefined || f.kind !== "array") return [];
+  return f.value.map((x) => x.kind === "bulk" ? x.value : new Uint8Array());
+}
+
+/** The entries of an XREAD reply for one key: RESP2 [[key, entries]], RESP3 {key: entries}. */
+function readEntries(reply: Frame): Frame[] {
+  let entries: Frame | undefined;
+  if (reply.kind === "array") {
+    const pair = reply.value[0];
+    if (pair?.kind === "array") entries = pair.value[1];
+  } else if (reply.kind === "map") entries = reply.value[0]?.[1];
+  return entries?.kind === "array" ? entries.value : [];
+}
+
+function showEntry(entry: Frame): string | null {
+  if (entry.kind !== "array" || entry.value[0]?.kind !== "bulk") return null;
+  const id = bytesDecoder.decode(entry.value[0].value);
+  const li = el("li");
+  li.dataset.id = id;
+  li.append(el("span", "entry-id", id));
+  const fields = texts(entry.value[1]);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    li.append(
+      el("span", "", " "),
+      el("span", "entry-field", quote(fields[i])),
+      el("span", "", "="),
+      el("span", "entry-value", quote(fields[i + 1])),
+    );
+  }
+  append($("stream-entries"), li);
+  return id;
+}
+
+/** Follows `key` from its current end: every entry added from now on is shown. */
+async function follow(key: string): Promise<void> {
+  unfollow();
+  let client: Client;
+  try {
+    client = await connect(wsUrl, { protocol, password });
+  } catch (e: unknown) {
+    $("following").textContent = "Could not follow " + key + ": " + message(e);
+    return;
+  }
+  const me = { key, client };
+  follower = me;
+  $("following").textContent = "Following " + key + " · new entries appear below.";
+  $("unfollow").hidden = false;
+  $("stream-entries").replaceChildren();
+  let last = "$";
+  while (follower === me) {
+    let reply: Frame;
+    try {
+      reply = await client.sendFrame("XREAD", "BLOCK", "0", "COUNT", "100", "STREAMS", key, last);
+    } catch (e: unknown) {
+      if (follower === me) $("following").textContent = "Stopped: " + message(e);
+      break;
+    }
+    for (const entry of readEntries(reply)) last = showEntry(entry) ?? last;
+  }
+  client.close();
+}
+
+function unfollow(): void {
+  if (follower === null) return;
+  follower.client.close();
+  $("following").textContent = "Stopped following " + follower.key + ".";
+  follower = null;
+  $("unfollow").hidden = true;
+}
+
 /** The password typed into the auth form, kept for reconnects (in memory only). */
 let password: string | undefined;
 
@@ -435,6 +510,12 @@ $("cache-form").addEventListener("submit", async (e) => {
   }
   showCache();
 });
+$("follow-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const key = input("stream-key").value.trim();
+  if (key && db) follow(key);
+});
+$("unfollow").addEventListener("click", unfollow);
 $("reconnect").addEventListener("click", start);
 $("auth-form").addEventListener("submit", (e) => {
   e.preventDefault();

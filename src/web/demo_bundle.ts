@@ -272,6 +272,72 @@ async function unsubscribe(name) {
     else await subDb.unsubscribe(name);
   }
 }
+var follower = null;
+function texts(f) {
+  if (f === void 0 || f.kind !== "array") return [];
+  return f.value.map((x) => x.kind === "bulk" ? x.value : new Uint8Array());
+}
+function readEntries(reply) {
+  let entries;
+  if (reply.kind === "array") {
+    const pair = reply.value[0];
+    if (pair?.kind === "array") entries = pair.value[1];
+  } else if (reply.kind === "map") entries = reply.value[0]?.[1];
+  return entries?.kind === "array" ? entries.value : [];
+}
+function showEntry(entry) {
+  if (entry.kind !== "array" || entry.value[0]?.kind !== "bulk") return null;
+  const id = bytesDecoder.decode(entry.value[0].value);
+  const li = el("li");
+  li.dataset.id = id;
+  li.append(el("span", "entry-id", id));
+  const fields = texts(entry.value[1]);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    li.append(el("span", "", " "), el("span", "entry-field", quote(fields[i])), el("span", "", "="), el("span", "entry-value", quote(fields[i + 1])));
+  }
+  append($("stream-entries"), li);
+  return id;
+}
+async function follow(key) {
+  unfollow();
+  let client;
+  try {
+    client = await connect(wsUrl, {
+      protocol,
+      password
+    });
+  } catch (e) {
+    $("following").textContent = "Could not follow " + key + ": " + message(e);
+    return;
+  }
+  const me = {
+    key,
+    client
+  };
+  follower = me;
+  $("following").textContent = "Following " + key + " \\xB7 new entries appear below.";
+  $("unfollow").hidden = false;
+  $("stream-entries").replaceChildren();
+  let last = "$";
+  while (follower === me) {
+    let reply;
+    try {
+      reply = await client.sendFrame("XREAD", "BLOCK", "0", "COUNT", "100", "STREAMS", key, last);
+    } catch (e) {
+      if (follower === me) $("following").textContent = "Stopped: " + message(e);
+      break;
+    }
+    for (const entry of readEntries(reply)) last = showEntry(entry) ?? last;
+  }
+  client.close();
+}
+function unfollow() {
+  if (follower === null) return;
+  follower.client.close();
+  $("following").textContent = "Stopped following " + follower.key + ".";
+  follower = null;
+  $("unfollow").hidden = true;
+}
 var password;
 async function start() {
   setStatus("connecting", "Connecting to " + wsUrl + "\\u2026");
@@ -380,6 +446,12 @@ $("cache-form").addEventListener("submit", async (e) => {
   }
   showCache();
 });
+$("follow-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const key = input("stream-key").value.trim();
+  if (key && db) follow(key);
+});
+$("unfollow").addEventListener("click", unfollow);
 $("reconnect").addEventListener("click", start);
 $("auth-form").addEventListener("submit", (e) => {
   e.preventDefault();

@@ -53,7 +53,12 @@ main {
   display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem;
   padding: 1rem 1.25rem; height: calc(100vh - 3.6rem);
 }
-@media (max-width: 800px) { main { grid-template-columns: 1fr; height: auto; } }
+main { grid-template-rows: minmax(0, 5fr) minmax(0, 3fr) minmax(0, 4fr); }
+main > section:first-child { grid-row: 1 / span 3; }
+@media (max-width: 800px) {
+  main { grid-template-columns: 1fr; grid-template-rows: none; height: auto; }
+  main > section:first-child { grid-row: auto; }
+}
 section {
   background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
   display: flex; flex-direction: column; min-height: 0; overflow: hidden;
@@ -128,6 +133,10 @@ button:disabled { opacity: .5; cursor: default; }
   font-family: inherit; }
 #cache-entries li { display: flex; gap: .6rem; padding: .15rem 0; }
 #cache-entries .hits { color: var(--num); margin-left: auto; }
+#following { padding-top: .6rem; }
+.entry-id { color: var(--num); }
+.entry-field { color: var(--muted); }
+.entry-value { color: var(--str); }
 `;
 
 /** The whole page. */
@@ -201,6 +210,20 @@ export const DEMO_HTML = String.raw`<!doctype html>
     <p id="cache-summary" class="hint">Reads through <code>db.cached()</code> are answered by
       the page until any client changes the key (RESP3).</p>
     <ul id="cache-entries" aria-label="Cached reads"></ul>
+  </section>
+  <section aria-labelledby="streams-title">
+    <h2 id="streams-title">Streams</h2>
+    <form id="follow-form" autocomplete="off">
+      <label class="grow"><span class="sr-only">Stream key</span>
+        <input id="stream-key" type="text" spellcheck="false" placeholder="stream key, e.g. feed">
+      </label>
+      <button type="submit" data-needs-connection disabled>Follow</button>
+      <button id="unfollow" type="button" class="secondary" hidden>Stop</button>
+    </form>
+    <p id="following" class="hint">Follow a stream: new entries appear here as they are added
+      (<code>XREAD BLOCK 0</code> on a connection of its own).</p>
+    <ol id="stream-entries" class="log" role="log" aria-live="polite"
+      aria-label="Stream entries"></ol>
   </section>
 </main>
 <script type="module">${DEMO_SCRIPT}</script>

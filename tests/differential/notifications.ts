@@ -11,7 +11,7 @@ import { read, seq, type Sequence, type Step } from "../support/differential.ts"
 const OFF = ["CONFIG", "SET", "notify-keyspace-events", ""];
 
 /** A sequence run with `classes` on; A subscribes to every notification in database 0-1. */
-function notify(name: string, classes: string, ...steps: Step[]): Sequence {
+export function notify(name: string, classes: string, ...steps: Step[]): Sequence {
   return {
     ...seq(name, { cmd: "A: PSUBSCRIBE __key*@*__:*" }, ...steps),
     before: [["CONFIG", "SET", "notify-keyspace-events", classes]],
@@ -20,7 +20,7 @@ function notify(name: string, classes: string, ...steps: Step[]): Sequence {
 }
 
 /** B runs `cmd`; A then reads `messages` notifications. */
-function emits(cmd: string, messages: number): Step[] {
+export function emits(cmd: string, messages: number): Step[] {
   return messages > 0 ? [`B: ${cmd}`, read("A", messages)] : [`B: ${cmd}`];
 }
 
@@ -90,6 +90,44 @@ export const sequences: Sequence[] = [
     ...emits("LPOP l", 2),
     ...emits("RPOP l 2", 4),
     ...emits("LPOP l", 0),
+  ),
+  notify(
+    "stream commands' events",
+    "KEA",
+    ...emits("XADD s 1-0 f v", 2),
+    ...emits("XADD s MAXLEN 1 2-0 f v", 4),
+    ...emits("XADD s MAXLEN 5 3-0 f v", 2),
+    ...emits("XADD s 3-0 f v", 0),
+    ...emits("XDEL s 2-0 9-0", 2),
+    ...emits("XDEL s 9-0", 0),
+    ...emits("XTRIM s MAXLEN 0", 2),
+    ...emits("XTRIM s MAXLEN 0", 0),
+    ...emits("XSETID s 10-0", 2),
+    ...emits("XGROUP CREATE s g $", 2),
+    ...emits("XGROUP CREATE s g $", 0),
+    ...emits("XGROUP CREATE t g $ MKSTREAM", 2),
+    ...emits("XGROUP CREATECONSUMER s g c", 2),
+    ...emits("XGROUP CREATECONSUMER s g c", 0),
+    ...emits("XADD s 11-0 f v", 2),
+    ...emits("XREADGROUP GROUP g d STREAMS s >", 2),
+    ...emits("XREADGROUP GROUP g d STREAMS s >", 0),
+    ...emits("XCLAIM s g e 0 11-0", 2),
+    ...emits("XACK s g 11-0", 0),
+    ...emits("XAUTOCLAIM s g f 0 0", 0),
+    ...emits("XGROUP SETID s g 0", 2),
+    ...emits("XGROUP DELCONSUMER s g c", 2),
+    ...emits("XGROUP DELCONSUMER s g c", 0),
+    ...emits("XGROUP DESTROY s g", 2),
+    ...emits("XGROUP DESTROY s g", 0),
+    ...emits("XADD s NOMKSTREAM 12-0 f v", 2),
+    ...emits("XADD nos NOMKSTREAM 12-0 f v", 0),
+    ...emits("DEL s t", 4),
+  ),
+  notify(
+    "a new stream with n",
+    "KEAn",
+    ...emits("XADD s 1-0 f v", 4),
+    ...emits("XGROUP CREATE t g $ MKSTREAM", 4),
   ),
   notify(
     "FLUSHALL, FLUSHDB and SWAPDB emit nothing",

@@ -10,6 +10,7 @@
  */
 
 import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
+import { AppendOnlyFile } from "../../src/persistence/aof_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import type {
   ClientState,
@@ -139,7 +140,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
   const blocking = new BlockingManager(keyspace);
-  const stats = { connections: 0, commands: 0 };
+  const stats = { connections: 0, commands: 0, peakMemory: 0 };
   const pipeline = new CommandPipeline({
     wsPolicy: null,
     memory: { active: false, admit: () => null, track: (_s, _a, _d, run) => run() },
@@ -170,6 +171,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     runId: "0".repeat(40),
     port: 0,
     persistence: new RdbPersistence(keyspace, config, () => {}),
+    aof: new AppendOnlyFile(keyspace, config, () => {}),
     requestShutdown: () => true,
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {
