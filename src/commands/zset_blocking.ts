@@ -15,8 +15,10 @@ import type { Database } from "../store/database.ts";
 
 /** Pops one entry of the sorted set at `key` for the client and replies; false if empty. */
 function popFor(ctx: CommandContext, db: Database, key: string, min: boolean): boolean {
-  const z = db.lookup(key, ZSetType);
-  if (z === undefined || z.size === 0) return false;
+  // not the typed lookup: a blocked client's key may now hold another type, and serving must
+  // not throw (the writer's command is over); the client just keeps waiting, as in Redis
+  const z = db.get(key);
+  if (z === undefined || !ZSetType.is(z) || z.size === 0) return false;
   const { members, scores } = popEntries(z, 1, min);
   ctx.reply.array(3);
   ctx.reply.bulk(key);
