@@ -18,6 +18,7 @@ import {
 } from "./src/config.ts";
 import { Server, VERSION } from "./src/server.ts";
 import { RdbLoadError } from "./src/persistence/rdb_service.ts";
+import { AofLoadError } from "./src/persistence/aof_service.ts";
 import { ConfigFileError } from "./src/config_file.ts";
 import { readConfigFile } from "./src/config_directives.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
@@ -71,6 +72,13 @@ options given here override it. Options:
   --save "SECONDS CHANGES ..."     save points, as redis.conf (default "3600 1 300 100 60
                                    10000"; "" disables automatic saves and the save on exit)
   --rdbcompression yes|no          LZF-compress long strings in the RDB file (default yes)
+  --appendonly yes|no              log every write to the append-only file (default no)
+  --appendfsync always|everysec|no when AOF writes reach the disk (default everysec)
+  --appenddirname NAME             the AOF directory inside --dir (default appendonlydir)
+  --appendfilename NAME            the AOF files' base name (default appendonly.aof)
+  --auto-aof-rewrite-percentage N  rewrite the AOF when it doubled... (default 100; 0 = never)
+  --auto-aof-rewrite-min-size SIZE ...and is at least this large (default 64mb)
+  --aof-load-truncated yes|no      load an AOF whose last command a crash cut (default yes)
   --help                           show this help
   --version                        show the version
 
@@ -131,6 +139,13 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       dbfilename: { type: "string" },
       save: { type: "string" },
       rdbcompression: { type: "string" },
+      appendonly: { type: "string" },
+      appendfsync: { type: "string" },
+      appenddirname: { type: "string" },
+      appendfilename: { type: "string" },
+      "auto-aof-rewrite-percentage": { type: "string" },
+      "auto-aof-rewrite-min-size": { type: "string" },
+      "aof-load-truncated": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -234,14 +249,39 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     if (points === null) throw new UsageError(`--save: invalid save points '${values.save}'`);
     c.save = points;
   }
-  const compression = values.rdbcompression;
-  if (compression !== undefined) {
-    if (compression !== "yes" && compression !== "no") {
-      throw new UsageError("--rdbcompression must be yes or no");
-    }
-    c.rdbcompression = compression === "yes";
+  if (values.rdbcompression !== undefined) {
+    c.rdbcompression = yesNo("rdbcompression", values.rdbcompression);
   }
+  if (values.appendonly !== undefined) c.appendonly = yesNo("appendonly", values.appendonly);
+  const fsync = values.appendfsync;
+  if (fsync !== undefined) {
+    if (fsync !== "always" && fsync !== "everysec" && fsync !== "no") {
+      throw new UsageError("--appendfsync must be one of always, everysec, no");
+    }
+    c.appendfsync = fsync;
+  }
+  for (const name of ["appenddirname", "appendfilename"] as const) {
+    const value = values[name];
+    if (value === undefined) continue;
+    if (value.includes("/") || value === "") {
+      throw new UsageError(`--${name} can't be a path, just a name`);
+    }
+    c[name] = value;
+  }
+  const pct = values["auto-aof-rewrite-percentage"];
+  if (pct !== undefined) {
+    c.autoAofRewritePercentage = integer("auto-aof-rewrite-percentage", pct, 0, 1_000_000);
+  }
+  const minSize = values["auto-aof-rewrite-min-size"];
+  if (minSize !== undefined) c.autoAofRewriteMinSize = memory("auto-aof-rewrite-min-size", minSize);
+  const truncated = values["aof-load-truncated"];
+  if (truncated !== undefined) c.aofLoadTruncated = yesNo("aof-load-truncated", truncated);
   return c;
+}
+
+function yesNo(flag: string, text: string): boolean {
+  if (text !== "yes" && text !== "no") throw new UsageError(`--${flag} must be yes or no`);
+  return text === "yes";
 }
 
 /** The config file, if the command line starts with one (as redis-server's), and the rest. */
@@ -358,19 +398,20 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Loads `dir/dbfilename` if present; false (logged) when it is corrupt or unreadable. */
+/** Loads the AOF or dump.rdb if present; false (logged) when it is damaged or unreadable. */
 function loadDataset(server: Server): boolean {
   const started = performance.now();
   try {
-    const keys = server.persistence.load((n) => log("notice", `Loading RDB: ${n} keys so far`));
-    if (keys === null) return true;
+    const loaded = server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
+    if (loaded === null) return true;
     const seconds = ((performance.now() - started) / 1000).toFixed(3);
-    log("notice", `Done loading RDB, keys loaded: ${keys}.`);
+    log("notice", `Done loading ${loaded}.`);
     log("notice", `DB loaded from disk: ${seconds} seconds`);
     return true;
   } catch (e: unknown) {
-    if (!(e instanceof RdbLoadError)) throw e;
-    log("warning", `Fatal error loading the DB (${server.persistence.path}): ${e.message}`);
+    if (!(e instanceof RdbLoadError) && !(e instanceof AofLoadError)) throw e;
+    const file = server.config.appendonly ? server.aof.dirPath : server.persistence.path;
+    log("warning", `Fatal error loading the DB (${file}): ${e.message}`);
     return false;
   }
 }

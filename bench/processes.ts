@@ -24,20 +24,21 @@ export async function redisCli(port: number, ...args: string[]): Promise<string>
   return new TextDecoder().decode(out.stdout).trim();
 }
 
-/** Waits (up to 30 s) until `child`, named `what`, answers PING on `port`; throws if it exits. */
+/** Waits (up to `seconds`) until `child`, named `what`, answers PING on `port`; throws if it exits. */
 export async function waitForPing(
   port: number,
   child: Deno.ChildProcess,
   what: string,
+  seconds = 30,
 ): Promise<void> {
   let exited = false;
   child.status.then(() => exited = true);
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < seconds * 5; i++) {
     if (await redisCli(port, "ping") === "PONG") return;
     if (exited) throw new Error(`${what} exited before answering PING on port ${port}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${what} did not answer PING on port ${port} within 30s`);
+  throw new Error(`${what} did not answer PING on port ${port} within ${seconds}s`);
 }
 
 /** CPU used so far by a process and all its threads, in ns: total (schedstat), user and system. */

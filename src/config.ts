@@ -75,6 +75,20 @@ export interface ServerConfig extends EncodingLimits {
   save: [number, number][];
   /** LZF-compress strings longer than 20 bytes in RDB files (as Redis does by default). */
   rdbcompression: boolean;
+  /** Append every write to the AOF (persistence/aof_service.ts). */
+  appendonly: boolean;
+  /** When AOF writes reach the disk: before the reply, once a second, or when the OS likes. */
+  appendfsync: "always" | "everysec" | "no";
+  /** The AOF directory inside `dir`. */
+  appenddirname: string;
+  /** The AOF files' base name. */
+  appendfilename: string;
+  /** Rewrite the AOF when it grew this many percent over its base (0: never). */
+  autoAofRewritePercentage: number;
+  /** ... and is at least this large. */
+  autoAofRewriteMinSize: number;
+  /** Load an AOF whose last command was cut by a crash (dropping that command). */
+  aofLoadTruncated: boolean;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -132,6 +146,13 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   dbfilename: "dump.rdb",
   save: [],
   rdbcompression: true,
+  appendonly: false,
+  appendfsync: "everysec",
+  appenddirname: "appendonlydir",
+  appendfilename: "appendonly.aof",
+  autoAofRewritePercentage: 100,
+  autoAofRewriteMinSize: 64 * 1024 * 1024,
+  aofLoadTruncated: true,
 };
 
 /**

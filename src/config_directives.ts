@@ -8,9 +8,8 @@
  *
  * Parameters Redis has and respd does not (daemonize, tcp-keepalive, …) are accepted
  * without their values being checked and reported back as ignored, so a stock redis.conf
- * loads; `appendonly` is checked as Redis checks it, then ignored unless it is `no` (respd
- * has no append-only file). `save`, `dir`, `dbfilename` and `rdbcompression` set respd's
- * RDB snapshots. respd's own settings (ws-port, ws-allowed-origins, …,
+ * loads. `save`, `dir`, `dbfilename`, `rdbcompression`, `appendonly`, `appendfsync` and the
+ * other AOF parameters set respd's persistence. respd's own settings (ws-port, ws-allowed-origins, …,
  * log-format) are directives as well.
  */
 
@@ -98,6 +97,13 @@ function oneOf<T extends string>(
       set(c, lower as T);
     },
   };
+}
+
+function yesNo(set: (c: ServerConfig, on: boolean) => void): Setter {
+  return text((c, v) => {
+    if (!/^(yes|no)$/i.test(v)) throw new DirectiveError("argument must be 'yes' or 'no'");
+    set(c, v.toLowerCase() === "yes");
+  });
 }
 
 function text(set: (c: ServerConfig, v: string) => void): Setter {
@@ -219,17 +225,26 @@ const SETTERS: Record<string, Setter> = {
     if (v.includes("/")) throw new DirectiveError("dbfilename can't be a path, just a filename");
     c.dbfilename = v;
   }),
-  rdbcompression: text((c, v) => {
-    if (!/^(yes|no)$/i.test(v)) throw new DirectiveError("argument must be 'yes' or 'no'");
-    c.rdbcompression = v.toLowerCase() === "yes";
+  rdbcompression: yesNo((c, on) => (c.rdbcompression = on)),
+  appendonly: yesNo((c, on) => (c.appendonly = on)),
+  appendfsync: oneOf(
+    ["always", "everysec", "no"],
+    ["always", "everysec", "no"] as ServerConfig["appendfsync"][],
+    (c, v) => (c.appendfsync = v),
+  ),
+  appenddirname: text((c, v) => {
+    if (v.includes("/")) throw new DirectiveError("appenddirname can't be a path, just a dirname");
+    c.appenddirname = v;
   }),
-  appendonly: {
-    ignored: true,
-    set(_, [v]) {
-      if (!/^(yes|no)$/i.test(v)) throw new DirectiveError("argument must be 'yes' or 'no'");
-      if (v.toLowerCase() === "no") return "applied";
-    },
-  },
+  appendfilename: text((c, v) => {
+    if (v.includes("/")) {
+      throw new DirectiveError("appendfilename can't be a path, just a filename");
+    }
+    c.appendfilename = v;
+  }),
+  "auto-aof-rewrite-percentage": integer(0, INT_MAX, (c, n) => (c.autoAofRewritePercentage = n)),
+  "auto-aof-rewrite-min-size": memory(0, LONG_MAX, (c, n) => (c.autoAofRewriteMinSize = n)),
+  "aof-load-truncated": yesNo((c, on) => (c.aofLoadTruncated = on)),
   // respd's own
   "ws-port": text((c, v) => {
     if (v.toLowerCase() === "off") c.wsPort = null;

@@ -24,6 +24,10 @@ import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
 import { WatchedKeys } from "./store/watched_keys.ts";
 import { TrackingTable } from "./pubsub/tracking.ts";
 import { RdbPersistence } from "./persistence/rdb_service.ts";
+import { AppendOnlyFile } from "./persistence/aof_service.ts";
+import { PersistenceObserver } from "./persistence/persistence_observer.ts";
+import { AofLoadError } from "./persistence/aof_service.ts";
+import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -80,6 +84,10 @@ export class Server {
   readonly pipeline: CommandPipeline;
   /** RDB snapshots: loading, SAVE and BGSAVE, the save points (persistence/rdb_service.ts). */
   readonly persistence: RdbPersistence;
+  /** The append-only file (persistence/aof_service.ts); appends only while `appendonly`. */
+  readonly aof: AppendOnlyFile;
+  /** What the pipeline tells persistence about each command (snapshots, the AOF). */
+  readonly persistenceObserver: PersistenceObserver;
   /**
    * What SHUTDOWN does once its save (if any) succeeded: stop this server; main.ts replaces
    * it with ending the process.
@@ -102,6 +110,12 @@ export class Server {
       this.config,
       (level, message) => this.log(level, message),
     );
+    this.aof = new AppendOnlyFile(
+      this.keyspace,
+      this.config,
+      (level, message) => this.log(level, message),
+    );
+    this.persistenceObserver = new PersistenceObserver(this.keyspace, this.aof, this.persistence);
     this.wsPolicy = this.config.wsCommands === null
       ? null
       : new CommandPolicy(this.config.wsCommands);
@@ -113,6 +127,7 @@ export class Server {
       blocking: this.blocking,
       isCrossProtocol: isCrossProtocolCommand,
       crossProtocol: (ctx) => this.limits.crossProtocol(ctx),
+      observer: this.persistenceObserver,
     });
     this.scripting = new Scripting(this);
   }
@@ -152,6 +167,7 @@ export class Server {
     this.#sweeper.start();
     this.limits.start();
     this.persistence.start();
+    if (this.config.appendonly) this.aof.start();
   }
 
   /**
@@ -235,6 +251,39 @@ export class Server {
     await http;
     await Promise.allSettled(this.#tasks);
     await this.persistence.stop();
+    await this.aof.stop();
+    this.persistenceObserver.stop();
+  }
+
+  /**
+   * Loads the dataset at start, before listening: the AOF when `appendonly` is on (its
+   * base, then its commands replayed through the pipeline), else `dir/dbfilename`.
+   * Returns what was loaded, for the log (null: nothing to load). Throws RdbLoadError or
+   * AofLoadError for damaged files: never a partial load.
+   */
+  loadDataset(onProgress?: (keys: number) => void): string | null {
+    if (!this.config.appendonly) {
+      const keys = this.persistence.load(onProgress);
+      return keys === null ? null : `RDB: keys loaded: ${keys}`;
+    }
+    const contents = this.aof.load();
+    if (contents === null) return null;
+    const loader = new Session(this, NO_TRANSPORT, 0);
+    loader.grantAccess();
+    loader.denyBlocking = true;
+    for (const { db, argv } of contents.commands) {
+      loader.dbIndex = db;
+      this.pipeline.run(argv, loader);
+      const reply = loader.reply.bytes();
+      if (
+        reply.length > 20 &&
+        String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
+      ) {
+        throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
+      }
+      loader.reply.clear();
+    }
+    return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
   }
 
   /**

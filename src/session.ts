@@ -329,6 +329,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   async #drain(): Promise<void> {
     try {
       while (this.reply.length !== 0 && !this.#closed) {
+        // The AOF: what this client changed is written (and, with appendfsync always,
+        // on disk) before any reply that acknowledges it leaves.
+        const durable = this.server.persistenceObserver.replyBarrier(this);
+        if (durable !== null) await durable;
         const out = this.reply;
         this.reply = this.#spare;
         this.#spare = out;

@@ -109,6 +109,8 @@ const CASES: Record<string, Case> = {
   bzpopmax: c("ZADD k 1 a 2 b", "BZPOPMAX k 0"),
   zpopmax: c("ZADD k 1 a 2 b", "ZPOPMAX k"),
   zmpop: c("ZADD k 1 a 2 b", "ZMPOP 1 k MIN"),
+  bzpopmin: c("ZADD k 1 a 2 b", "BZPOPMIN k 0"),
+  bzpopmax: c("ZADD k 1 a 2 b", "BZPOPMAX k 0"),
   zunionstore: c("ZADD a 1 x", "ZUNIONSTORE k 1 a"),
   zinterstore: c("ZADD a 1 x", "ZINTERSTORE k 1 a"),
   zdiffstore: c("ZADD a 1 x", "ZDIFFSTORE k 1 a"),

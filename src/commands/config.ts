@@ -13,7 +13,13 @@ import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { parseInteger } from "./args.ts";
-import { type LogLevel, parseMemory, type ServerConfig } from "../config.ts";
+import {
+  formatSavePoints,
+  type LogLevel,
+  parseMemory,
+  parseSavePoints,
+  type ServerConfig,
+} from "../config.ts";
 import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
 import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
@@ -60,6 +66,18 @@ function enumSetter(
   };
 }
 
+function yesNoSetter(apply: (c: ServerConfig, on: boolean) => void) {
+  return (c: ServerConfig, v: string) => {
+    const lower = v.toLowerCase();
+    if (lower !== "yes" && lower !== "no") {
+      throw new ConfigValueError("argument must be 'yes' or 'no'");
+    }
+    apply(c, lower === "yes");
+  };
+}
+
+const yesNo = (on: boolean) => (on ? "yes" : "no");
+
 const LOG_LEVELS = ["debug", "verbose", "notice", "warning"];
 const POLICIES = ["volatile-ttl", "allkeys-lru", "noeviction"];
 
@@ -73,8 +91,65 @@ const PARAMETERS: readonly Parameter[] = [
   { name: "port", get: (_, server) => String(server.port) },
   { name: "bind", get: (c) => c.bind },
   { name: "databases", get: (c) => String(c.databases) },
-  { name: "save", get: () => "" },
-  { name: "appendonly", get: () => "no" },
+  {
+    name: "save",
+    get: (c) => formatSavePoints(c.save),
+    set: (c, v) => {
+      const points = parseSavePoints(v);
+      if (points === null) throw new ConfigValueError("Invalid save parameters");
+      c.save = points;
+    },
+  },
+  // Turning it on or off starts or stops the AOF once the new value is set (CONFIG SET).
+  {
+    name: "appendonly",
+    get: (c) => yesNo(c.appendonly),
+    set: yesNoSetter((c, on) => (c.appendonly = on)),
+  },
+  {
+    name: "appendfsync",
+    get: (c) => c.appendfsync,
+    set: enumSetter(
+      ["always", "everysec", "no"],
+      (c, v) => (c.appendfsync = v as ServerConfig["appendfsync"]),
+    ),
+  },
+  { name: "appenddirname", get: (c) => c.appenddirname },
+  { name: "appendfilename", get: (c) => c.appendfilename },
+  {
+    name: "dbfilename",
+    get: (c) => c.dbfilename,
+    set: (c, v) => {
+      if (v.includes("/")) {
+        throw new ConfigValueError("dbfilename can't be a path, just a filename");
+      }
+      c.dbfilename = v;
+    },
+  },
+  {
+    name: "rdbcompression",
+    get: (c) => yesNo(c.rdbcompression),
+    set: yesNoSetter((c, on) => (c.rdbcompression = on)),
+  },
+  {
+    name: "aof-load-truncated",
+    get: (c) => yesNo(c.aofLoadTruncated),
+    set: yesNoSetter((c, on) => (c.aofLoadTruncated = on)),
+  },
+  {
+    name: "auto-aof-rewrite-percentage",
+    get: (c) => String(c.autoAofRewritePercentage),
+    set: integerSetter(0, 2147483647, (c, n) => (c.autoAofRewritePercentage = n)),
+  },
+  {
+    name: "auto-aof-rewrite-min-size",
+    get: (c) => String(c.autoAofRewriteMinSize),
+    set: (c, v) => {
+      const n = parseMemory(v);
+      if (n === null) throw new ConfigValueError("argument must be a memory value");
+      c.autoAofRewriteMinSize = n;
+    },
+  },
   {
     name: "loglevel",
     get: (c) => c.loglevel,
@@ -266,7 +341,12 @@ const configSet = command({
       }
     }
     // Then apply the same values (not their printed forms: `An` prints as `A`).
+    const aofWasOn = ctx.server.config.appendonly;
     for (const [p, value] of pairs) p.set!(ctx.server.config, value);
+    if (ctx.server.config.appendonly !== aofWasOn) {
+      if (ctx.server.config.appendonly) ctx.server.aof.enable();
+      else ctx.server.aof.stop().catch(() => {});
+    }
     ctx.reply.ok();
   },
 });

@@ -27,6 +27,7 @@ import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
 import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
 import type { RdbPersistence } from "../persistence/rdb_service.ts";
+import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
@@ -105,6 +106,8 @@ export interface ClientState extends ClientView, Subscriber {
 export interface ServerServices {
   /** RDB persistence (SAVE, BGSAVE, LASTSAVE, INFO persistence). */
   readonly persistence: RdbPersistence;
+  /** The append-only file (BGREWRITEAOF, CONFIG SET appendonly, INFO persistence). */
+  readonly aof: AppendOnlyFile;
   /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
   requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;

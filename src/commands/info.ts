@@ -9,6 +9,7 @@ import { command } from "./command.ts";
 import { REDIS_VERSION, VERSION } from "../config.ts";
 import type { Database } from "../store/database.ts";
 import type { CommandContext } from "./context.ts";
+import { persistenceInfo } from "../persistence/persistence_info.ts";
 
 /** Redis's human-readable byte counts, as `used_memory_human` (bytesToHuman). */
 function human(n: number): string {
@@ -135,17 +136,9 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     ];
   },
   persistence(ctx) {
-    // respd keeps nothing on disk: no load, no save, no AOF.
-    return [
-      ["loading", 0],
-      ["async_loading", 0],
-      ["rdb_bgsave_in_progress", 0],
-      ["rdb_last_save_time", Math.floor(ctx.server.startedAt / 1000)],
-      ["rdb_saves", 0],
-      ["aof_enabled", 0],
-      ["aof_rewrite_in_progress", 0],
-    ];
+    return persistenceInfo(ctx.server.persistence, ctx.server.aof);
   },
+
   stats(ctx) {
     return [
       ["total_connections_received", ctx.server.stats.connections],

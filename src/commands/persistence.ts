@@ -102,4 +102,26 @@ const shutdown = command({
   },
 });
 
-export const persistenceCommands = [save, bgsave, lastsave, shutdown];
+/** BGREWRITEAOF */
+const bgrewriteaof = command({
+  name: "bgrewriteaof",
+  arity: 1,
+  flags: ["admin", "noscript"],
+  categories: ["admin", "slow", "dangerous"],
+  parse: (a) => a.finish(),
+  execute(_, ctx) {
+    const aof = ctx.server.aof;
+    if (aof.status.rewriteInProgress) {
+      throw new CommandError("ERR Background append only file rewriting already in progress");
+    }
+    // Without fork, a rewrite needs the AOF's own increment to switch to: respd rewrites
+    // only a running AOF (Redis would also write one while appendonly is no).
+    if (!aof.active) {
+      throw new CommandError("ERR Background append only file rewriting needs appendonly yes");
+    }
+    aof.rewrite().catch(() => {});
+    ctx.reply.simple("Background append only file rewriting started");
+  },
+});
+
+export const persistenceCommands = [save, bgsave, lastsave, shutdown, bgrewriteaof];

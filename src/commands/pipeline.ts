@@ -84,6 +84,15 @@ export interface PipelineServices {
   isCrossProtocol(name: string): boolean;
   /** Handles such a request: drops the batch's replies and closes the client. */
   crossProtocol(ctx: CommandContext): void;
+  /**
+   * Told around every call (persistence/persistence_observer.ts): before it runs (a running
+   * snapshot keeps what a write is about to change) and after (the AOF records what
+   * changed; `servedBlocked` when clients blocked on its keys were served inside it).
+   */
+  readonly observer?: {
+    before(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
+    after(spec: Spec, argv: readonly string[], ctx: CommandContext, servedBlocked: boolean): void;
+  };
 }
 
 export class CommandPipeline {
@@ -157,11 +166,14 @@ export class CommandPipeline {
    */
   call(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
     const services = this.services;
+    const observer = services.observer;
     const client = ctx.client;
     client.lastCommand = spec.name;
     services.stats.commands++;
     // Inside EXEC or a script, blocked clients wait for the outer command to finish.
     const outermost = !client.inExec && !client.denyBlocking;
+    observer?.before(spec, argv, ctx);
+    let served = false;
     try {
       const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
       const cmd = spec.parse(args);
@@ -170,7 +182,10 @@ export class CommandPipeline {
       if (services.memory.active) {
         services.memory.track(spec, argv, ctx.db, () => {
           spec.execute(cmd, ctx);
-          if (outermost && services.blocking.hasReady) services.blocking.serveReady();
+          if (outermost && services.blocking.hasReady) {
+            served = true;
+            services.blocking.serveReady();
+          }
         });
       } else spec.execute(cmd, ctx);
     } catch (e: unknown) {
@@ -178,9 +193,13 @@ export class CommandPipeline {
       ctx.reply.error(e.message);
     }
     // After an error too: a command may have written before it failed.
-    if (outermost && services.blocking.hasReady) services.blocking.serveReady();
+    if (outermost && services.blocking.hasReady) {
+      served = true;
+      services.blocking.serveReady();
+    }
     if (client.tracking.on && spec.flags.includes("readonly")) {
       ctx.server.tracking.remember(client, keysOf(spec, argv));
     }
+    observer?.after(spec, argv, ctx, served);
   }
 }

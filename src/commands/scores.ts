@@ -4,6 +4,7 @@
  * output (so 1.1 prints as 1.1000000000000001, as Redis 7.0 does).
  */
 
+import { parseInteger } from "./args.ts";
 import { CommandError, NOT_FLOAT } from "./errors.ts";
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -15,6 +16,9 @@ const HEX = /^[+-]?0x[0-9a-f]+$/i;
  * values that overflow to ±inf or underflow to 0 (strtod's ERANGE).
  */
 export function parseScore(s: string): number | null {
+  // the common case first: a plain integer (no regex, no float parsing)
+  const int = parseInteger(s);
+  if (typeof int === "number") return int;
   if (INFINITY.test(s)) return s.charCodeAt(0) === 45 ? -Infinity : Infinity;
   if (HEX.test(s)) {
     const v = parseInt(s.replace(/^[+-]/, ""), 16);

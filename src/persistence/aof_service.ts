@@ -231,6 +231,41 @@ export class AppendOnlyFile {
     this.#timer = setInterval(() => this.#everySecond(), 1000);
   }
 
+  /**
+   * CONFIG SET appendonly yes: the AOF starts from the dataset as it is now (a new base
+   * written at once, a new empty increment); files of an earlier AOF are replaced.
+   */
+  enable(): void {
+    if (this.#incr !== null) return;
+    Deno.mkdirSync(this.dirPath, { recursive: true });
+    let old: AofManifest | null = null;
+    try {
+      old = parseManifest(Deno.readTextFileSync(this.#manifestPath));
+    } catch {
+      // No earlier AOF (or an unreadable one, which the new manifest replaces).
+    }
+    const seq = Math.max(old?.base?.seq ?? 0, ...(old?.incrs ?? []).map((e) => e.seq)) + 1;
+    const base = this.#baseName(seq);
+    this.#baseBytes = this.#writeBaseSync(base);
+    const manifest: AofManifest = {
+      base: { name: base, seq, type: "b" },
+      history: [],
+      incrs: [{ name: this.#incrName(seq), seq, type: "i" }],
+    };
+    this.#openIncr(this.#incrName(seq), true);
+    this.#writeManifest(manifest);
+    this.#manifest = manifest;
+    this.#baseSeq = seq;
+    this.#incrSeq = seq;
+    for (const e of [...(old?.base ? [old.base] : []), ...(old?.incrs ?? [])]) {
+      try {
+        Deno.removeSync(`${this.dirPath}/${e.name}`);
+      } catch { /* already gone */ }
+    }
+    this.#timer ??= setInterval(() => this.#everySecond(), 1000);
+    this.log("notice", "Append only file enabled with a new base of the current dataset");
+  }
+
   #baseName(seq: number): string {
     return `${this.settings.appendfilename}.${seq}.base.rdb`;
   }

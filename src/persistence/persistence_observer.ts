@@ -130,7 +130,7 @@ export class PersistenceObserver {
   constructor(
     keyspace: Keyspace,
     readonly aof: AppendOnlyFile,
-    readonly snapshots: () => (KeyspaceSnapshot | null)[],
+    readonly rdb: { readonly snapshot: KeyspaceSnapshot | null },
   ) {
     this.#stop = keyspace.events.subscribe((db, key, event) => {
       const top = this.#frames[this.#frames.length - 1];
@@ -144,10 +144,12 @@ export class PersistenceObserver {
 
   /** Before `spec` runs: snapshots keep what it is about to change. */
   before(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
-    if (spec.flags.includes("write")) {
-      for (const snapshot of this.snapshots()) {
+    const bgsave = this.rdb.snapshot;
+    const rewrite = this.aof.snapshot;
+    if ((bgsave !== null || rewrite !== null) && spec.flags.includes("write")) {
+      const keys = writtenKeys(spec, argv);
+      for (const snapshot of [bgsave, rewrite]) {
         if (snapshot === null) continue;
-        const keys = writtenKeys(spec, argv);
         if (keys === null) snapshot.completeNow();
         else snapshot.beforeWrite(ctx.client.dbIndex, keys);
       }

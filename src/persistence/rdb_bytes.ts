@@ -7,6 +7,7 @@
  */
 
 import { lzfCompress, lzfDecompress, LzfError } from "./lzf.ts";
+import { bytesToString } from "../protocol/latin1.ts";
 
 /** A file or payload that is truncated or not in the RDB format. */
 export class RdbFormatError extends Error {}
@@ -23,13 +24,9 @@ export function latin1Bytes(s: string): Uint8Array {
   return out;
 }
 
-/** The byte string of `bytes`. */
+/** The byte string of `bytes` (protocol/latin1.ts's decoder: flat strings, fast). */
 export function latin1String(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(i + 8192, bytes.length)));
-  }
-  return s;
+  return bytesToString(bytes, 0, bytes.length);
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
-import { decodeRdb, encodeRdb, type RdbContents, type RdbEntry } from "./rdb_file.ts";
+import { decodeRdb, encodeRdb, type RdbContents } from "./rdb_file.ts";
 import { fromRdbObject, toRdbObject } from "./rdb_values.ts";
 import { RdbFormatError } from "./rdb_bytes.ts";
 import { KeyspaceSnapshot } from "./snapshot.ts";
@@ -38,6 +38,7 @@ export interface RdbStatus {
   currentBgsaveStarted: number;
   changesSinceLastSave: number;
   saves: number;
+  lastLoadKeys: number;
 }
 
 export class RdbPersistence {
@@ -50,6 +51,7 @@ export class RdbPersistence {
   #snapshot: KeyspaceSnapshot | null = null;
   #bgsave: Promise<void> | null = null;
   #saves = 0;
+  #lastLoadKeys = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #stopEvents: () => void;
   /** Function libraries to save with the data (set by the scripting engine, if any). */
@@ -78,6 +80,7 @@ export class RdbPersistence {
       currentBgsaveStarted: this.#snapshot?.startedAt ?? -1,
       changesSinceLastSave: this.#dirty,
       saves: this.#saves,
+      lastLoadKeys: this.#lastLoadKeys,
     };
   }
 
@@ -101,7 +104,6 @@ export class RdbPersistence {
     const now = this.keyspace.clock.now();
     const dbs = this.keyspace.dbs;
     let keys = 0;
-    const loaded: [number, RdbEntry][] = [];
     try {
       decodeRdb(bytes, {
         entry: (db, entry) => {
@@ -112,18 +114,15 @@ export class RdbPersistence {
             );
           }
           if (entry.expireAt !== null && entry.expireAt <= now) return;
-          loaded.push([db, entry]);
+          const database = dbs[db];
+          database.set(entry.key, fromRdbObject(entry.value));
+          if (entry.expireAt !== null) database.setExpiry(entry.key, entry.expireAt);
           if (++keys % 100_000 === 0) onProgress?.(keys);
         },
       });
-      // All or nothing: the keyspace changes only once the whole file has been read.
-      const values = loaded.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
-      for (const [db, e, value] of values) {
-        const database = dbs[db];
-        database.set(e.key, value);
-        if (e.expireAt !== null) database.setExpiry(e.key, e.expireAt);
-      }
     } catch (e: unknown) {
+      // All or nothing: what a damaged file put in the keyspace goes again.
+      this.keyspace.flushAll();
       if (e instanceof RdbFormatError) {
         throw new RdbLoadError(
           `Short read or OOM loading DB. Unrecoverable error, aborting now. (${e.message})`,
@@ -133,6 +132,7 @@ export class RdbPersistence {
     }
     this.#dirty = 0;
     this.#lastSave = Date.now();
+    this.#lastLoadKeys = keys;
     return keys;
   }
 

@@ -9,8 +9,8 @@
  * whose fallback is switched from the first to the second once the load succeeded.
  *
  * DUMP/RESTORE use Redis's RDB payload layout (one FUNCTION2 opcode and string per library,
- * RDB version, CRC64): RESTORE reads Redis's own dumps (LZF-compressed strings included);
- * respd writes its strings uncompressed, which Redis's RESTORE also accepts.
+ * RDB version, CRC64), built and read by persistence/function_payload.ts: byte for byte
+ * Redis's own (LZF compression included), so payloads move both ways.
  */
 
 import { CommandError } from "../commands/errors.ts";
@@ -25,8 +25,8 @@ import {
 } from "./eval_scripts.ts";
 import type { Reply } from "./reply.ts";
 import { globMatch } from "../store/glob.ts";
-import { crc64 } from "./crc64.ts";
-import { lzfDecompress } from "./lzf.ts";
+import { createFunctionsPayload, readFunctionsPayload } from "../persistence/function_payload.ts";
+import { latin1Bytes, latin1String } from "../persistence/rdb_bytes.ts";
 
 export interface LuaFunctionDef {
   name: string;
@@ -66,9 +66,6 @@ __respd_library_env = function(load_api)
   return setmetatable({}, mt), mt
 end
 `;
-
-const RDB_OPCODE_FUNCTION2 = 245;
-const RDB_VERSION = 10;
 
 /** One library being loaded: what register_function collected. */
 interface Loading {
@@ -354,16 +351,10 @@ export class FunctionLibraries {
     return out;
   }
 
-  /** FUNCTION DUMP: Redis's payload (see the module comment). */
+  /** FUNCTION DUMP: Redis's payload (persistence/function_payload.ts). */
   dump(): string {
-    let payload = "";
-    for (const lib of this.libraries.values()) {
-      payload += String.fromCharCode(RDB_OPCODE_FUNCTION2) + rdbString(lib.code);
-    }
-    payload += String.fromCharCode(RDB_VERSION & 0xff, RDB_VERSION >> 8);
-    const crc = crc64(payload);
-    for (let i = 0n; i < 8n; i++) payload += String.fromCharCode(Number((crc >> (8n * i)) & 0xffn));
-    return payload;
+    const codes = [...this.libraries.values()].map((lib) => lib.code);
+    return latin1String(createFunctionsPayload(codes));
   }
 
   /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */
@@ -423,62 +414,12 @@ export function parseLibraryHeader(code: string): { name: string; body: string }
   return { name, body: "--" + code.slice(2) };
 }
 
-/** An RDB string, uncompressed, with its length encoding. */
-function rdbString(s: string): string {
-  const n = s.length;
-  let len: string;
-  if (n < 64) len = String.fromCharCode(n);
-  else if (n < 16384) len = String.fromCharCode(0x40 | (n >> 8), n & 0xff);
-  else {
-    len = String.fromCharCode(0x80, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-  }
-  return len + s;
-}
-
 const BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
 
 /** The library codes in a FUNCTION DUMP payload; throws Redis's errors. */
 function parseDump(p: string): string[] {
-  if (p.length < 10) throw new CommandError(BAD_PAYLOAD);
-  const footer = p.length - 10;
-  const version = p.charCodeAt(footer) | (p.charCodeAt(footer + 1) << 8);
-  if (version > RDB_VERSION) throw new CommandError(BAD_PAYLOAD);
-  let crc = 0n;
-  for (let i = 7; i >= 0; i--) crc = (crc << 8n) | BigInt(p.charCodeAt(footer + 2 + i));
-  if (crc !== 0n && crc !== crc64(p.slice(0, footer + 2))) throw new CommandError(BAD_PAYLOAD);
-  const codes: string[] = [];
-  let pos = 0;
-  const bad = () => new CommandError("ERR given payload is not a valid function dump");
-  const length = (): { n: number; encoded: number } => {
-    const b = p.charCodeAt(pos++);
-    const type = b >> 6;
-    if (type === 0) return { n: b & 0x3f, encoded: -1 };
-    if (type === 1) return { n: ((b & 0x3f) << 8) | p.charCodeAt(pos++), encoded: -1 };
-    if (type === 3) return { n: 0, encoded: b & 0x3f };
-    if (b === 0x80) {
-      const n = (p.charCodeAt(pos) * 2 ** 24) + (p.charCodeAt(pos + 1) << 16) +
-        (p.charCodeAt(pos + 2) << 8) + p.charCodeAt(pos + 3);
-      pos += 4;
-      return { n, encoded: -1 };
-    }
-    throw bad();
-  };
-  while (pos < footer) {
-    if (p.charCodeAt(pos++) !== RDB_OPCODE_FUNCTION2) throw bad();
-    const { n, encoded } = length();
-    if (encoded === -1) {
-      if (pos + n > footer) throw bad();
-      codes.push(p.slice(pos, pos + n));
-      pos += n;
-    } else if (encoded === 3) {
-      const clen = length().n;
-      const ulen = length().n;
-      if (pos + clen > footer) throw bad();
-      const out = lzfDecompress(p.slice(pos, pos + clen), ulen);
-      if (out === null) throw bad();
-      codes.push(out);
-      pos += clen;
-    } else throw bad();
-  }
+  const codes = readFunctionsPayload(latin1Bytes(p));
+  if (codes === "checksum") throw new CommandError(BAD_PAYLOAD);
+  if (codes === "format") throw new CommandError("ERR given payload is not a valid function dump");
   return codes;
 }

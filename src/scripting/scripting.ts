@@ -21,13 +21,13 @@ import type { CommandSpec } from "../commands/command.ts";
 import { Session } from "../session.ts";
 import type { Server } from "../server.ts";
 import { noPermission } from "../security/policy.ts";
-import type { Transport } from "../transport/transport.ts";
 import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
 import { FunctionLibraries, type LuaFunctionDef } from "./function_libraries.ts";
 import type { Reply } from "./reply.ts";
 import { ReplyCapture } from "./reply_capture.ts";
 import type { ScriptHost } from "./script_vm.ts";
 import { REDIS_VERSION } from "../config.ts";
+import { NO_TRANSPORT } from "../transport/internal_transport.ts";
 
 /** Lua heap limit of each of the two Lua states. */
 export const LUA_MEMORY_LIMIT = 256 * 1024 * 1024;
@@ -35,19 +35,6 @@ export const LUA_MEMORY_LIMIT = 256 * 1024 * 1024;
 const WRITE_IN_RO = "ERR Write commands are not allowed from read-only scripts.";
 const WRITE_FLAG_RO = "ERR Can not execute a script with write flag using *_ro command.";
 const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
-
-/** A transport for the fake client: it never reads or writes. */
-const NO_TRANSPORT: Transport = {
-  kind: "tcp",
-  readable: new ReadableStream(),
-  write: () => Promise.resolve(),
-  close: () => {},
-  abort: () => {},
-  // Never registered with the server, so nothing waits for it to close.
-  closed: new Promise<void>(() => {}),
-  remoteAddress: "",
-  localAddress: "",
-};
 
 const LOG_LEVELS = ["debug", "verbose", "notice", "warning"] as const;
 

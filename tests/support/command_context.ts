@@ -10,6 +10,7 @@
  */
 
 import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
+import { AppendOnlyFile } from "../../src/persistence/aof_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import type {
   ClientState,
@@ -170,6 +171,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     runId: "0".repeat(40),
     port: 0,
     persistence: new RdbPersistence(keyspace, config, () => {}),
+    aof: new AppendOnlyFile(keyspace, config, () => {}),
     requestShutdown: () => true,
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {

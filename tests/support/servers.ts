@@ -28,8 +28,12 @@ export interface RedisProcess extends AsyncDisposable {
 export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = freePort();
+    // Its own directory: a dump.rdb left where the tests run must never be loaded.
+    const dir = Deno.makeTempDirSync();
     const child = new Deno.Command("redis-server", {
       args: [
+        "--dir",
+        dir,
         "--port",
         String(port),
         "--bind",
@@ -52,6 +56,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
         // already exited
       }
       await child.status;
+      Deno.removeSync(dir, { recursive: true });
     };
     for (let i = 0; i < 100; i++) {
       try {

@@ -1,0 +1,190 @@
+/**
+ * Persistence, respd against a real redis-server on this machine, now:
+ *   1. SAVE of N keys (default 1M, 3 fields each... here 100-byte strings) and the load of
+ *      that file at start: seconds and peak RSS (VmHWM) for both servers;
+ *   2. SET throughput under `appendfsync always` and `everysec` (redis-benchmark, P=1 and
+ *      P=16), ratio respd / Redis;
+ *   3. GET throughput and p99 while a BGSAVE of the N keys runs, against idle.
+ *
+ *   deno run -A bench/persistence_bench.ts [--keys 1000000] [--requests 100000]
+ */
+
+import { parseArgs } from "node:util";
+import { freePort, redisCli, waitForPing } from "./processes.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    keys: { type: "string", default: "1000000" },
+    requests: { type: "string", default: "100000" },
+  },
+});
+const KEYS = Number(values.keys);
+const REQUESTS = Number(values.requests);
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+interface Running {
+  name: string;
+  port: number;
+  child: Deno.ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function start(kind: "redis" | "respd", dir: string, extra: string[] = []): Promise<Running> {
+  const port = freePort();
+  const args = ["--port", String(port), "--dir", dir, "--save", "", ...extra];
+  const child = kind === "redis"
+    ? new Deno.Command("redis-server", {
+      args: [...args, "--bind", "127.0.0.1"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn()
+    : new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "--ws-port", "off", ...args],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+  await waitForPing(port, child, kind, 600);
+  return {
+    name: kind,
+    port,
+    child,
+    async stop() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await child.status;
+    },
+  };
+}
+
+function peakRss(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+async function fill(port: number): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const value = "v".repeat(100);
+  const batch = 1000;
+  const enc = new TextEncoder();
+  const reply = new Uint8Array(64);
+  for (let i = 0; i < KEYS; i += batch) {
+    let cmd = `*${batch * 2 + 1}\r\n$4\r\nMSET\r\n`;
+    for (let j = i; j < i + batch; j++) {
+      const key = `key:${j}`;
+      cmd += `$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`;
+    }
+    await conn.write(enc.encode(cmd));
+    await conn.read(reply); // +OK
+  }
+  conn.close();
+}
+
+async function timed(f: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return (performance.now() - t) / 1000;
+}
+
+async function benchmark(port: number, args: string[]): Promise<{ rps: number; p99: number }> {
+  const out = await new Deno.Command("redis-benchmark", {
+    args: [
+      "-p",
+      String(port),
+      "-h",
+      "127.0.0.1",
+      "-n",
+      String(REQUESTS),
+      "-r",
+      String(KEYS),
+      "--csv",
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  const cells = lines[lines.length - 1].replaceAll('"', "").split(",");
+  // test, rps, avg, min, p50, p95, p99, max
+  return { rps: Number(cells[1]), p99: Number(cells[6]) };
+}
+
+const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
+const rows: string[] = [];
+
+// 1. SAVE and load.
+for (const kind of ["redis", "respd"] as const) {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = await start(kind, dir);
+    await fill(s.port);
+    const before = peakRss(s.child.pid);
+    const save = await timed(() => redisCli(s.port, "save"));
+    const afterSave = peakRss(s.child.pid);
+    await s.stop();
+    const size = Deno.statSync(`${dir}/dump.rdb`).size;
+    const t0 = performance.now();
+    const loaded = await start(kind, dir);
+    const load = (performance.now() - t0) / 1000;
+    const loadPeak = peakRss(loaded.child.pid);
+    const dbsize = await redisCli(loaded.port, "dbsize");
+    await loaded.stop();
+    rows.push(
+      `${kind}: ${KEYS} keys, file ${mb(size)}; SAVE ${save.toFixed(2)} s (peak RSS ${
+        mb(before)
+      } -> ${mb(afterSave)}); start with load ${load.toFixed(2)} s (peak RSS ${
+        mb(loadPeak)
+      }, DBSIZE ${dbsize})`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+// 2. SET under the AOF.
+for (const fsync of ["always", "everysec"]) {
+  for (const pipeline of ["1", "16"]) {
+    const result: Record<string, number> = {};
+    for (const kind of ["redis", "respd"] as const) {
+      const dir = await Deno.makeTempDir();
+      try {
+        const s = await start(kind, dir, ["--appendonly", "yes", "--appendfsync", fsync]);
+        result[kind] = (await benchmark(s.port, ["-t", "set", "-P", pipeline])).rps;
+        await s.stop();
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    }
+    rows.push(
+      `SET appendfsync ${fsync} P=${pipeline}: redis ${result.redis.toFixed(0)}/s, respd ${
+        result.respd.toFixed(0)
+      }/s, ratio ${(result.respd / result.redis).toFixed(2)}`,
+    );
+  }
+}
+
+// 3. GET while a BGSAVE runs.
+for (const kind of ["redis", "respd"] as const) {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = await start(kind, dir);
+    await fill(s.port);
+    const idle = await benchmark(s.port, ["-t", "get"]);
+    await redisCli(s.port, "bgsave");
+    const during = await benchmark(s.port, ["-t", "get"]);
+    const stillSaving = (await redisCli(s.port, "info", "persistence")).includes(
+      "rdb_bgsave_in_progress:1",
+    );
+    rows.push(
+      `${kind}: GET idle ${idle.rps.toFixed(0)}/s p99 ${idle.p99} ms; during BGSAVE ${
+        during.rps.toFixed(0)
+      }/s p99 ${during.p99} ms${stillSaving ? " (BGSAVE outlasted the run)" : ""}`,
+    );
+    await s.stop();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+console.log(rows.join("\n"));
