@@ -105,8 +105,6 @@ const CASES: Record<string, Case> = {
   zremrangebyscore: c("ZADD k 1 a 2 b", "ZREMRANGEBYSCORE k 1 1"),
   zremrangebylex: c("ZADD k 0 a 0 b", "ZREMRANGEBYLEX k [a [a"),
   zpopmin: c("ZADD k 1 a 2 b", "ZPOPMIN k"),
-  bzpopmin: c("ZADD k 1 a 2 b", "BZPOPMIN k 0"),
-  bzpopmax: c("ZADD k 1 a 2 b", "BZPOPMAX k 0"),
   zpopmax: c("ZADD k 1 a 2 b", "ZPOPMAX k"),
   zmpop: c("ZADD k 1 a 2 b", "ZMPOP 1 k MIN"),
   bzpopmin: c("ZADD k 1 a 2 b", "BZPOPMIN k 0"),
