@@ -4,9 +4,9 @@
  * functions, rate-limiter-flexible's `RateLimiterRedis` (consuming until it rejects) and
  * redlock (acquire, extend, release, and a second lock refused while the first is held).
  * BullMQ: its queue side (add, delayed and prioritized jobs, counts, pause, obliterate: its
- * Lua scripts) runs now; the whole scenario (a Worker waiting with BZPOPMIN, QueueEvents)
- * is checked against redis-server and runs against respd once respd has every command it
- * uses (see the skip reason).
+ * Lua scripts), a Worker (waiting with BZPOPMIN) and the whole scenario with QueueEvents
+ * (XREAD BLOCK), checked against redis-server too; the last one names what respd lacks and
+ * skips should a command it needs go missing.
  */
 
 import { Redis } from "ioredis";
