@@ -385,6 +385,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.#closeReason = { text: "output buffer limit reached", code: CLOSE_POLICY_VIOLATION };
     this.#stopping = true;
     this.#closed = true;
+    // Gone for publishers at once (PUBLISH no longer counts it), though its socket may take
+    // up to the close bound to go.
+    this.server.hub.removeSubscriber(this);
     this.reply.clear();
     this.transport.close(this.#closeReason.text, this.#closeReason.code);
     this.#reader?.cancel();
