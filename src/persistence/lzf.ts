@@ -47,6 +47,15 @@ const MAX_LITERAL = 1 << 5;
 const MAX_OFFSET = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+/**
+ * The hash table, kept between calls: liblzf's starts empty each time, which a generation
+ * stamp per slot gives without clearing 256 KiB per string (a slot counts only when its
+ * stamp is this call's).
+ */
+const TABLE = new Uint32Array(1 << HASH_LOG);
+const STAMPS = new Uint32Array(1 << HASH_LOG);
+let generation = 0;
+
 /** liblzf's hash slot (VERY_FAST) of the 3 bytes ending `h`. */
 function slotOf(h: number): number {
   return ((h >>> (24 - HASH_LOG)) - Math.imul(h, 5)) & HASH_MASK;
@@ -63,7 +72,11 @@ export function lzfCompress(input: Uint8Array): Uint8Array | null {
   if (inLen <= 4) return null;
   const outLen = inLen - 4;
   const out = new Uint8Array(outLen + 4);
-  const table = new Uint32Array(1 << HASH_LOG);
+  if (++generation === 0xffffffff) {
+    STAMPS.fill(0);
+    generation = 1;
+  }
+  const gen = generation;
   let ip = 0;
   let op = 1; // out[op - lit - 1] is the open literal run's control byte
   let lit = 0;
@@ -71,8 +84,9 @@ export function lzfCompress(input: Uint8Array): Uint8Array | null {
   while (ip < inLen - 2) {
     h = ((h << 8) | input[ip + 2]) >>> 0;
     const slot = slotOf(h);
-    const ref = table[slot];
-    table[slot] = ip;
+    const ref = STAMPS[slot] === gen ? TABLE[slot] : 0;
+    TABLE[slot] = ip;
+    STAMPS[slot] = gen;
     const off = ip - ref - 1;
     if (
       off >= 0 && off < MAX_OFFSET && ref > 0 && input[ref + 2] === input[ip + 2] &&
@@ -112,10 +126,14 @@ export function lzfCompress(input: Uint8Array): Uint8Array | null {
       ip -= 2;
       h = (input[ip] << 8) | input[ip + 1];
       h = ((h << 8) | input[ip + 2]) >>> 0;
-      table[slotOf(h)] = ip;
+      let at = slotOf(h);
+      TABLE[at] = ip;
+      STAMPS[at] = gen;
       ip++;
       h = ((h << 8) | input[ip + 2]) >>> 0;
-      table[slotOf(h)] = ip;
+      at = slotOf(h);
+      TABLE[at] = ip;
+      STAMPS[at] = gen;
       ip++;
       continue;
     }

@@ -9,7 +9,13 @@
 
 import { Crc64 } from "./crc64.ts";
 import { RdbFormatError, RdbReader, RdbWriter } from "./rdb_bytes.ts";
-import { isObjectType, type RdbObject, readObjectBody, writeObject } from "./rdb_object.ts";
+import {
+  isObjectType,
+  type RdbObject,
+  rdbTypeOf,
+  readObjectBody,
+  writeObjectBody,
+} from "./rdb_object.ts";
 
 export const RDB_VERSION = 10;
 
@@ -65,13 +71,10 @@ export function writeEntry(w: RdbWriter, e: RdbEntry): void {
     w.byte(OP_FREQ);
     w.byte(e.freq);
   }
-  // Type byte, then key, then body: writeObject writes type+body, so split it.
-  const body = new RdbWriter(w.compress);
-  writeObject(body, e.value);
-  const bytes = body.bytes();
-  w.byte(bytes[0]);
+  // Type byte, then key, then body.
+  w.byte(rdbTypeOf(e.value));
   w.string(e.key);
-  w.raw(bytes.subarray(1));
+  writeObjectBody(w, e.value);
 }
 
 /**

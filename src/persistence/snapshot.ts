@@ -37,7 +37,7 @@ export class KeyspaceSnapshot {
     aux: [string, string][],
     functions: string[],
     compress: boolean,
-    chunkBytes = 256 * 1024,
+    chunkBytes = 32 * 1024,
   ) {
     this.startedAt = keyspace.clock.now();
     this.#states = keyspace.dbs.map((db) => ({ db, done: new Set<string>(), early: [] }));
