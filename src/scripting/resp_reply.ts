@@ -34,8 +34,9 @@ export function parseReplies(buf: Uint8Array, end: number): Reply[] {
           pos = p + 2;
           return negative ? -n : n;
         }
-        const s = line();
-        return BigInt(s);
+        // As ReplyCapture builds it: a number while it is a safe integer, a bigint beyond.
+        const big = BigInt(line());
+        return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
       }
       case 36: { // $
         const n = Number(line());
