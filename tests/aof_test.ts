@@ -14,6 +14,7 @@ import { RawClient } from "./support/raw_client.ts";
 import { connectResp, type RespConn } from "./support/ws_raw_client.ts";
 import { ChildServer } from "./support/child_server.ts";
 import { run, startRedis, startTestServer } from "./support/servers.ts";
+import { keyStates, untilLoaded } from "./support/key_state.ts";
 
 const decoder = new TextDecoder("latin1");
 
@@ -116,39 +117,6 @@ Deno.test("with appendfsync always, SIGKILL at random moments loses no acknowled
   }
 });
 
-/** Waits until a server that is loading its data answers PING (Redis says -LOADING before). */
-async function untilLoaded(port: number): Promise<void> {
-  const c = await RawClient.connect(port);
-  try {
-    for (let i = 0; i < 200 && (await c.call("PING")) !== "+PONG\r\n"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    c.close();
-  }
-}
-
-/** DUMP payload and PEXPIRETIME of each key of db 0, as RESP text (one pipeline). */
-async function state(port: number): Promise<Map<string, string>> {
-  const c = await RawClient.connect(port);
-  try {
-    const keys = [...(await c.call("KEYS", "*")).matchAll(/\$\d+\r\n([^\r]*)\r\n/g)]
-      .map((m) => m[1]).sort();
-    const cmd = (...args: string[]) =>
-      `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
-    const out = new Map<string, string>();
-    // In slices, reading each slice's replies before sending more (both sides' buffers are bounded).
-    for (let i = 0; i < keys.length; i += 200) {
-      const slice = keys.slice(i, i + 200);
-      await c.send(slice.map((k) => cmd("DUMP", k) + cmd("PEXPIRETIME", k)).join(""));
-      for (const k of slice) out.set(k, `${await c.readText(30_000)} ${await c.readText(30_000)}`);
-    }
-    return out;
-  } finally {
-    c.close();
-  }
-}
-
 Deno.test("a replayed AOF rebuilds relative TTLs, server-chosen ids, scripts and served pops exactly", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -198,7 +166,7 @@ Deno.test("a replayed AOF rebuilds relative TTLs, server-chosen ids, scripts and
       ];
       for (const args of calls) await c.call(...args);
       assertEquals(await waiter.readText(), "*2\r\n$5\r\nqueue\r\n$4\r\njob2\r\n");
-      before = await state(child.port);
+      before = await keyStates(child.port);
       c.close();
       waiter.close();
       child.child.kill("SIGKILL");
@@ -212,7 +180,7 @@ Deno.test("a replayed AOF rebuilds relative TTLs, server-chosen ids, scripts and
       "--ws-port",
       "off",
     ]);
-    assertEquals(await state(again.port), before);
+    assertEquals(await keyStates(again.port), before);
     const c = await RawClient.connect(again.port);
     await c.call("SELECT", "2");
     assertEquals(await c.call("GET", "in-two"), "$1\r\nv\r\n");
@@ -335,7 +303,7 @@ Deno.test("BGREWRITEAOF while clients write: the new base and increment hold eve
         manifest,
         "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
       );
-      before = await state(child.port);
+      before = await keyStates(child.port);
       c.close();
       child.child.kill("SIGKILL");
       await child.child.status;
@@ -354,7 +322,7 @@ Deno.test("BGREWRITEAOF while clients write: the new base and increment hold eve
       "--ws-port",
       "off",
     ]);
-    assertEquals(await state(again.port), before);
+    assertEquals(await keyStates(again.port), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -375,12 +343,12 @@ Deno.test("Redis 7.0 loads respd's AOF directory", async () => {
         await c.call("CONFIG", "GET", "appendonly"),
         "*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n",
       );
-      before = await state(server.port);
+      before = await keyStates(server.port);
       c.close();
     }
     await using redis = await startRedis(["--dir", dir, "--appendonly", "yes"]);
     await untilLoaded(redis.port);
-    assertEquals(await state(redis.port), before);
+    assertEquals(await keyStates(redis.port), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -398,7 +366,7 @@ Deno.test("BGSAVE saves the dataset as it was when it started, whatever is writt
       );
     }
     await c.call("RPUSH", "list", "a", "b");
-    const before = await state(server.port);
+    const before = await keyStates(server.port);
     // One batch: BGSAVE, then writes that land before the snapshot reaches their keys.
     let batch = "*1\r\n$6\r\nBGSAVE\r\n";
     const cmd = (...args: string[]) =>
@@ -412,7 +380,7 @@ Deno.test("BGSAVE saves the dataset as it was when it started, whatever is writt
     c.close();
     await using redis = await startRedis(["--dir", dir]);
     await untilLoaded(redis.port);
-    assertEquals(await state(redis.port), before);
+    assertEquals(await keyStates(redis.port), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

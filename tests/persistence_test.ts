@@ -12,28 +12,8 @@ import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { run, startRedis, startTestServer } from "./support/servers.ts";
 import { ChildServer } from "./support/child_server.ts";
+import { keyStates, untilLoaded } from "./support/key_state.ts";
 import { Server } from "../src/server.ts";
-
-/** Every key of every database with its DUMP payload and PEXPIRETIME, as RESP text. */
-async function snapshot(port: number, dbs: number[]): Promise<Map<string, string>> {
-  const c = await RawClient.connect(port);
-  try {
-    const out = new Map<string, string>();
-    for (const db of dbs) {
-      await c.call("SELECT", String(db));
-      const keysReply = await c.call("KEYS", "*");
-      const keys = [...keysReply.matchAll(/\$\d+\r\n([^\r]*)\r\n/g)].map((m) => m[1]);
-      for (const key of keys) {
-        const dump = await c.call("DUMP", key);
-        const expiry = await c.call("PEXPIRETIME", key);
-        out.set(`${db}/${key}`, `${dump} ${expiry}`);
-      }
-    }
-    return out;
-  } finally {
-    c.close();
-  }
-}
 
 /** Writes one of every kind respd holds to the server at `port`. */
 async function fill(port: number): Promise<void> {
@@ -80,7 +60,7 @@ Deno.test("a dump.rdb from redis-server loads into respd, and respd's loads back
       const c = await RawClient.connect(redis.port);
       assertEquals(await c.call("SAVE"), "+OK\r\n");
       c.close();
-      expected = await snapshot(redis.port, DBS);
+      expected = await keyStates(redis.port, DBS);
     }
     assert.ok(expected.size >= 9);
 
@@ -88,7 +68,7 @@ Deno.test("a dump.rdb from redis-server loads into respd, and respd's loads back
     await using _ = server;
     assertEquals(server.persistence.load(), expected.size);
     server.listen();
-    assertEquals(await snapshot(server.port, DBS), expected);
+    assertEquals(await keyStates(server.port, DBS), expected);
 
     server.config.dir = fromRespd;
     const c = await RawClient.connect(server.port);
@@ -99,13 +79,8 @@ Deno.test("a dump.rdb from redis-server loads into respd, and respd's loads back
     assert.match(check.stdout, new RegExp(`${expected.size} keys read`));
 
     await using redis2 = await startRedis(["--dir", fromRespd]);
-    const ping = await RawClient.connect(redis2.port);
-    // Redis answers -LOADING while it reads the file.
-    for (let i = 0; i < 200 && (await ping.call("PING")) !== "+PONG\r\n"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    ping.close();
-    assertEquals(await snapshot(redis2.port, DBS), expected);
+    await untilLoaded(redis2.port);
+    assertEquals(await keyStates(redis2.port, DBS), expected);
   } finally {
     await Deno.remove(fromRedis, { recursive: true });
     await Deno.remove(fromRespd, { recursive: true });
@@ -126,14 +101,14 @@ Deno.test("SIGTERM saves when save points are set, and the restarted server has 
         "off",
       ]);
       await fill(child.port);
-      before = await snapshot(child.port, DBS);
+      before = await keyStates(child.port, DBS);
       child.child.kill("SIGTERM");
       assertEquals((await child.child.status).code, 0);
       assert.ok(child.logs.some((l) => l.includes("DB saved on disk")), child.logs.join("\n"));
     }
     await using again = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
     assert.ok(again.logs.some((l) => /keys loaded: \d+/.test(l)), again.logs.join("\n"));
-    assertEquals(await snapshot(again.port, DBS), before);
+    assertEquals(await keyStates(again.port, DBS), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
