@@ -89,6 +89,16 @@ export interface ServerConfig extends EncodingLimits {
   autoAofRewriteMinSize: number;
   /** Load an AOF whose last command was cut by a crash (dropping that command). */
   aofLoadTruncated: boolean;
+  /** Commands that run at least this many µs go to the slow log; -1: none, 0: every one. */
+  slowlogLogSlowerThan: number;
+  /** Entries the slow log keeps. */
+  slowlogMaxLen: number;
+  /** Whether per-command latency histograms are kept (INFO latencystats). */
+  latencyTracking: boolean;
+  /** The percentiles INFO latencystats prints. */
+  latencyTrackingInfoPercentiles: number[];
+  /** Events that take at least this many ms are kept by the latency monitor; 0: off. */
+  latencyMonitorThreshold: number;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -153,6 +163,11 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   autoAofRewritePercentage: 100,
   autoAofRewriteMinSize: 64 * 1024 * 1024,
   aofLoadTruncated: true,
+  slowlogLogSlowerThan: 10000,
+  slowlogMaxLen: 128,
+  latencyTracking: true,
+  latencyTrackingInfoPercentiles: [50, 99, 99.9],
+  latencyMonitorThreshold: 0,
 };
 
 /**

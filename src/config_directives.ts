@@ -245,6 +245,10 @@ const SETTERS: Record<string, Setter> = {
   "auto-aof-rewrite-percentage": integer(0, INT_MAX, (c, n) => (c.autoAofRewritePercentage = n)),
   "auto-aof-rewrite-min-size": memory(0, LONG_MAX, (c, n) => (c.autoAofRewriteMinSize = n)),
   "aof-load-truncated": yesNo((c, on) => (c.aofLoadTruncated = on)),
+  "slowlog-log-slower-than": integer(-1, LONG_MAX, (c, n) => (c.slowlogLogSlowerThan = n)),
+  "slowlog-max-len": integer(0, LONG_MAX, (c, n) => (c.slowlogMaxLen = n)),
+  "latency-tracking": yesNo((c, on) => (c.latencyTracking = on)),
+  "latency-monitor-threshold": integer(0, LONG_MAX, (c, n) => (c.latencyMonitorThreshold = n)),
   // respd's own
   "ws-port": text((c, v) => {
     if (v.toLowerCase() === "off") c.wsPort = null;

@@ -29,6 +29,7 @@ import { PersistenceObserver } from "./persistence/persistence_observer.ts";
 import { AofLoadError } from "./persistence/aof_service.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { Introspection } from "./stats/introspection.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -77,6 +78,8 @@ export class Server {
   readonly scripting: Scripting;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
+  /** Command and error counters, the slow log (stats/introspection.ts). */
+  readonly introspection: Introspection;
 
   /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
   readonly blocking: BlockingManager;
@@ -120,10 +123,12 @@ export class Server {
       ? null
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
+    this.introspection = new Introspection(this.config);
     this.pipeline = new CommandPipeline({
       wsPolicy: this.wsPolicy,
       memory: this.memory,
       stats: this.stats,
+      introspection: this.introspection,
       blocking: this.blocking,
       isCrossProtocol: isCrossProtocolCommand,
       crossProtocol: (ctx) => this.limits.crossProtocol(ctx),
@@ -271,7 +276,18 @@ export class Server {
     const loader = new Session(this, NO_TRANSPORT, 0);
     loader.grantAccess();
     loader.denyBlocking = true;
-    for (const { db, argv } of contents.commands) {
+    // Replaying the AOF is not serving commands: no stats, slow log or MONITOR, as Redis.
+    this.introspection.recording = false;
+    try {
+      this.#replay(loader, contents.commands);
+    } finally {
+      this.introspection.recording = true;
+    }
+    return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
+  }
+
+  #replay(loader: Session, commands: readonly { db: number; argv: string[] }[]): void {
+    for (const { db, argv } of commands) {
       loader.dbIndex = db;
       this.pipeline.run(argv, loader);
       const reply = loader.reply.bytes();
@@ -283,7 +299,6 @@ export class Server {
       }
       loader.reply.clear();
     }
-    return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
   }
 
   /**

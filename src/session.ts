@@ -103,6 +103,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.parser.queryBufferLimit = server.config.clientQueryBufferLimit;
     this.authenticated = false;
     this.#requireAuthIfConfigured();
+    // Every error reply, whichever buffer it lands in, is counted (INFO errorstats).
+    const stats = server.introspection.commands;
+    this.reply.onError = this.#spare.onError = (message) => stats.errorReply(message);
   }
 
   /** The selected database. */

@@ -36,6 +36,7 @@ import { sequences as random } from "./differential/random.ts";
 import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
+import { sequences as introspection } from "./differential/introspection.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -58,6 +59,7 @@ const families: Record<string, Sequence[]> = {
   pipelines,
   pubsub,
   scripting,
+  introspection,
   zsetBlocking,
   streams,
   persistence,

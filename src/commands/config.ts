@@ -36,18 +36,21 @@ interface Parameter {
   set?(c: ServerConfig, value: string): void;
 }
 
+/** LLONG_MAX, the bound Redis prints for its long long parameters. */
+const LLONG_MAX = "9223372036854775807";
+
 function integerSetter(
   min: number,
-  max: number,
+  max: number | string,
   apply: (c: ServerConfig, n: number) => void,
 ): (c: ServerConfig, v: string) => void {
   return (c, v) => {
     const n = parseInteger(v);
     if (n === null) throw new ConfigValueError("argument couldn't be parsed into an integer");
-    if (typeof n === "bigint" || n < min || n > max) {
+    if (BigInt(n) < BigInt(min) || BigInt(n) > BigInt(max)) {
       throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
     }
-    apply(c, n);
+    apply(c, Number(n));
   };
 }
 
@@ -222,6 +225,43 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => String(c.busyReplyThreshold),
     set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
   },
+  {
+    name: "slowlog-log-slower-than",
+    get: (c) => String(c.slowlogLogSlowerThan),
+    set: integerSetter(-1, LLONG_MAX, (c, n) => (c.slowlogLogSlowerThan = n)),
+  },
+  {
+    name: "slowlog-max-len",
+    get: (c) => String(c.slowlogMaxLen),
+    set: integerSetter(0, LLONG_MAX, (c, n) => (c.slowlogMaxLen = n)),
+  },
+  {
+    name: "latency-tracking",
+    get: (c) => yesNo(c.latencyTracking),
+    set: yesNoSetter((c, on) => (c.latencyTracking = on)),
+  },
+  {
+    name: "latency-tracking-info-percentiles",
+    get: (c) => c.latencyTrackingInfoPercentiles.map(String).join(" "),
+    set(c, v) {
+      const words = v.trim() === "" ? [] : v.trim().split(/\s+/);
+      const values = words.map(Number);
+      if (values.some((n, i) => Number.isNaN(n) || !/^[-+.\d]/.test(words[i]))) {
+        throw new ConfigValueError("Invalid latency-tracking-info-percentiles parameters");
+      }
+      if (values.some((n) => n < 0 || n > 100)) {
+        throw new ConfigValueError(
+          "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]",
+        );
+      }
+      c.latencyTrackingInfoPercentiles = values;
+    },
+  },
+  {
+    name: "latency-monitor-threshold",
+    get: (c) => String(c.latencyMonitorThreshold),
+    set: integerSetter(0, LLONG_MAX, (c, n) => (c.latencyMonitorThreshold = n)),
+  },
   { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
   { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
   { name: "client-output-buffer-limit", get: limitText },
@@ -343,6 +383,7 @@ const configSet = command({
     // Then apply the same values (not their printed forms: `An` prints as `A`).
     const aofWasOn = ctx.server.config.appendonly;
     for (const [p, value] of pairs) p.set!(ctx.server.config, value);
+    ctx.server.introspection.slowlog.trim(ctx.server.config.slowlogMaxLen);
     if (ctx.server.config.appendonly !== aofWasOn) {
       if (ctx.server.config.appendonly) ctx.server.aof.enable();
       else ctx.server.aof.stop().catch(() => {});
@@ -368,6 +409,7 @@ const configResetstat = command({
     ctx.server.stats.commands = 0;
     ctx.server.stats.connections = 0;
     ctx.server.stats.peakMemory = 0;
+    ctx.server.introspection.commands.reset();
     ctx.reply.ok();
   },
 });

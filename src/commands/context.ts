@@ -29,6 +29,7 @@ import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
 import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
+import type { Introspection } from "../stats/introspection.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -130,6 +131,8 @@ export interface ServerServices {
    */
   readonly stats: { connections: number; commands: number; peakMemory: number };
   readonly limits: { readonly rejectedConnections: number };
+  /** Command and error counters and the slow log (stats/introspection.ts). */
+  readonly introspection: Introspection;
   /** Clients blocked on keys (INFO blocked_clients). */
   readonly blocking: {
     readonly blockedCount: number;

@@ -150,6 +150,8 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["tracking_total_keys", ctx.server.tracking.totalKeys],
       ["tracking_total_items", ctx.server.tracking.totalItems],
       ["tracking_total_prefixes", ctx.server.tracking.totalPrefixes],
+      ["unexpected_error_replies", 0],
+      ["total_error_replies", ctx.server.introspection.commands.totalErrorReplies],
     ];
   },
   replication() {
@@ -170,6 +172,12 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     ];
   },
   modules: () => [],
+  commandstats: (ctx) => ctx.server.introspection.commands.commandstats(),
+  errorstats: (ctx) => ctx.server.introspection.commands.errorstats(),
+  latencystats: (ctx) =>
+    ctx.server.introspection.commands.latencystats(
+      ctx.server.config.latencyTrackingInfoPercentiles,
+    ),
   cluster: () => [["cluster_enabled", 0]],
   keyspace(ctx) {
     const out: Fields = [];
@@ -193,7 +201,8 @@ function avgTtl(db: Database, now: number): number {
   return n === 0 ? 0 : Math.floor(sum / n);
 }
 
-const DEFAULT_SECTIONS = [
+/** Every section, in Redis's order ("all" and "everything"). */
+const ALL_SECTIONS = [
   "server",
   "clients",
   "memory",
@@ -202,20 +211,26 @@ const DEFAULT_SECTIONS = [
   "replication",
   "cpu",
   "modules",
+  "commandstats",
+  "errorstats",
+  "latencystats",
   "cluster",
   "keyspace",
 ];
 
+/** What INFO without arguments (or with "default") prints. */
+const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== "commandstats" && s !== "latencystats");
+
 /** The text of INFO for the given section names (Redis's `# Section` blocks, CRLF lines). */
 export function infoText(ctx: CommandContext, names: readonly string[]): string {
   let wanted = names.map((n) => n.toLowerCase());
-  if (wanted.length === 0 || wanted.some((n) => n === "all" || n === "everything")) {
-    wanted = DEFAULT_SECTIONS;
-  } else if (wanted.includes("default")) {
+  if (wanted.length === 0) wanted = DEFAULT_SECTIONS;
+  else if (wanted.some((n) => n === "all" || n === "everything")) wanted = ALL_SECTIONS;
+  else if (wanted.includes("default")) {
     wanted = [...new Set([...DEFAULT_SECTIONS, ...wanted])];
   }
   const blocks: string[] = [];
-  for (const name of DEFAULT_SECTIONS) {
+  for (const name of ALL_SECTIONS) {
     if (!wanted.includes(name)) continue;
     const title = name === "cpu" ? "CPU" : name[0].toUpperCase() + name.slice(1);
     let block = `# ${title}\r\n`;

@@ -44,6 +44,7 @@ import type { Database } from "../store/database.ts";
 import { discardTransaction, queueInMulti } from "./transactions.ts";
 import { keysOf } from "./keys_of.ts";
 import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
+import type { Introspection } from "../stats/introspection.ts";
 
 export const NOAUTH_ERROR = "NOAUTH Authentication required.";
 
@@ -80,6 +81,8 @@ export interface PipelineServices {
     track(spec: Spec, argv: readonly string[], db: Database, run: () => void): void;
   };
   readonly stats: { commands: number };
+  /** Command and error counters, the slow log (stats/introspection.ts). */
+  readonly introspection: Introspection;
   readonly blocking: BlockingManager;
   /** Whether `name` is an HTTP request line (`POST`, `Host:`) sent to the RESP port. */
   isCrossProtocol(name: string): boolean;
@@ -96,6 +99,13 @@ export interface PipelineServices {
   };
 }
 
+/** The command `argv` names when it exists (its arity aside), else undefined. */
+function knownCommand(argv: readonly string[]): CommandSpec | undefined {
+  const spec = lookupCommand(argv[0]);
+  if (spec?.subcommands === undefined || argv.length < 2) return spec;
+  return spec.subcommands.get(argv[1].toLowerCase());
+}
+
 export class CommandPipeline {
   constructor(readonly services: PipelineServices) {}
 
@@ -110,23 +120,27 @@ export class CommandPipeline {
       if (!(e instanceof CommandError)) throw e;
       // POST and Host: are unknown commands, so the guard costs known commands nothing.
       if (services.isCrossProtocol(argv[0])) return services.crossProtocol(ctx);
-      return this.#refuse(ctx, argv[0], e.message);
+      // a known command with the wrong arity is counted as rejected (INFO commandstats)
+      this.#refuse(ctx, argv[0], e.message);
+      const known = knownCommand(argv);
+      if (known !== undefined) services.introspection.commands.rejected(known.name);
+      return;
     }
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
-      return this.#refuse(ctx, argv[0], NOAUTH_ERROR);
+      return this.#reject(ctx, spec, argv[0], NOAUTH_ERROR);
     }
     const policy = services.wsPolicy;
     if (policy !== null && client.transport.kind === "ws" && !policy.allows(spec)) {
-      return this.#refuse(ctx, argv[0], policy.denial(spec));
+      return this.#reject(ctx, spec, argv[0], policy.denial(spec));
     }
     const inMulti = client.transaction.queue !== null;
     if (services.memory.active) {
       const oom = services.memory.admit(spec, inMulti && spec.name !== "exec");
-      if (oom !== null) return this.#refuse(ctx, argv[0], oom);
+      if (oom !== null) return this.#reject(ctx, spec, argv[0], oom);
     }
     if (client.protocol === 2 && client.subscriptions.count !== 0) {
       const refused = subscribedModeError(spec);
-      if (refused !== null) return this.#refuse(ctx, argv[0], refused);
+      if (refused !== null) return this.#reject(ctx, spec, argv[0], refused);
     }
     if (inMulti && queueInMulti(spec, argv, ctx)) return;
     const tracking = ctx.server.tracking;
@@ -144,6 +158,12 @@ export class CommandPipeline {
       }
       tracking.flush();
     }
+  }
+
+  /** A known command refused before it ran: counted as rejected, then refused. */
+  #reject(ctx: CommandContext, spec: CommandSpec, name: string, message: string): void {
+    this.#refuse(ctx, name, message);
+    this.services.introspection.commands.rejected(spec.name);
   }
 
   /**
@@ -180,6 +200,10 @@ export class CommandPipeline {
     const outermost = !client.inExec && !client.denyBlocking;
     observer?.before(spec, argv, ctx);
     let served = false;
+    // The one clock reading pair per command: commandstats, latencystats, the slow log.
+    const stats = services.introspection;
+    const errorsBefore = stats.commands.totalErrorReplies;
+    const started = performance.now();
     try {
       const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
       const cmd = spec.parse(args);
@@ -198,6 +222,8 @@ export class CommandPipeline {
       if (!(e instanceof CommandError)) throw e;
       ctx.reply.error(e.message);
     }
+    const usec = Math.floor((performance.now() - started) * 1000);
+    stats.called(spec, argv, usec, errorsBefore, client);
     // After an error too: a command may have written before it failed.
     if (outermost && services.blocking.hasReady) {
       served = true;

@@ -42,6 +42,7 @@ import { streamGroupCommands } from "./stream_groups.ts";
 import { streamInfoCommands } from "./stream_info.ts";
 import { dumpRestoreCommands } from "./dump_restore.ts";
 import { persistenceCommands } from "./persistence.ts";
+import { slowlogCommands } from "./slowlog.ts";
 
 registerCommands([
   ...connectionCommands,
@@ -80,6 +81,7 @@ registerCommands([
   ...transactionCommands,
   ...scriptingCommands,
   ...zsetBlockingCommands,
+  ...slowlogCommands,
 ] as CommandSpec[]);
 
 export { lookupCommand } from "./command_table.ts";

@@ -40,6 +40,8 @@ export function formatDouble(x: number): string {
 export class ReplyWriter {
   /** 2 or 3: the protocol the client chose with HELLO. */
   protocol: 2 | 3 = 2;
+  /** Told of every error reply written (INFO errorstats counts them); null: nobody. */
+  onError: ((message: string) => void) | null = null;
   #buf: Uint8Array;
   #len = 0;
 
@@ -136,6 +138,7 @@ export class ReplyWriter {
 
   /** `-message`, e.g. `error("ERR syntax error")`. CR and LF become spaces, as in Redis. */
   error(message: string): void {
+    this.onError?.(message);
     this.#text(45, /[\r\n]/.test(message) ? message.replace(/[\r\n]/g, " ") : message);
   }
 

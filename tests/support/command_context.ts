@@ -9,6 +9,7 @@
  *   const other = new TestContext(ctx.server);   // a second client of the same server
  */
 
+import { Introspection } from "../../src/stats/introspection.ts";
 import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { AppendOnlyFile } from "../../src/persistence/aof_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
@@ -141,7 +142,9 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const keyspace = new Keyspace(config.databases, clock);
   const blocking = new BlockingManager(keyspace);
   const stats = { connections: 0, commands: 0, peakMemory: 0 };
+  const introspection = new Introspection(config);
   const pipeline = new CommandPipeline({
+    introspection,
     wsPolicy: null,
     memory: { active: false, admit: () => null, track: (_s, _a, _d, run) => run() },
     stats,
@@ -167,6 +170,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats,
     limits: { rejectedConnections: 0 },
+    introspection,
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
