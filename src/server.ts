@@ -214,6 +214,7 @@ export class Server {
     this.hub.removeSubscriber(session);
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
+    this.introspection.monitors.remove(session);
     this.sessions.delete(session.id);
     this.limits.reclaimer.noteClosed();
   }

@@ -66,6 +66,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   libVersion = "";
   /** The last command run, for CLIENT LIST. */
   lastCommand = "NULL";
+  /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */
+  monitoring = false;
   lastActivity: number;
   /** Replies and deliveries not yet handed to the transport. */
   reply = new ReplyWriter(REPLY_BUFFER_SIZE);
@@ -187,6 +189,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.server.hub.removeSubscriber(this);
     discardTransaction(this, this);
     this.server.tracking.disable(this);
+    this.monitoring = false;
+    this.server.introspection.monitors.remove(this);
     this.#requireAuthIfConfigured();
   }
 
@@ -230,12 +234,19 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const result = await this.#asideRead;
         this.#asideRead = null;
         if (!reader.commitAside(result)) return;
-        this.lastActivity = Date.now();
       } else {
         if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
-        this.lastActivity = Date.now();
       }
-      const protocolError = this.#serveBuffered(reader);
+      // One clock reading serves as the idle time's start and the first command's.
+      const now = performance.now();
+      this.lastActivity = performance.timeOrigin + now;
+      this.server.pipeline.beginBatch(now);
+      let protocolError: Error | null;
+      try {
+        protocolError = this.#serveBuffered(reader);
+      } finally {
+        this.server.pipeline.endBatch();
+      }
       if (this.#cutOffOverOutputLimit()) return;
       if (this.reply.length !== 0) await this.flush();
       if (protocolError !== null || this.#closeAfterReply) return;

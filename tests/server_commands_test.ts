@@ -239,6 +239,7 @@ Deno.test("INFO has Redis's sections and respd's real numbers", async () => {
     "Replication",
     "CPU",
     "Modules",
+    "Errorstats",
     "Cluster",
     "Keyspace",
   ]);

@@ -46,17 +46,18 @@ function argvBytes(s: ClientView): number {
 export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
-  // Redis's flag letters, in its order: P pub/sub, x MULTI, b blocked, t tracking,
+  // Redis's flag letters, in its order: O monitor, P pub/sub, x MULTI, b blocked, t tracking,
   // R broken redirect, B broadcast, d a watched key changed; N when none.
   const t = s.tracking;
   const tx = s.transaction;
-  const flags = (typeOf(s) === "pubsub" ? "P" : "") + (tx.active ? "x" : "") +
+  const flags =
+    (s.monitoring ? "O" : "") + (typeOf(s) === "pubsub" ? "P" : "") + (tx.active ? "x" : "") +
       (s.blocked ? "b" : "") + (t.on ? "t" : "") + (t.brokenRedirect ? "R" : "") +
       (t.bcast ? "B" : "") +
       (tx.watches.dirty ? "d" : "") || "N";
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
-    ` idle=${Math.floor((now - s.lastActivity) / 1000)} flags=${flags} db=${s.dbIndex}` +
+    ` idle=${Math.max(0, Math.floor((now - s.lastActivity) / 1000))} flags=${flags} db=${s.dbIndex}` +
     ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
     ` multi=${tx.queue === null ? -1 : tx.queue.length}` +
     ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${

@@ -58,6 +58,8 @@ export interface ClientView {
   readonly transaction: Transaction;
   /** CLIENT TRACKING state (pubsub/tracking.ts). */
   readonly tracking: ClientTracking;
+  /** In MONITOR mode (CLIENT LIST flag O). */
+  readonly monitoring: boolean;
   /** Waiting in a blocking command (CLIENT LIST flag b). */
   readonly blocked: boolean;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
@@ -73,6 +75,8 @@ export interface ClientState extends ClientView, Subscriber {
   dbIndex: number;
   /** Set by the pipeline as each command runs. */
   lastCommand: string;
+  /** Set by MONITOR; RESET and the disconnect clear it. */
+  monitoring: boolean;
   protocol: 2 | 3;
   name: string;
   libName: string;

@@ -13,7 +13,9 @@
  *                     (transactions.ts); EXEC later runs the queue through `call`
  *   8. call           parse (one argument cursor; a variable-arity command must read every
  *                     argument, else a syntax error: `Args.unread`), execute against the context
- *                     (under the maxmemory accounting when a limit is set), count stats
+ *                     (under the maxmemory accounting when a limit is set), timed once
+ *                     for INFO commandstats/latencystats and the slow log, then shown to
+ *                     MONITOR (stats/introspection.ts)
  *   9. after the call serve clients blocked on keys the command wrote (blocking.ts), once
  *                     the outermost command is done (not between EXEC's commands or a
  *                     script's calls); client-side caching remembers the keys a tracking
@@ -45,6 +47,8 @@ import { discardTransaction, queueInMulti } from "./transactions.ts";
 import { keysOf } from "./keys_of.ts";
 import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
 import type { Introspection } from "../stats/introspection.ts";
+import { redactArgs } from "../stats/redaction.ts";
+import { CallTimer } from "../stats/call_timer.ts";
 
 export const NOAUTH_ERROR = "NOAUTH Authentication required.";
 
@@ -107,7 +111,22 @@ function knownCommand(argv: readonly string[]): CommandSpec | undefined {
 }
 
 export class CommandPipeline {
-  constructor(readonly services: PipelineServices) {}
+  /** Times each call (stats/call_timer.ts), reading the clock as little as it can. */
+  readonly timer: CallTimer;
+
+  constructor(readonly services: PipelineServices) {
+    this.timer = new CallTimer(services.introspection);
+  }
+
+  /** A session starts serving the requests of one read; `now` is performance.now(). */
+  beginBatch(now: number): void {
+    this.timer.beginBatch(now);
+  }
+
+  /** The batch is served: its last calls are timed. */
+  endBatch(): void {
+    this.timer.endBatch();
+  }
 
   /** Runs one request of `ctx`'s client: every step above, then its reply is written. */
   run(argv: readonly string[], ctx: CommandContext): void {
@@ -199,11 +218,17 @@ export class CommandPipeline {
     // Inside EXEC or a script, blocked clients wait for the outer command to finish.
     const outermost = !client.inExec && !client.denyBlocking;
     observer?.before(spec, argv, ctx);
-    let served = false;
-    // The one clock reading pair per command: commandstats, latencystats, the slow log.
     const stats = services.introspection;
+    // MONITOR sees a command once it ran (its database then, its secrets redacted), but a
+    // script command before the commands its script runs, as Redis shows them.
+    const monitored = stats.monitors.active && stats.recording && !spec.flags.includes("admin");
+    if (monitored && spec.flags.includes("skip_monitor")) {
+      stats.monitors.feed(client, client.dbIndex, argv);
+    }
+    let served = false;
     const errorsBefore = stats.commands.totalErrorReplies;
-    const started = performance.now();
+    // Timed for commandstats, latencystats and the slow log (stats/call_timer.ts).
+    const started = this.timer.start(spec);
     try {
       const args = new Args(argv, spec.name.includes("|") ? 2 : 1);
       const cmd = spec.parse(args);
@@ -222,8 +247,11 @@ export class CommandPipeline {
       if (!(e instanceof CommandError)) throw e;
       ctx.reply.error(e.message);
     }
-    const usec = Math.floor((performance.now() - started) * 1000);
-    stats.called(spec, argv, usec, errorsBefore, client);
+    stats.counted(spec, errorsBefore);
+    this.timer.end(spec, argv, client, started);
+    if (monitored && !spec.flags.includes("skip_monitor")) {
+      stats.monitors.feed(client, client.dbIndex, redactArgs(spec.name, argv));
+    }
     // After an error too: a command may have written before it failed.
     if (outermost && services.blocking.hasReady) {
       served = true;

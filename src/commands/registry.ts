@@ -43,6 +43,7 @@ import { streamInfoCommands } from "./stream_info.ts";
 import { dumpRestoreCommands } from "./dump_restore.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { slowlogCommands } from "./slowlog.ts";
+import { monitorCommands } from "./monitor.ts";
 
 registerCommands([
   ...connectionCommands,
@@ -82,6 +83,7 @@ registerCommands([
   ...scriptingCommands,
   ...zsetBlockingCommands,
   ...slowlogCommands,
+  ...monitorCommands,
 ] as CommandSpec[]);
 
 export { lookupCommand } from "./command_table.ts";

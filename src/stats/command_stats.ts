@@ -42,19 +42,24 @@ export class CommandStats {
   }
 
   /**
-   * A call of `name` that took `usec` µs; `errorsBefore` is the error count when it
-   * started. It failed when an error reply was sent since; a call inside it (EXEC's, a
-   * script's) that failed took that error already, so the outer call is not counted as
-   * failed for it, as in Redis (`prev_err_count`).
+   * A call of `name` finished; `errorsBefore` is the error count when it started. It
+   * failed when an error reply was sent since; a call inside it (EXEC's, a script's) that
+   * failed took that error already, so the outer call is not counted as failed for it, as
+   * in Redis (`prev_err_count`).
    */
-  called(name: string, usec: number, errorsBefore: number, trackLatency: boolean): void {
+  called(name: string, errorsBefore: number): void {
     const c = this.counters(name);
     c.calls++;
-    c.usec += usec;
     const errors = this.totalErrorReplies;
     if (errors > errorsBefore && errors > this.#errorMark) c.failed++;
     this.#errorMark = errors;
-    if (trackLatency) (c.histogram ??= new LatencyHistogram()).record(usec * 1000);
+  }
+
+  /** `calls` calls of `name` took `usec` µs in all, `each` µs apiece. */
+  timed(name: string, usec: number, each: number, calls: number, trackLatency: boolean): void {
+    const c = this.counters(name);
+    c.usec += usec;
+    if (trackLatency) (c.histogram ??= new LatencyHistogram()).record(each * 1000, calls);
   }
 
   /** A call of `name` refused before it ran (arity, NOAUTH, OOM ...). */

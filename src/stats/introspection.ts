@@ -1,6 +1,7 @@
 /**
  * What the server records about the commands it runs, for the operator: counters per
- * command and per error (INFO commandstats/errorstats/latencystats) and the slow log. The
+ * command and per error (INFO commandstats/errorstats/latencystats), the slow log and
+ * MONITOR's feed. The
  * pipeline (commands/pipeline.ts) times each call once and hands the figure here; the
  * commands that read these (INFO, SLOWLOG, CONFIG RESETSTAT) reach them through
  * `ctx.server.introspection`.
@@ -11,6 +12,7 @@ import type { CommandSpec } from "../commands/command.ts";
 import { CommandStats } from "./command_stats.ts";
 import { redactArgs } from "./redaction.ts";
 import { SlowLog } from "./slowlog.ts";
+import { MonitorFeed } from "./monitor.ts";
 
 /** The client fields a slow-log entry names. */
 export interface CallingClient {
@@ -21,31 +23,41 @@ export interface CallingClient {
 export class Introspection {
   readonly commands = new CommandStats();
   readonly slowlog = new SlowLog();
+  /** MONITOR's clients and the line each command sends them. */
+  readonly monitors = new MonitorFeed();
   /** False while the AOF is replayed: Redis keeps no stats for loading (isAOFLoadingContext). */
   recording = true;
 
   constructor(readonly config: ServerConfig) {}
 
   /**
-   * A call of `spec` ran for `usec` µs (`errorsBefore`: the error count when it started):
-   * counted, and kept in the slow log when slow enough (unless the command is flagged
-   * skip_slowlog, as EXEC is).
+   * A call of `spec` finished (`errorsBefore`: the error count when it started): counted,
+   * and counted as failed when it answered an error. Its time comes apart (`timed`).
    */
-  called(
+  counted(spec: CommandSpec, errorsBefore: number): void {
+    if (this.recording) this.commands.called(spec.name, errorsBefore);
+  }
+
+  /**
+   * `calls` calls of `spec` took `usec` µs in all (stats/call_timer.ts): added to its
+   * time and latency histogram, and kept in the slow log when one call's share is slow
+   * enough (unless the command is flagged skip_slowlog, as EXEC is); `argv` is the last.
+   */
+  timed(
     spec: CommandSpec,
     argv: readonly string[],
     usec: number,
-    errorsBefore: number,
+    calls: number,
     client: CallingClient,
   ): void {
     if (!this.recording) return;
     const config = this.config;
-    const name = spec.name;
-    this.commands.called(name, usec, errorsBefore, config.latencyTracking);
+    const each = Math.floor(usec / calls);
+    this.commands.timed(spec.name, Math.floor(usec), each, calls, config.latencyTracking);
     const threshold = config.slowlogLogSlowerThan;
-    if (threshold >= 0 && usec >= threshold && !spec.flags.includes("skip_slowlog")) {
+    if (threshold >= 0 && each >= threshold && !spec.flags.includes("skip_slowlog")) {
       const addr = client.transport.remoteAddress || "?:0";
-      this.slowlog.push(redactArgs(name, argv), usec, addr, client.name, config.slowlogMaxLen);
+      this.slowlog.push(redactArgs(spec.name, argv), each, addr, client.name, config.slowlogMaxLen);
     }
   }
 }

@@ -40,11 +40,11 @@ export class LatencyHistogram {
   #counts = new Float64Array(SLOTS);
   #total = 0;
 
-  /** Records one value in nanoseconds (clamped to the tracked range, as Redis does). */
-  record(ns: number): void {
+  /** Records a value in nanoseconds `times` times (clamped to the tracked range, as Redis). */
+  record(ns: number, times = 1): void {
     const v = ns < MIN_VALUE ? MIN_VALUE : ns > MAX_VALUE ? MAX_VALUE : Math.floor(ns);
-    this.#counts[slotOf(v)]++;
-    this.#total++;
+    this.#counts[slotOf(v)] += times;
+    this.#total += times;
   }
 
   get count(): number {

@@ -41,6 +41,7 @@ export class TestClient implements ClientState {
   libName = "";
   libVersion = "";
   lastCommand = "NULL";
+  monitoring = false;
   readonly createdAt = Date.now();
   readonly lastActivity = Date.now();
   readonly subscriptions = new Subscriptions();
