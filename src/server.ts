@@ -124,6 +124,7 @@ export class Server {
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
+    this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
     this.pipeline = new CommandPipeline({
       wsPolicy: this.wsPolicy,
       memory: this.memory,

@@ -57,7 +57,9 @@ export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now
       (tx.watches.dirty ? "d" : "") || "N";
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
-    ` idle=${Math.max(0, Math.floor((now - s.lastActivity) / 1000))} flags=${flags} db=${s.dbIndex}` +
+    ` idle=${
+      Math.max(0, Math.floor((now - s.lastActivity) / 1000))
+    } flags=${flags} db=${s.dbIndex}` +
     ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
     ` multi=${tx.queue === null ? -1 : tx.queue.length}` +
     ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${

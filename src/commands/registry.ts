@@ -44,6 +44,7 @@ import { dumpRestoreCommands } from "./dump_restore.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { slowlogCommands } from "./slowlog.ts";
 import { monitorCommands } from "./monitor.ts";
+import { latencyCommands } from "./latency.ts";
 
 registerCommands([
   ...connectionCommands,
@@ -84,6 +85,7 @@ registerCommands([
   ...zsetBlockingCommands,
   ...slowlogCommands,
   ...monitorCommands,
+  ...latencyCommands,
 ] as CommandSpec[]);
 
 export { lookupCommand } from "./command_table.ts";

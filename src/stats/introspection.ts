@@ -1,7 +1,7 @@
 /**
  * What the server records about the commands it runs, for the operator: counters per
- * command and per error (INFO commandstats/errorstats/latencystats), the slow log and
- * MONITOR's feed. The
+ * command and per error (INFO commandstats/errorstats/latencystats), the slow log, the
+ * latency monitor and MONITOR's feed. The
  * pipeline (commands/pipeline.ts) times each call once and hands the figure here; the
  * commands that read these (INFO, SLOWLOG, CONFIG RESETSTAT) reach them through
  * `ctx.server.introspection`.
@@ -13,6 +13,7 @@ import { CommandStats } from "./command_stats.ts";
 import { redactArgs } from "./redaction.ts";
 import { SlowLog } from "./slowlog.ts";
 import { MonitorFeed } from "./monitor.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
 
 /** The client fields a slow-log entry names. */
 export interface CallingClient {
@@ -25,10 +26,14 @@ export class Introspection {
   readonly slowlog = new SlowLog();
   /** MONITOR's clients and the line each command sends them. */
   readonly monitors = new MonitorFeed();
+  /** Events slower than latency-monitor-threshold (LATENCY ...). */
+  readonly latency: LatencyMonitor;
   /** False while the AOF is replayed: Redis keeps no stats for loading (isAOFLoadingContext). */
   recording = true;
 
-  constructor(readonly config: ServerConfig) {}
+  constructor(readonly config: ServerConfig) {
+    this.latency = new LatencyMonitor(config);
+  }
 
   /**
    * A call of `spec` finished (`errorsBefore`: the error count when it started): counted,
@@ -54,6 +59,10 @@ export class Introspection {
     const config = this.config;
     const each = Math.floor(usec / calls);
     this.commands.timed(spec.name, Math.floor(usec), each, calls, config.latencyTracking);
+    if (config.latencyMonitorThreshold !== 0) {
+      const event = spec.flags.includes("fast") ? "fast-command" : "command";
+      this.latency.sampleIfNeeded(event, Math.floor(each / 1000));
+    }
     const threshold = config.slowlogLogSlowerThan;
     if (threshold >= 0 && each >= threshold && !spec.flags.includes("skip_slowlog")) {
       const addr = client.transport.remoteAddress || "?:0";

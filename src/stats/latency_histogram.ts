@@ -52,6 +52,24 @@ export class LatencyHistogram {
   }
 
   /**
+   * LATENCY HISTOGRAM's buckets: [µs, calls at or below] at powers of two from 1024 ns, as
+   * Redis's log iteration reports them, only where the count grew.
+   */
+  cumulative(): [number, number][] {
+    const out: [number, number][] = [];
+    let previous = 0;
+    let seen = 0;
+    let slot = 0;
+    for (let bound = 1024; seen < this.#total && bound <= MAX_VALUE * 2; bound *= 2) {
+      const top = slotOf(Math.min(bound, MAX_VALUE));
+      for (; slot <= top; slot++) seen += this.#counts[slot];
+      if (seen > previous) out.push([Math.floor(highestIn(top) / 1000), seen]);
+      previous = seen;
+    }
+    return out;
+  }
+
+  /**
    * The value at `percentile` (0-100) as hdr_value_at_percentile: the highest value of its
    * step (the lowest for percentile 0); 0 when empty.
    */

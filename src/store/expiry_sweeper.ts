@@ -21,6 +21,9 @@ export class ExpirySweeper {
   /** Per database (by identity, so SWAPDB does not confuse cursors). */
   #cursors = new WeakMap<Database, Iterator<[string, ExpiryTime]>>();
 
+  /** Told how long each tick took, in ms (the latency monitor's expire-cycle event). */
+  onTick: ((ms: number) => void) | null = null;
+
   constructor(readonly keyspace: Keyspace) {}
 
   start(): void {
@@ -36,6 +39,7 @@ export class ExpirySweeper {
       removed += expired;
       if (expired * 4 <= examined || performance.now() - started >= TICK_BUDGET_MS) break;
     }
+    this.onTick?.(performance.now() - started);
     return removed;
   }
 

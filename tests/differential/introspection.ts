@@ -14,6 +14,26 @@ const quiet = {
 
 export const sequences: Sequence[] = [
   {
+    name: "LATENCY with no events: LATEST, HISTORY, RESET, DOCTOR, GRAPH, HELP and errors",
+    steps: [
+      "LATENCY RESET",
+      "LATENCY LATEST",
+      "LATENCY HISTORY command",
+      "LATENCY RESET command fast-command",
+      "LATENCY DOCTOR",
+      "LATENCY GRAPH command",
+      "LATENCY HISTORY",
+      "LATENCY GRAPH",
+      "LATENCY LATEST x",
+      "LATENCY NOPE",
+      "LATENCY HELP",
+      "CONFIG SET latency-monitor-threshold 100000",
+      "LATENCY DOCTOR",
+      "CONFIG SET latency-monitor-threshold 0",
+    ],
+    ...quiet,
+  },
+  {
     name: "SLOWLOG errors, HELP, RESET and an empty log",
     steps: [
       "SLOWLOG RESET",
