@@ -340,7 +340,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const config: ServerConfig = { ...base, ...parsed };
+  const config: ServerConfig = { ...base, ...parsed, configFile: file };
   logFormat = config.logFormat;
   if (file !== null && config.wsCommands !== null) {
     try {

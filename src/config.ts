@@ -99,6 +99,8 @@ export interface ServerConfig extends EncodingLimits {
   latencyTrackingInfoPercentiles: number[];
   /** Events that take at least this many ms are kept by the latency monitor; 0: off. */
   latencyMonitorThreshold: number;
+  /** The config file the server was started with (CONFIG REWRITE, INFO); null: none. */
+  configFile: string | null;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -168,6 +170,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   latencyTracking: true,
   latencyTrackingInfoPercentiles: [50, 99, 99.9],
   latencyMonitorThreshold: 0,
+  configFile: null,
 };
 
 /**

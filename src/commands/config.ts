@@ -1,319 +1,39 @@
 /**
- * CONFIG GET/SET/RESETSTAT/HELP: the redis.conf parameters respd has, with their live
- * values, replies as Redis 7.0.15's. CONFIG SET changes only those that can change while
- * running, all or nothing.
+ * CONFIG GET/SET/REWRITE/RESETSTAT/HELP: the redis.conf parameters respd has (the one table
+ * in config_parameters.ts), with their live values, replies as Redis 7.0.15's. CONFIG SET
+ * changes only those that can change while running, all or nothing; CONFIG REWRITE writes
+ * them back into the config file the server started with (config_rewrite.ts).
  */
 
-import {
-  formatNotifyClasses,
-  INVALID_CLASS_MESSAGE,
-  parseNotifyClasses,
-} from "../pubsub/keyspace_events.ts";
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
-import { parseInteger } from "./args.ts";
-import {
-  formatSavePoints,
-  type LogLevel,
-  parseMemory,
-  parseSavePoints,
-  type ServerConfig,
-} from "../config.ts";
-import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
-import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { ServerServices } from "./context.ts";
+import {
+  checkMaxClients,
+  type ConfigParameter,
+  ConfigValueError,
+  PARAMETER_BY_NAME,
+  PARAMETERS,
+} from "../config_parameters.ts";
+import { splitConfigArgs } from "../config_file.ts";
+import { rewriteConfigFile } from "../config_rewrite.ts";
 
-/** Why a CONFIG SET value was refused; becomes Redis's "CONFIG SET failed" error. */
-class ConfigValueError extends Error {}
-
-/** One redis.conf parameter respd has: its live value, and how to change it if it can. */
-interface Parameter {
-  name: string;
-  get(c: ServerConfig, server: ServerServices): string;
-  /** Validates and applies; absent for parameters fixed at start. */
-  set?(c: ServerConfig, value: string): void;
+/** A parameter as CONFIG sees it: every name but respd's own settings. */
+function lookup(name: string): ConfigParameter | undefined {
+  const p = PARAMETER_BY_NAME.get(name);
+  return p === undefined || p.respdOnly ? undefined : p;
 }
 
-/** LLONG_MAX, the bound Redis prints for its long long parameters. */
-const LLONG_MAX = "9223372036854775807";
+/** CONFIG GET's names: each parameter's own and its aliases, as Redis lists them. */
+const NAMES: readonly [string, ConfigParameter][] = PARAMETERS.filter((p) => !p.respdOnly)
+  .flatMap((p) => [p.name, ...(p.aliases ?? [])].map((n) => [n, p] as [string, ConfigParameter]));
 
-function integerSetter(
-  min: number,
-  max: number | string,
-  apply: (c: ServerConfig, n: number) => void,
-): (c: ServerConfig, v: string) => void {
-  return (c, v) => {
-    const n = parseInteger(v);
-    if (n === null) throw new ConfigValueError("argument couldn't be parsed into an integer");
-    if (BigInt(n) < BigInt(min) || BigInt(n) > BigInt(max)) {
-      throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
-    }
-    apply(c, Number(n));
-  };
+/** The live value: the port actually bound for `port` (it may have been 0). */
+function valueOf(p: ConfigParameter, server: ServerServices): string {
+  return p.name === "port" ? String(server.port) : p.get(server.config);
 }
-
-function enumSetter(
-  values: readonly string[],
-  apply: (c: ServerConfig, v: string) => void,
-): (c: ServerConfig, v: string) => void {
-  return (c, v) => {
-    const lower = v.toLowerCase();
-    if (!values.includes(lower)) {
-      throw new ConfigValueError(
-        `argument(s) must be one of the following: ${values.join(", ")}`,
-      );
-    }
-    apply(c, lower);
-  };
-}
-
-function yesNoSetter(apply: (c: ServerConfig, on: boolean) => void) {
-  return (c: ServerConfig, v: string) => {
-    const lower = v.toLowerCase();
-    if (lower !== "yes" && lower !== "no") {
-      throw new ConfigValueError("argument must be 'yes' or 'no'");
-    }
-    apply(c, lower === "yes");
-  };
-}
-
-const yesNo = (on: boolean) => (on ? "yes" : "no");
-
-const LOG_LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES = ["volatile-ttl", "allkeys-lru", "noeviction"];
-
-function limitText(c: ServerConfig): string {
-  const { normal, pubsub } = c.clientOutputBufferLimit;
-  return `normal ${normal.hard} ${normal.soft} ${normal.softSeconds} ` +
-    `pubsub ${pubsub.hard} ${pubsub.soft} ${pubsub.softSeconds}`;
-}
-
-const PARAMETERS: readonly Parameter[] = [
-  { name: "port", get: (_, server) => String(server.port) },
-  { name: "bind", get: (c) => c.bind },
-  { name: "databases", get: (c) => String(c.databases) },
-  {
-    name: "save",
-    get: (c) => formatSavePoints(c.save),
-    set: (c, v) => {
-      const points = parseSavePoints(v);
-      if (points === null) throw new ConfigValueError("Invalid save parameters");
-      c.save = points;
-    },
-  },
-  // Turning it on or off starts or stops the AOF once the new value is set (CONFIG SET).
-  {
-    name: "appendonly",
-    get: (c) => yesNo(c.appendonly),
-    set: yesNoSetter((c, on) => (c.appendonly = on)),
-  },
-  {
-    name: "appendfsync",
-    get: (c) => c.appendfsync,
-    set: enumSetter(
-      ["always", "everysec", "no"],
-      (c, v) => (c.appendfsync = v as ServerConfig["appendfsync"]),
-    ),
-  },
-  { name: "appenddirname", get: (c) => c.appenddirname },
-  { name: "appendfilename", get: (c) => c.appendfilename },
-  {
-    name: "dbfilename",
-    get: (c) => c.dbfilename,
-    set: (c, v) => {
-      if (v.includes("/")) {
-        throw new ConfigValueError("dbfilename can't be a path, just a filename");
-      }
-      c.dbfilename = v;
-    },
-  },
-  {
-    name: "rdbcompression",
-    get: (c) => yesNo(c.rdbcompression),
-    set: yesNoSetter((c, on) => (c.rdbcompression = on)),
-  },
-  {
-    name: "aof-load-truncated",
-    get: (c) => yesNo(c.aofLoadTruncated),
-    set: yesNoSetter((c, on) => (c.aofLoadTruncated = on)),
-  },
-  {
-    name: "auto-aof-rewrite-percentage",
-    get: (c) => String(c.autoAofRewritePercentage),
-    set: integerSetter(0, 2147483647, (c, n) => (c.autoAofRewritePercentage = n)),
-  },
-  {
-    name: "auto-aof-rewrite-min-size",
-    get: (c) => String(c.autoAofRewriteMinSize),
-    set: (c, v) => {
-      const n = parseMemory(v);
-      if (n === null) throw new ConfigValueError("argument must be a memory value");
-      c.autoAofRewriteMinSize = n;
-    },
-  },
-  {
-    name: "loglevel",
-    get: (c) => c.loglevel,
-    set: enumSetter(LOG_LEVELS, (c, v) => (c.loglevel = v as LogLevel)),
-  },
-  {
-    name: "maxclients",
-    get: (c) => String(c.maxclients),
-    // Capped by the descriptor limit as at start, with Redis's error (config.c).
-    set: integerSetter(1, 4294967295, (c, n) => {
-      const cap = maxClientsForFds(openFileLimit(), c.wsPort === null ? 0 : c.httpMaxPending);
-      if (cap !== null && n > cap) {
-        throw new ConfigValueError(
-          "The operating system is not able to handle the specified number of clients, " +
-            `try with ${cap}`,
-        );
-      }
-      c.maxclients = n;
-    }),
-  },
-  {
-    name: "timeout",
-    get: (c) => String(c.timeout),
-    set: integerSetter(0, 2147483647, (c, n) => (c.timeout = n)),
-  },
-  {
-    name: "maxmemory",
-    get: (c) => String(c.maxmemory),
-    set(c, v) {
-      const n = parseMemory(v);
-      if (n === null) throw new ConfigValueError("argument must be a memory value");
-      c.maxmemory = n;
-    },
-  },
-  {
-    name: "maxmemory-policy",
-    get: (c) => c.maxmemoryPolicy,
-    set: enumSetter(
-      POLICIES,
-      (c, v) => (c.maxmemoryPolicy = v as ServerConfig["maxmemoryPolicy"]),
-    ),
-  },
-  {
-    name: "requirepass",
-    get: (c) => c.requirepass ?? "",
-    set: (c, v) => (c.requirepass = v === "" ? null : v),
-  },
-  ...encodingParameters(),
-  {
-    name: "notify-keyspace-events",
-    get: (c) => formatNotifyClasses(c.notifyKeyspaceEvents),
-    set(c, v) {
-      const flags = parseNotifyClasses(v);
-      if (flags === null) throw new ConfigValueError(INVALID_CLASS_MESSAGE);
-      c.notifyKeyspaceEvents = flags;
-    },
-  },
-  {
-    name: "tracking-table-max-keys",
-    get: (c) => String(c.trackingTableMaxKeys),
-    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.trackingTableMaxKeys = n)),
-  },
-  {
-    name: "busy-reply-threshold",
-    get: (c) => String(c.busyReplyThreshold),
-    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
-  },
-  {
-    name: "lua-time-limit",
-    get: (c) => String(c.busyReplyThreshold),
-    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.busyReplyThreshold = n)),
-  },
-  {
-    name: "slowlog-log-slower-than",
-    get: (c) => String(c.slowlogLogSlowerThan),
-    set: integerSetter(-1, LLONG_MAX, (c, n) => (c.slowlogLogSlowerThan = n)),
-  },
-  {
-    name: "slowlog-max-len",
-    get: (c) => String(c.slowlogMaxLen),
-    set: integerSetter(0, LLONG_MAX, (c, n) => (c.slowlogMaxLen = n)),
-  },
-  {
-    name: "latency-tracking",
-    get: (c) => yesNo(c.latencyTracking),
-    set: yesNoSetter((c, on) => (c.latencyTracking = on)),
-  },
-  {
-    name: "latency-tracking-info-percentiles",
-    get: (c) => c.latencyTrackingInfoPercentiles.map(String).join(" "),
-    set(c, v) {
-      const words = v.trim() === "" ? [] : v.trim().split(/\s+/);
-      const values = words.map(Number);
-      if (values.some((n, i) => Number.isNaN(n) || !/^[-+.\d]/.test(words[i]))) {
-        throw new ConfigValueError("Invalid latency-tracking-info-percentiles parameters");
-      }
-      if (values.some((n) => n < 0 || n > 100)) {
-        throw new ConfigValueError(
-          "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]",
-        );
-      }
-      c.latencyTrackingInfoPercentiles = values;
-    },
-  },
-  {
-    name: "latency-monitor-threshold",
-    get: (c) => String(c.latencyMonitorThreshold),
-    set: integerSetter(0, LLONG_MAX, (c, n) => (c.latencyMonitorThreshold = n)),
-  },
-  { name: "proto-max-bulk-len", get: (c) => String(c.protoMaxBulkLen) },
-  { name: "client-query-buffer-limit", get: (c) => String(c.clientQueryBufferLimit) },
-  { name: "client-output-buffer-limit", get: limitText },
-  ...["list-max-listpack-size", "list-max-ziplist-size"].map((name) => ({
-    name,
-    get: (c: ServerConfig) => String(c.listMaxListpackSize),
-    set: integerSetter(-2147483648, 2147483647, (c, n) => (c.listMaxListpackSize = n)),
-  })),
-  {
-    name: "list-compress-depth",
-    get: (c) => String(c.listCompressDepth),
-    set: integerSetter(0, 2147483647, (c, n) => (c.listCompressDepth = n)),
-  },
-];
-
-/**
- * The compact-encoding thresholds (store/encoding_limits.ts), under their Redis 7.0 names
- * and the older ziplist aliases that CONFIG GET also lists.
- */
-function encodingParameters(): Parameter[] {
-  // the *-value thresholds are sizes in bytes: Redis reads them as memory values (1kb ...)
-  const limit = (name: string, field: keyof EncodingLimits): Parameter => ({
-    name,
-    get: (c) => String(c[field]),
-    set(c, v) {
-      const bytes = name.endsWith("-value");
-      const n = bytes ? parseMemory(v) : parseInteger(v);
-      if (n === null) {
-        throw new ConfigValueError(
-          bytes ? "argument must be a memory value" : "argument couldn't be parsed into an integer",
-        );
-      }
-      if (n < 0) {
-        throw new ConfigValueError("argument must be between 0 and 9223372036854775807 inclusive");
-      }
-      c[field] = Number(n);
-    },
-  });
-  return [
-    limit("hash-max-listpack-entries", "hashMaxListpackEntries"),
-    limit("hash-max-ziplist-entries", "hashMaxListpackEntries"),
-    limit("hash-max-listpack-value", "hashMaxListpackValue"),
-    limit("hash-max-ziplist-value", "hashMaxListpackValue"),
-    limit("set-max-intset-entries", "setMaxIntsetEntries"),
-    limit("zset-max-listpack-entries", "zsetMaxListpackEntries"),
-    limit("zset-max-ziplist-entries", "zsetMaxListpackEntries"),
-    limit("zset-max-listpack-value", "zsetMaxListpackValue"),
-    limit("zset-max-ziplist-value", "zsetMaxListpackValue"),
-  ];
-}
-
-const PARAMETER_BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));
 
 /** CONFIG GET parameter [parameter ...] (glob patterns, case-insensitive) */
 const configGet = command({
@@ -325,22 +45,22 @@ const configGet = command({
   execute(patterns, ctx) {
     // As Redis: an exact name is echoed as given; a glob lists the real names; each
     // parameter appears once.
-    const found = new Map<Parameter, string>();
+    const found = new Map<string, [shown: string, ConfigParameter]>();
     for (const pattern of patterns) {
       const lower = pattern.toLowerCase();
       if (!/[*?[]/.test(pattern)) {
-        const p = PARAMETER_BY_NAME.get(lower);
-        if (p !== undefined && !found.has(p)) found.set(p, pattern);
+        const p = lookup(lower);
+        if (p !== undefined && !found.has(lower)) found.set(lower, [pattern, p]);
         continue;
       }
-      for (const p of PARAMETERS) {
-        if (!found.has(p) && globMatch(lower, p.name)) found.set(p, p.name);
+      for (const [name, p] of NAMES) {
+        if (!found.has(name) && globMatch(lower, name)) found.set(name, [name, p]);
       }
     }
     ctx.reply.map(found.size);
-    for (const [p, name] of found) {
-      ctx.reply.bulk(name);
-      ctx.reply.bulk(p.get(ctx.server.config, ctx.server));
+    for (const [shown, p] of found.values()) {
+      ctx.reply.bulk(shown);
+      ctx.reply.bulk(valueOf(p, ctx.server));
     }
   },
 });
@@ -354,49 +74,82 @@ const configSet = command({
   tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
   parse(a) {
     if (a.remaining % 2 !== 0) throw new CommandError(SYNTAX_ERROR);
-    const pairs: [Parameter, string][] = [];
+    const pairs: [ConfigParameter, string, string][] = [];
     while (a.hasMore()) {
       const name = a.next();
-      const p = PARAMETER_BY_NAME.get(name.toLowerCase());
+      const p = lookup(name.toLowerCase());
       if (p === undefined) {
         throw new CommandError(
           `ERR Unknown option or number of arguments for CONFIG SET - '${cString(name)}'`,
         );
       }
       if (pairs.some(([q]) => q === p)) throw failed(name, "duplicate parameter");
-      if (p.set === undefined) throw failed(name, "can't set immutable config");
-      pairs.push([p, a.next()]);
+      if (!p.mutable) throw failed(name, "can't set immutable config");
+      pairs.push([p, name, a.next()]);
     }
     return pairs;
   },
   execute(pairs, ctx) {
-    // Validate every value on a copy first, so a bad one changes nothing.
-    const next = { ...ctx.server.config };
-    for (const [p, value] of pairs) {
-      try {
-        p.set!(next, value);
-      } catch (e: unknown) {
-        if (e instanceof ConfigValueError) throw failed(p.name, e.message);
-        throw e;
+    // Validate every value on a copy first, so a bad one changes nothing; then apply the
+    // same values (not their printed forms: `An` prints as `A`).
+    const server = ctx.server;
+    const aofWasOn = server.config.appendonly;
+    for (const target of [structuredClone(server.config), server.config]) {
+      for (const [p, name, value] of pairs) {
+        try {
+          p.set(target, p.multi ? wordsOf(value) : [value], { fromFile: false, state: {} });
+          if (p.name === "maxclients") checkMaxClients(target);
+        } catch (e: unknown) {
+          if (e instanceof ConfigValueError) throw failed(name.toLowerCase(), e.message);
+          throw e;
+        }
       }
     }
-    // Then apply the same values (not their printed forms: `An` prints as `A`).
-    const aofWasOn = ctx.server.config.appendonly;
-    for (const [p, value] of pairs) p.set!(ctx.server.config, value);
-    ctx.server.introspection.slowlog.trim(ctx.server.config.slowlogMaxLen);
-    if (ctx.server.config.appendonly !== aofWasOn) {
-      if (ctx.server.config.appendonly) ctx.server.aof.enable();
-      else ctx.server.aof.stop().catch(() => {});
+    if (server.config.appendonly !== aofWasOn) {
+      if (server.config.appendonly) server.aof.enable();
+      else server.aof.stop().catch(() => {});
     }
+    server.introspection.slowlog.trim(server.config.slowlogMaxLen);
     ctx.reply.ok();
   },
 });
+
+/** A multi-value parameter's words, as Redis's sdssplitargs splits them ("" clears). */
+function wordsOf(value: string): string[] {
+  if (value === "") return [""];
+  const words = splitConfigArgs(value);
+  return words ?? [];
+}
 
 function failed(name: string, why: string): CommandError {
   return new CommandError(
     `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`,
   );
 }
+
+/** CONFIG REWRITE */
+const configRewrite = command({
+  name: "config|rewrite",
+  arity: 2,
+  flags: ["admin", "noscript", "loading", "stale"],
+  categories: ["admin", "slow", "dangerous"],
+  tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+  parse: () => undefined,
+  execute(_, ctx) {
+    const server = ctx.server;
+    const path = server.config.configFile;
+    if (path === null) throw new CommandError("ERR The server is running without a config file");
+    try {
+      rewriteConfigFile(path, server.config);
+    } catch (e: unknown) {
+      const why = e instanceof Error ? e.message : String(e);
+      server.log("warning", `CONFIG REWRITE failed: ${why}`);
+      throw new CommandError(`ERR Rewriting config file: ${why}`);
+    }
+    server.log("notice", "CONFIG REWRITE executed with success.");
+    ctx.reply.ok();
+  },
+});
 
 /** CONFIG RESETSTAT */
 const configResetstat = command({
@@ -423,10 +176,12 @@ const configHelp = helpCommand("config", [
   "    Set the configuration <directive> to <value>.",
   "RESETSTAT",
   "    Reset statistics reported by the INFO command.",
+  "REWRITE",
+  "    Rewrite the configuration file.",
   "HELP",
   "    Prints this help.",
 ]);
 
 export const configCommands = [
-  commandGroup("config", [configGet, configSet, configResetstat, configHelp]),
+  commandGroup("config", [configGet, configSet, configResetstat, configRewrite, configHelp]),
 ];

@@ -15,7 +15,7 @@
  * session or the server: this file is the boundary, with type-only imports.
  */
 
-import type { ServerConfig } from "../config.ts";
+import type { LogLevel, ServerConfig } from "../config.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
@@ -118,6 +118,8 @@ export interface ServerServices {
   /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
   requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;
+  /** Writes a log line (main.ts prints it; tests may collect it). */
+  log(level: LogLevel, message: string): void;
   readonly keyspace: Keyspace;
   readonly hub: PubSubHub;
   /** Who WATCHes which keys (MULTI/EXEC). */

@@ -49,6 +49,16 @@ function executable(): string {
 
 type Fields = [string, string | number][];
 
+/** The config file as an absolute path, as Redis shows it. */
+function configFilePath(path: string | null): string {
+  if (path === null) return "";
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
 function scriptingMemory(ctx: CommandContext): [string, string | number][] {
   const { evalScripts, functions } = ctx.server.scripting;
@@ -92,7 +102,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["uptime_in_seconds", uptime],
       ["uptime_in_days", Math.floor(uptime / 86400)],
       ["executable", executable()],
-      ["config_file", ""],
+      ["config_file", configFilePath(ctx.server.config.configFile)],
     ];
   },
   clients(ctx) {

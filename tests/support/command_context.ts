@@ -171,6 +171,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats,
     limits: { rejectedConnections: 0 },
+    log: () => {},
     introspection,
     startedAt: Date.now(),
     runId: "0".repeat(40),
