@@ -265,7 +265,8 @@ export const pausing: Sequence[] = [
     ...seq(
       "CLIENT PAUSE ends by itself",
       "A: SET k v",
-      "A: CLIENT PAUSE 50 WRITE",
+      // Long enough for B to be seen held on a loaded host, before it ends by itself.
+      "A: CLIENT PAUSE 1000 WRITE",
       blocked("B: DEL k"),
       read("B"),
       "C: EXISTS k",
