@@ -60,6 +60,9 @@ options given here override it. Options:
   --ws-allowed-origins LIST        comma-separated Origins allowed to connect
                                    (default: own origin, http://localhost:*, http://127.0.0.1:*)
   --ws-commands LIST               commands allowed over WebSocket: names and @categories
+  --metrics yes|no                 serve Prometheus metrics at GET /metrics on the HTTP port
+                                   (default yes)
+  --metrics-token TOKEN            require "Authorization: Bearer TOKEN" for /metrics
   --requirepass PASSWORD           require AUTH before any other command
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
@@ -134,6 +137,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       maxmemory: { type: "string" },
       "maxmemory-policy": { type: "string" },
       "log-format": { type: "string" },
+      metrics: { type: "string" },
+      "metrics-token": { type: "string" },
       "notify-keyspace-events": { type: "string" },
       dir: { type: "string" },
       dbfilename: { type: "string" },
@@ -224,6 +229,10 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
     c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
   }
+  const metrics = values.metrics;
+  if (metrics !== undefined) c.metrics = yesNo("metrics", metrics);
+  const metricsToken = values["metrics-token"];
+  if (metricsToken !== undefined) c.metricsToken = metricsToken === "" ? null : metricsToken;
   const logFormat = values["log-format"];
   if (logFormat !== undefined) {
     if (logFormat !== "redis" && logFormat !== "json") {

@@ -99,6 +99,10 @@ export interface ServerConfig extends EncodingLimits {
   latencyTrackingInfoPercentiles: number[];
   /** Events that take at least this many ms are kept by the latency monitor; 0: off. */
   latencyMonitorThreshold: number;
+  /** respd's own: whether the HTTP port serves GET /metrics. */
+  metrics: boolean;
+  /** respd's own: the bearer token GET /metrics requires; null: none. */
+  metricsToken: string | null;
   /** The config file the server was started with (CONFIG REWRITE, INFO); null: none. */
   configFile: string | null;
 }
@@ -171,6 +175,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   latencyTrackingInfoPercentiles: [50, 99, 99.9],
   latencyMonitorThreshold: 0,
   configFile: null,
+  metrics: true,
+  metricsToken: null,
 };
 
 /**

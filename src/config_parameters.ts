@@ -541,6 +541,14 @@ export const PARAMETERS: readonly ConfigParameter[] = [
   oneOf("log-format", ["redis", "json"], ["redis", "json"] as LogFormat[], field("logFormat"), {
     respdOnly: true,
   }),
+  yesNo("metrics", field("metrics"), { respdOnly: true }),
+  make(
+    "metrics-token",
+    { respdOnly: true },
+    (c, v) => (c.metricsToken = v === "" ? null : v),
+    (c) => c.metricsToken ?? "",
+    (c) => quoteConfigString(c.metricsToken ?? ""),
+  ),
 ];
 
 /** maxclients may not pass what the descriptor limit allows (checked as CONFIG SET runs). */

@@ -229,6 +229,16 @@ export class Server {
     if (LEVELS[level] >= LEVELS[this.config.loglevel]) this.#logger(level, message);
   }
 
+  /**
+   * A client refused or cut off (origin, password, limits, output limit …): counted by
+   * reason (/metrics respd_refusals_total) and logged once, its message naming the client's
+   * address. Library code reports here; main.ts's logger prints.
+   */
+  refuse(reason: string, level: LogLevel, message: string): void {
+    this.introspection.refused(reason);
+    this.log(level, message);
+  }
+
   /** An unexpected failure while serving a client: logged; only that client is closed. */
   logClientError(session: Session, e: unknown): void {
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);

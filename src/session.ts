@@ -66,8 +66,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   libVersion = "";
   /** The last command run, for CLIENT LIST. */
   lastCommand = "NULL";
+  /** This transport's byte counters (INFO stats, /metrics). */
+  readonly #traffic: { input: number; output: number };
   /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */
   monitoring = false;
+  /** CLIENT NO-EVICT and NO-TOUCH (RESET clears them). */
+  noEvict = false;
+  noTouch = false;
   lastActivity: number;
   /** Replies and deliveries not yet handed to the transport. */
   reply = new ReplyWriter(REPLY_BUFFER_SIZE);
@@ -107,6 +112,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.parser.queryBufferLimit = server.config.clientQueryBufferLimit;
     this.authenticated = false;
     this.#requireAuthIfConfigured();
+    this.#traffic = server.introspection.traffic[transport.kind];
     // Every error reply, whichever buffer it lands in, is counted (INFO errorstats).
     const stats = server.introspection.commands;
     this.reply.onError = this.#spare.onError = (message) => stats.errorReply(message);
@@ -161,6 +167,11 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     const required = this.server.config.requirepass;
     const ok = user === "default" && (required === null || passwordMatches(password, required));
     if (!ok) {
+      this.server.refuse(
+        "auth",
+        "notice",
+        `Client id=${this.id} addr=${this.transport.remoteAddress} gave a wrong password`,
+      );
       throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
     this.grantAccess();
@@ -192,6 +203,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     discardTransaction(this, this);
     this.server.tracking.disable(this);
     this.monitoring = false;
+    this.noEvict = false;
+    this.noTouch = false;
     this.server.introspection.monitors.remove(this);
     this.#requireAuthIfConfigured();
   }
@@ -235,9 +248,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       } else if (this.#asideRead !== null) {
         const result = await this.#asideRead;
         this.#asideRead = null;
+        this.#traffic.input += result.value?.byteLength ?? 0;
         if (!reader.commitAside(result)) return;
       } else {
-        if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
+        const result = await reader.read(this.parser.bytesWanted);
+        this.#traffic.input += result.value?.byteLength ?? 0;
+        if (!reader.commit(result)) return;
       }
       // One clock reading serves as the idle time's start and the first command's.
       const now = performance.now();
@@ -268,9 +284,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       const result = await Promise.race([this.#asideRead, unblocked]);
       if (result === null) return true;
       this.#asideRead = null;
+      this.#traffic.input += result.value?.byteLength ?? 0;
       if (!reader.commitAside(result)) return false;
       if (reader.buffered > this.server.config.clientQueryBufferLimit) {
-        this.server.log("warning", `closing blocked client ${this.id} over the query buffer limit`);
+        this.server.refuse(
+          "query-buffer-limit",
+          "warning",
+          `closing blocked client id=${this.id} addr=${this.transport.remoteAddress} over the ` +
+            "query buffer limit",
+        );
         return false;
       }
       if (this.#unblock === null) return true;
@@ -298,14 +320,22 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       }
     } catch (e: unknown) {
       if (e instanceof QueryBufferLimitError) {
-        this.server.log("warning", `closing client ${this.id} that ${e.message}`);
+        this.server.refuse(
+          "query-buffer-limit",
+          "warning",
+          `closing client id=${this.id} addr=${this.transport.remoteAddress} that ${e.message}`,
+        );
         this.#closeReason = { text: e.message, code: CLOSE_POLICY_VIOLATION };
         return e;
       }
       if (!(e instanceof ProtocolError)) throw e;
       this.reply.error(`ERR ${e.message}`);
       this.#closeReason = { text: `ERR ${e.message}`, code: CLOSE_PROTOCOL_ERROR };
-      this.server.log("verbose", `${e.message} from client ${this.id}; closing it`);
+      this.server.refuse(
+        "protocol-error",
+        "verbose",
+        `${e.message} from client id=${this.id} addr=${this.transport.remoteAddress}; closing it`,
+      );
       return e;
     } finally {
       reader.consume(pos);
@@ -367,6 +397,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.reply = this.#spare;
         this.#spare = out;
         this.#inFlight = out.length;
+        this.#traffic.output += out.length;
         try {
           await this.transport.write(out.bytes());
         } finally {
@@ -406,12 +437,14 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     const used = this.pendingOutput;
     const limit = pubsub ? limits.pubsub : limits.normal;
     if (!this.#outputLimit.exceeded(limit, used, this.server.clock)) return false;
-    this.server.log(
+    this.server.refuse(
+      "output-limit",
       "warning",
       `Client id=${this.id} addr=${this.transport.remoteAddress} transport=${this.transport.kind} ` +
         `closed for overcoming of output buffer limits (${pubsub ? "pubsub" : "normal"} ` +
         `class, ${used} bytes unsent).`,
     );
+    this.server.introspection.outputLimitCutoffs++;
     this.#closeReason = { text: "output buffer limit reached", code: CLOSE_POLICY_VIOLATION };
     this.#stopping = true;
     this.#closed = true;

@@ -170,10 +170,10 @@ Deno.test("CLIENT INFO and LIST print Redis's fields with this client's real val
     line,
     new RegExp(
       `^id=${id} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${server.port} fd=-1 ` +
-        `name=alpha age=\\d+ idle=\\d+ flags=N db=5 sub=0 psub=0 ssub=0 multi=-1 ` +
+        `name=alpha age=\\d+ idle=\\d+ flags=N db=5 sub=0 psub=0 ssub=0 multi=-1 watch=0 ` +
         `qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ ` +
         `oll=0 omem=\\d+ tot-mem=\\d+ events=r cmd=client\\|info user=default redir=-1 ` +
-        `resp=2 lib-name=mylib lib-ver=1\\.2\\n$`,
+        `resp=2 lib-name=mylib lib-ver=1\\.2 transport=tcp\\n$`,
     ),
   );
   await b.call("HELLO", "3");

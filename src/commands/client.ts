@@ -11,7 +11,7 @@
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
-import { isPlainName, parseInteger } from "./args.ts";
+import { type Args, isPlainName, parseInteger } from "./args.ts";
 import type { ClientView, CommandContext } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
 import { pauseCommands } from "./client_pause.ts";
@@ -47,15 +47,24 @@ function argvBytes(s: ClientView): number {
 export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
+  // Fields past Redis 7.0's: watch= (Redis 7.4), lib-name/lib-ver (7.2), and respd's own
+  // transport= (tcp, or ws for a browser's WebSocket).
   // Redis's flag letters, in its order: O monitor, P pub/sub, x MULTI, b blocked, t tracking,
   // R broken redirect, B broadcast, d a watched key changed; N when none.
   const t = s.tracking;
   const tx = s.transaction;
+  const argvMem = s === caller ? argvBytes(caller) : 0;
+  // Redis's multi-mem: the queued commands' arguments, plus a small entry for each
+  let multiMem = 0;
+  for (const queued of tx.queue ?? []) {
+    multiMem += 16;
+    for (const arg of queued.argv) multiMem += arg.length;
+  }
   const flags =
     (s.monitoring ? "O" : "") + (typeOf(s) === "pubsub" ? "P" : "") + (tx.active ? "x" : "") +
       (s.blocked ? "b" : "") + (t.on ? "t" : "") + (t.brokenRedirect ? "R" : "") +
       (t.bcast ? "B" : "") +
-      (tx.watches.dirty ? "d" : "") || "N";
+      (tx.watches.dirty ? "d" : "") + (s.noEvict ? "e" : "") + (s.noTouch ? "T" : "") || "N";
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
     ` idle=${
@@ -63,14 +72,12 @@ export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now
     } flags=${flags} db=${s.dbIndex}` +
     ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size}` +
     ` ssub=${s.subscriptions.shardChannels.size}` +
-    ` multi=${tx.queue === null ? -1 : tx.queue.length}` +
-    ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${
-      s === caller ? argvBytes(caller) : 0
-    } multi-mem=0` +
+    ` multi=${tx.queue === null ? -1 : tx.queue.length} watch=${tx.watches.count}` +
+    ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${argvMem} multi-mem=${multiMem}` +
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
-    ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
+    ` tot-mem=${q.size + argvMem + multiMem + out} events=${out > 0 ? "rw" : "r"}` +
     ` cmd=${s.lastCommand} user=default redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
-    ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
+    ` lib-name=${s.libName} lib-ver=${s.libVersion} transport=${s.transport.kind}`;
 }
 
 /** Writes client text as Redis does: verbatim `txt` in RESP3, a bulk string in RESP2. */
@@ -349,6 +356,41 @@ const unblock = command({
   },
 });
 
+/** CLIENT NO-EVICT ON|OFF: kept and shown (flag e); respd does not evict clients. */
+const noEvict = command({
+  name: "client|no-evict",
+  arity: 3,
+  flags: ADMIN_FLAGS,
+  categories: ADMIN_CATEGORIES,
+  parse: onOff,
+  execute(on, ctx) {
+    ctx.client.noEvict = on;
+    ctx.reply.ok();
+  },
+});
+
+/**
+ * CLIENT NO-TOUCH ON|OFF (Redis 7.2): the client's reads leave the keys' recency alone
+ * (allkeys-lru); TOUCH still touches. Flag T.
+ */
+const noTouch = command({
+  name: "client|no-touch",
+  arity: 3,
+  flags: CLIENT_FLAGS,
+  categories: CATEGORIES,
+  parse: onOff,
+  execute(on, ctx) {
+    ctx.client.noTouch = on;
+    ctx.reply.ok();
+  },
+});
+
+function onOff(a: Args): boolean {
+  const v = a.next().toLowerCase();
+  if (v !== "on" && v !== "off") throw new CommandError(SYNTAX_ERROR);
+  return v === "on";
+}
+
 /** CLIENT HELP */
 const help = helpCommand("client", HELP_LINES, ["slow", "connection"]);
 
@@ -364,6 +406,8 @@ export const clientCommands = [
     ...trackingCommands,
     unblock,
     ...pauseCommands,
+    noEvict,
+    noTouch,
     help,
   ]),
 ];

@@ -61,6 +61,9 @@ export interface ClientView {
   readonly tracking: ClientTracking;
   /** In MONITOR mode (CLIENT LIST flag O). */
   readonly monitoring: boolean;
+  /** CLIENT NO-EVICT (flag e) and CLIENT NO-TOUCH (flag T). */
+  readonly noEvict: boolean;
+  readonly noTouch: boolean;
   /** Waiting in a blocking command (CLIENT LIST flag b). */
   readonly blocked: boolean;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
@@ -78,6 +81,8 @@ export interface ClientState extends ClientView, Subscriber {
   lastCommand: string;
   /** Set by MONITOR; RESET and the disconnect clear it. */
   monitoring: boolean;
+  noEvict: boolean;
+  noTouch: boolean;
   protocol: 2 | 3;
   name: string;
   libName: string;

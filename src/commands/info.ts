@@ -153,6 +153,8 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     return [
       ["total_connections_received", ctx.server.stats.connections],
       ["total_commands_processed", ctx.server.stats.commands],
+      ["total_net_input_bytes", netBytes(ctx, "input")],
+      ["total_net_output_bytes", netBytes(ctx, "output")],
       ["rejected_connections", ctx.server.limits.rejectedConnections],
       ["evicted_keys", ctx.server.memory.evictedKeys],
       ["pubsub_channels", ctx.server.hub.activeChannels(null).length],
@@ -199,6 +201,12 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     return out;
   },
 };
+
+/** Bytes read or written over every transport. */
+function netBytes(ctx: CommandContext, way: "input" | "output"): number {
+  const t = ctx.server.introspection.traffic;
+  return t.tcp[way] + t.ws[way];
+}
 
 /** Mean remaining TTL in ms over up to 1000 keys with one (Redis also estimates it). */
 function avgTtl(db: Database, now: number): number {

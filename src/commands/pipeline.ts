@@ -84,7 +84,14 @@ export interface PipelineServices {
   readonly memory: {
     readonly active: boolean;
     admit(spec: Spec, queued: boolean): string | null;
-    track(spec: Spec, argv: readonly string[], db: Database, run: () => void): void;
+    /** `noTouch`: the keys' recency stays as it was (CLIENT NO-TOUCH) */
+    track(
+      spec: Spec,
+      argv: readonly string[],
+      db: Database,
+      run: () => void,
+      noTouch?: boolean,
+    ): void;
   };
   readonly stats: { commands: number };
   /** Command and error counters, the slow log (stats/introspection.ts). */
@@ -248,7 +255,7 @@ export class CommandPipeline {
             served = true;
             services.blocking.serveReady();
           }
-        });
+        }, client.noTouch && spec.name !== "touch");
       } else spec.execute(cmd, ctx);
     } catch (e: unknown) {
       if (!(e instanceof CommandError)) throw e;

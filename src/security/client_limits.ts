@@ -107,12 +107,12 @@ export class ClientLimits {
   admit(transport: Transport): boolean {
     if (this.hasRoom()) return true;
     this.rejectedConnections++;
-    if (transport.kind === "ws") {
-      this.server.log(
-        "verbose",
-        `WebSocket client ${transport.remoteAddress} refused: max number of clients reached`,
-      );
-    }
+    this.server.refuse(
+      "maxclients",
+      "notice",
+      `${transport.kind === "ws" ? "WebSocket client" : "Client"} ${transport.remoteAddress} ` +
+        "refused: max number of clients reached",
+    );
     transport.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() =>
       transport.close("max number of clients reached", CLOSE_TRY_AGAIN_LATER)
     );
@@ -140,12 +140,18 @@ export class ClientLimits {
       // A blocked client is waiting, not idle, and its buffered requests are not stalled.
       if (session.blocked) continue;
       if (idleMs > 0 && now - session.lastActivity > idleMs && !session.subscriptions.active) {
-        this.server.log("verbose", `Closing idle client ${session.id}`);
+        this.server.refuse(
+          "timeout",
+          "verbose",
+          `Closing idle client id=${session.id} addr=${session.transport.remoteAddress}`,
+        );
         this.#drop(session);
       } else if (this.#stalled(session, now)) {
-        this.server.log(
-          "verbose",
-          `Closing client ${session.id} that kept an incomplete request pending too long`,
+        this.server.refuse(
+          "stalled-request",
+          "notice",
+          `Closing client id=${session.id} addr=${session.transport.remoteAddress} that kept ` +
+            "an incomplete request pending too long",
         );
         this.#drop(session);
       }
@@ -185,9 +191,13 @@ export class ClientLimits {
    */
   crossProtocol(ctx: CommandContext): void {
     const now = Date.now();
+    this.server.introspection.refused("cross-protocol");
     if (now - this.#lastSecurityWarning >= SECURITY_WARNING_EVERY_MS) {
       this.#lastSecurityWarning = now;
-      this.server.log("warning", SECURITY_WARNING);
+      this.server.log(
+        "warning",
+        `${SECURITY_WARNING} (client ${ctx.client.transport.remoteAddress})`,
+      );
     }
     ctx.reply.clear();
     ctx.client.closeAfterReply();

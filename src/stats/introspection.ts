@@ -28,11 +28,22 @@ export class Introspection {
   readonly monitors = new MonitorFeed();
   /** Events slower than latency-monitor-threshold (LATENCY ...). */
   readonly latency: LatencyMonitor;
+  /** Bytes read and written, per transport (INFO stats, /metrics). */
+  readonly traffic = { tcp: { input: 0, output: 0 }, ws: { input: 0, output: 0 } };
+  /** Clients cut off at client-output-buffer-limit (slow consumers). */
+  outputLimitCutoffs = 0;
+  /** Clients refused or cut off, by reason (/metrics respd_refusals_total). */
+  readonly refusals = new Map<string, number>();
   /** False while the AOF is replayed: Redis keeps no stats for loading (isAOFLoadingContext). */
   recording = true;
 
   constructor(readonly config: ServerConfig) {
     this.latency = new LatencyMonitor(config);
+  }
+
+  /** Counts one refusal of a client for `reason` (origin, auth, maxclients, …). */
+  refused(reason: string): void {
+    this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
   }
 
   /**

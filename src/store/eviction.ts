@@ -137,12 +137,19 @@ export class MemoryGuard {
    * Runs an admitted command through `run` and accounts for the keys it touched (its
    * spec's key positions in `argv`, sized before and after), with a limit set.
    */
-  track(spec: CommandSpec, argv: readonly string[], db: Database, run: () => void): void {
+  track(
+    spec: CommandSpec,
+    argv: readonly string[],
+    db: Database,
+    run: () => void,
+    noTouch = false,
+  ): void {
     const range = keyRange(spec, argv);
     const lru = this.limits.maxmemoryPolicy === "allkeys-lru" ? this.#lruOf(db) : null;
     if (!spec.flags.includes("write")) {
       run();
-      if (lru !== null && range !== null) this.#touch(lru, argv, range);
+      // a CLIENT NO-TOUCH client's reads leave the keys' recency as it was
+      if (lru !== null && range !== null && !noTouch) this.#touch(lru, argv, range);
       return;
     }
     let before = 0;

@@ -29,6 +29,8 @@ import { acceptLoop } from "./accept_loop.ts";
 import { HeadError, readRequestHead, type RequestHead } from "./http_head.ts";
 import { WebSocketTransport } from "./websocket.ts";
 import { formatAddr } from "./tcp.ts";
+import { metricsText } from "../stats/metrics.ts";
+import { passwordMatches } from "../security/credentials.ts";
 
 const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -132,13 +134,15 @@ export class HttpPort {
     const config = this.server.config;
     if (this.pending.size >= config.httpMaxPending) {
       this.refused++;
+      this.server.introspection.refused("http-max-pending");
       const now = Date.now();
       if (now - this.#lastRefusalLog >= 60_000) {
         this.#lastRefusalLog = now;
         this.server.log(
           "warning",
-          `HTTP connection refused: ${config.httpMaxPending} connections are already ` +
-            "waiting for their request (--http-max-pending); logged at most once a minute",
+          `HTTP connection from ${formatAddr(conn.remoteAddr)} refused: ` +
+            `${config.httpMaxPending} connections are already waiting for their request ` +
+            "(--http-max-pending); logged at most once a minute",
         );
       }
       return closeQuietly(conn);
@@ -158,11 +162,12 @@ export class HttpPort {
       upgraded = await this.#respond(conn, got.head, got.rest, remoteAddress);
     } catch (e: unknown) {
       if (e instanceof HeadError) {
-        this.server.log("verbose", `HTTP client ${remoteAddress}: ${e.message}`);
+        this.server.refuse("http-request", "notice", `HTTP client ${remoteAddress}: ${e.message}`);
         await writeResponse(conn, text(e.status, e.message)).catch(() => {});
       } else if (timedOut) {
-        this.server.log(
-          "verbose",
+        this.server.refuse(
+          "http-header-timeout",
+          "notice",
           `HTTP client ${remoteAddress} closed: no request within ${config.httpHeaderTimeout} s`,
         );
       } else if (
@@ -181,6 +186,33 @@ export class HttpPort {
     }
   }
 
+  /**
+   * GET /metrics (stats/metrics.ts): Prometheus's text format; with --metrics-token, only
+   * for `Authorization: Bearer <token>` (as Prometheus's `authorization` setting sends it).
+   */
+  #metrics(head: RequestHead, remoteAddress: string): Response {
+    const server = this.server;
+    if (head.method !== "GET" && head.method !== "HEAD") return text(405, "Method Not Allowed");
+    const token = server.config.metricsToken;
+    if (token !== null) {
+      const given = /^Bearer\s+(.+)$/i.exec(head.headers.get("authorization") ?? "")?.[1];
+      if (given === undefined || !passwordMatches(given, token)) {
+        server.refuse(
+          "metrics-auth",
+          "notice",
+          `HTTP client ${remoteAddress} refused: GET /metrics without the metrics token`,
+        );
+        const refused = text(401, "Unauthorized: GET /metrics needs the metrics token");
+        refused.headers.set("www-authenticate", 'Bearer realm="respd"');
+        return refused;
+      }
+    }
+    return new Response(metricsText(server), {
+      status: 200,
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+    });
+  }
+
   /** Answers one request; true when the connection became a WebSocket session. */
   async #respond(
     conn: Deno.TcpConn,
@@ -190,6 +222,10 @@ export class HttpPort {
   ): Promise<boolean> {
     const server = this.server;
     const path = head.target.split("?")[0];
+    if (path === "/metrics" && server.config.metrics) {
+      await writeResponse(conn, this.#metrics(head, remoteAddress), head.method === "HEAD");
+      return false;
+    }
     if (path !== "/ws") {
       const request = new Request(new URL(head.target, "http://localhost"), {
         method: head.method === "HEAD" ? "HEAD" : head.method === "GET" ? "GET" : "OPTIONS",
@@ -220,7 +256,12 @@ export class HttpPort {
     const ownOrigin = `http://${bind}:${this.port}`;
     const origin = headers.get("origin") ?? null;
     if (!originAllowed(origin, server.config.wsAllowedOrigins, ownOrigin)) {
-      server.log("verbose", `WebSocket from origin ${origin} refused (--ws-allowed-origins)`);
+      server.refuse(
+        "origin",
+        "notice",
+        `WebSocket from ${remoteAddress} refused: origin ${origin} not allowed ` +
+          "(--ws-allowed-origins)",
+      );
       await writeResponse(conn, text(403, "Forbidden: origin not allowed"));
       return false;
     }
@@ -231,7 +272,11 @@ export class HttpPort {
       server.config.requirepass,
     );
     if (auth === null) {
-      server.log("verbose", `WebSocket from ${remoteAddress} refused: wrong password token`);
+      server.refuse(
+        "auth",
+        "notice",
+        `WebSocket from ${remoteAddress} refused: wrong password token`,
+      );
       await writeResponse(
         conn,
         text(401, "Unauthorized: wrong password in the respd.auth subprotocol"),

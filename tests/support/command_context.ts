@@ -43,6 +43,8 @@ export class TestClient implements ClientState {
   libVersion = "";
   lastCommand = "NULL";
   monitoring = false;
+  noEvict = false;
+  noTouch = false;
   readonly createdAt = Date.now();
   readonly lastActivity = Date.now();
   readonly subscriptions = new Subscriptions();

@@ -143,9 +143,10 @@ const VOLATILE_CLIENT_FIELDS = new Set([
 
 /**
  * Fields respd adds after Redis 7.0's: lib-name and lib-ver come from Redis 7.2's CLIENT
- * SETINFO, which respd supports because node-redis sends it (a deliberate difference).
+ * SETINFO, which respd supports because node-redis sends it, watch from Redis 7.4, and
+ * respd's own transport (tcp or ws): deliberate differences.
  */
-const ADDED_CLIENT_FIELDS = new Set(["lib-name", "lib-ver"]);
+const ADDED_CLIENT_FIELDS = new Set(["lib-name", "lib-ver", "watch", "transport"]);
 
 /** The text of a CLIENT INFO/LIST reply with the volatile field values blanked. */
 function clientFieldsOf(reply: Uint8Array): string {
