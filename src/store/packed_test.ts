@@ -43,7 +43,7 @@ Deno.test("PackedScores keeps the order, ranks and range starts of a sorted mode
   const op = fc.record({ add: fc.boolean(), m: bytes, s: score });
   fc.assert(fc.property(fc.array(op, { maxLength: 150 }), fc.integer(), (steps, seed) => {
     const packed = new PackedScores();
-    let model: [number, string][] = [];
+    const model: [number, string][] = [];
     for (const { add, m, s } of steps) {
       const at = model.findIndex(([, x]) => x === m);
       if (add && at < 0) {
