@@ -99,7 +99,7 @@ export class Server {
     this.config = { ...DEFAULT_CONFIG, ...config };
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
-    this.keyspace = new Keyspace(this.config.databases, this.clock);
+    this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
@@ -165,6 +165,8 @@ export class Server {
       }
     }
     this.#sweeper.start();
+    // a test's manual clock is read directly, so moving it shows at once
+    if (this.clock === systemClock) this.keyspace.access.start();
     this.limits.start();
     this.persistence.start();
     if (this.config.appendonly) this.aof.start();
@@ -238,6 +240,7 @@ export class Server {
     }
     const http = this.#http?.stop();
     this.#sweeper.stop();
+    this.keyspace.access.stop();
     this.limits.stop();
     this.blocking.clear();
     for (const s of this.sessions.values()) s.stop();
