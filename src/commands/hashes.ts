@@ -35,9 +35,7 @@ const hashWrite = (name: string, reply: "count" | "ok") =>
     execute({ key, pairs }, s) {
       const h = s.db.lookupOrCreate(key, HashType);
       const limits = s.server.config;
-      for (let i = 0; i < pairs.length; i += 2) h.prepare(pairs[i], pairs[i + 1], limits);
-      let added = 0;
-      for (let i = 0; i < pairs.length; i += 2) if (h.set(pairs[i], pairs[i + 1], limits)) added++;
+      const added = h.setMany(pairs, limits);
       s.db.modifiedContainer(key, h, "hset");
       if (reply === "ok") s.reply.ok();
       else s.reply.integer(added);

@@ -6,10 +6,20 @@
  * most `zset-max-listpack-entries` of them), as Redis walks its listpack.
  *
  * Offers the same operations as `ScoreTree` (the `ScoreOrder` interface), so commands read
- * either form alike.
+ * either form alike. Between `beginBulk` and `endBulk` (a ZADD of many members) the
+ * members are kept unpacked in an array, so that such a write packs once: insert, remove
+ * and scanFor work on that array, every other operation packs first.
  */
 
-import { entryAt, lengthHeader, longLength, skipEntry, splice } from "./packed.ts";
+import {
+  entryAt,
+  lengthHeader,
+  longLength,
+  packEntry,
+  skipEntry,
+  splice,
+  unpackAll,
+} from "./packed.ts";
 import type { ScoreOrder } from "./score_tree.ts";
 
 /** Compares `m` with the packed entry at `p`, byte by byte (memcmp's order). */
@@ -32,6 +42,30 @@ export class PackedScores implements ScoreOrder {
   #members = "";
   /** Scores in the same order (an array of unboxed doubles). */
   #scores: number[] = [];
+  /** The members unpacked, during a bulk write; else null. */
+  #staged: string[] | null = null;
+
+  beginBulk(): void {
+    this.#staged ??= unpackAll(this.#members);
+  }
+
+  endBulk(): void {
+    if (this.#staged === null) return;
+    this.#members = this.#staged.map(packEntry).join("");
+    this.#scores = this.#scores.slice(); // an exact-length copy: no spare capacity kept
+    this.#staged = null;
+  }
+
+  /** Index of (score, member) in the staged array, or where it would go (bitwise not). */
+  #stagedIndex(score: number, member: string): number {
+    const staged = this.#staged!, scores = this.#scores;
+    let i = this.#bisect(score, false);
+    for (; i < scores.length && scores[i] === score; i++) {
+      if (staged[i] === member) return i;
+      if (staged[i] > member) break;
+    }
+    return ~i;
+  }
 
   get size(): number {
     return this.#scores.length;
@@ -73,6 +107,12 @@ export class PackedScores implements ScoreOrder {
   }
 
   insert(score: number, member: string): void {
+    if (this.#staged !== null) {
+      const i = ~this.#stagedIndex(score, member);
+      this.#staged.splice(i, 0, member);
+      this.#scores.splice(i, 0, score);
+      return;
+    }
     const [i, p] = this.#locate(score, member);
     this.#members = splice(this.#members, p, p, lengthHeader(member.length) + member);
     // a new array of the exact length: growing in place would leave up to half of it spare
@@ -80,6 +120,13 @@ export class PackedScores implements ScoreOrder {
   }
 
   remove(score: number, member: string): boolean {
+    if (this.#staged !== null) {
+      const i = this.#stagedIndex(score, member);
+      if (i < 0) return false;
+      this.#staged.splice(i, 1);
+      this.#scores.splice(i, 1);
+      return true;
+    }
     const [i, p, found] = this.#locate(score, member);
     if (!found) return false;
     const s = this.#members;
@@ -90,11 +137,13 @@ export class PackedScores implements ScoreOrder {
   }
 
   rank(score: number, member: string): number {
+    this.endBulk();
     const [i, , found] = this.#locate(score, member);
     return found ? i : -1;
   }
 
   firstRank(pred: (score: number, member: string) => boolean): number {
+    this.endBulk();
     const s = this.#members, scores = this.#scores;
     let p = 0, i = 0;
     for (; i < scores.length; i++, p = skipEntry(s, p)) if (pred(scores[i], entryAt(s, p))) break;
@@ -113,6 +162,7 @@ export class PackedScores implements ScoreOrder {
   }
 
   forEach(from: number, to: number, visit: (score: number, member: string) => void): void {
+    this.endBulk();
     const s = this.#members, scores = this.#scores;
     let p = this.#positionOf(from);
     for (let i = from; i <= to; i++) {
@@ -123,6 +173,7 @@ export class PackedScores implements ScoreOrder {
   }
 
   forEachReverse(from: number, to: number, visit: (score: number, member: string) => void): void {
+    this.endBulk();
     const s = this.#members, scores = this.#scores;
     // the packed form reads forwards only: the positions first, then the visits backwards
     const positions: number[] = [];
@@ -132,10 +183,15 @@ export class PackedScores implements ScoreOrder {
   }
 
   entryAt(rank: number): [number, string] {
+    this.endBulk();
     return [this.#scores[rank], entryAt(this.#members, this.#positionOf(rank))];
   }
 
   scanFor(member: string): number | undefined {
+    if (this.#staged !== null) {
+      const i = this.#staged.indexOf(member);
+      return i < 0 ? undefined : this.#scores[i];
+    }
     const s = this.#members, scores = this.#scores, want = member.length;
     let p = 0;
     for (let i = 0; i < scores.length; i++) {
@@ -154,11 +210,13 @@ export class PackedScores implements ScoreOrder {
 
   /** Bytes held: the packed members and 8 per score. */
   get bytes(): number {
+    this.endBulk();
     return this.#members.length + 8 * this.#scores.length;
   }
 
   /** A copy sharing nothing mutable (the packed string is immutable and shared). */
   copy(): PackedScores {
+    this.endBulk();
     const c = new PackedScores();
     c.#members = this.#members;
     c.#scores = this.#scores.slice();

@@ -40,11 +40,20 @@ const score = fc.oneof(
 );
 
 Deno.test("PackedScores keeps the order, ranks and range starts of a sorted model", () => {
-  const op = fc.record({ add: fc.boolean(), m: bytes, s: score });
+  const op = fc.record({ add: fc.boolean(), m: bytes, s: score, bulk: fc.nat(9) });
   fc.assert(fc.property(fc.array(op, { maxLength: 150 }), fc.integer(), (steps, seed) => {
     const packed = new PackedScores();
     const model: [number, string][] = [];
-    for (const { add, m, s } of steps) {
+    for (const { add, m, s, bulk } of steps) {
+      // now and then a bulk write starts or ends (ZADD of many members), or a read packs
+      if (bulk === 0) packed.beginBulk();
+      else if (bulk === 1) packed.endBulk();
+      else if (bulk === 2) {
+        assert.equal(
+          packed.rank(s, m),
+          model.findIndex(([x, y]) => x === s && y === m),
+        );
+      }
       const at = model.findIndex(([, x]) => x === m);
       if (add && at < 0) {
         packed.insert(s, m);
@@ -94,12 +103,21 @@ Deno.test("hashes of binary fields and long values agree with a Map through conv
     hashMaxListpackEntries: 30,
     hashMaxListpackValue: 400,
   };
-  const op = fc.record({ add: fc.boolean(), f: bytes, v: bytes });
+  const op = fc.record({
+    add: fc.boolean(),
+    f: bytes,
+    v: bytes,
+    many: fc.array(fc.tuple(bytes, bytes), { maxLength: 6 }),
+  });
   fc.assert(fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
     const h = new HashValue();
     const model = new Map<string, string>();
-    for (const { add, f, v } of steps) {
-      if (add) {
+    for (const { add, f, v, many } of steps) {
+      if (many.length > 0) {
+        const fresh = new Set(many.map(([x]) => x).filter((x) => !model.has(x))).size;
+        assert.equal(h.setMany(many.flat(), limits), fresh);
+        for (const [x, y] of many) model.set(x, y);
+      } else if (add) {
         assert.equal(h.set(f, v, limits), !model.has(f));
         model.set(f, v);
       } else assert.equal(h.delete(f), model.delete(f));

@@ -95,6 +95,48 @@ export class HashValue {
     return true;
   }
 
+  /**
+   * Sets many fields (`pairs`: field, value, …) and returns how many are new; the packed
+   * form is rebuilt once, not once per field as `set` would.
+   */
+  setMany(pairs: readonly string[], limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): number {
+    for (let i = 0; i < pairs.length; i += 2) this.prepare(pairs[i], pairs[i + 1], limits);
+    if (this.#packed === null || pairs.length <= 2) {
+      let added = 0;
+      for (let i = 0; i < pairs.length; i += 2) {
+        if (this.set(pairs[i], pairs[i + 1], limits)) added++;
+      }
+      return added;
+    }
+    const fields: string[] = [], values: string[] = [];
+    this.forEach((f, v) => {
+      fields.push(f);
+      values.push(v);
+    });
+    const before = fields.length;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const at = fields.indexOf(pairs[i]);
+      if (at >= 0) values[at] = pairs[i + 1];
+      else {
+        fields.push(pairs[i]);
+        values.push(pairs[i + 1]);
+      }
+    }
+    const parts: string[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      parts.push(
+        lengthHeader(fields[i].length),
+        fields[i],
+        lengthHeader(values[i].length),
+        values[i],
+      );
+    }
+    this.#packed = parts.join("");
+    this.#count = fields.length;
+    if (this.#count > limits.hashMaxListpackEntries) this.#convert();
+    return fields.length - before;
+  }
+
   /** Deletes a field; true when it existed. */
   delete(field: string): boolean {
     if (this.#packed === null) return this.#table!.delete(field);

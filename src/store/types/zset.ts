@@ -92,6 +92,18 @@ export class SortedSetValue {
     }
   }
 
+  /**
+   * Brackets many writes (ZADD of many members): meanwhile the listpack form keeps its
+   * members unpacked, so it is packed once in `endBulk` instead of once per write.
+   */
+  beginBulk(): void {
+    if (this.#order instanceof PackedScores) this.#order.beginBulk();
+  }
+
+  endBulk(): void {
+    if (this.#order instanceof PackedScores) this.#order.endBulk();
+  }
+
   /** Moves a listpack to the large form (also used when Redis creates one directly). */
   convertToSkiplist(): void {
     if (this.#table !== null) return;
