@@ -4,7 +4,7 @@
  */
 
 import type { Clock } from "./clock.ts";
-import { Database } from "./database.ts";
+import { Database, type ExpiryGate } from "./database.ts";
 import { KeyspaceEvents } from "./keyspace_events.ts";
 import { type AccessSettings, KeyAccess } from "./key_access.ts";
 
@@ -12,6 +12,7 @@ export class Keyspace {
   readonly dbs: Database[];
   /** Every modification of every database is signalled here. */
   readonly events = new KeyspaceEvents();
+  readonly #expiry: ExpiryGate = { paused: false };
   /** The LRU/LFU access clock of every key (OBJECT IDLETIME/FREQ, eviction). */
   readonly access: KeyAccess;
 
@@ -19,8 +20,21 @@ export class Keyspace {
     this.access = new KeyAccess(settings, clock);
     this.dbs = Array.from(
       { length: count },
-      (_, i) => new Database(clock, i, this.events, this.access),
+      (_, i) => new Database(clock, i, this.events, this.#expiry, this.access),
     );
+  }
+
+  /**
+   * While true (CLIENT PAUSE) the dataset is held static, as Redis does during a pause: no
+   * key expires (an expired key reads as missing but is not deleted; the expiry sweeper
+   * rests) and nothing is evicted.
+   */
+  get paused(): boolean {
+    return this.#expiry.paused;
+  }
+
+  set paused(paused: boolean) {
+    this.#expiry.paused = paused;
   }
 
   /**
