@@ -2,16 +2,18 @@
  * The packed (listpack) forms against simple models: the entry packing itself with binary
  * bytes and lengths past one header char, `PackedScores` against a sorted array under long
  * random sequences (order, ranks, range starts, walks both ways), and hashes and sorted
- * sets with binary members through their conversions to the large forms.
+ * sets with binary members, and intsets of numbers, through their conversions to the large
+ * forms.
  */
 
 import { assert } from "../../tests/support/assert.ts";
 import fc from "fast-check";
 import { detached, packEntry, unpackAll } from "./packed.ts";
-import { PackedScores } from "./packed_scores.ts";
+import { PackedScores, packScore, scoreAt, skipScore } from "./packed_scores.ts";
 import { compareEntries } from "./score_tree.ts";
 import { HashValue } from "./types/hash.ts";
 import { SortedSetValue } from "./types/zset.ts";
+import { SetValue } from "./types/set.ts";
 import { DEFAULT_ENCODING_LIMITS } from "./encoding_limits.ts";
 
 /** Byte strings: any char 0–255, short ones often (collisions), some past 127 and 16383. */
@@ -36,8 +38,37 @@ Deno.test("packed entries round-trip any bytes and lengths", () => {
 
 const score = fc.oneof(
   fc.integer({ min: -3, max: 3 }),
-  fc.constantFrom(Infinity, -Infinity, 0.5, -1e300),
+  fc.constantFrom(
+    Infinity,
+    -Infinity,
+    0.5,
+    -1e300,
+    -0,
+    127,
+    128,
+    -128,
+    999,
+    2 ** 47 - 1,
+    2 ** 47,
+    -(2 ** 47),
+    2 ** 60,
+  ),
+  fc.double({ noNaN: true }),
 );
+
+Deno.test("packed scores round-trip every double, -0 and infinities included", () => {
+  fc.assert(fc.property(fc.array(score, { maxLength: 10 }), (scores) => {
+    const s = scores.map(packScore).join("");
+    let p = 0;
+    for (const x of scores) {
+      assert.ok(Object.is(scoreAt(s, p), x), `${x}`);
+      p = skipScore(s, p);
+    }
+    assert.equal(p, s.length);
+  }));
+  assert.equal(packScore(5).length, 1);
+  assert.equal(packScore(999).length, 3);
+});
 
 Deno.test("PackedScores keeps the order, ranks and range starts of a sorted model", () => {
   const op = fc.record({ add: fc.boolean(), m: bytes, s: score, bulk: fc.nat(9) });
@@ -170,5 +201,55 @@ Deno.test("sorted sets of binary members agree with a model through conversion",
     const seen: [string, number][] = [];
     z.scan(0, 10, (m, s) => seen.push([m, s]));
     if (z.encoding === "listpack") assert.deepEqual(seen, sorted);
+  }));
+});
+
+Deno.test("intsets of numbers agree with a sorted model through widening and conversion", () => {
+  const limits = { ...DEFAULT_ENCODING_LIMITS, setMaxIntsetEntries: 40 };
+  const member = fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: -50, max: 50 }).map(String) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "9007199254740991",
+        "9007199254740992",
+        "-9223372036854775808",
+        "9223372036854775807",
+        "9223372036854775808",
+        "01",
+        "-0",
+        "x",
+      ),
+    },
+  );
+  const op = fc.record({ kind: fc.nat(5), m: member, at: fc.nat() });
+  fc.assert(fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
+    const s = new SetValue();
+    const model = new Set<string>();
+    for (const { kind, m, at } of steps) {
+      if (kind <= 2) {
+        assert.equal(s.add(m, limits), !model.has(m));
+        model.add(m);
+      } else if (kind === 3) assert.equal(s.delete(m), model.delete(m));
+      else if (kind === 4 && s.size > 0) {
+        const i = at % s.size;
+        const expected = s.at(i);
+        assert.equal(s.removeAt(i), expected);
+        assert.ok(model.delete(expected));
+      } else assert.equal(s.has(m), model.has(m));
+      assert.equal(s.size, model.size);
+    }
+    const members = [...s.members()];
+    assert.deepEqual(new Set(members), model);
+    if (s.encoding === "intset") {
+      assert.deepEqual(members, [...model].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+      members.forEach((m, i) => assert.equal(s.at(i), m));
+    }
+    const seen: string[] = [];
+    s.scan(0, 1000, (m) => seen.push(m));
+    assert.deepEqual(new Set(seen), model);
+    const copy = s.copy();
+    copy.add("12345", limits);
+    assert.equal(s.has("12345"), model.has("12345"));
   }));
 });
