@@ -25,6 +25,7 @@ import {
   parseNotifyClasses,
 } from "./pubsub/keyspace_events.ts";
 import type { EncodingLimits } from "./store/encoding_limits.ts";
+import { EVICTION_POLICIES, type EvictionPolicy } from "./store/key_access.ts";
 import { maxClientsForFds, openFileLimit } from "./transport/fd_limit.ts";
 
 /** A value refused; `message` is Redis's reason (config file and CONFIG SET alike). */
@@ -253,21 +254,7 @@ function encoding(name: string, alias: string, key: keyof EncodingLimits): Confi
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "verbose", "notice", "warning"];
-const REDIS_POLICIES = [
-  "volatile-lru",
-  "volatile-lfu",
-  "volatile-random",
-  "volatile-ttl",
-  "allkeys-lru",
-  "allkeys-lfu",
-  "allkeys-random",
-  "noeviction",
-];
-const RESPD_POLICIES: readonly ServerConfig["maxmemoryPolicy"][] = [
-  "volatile-ttl",
-  "allkeys-lru",
-  "noeviction",
-];
+const POLICIES: readonly EvictionPolicy[] = EVICTION_POLICIES;
 
 /** Redis's client-output-buffer-limit defaults per class, as REWRITE compares them. */
 const REDIS_OUTPUT_LIMITS: [string, string][] = [
@@ -358,9 +345,10 @@ export const PARAMETERS: readonly ConfigParameter[] = [
   integer("maxclients", 1, 4294967295, field("maxclients"), { mutable: true }),
   integer("timeout", 0, INT_MAX, field("timeout"), { mutable: true }),
   memory("maxmemory", 0, "18446744073709551615", field("maxmemory"), { mutable: true }),
-  oneOf("maxmemory-policy", REDIS_POLICIES, RESPD_POLICIES, field("maxmemoryPolicy"), {
-    mutable: true,
-  }),
+  oneOf("maxmemory-policy", POLICIES, POLICIES, field("maxmemoryPolicy"), { mutable: true }),
+  integer("maxmemory-samples", 1, INT_MAX, field("maxmemorySamples"), { mutable: true }),
+  integer("lfu-log-factor", 0, INT_MAX, field("lfuLogFactor"), { mutable: true }),
+  integer("lfu-decay-time", 0, INT_MAX, field("lfuDecayTime"), { mutable: true }),
   integer("list-max-listpack-size", -INT_MAX - 1, INT_MAX, field("listMaxListpackSize"), {
     aliases: ["list-max-ziplist-size"],
     mutable: true,
