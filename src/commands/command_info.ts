@@ -19,6 +19,8 @@ import { CommandError, SYNTAX_ERROR } from "./errors.ts";
 import { allCommands, lookupCommand } from "./command_table.ts";
 import { globMatch } from "../store/glob.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
+import { type FoundKey, keysBySpecs, ownRuleKeys } from "./key_specs.ts";
+import { KEY_SPECS } from "./key_specs_data.ts";
 
 /** The order Redis lists command flags in (server.c, addReplyCommandFlags). */
 const FLAG_ORDER: readonly CommandFlag[] = [
@@ -227,6 +229,55 @@ const list = command<ListFilter>({
   },
 });
 
+/** The keys of the command line `argv` (COMMAND GETKEYS's arguments), as Redis finds them. */
+function commandKeys(argv: readonly string[]): FoundKey[] {
+  const base = lookupCommand(argv[0]);
+  const spec = base?.subcommands !== undefined && argv.length >= 2
+    ? base.subcommands.get(argv[1].toLowerCase())
+    : base;
+  if (spec === undefined) throw new CommandError("ERR Invalid command specified");
+  const specs = KEY_SPECS[spec.name];
+  if (specs === undefined) throw new CommandError("ERR The command has no key arguments");
+  if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
+    throw new CommandError("ERR Invalid number of arguments specified for command");
+  }
+  const keys = ownRuleKeys(spec.name, argv) ?? keysBySpecs(specs, argv);
+  if (keys !== null) return keys;
+  if (spec.flags.includes("no_mandatory_keys")) return [];
+  throw new CommandError("ERR Invalid arguments specified for command");
+}
+
+/** COMMAND GETKEYS command [arg ...] */
+const getkeys = command({
+  name: "command|getkeys",
+  arity: -4,
+  flags: FLAGS,
+  categories: CATEGORIES,
+  parse: (a) => a.rest(),
+  execute(argv, ctx) {
+    ctx.reply.bulkArray(commandKeys(argv).map((k) => k.key));
+  },
+});
+
+/** COMMAND GETKEYSANDFLAGS command [arg ...]: each key with its spec's flags. */
+const getkeysandflags = command({
+  name: "command|getkeysandflags",
+  arity: -4,
+  flags: FLAGS,
+  categories: CATEGORIES,
+  parse: (a) => a.rest(),
+  execute(argv, ctx) {
+    const keys = commandKeys(argv);
+    ctx.reply.array(keys.length);
+    for (const { key, flags } of keys) {
+      ctx.reply.array(2);
+      ctx.reply.bulk(key);
+      ctx.reply.set(flags.length);
+      for (const f of flags) ctx.reply.simple(f);
+    }
+  },
+});
+
 /** COMMAND HELP */
 const help = helpCommand("command", [
   "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -244,6 +295,10 @@ const help = helpCommand("command", [
   "    Return documentation details about multiple Redis commands.",
   "    If no command names are given, documentation details for all",
   "    commands are returned.",
+  "GETKEYS <full-command>",
+  "    Return the keys from a full Redis command.",
+  "GETKEYSANDFLAGS <full-command>",
+  "    Return the keys and the access flags from a full Redis command.",
   "HELP",
   "    Prints this help.",
 ], CATEGORIES);
@@ -255,7 +310,7 @@ const commandSpec = command({
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  subcommands: subcommandMap([count, infoCmd, docs, list, help]),
+  subcommands: subcommandMap([count, infoCmd, docs, list, getkeys, getkeysandflags, help]),
   parse: () => undefined,
   execute(_, ctx) {
     ctx.reply.array(allCommands.length);
