@@ -9,9 +9,8 @@
  *   deno run -A scripts/gen_key_specs.ts [--check]
  */
 
-import { allCommands } from "../src/commands/registry.ts";
-import { checkFrame, encodeCommand, parseFrame } from "../src/protocol/frame_codec.ts";
-import { type Frame, INCOMPLETE } from "../src/protocol/frame.ts";
+import type { Frame } from "../src/protocol/frame.ts";
+import { commandNames, withRedis } from "./_redis_query.ts";
 
 const OUT = new URL("../src/commands/key_specs_data.ts", import.meta.url).pathname;
 const latin1 = new TextDecoder("latin1");
@@ -39,44 +38,7 @@ function plain(f: Frame): unknown {
 }
 
 async function redisKeySpecs(names: string[]): Promise<Record<string, unknown[]>> {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  const dir = Deno.makeTempDirSync();
-  const child = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let conn: Deno.TcpConn | null = null;
-    for (let i = 0; i < 100 && conn === null; i++) {
-      try {
-        conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    if (conn === null) throw new Error("redis-server did not start");
-    let buf = new Uint8Array(0);
-    const call = async (...args: string[]): Promise<Frame> => {
-      await conn!.write(encodeCommand(args));
-      for (;;) {
-        if (buf.length !== 0 && checkFrame(buf, 0, buf.length) !== INCOMPLETE) {
-          const parsed = parseFrame(buf, 0);
-          buf = buf.subarray(parsed.end);
-          return parsed.frame;
-        }
-        const chunk = new Uint8Array(1 << 16);
-        const n = await conn!.read(chunk);
-        if (n === null) throw new Error("redis-server closed");
-        const next = new Uint8Array(buf.length + n);
-        next.set(buf);
-        next.set(chunk.subarray(0, n), buf.length);
-        buf = next;
-      }
-    };
-    await call("HELLO", "3");
+  return await withRedis(async (call) => {
     const out: Record<string, unknown[]> = {};
     for (const name of names) {
       const reply = plain(await call("COMMAND", "INFO", name)) as unknown[];
@@ -88,23 +50,8 @@ async function redisKeySpecs(names: string[]): Promise<Record<string, unknown[]>
       });
       if (specs.length > 0) out[name] = specs;
     }
-    conn.close();
     return out;
-  } finally {
-    child.kill("SIGKILL");
-    await child.status;
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
-
-/** Every respd command and subcommand name, sorted. */
-export function commandNames(): string[] {
-  const names: string[] = [];
-  for (const spec of allCommands) {
-    if (spec.subcommands === undefined) names.push(spec.name);
-    else for (const sub of spec.subcommands.values()) names.push(sub.name);
-  }
-  return names.sort();
+  });
 }
 
 /** The text of key_specs_data.ts for the redis-server on this machine. */

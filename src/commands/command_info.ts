@@ -21,6 +21,8 @@ import { globMatch } from "../store/glob.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import { type FoundKey, keysBySpecs, ownRuleKeys } from "./key_specs.ts";
 import { KEY_SPECS } from "./key_specs_data.ts";
+import { type DocNode, mapEntries, writeDocNode } from "./command_docs.ts";
+import { COMMAND_DOCS } from "./command_docs_data.ts";
 
 /** The order Redis lists command flags in (server.c, addReplyCommandFlags). */
 const FLAG_ORDER: readonly CommandFlag[] = [
@@ -118,18 +120,44 @@ function groupOf(spec: CommandSpec): string {
   return "server";
 }
 
+/**
+ * COMMAND DOCS for `spec`: Redis's own documentation (command_docs_data.ts), a container's
+ * subcommands limited to those respd has; a command Redis 7.0 lacks gets its group only.
+ */
 function writeDocs(r: ReplyWriter, spec: CommandSpec): void {
+  const fields = mapEntries(docOf(spec))?.filter(([k]) => k !== "subcommands") ??
+    [["group", groupOf(spec)] as [string, DocNode]];
   const subs = spec.subcommands;
-  r.map(subs === undefined ? 1 : 2);
-  r.bulk("group");
-  r.bulk(groupOf(spec));
+  r.map(fields.length + (subs === undefined ? 0 : 1));
+  for (const [k, v] of fields) {
+    r.bulk(k);
+    writeDocNode(r, v);
+  }
   if (subs === undefined) return;
+  // Redis's order (its hash table's) for the subcommands it documents, then respd's own
+  const redisOrder = mapEntries(
+    mapEntries(COMMAND_DOCS[spec.name])?.find(([k]) => k === "subcommands")?.[1],
+  )?.map(([k]) => k) ?? [];
+  const ordered = [...subs.values()].sort((a, b) => {
+    const i = redisOrder.indexOf(a.name);
+    const j = redisOrder.indexOf(b.name);
+    return (i < 0 ? Infinity : i) - (j < 0 ? Infinity : j);
+  });
   r.bulk("subcommands");
-  r.map(subs.size);
-  for (const sub of subs.values()) {
+  r.map(ordered.length);
+  for (const sub of ordered) {
     r.bulk(sub.name);
     writeDocs(r, sub);
   }
+}
+
+/** Redis's documentation of a command or subcommand, when Redis 7.0 has it. */
+function docOf(spec: CommandSpec): DocNode | undefined {
+  const bar = spec.name.indexOf("|");
+  if (bar < 0) return COMMAND_DOCS[spec.name];
+  const parent = mapEntries(COMMAND_DOCS[spec.name.slice(0, bar)]);
+  const subs = mapEntries(parent?.find(([k]) => k === "subcommands")?.[1]);
+  return subs?.find(([k]) => k === spec.name)?.[1];
 }
 
 /** The spec for "name" or "parent|sub", or undefined. */

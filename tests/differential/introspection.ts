@@ -74,7 +74,33 @@ const KEY_LINES = [
   "zunionstore d 0",
 ];
 
+/** Commands whose COMMAND DOCS must be Redis's, byte for byte. */
+const DOCUMENTED = [
+  "get",
+  "set",
+  "zadd",
+  "xadd",
+  "eval",
+  "sort",
+  "bitfield",
+  "lmpop",
+  "expire",
+  "monitor",
+  "object|encoding",
+  "config|rewrite",
+];
+
+/** Containers: Redis lists their subcommands in its hash table's order, which varies. */
+const DOCUMENTED_CONTAINERS = ["slowlog", "latency", "config", "object"];
+
 export const sequences: Sequence[] = [
+  {
+    name: "COMMAND DOCS is Redis's own documentation",
+    steps: [
+      ...DOCUMENTED.map((c) => `COMMAND DOCS ${c}`),
+      ...DOCUMENTED_CONTAINERS.map((c) => ({ cmd: `COMMAND DOCS ${c}`, unordered: true })),
+    ],
+  },
   {
     name: "COMMAND GETKEYS and GETKEYSANDFLAGS find keys as Redis does",
     steps: [
