@@ -29,6 +29,7 @@ import { PersistenceObserver } from "./persistence/persistence_observer.ts";
 import { AofLoadError } from "./persistence/aof_service.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -75,6 +76,8 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
 
@@ -100,6 +103,13 @@ export class Server {
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock);
+    this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclfile !== null) {
+      const loaded = this.acl.loadFile(this.config.aclfile);
+      if ("error" in loaded) {
+        throw new Error(`Aborting startup because of ACL errors: ${loaded.error}`);
+      }
+    }
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);

@@ -29,6 +29,8 @@ import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
 import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
+import type { AclUser } from "../acl/user.ts";
+import type { AclRegistry } from "../acl/acl_registry.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -61,6 +63,8 @@ export interface ClientView {
   readonly blocked: boolean;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
   readonly parser: { readonly args: readonly string[] };
+  /** The ACL user the client runs as (`default` until it authenticates as another). */
+  readonly user: AclUser;
   /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
   stop(): void;
   /** Closes the client now (CLIENT KILL): a reply the peer never takes does not hold it. */
@@ -79,10 +83,12 @@ export interface ClientState extends ClientView, Subscriber {
   /** Whether the client may run commands (false until AUTH when a password is set). */
   readonly authenticated: boolean;
   /**
-   * Checks credentials as AUTH and HELLO do; on failure writes Redis's WRONGPASS error
-   * and returns false.
+   * Checks credentials as AUTH and HELLO do (`command`: the name as the client typed it,
+   * for the ACL log); on failure throws Redis's WRONGPASS error.
    */
-  authenticate(user: string, password: string): boolean;
+  authenticate(user: string, password: string, command?: string): boolean;
+  /** Back to the default user, not authenticated (its user was deleted: ACL DELUSER). */
+  signOut(): void;
   /** Sets the client name; throws Redis's error for names with spaces or special chars. */
   setName(name: string): void;
   /** RESET: database 0, RESP2, no name, no subscriptions, auth as on connect. */
@@ -143,6 +149,8 @@ export interface ServerServices {
   readonly port: number;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
 }
 
 /** What `execute(cmd, ctx)` receives. */
