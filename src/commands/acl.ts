@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, NOT_INTEGER } from "./errors.ts";
-import { parseInteger } from "./args.ts";
+import { type Args, parseInteger } from "./args.ts";
 import type { ClientState, ClientView, CommandContext } from "./context.ts";
 import { clientInfoLine } from "./client.ts";
 import {
@@ -82,7 +82,7 @@ export function execNoPermission(code: number): string {
     ? "no permission to access one of the channels used as arguments"
     : "no permission";
   return "NOPERM ACLs rules changed between the moment the transaction was accumulated and " +
-    `the EXEC call. This command is no longer executed: ${reason}`;
+    `the EXEC call. This command is no longer allowed for the following reason: ${reason}`;
 }
 
 /** Adds an ACL LOG entry for a denied command, key or channel (addACLLogEntry). */
@@ -134,7 +134,10 @@ const PLAIN_FLAGS = ["noscript", "loading", "stale"] as const;
 const ADMIN = ["admin", "slow", "dangerous"];
 const SLOW = ["slow"];
 
-function syntaxError(sub: string): CommandError {
+/** Redis's addReplySubcommandSyntaxError, naming the subcommand as the client typed it. */
+function syntaxError(args: Args, sub: string): CommandError {
+  const typed = args.argv[1];
+  if (typed !== undefined && typed.toLowerCase() === sub) sub = typed;
   return new CommandError(
     `ERR unknown subcommand or wrong number of arguments for '${
       cString(sub).slice(0, 128)
@@ -223,8 +226,8 @@ const getuser = command<string>({
   parse: (a) => a.next(),
   execute(name, ctx) {
     const u = ctx.server.acl.get(name);
-    if (u === undefined) throw new CommandError(`ERR Can not find user '${cString(name)}' in ACL`);
     const r = ctx.reply;
+    if (u === undefined) return r.null();
     r.map(6);
     r.bulk("flags");
     const flags = u.flags();
@@ -324,7 +327,7 @@ const cat = command<string | null>({
   flags: PLAIN_FLAGS,
   categories: SLOW,
   parse(a) {
-    if (a.remaining > 1) throw syntaxError("cat");
+    if (a.remaining > 1) throw syntaxError(a, "cat");
     return a.hasMore() ? a.next() : null;
   },
   execute(category, ctx) {
@@ -358,7 +361,7 @@ const genpass = command<number>({
   flags: PLAIN_FLAGS,
   categories: SLOW,
   parse(a) {
-    if (a.remaining > 1) throw syntaxError("genpass");
+    if (a.remaining > 1) throw syntaxError(a, "genpass");
     if (!a.hasMore()) return 256;
     const n = parseInteger(a.next());
     if (typeof n !== "number") throw new CommandError(NOT_INTEGER);
@@ -383,7 +386,7 @@ const log = command<number | "reset">({
   flags: FLAGS,
   categories: ADMIN,
   parse(a) {
-    if (a.remaining > 1) throw syntaxError("log");
+    if (a.remaining > 1) throw syntaxError(a, "log");
     if (!a.hasMore()) return 10;
     const arg = a.next();
     if (arg.toLowerCase() === "reset") return "reset";
