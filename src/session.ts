@@ -409,7 +409,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #cutOffOverOutputLimit(): boolean {
     if (this.#closed) return true;
     const limits = this.server.config.clientOutputBufferLimit;
-    const pubsub = this.subscriptions.count > 0;
+    const pubsub = this.subscriptions.active;
     const used = this.pendingOutput;
     const limit = pubsub ? limits.pubsub : limits.normal;
     if (!this.#outputLimit.exceeded(limit, used, this.server.clock)) return false;

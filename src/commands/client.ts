@@ -32,7 +32,7 @@ function clientType(name: string): ClientType {
 
 /** The class a session belongs to (Redis's getClientType): subscribed ones are "pubsub". */
 function typeOf(s: ClientView): ClientType {
-  return s.subscriptions.count > 0 ? "pubsub" : "normal";
+  return s.subscriptions.active ? "pubsub" : "normal";
 }
 
 /** Bytes of the arguments of the command running now (Redis's argv-mem of the caller). */
@@ -62,7 +62,7 @@ export function clientInfoLine(
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
     ` idle=${Math.floor((now - s.lastActivity) / 1000)} flags=${flags} db=${s.dbIndex}` +
-    ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
+    ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=${s.subscriptions.shardChannels.size}` +
     ` multi=${tx.queue === null ? -1 : tx.queue.length}` +
     ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${
       s === caller ? argvBytes(caller) : 0

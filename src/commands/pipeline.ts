@@ -137,7 +137,7 @@ export class CommandPipeline {
       const oom = services.memory.admit(spec, inMulti && spec.name !== "exec");
       if (oom !== null) return this.#refuse(ctx, argv[0], oom);
     }
-    if (client.protocol === 2 && client.subscriptions.count !== 0) {
+    if (client.protocol === 2 && client.subscriptions.active) {
       const refused = subscribedModeError(spec);
       if (refused !== null) return this.#refuse(ctx, argv[0], refused);
     }
