@@ -280,9 +280,9 @@ export class Selector {
     }
     if (!this.allChannels) {
       const name = spec.name;
-      if (name === "publish") {
+      if (name === "publish" || name === "spublish") {
         if (!this.channelAllowed(argv[1], false)) return { code: DENIED_CHANNEL, pos: 1 };
-      } else if (name === "subscribe" || name === "psubscribe") {
+      } else if (name === "subscribe" || name === "psubscribe" || name === "ssubscribe") {
         const literal = name === "psubscribe";
         for (let i = 1; i < argv.length; i++) {
           if (!this.channelAllowed(argv[i], literal)) return { code: DENIED_CHANNEL, pos: i };

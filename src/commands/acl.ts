@@ -156,10 +156,11 @@ function killLostSubscribers(ctx: CommandContext, before: AclUser, user: AclUser
   const old = before.selectors.flatMap((s) => s.channels);
   if (old.every((c) => upcoming.includes(c))) return;
   for (const other of [...ctx.server.sessions.values()]) {
-    if (other.user !== user || other.subscriptions.count === 0) continue;
+    if (other.user !== user || !other.subscriptions.active) continue;
     const subs = other.subscriptions;
     const lost = [...subs.patterns].some((p) => !channelInList(upcoming, p, true)) ||
-      [...subs.channels].some((c) => !channelInList(upcoming, c, false));
+      [...subs.channels].some((c) => !channelInList(upcoming, c, false)) ||
+      [...subs.shardChannels].some((c) => !channelInList(upcoming, c, false));
     if (!lost) continue;
     if (other === ctx.client) ctx.client.closeAfterReply();
     else other.kill();
