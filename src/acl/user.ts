@@ -555,6 +555,19 @@ export class AclUser {
     return { code: relevant, pos: lastPos };
   }
 
+  /**
+   * Whether a selector that may run this command grants every key with `access`
+   * (ACLUserCheckCmdWithUnrestrictedKeyAccess: SORT's BY and GET patterns need it).
+   */
+  hasFullKeyAccess(spec: CommandSpec, argv: readonly string[], access = KEY_READ): boolean {
+    if (this.unrestricted) return true;
+    const keys = new KeyCache();
+    return this.selectors.some((s) =>
+      s.check(spec, argv, keys).code === ACL_OK &&
+      (s.allKeys || s.keys.some((k) => (k.access & access) === access && k.pattern === "*"))
+    );
+  }
+
   /** Whether some selector grants `channel` (PSUBSCRIBE patterns literally). */
   channelAllowed(channel: string, literal: boolean): boolean {
     return this.selectors.some((s) => s.channelAllowed(channel, literal));
