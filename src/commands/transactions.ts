@@ -128,6 +128,7 @@ const exec = command({
       }
     } finally {
       client.inExec = false;
+      client.lastCommand = "exec"; // CLIENT LIST cmd= names EXEC, not its last command
     }
   },
 });
