@@ -285,7 +285,7 @@ export class Server {
     const contents = this.aof.load();
     if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
-    loader.grantAccess();
+    loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
     for (const { db, argv } of contents.commands) {
       loader.dbIndex = db;

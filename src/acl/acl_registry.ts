@@ -69,6 +69,11 @@ export class AclRegistry {
   readonly users = new Map<string, AclUser>();
   readonly defaultUser: AclUser;
   readonly log: AclLog;
+  /**
+   * The user of the server's own clients (loading the AOF): allowed everything, whatever
+   * the default user may do, and in no list (Redis gives such clients no user at all).
+   */
+  readonly internalUser: AclUser = createDefaultUser();
 
   constructor(requirepass: string | null, logMaxLen: () => number) {
     this.defaultUser = createDefaultUser();

@@ -61,7 +61,7 @@ export const sequences: Sequence[] = [
     "ACL GETUSER u",
     "ACL SETUSER u -@all +config|get",
     "ACL GETUSER u",
-    "ACL SETUSER u -@all +client",
+    "ACL SETUSER u -@all +xinfo",
     "ACL GETUSER u",
     "ACL SETUSER u nocommands allcommands resetkeys resetchannels",
     "ACL LIST",
