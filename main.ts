@@ -5,6 +5,7 @@
  * (stop accepting, finish the batch in flight, close every client, exit 0 within 2 seconds).
  */
 
+import { EVICTION_POLICIES } from "./src/store/key_access.ts";
 import { parseArgs } from "node:util";
 import {
   DEFAULT_CONFIG,
@@ -64,7 +65,9 @@ options given here override it. Options:
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
-  --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --maxmemory-policy POLICY        noeviction | allkeys-lru | allkeys-lfu | allkeys-random |
+                                   volatile-lru | volatile-lfu | volatile-random | volatile-ttl
+                                   (default noeviction)
   --log-format FORMAT              redis | json (default redis: Redis's own log lines)
   --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --dir PATH                       where dump.rdb is read at start and saved (default .)
@@ -105,7 +108,7 @@ function list(text: string): string[] {
 }
 
 const LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES = ["noeviction", "allkeys-lru", "volatile-ttl"];
+const POLICIES: readonly string[] = EVICTION_POLICIES;
 
 /** Turns command-line words into server options, or throws `UsageError`. */
 export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help" | "version" {

@@ -105,7 +105,7 @@ export class Server {
     this.config = { ...DEFAULT_CONFIG, ...config };
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
-    this.keyspace = new Keyspace(this.config.databases, this.clock);
+    this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
@@ -185,6 +185,8 @@ export class Server {
   /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
   startBackgroundWork(): void {
     this.#sweeper.start();
+    // a test's manual clock is read directly, so moving it shows at once
+    if (this.clock === systemClock) this.keyspace.access.start();
     this.limits.start();
     this.persistence.start();
     if (this.config.appendonly) this.aof.start();
@@ -259,6 +261,7 @@ export class Server {
     }
     const http = this.#http?.stop();
     this.#sweeper.stop();
+    this.keyspace.access.stop();
     this.limits.stop();
     this.blocking.clear();
     this.pause.clear();
