@@ -12,7 +12,7 @@ import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
-import type { ClientView, CommandContext } from "./context.ts";
+import type { ClientView, CommandContext, ServerServices } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
@@ -43,7 +43,12 @@ function argvBytes(s: ClientView): number {
 }
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis's field order, without the newline. */
-export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
+export function clientInfoLine(
+  s: ClientView,
+  caller: ClientView,
+  now = Date.now(),
+  gateway: ServerServices["gateway"] = null,
+): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
   // Redis's flag letters, in its order: P pub/sub, x MULTI, b blocked, t tracking,
@@ -65,7 +70,8 @@ export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
     ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
     ` cmd=${s.lastCommand} user=default redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
-    ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
+    ` lib-name=${s.libName} lib-ver=${s.libVersion}` +
+    (gateway === null ? "" : ` upstream=${gateway.clientField(s.id)}`);
 }
 
 /** Writes client text as Redis does: verbatim `txt` in RESP3, a bulk string in RESP2. */
@@ -139,7 +145,8 @@ const info = command({
   categories: CATEGORIES,
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute: (_, ctx) => writeText(ctx, clientInfoLine(ctx.client, ctx.client) + "\n"),
+  execute: (_, ctx) =>
+    writeText(ctx, clientInfoLine(ctx.client, ctx.client, Date.now(), ctx.server.gateway) + "\n"),
 });
 
 interface ListFilter {
@@ -179,7 +186,7 @@ const list = command<ListFilter>({
     for (const other of ctx.server.sessions.values()) {
       if (filter.type !== null && typeOf(other) !== filter.type) continue;
       if (filter.ids !== null && !filter.ids.has(other.id)) continue;
-      text += clientInfoLine(other, ctx.client, now) + "\n";
+      text += clientInfoLine(other, ctx.client, now, ctx.server.gateway) + "\n";
     }
     writeText(ctx, text);
   },

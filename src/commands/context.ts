@@ -102,6 +102,15 @@ export interface ClientState extends ClientView, Subscriber {
    * queue through this.
    */
   call(spec: CommandSpec, argv: readonly string[]): void;
+  /**
+   * Gateway mode (gateway/): a reply that comes later (from the upstream Redis, or after
+   * the upstream confirmed a subscription) takes its place in this client's reply order
+   * now; what the client's later commands write goes after it. Returns the function that
+   * hands it over (synchronously in place: a message delivered after that call follows
+   * it). `waits` (a blocking command): the client's next requests wait until it arrived,
+   * as for `block`.
+   */
+  awaitReply(waits: boolean): (reply: Uint8Array) => void;
 }
 
 /** The server-wide services commands use. */
@@ -143,6 +152,11 @@ export interface ServerServices {
   readonly port: number;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
+  /** Gateway mode: what INFO and CLIENT LIST say about the upstream; null when embedded. */
+  readonly gateway: {
+    infoFields(): [string, string | number][];
+    clientField(id: number): string;
+  } | null;
 }
 
 /** What `execute(cmd, ctx)` receives. */

@@ -115,6 +115,10 @@ export class TestClient implements ClientState {
     this.pipeline!.call(spec, argv, this.context!);
   }
 
+  awaitReply(_waits: boolean): (reply: Uint8Array) => void {
+    throw new Error("a test context has no gateway");
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -173,6 +177,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     persistence: new RdbPersistence(keyspace, config, () => {}),
     aof: new AppendOnlyFile(keyspace, config, () => {}),
     requestShutdown: () => true,
+    gateway: null,
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {
       throw new Error("scripting needs a Server: use tests/support/servers.ts");
