@@ -108,6 +108,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Resolves when every segment has its bytes (the loop waits for it before reading). */
   #segmentsReady: Promise<void> | null = null;
   #onSegmentsReady: (() => void) | null = null;
+  /** The request CLIENT PAUSE holds, run first when the client resumes. */
+  #postponed: readonly string[] | null = null;
   /** A read started while blocked and not yet committed (ByteReader.readAside). */
   #asideRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
 
@@ -289,6 +291,11 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     const parser = this.parser;
     let pos = reader.start;
     try {
+      const postponed = this.#postponed;
+      if (postponed !== null) {
+        this.#postponed = null;
+        this.execute(postponed);
+      }
       while (!this.#closeAfterReply && this.#unblock === null) {
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
@@ -313,7 +320,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   }
 
   /** Runs one command through the pipeline; its reply is queued in `reply`. */
-  execute(argv: string[]): void {
+  execute(argv: readonly string[]): void {
     this.server.pipeline.run(argv, this);
   }
 
@@ -326,6 +333,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     if (this.denyBlocking || this.inExec) return request.timedOut();
     this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
     this.server.blocking.block(this, request);
+  }
+
+  postpone(argv: readonly string[]): void {
+    this.#postponed = argv;
+    this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+  }
+
+  resume(): void {
+    this.unblocked();
   }
 
   /** The wait ended with a reply (served or timed out): the loop goes on. */

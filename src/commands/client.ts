@@ -14,6 +14,7 @@ import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
 import type { ClientView, CommandContext, ServerServices } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
+import { pauseCommands } from "./client_pause.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
 const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -299,6 +300,10 @@ const HELP_LINES = [
   "    Return information about client connections. Options:",
   "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
   "      Return clients of specified type.",
+  "UNPAUSE",
+  "    Stop the current client pause, resuming traffic.",
+  "PAUSE <timeout> [WRITE|ALL]",
+  "    Suspend all, or just write, clients for <timeout> milliseconds.",
   "SETNAME <name>",
   "    Assign the name <name> to the current connection.",
   "SETINFO <option> <value>",
@@ -361,6 +366,7 @@ export const clientCommands = [
     kill,
     ...trackingCommands,
     unblock,
+    ...pauseCommands,
     help,
   ]),
 ];
