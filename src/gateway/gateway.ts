@@ -6,7 +6,7 @@
  * session's `awaitReply`).
  *
  * What stays local: the connection itself (AUTH HELLO PING QUIT RESET, CLIENT ID/NAME/
- * INFO/LIST/KILL, COMMAND, INFO, SHUTDOWN) and the subscriptions (SUBSCRIBE and kin run on
+ * INFO/LIST/KILL, COMMAND, INFO, SHUTDOWN, ACL: respd's own users decide) and the subscriptions (SUBSCRIBE and kin run on
  * the local hub; upstream_pubsub.ts keeps one upstream subscription per name).
  *
  * Connections: ordinary commands of every client share a small pool per protocol (a
@@ -65,6 +65,11 @@ const LOCAL = new Set([
   "ssubscribe",
   "sunsubscribe",
 ]);
+
+/** Whether respd answers the command itself in gateway mode (its own ACL users too). */
+export function isLocal(name: string): boolean {
+  return LOCAL.has(name) || name === "acl" || name.startsWith("acl|");
+}
 
 /** Commands after which a client keeps an upstream connection of its own. */
 const OWN_CONNECTION = new Set(["multi", "watch", "select", "client|tracking"]);
@@ -125,7 +130,7 @@ export class Gateway implements RemoteExecutor {
   }
 
   forwards(spec: CommandSpec, client: Pick<ClientState, "id">): boolean {
-    if (!LOCAL.has(spec.name)) return true;
+    if (!isLocal(spec.name)) return true;
     // Inside MULTI upstream queues everything but QUIT and RESET, local commands too.
     return this.#own.get(client.id)?.inMulti === true && spec.name !== "quit" &&
       spec.name !== "reset";

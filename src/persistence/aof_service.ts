@@ -4,8 +4,9 @@
  * file, written before the replies of the commands that made it leave, and fsynced as
  * `appendfsync` says:
  *
- *   always    a reply leaves only once its command's bytes are on disk; fsyncs are
- *             grouped (one covers every command appended while the previous one ran)
+ *   always    a reply leaves only once its command's bytes are on disk: one fdatasync
+ *             per turn of the event loop covers every reply leaving in it (the loop
+ *             waits for it, as Redis's does in beforeSleep)
  *   everysec  fsync once a second, off the event loop
  *   no        left to the operating system
  *
@@ -61,8 +62,6 @@ export class AppendOnlyFile {
   /** The write of this turn's appends that replies wait for (everysec, no); null if none. */
   #turnFlush: Promise<void> | null = null;
   #durable = 0;
-  #syncing: Promise<void> | null = null;
-  #waiters: { offset: number; resolve: () => void }[] = [];
   #timer: ReturnType<typeof setInterval> | null = null;
   #rewrite: Promise<void> | null = null;
   #rewriteSnapshot: KeyspaceSnapshot | null = null;
@@ -187,6 +186,8 @@ export class AppendOnlyFile {
       const values = entries.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
       for (const [db, e, value] of values) {
         this.keyspace.dbs[db].set(e.key, value);
+        const field = this.keyspace.access.restored(e.freq, e.idle);
+        if (field !== null) this.keyspace.dbs[db].setAccessField(e.key, field);
         if (e.expireAt !== null) this.keyspace.dbs[db].setExpiry(e.key, e.expireAt);
       }
     } catch (e: unknown) {
@@ -240,13 +241,9 @@ export class AppendOnlyFile {
   enable(): void {
     if (this.#incr !== null) return;
     Deno.mkdirSync(this.dirPath, { recursive: true });
-    let old: AofManifest | null = null;
-    try {
-      old = parseManifest(Deno.readTextFileSync(this.#manifestPath));
-    } catch {
-      // No earlier AOF (or an unreadable one, which the new manifest replaces).
-    }
-    const seq = Math.max(old?.base?.seq ?? 0, ...(old?.incrs ?? []).map((e) => e.seq)) + 1;
+    // An earlier AOF's files (an unreadable manifest is replaced by the new one).
+    const old = this.#manifestOnDisk();
+    const seq = old === null ? 1 : nextSeq(old);
     const base = this.#baseName(seq);
     this.#baseBytes = this.#writeBaseSync(base);
     const manifest: AofManifest = {
@@ -376,44 +373,28 @@ export class AppendOnlyFile {
 
   /**
    * Resolves once `offset` bytes are as durable as `appendfsync` promises: on disk for
-   * `always`, written for the others. Grouped: one fsync covers every waiter behind it.
+   * `always`, written for the others; null when they are already. As Redis's beforeSleep:
+   * one write (and, for `always`, one fdatasync) per turn of the event loop, for every
+   * client whose replies leave in it.
    */
   durable(offset: number): Promise<void> | null {
     if (this.#incr === null) return null;
-    if (this.settings.appendfsync !== "always") {
-      if (offset <= this.#written) return null;
-      // Written (not synced) before the reply leaves, as Redis's beforeSleep does: one
-      // write for every client whose replies leave in this turn.
-      return this.#turnFlush ??= Promise.resolve().then(() => {
-        this.#turnFlush = null;
-        this.flush();
-      });
-    }
-    this.flush();
-    if (this.#durable >= offset) return null;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#waiters.push({ offset, resolve });
-    this.#syncing ??= this.#syncLoop();
-    return promise;
+    const done = this.settings.appendfsync === "always" ? this.#durable : this.#written;
+    if (offset <= done) return null;
+    return this.#turnFlush ??= Promise.resolve().then(() => {
+      this.#turnFlush = null;
+      this.flush();
+      this.#syncIfAlways();
+    });
   }
 
-  async #syncLoop(): Promise<void> {
-    try {
-      while (this.#waiters.length !== 0 && this.#incr !== null) {
-        this.flush();
-        const target = this.#written;
-        await this.#incr.sync();
-        this.#durable = target;
-        const waiting = this.#waiters;
-        this.#waiters = [];
-        for (const w of waiting) {
-          if (w.offset <= target) w.resolve();
-          else this.#waiters.push(w);
-        }
-      }
-    } finally {
-      this.#syncing = null;
-    }
+  #syncIfAlways(): void {
+    if (
+      this.settings.appendfsync !== "always" || this.#incr === null ||
+      this.#durable >= this.#written
+    ) return;
+    this.#incr.syncDataSync();
+    this.#durable = this.#written;
   }
 
   #everySecond(): void {
@@ -455,8 +436,9 @@ export class AppendOnlyFile {
     if (this.#rewrite !== null) {
       throw new Error("ERR Background append only file rewriting already in progress");
     }
-    if (this.#incr === null || this.#manifest === null) throw new Error("ERR AOF is off");
+    if (this.#incr === null || this.#manifest === null) return this.#rewriteWhileOff();
     this.flush();
+    this.#syncIfAlways(); // what `always` promised is on disk before the file is closed
     const old = this.#manifest;
     const baseSeq = this.#baseSeq + 1;
     const incrSeq = this.#incrSeq + 1;
@@ -475,18 +457,53 @@ export class AppendOnlyFile {
       this.settings.rdbcompression,
     );
     this.#rewriteSnapshot = snapshot;
+    return this.#startRewrite(snapshot, baseSeq, incr, old);
+  }
+
+  #startRewrite(
+    snapshot: KeyspaceSnapshot,
+    seq: number,
+    incr: { name: string; seq: number; type: "i" } | null,
+    old: AofManifest,
+  ): Promise<void> {
+    this.#rewriteSnapshot = snapshot;
     this.log("notice", "Background append only file rewriting started");
-    this.#rewrite = this.#writeBase(snapshot, baseSeq, incr, old).finally(() => {
+    this.#rewrite = this.#writeBase(snapshot, seq, incr, old).finally(() => {
       this.#rewrite = null;
       this.#rewriteSnapshot = null;
     });
     return this.#rewrite;
   }
 
+  /**
+   * BGREWRITEAOF with appendonly no, as Redis 7.0: a new base of this moment and a manifest
+   * naming only it (no increment), replacing the files of an earlier AOF.
+   */
+  #rewriteWhileOff(): Promise<void> {
+    Deno.mkdirSync(this.dirPath, { recursive: true });
+    const old = this.#manifestOnDisk() ?? { base: null, history: [], incrs: [] };
+    const snapshot = new KeyspaceSnapshot(
+      this.keyspace,
+      this.#aux(),
+      [],
+      this.settings.rdbcompression,
+    );
+    return this.#startRewrite(snapshot, nextSeq(old), null, old);
+  }
+
+  /** The manifest in `dir` (null when there is none, or it cannot be read). */
+  #manifestOnDisk(): AofManifest | null {
+    try {
+      return parseManifest(Deno.readTextFileSync(this.#manifestPath));
+    } catch {
+      return null;
+    }
+  }
+
   async #writeBase(
     snapshot: KeyspaceSnapshot,
     seq: number,
-    incr: { name: string; seq: number; type: "i" },
+    incr: { name: string; seq: number; type: "i" } | null,
     old: AofManifest,
   ): Promise<void> {
     const name = this.#baseName(seq);
@@ -503,8 +520,16 @@ export class AppendOnlyFile {
       await file.sync();
       file.close();
       file = null;
+      if (incr === null && this.#incr !== null) {
+        // appendonly was turned on meanwhile, with a base of its own: this one is moot.
+        throw new Error("the AOF was enabled during the rewrite");
+      }
       await Deno.rename(temp, `${this.dirPath}/${name}`);
-      const next: AofManifest = { base: { name, seq, type: "b" }, history: [], incrs: [incr] };
+      const next: AofManifest = {
+        base: { name, seq, type: "b" },
+        history: [],
+        incrs: incr === null ? [] : [incr],
+      };
       this.#writeManifest(next);
       this.#manifest = next;
       this.#baseSeq = seq;
@@ -541,7 +566,10 @@ export class AppendOnlyFile {
       this.#incr.close();
       this.#incr = null;
     }
-    for (const w of this.#waiters) w.resolve();
-    this.#waiters = [];
   }
+}
+
+/** The sequence number after every file `manifest` names. */
+function nextSeq(manifest: AofManifest): number {
+  return Math.max(manifest.base?.seq ?? 0, ...manifest.incrs.map((e) => e.seq)) + 1;
 }
