@@ -8,6 +8,10 @@
  *   deno task bench:latency [--clients 50,500,1000] [--tests get,set] [--pipelines 1,16]
  *       [--requests 100000] [--rounds 1]
  *       [--server "deno run -A main.ts --port {port} --ws-port off --save ''"]
+ *       [--baseline "deno run -A /tmp/old/main.ts --port {port} --ws-port off --save ''"]
+ *
+ * `--baseline` adds a second respd (another build, other flags) to the same interleaved
+ * run, for before/after figures from one host state.
  *
  * TCP only: redis-benchmark has no WebSocket mode (bench:ws measures WebSocket load).
  */
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     requests: { type: "string", default: "100000" },
     rounds: { type: "string", default: "1" },
     server: { type: "string", default: "deno run -A main.ts --port {port} --ws-port off --save" },
+    baseline: { type: "string" },
   },
 });
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter((x) => x !== "");
@@ -99,7 +104,6 @@ function start(command: string[], port: number, name: string) {
 }
 
 const redisPort = freePort();
-const respdPort = freePort();
 const redis = start(
   [
     "redis-server",
@@ -113,34 +117,54 @@ const redis = start(
   redisPort,
   "redis-server",
 );
-const respdCommand = values.server.replace("{port}", String(respdPort)).split(" ");
-if (respdCommand.at(-1) === "--save") respdCommand.push("");
-const respd = start(respdCommand, respdPort, "respd");
+/** A respd command line with its port filled in (a trailing `--save` gets its empty value). */
+function respdCommand(template: string, port: number): string[] {
+  const command = template.replace("{port}", String(port)).split(" ");
+  if (command.at(-1) === "--save") command.push("");
+  return command;
+}
+const respdPort = freePort();
+const respd = start(respdCommand(values.server, respdPort), respdPort, "respd");
+const baselinePort = freePort();
+const baseline = values.baseline === undefined
+  ? null
+  : start(respdCommand(values.baseline, baselinePort), baselinePort, "baseline");
+const servers = baseline === null ? [redis, respd] : [redis, respd, baseline];
 try {
-  await Promise.all([redis.ready, respd.ready]);
+  await Promise.all(servers.map((s) => s.ready));
   const f = (x: number) => x.toFixed(2).padStart(8);
   console.log(`# ${values.requests} requests per run, -r 100000 -d 100; latency in ms`);
+  const head = (name: string) => ` | ${name.padStart(9)} p50      p99    p99.9      max`;
   console.log(
-    "clients test  P   redis p50      p99    p99.9      max |  respd p50      p99    p99.9      max | p99 ratio",
+    `clients test  P${
+      servers.map((s) => head(s.name === "redis-server" ? "redis" : s.name)).join("")
+    }` +
+      ` | p99 ratio${baseline === null ? "" : " (respd, baseline)"}`,
   );
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const clients of list(values.clients).map(Number)) {
       for (const test of list(values.tests)) {
         for (const pipeline of list(values.pipelines).map(Number)) {
-          const order = round % 2 === 0 ? [redis, respd] : [respd, redis];
+          // The order alternates per round, so neither server always runs on a warmer host.
+          const order = round % 2 === 0 ? servers : [...servers].reverse();
           const got = new Map<string, Latency>();
           for (const server of order) {
             got.set(server.name, await benchmark(server.port, test, clients, pipeline));
           }
           const r = got.get("redis-server")!;
-          const s = got.get("respd")!;
+          const cells = servers.map((server) => {
+            const l = got.get(server.name)!;
+            return ` | ${f(l.p50)} ${f(l.p99)} ${f(l.p999)} ${f(l.max)}`;
+          });
+          const ratios = servers.slice(1).map((server) =>
+            (got.get(server.name)!.p99 / r.p99).toFixed(2).padStart(6)
+          );
+          const waited = servers.slice(1).filter((server) => got.get(server.name)!.max >= 1000)
+            .map((server) => server.name);
           console.log(
-            `${String(clients).padStart(7)} ${test.padEnd(4)} ${String(pipeline).padStart(2)} ` +
-              `${f(r.p50)} ${f(r.p99)} ${f(r.p999)} ${f(r.max)} | ${f(s.p50)} ${f(s.p99)} ${
-                f(s.p999)
-              } ` +
-              `${f(s.max)} | ${(s.p99 / r.p99).toFixed(2).padStart(6)}${
-                s.max >= 1000 ? "  respd waited ≥ 1 s" : ""
+            `${String(clients).padStart(7)} ${test.padEnd(4)} ${String(pipeline).padStart(2)}` +
+              `${cells.join("")} | ${ratios.join(" ")}${
+                waited.length ? `  waited ≥ 1 s: ${waited.join(", ")}` : ""
               }`,
           );
         }
@@ -148,7 +172,7 @@ try {
     }
   }
 } finally {
-  for (const s of [redis, respd]) {
+  for (const s of servers) {
     try {
       s.child.kill("SIGKILL");
     } catch {

@@ -29,6 +29,7 @@ import { PersistenceObserver } from "./persistence/persistence_observer.ts";
 import { AofLoadError } from "./persistence/aof_service.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { EventLoopTurns } from "./turns.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -75,6 +76,8 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
+  readonly turns = new EventLoopTurns();
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
 

@@ -52,6 +52,19 @@ import { ClientTracking } from "./pubsub/tracking.ts";
  */
 const REPLY_BUFFER_SIZE = 1024;
 const READ_BUFFER_SIZE = 4 * 1024;
+/**
+ * Request bytes one client may have served per event-loop turn before the other ready
+ * clients get theirs: Redis reads at most 16 KiB (PROTO_IOBUF_LEN) per client per turn. A
+ * request that starts before the budget ends is served whole, however large.
+ */
+export const TURN_BUDGET_BYTES = 16 * 1024;
+const READAHEAD_OFF = Deno.env.get("RESPD_NO_READAHEAD") === "1"; // TEMP measurement toggle
+
+/** A read in flight and the event-loop turn it started in. */
+interface PendingRead {
+  turn: number;
+  result: Promise<ReadableStreamReadResult<Uint8Array>>;
+}
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
@@ -80,6 +93,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #closeReason: { text: string; code: number } | null = null;
   #outputLimit = new OutputLimitTracker();
   #flushScheduled = false;
+  /** This turn's budget ran out with requests still buffered (TURN_BUDGET_BYTES). */
+  #overBudget = false;
+  /** A read started while the previous replies were being written. */
+  #readAhead: PendingRead | null = null;
   readonly parser = new RequestParser();
   /** Channels and patterns this client listens to (maintained by server.hub). */
   readonly subscriptions = new Subscriptions();
@@ -220,6 +237,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   }
 
   async #loop(reader: ByteReader): Promise<void> {
+    const turns = this.server.turns;
     while (!this.#stopping) {
       if (this.#unblock !== null) {
         if (!await this.#waitBlocked(reader)) return;
@@ -228,16 +246,48 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#asideRead = null;
         if (!reader.commitAside(result)) return;
         this.lastActivity = Date.now();
+      } else if (this.#overBudget) {
+        // Whole requests are still buffered past this turn's budget: the rest next turn.
+        this.#overBudget = false;
+        await turns.next();
       } else {
-        if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
+        const read = this.#readAhead ?? this.#startRead(reader);
+        this.#readAhead = null;
+        if (!reader.commit(await read.result)) return;
         this.lastActivity = Date.now();
+        // Read without returning to the event loop (the bytes were already there): let
+        // the clients that became ready meanwhile go first (turns.ts).
+        if (turns.isCurrent(read.turn)) await turns.next();
       }
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;
-      if (this.reply.length !== 0) await this.flush();
-      if (protocolError !== null || this.#closeAfterReply) return;
+      if (protocolError !== null || this.#closeAfterReply) {
+        if (this.reply.length !== 0) await this.flush();
+        return;
+      }
       reader.shrink(READ_BUFFER_SIZE);
+      if (this.reply.length === 0) continue;
+      const written = this.flush();
+      // The next read starts while the replies are written, so the client's next request
+      // is taken as soon as it arrives rather than one more turn later. Only one: a client
+      // that does not read its replies is still not read further (backpressure).
+      if (
+        this.#unblock === null && this.#asideRead === null && !this.#overBudget && !READAHEAD_OFF
+      ) {
+        this.#readAhead = this.#startRead(reader);
+      }
+      await written;
     }
+  }
+
+  /** Starts a read into the session's buffer, noting the turn it started in. */
+  #startRead(reader: ByteReader): PendingRead {
+    const turn = this.server.turns.current();
+    const result = reader.read(this.parser.bytesWanted);
+    // Awaited by the next iteration; if the loop ends first (a failed write), the error
+    // must not surface as an unhandled rejection.
+    result.catch(() => {});
+    return { turn, result };
   }
 
   /**
@@ -268,8 +318,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #serveBuffered(reader: ByteReader): Error | null {
     const parser = this.parser;
     let pos = reader.start;
+    const budgetEnd = pos + TURN_BUDGET_BYTES;
     try {
       while (!this.#closeAfterReply && this.#unblock === null) {
+        if (pos >= budgetEnd) {
+          this.#overBudget = true;
+          break;
+        }
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
         pos = next;
