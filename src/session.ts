@@ -16,10 +16,17 @@
  * message published to this client while its own replies are in flight is never
  * interleaved inside them.
  *
- * Backpressure: the loop awaits its writes before it reads again, so a client that does not
- * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
- * unsent bytes (queued, in flight, or held by the transport) count against
- * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
+ * Fairness (issue #20): at most TURN_BUDGET_BYTES of requests are served per event-loop
+ * turn, and a read that settled without the event loop turning waits for the next turn
+ * (turns.ts), so a client whose pipeline is already buffered cannot hold the server while
+ * others wait. The replies of each turn's batch still leave in one write.
+ *
+ * Backpressure: the loop awaits its writes before it serves again; the next read starts
+ * while the replies are written (one read: the client's next request is taken as soon as
+ * it arrives), and no further, so a client that does not read its replies is not read
+ * either (TCP and WebSocket alike). Deliveries still queue; unsent bytes (queued, in flight,
+ * or held by the transport) count against client-output-buffer-limit, and a client over it
+ * is cut off (output_limit.ts).
  */
 
 import { ByteReader } from "./protocol/byte_reader.ts";
@@ -58,7 +65,6 @@ const READ_BUFFER_SIZE = 4 * 1024;
  * request that starts before the budget ends is served whole, however large.
  */
 export const TURN_BUDGET_BYTES = 16 * 1024;
-const READAHEAD_OFF = Deno.env.get("RESPD_NO_READAHEAD") === "1"; // TEMP measurement toggle
 
 /** A read in flight and the event-loop turn it started in. */
 interface PendingRead {
@@ -272,7 +278,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       // is taken as soon as it arrives rather than one more turn later. Only one: a client
       // that does not read its replies is still not read further (backpressure).
       if (
-        this.#unblock === null && this.#asideRead === null && !this.#overBudget && !READAHEAD_OFF
+        this.#unblock === null && this.#asideRead === null && !this.#overBudget
       ) {
         this.#readAhead = this.#startRead(reader);
       }

@@ -1,22 +1,21 @@
 /**
- * Turns of the event loop, so that every ready client is served once per turn, as Redis's
+ * Turns of the event loop, so that a client is served at most once per turn, as Redis's
  * event loop serves each readable client once per iteration (issue #20).
  *
- * Why this is needed: Deno polls an I/O op once as soon as it is started, and an op that
- * can finish at once (a read whose bytes already arrived) settles its promise within the
- * same microtask checkpoint. A session that writes its replies and reads again finds its
- * client's next request already there whenever that client is quick, and goes on serving
- * it without ever returning to the event loop; the reads of other clients, completed in the
- * runtime meanwhile, are handed to JavaScript only when that chain of microtasks ends. So a
- * few clients are served again and again while others wait hundreds of milliseconds
- * (BENCHMARKS.md, "Latency under many clients").
+ * Why this is needed: a session's read settles without returning to the event loop when
+ * its bytes are already in JavaScript: the WebSocket transport's frames read in one go,
+ * any in-memory stream. (A TCP read in Deno always completes through the event loop; a
+ * TCP write is sent after the turn that issued it: both measured, BENCHMARKS.md.) Such a
+ * session goes on serving, write after read, in one chain of microtasks, and nothing that
+ * arrives from outside (another client's bytes, a timer) is handled until its whole
+ * pipeline is done.
  *
- * A session therefore notes the turn before it reads (`current()`); if the read settled in
- * that same turn and it already served a batch in it, it waits for the next one
- * (`next()`). A turn ends with a macrotask (`setImmediate`: a few microseconds, no 4 ms
- * clamp as nested `setTimeout` has, and the event loop polls I/O and hands out completed
- * ops before it runs), scheduled only while somebody asks for the turn, so an idle server
- * schedules nothing.
+ * So a session notes the turn when it starts a read (`current()`); if the read settled in
+ * that same turn, it waits for the next one (`next()`); and a session that used its
+ * per-turn budget (session.ts) continues in the next turn. A turn ends with a macrotask
+ * (`setImmediate`: a few microseconds, without the 4 ms clamp of nested `setTimeout`; I/O
+ * is polled and timers run before it), scheduled only while somebody asks for the turn,
+ * so an idle server schedules nothing.
  */
 
 import { setImmediate } from "node:timers";
@@ -50,11 +49,6 @@ export class EventLoopTurns {
   next(): Promise<void> {
     this.#schedule();
     return new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  /** Clients waiting for the next turn (for tests and INFO-like views). */
-  get waiting(): number {
-    return this.#waiting.length;
   }
 
   #schedule(): void {
