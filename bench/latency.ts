@@ -168,6 +168,8 @@ const baseline = values.baseline === undefined ? null : start(
   baselineWsPort,
 );
 const servers = baseline === null ? [redis, respd] : [redis, respd, baseline];
+/** TCP figures of the matrix by "clients test pipeline", for the WebSocket lines. */
+const tcpFigures = new Map<string, Map<string, Latency>>();
 const idle: Deno.TcpConn[] = [];
 try {
   await Promise.all(servers.map((s) => s.ready));
@@ -231,9 +233,6 @@ try {
     await s.child.status;
   }
 }
-
-/** TCP figures of the matrix by "clients test pipeline", for the WebSocket lines. */
-const tcpFigures = new Map<string, Map<string, Latency>>();
 
 /** Opens `count` connections that each run one PING and then stay idle. */
 async function openIdle(port: number, count: number): Promise<Deno.TcpConn[]> {

@@ -21,12 +21,10 @@
  * (turns.ts), so a client whose pipeline is already buffered cannot hold the server while
  * others wait. The replies of each turn's batch still leave in one write.
  *
- * Backpressure: the loop awaits its writes before it serves again; the next read starts
- * while the replies are written (one read: the client's next request is taken as soon as
- * it arrives), and no further, so a client that does not read its replies is not read
- * either (TCP and WebSocket alike). Deliveries still queue; unsent bytes (queued, in flight,
- * or held by the transport) count against client-output-buffer-limit, and a client over it
- * is cut off (output_limit.ts).
+ * Backpressure: the loop awaits its writes before it reads again, so a client that does not
+ * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
+ * unsent bytes (queued, in flight, or held by the transport) count against
+ * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
  */
 
 import { ByteReader } from "./protocol/byte_reader.ts";
@@ -66,12 +64,6 @@ const READ_BUFFER_SIZE = 4 * 1024;
  */
 export const TURN_BUDGET_BYTES = 16 * 1024;
 
-/** A read in flight and the event-loop turn it started in. */
-interface PendingRead {
-  turn: number;
-  result: Promise<ReadableStreamReadResult<Uint8Array>>;
-}
-
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
  * `reply`, `clock`, `client`, `server`), and the `ClientState` they see as `ctx.client`.
@@ -101,8 +93,6 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #flushScheduled = false;
   /** This turn's budget ran out with requests still buffered (TURN_BUDGET_BYTES). */
   #overBudget = false;
-  /** A read started while the previous replies were being written. */
-  #readAhead: PendingRead | null = null;
   readonly parser = new RequestParser();
   /** Channels and patterns this client listens to (maintained by server.hub). */
   readonly subscriptions = new Subscriptions();
@@ -259,43 +249,19 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#overBudget = false;
         await turns.next();
       } else {
-        const read = this.#readAhead ?? this.#startRead(reader);
-        this.#readAhead = null;
-        if (!reader.commit(await read.result)) return;
+        const turn = turns.current();
+        if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
         this.lastActivity = Date.now();
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
-        if (turns.isCurrent(read.turn)) await turns.next();
+        if (turns.isCurrent(turn)) await turns.next();
       }
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;
-      if (protocolError !== null || this.#closeAfterReply) {
-        if (this.reply.length !== 0) await this.flush();
-        return;
-      }
+      if (this.reply.length !== 0) await this.flush();
+      if (protocolError !== null || this.#closeAfterReply) return;
       reader.shrink(READ_BUFFER_SIZE);
-      if (this.reply.length === 0) continue;
-      const written = this.flush();
-      // The next read starts while the replies are written, so the client's next request
-      // is taken as soon as it arrives rather than one more turn later. Only one: a client
-      // that does not read its replies is still not read further (backpressure).
-      if (
-        this.#unblock === null && this.#asideRead === null && !this.#overBudget
-      ) {
-        this.#readAhead = this.#startRead(reader);
-      }
-      await written;
     }
-  }
-
-  /** Starts a read into the session's buffer, noting the turn it started in. */
-  #startRead(reader: ByteReader): PendingRead {
-    const turn = this.server.turns.current();
-    const result = reader.read(this.parser.bytesWanted);
-    // Awaited by the next iteration; if the loop ends first (a failed write), the error
-    // must not surface as an unhandled rejection.
-    result.catch(() => {});
-    return { turn, result };
   }
 
   /**
