@@ -5,6 +5,7 @@
  * (stop accepting, finish the batch in flight, close every client, exit 0 within 2 seconds).
  */
 
+import { EVICTION_POLICIES } from "./src/store/key_access.ts";
 import { parseArgs } from "node:util";
 import {
   DEFAULT_CONFIG,
@@ -64,7 +65,9 @@ options given here override it. Options:
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
-  --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --maxmemory-policy POLICY        noeviction | allkeys-lru | allkeys-lfu | allkeys-random |
+                                   volatile-lru | volatile-lfu | volatile-random | volatile-ttl
+                                   (default noeviction)
   --log-format FORMAT              redis | json (default redis: Redis's own log lines)
   --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --dir PATH                       where dump.rdb is read at start and saved (default .)
@@ -105,7 +108,7 @@ function list(text: string): string[] {
 }
 
 const LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES = ["noeviction", "allkeys-lru", "volatile-ttl"];
+const POLICIES: readonly string[] = EVICTION_POLICIES;
 
 /** Turns command-line words into server options, or throws `UsageError`. */
 export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help" | "version" {
@@ -359,18 +362,15 @@ async function main(): Promise<number> {
     }
   }
   const server = new Server({ ...config, logger: log });
-  if (!loadDataset(server)) return 1;
   try {
-    server.listen();
+    server.openListeners();
   } catch (e: unknown) {
     log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
     return 1;
   }
-  const ws = server.wsPort ? `, WebSocket on ws://${config.bind}:${server.wsPort}/ws` : "";
-  log("notice", `respd ${VERSION} ready: TCP on ${config.bind}:${server.port}${ws}`);
-
-  // A signal saves (when save points are set) and exits; if that save fails the server
-  // keeps running, as Redis does, and a second SIGINT exits without saving.
+  // Signals and SHUTDOWN are heard from here on, also while the dataset loads. A signal
+  // saves (when save points are set; never while loading) and exits; if that save fails
+  // the server keeps running, as Redis does, and a second SIGINT exits without saving.
   let signalled = false;
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -389,6 +389,13 @@ async function main(): Promise<number> {
     });
   }
   server.onShutdownRequested = () => stop("SHUTDOWN");
+  const loaded = await Promise.race([loadDataset(server), stopped.then(() => null)]);
+  if (loaded === false) return 1;
+  if (loaded === true) {
+    server.startBackgroundWork();
+    const ws = server.wsPort ? `, WebSocket on ws://${config.bind}:${server.wsPort}/ws` : "";
+    log("notice", `respd ${VERSION} ready: TCP on ${config.bind}:${server.port}${ws}`);
+  }
   const reason = await stopped;
   log("notice", `${reason} received: shutting down`);
   const timeout = new Promise((resolve) => setTimeout(resolve, 1800, "timeout"));
@@ -399,10 +406,10 @@ async function main(): Promise<number> {
 }
 
 /** Loads the AOF or dump.rdb if present; false (logged) when it is damaged or unreadable. */
-function loadDataset(server: Server): boolean {
+async function loadDataset(server: Server): Promise<boolean> {
   const started = performance.now();
   try {
-    const loaded = server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
+    const loaded = await server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
     if (loaded === null) return true;
     const seconds = ((performance.now() - started) / 1000).toFixed(3);
     log("notice", `Done loading ${loaded}.`);

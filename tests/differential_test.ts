@@ -36,6 +36,7 @@ import { sequences as random } from "./differential/random.ts";
 import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
+import { sequences as keyAccess } from "./differential/key_access.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -61,6 +62,7 @@ const families: Record<string, Sequence[]> = {
   zsetBlocking,
   streams,
   persistence,
+  keyAccess,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -22,6 +22,7 @@ import {
 } from "../config.ts";
 import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
+import { EVICTION_POLICIES } from "../store/key_access.ts";
 import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { ServerServices } from "./context.ts";
 
@@ -79,7 +80,7 @@ function yesNoSetter(apply: (c: ServerConfig, on: boolean) => void) {
 const yesNo = (on: boolean) => (on ? "yes" : "no");
 
 const LOG_LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES = ["volatile-ttl", "allkeys-lru", "noeviction"];
+const POLICIES: readonly string[] = EVICTION_POLICIES;
 
 function limitText(c: ServerConfig): string {
   const { normal, pubsub } = c.clientOutputBufferLimit;
@@ -191,6 +192,21 @@ const PARAMETERS: readonly Parameter[] = [
       POLICIES,
       (c, v) => (c.maxmemoryPolicy = v as ServerConfig["maxmemoryPolicy"]),
     ),
+  },
+  {
+    name: "maxmemory-samples",
+    get: (c) => String(c.maxmemorySamples),
+    set: integerSetter(1, 2147483647, (c, n) => (c.maxmemorySamples = n)),
+  },
+  {
+    name: "lfu-log-factor",
+    get: (c) => String(c.lfuLogFactor),
+    set: integerSetter(0, 2147483647, (c, n) => (c.lfuLogFactor = n)),
+  },
+  {
+    name: "lfu-decay-time",
+    get: (c) => String(c.lfuDecayTime),
+    set: integerSetter(0, 2147483647, (c, n) => (c.lfuDecayTime = n)),
   },
   {
     name: "requirepass",

@@ -186,6 +186,8 @@ export class AppendOnlyFile {
       const values = entries.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
       for (const [db, e, value] of values) {
         this.keyspace.dbs[db].set(e.key, value);
+        const field = this.keyspace.access.restored(e.freq, e.idle);
+        if (field !== null) this.keyspace.dbs[db].setAccessField(e.key, field);
         if (e.expireAt !== null) this.keyspace.dbs[db].setExpiry(e.key, e.expireAt);
       }
     } catch (e: unknown) {
