@@ -61,7 +61,11 @@ options given here override it. Options:
   --ws-allowed-origins LIST        comma-separated Origins allowed to connect
                                    (default: own origin, http://localhost:*, http://127.0.0.1:*)
   --ws-commands LIST               commands allowed over WebSocket: names and @categories
-  --requirepass PASSWORD           require AUTH before any other command
+  --requirepass PASSWORD           require AUTH before any other command (the default
+                                   user's password)
+  --aclfile PATH                   ACL users, loaded at start (ACL LOAD / ACL SAVE)
+  --ws-user NAME                   the ACL user WebSocket clients without credentials run
+                                   as (default: the default user, as over TCP)
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
@@ -132,6 +136,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "ws-allowed-origins": { type: "string" },
       "ws-commands": { type: "string" },
       requirepass: { type: "string" },
+      aclfile: { type: "string" },
+      "ws-user": { type: "string" },
       maxclients: { type: "string" },
       timeout: { type: "string" },
       maxmemory: { type: "string" },
@@ -215,6 +221,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
   }
   if (values.requirepass !== undefined) c.requirepass = values.requirepass;
+  if (values.aclfile !== undefined) c.aclfile = values.aclfile;
+  if (values["ws-user"] !== undefined) c.wsUser = values["ws-user"];
   if (values.maxclients !== undefined) {
     c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);
   }

@@ -42,6 +42,15 @@ export interface ServerConfig extends EncodingLimits {
   /** Commands allowed over WebSocket (names and @categories); null = all. */
   wsCommands: string[] | null;
   requirepass: string | null;
+  /** The ACL file (ACL LOAD / SAVE, loaded at start); null: none. */
+  aclfile: string | null;
+  /** Entries the ACL log keeps. */
+  acllogMaxLen: number;
+  /**
+   * The ACL user WebSocket clients run as when they send no credentials (they are let in
+   * only if it is `on` and `nopass`); null: the default user, as TCP clients.
+   */
+  wsUser: string | null;
   maxclients: number;
   /** Idle seconds before a client is closed; 0 = never. */
   timeout: number;
@@ -134,6 +143,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   wsAllowedOrigins: null,
   wsCommands: null,
   requirepass: null,
+  aclfile: null,
+  acllogMaxLen: 128,
+  wsUser: null,
   maxclients: 10000,
   timeout: 0,
   clientOutputBufferLimit: {

@@ -165,6 +165,8 @@ const SETTERS: Record<string, Setter> = {
   },
   requirepass: text((c, v) => (c.requirepass = v === "" ? null : v)),
   maxclients: integer(1, 4294967295, (c, n) => (c.maxclients = n)),
+  aclfile: text((c, v) => (c.aclfile = v === "" ? null : v)),
+  "acllog-max-len": integer(0, LONG_MAX, (c, n) => (c.acllogMaxLen = n)),
   timeout: integer(0, INT_MAX, (c, n) => (c.timeout = n)),
   maxmemory: memory(0, "18446744073709551615", (c, n) => (c.maxmemory = n)),
   "maxmemory-policy": oneOf(POLICIES, POLICIES, (c, v) => (c.maxmemoryPolicy = v)),
@@ -247,6 +249,7 @@ const SETTERS: Record<string, Setter> = {
   "http-max-pending": integer(1, 1_000_000, (c, n) => (c.httpMaxPending = n)),
   "ws-allowed-origins": text((c, v) => (c.wsAllowedOrigins = list(v))),
   "ws-commands": text((c, v) => (c.wsCommands = list(v))),
+  "ws-user": text((c, v) => (c.wsUser = v === "" ? null : v)),
   "log-format": oneOf(
     ["redis", "json"],
     ["redis", "json"] as LogFormat[],

@@ -32,6 +32,7 @@ import { type LoadingState, loadInSlices, type LoadProgress } from "./persistenc
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
 import { EventLoopTurns } from "./turns.ts";
+import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -80,6 +81,8 @@ export class Server {
   readonly scripting: Scripting;
   /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
   readonly turns = new EventLoopTurns();
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
 
@@ -109,6 +112,13 @@ export class Server {
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
+    this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclfile !== null) {
+      const loaded = this.acl.loadFile(this.config.aclfile);
+      if ("error" in loaded) {
+        throw new Error(`Aborting startup because of ACL errors: ${loaded.error}`);
+      }
+    }
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
@@ -312,7 +322,7 @@ export class Server {
     const contents = this.aof.load();
     if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
-    loader.grantAccess();
+    loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
     // The AOF's progress counts commands replayed, not bytes.
     progress.totalBytes = contents.commands.length;

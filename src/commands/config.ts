@@ -213,6 +213,12 @@ const PARAMETERS: readonly Parameter[] = [
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
   },
+  { name: "aclfile", get: (c) => c.aclfile ?? "" },
+  {
+    name: "acllog-max-len",
+    get: (c) => String(c.acllogMaxLen),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.acllogMaxLen = n)),
+  },
   ...encodingParameters(),
   {
     name: "notify-keyspace-events",
@@ -358,7 +364,13 @@ const configSet = command({
     }
     // Then apply the same values (not their printed forms: `An` prints as `A`).
     const aofWasOn = ctx.server.config.appendonly;
+    const passwordWas = ctx.server.config.requirepass;
     for (const [p, value] of pairs) p.set!(ctx.server.config, value);
+    // requirepass is the default user's password (Redis's ACLUpdateDefaultUserPassword).
+    const password = ctx.server.config.requirepass;
+    if (pairs.some(([p]) => p.name === "requirepass") || password !== passwordWas) {
+      ctx.server.acl.setDefaultPassword(password);
+    }
     if (ctx.server.config.appendonly !== aofWasOn) {
       if (ctx.server.config.appendonly) ctx.server.aof.enable();
       else ctx.server.aof.stop().catch(() => {});
