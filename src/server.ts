@@ -31,12 +31,9 @@ import { AofLoadError } from "./persistence/aof_service.ts";
 import { type LoadingState, loadInSlices, type LoadProgress } from "./persistence/loading.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
-<<<<<<< HEAD
 import { EventLoopTurns } from "./turns.ts";
-=======
 import { Gateway } from "./gateway/gateway.ts";
 import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
->>>>>>> main
 import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -84,13 +81,10 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
-<<<<<<< HEAD
   /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
   readonly turns = new EventLoopTurns();
-=======
   /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
   readonly gateway: Gateway | null;
->>>>>>> main
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
