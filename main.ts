@@ -25,6 +25,7 @@ import { readConfigFile } from "./src/config_directives.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { parseUpstreamUrl, UpstreamAddressError } from "./src/gateway/upstream_address.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
@@ -64,7 +65,11 @@ options given here override it. Options:
   --metrics yes|no                 serve Prometheus metrics at GET /metrics on the HTTP port
                                    (default yes)
   --metrics-token TOKEN            require "Authorization: Bearer TOKEN" for /metrics
-  --requirepass PASSWORD           require AUTH before any other command
+  --requirepass PASSWORD           require AUTH before any other command (the default
+                                   user's password)
+  --aclfile PATH                   ACL users, loaded at start (ACL LOAD / ACL SAVE)
+  --ws-user NAME                   the ACL user WebSocket clients without credentials run
+                                   as (default: the default user, as over TCP)
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
@@ -85,6 +90,11 @@ options given here override it. Options:
   --auto-aof-rewrite-percentage N  rewrite the AOF when it doubled... (default 100; 0 = never)
   --auto-aof-rewrite-min-size SIZE ...and is at least this large (default 64mb)
   --aof-load-truncated yes|no      load an AOF whose last command a crash cut (default yes)
+  --upstream redis://[user:pass@]host:port[/db]
+                                   gateway mode: keep no data, run every data command on
+                                   this Redis (rediss:// for TLS); see README "Two modes"
+  --upstream-pool-size N           upstream connections per protocol that clients share in
+                                   gateway mode (default 4)
   --help                           show this help
   --version                        show the version
 
@@ -135,6 +145,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "ws-allowed-origins": { type: "string" },
       "ws-commands": { type: "string" },
       requirepass: { type: "string" },
+      aclfile: { type: "string" },
+      "ws-user": { type: "string" },
       maxclients: { type: "string" },
       timeout: { type: "string" },
       maxmemory: { type: "string" },
@@ -154,6 +166,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "auto-aof-rewrite-percentage": { type: "string" },
       "auto-aof-rewrite-min-size": { type: "string" },
       "aof-load-truncated": { type: "string" },
+      upstream: { type: "string" },
+      "upstream-pool-size": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -220,6 +234,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
   }
   if (values.requirepass !== undefined) c.requirepass = values.requirepass;
+  if (values.aclfile !== undefined) c.aclfile = values.aclfile;
+  if (values["ws-user"] !== undefined) c.wsUser = values["ws-user"];
   if (values.maxclients !== undefined) {
     c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);
   }
@@ -288,6 +304,17 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   if (minSize !== undefined) c.autoAofRewriteMinSize = memory("auto-aof-rewrite-min-size", minSize);
   const truncated = values["aof-load-truncated"];
   if (truncated !== undefined) c.aofLoadTruncated = yesNo("aof-load-truncated", truncated);
+  if (values.upstream !== undefined) {
+    try {
+      parseUpstreamUrl(values.upstream);
+    } catch (e: unknown) {
+      if (e instanceof UpstreamAddressError) throw new UsageError(`--upstream: ${e.message}`);
+      throw e;
+    }
+    c.upstream = values.upstream;
+  }
+  const ups = values["upstream-pool-size"];
+  if (ups !== undefined) c.upstreamPoolSize = integer("upstream-pool-size", ups, 1, 1024);
   return c;
 }
 

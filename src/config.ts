@@ -42,6 +42,15 @@ export interface ServerConfig extends EncodingLimits {
   /** Commands allowed over WebSocket (names and @categories); null = all. */
   wsCommands: string[] | null;
   requirepass: string | null;
+  /** The ACL file (ACL LOAD / SAVE, loaded at start); null: none. */
+  aclfile: string | null;
+  /** Entries the ACL log keeps. */
+  acllogMaxLen: number;
+  /**
+   * The ACL user WebSocket clients run as when they send no credentials (they are let in
+   * only if it is `on` and `nopass`); null: the default user, as TCP clients.
+   */
+  wsUser: string | null;
   maxclients: number;
   /** Idle seconds before a client is closed; 0 = never. */
   timeout: number;
@@ -112,6 +121,13 @@ export interface ServerConfig extends EncodingLimits {
   metricsToken: string | null;
   /** The config file the server was started with (CONFIG REWRITE, INFO); null: none. */
   configFile: string | null;
+  /**
+   * Gateway mode (gateway/): `redis://[user:pass@]host:port[/db]` of the one Redis every
+   * data command runs on; null = the embedded store.
+   */
+  upstream: string | null;
+  /** Upstream connections per protocol that clients share in gateway mode. */
+  upstreamPoolSize: number;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -150,6 +166,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   wsAllowedOrigins: null,
   wsCommands: null,
   requirepass: null,
+  aclfile: null,
+  acllogMaxLen: 128,
+  wsUser: null,
   maxclients: 10000,
   timeout: 0,
   clientOutputBufferLimit: {
@@ -187,6 +206,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   configFile: null,
   metrics: true,
   metricsToken: null,
+  upstream: null,
+  upstreamPoolSize: 4,
 };
 
 /**

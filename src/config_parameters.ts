@@ -342,6 +342,11 @@ export const PARAMETERS: readonly ConfigParameter[] = [
       force: c.requirepass !== null,
     }],
   },
+  text("aclfile", {
+    get: (c) => c.aclfile ?? "",
+    put: (c, v) => (c.aclfile = v === "" ? null : v),
+  }),
+  integer("acllog-max-len", 0, LLONG_MAX, field("acllogMaxLen"), { mutable: true }),
   integer("maxclients", 1, 4294967295, field("maxclients"), { mutable: true }),
   integer("timeout", 0, INT_MAX, field("timeout"), { mutable: true }),
   memory("maxmemory", 0, "18446744073709551615", field("maxmemory"), { mutable: true }),
@@ -530,6 +535,10 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     respdOnly: true,
   }),
   yesNo("metrics", field("metrics"), { respdOnly: true }),
+  text("ws-user", {
+    get: (c) => c.wsUser ?? "",
+    put: (c, v) => (c.wsUser = v === "" ? null : v),
+  }, { respdOnly: true }),
   make(
     "metrics-token",
     { respdOnly: true },

@@ -32,6 +32,10 @@ import { type LoadingState, loadInSlices, type LoadProgress } from "./persistenc
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
 import { Introspection } from "./stats/introspection.ts";
+import { EventLoopTurns } from "./turns.ts";
+import { Gateway } from "./gateway/gateway.ts";
+import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -78,6 +82,12 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
+  readonly turns = new EventLoopTurns();
+  /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
+  readonly gateway: Gateway | null;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
   /** Command and error counters, the slow log (stats/introspection.ts). */
@@ -106,9 +116,21 @@ export class Server {
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
     this.config = { ...DEFAULT_CONFIG, ...config };
+    if (this.config.upstream !== null) {
+      // A gateway keeps no data: nothing to save, nothing to log.
+      this.config.save = [];
+      this.config.appendonly = false;
+    }
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
+    this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclfile !== null) {
+      const loaded = this.acl.loadFile(this.config.aclfile);
+      if ("error" in loaded) {
+        throw new Error(`Aborting startup because of ACL errors: ${loaded.error}`);
+      }
+    }
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
@@ -131,8 +153,15 @@ export class Server {
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
     this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+    this.gateway = this.config.upstream === null ? null : new Gateway({
+      upstream: parseUpstreamUrl(this.config.upstream),
+      poolSize: this.config.upstreamPoolSize,
+      hub: this.hub,
+      log: (message) => this.log("warning", message),
+    });
     this.pause = new ClientPause(this.keyspace);
     this.pipeline = new CommandPipeline({
+      remote: this.gateway,
       wsPolicy: this.wsPolicy,
       memory: this.memory,
       stats: this.stats,
@@ -239,6 +268,7 @@ export class Server {
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
     this.introspection.monitors.remove(session);
+    this.gateway?.clientClosed(session);
     this.sessions.delete(session.id);
     this.limits.reclaimer.noteClosed();
   }
@@ -292,6 +322,7 @@ export class Server {
     clearTimeout(grace);
     await http;
     await Promise.allSettled(this.#tasks);
+    this.gateway?.close();
     await this.persistence.stop();
     await this.aof.stop();
     this.persistenceObserver.stop();
@@ -326,7 +357,7 @@ export class Server {
     const contents = this.aof.load();
     if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
-    loader.grantAccess();
+    loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
     // The AOF's progress counts commands replayed, not bytes.
     progress.totalBytes = contents.commands.length;

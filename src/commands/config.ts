@@ -94,6 +94,7 @@ const configSet = command({
     // same values (not their printed forms: `An` prints as `A`).
     const server = ctx.server;
     const aofWasOn = server.config.appendonly;
+    const passwordWas = server.config.requirepass;
     for (const target of [structuredClone(server.config), server.config]) {
       for (const [p, name, value] of pairs) {
         try {
@@ -104,6 +105,11 @@ const configSet = command({
           throw e;
         }
       }
+    }
+    // requirepass is the default user's password (Redis's ACLUpdateDefaultUserPassword).
+    const password = server.config.requirepass;
+    if (pairs.some(([p]) => p.name === "requirepass") || password !== passwordWas) {
+      server.acl.setDefaultPassword(password);
     }
     if (server.config.appendonly !== aofWasOn) {
       if (server.config.appendonly) server.aof.enable();

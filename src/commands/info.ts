@@ -191,6 +191,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ctx.server.config.latencyTrackingInfoPercentiles,
     ),
   cluster: () => [["cluster_enabled", 0]],
+  gateway: (ctx) => ctx.server.gateway?.infoFields() ?? [],
   keyspace(ctx) {
     const out: Fields = [];
     const now = ctx.server.clock.now();
@@ -233,6 +234,7 @@ const ALL_SECTIONS = [
   "errorstats",
   "latencystats",
   "cluster",
+  "gateway",
   "keyspace",
 ];
 
@@ -250,6 +252,8 @@ export function infoText(ctx: CommandContext, names: readonly string[]): string 
   const blocks: string[] = [];
   for (const name of ALL_SECTIONS) {
     if (!wanted.includes(name)) continue;
+    // respd's own section, only in gateway mode (gateway/)
+    if (name === "gateway" && ctx.server.gateway === null) continue;
     const title = name === "cpu" ? "CPU" : name[0].toUpperCase() + name.slice(1);
     let block = `# ${title}\r\n`;
     for (const [k, v] of SECTIONS[name](ctx)) block += `${k}:${v}\r\n`;
