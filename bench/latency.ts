@@ -292,15 +292,22 @@ async function webSocketLoad(
   requests: number,
   test: string,
 ): Promise<Latency> {
-  const sockets = await Promise.all(
-    Array.from({ length: clients }, () =>
-      new Promise<WebSocket>((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${wsPort}/ws`);
-        ws.binaryType = "arraybuffer";
-        ws.onopen = () => resolve(ws);
-        ws.onerror = () => reject(new Error("WebSocket failed to open"));
-      })),
-  );
+  // In groups: respd bounds the HTTP connections still handshaking (--http-max-pending).
+  const sockets: WebSocket[] = [];
+  while (sockets.length < clients) {
+    const group = Math.min(50, clients - sockets.length);
+    sockets.push(
+      ...await Promise.all(
+        Array.from({ length: group }, () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const ws = new WebSocket(`ws://127.0.0.1:${wsPort}/ws`);
+            ws.binaryType = "arraybuffer";
+            ws.onopen = () => resolve(ws);
+            ws.onerror = () => reject(new Error("WebSocket failed to open"));
+          })),
+      ),
+    );
+  }
   const latencies: number[] = [];
   let remaining = requests;
   const started = performance.now();
