@@ -24,6 +24,7 @@ import { readConfigFile } from "./src/config_directives.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { parseAllowedHosts } from "./src/transport/origin_check.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
@@ -58,7 +59,11 @@ options given here override it. Options:
                                    cut off clients with this much unsent output, as
                                    redis.conf (default "normal 0 0 0 pubsub 32mb 8mb 60")
   --ws-allowed-origins LIST        comma-separated Origins allowed to connect
-                                   (default: own origin, http://localhost:*, http://127.0.0.1:*)
+                                   (default: the page's own origin when its host is an IP
+                                   address, localhost or in --ws-allowed-hosts; and
+                                   http(s)://localhost:*, http(s)://127.0.0.1:*)
+  --ws-allowed-hosts LIST          host names (besides IP addresses and localhost) this
+                                   server is reached by: their pages may open /ws
   --ws-commands LIST               commands allowed over WebSocket: names and @categories
   --requirepass PASSWORD           require AUTH before any other command
   --maxclients N                   most clients at once (default 10000)
@@ -127,6 +132,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "http-max-pending": { type: "string" },
       "client-output-buffer-limit": { type: "string" },
       "ws-allowed-origins": { type: "string" },
+      "ws-allowed-hosts": { type: "string" },
       "ws-commands": { type: "string" },
       requirepass: { type: "string" },
       maxclients: { type: "string" },
@@ -201,6 +207,14 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   }
   const origins = values["ws-allowed-origins"];
   if (origins !== undefined) c.wsAllowedOrigins = list(origins);
+  const hosts = values["ws-allowed-hosts"];
+  if (hosts !== undefined) {
+    const names = parseAllowedHosts(hosts);
+    if (names === null) {
+      throw new UsageError(`--ws-allowed-hosts must list host names without ports, got '${hosts}'`);
+    }
+    c.wsAllowedHosts = names;
+  }
   const wsCommands = values["ws-commands"];
   if (wsCommands !== undefined) {
     c.wsCommands = list(wsCommands);

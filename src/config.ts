@@ -38,6 +38,11 @@ export interface ServerConfig extends EncodingLimits {
   httpMaxPending: number;
   /** Allowed Origins; null = the server's own origin and localhost/127.0.0.1 on any port. */
   wsAllowedOrigins: string[] | null;
+  /**
+   * Host names (besides IP literals and localhost) by which this server is reached: a page
+   * served from one of them may open /ws (transport/origin_check.ts). Lower case.
+   */
+  wsAllowedHosts: string[];
   /** Commands allowed over WebSocket (names and @categories); null = all. */
   wsCommands: string[] | null;
   requirepass: string | null;
@@ -125,6 +130,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   httpMaxHeaderSize: 16 * 1024,
   httpMaxPending: 128,
   wsAllowedOrigins: null,
+  wsAllowedHosts: [],
   wsCommands: null,
   requirepass: null,
   maxclients: 10000,

@@ -23,6 +23,7 @@ import {
 } from "./config_file.ts";
 import { parseOutputLimits } from "./output_limit.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./pubsub/keyspace_events.ts";
+import { parseAllowedHosts } from "./transport/origin_check.ts";
 import { REDIS_CONFIG_NAMES } from "./redis_config_names.ts";
 
 /** What applying one directive did besides changing the config. */
@@ -256,6 +257,11 @@ const SETTERS: Record<string, Setter> = {
   "http-max-header-size": memory(1024, LONG_MAX, (c, n) => (c.httpMaxHeaderSize = n)),
   "http-max-pending": integer(1, 1_000_000, (c, n) => (c.httpMaxPending = n)),
   "ws-allowed-origins": text((c, v) => (c.wsAllowedOrigins = list(v))),
+  "ws-allowed-hosts": text((c, v) => {
+    const names = parseAllowedHosts(v);
+    if (names === null) throw new DirectiveError("argument must list host names without ports");
+    c.wsAllowedHosts = names;
+  }),
   "ws-commands": text((c, v) => (c.wsCommands = list(v))),
   "log-format": oneOf(
     ["redis", "json"],

@@ -12,11 +12,8 @@
  *
  * Origin check: a page on any site can open a WebSocket to localhost, so the upgrade is
  * refused (HTTP 403, before any session or store access) unless the request's Origin is
- * allowed. Requests without an Origin header come from non-browser clients, which could
- * forge it anyway, and are allowed. The default list is the server's own origin (built
- * from --bind and the bound port, not from the Host header, which a DNS-rebinding page
- * controls) and http://localhost / http://127.0.0.1 on any port; `--ws-allowed-origins`
- * replaces it ("*" allows every origin).
+ * allowed (origin_check.ts: the page's own origin for hosts the server knows as its own,
+ * localhost pages, or `--ws-allowed-origins`).
  */
 
 import { createHash } from "node:crypto";
@@ -29,8 +26,8 @@ import { acceptLoop } from "./accept_loop.ts";
 import { HeadError, readRequestHead, type RequestHead } from "./http_head.ts";
 import { WebSocketTransport } from "./websocket.ts";
 import { formatAddr } from "./tcp.ts";
+import { originAllowed } from "./origin_check.ts";
 
-const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const REASONS: Record<number, string> = {
   200: "OK",
@@ -45,17 +42,6 @@ const REASONS: Record<number, string> = {
   500: "Internal Server Error",
 };
 const encoder = new TextEncoder();
-
-/** Whether a browser page from `origin` may open a session; `ownOrigin` is the server's. */
-export function originAllowed(
-  origin: string | null,
-  allowed: readonly string[] | null,
-  ownOrigin: string,
-): boolean {
-  if (origin === null) return true;
-  if (allowed === null) return origin === ownOrigin || LOCAL_ORIGIN.test(origin);
-  return allowed.includes("*") || allowed.includes(origin);
-}
 
 /** The Sec-WebSocket-Accept value for a Sec-WebSocket-Key (RFC 6455 section 4.2.2). */
 export function websocketAccept(key: string): string {
@@ -216,10 +202,9 @@ export class HttpPort {
       await writeResponse(conn, response);
       return false;
     }
-    const bind = server.config.bind.includes(":") ? `[${server.config.bind}]` : server.config.bind;
-    const ownOrigin = `http://${bind}:${this.port}`;
     const origin = headers.get("origin") ?? null;
-    if (!originAllowed(origin, server.config.wsAllowedOrigins, ownOrigin)) {
+    const request = { origin, host: headers.get("host") ?? null, scheme: "http" as const };
+    if (!originAllowed(request, server.config.wsAllowedOrigins, server.config.wsAllowedHosts)) {
       server.log("verbose", `WebSocket from origin ${origin} refused (--ws-allowed-origins)`);
       await writeResponse(conn, text(403, "Forbidden: origin not allowed"));
       return false;
@@ -249,7 +234,7 @@ export class HttpPort {
       // Read at every frame header: smaller until the client has authenticated.
       maxMessage: () => queryBufferLimit(server.config, session),
       remoteAddress,
-      localAddress: `${bind}:${this.port}`,
+      localAddress: formatAddr(conn.localAddr),
       log: (level, message) => server.log(level, message),
     });
     session = server.accept(transport);
