@@ -13,7 +13,13 @@
  * log-format) are directives as well.
  */
 
-import { type LogFormat, type LogLevel, parseMemory, type ServerConfig } from "./config.ts";
+import {
+  type LogFormat,
+  type LogLevel,
+  parseMemory,
+  type ServerConfig,
+  type TlsAuthClients,
+} from "./config.ts";
 import {
   type ConfigFiles,
   DirectiveError,
@@ -134,6 +140,15 @@ const RESPD_POLICIES: readonly ServerConfig["maxmemoryPolicy"][] = [
 
 const SETTERS: Record<string, Setter> = {
   port: integer(0, 65535, (c, n) => (c.port = n)),
+  "tls-port": integer(0, 65535, (c, n) => (c.tlsPort = n === 0 ? null : n)),
+  "tls-cert-file": text((c, v) => (c.tlsCertFile = v === "" ? null : v)),
+  "tls-key-file": text((c, v) => (c.tlsKeyFile = v === "" ? null : v)),
+  "tls-ca-cert-file": text((c, v) => (c.tlsCaCertFile = v === "" ? null : v)),
+  "tls-auth-clients": oneOf(
+    ["no", "yes", "optional"],
+    ["no", "yes", "optional"] as TlsAuthClients[],
+    (c, v) => (c.tlsAuthClients = v),
+  ),
   bind: {
     multi: true,
     set(c, args) {
@@ -257,6 +272,7 @@ const SETTERS: Record<string, Setter> = {
   "http-max-header-size": memory(1024, LONG_MAX, (c, n) => (c.httpMaxHeaderSize = n)),
   "http-max-pending": integer(1, 1_000_000, (c, n) => (c.httpMaxPending = n)),
   "ws-allowed-origins": text((c, v) => (c.wsAllowedOrigins = list(v))),
+  "ws-tls": yesNo((c, on) => (c.wsTls = on)),
   "ws-allowed-hosts": text((c, v) => {
     const names = parseAllowedHosts(v);
     if (names === null) throw new DirectiveError("argument must list host names without ports");

@@ -27,6 +27,9 @@ import { HeadError, readRequestHead, type RequestHead } from "./http_head.ts";
 import { WebSocketTransport } from "./websocket.ts";
 import { formatAddr } from "./tcp.ts";
 import { originAllowed } from "./origin_check.ts";
+import { TlsListener } from "./tls.ts";
+import type { ByteConn } from "./transport.ts";
+import type { SecureContextOptions } from "node:tls";
 
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const REASONS: Record<number, string> = {
@@ -55,13 +58,13 @@ function text(status: number, body: string): Response {
   });
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function writeAll(conn: ByteConn, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }
 
 /** Writes `response` whole (head and body) with `connection: close`. */
-async function writeResponse(conn: Deno.Conn, response: Response, head = false): Promise<void> {
+async function writeResponse(conn: ByteConn, response: Response, head = false): Promise<void> {
   const body = response.body === null || head
     ? new Uint8Array(0)
     : new Uint8Array(await response.arrayBuffer());
@@ -80,41 +83,69 @@ async function writeResponse(conn: Deno.Conn, response: Response, head = false):
 
 /** The HTTP port: its listener, its accept loop and the connections still in HTTP. */
 export class HttpPort {
-  readonly listener: Deno.TcpListener;
-  readonly task: Promise<void>;
+  /** Settles once the port is bound (at once for plain HTTP; TLS binds asynchronously). */
+  readonly ready: Promise<void>;
   /** Connections accepted and not yet upgraded or answered. */
-  readonly pending = new Set<Deno.TcpConn>();
+  readonly pending = new Set<ByteConn>();
   /** Connections closed on accept because `--http-max-pending` were pending. */
   refused = 0;
+  /** "https" when the port serves TLS (`--ws-tls yes`). */
+  readonly scheme: "http" | "https";
+  #listener: Deno.TcpListener | null = null;
+  #tls: TlsListener | null = null;
+  #task: Promise<void> = Promise.resolve();
   #stopped = false;
   #lastRefusalLog = -Infinity;
 
-  constructor(readonly server: Server, port: number) {
-    this.listener = Deno.listen({ hostname: server.config.bind, port });
-    this.task = acceptLoop(this.listener, (conn) => this.#serve(conn), {
-      name: "HTTP",
-      warn: (m) => server.log("warning", m),
-      stopped: () => this.#stopped,
-    });
+  /** Listens on `port`; with `tls` (a context from loadTlsContext), as https/wss. */
+  constructor(readonly server: Server, port: number, tls: SecureContextOptions | null = null) {
+    const serve = (conn: ByteConn) => this.#serve(conn);
+    this.scheme = tls === null ? "http" : "https";
+    if (tls === null) {
+      this.#listener = Deno.listen({ hostname: server.config.bind, port });
+      this.#task = acceptLoop(this.#listener, serve, {
+        name: "HTTP",
+        warn: (m) => server.log("warning", m),
+        stopped: () => this.#stopped,
+      });
+      this.ready = Promise.resolve();
+    } else {
+      // Browsers are not asked for client certificates (tls-auth-clients is the RESP port's).
+      this.#tls = new TlsListener({
+        hostname: server.config.bind,
+        port,
+        context: tls,
+        authClients: "no",
+        onConnection: serve,
+        log: (m) => server.log("verbose", `HTTPS: ${m}`),
+      });
+      this.ready = this.#tls.ready;
+    }
   }
 
   get port(): number {
-    return this.listener.addr.port;
+    return this.#listener?.addr.port ?? this.#tls?.port ?? 0;
+  }
+
+  /** New HTTPS connections get this certificate (CONFIG SET tls-cert-file, SIGHUP). */
+  reloadTls(tls: SecureContextOptions): void {
+    this.#tls?.reload(tls, "no");
   }
 
   /** Stops accepting and closes the connections still in their HTTP phase. */
   stop(): Promise<void> {
     this.#stopped = true;
     try {
-      this.listener.close();
+      this.#listener?.close();
     } catch {
       // already closed
     }
+    this.#tls?.close();
     for (const conn of this.pending) closeQuietly(conn);
-    return this.task;
+    return this.#task;
   }
 
-  async #serve(conn: Deno.TcpConn): Promise<void> {
+  async #serve(conn: ByteConn): Promise<void> {
     const config = this.server.config;
     if (this.pending.size >= config.httpMaxPending) {
       this.refused++;
@@ -169,7 +200,7 @@ export class HttpPort {
 
   /** Answers one request; true when the connection became a WebSocket session. */
   async #respond(
-    conn: Deno.TcpConn,
+    conn: ByteConn,
     head: RequestHead,
     rest: Uint8Array,
     remoteAddress: string,
@@ -203,7 +234,7 @@ export class HttpPort {
       return false;
     }
     const origin = headers.get("origin") ?? null;
-    const request = { origin, host: headers.get("host") ?? null, scheme: "http" as const };
+    const request = { origin, host: headers.get("host") ?? null, scheme: this.scheme };
     if (!originAllowed(request, server.config.wsAllowedOrigins, server.config.wsAllowedHosts)) {
       server.log("verbose", `WebSocket from origin ${origin} refused (--ws-allowed-origins)`);
       await writeResponse(conn, text(403, "Forbidden: origin not allowed"));
@@ -243,7 +274,7 @@ export class HttpPort {
   }
 }
 
-function closeQuietly(conn: Deno.Conn): void {
+function closeQuietly(conn: ByteConn): void {
   try {
     conn.close();
   } catch {
