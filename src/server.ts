@@ -21,6 +21,7 @@ import { MemoryGuard } from "./store/eviction.ts";
 import { ClientLimits, isCrossProtocolCommand } from "./security/client_limits.ts";
 import { CommandPolicy } from "./security/policy.ts";
 import { BlockingManager } from "./commands/blocking.ts";
+import { ClientPause } from "./commands/client_pause.ts";
 import { CommandPipeline } from "./commands/pipeline.ts";
 import { publishKeyspaceEvents } from "./pubsub/keyspace_notifier.ts";
 import { WatchedKeys } from "./store/watched_keys.ts";
@@ -86,6 +87,8 @@ export class Server {
 
   /** Clients blocked on keys (BLPOP ...), woken by writes to those keys. */
   readonly blocking: BlockingManager;
+  /** CLIENT PAUSE: the pause in force and the clients it holds. */
+  readonly pause: ClientPause;
   /** Every request's way from arguments to reply (commands/pipeline.ts). */
   readonly pipeline: CommandPipeline;
   /** RDB snapshots: loading, SAVE and BGSAVE, the save points (persistence/rdb_service.ts). */
@@ -126,6 +129,7 @@ export class Server {
       ? null
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
+    this.pause = new ClientPause(this.keyspace);
     this.pipeline = new CommandPipeline({
       wsPolicy: this.wsPolicy,
       memory: this.memory,
@@ -267,6 +271,7 @@ export class Server {
 
   onSessionClosed(session: Session): void {
     this.blocking.cancel(session);
+    this.pause.forget(session);
     this.hub.removeSubscriber(session);
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
@@ -302,6 +307,7 @@ export class Server {
     this.#sweeper.stop();
     this.limits.stop();
     this.blocking.clear();
+    this.pause.clear();
     for (const s of this.sessions.values()) s.stop();
     // Sessions finish their batch in flight; a peer that does not take it, or does not
     // answer a WebSocket close frame, is cut after SHUTDOWN_GRACE_MS.

@@ -93,6 +93,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Resolves the loop's wait when the client's block ends; null while not blocked. */
   #unblock: (() => void) | null = null;
   #unblocked: Promise<void> | null = null;
+  /** The request CLIENT PAUSE holds, run first when the client resumes. */
+  #postponed: readonly string[] | null = null;
   /** A read started while blocked and not yet committed (ByteReader.readAside). */
   #asideRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
 
@@ -269,6 +271,11 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     const parser = this.parser;
     let pos = reader.start;
     try {
+      const postponed = this.#postponed;
+      if (postponed !== null) {
+        this.#postponed = null;
+        this.execute(postponed);
+      }
       while (!this.#closeAfterReply && this.#unblock === null) {
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
@@ -293,7 +300,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   }
 
   /** Runs one command through the pipeline; its reply is queued in `reply`. */
-  execute(argv: string[]): void {
+  execute(argv: readonly string[]): void {
     this.server.pipeline.run(argv, this);
   }
 
@@ -306,6 +313,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     if (this.denyBlocking || this.inExec) return request.timedOut();
     this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
     this.server.blocking.block(this, request);
+  }
+
+  postpone(argv: readonly string[]): void {
+    this.#postponed = argv;
+    this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+  }
+
+  resume(): void {
+    this.unblocked();
   }
 
   /** The wait ended with a reply (served or timed out): the loop goes on. */
@@ -372,7 +388,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #cutOffOverOutputLimit(): boolean {
     if (this.#closed) return true;
     const limits = this.server.config.clientOutputBufferLimit;
-    const pubsub = this.subscriptions.count > 0;
+    const pubsub = this.subscriptions.active;
     const used = this.pendingOutput;
     const limit = pubsub ? limits.pubsub : limits.normal;
     if (!this.#outputLimit.exceeded(limit, used, this.server.clock)) return false;

@@ -10,9 +10,10 @@
  */
 
 import { assert, assertEquals } from "./support/assert.ts";
+import { tempDir } from "./support/temp_dir.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { connectResp, type RespConn } from "./support/ws_raw_client.ts";
-import { ChildServer } from "./support/child_server.ts";
+import { ChildServer, runRespdToExit } from "./support/child_server.ts";
 import { run, startRedis, startTestServer } from "./support/servers.ts";
 import { keyStates, untilLoaded } from "./support/key_state.ts";
 
@@ -64,324 +65,255 @@ async function write(c: RespConn, w: Writer, pair: [string, string]): Promise<vo
 
 Deno.test("with appendfsync always, SIGKILL at random moments loses no acknowledged write", async () => {
   const kills = Number(Deno.env.get("AOF_CRASH_KILLS") ?? 20);
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
   const writers: Writer[] = ["tcp-a", "tcp-b", "ws"].map((key) => ({ key, sent: 0, acked: 0 }));
-  try {
-    for (let round = 0; round <= kills; round++) {
-      const child = await ChildServer.start([
-        "--dir",
-        dir,
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--ws-port",
-        "0",
-      ]);
-      try {
-        const check = await RawClient.connect(child.port);
-        for (const w of writers) {
-          const value = intReply(await check.call("GET", w.key));
-          assert.ok(
-            value >= w.acked,
-            `round ${round}: ${w.key} = ${value}, acknowledged ${w.acked}`,
-          );
-          assert.ok(value <= w.sent, `round ${round}: ${w.key} = ${value}, sent ${w.sent}`);
-          w.acked = w.sent = value;
-        }
-        for (const w of writers) {
-          const a = intReply(await check.call("GET", `${w.key}:a`));
-          const b = intReply(await check.call("GET", `${w.key}:b`));
-          assertEquals(a, b, `round ${round}: a script was half applied for ${w.key}`);
-        }
-        check.close();
-        if (round === kills) break;
-        const conns = await Promise.all([
-          connectResp("tcp", child.port),
-          connectResp("tcp", child.port),
-          connectResp("ws", child.wsPort),
-        ]);
-        const running = writers.map((w, i) => write(conns[i], w, [`${w.key}:a`, `${w.key}:b`]));
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
-        child.child.kill("SIGKILL");
-        await child.child.status;
-        await Promise.all(running);
-        await Promise.all(conns.map((c) => c.end().catch(() => {})));
-      } finally {
-        await child[Symbol.asyncDispose]();
-      }
-    }
-    assert.ok(writers.every((w) => w.acked > 0), "the writers never got a reply");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("a replayed AOF rebuilds relative TTLs, server-chosen ids, scripts and served pops exactly", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    let before: Map<string, string>;
-    {
-      await using child = await ChildServer.start([
-        "--dir",
-        dir,
-        "--appendonly",
-        "yes",
-        "--ws-port",
-        "off",
-      ]);
-      const c = await RawClient.connect(child.port);
-      const waiter = await RawClient.connect(child.port);
-      await waiter.sendCommand("BLPOP", "queue", "0");
-      const calls: string[][] = [
-        ["SET", "plain", "v"],
-        ["SET", "ex", "v", "EX", "1000"],
-        ["SETEX", "setex", "500", "v"],
-        ["SET", "soon", "v"],
-        ["EXPIRE", "soon", "100"],
-        ["INCRBYFLOAT", "float", "1.5"],
-        ["RPUSH", "list", "a", "b", "c"],
-        ["LPOP", "list"],
-        ["XADD", "stream", "*", "f", "v"],
-        ["XADD", "stream", "MAXLEN", "=", "5", "*", "g", "w"],
-        [
-          "EVAL",
-          "redis.call('SET', KEYS[1], 'x'); redis.call('RPUSH', KEYS[2], 'y')",
-          "2",
-          "s1",
-          "s2",
-        ],
-        ["LPUSH", "queue", "job1", "job2"],
-        ["MULTI"],
-        ["SET", "tx1", "a"],
-        ["INCR", "tx2"],
-        ["SPOP", "nosuchset"],
-        ["EXEC"],
-        ["SET", "gone", "v"],
-        ["DEL", "gone"],
-        ["SELECT", "2"],
-        ["SET", "in-two", "v"],
-        ["SELECT", "0"],
-        ["EXPIRE", "plain", "-1"],
-      ];
-      for (const args of calls) await c.call(...args);
-      assertEquals(await waiter.readText(), "*2\r\n$5\r\nqueue\r\n$4\r\njob2\r\n");
-      before = await keyStates(child.port);
-      c.close();
-      waiter.close();
-      child.child.kill("SIGKILL");
-      await child.child.status;
-    }
-    await using again = await ChildServer.start([
+  for (let round = 0; round <= kills; round++) {
+    const child = await ChildServer.start([
       "--dir",
       dir,
       "--appendonly",
       "yes",
+      "--appendfsync",
+      "always",
       "--ws-port",
-      "off",
+      "0",
     ]);
-    assertEquals(await keyStates(again.port), before);
-    const c = await RawClient.connect(again.port);
-    await c.call("SELECT", "2");
-    assertEquals(await c.call("GET", "in-two"), "$1\r\nv\r\n");
-    c.close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+    try {
+      const check = await RawClient.connect(child.port);
+      for (const w of writers) {
+        const value = intReply(await check.call("GET", w.key));
+        assert.ok(
+          value >= w.acked,
+          `round ${round}: ${w.key} = ${value}, acknowledged ${w.acked}`,
+        );
+        assert.ok(value <= w.sent, `round ${round}: ${w.key} = ${value}, sent ${w.sent}`);
+        w.acked = w.sent = value;
+      }
+      for (const w of writers) {
+        const a = intReply(await check.call("GET", `${w.key}:a`));
+        const b = intReply(await check.call("GET", `${w.key}:b`));
+        assertEquals(a, b, `round ${round}: a script was half applied for ${w.key}`);
+      }
+      check.close();
+      if (round === kills) break;
+      const conns = await Promise.all([
+        connectResp("tcp", child.port),
+        connectResp("tcp", child.port),
+        connectResp("ws", child.wsPort),
+      ]);
+      const running = writers.map((w, i) => write(conns[i], w, [`${w.key}:a`, `${w.key}:b`]));
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
+      child.child.kill("SIGKILL");
+      await child.child.status;
+      await Promise.all(running);
+      await Promise.all(conns.map((c) => c.end().catch(() => {})));
+    } finally {
+      await child[Symbol.asyncDispose]();
+    }
   }
+  assert.ok(writers.every((w) => w.acked > 0), "the writers never got a reply");
+});
+
+/** A respd child on `dir` with the AOF on and no WebSocket port (plus `extra` flags). */
+function startAof(dir: string, ...extra: string[]): Promise<ChildServer> {
+  return ChildServer.start(["--dir", dir, "--appendonly", "yes", "--ws-port", "off", ...extra]);
+}
+
+Deno.test("a replayed AOF rebuilds relative TTLs, server-chosen ids, scripts and served pops exactly", async () => {
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  let before: Map<string, string>;
+  {
+    await using child = await startAof(dir);
+    const c = await RawClient.connect(child.port);
+    const waiter = await RawClient.connect(child.port);
+    await waiter.sendCommand("BLPOP", "queue", "0");
+    const calls: string[][] = [
+      ["SET", "plain", "v"],
+      ["SET", "ex", "v", "EX", "1000"],
+      ["SETEX", "setex", "500", "v"],
+      ["SET", "soon", "v"],
+      ["EXPIRE", "soon", "100"],
+      ["INCRBYFLOAT", "float", "1.5"],
+      ["RPUSH", "list", "a", "b", "c"],
+      ["LPOP", "list"],
+      ["XADD", "stream", "*", "f", "v"],
+      ["XADD", "stream", "MAXLEN", "=", "5", "*", "g", "w"],
+      [
+        "EVAL",
+        "redis.call('SET', KEYS[1], 'x'); redis.call('RPUSH', KEYS[2], 'y')",
+        "2",
+        "s1",
+        "s2",
+      ],
+      ["LPUSH", "queue", "job1", "job2"],
+      ["MULTI"],
+      ["SET", "tx1", "a"],
+      ["INCR", "tx2"],
+      ["SPOP", "nosuchset"],
+      ["EXEC"],
+      ["SET", "gone", "v"],
+      ["DEL", "gone"],
+      ["SELECT", "2"],
+      ["SET", "in-two", "v"],
+      ["SELECT", "0"],
+      ["EXPIRE", "plain", "-1"],
+    ];
+    for (const args of calls) await c.call(...args);
+    assertEquals(await waiter.readText(), "*2\r\n$5\r\nqueue\r\n$4\r\njob2\r\n");
+    before = await keyStates(child.port);
+    c.close();
+    waiter.close();
+    child.child.kill("SIGKILL");
+    await child.child.status;
+  }
+  await using again = await startAof(dir);
+  assertEquals(await keyStates(again.port), before);
+  const c = await RawClient.connect(again.port);
+  await c.call("SELECT", "2");
+  assertEquals(await c.call("GET", "in-two"), "$1\r\nv\r\n");
+  c.close();
 });
 
 Deno.test("a truncated last command is cut off with aof-load-truncated yes, and refused with no", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    {
-      await using child = await ChildServer.start([
-        "--dir",
-        dir,
-        "--appendonly",
-        "yes",
-        "--ws-port",
-        "off",
-      ]);
-      const c = await RawClient.connect(child.port);
-      await c.call("SET", "kept", "1");
-      c.close();
-      child.child.kill("SIGKILL");
-      await child.child.status;
-    }
-    const incr = [...Deno.readDirSync(`${dir}/appendonlydir`)].find((e) =>
-      e.name.endsWith(".incr.aof")
-    )!;
-    const path = `${dir}/appendonlydir/${incr.name}`;
-    Deno.writeTextFileSync(path, "*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1", { append: true });
-    const refused = await run(Deno.execPath(), [
-      "run",
-      "-A",
-      new URL("../main.ts", import.meta.url).pathname,
-      "--port",
-      "0",
-      "--ws-port",
-      "off",
-      "--save",
-      "",
-      "--dir",
-      dir,
-      "--appendonly",
-      "yes",
-      "--aof-load-truncated",
-      "no",
-    ]);
-    assertEquals(refused.code, 1, refused.stderr);
-    assert.match(refused.stderr, /Unexpected end of file reading the append only file/);
-    await using child = await ChildServer.start([
-      "--dir",
-      dir,
-      "--appendonly",
-      "yes",
-      "--ws-port",
-      "off",
-    ]);
-    assert.ok(
-      child.logs.some((l) => l.includes("aof-load-truncated is enabled")),
-      child.logs.join("\n"),
-    );
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  {
+    await using child = await startAof(dir);
     const c = await RawClient.connect(child.port);
-    assertEquals(await c.call("GET", "kept"), "$1\r\n1\r\n");
-    assertEquals(await c.call("EXISTS", "lost"), ":0\r\n");
-    // The file was cut back to its last whole command: new writes append cleanly.
-    await c.call("SET", "after", "2");
+    await c.call("SET", "kept", "1");
     c.close();
     child.child.kill("SIGKILL");
     await child.child.status;
-    await using again = await ChildServer.start([
-      "--dir",
-      dir,
-      "--appendonly",
-      "yes",
-      "--ws-port",
-      "off",
-    ]);
-    const d = await RawClient.connect(again.port);
-    assertEquals(await d.call("MGET", "kept", "after"), "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
-    d.close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
+  const incr = [...Deno.readDirSync(`${dir}/appendonlydir`)].find((e) =>
+    e.name.endsWith(".incr.aof")
+  )!;
+  const path = `${dir}/appendonlydir/${incr.name}`;
+  Deno.writeTextFileSync(path, "*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1", { append: true });
+  const refused = await runRespdToExit([
+    "--save",
+    "",
+    "--dir",
+    dir,
+    "--appendonly",
+    "yes",
+    "--aof-load-truncated",
+    "no",
+  ]);
+  assertEquals(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /Unexpected end of file reading the append only file/);
+  await using child = await startAof(dir);
+  assert.ok(
+    child.logs.some((l) => l.includes("aof-load-truncated is enabled")),
+    child.logs.join("\n"),
+  );
+  const c = await RawClient.connect(child.port);
+  assertEquals(await c.call("GET", "kept"), "$1\r\n1\r\n");
+  assertEquals(await c.call("EXISTS", "lost"), ":0\r\n");
+  // The file was cut back to its last whole command: new writes append cleanly.
+  await c.call("SET", "after", "2");
+  c.close();
+  child.child.kill("SIGKILL");
+  await child.child.status;
+  await using again = await startAof(dir);
+  const d = await RawClient.connect(again.port);
+  assertEquals(await d.call("MGET", "kept", "after"), "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+  d.close();
 });
 
 Deno.test("BGREWRITEAOF while clients write: the new base and increment hold every write", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    let before: Map<string, string>;
-    {
-      await using child = await ChildServer.start([
-        "--dir",
-        dir,
-        "--appendonly",
-        "yes",
-        "--ws-port",
-        "off",
-      ]);
-      const c = await RawClient.connect(child.port);
-      for (let i = 0; i < 50; i++) {
-        await c.call(
-          "MSET",
-          ...Array.from({ length: 100 }, (_, j) => [`k${i}:${j}`, `v${j}`]).flat(),
-        );
-      }
-      assertEquals(
-        await c.call("BGREWRITEAOF"),
-        "+Background append only file rewriting started\r\n",
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  let before: Map<string, string>;
+  {
+    await using child = await startAof(dir);
+    const c = await RawClient.connect(child.port);
+    for (let i = 0; i < 50; i++) {
+      await c.call(
+        "MSET",
+        ...Array.from({ length: 100 }, (_, j) => [`k${i}:${j}`, `v${j}`]).flat(),
       );
-      for (let i = 0; i < 200; i++) await c.call("SET", `k${i % 50}:${i % 100}`, `new${i}`);
-      await c.call("RPUSH", "tail", "x");
-      for (let i = 0; i < 200; i++) {
-        if ((await c.call("INFO", "persistence")).includes("aof_rewrite_in_progress:0")) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const manifest = Deno.readTextFileSync(`${dir}/appendonlydir/appendonly.aof.manifest`);
-      assertEquals(
-        manifest,
-        "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
-      );
-      before = await keyStates(child.port);
-      c.close();
-      child.child.kill("SIGKILL");
-      await child.child.status;
     }
     assertEquals(
-      [...Deno.readDirSync(`${dir}/appendonlydir`)].map((e) => e.name).sort(),
-      ["appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"],
+      await c.call("BGREWRITEAOF"),
+      "+Background append only file rewriting started\r\n",
     );
-    const check = await run("redis-check-rdb", [`${dir}/appendonlydir/appendonly.aof.2.base.rdb`]);
-    assertEquals(check.code, 0, check.stdout);
-    await using again = await ChildServer.start([
-      "--dir",
-      dir,
-      "--appendonly",
-      "yes",
-      "--ws-port",
-      "off",
-    ]);
-    assertEquals(await keyStates(again.port), before);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+    for (let i = 0; i < 200; i++) await c.call("SET", `k${i % 50}:${i % 100}`, `new${i}`);
+    await c.call("RPUSH", "tail", "x");
+    for (let i = 0; i < 200; i++) {
+      if ((await c.call("INFO", "persistence")).includes("aof_rewrite_in_progress:0")) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const manifest = Deno.readTextFileSync(`${dir}/appendonlydir/appendonly.aof.manifest`);
+    assertEquals(
+      manifest,
+      "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+    );
+    before = await keyStates(child.port);
+    c.close();
+    child.child.kill("SIGKILL");
+    await child.child.status;
   }
+  assertEquals(
+    [...Deno.readDirSync(`${dir}/appendonlydir`)].map((e) => e.name).sort(),
+    ["appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"],
+  );
+  const check = await run("redis-check-rdb", [`${dir}/appendonlydir/appendonly.aof.2.base.rdb`]);
+  assertEquals(check.code, 0, check.stdout);
+  await using again = await startAof(dir);
+  assertEquals(await keyStates(again.port), before);
 });
 
 Deno.test("Redis 7.0 loads respd's AOF directory", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    let before: Map<string, string>;
-    {
-      await using server = startTestServer({ dir });
-      const c = await RawClient.connect(server.port);
-      await c.call("SET", "before-aof", "1");
-      assertEquals(await c.call("CONFIG", "SET", "appendonly", "yes"), "+OK\r\n");
-      await c.call("RPUSH", "after-aof", "a", "b");
-      await c.call("SET", "ttl", "v", "PX", "100000");
-      assertEquals(
-        await c.call("CONFIG", "GET", "appendonly"),
-        "*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n",
-      );
-      before = await keyStates(server.port);
-      c.close();
-    }
-    await using redis = await startRedis(["--dir", dir, "--appendonly", "yes"]);
-    await untilLoaded(redis.port);
-    assertEquals(await keyStates(redis.port), before);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  let before: Map<string, string>;
+  {
+    await using server = startTestServer({ dir });
+    const c = await RawClient.connect(server.port);
+    await c.call("SET", "before-aof", "1");
+    assertEquals(await c.call("CONFIG", "SET", "appendonly", "yes"), "+OK\r\n");
+    await c.call("RPUSH", "after-aof", "a", "b");
+    await c.call("SET", "ttl", "v", "PX", "100000");
+    assertEquals(
+      await c.call("CONFIG", "GET", "appendonly"),
+      "*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n",
+    );
+    before = await keyStates(server.port);
+    c.close();
   }
+  await using redis = await startRedis(["--dir", dir, "--appendonly", "yes"]);
+  await untilLoaded(redis.port);
+  assertEquals(await keyStates(redis.port), before);
 });
 
 Deno.test("BGSAVE saves the dataset as it was when it started, whatever is written meanwhile", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await using server = startTestServer({ dir });
-    const c = await RawClient.connect(server.port);
-    for (let i = 0; i < 10; i++) {
-      await c.call(
-        "MSET",
-        ...Array.from({ length: 1000 }, (_, j) => [`k${i * 1000 + j}`, "x".repeat(50)]).flat(),
-      );
-    }
-    await c.call("RPUSH", "list", "a", "b");
-    const before = await keyStates(server.port);
-    // One batch: BGSAVE, then writes that land before the snapshot reaches their keys.
-    let batch = "*1\r\n$6\r\nBGSAVE\r\n";
-    const cmd = (...args: string[]) =>
-      `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
-    for (let i = 0; i < 200; i++) batch += cmd("SET", `k${i * 97}`, "changed");
-    batch += cmd("DEL", "k5") + cmd("RPUSH", "list", "c") + cmd("SET", "new-key", "v") +
-      cmd("RENAME", "k6", "k6-renamed");
-    await c.send(batch);
-    for (let i = 0; i < 205; i++) await c.readText(30_000);
-    await server.persistence.waitForBgsave();
-    c.close();
-    await using redis = await startRedis(["--dir", dir]);
-    await untilLoaded(redis.port);
-    assertEquals(await keyStates(redis.port), before);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  await using server = startTestServer({ dir });
+  const c = await RawClient.connect(server.port);
+  for (let i = 0; i < 10; i++) {
+    await c.call(
+      "MSET",
+      ...Array.from({ length: 1000 }, (_, j) => [`k${i * 1000 + j}`, "x".repeat(50)]).flat(),
+    );
   }
+  await c.call("RPUSH", "list", "a", "b");
+  const before = await keyStates(server.port);
+  // One batch: BGSAVE, then writes that land before the snapshot reaches their keys.
+  let batch = "*1\r\n$6\r\nBGSAVE\r\n";
+  const cmd = (...args: string[]) =>
+    `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
+  for (let i = 0; i < 200; i++) batch += cmd("SET", `k${i * 97}`, "changed");
+  batch += cmd("DEL", "k5") + cmd("RPUSH", "list", "c") + cmd("SET", "new-key", "v") +
+    cmd("RENAME", "k6", "k6-renamed");
+  await c.send(batch);
+  for (let i = 0; i < 205; i++) await c.readText(30_000);
+  await server.persistence.waitForBgsave();
+  c.close();
+  await using redis = await startRedis(["--dir", dir]);
+  await untilLoaded(redis.port);
+  assertEquals(await keyStates(redis.port), before);
 });

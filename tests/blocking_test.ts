@@ -188,3 +188,39 @@ Deno.test("blocking through a command context: FIFO waits served after the writi
   first.server.blocking.cancel(second.client);
   assertEquals(first.server.blocking.blockedCount, 0);
 });
+
+Deno.test("CLIENT PAUSE WRITE holds a WebSocket client's pipeline in order; a held client may leave", async () => {
+  await using server = startTestServer({ wsPort: 0 });
+  using admin = await RawClient.connect(server.port);
+  await using ws = await WsRawClient.connect(server.wsPort);
+  const leaving = await RawClient.connect(server.port);
+  assertEquals(await admin.call("CLIENT", "PAUSE", "100000", "WRITE"), "+OK\r\n");
+  await leaving.sendCommand("SET", "gone", "1");
+  await ws.send(
+    "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n" +
+      "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n",
+  );
+  await until(() => server.pause.heldCount === 2, "both writers to be held");
+  leaving.close();
+  await until(() => server.sessions.size === 2, "the held client to leave");
+  assertEquals(await admin.call("GET", "a"), "$-1\r\n");
+  assertEquals(await admin.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+  assertEquals(await ws.readText(), "+OK\r\n");
+  assertEquals(await ws.readText(), "$1\r\n1\r\n");
+  assertEquals(await ws.readText(), ":1\r\n");
+  assertEquals(await admin.call("EXISTS", "gone"), ":0\r\n");
+  assertEquals(server.pause.heldCount, 0);
+});
+
+Deno.test("CLIENT PAUSE: expired keys stay until the pause ends (the sweeper rests)", async () => {
+  await using server = startTestServer();
+  using c = await RawClient.connect(server.port);
+  assertEquals(await c.call("SET", "k", "v", "PX", "1"), "+OK\r\n");
+  assertEquals(await c.call("CLIENT", "PAUSE", "100000", "WRITE"), "+OK\r\n");
+  await new Promise((r) => setTimeout(r, 5));
+  assertEquals(server.keyspace.dbs[0].size, 1);
+  assertEquals(await c.call("EXISTS", "k"), ":0\r\n");
+  assertEquals(server.keyspace.dbs[0].size, 1, "read as gone, not deleted");
+  assertEquals(await c.call("CLIENT", "UNPAUSE"), "+OK\r\n");
+  await until(() => server.keyspace.dbs[0].size === 0, "the sweeper to reclaim the key");
+});

@@ -32,6 +32,7 @@ const implemented = new Set<string>([
   "transactions",
   "listPops",
   "unblocking",
+  "pausing",
   "listMoves",
   "zsetPops",
   "notifications",

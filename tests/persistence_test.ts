@@ -9,9 +9,10 @@
  */
 
 import { assert, assertEquals } from "./support/assert.ts";
+import { tempDir } from "./support/temp_dir.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { run, startRedis, startTestServer } from "./support/servers.ts";
-import { ChildServer } from "./support/child_server.ts";
+import { ChildServer, runRespdToExit } from "./support/child_server.ts";
 import { keyStates, untilLoaded } from "./support/key_state.ts";
 import { Server } from "../src/server.ts";
 
@@ -50,181 +51,153 @@ async function fill(port: number): Promise<void> {
 const DBS = [0, 3];
 
 Deno.test("a dump.rdb from redis-server loads into respd, and respd's loads back into redis-server", async () => {
-  const fromRedis = await Deno.makeTempDir();
-  const fromRespd = await Deno.makeTempDir();
-  try {
-    let expected: Map<string, string>;
-    {
-      await using redis = await startRedis(["--dir", fromRedis]);
-      await fill(redis.port);
-      const c = await RawClient.connect(redis.port);
-      assertEquals(await c.call("SAVE"), "+OK\r\n");
-      c.close();
-      expected = await keyStates(redis.port, DBS);
-    }
-    assert.ok(expected.size >= 9);
-
-    const server = new Server({ port: 0, wsPort: null, bind: "127.0.0.1", dir: fromRedis });
-    await using _ = server;
-    assertEquals(server.persistence.load(), expected.size);
-    server.listen();
-    assertEquals(await keyStates(server.port, DBS), expected);
-
-    server.config.dir = fromRespd;
-    const c = await RawClient.connect(server.port);
+  await using redisDir = await tempDir();
+  await using respdDir = await tempDir();
+  const fromRedis = redisDir.path;
+  const fromRespd = respdDir.path;
+  let expected: Map<string, string>;
+  {
+    await using redis = await startRedis(["--dir", fromRedis]);
+    await fill(redis.port);
+    const c = await RawClient.connect(redis.port);
     assertEquals(await c.call("SAVE"), "+OK\r\n");
     c.close();
-    const check = await run("redis-check-rdb", [`${fromRespd}/dump.rdb`]);
-    assertEquals(check.code, 0, check.stdout + check.stderr);
-    assert.match(check.stdout, new RegExp(`${expected.size} keys read`));
-
-    await using redis2 = await startRedis(["--dir", fromRespd]);
-    await untilLoaded(redis2.port);
-    assertEquals(await keyStates(redis2.port, DBS), expected);
-  } finally {
-    await Deno.remove(fromRedis, { recursive: true });
-    await Deno.remove(fromRespd, { recursive: true });
+    expected = await keyStates(redis.port, DBS);
   }
+  assert.ok(expected.size >= 9);
+
+  const server = new Server({ port: 0, wsPort: null, bind: "127.0.0.1", dir: fromRedis });
+  await using _ = server;
+  assertEquals(server.persistence.load(), expected.size);
+  server.listen();
+  assertEquals(await keyStates(server.port, DBS), expected);
+
+  server.config.dir = fromRespd;
+  const c = await RawClient.connect(server.port);
+  assertEquals(await c.call("SAVE"), "+OK\r\n");
+  c.close();
+  const check = await run("redis-check-rdb", [`${fromRespd}/dump.rdb`]);
+  assertEquals(check.code, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, new RegExp(`${expected.size} keys read`));
+
+  await using redis2 = await startRedis(["--dir", fromRespd]);
+  await untilLoaded(redis2.port);
+  assertEquals(await keyStates(redis2.port, DBS), expected);
 });
 
 Deno.test("SIGTERM saves when save points are set, and the restarted server has every key", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    let before: Map<string, string>;
-    {
-      await using child = await ChildServer.start([
-        "--dir",
-        dir,
-        "--save",
-        "3600 1",
-        "--ws-port",
-        "off",
-      ]);
-      await fill(child.port);
-      before = await keyStates(child.port, DBS);
-      child.child.kill("SIGTERM");
-      assertEquals((await child.child.status).code, 0);
-      assert.ok(child.logs.some((l) => l.includes("DB saved on disk")), child.logs.join("\n"));
-    }
-    await using again = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
-    assert.ok(again.logs.some((l) => /keys loaded: \d+/.test(l)), again.logs.join("\n"));
-    assertEquals(await keyStates(again.port, DBS), before);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  let before: Map<string, string>;
+  {
+    await using child = await ChildServer.start([
+      "--dir",
+      dir,
+      "--save",
+      "3600 1",
+      "--ws-port",
+      "off",
+    ]);
+    await fill(child.port);
+    before = await keyStates(child.port, DBS);
+    child.child.kill("SIGTERM");
+    assertEquals((await child.child.status).code, 0);
+    assert.ok(child.logs.some((l) => l.includes("DB saved on disk")), child.logs.join("\n"));
   }
+  await using again = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
+  assert.ok(again.logs.some((l) => /keys loaded: \d+/.test(l)), again.logs.join("\n"));
+  assertEquals(await keyStates(again.port, DBS), before);
 });
 
 Deno.test("SHUTDOWN NOSAVE leaves no file; SHUTDOWN SAVE writes one even without save points", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    {
-      await using child = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
-      const c = await RawClient.connect(child.port);
-      await c.call("SET", "k", "v");
-      assertEquals(await c.call("SHUTDOWN", "NOSAVE", "SAVE"), "-ERR syntax error\r\n");
-      assertEquals(await c.call("SHUTDOWN", "ABORT"), "-ERR No shutdown in progress.\r\n");
-      await c.send("*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n");
-      assertEquals((await child.child.status).code, 0);
-      c.close();
-    }
-    await assert.rejects(() => Deno.stat(`${dir}/dump.rdb`));
-    {
-      await using child = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
-      const c = await RawClient.connect(child.port);
-      await c.call("SET", "k", "v");
-      await c.send("*2\r\n$8\r\nSHUTDOWN\r\n$4\r\nSAVE\r\n");
-      assertEquals((await child.child.status).code, 0);
-      c.close();
-    }
-    await using again = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
-    const c = await RawClient.connect(again.port);
-    assertEquals(await c.call("GET", "k"), "$1\r\nv\r\n");
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  {
+    await using child = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
+    const c = await RawClient.connect(child.port);
+    await c.call("SET", "k", "v");
+    assertEquals(await c.call("SHUTDOWN", "NOSAVE", "SAVE"), "-ERR syntax error\r\n");
+    assertEquals(await c.call("SHUTDOWN", "ABORT"), "-ERR No shutdown in progress.\r\n");
+    await c.send("*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n");
+    assertEquals((await child.child.status).code, 0);
     c.close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
+  await assert.rejects(() => Deno.stat(`${dir}/dump.rdb`));
+  {
+    await using child = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
+    const c = await RawClient.connect(child.port);
+    await c.call("SET", "k", "v");
+    await c.send("*2\r\n$8\r\nSHUTDOWN\r\n$4\r\nSAVE\r\n");
+    assertEquals((await child.child.status).code, 0);
+    c.close();
+  }
+  await using again = await ChildServer.start(["--dir", dir, "--ws-port", "off"]);
+  const c = await RawClient.connect(again.port);
+  assertEquals(await c.call("GET", "k"), "$1\r\nv\r\n");
+  c.close();
 });
 
 Deno.test("a save point starts a BGSAVE once enough keys changed", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await using server = startTestServer({ dir, save: [[1, 2]] });
-    const c = await RawClient.connect(server.port);
-    const lastsave = await c.call("LASTSAVE");
-    await c.call("SET", "a", "1");
-    await c.call("SET", "b", "2");
-    let saved = false;
-    for (let i = 0; i < 100 && !saved; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      saved = server.persistence.status.saves > 0;
-    }
-    assert.ok(saved, "no BGSAVE within 10 s");
-    assert.notEqual(await c.call("LASTSAVE"), lastsave);
-    assertEquals(server.persistence.status.changesSinceLastSave, 0);
-    c.close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  await using server = startTestServer({ dir, save: [[1, 2]] });
+  const c = await RawClient.connect(server.port);
+  const lastsave = await c.call("LASTSAVE");
+  await c.call("SET", "a", "1");
+  await c.call("SET", "b", "2");
+  let saved = false;
+  for (let i = 0; i < 100 && !saved; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    saved = server.persistence.status.saves > 0;
   }
+  assert.ok(saved, "no BGSAVE within 10 s");
+  assert.notEqual(await c.call("LASTSAVE"), lastsave);
+  assertEquals(server.persistence.status.changesSinceLastSave, 0);
+  c.close();
 });
 
 Deno.test("BGSAVE replies at once, refuses a second one, and SAVE waits for no one", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await using server = startTestServer({ dir });
-    const c = await RawClient.connect(server.port);
-    const values = Array.from({ length: 3000 }, (_, i) => [`k${i}`, `value-${i}`]).flat();
-    await c.call("MSET", ...values);
-    // One batch: the background save cannot write its first slice before the batch ends.
-    await c.send("*1\r\n$6\r\nBGSAVE\r\n*1\r\n$6\r\nBGSAVE\r\n*1\r\n$4\r\nSAVE\r\n");
-    assertEquals(await c.readText(30_000), "+Background saving started\r\n");
-    assertEquals(await c.readText(30_000), "-ERR Background save already in progress\r\n");
-    assertEquals(await c.readText(30_000), "-ERR Background save already in progress\r\n");
-    assertEquals(await c.call("BGSAVE", "NOW"), "-ERR syntax error\r\n");
-    await server.persistence.waitForBgsave();
-    assertEquals(await c.call("SAVE"), "+OK\r\n");
-    c.close();
-    const check = await run("redis-check-rdb", [`${dir}/dump.rdb`]);
-    assertEquals(check.code, 0, check.stdout);
-    assert.match(check.stdout, /3000 keys read/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  await using server = startTestServer({ dir });
+  const c = await RawClient.connect(server.port);
+  const values = Array.from({ length: 3000 }, (_, i) => [`k${i}`, `value-${i}`]).flat();
+  await c.call("MSET", ...values);
+  // One batch: the background save cannot write its first slice before the batch ends.
+  await c.send("*1\r\n$6\r\nBGSAVE\r\n*1\r\n$6\r\nBGSAVE\r\n*1\r\n$4\r\nSAVE\r\n");
+  assertEquals(await c.readText(30_000), "+Background saving started\r\n");
+  assertEquals(await c.readText(30_000), "-ERR Background save already in progress\r\n");
+  assertEquals(await c.readText(30_000), "-ERR Background save already in progress\r\n");
+  assertEquals(await c.call("BGSAVE", "NOW"), "-ERR syntax error\r\n");
+  await server.persistence.waitForBgsave();
+  assertEquals(await c.call("SAVE"), "+OK\r\n");
+  c.close();
+  const check = await run("redis-check-rdb", [`${dir}/dump.rdb`]);
+  assertEquals(check.code, 0, check.stdout);
+  assert.match(check.stdout, /3000 keys read/);
 });
 
 Deno.test("a corrupt or truncated dump.rdb stops respd with an error, never a partial load", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    {
-      await using redis = await startRedis(["--dir", dir]);
-      await fill(redis.port);
-      const c = await RawClient.connect(redis.port);
-      await c.call("SAVE");
-      c.close();
-    }
-    const good = await Deno.readFile(`${dir}/dump.rdb`);
-    const cases: [string, Uint8Array][] = [
-      ["truncated", good.slice(0, Math.floor(good.length / 2))],
-      ["flipped byte", good.map((b, i) => (i === 200 ? b ^ 0x55 : b))],
-      ["not an RDB file", new TextEncoder().encode("hello, not redis\n")],
-    ];
-    for (const [name, bytes] of cases) {
-      await Deno.writeFile(`${dir}/dump.rdb`, bytes);
-      const out = await run(Deno.execPath(), [
-        "run",
-        "-A",
-        new URL("../main.ts", import.meta.url).pathname,
-        "--port",
-        "0",
-        "--ws-port",
-        "off",
-        "--dir",
-        dir,
-      ]);
-      assertEquals(out.code, 1, `${name}: ${out.stderr}`);
-      assert.match(out.stderr, /Fatal error loading the DB/, name);
-      assert.doesNotMatch(out.stderr, /ready: TCP/, name);
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  {
+    await using redis = await startRedis(["--dir", dir]);
+    await fill(redis.port);
+    const c = await RawClient.connect(redis.port);
+    await c.call("SAVE");
+    c.close();
+  }
+  const good = await Deno.readFile(`${dir}/dump.rdb`);
+  const cases: [string, Uint8Array][] = [
+    ["truncated", good.slice(0, Math.floor(good.length / 2))],
+    ["flipped byte", good.map((b, i) => (i === 200 ? b ^ 0x55 : b))],
+    ["not an RDB file", new TextEncoder().encode("hello, not redis\n")],
+  ];
+  for (const [name, bytes] of cases) {
+    await Deno.writeFile(`${dir}/dump.rdb`, bytes);
+    const out = await runRespdToExit(["--dir", dir]);
+    assertEquals(out.code, 1, `${name}: ${out.stderr}`);
+    assert.match(out.stderr, /Fatal error loading the DB/, name);
+    assert.doesNotMatch(out.stderr, /ready: TCP/, name);
   }
 });

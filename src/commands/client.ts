@@ -14,6 +14,7 @@ import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
 import type { ClientView, CommandContext } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
+import { pauseCommands } from "./client_pause.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
 const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -32,7 +33,7 @@ function clientType(name: string): ClientType {
 
 /** The class a session belongs to (Redis's getClientType): subscribed ones are "pubsub". */
 function typeOf(s: ClientView): ClientType {
-  return s.subscriptions.count > 0 ? "pubsub" : "normal";
+  return s.subscriptions.active ? "pubsub" : "normal";
 }
 
 /** Bytes of the arguments of the command running now (Redis's argv-mem of the caller). */
@@ -57,7 +58,7 @@ export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
     ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
     ` idle=${Math.floor((now - s.lastActivity) / 1000)} flags=${flags} db=${s.dbIndex}` +
-    ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=0` +
+    ` sub=${s.subscriptions.channels.size} psub=${s.subscriptions.patterns.size} ssub=${s.subscriptions.shardChannels.size}` +
     ` multi=${tx.queue === null ? -1 : tx.queue.length}` +
     ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${
       s === caller ? argvBytes(caller) : 0
@@ -292,6 +293,10 @@ const HELP_LINES = [
   "    Return information about client connections. Options:",
   "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
   "      Return clients of specified type.",
+  "UNPAUSE",
+  "    Stop the current client pause, resuming traffic.",
+  "PAUSE <timeout> [WRITE|ALL]",
+  "    Suspend all, or just write, clients for <timeout> milliseconds.",
   "SETNAME <name>",
   "    Assign the name <name> to the current connection.",
   "SETINFO <option> <value>",
@@ -354,6 +359,7 @@ export const clientCommands = [
     kill,
     ...trackingCommands,
     unblock,
+    ...pauseCommands,
     help,
   ]),
 ];

@@ -23,6 +23,7 @@ import type { Clock } from "../store/clock.ts";
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { BlockRequest } from "./blocking.ts";
+import type { ClientPause } from "./client_pause.ts";
 import type { WatchedKeys } from "../store/watched_keys.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
@@ -103,6 +104,14 @@ export interface ClientState extends ClientView, Subscriber {
    * queue through this.
    */
   call(spec: CommandSpec, argv: readonly string[]): void;
+  /**
+   * CLIENT PAUSE holds this client (client_pause.ts): `argv`, and every later request,
+   * wait until `resume`, which runs them in order.
+   */
+  postpone(argv: readonly string[]): void;
+  resume(): void;
+  /** Whether the connection is gone. */
+  readonly closed: boolean;
 }
 
 /** The server-wide services commands use. */
@@ -153,6 +162,8 @@ export interface ServerServices {
   log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
+  /** CLIENT PAUSE: whether commands are held now, and the clients held. */
+  readonly pause: ClientPause;
 }
 
 /** What `execute(cmd, ctx)` receives. */

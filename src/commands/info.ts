@@ -108,7 +108,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["maxclients", ctx.server.config.maxclients],
       ["client_recent_max_input_buffer", maxIn],
       ["client_recent_max_output_buffer", maxOut],
-      ["blocked_clients", ctx.server.blocking.blockedCount],
+      ["blocked_clients", ctx.server.blocking.blockedCount + ctx.server.pause.heldCount],
       ["tracking_clients", ctx.server.tracking.trackingClients],
       ["clients_in_timeout_table", 0],
     ];

@@ -9,12 +9,14 @@
  *   5. maxmemory      evict first; OOM for commands that may grow the dataset
  *   6. subscribed     a RESP2 client with subscriptions runs only (P)(UN)SUBSCRIBE, PING,
  *                     QUIT, RESET
- *   7. MULTI          a client in a transaction queues the command instead, +QUEUED
+ *   7. pause          CLIENT PAUSE holds the client (ALL: any command; WRITE: writes, and
+ *                     commands Redis propagates) until it ends (client_pause.ts)
+ *   8. MULTI          a client in a transaction queues the command instead, +QUEUED
  *                     (transactions.ts); EXEC later runs the queue through `call`
- *   8. call           parse (one argument cursor; a variable-arity command must read every
+ *   9. call           parse (one argument cursor; a variable-arity command must read every
  *                     argument, else a syntax error: `Args.unread`), execute against the context
  *                     (under the maxmemory accounting when a limit is set), count stats
- *   9. after the call serve clients blocked on keys the command wrote (blocking.ts), once
+ *  10. after the call serve clients blocked on keys the command wrote (blocking.ts), once
  *                     the outermost command is done (not between EXEC's commands or a
  *                     script's calls); client-side caching remembers the keys a tracking
  *                     client read and sends the invalidations the command caused
@@ -124,9 +126,14 @@ export class CommandPipeline {
       const oom = services.memory.admit(spec, inMulti && spec.name !== "exec");
       if (oom !== null) return this.#refuse(ctx, argv[0], oom);
     }
-    if (client.protocol === 2 && client.subscriptions.count !== 0) {
+    if (client.protocol === 2 && client.subscriptions.active) {
       const refused = subscribedModeError(spec);
       if (refused !== null) return this.#refuse(ctx, argv[0], refused);
+    }
+    const pause = ctx.server.pause;
+    if (pause.type !== "none" && pause.holds(spec, client)) {
+      client.lastCommand = spec.name;
+      return pause.hold(client, argv);
     }
     if (inMulti && queueInMulti(spec, argv, ctx)) return;
     const tracking = ctx.server.tracking;

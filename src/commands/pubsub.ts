@@ -1,8 +1,11 @@
 /**
- * Pub/sub commands: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB, with
+ * Pub/sub commands: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB and the
+ * sharded ones (SSUBSCRIBE SUNSUBSCRIBE SPUBLISH, PUBSUB SHARDCHANNELS|SHARDNUMSUB), with
  * Redis 7.0's replies byte for byte (checked against redis-server 7.0.15): one
  * confirmation per channel, as an array in RESP2 and a push frame in RESP3, carrying the
- * client's total of channels plus patterns. Routing lives in pubsub/hub.ts.
+ * client's total of channels plus patterns (of shard channels alone for the sharded
+ * ones, as Redis counts them apart). A standalone server is one shard: every shard channel
+ * lives here, none is refused for its slot. Routing lives in pubsub/hub.ts.
  *
  * Subscribed mode: a RESP2 client with any subscription may only run the commands in
  * SUBSCRIBED_MODE_COMMANDS (its connection now carries messages, so other replies could
@@ -22,6 +25,8 @@ const SUBSCRIBED_MODE_COMMANDS = new Set([
   "unsubscribe",
   "psubscribe",
   "punsubscribe",
+  "ssubscribe",
+  "sunsubscribe",
   "quit",
   "reset",
 ]);
@@ -38,7 +43,7 @@ export function subscribedModeError(spec: CommandSpec): string | null {
 
 /** Whether PING must answer as a message (`["pong", msg]`): a subscribed RESP2 client. */
 export function pingAsMessage(client: ClientState): boolean {
-  return client.protocol === 2 && client.subscriptions.count > 0;
+  return client.protocol === 2 && client.subscriptions.active;
 }
 
 /** `[kind, name, count]`: a push in RESP3, an array in RESP2; `name` null when none. */
@@ -72,6 +77,7 @@ const unsubscriber = (
   name: string,
   current: (ctx: CommandContext) => Iterable<string>,
   remove: (ctx: CommandContext, target: string) => number,
+  count: (ctx: CommandContext) => number = (ctx) => ctx.client.subscriptions.count,
 ) =>
   command({
     name,
@@ -82,7 +88,7 @@ const unsubscriber = (
     execute(targets, ctx) {
       // a copy: removing from the client's own set while walking it
       const names = targets.length > 0 ? targets : [...current(ctx)];
-      if (names.length === 0) return confirm(ctx, name, null, ctx.client.subscriptions.count);
+      if (names.length === 0) return confirm(ctx, name, null, count(ctx));
       for (const t of names) confirm(ctx, name, t, remove(ctx, t));
     },
   });
@@ -107,6 +113,53 @@ const punsubscribe = unsubscriber(
   (ctx, p) => ctx.server.hub.punsubscribe(ctx.client, p),
 );
 
+/**
+ * SSUBSCRIBE shardchannel [shardchannel ...]: refused inside MULTI (a client that may not
+ * block), as Redis 7.0 refuses it, unlike SUBSCRIBE.
+ */
+const ssubscribe = command({
+  name: "ssubscribe",
+  arity: -2,
+  flags: PUBSUB_FLAGS,
+  categories: ["pubsub", "slow"],
+  keys: [1, -1, 1],
+  keySpecFlags: ["not_key"],
+  parse: (a) => a.rest(),
+  execute(targets, ctx) {
+    if (ctx.client.inExec || ctx.client.denyBlocking) {
+      throw new CommandError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    }
+    for (const t of targets) {
+      confirm(ctx, "ssubscribe", t, ctx.server.hub.ssubscribe(ctx.client, t));
+    }
+  },
+});
+
+/** SUNSUBSCRIBE [shardchannel ...]: none given means all of the client's shard channels. */
+const sunsubscribe = {
+  ...unsubscriber(
+    "sunsubscribe",
+    (ctx) => ctx.client.subscriptions.shardChannels,
+    (ctx, ch) => ctx.server.hub.sunsubscribe(ctx.client, ch),
+    (ctx) => ctx.client.subscriptions.shardChannels.size,
+  ),
+  keys: [1, -1, 1] as const,
+  keySpecFlags: ["not_key"],
+};
+
+/** SPUBLISH shardchannel message: replies with the number of shard subscribers reached. */
+const spublish = command({
+  name: "spublish",
+  arity: 3,
+  flags: ["pubsub", "loading", "stale", "fast"],
+  categories: ["pubsub", "fast"],
+  keys: [1, 1, 1],
+  keySpecFlags: ["not_key"],
+  parse: (a) => ({ channel: a.next(), message: a.next() }),
+  execute: ({ channel, message }, ctx) =>
+    ctx.reply.integer(ctx.server.hub.spublish(channel, message)),
+});
+
 /** PUBLISH channel message: replies with the number of receivers on every transport. */
 const publish = command({
   name: "publish",
@@ -118,40 +171,50 @@ const publish = command({
     ctx.reply.integer(ctx.server.hub.publish(channel, message)),
 });
 
-/** PUBSUB CHANNELS [pattern] */
-const pubsubChannels = command({
-  name: "pubsub|channels",
-  arity: -2,
-  flags: ["pubsub", "loading", "stale"],
-  categories: ["pubsub", "slow"],
-  parse(a) {
-    // Redis's arity is -2 but it takes at most one pattern, with this error beyond.
-    if (a.remaining > 1) {
-      throw new CommandError(
-        `ERR unknown subcommand or wrong number of arguments for '${a.argv[1]}'. ` +
-          "Try PUBSUB HELP.",
-      );
-    }
-    return a.hasMore() ? a.next() : null;
-  },
-  execute: (pattern, ctx) => ctx.reply.bulkArray(ctx.server.hub.activeChannels(pattern)),
-});
+/** PUBSUB CHANNELS [pattern] and PUBSUB SHARDCHANNELS [pattern] */
+const channelLister = (name: string, shard: boolean) =>
+  command({
+    name,
+    arity: -2,
+    flags: ["pubsub", "loading", "stale"],
+    categories: ["pubsub", "slow"],
+    parse(a) {
+      // Redis's arity is -2 but it takes at most one pattern, with this error beyond.
+      if (a.remaining > 1) {
+        throw new CommandError(
+          `ERR unknown subcommand or wrong number of arguments for '${a.argv[1]}'. ` +
+            "Try PUBSUB HELP.",
+        );
+      }
+      return a.hasMore() ? a.next() : null;
+    },
+    execute: (pattern, ctx) => ctx.reply.bulkArray(ctx.server.hub.activeChannels(pattern, shard)),
+  });
 
-/** PUBSUB NUMSUB [channel ...]: a flat channel, count list (an array in RESP3 too). */
-const pubsubNumsub = command({
-  name: "pubsub|numsub",
-  arity: -2,
-  flags: ["pubsub", "loading", "stale"],
-  categories: ["pubsub", "slow"],
-  parse: (a) => a.rest(),
-  execute(channels, ctx) {
-    ctx.reply.array(channels.length * 2);
-    for (const ch of channels) {
-      ctx.reply.bulk(ch);
-      ctx.reply.integer(ctx.server.hub.subscriberCount(ch));
-    }
-  },
-});
+/**
+ * PUBSUB NUMSUB [channel ...] and PUBSUB SHARDNUMSUB [shardchannel ...]: a flat channel,
+ * count list (an array in RESP3 too).
+ */
+const subscriberCounter = (name: string, shard: boolean) =>
+  command({
+    name,
+    arity: -2,
+    flags: ["pubsub", "loading", "stale"],
+    categories: ["pubsub", "slow"],
+    parse: (a) => a.rest(),
+    execute(channels, ctx) {
+      ctx.reply.array(channels.length * 2);
+      for (const ch of channels) {
+        ctx.reply.bulk(ch);
+        ctx.reply.integer(ctx.server.hub.subscriberCount(ch, shard));
+      }
+    },
+  });
+
+const pubsubChannels = channelLister("pubsub|channels", false);
+const pubsubShardChannels = channelLister("pubsub|shardchannels", true);
+const pubsubNumsub = subscriberCounter("pubsub|numsub", false);
+const pubsubShardNumsub = subscriberCounter("pubsub|shardnumsub", true);
 
 /** PUBSUB NUMPAT */
 const pubsubNumpat = command({
@@ -163,7 +226,7 @@ const pubsubNumpat = command({
   execute: (_, ctx) => ctx.reply.integer(ctx.server.hub.patternCount),
 });
 
-/** Redis 7.0's text without SHARDCHANNELS/SHARDNUMSUB: respd has no sharded channels. */
+/** Redis 7.0's text. */
 const HELP = [
   "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "CHANNELS [<pattern>]",
@@ -173,6 +236,10 @@ const HELP = [
   "NUMSUB [<channel> ...]",
   "    Return the number of subscribers for the specified channels, excluding",
   "    pattern subscriptions(default: no channels).",
+  "SHARDCHANNELS [<pattern>]",
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  "SHARDNUMSUB [<shardchannel> ...]",
+  "    Return the number of subscribers for the specified shard level channel(s)",
   "HELP",
   "    Prints this help.",
 ];
@@ -181,6 +248,23 @@ const HELP = [
 const pubsubHelp = helpCommand("pubsub", HELP);
 
 /** PUBSUB <subcommand> */
-const pubsub = commandGroup("pubsub", [pubsubChannels, pubsubNumsub, pubsubNumpat, pubsubHelp]);
+const pubsub = commandGroup("pubsub", [
+  pubsubChannels,
+  pubsubNumsub,
+  pubsubNumpat,
+  pubsubShardChannels,
+  pubsubShardNumsub,
+  pubsubHelp,
+]);
 
-export const pubsubCommands = [subscribe, unsubscribe, psubscribe, punsubscribe, publish, pubsub];
+export const pubsubCommands = [
+  subscribe,
+  unsubscribe,
+  psubscribe,
+  punsubscribe,
+  publish,
+  ssubscribe,
+  sunsubscribe,
+  spublish,
+  pubsub,
+];

@@ -114,6 +114,7 @@ const exec = command({
       for (const { spec, argv } of queue) client.call(spec, argv);
     } finally {
       client.inExec = false;
+      client.lastCommand = "exec"; // CLIENT LIST cmd= names EXEC, not its last command
     }
   },
 });

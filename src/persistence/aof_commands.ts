@@ -1,20 +1,13 @@
 /**
  * The commands of an incremental AOF file: RESP arrays of bulk strings, as respd writes
- * them and as Redis does. Encoding is one function; decoding walks a file with the same
- * request parser clients go through, and tells a truncated last command (a crash in the
- * middle of a write, which `aof-load-truncated yes` cuts off) apart from a file that is
- * damaged before its end (never loaded).
+ * them (ReplyWriter.bulkArray, aof_service.ts) and as Redis does. Decoding walks a file
+ * with the same request parser clients go through, and tells a truncated last command (a
+ * crash in the middle of a write, which `aof-load-truncated yes` cuts off) apart from a
+ * file that is damaged before its end (never loaded).
  */
 
 import { INCOMPLETE, ProtocolError } from "../protocol/frame.ts";
 import { RequestParser } from "../protocol/request_parser.ts";
-
-/** `argv` as a RESP array of bulk strings (byte strings: one char per byte). */
-export function encodeCommand(argv: readonly string[]): string {
-  let out = `*${argv.length}\r\n`;
-  for (const a of argv) out += `$${a.length}\r\n${a}\r\n`;
-  return out;
-}
 
 export interface DecodedCommands {
   commands: string[][];

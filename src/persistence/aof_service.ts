@@ -17,7 +17,8 @@
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { type AofManifest, formatManifest, parseManifest } from "./aof_manifest.ts";
-import { AofFormatError, decodeCommands, encodeCommand } from "./aof_commands.ts";
+import { AofFormatError, decodeCommands } from "./aof_commands.ts";
+import { ReplyWriter } from "../protocol/reply_writer.ts";
 import { decodeRdb, type RdbEntry } from "./rdb_file.ts";
 import { RdbFormatError } from "./rdb_bytes.ts";
 import { KeyspaceSnapshot } from "./snapshot.ts";
@@ -53,11 +54,12 @@ export class AppendOnlyFile {
   #incr: Deno.FsFile | null = null;
   #incrSeq = 0;
   #baseSeq = 0;
-  #pending: string[] = [];
+  /** Commands appended and not yet written, already as RESP bytes (arrays of bulk strings). */
+  readonly #pending = new ReplyWriter(64 * 1024);
   #selectedDb = -1;
-  /** Bytes appended so far (the offset a client's reply waits for under `always`). */
-  #appended = 0;
   #written = 0;
+  /** The write of this turn's appends that replies wait for (everysec, no); null if none. */
+  #turnFlush: Promise<void> | null = null;
   #durable = 0;
   #syncing: Promise<void> | null = null;
   #waiters: { offset: number; resolve: () => void }[] = [];
@@ -97,7 +99,7 @@ export class AppendOnlyFile {
       currentSize: this.#baseBytes + this.#incrBytes,
       baseSize: this.#baseBytes,
       rewrites: this.#rewrites,
-      pendingBytes: this.#appended - this.#written,
+      pendingBytes: this.#pending.length,
     };
   }
 
@@ -344,35 +346,32 @@ export class AppendOnlyFile {
   /** Appends commands (a unit: MULTI/EXEC already placed by the caller). */
   append(commands: readonly Propagated[]): void {
     if (this.#incr === null) return;
-    for (const { db, argv } of commands) {
-      if (db !== null && db !== this.#selectedDb) {
-        this.#push(encodeCommand(["SELECT", String(db)]));
-        this.#selectedDb = db;
-      }
-      this.#push(encodeCommand(argv));
-    }
+    for (const { db, argv } of commands) this.appendCommand(db, argv);
   }
 
-  #push(resp: string): void {
-    this.#pending.push(resp);
-    this.#appended += resp.length;
+  /** Appends one command run in database `db` (null: any database, e.g. FLUSHALL). */
+  appendCommand(db: number | null, argv: readonly string[]): void {
+    if (this.#incr === null) return;
+    if (db !== null && db !== this.#selectedDb) {
+      this.#pending.bulkArray(["SELECT", String(db)]);
+      this.#selectedDb = db;
+    }
+    this.#pending.bulkArray(argv);
   }
 
   /** Bytes appended so far: a client's replies wait until this much is durable (always). */
   get appendedOffset(): number {
-    return this.#appended;
+    return this.#written + this.#pending.length;
   }
 
   /** Writes what is buffered to the file (page cache); Redis does this before replying. */
   flush(): void {
-    if (this.#pending.length === 0 || this.#incr === null) return;
-    const text = this.#pending.join("");
-    this.#pending = [];
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    writeAllSync(this.#incr, bytes);
-    this.#written += bytes.length;
-    this.#incrBytes += bytes.length;
+    const n = this.#pending.length;
+    if (n === 0 || this.#incr === null) return;
+    writeAllSync(this.#incr, this.#pending.bytes());
+    this.#pending.clear();
+    this.#written += n;
+    this.#incrBytes += n;
   }
 
   /**
@@ -380,8 +379,17 @@ export class AppendOnlyFile {
    * `always`, written for the others. Grouped: one fsync covers every waiter behind it.
    */
   durable(offset: number): Promise<void> | null {
+    if (this.#incr === null) return null;
+    if (this.settings.appendfsync !== "always") {
+      if (offset <= this.#written) return null;
+      // Written (not synced) before the reply leaves, as Redis's beforeSleep does: one
+      // write for every client whose replies leave in this turn.
+      return this.#turnFlush ??= Promise.resolve().then(() => {
+        this.#turnFlush = null;
+        this.flush();
+      });
+    }
     this.flush();
-    if (this.settings.appendfsync !== "always" || this.#incr === null) return null;
     if (this.#durable >= offset) return null;
     const { promise, resolve } = Promise.withResolvers<void>();
     this.#waiters.push({ offset, resolve });

@@ -168,15 +168,12 @@ export class PersistenceObserver {
     if (frame === undefined) return;
     let produced: Propagated[];
     if (CONTAINERS.has(spec.name)) {
-      const inner = [...frame.out, ...propagate("", [], ctx.db, frame.touches, false)];
+      const inner = propagate("", [], ctx.db, frame.touches, false, frame.out);
       produced = inner.length === 0
-        ? []
+        ? inner
         : [{ db: null, argv: ["MULTI"] }, ...inner, { db: null, argv: ["EXEC"] }];
     } else {
-      produced = [
-        ...frame.out,
-        ...propagate(spec.name, argv, ctx.db, frame.touches, servedBlocked),
-      ];
+      produced = propagate(spec.name, argv, ctx.db, frame.touches, servedBlocked, frame.out);
     }
     const parent = this.#frames[this.#frames.length - 1];
     if (parent !== undefined) {

@@ -24,7 +24,7 @@ import type { Stream } from "../store/stream.ts";
 /** A command to append, in database `db` (null: any database, e.g. FLUSHALL). */
 export interface Propagated {
   db: number | null;
-  argv: string[];
+  argv: readonly string[];
 }
 
 /** One signal of the keyspace-change hook seen while a command ran. */
@@ -117,7 +117,8 @@ const RELATIVE_SET_OPTIONS = new Set(["EX", "PX"]);
 /**
  * What to append for `name` (lower-case, "parent|sub" for subcommands) run as `argv` in
  * database `db`, given the signals it raised; `servedBlocked` when clients blocked on its
- * keys were served inside it (their pops are then part of its effect).
+ * keys were served inside it (their pops are then part of its effect). Pushed onto `out`
+ * (returned); `argv` is used as it is, so the caller appends it before it changes.
  */
 export function propagate(
   name: string,
@@ -125,22 +126,26 @@ export function propagate(
   db: Database,
   touches: readonly Touch[],
   servedBlocked: boolean,
+  out: Propagated[] = [],
 ): Propagated[] {
-  const out: Propagated[] = [];
-  const own: Touch[] = [];
+  let own = 0;
   for (const t of touches) {
     if ((t.event === "expired" || t.event === "evicted") && t.key !== null) {
       out.push({ db: t.db.id, argv: ["DEL", t.key] });
-    } else own.push(t);
+    } else own++;
   }
-  if (own.length === 0) return out;
-  if (name === "flushall" || name === "swapdb") return [...out, { db: null, argv: [...argv] }];
-  if (!servedBlocked && DETERMINISTIC.has(name) && !relativeSet(name, argv)) {
-    out.push({ db: db.id, argv: [...argv] });
+  if (own === 0) return out;
+  if (name === "flushall" || name === "swapdb") {
+    out.push({ db: null, argv });
     return out;
   }
+  if (!servedBlocked && DETERMINISTIC.has(name) && !relativeSet(name, argv)) {
+    out.push({ db: db.id, argv });
+    return out;
+  }
+  const changed = touchedKeys(touches);
   if (!servedBlocked && EXPIRE_FAMILY.has(name)) {
-    for (const key of touchedKeys(own)) out.push(...absoluteExpiry(key.db, key.key));
+    for (const key of changed) out.push(absoluteExpiry(key.db, key.key));
     return out;
   }
   if (!servedBlocked && name === "xadd") {
@@ -150,7 +155,7 @@ export function propagate(
       return out;
     }
   }
-  for (const key of touchedKeys(own)) out.push(keyState(key.db, key.key));
+  for (const key of changed) out.push(keyState(key.db, key.key));
   return out;
 }
 
@@ -162,12 +167,12 @@ function relativeSet(name: string, argv: readonly string[]): boolean {
   return false;
 }
 
-/** Distinct (db, key) pairs in first-touched order. */
+/** Distinct (db, key) pairs the command itself changed, in first-touched order. */
 function touchedKeys(touches: readonly Touch[]): { db: Database; key: string }[] {
   const seen = new Set<string>();
   const out: { db: Database; key: string }[] = [];
   for (const t of touches) {
-    if (t.key === null) continue;
+    if (t.key === null || t.event === "expired" || t.event === "evicted") continue;
     const id = `${t.db.id}\u0000${t.key}`;
     if (seen.has(id)) continue;
     seen.add(id);
@@ -176,11 +181,11 @@ function touchedKeys(touches: readonly Touch[]): { db: Database; key: string }[]
   return out;
 }
 
-function absoluteExpiry(db: Database, key: string): Propagated[] {
-  if (!db.data.has(key)) return [{ db: db.id, argv: ["DEL", key] }];
+function absoluteExpiry(db: Database, key: string): Propagated {
+  if (!db.data.has(key)) return { db: db.id, argv: ["DEL", key] };
   const at = db.expiryOf(key);
-  if (at === undefined) return [{ db: db.id, argv: ["PERSIST", key] }];
-  return [{ db: db.id, argv: ["PEXPIREAT", key, String(at)] }];
+  if (at === undefined) return { db: db.id, argv: ["PERSIST", key] };
+  return { db: db.id, argv: ["PEXPIREAT", key, String(at)] };
 }
 
 /** The key's whole state: RESTORE … ABSTTL REPLACE, or DEL when it is gone. */

@@ -8,6 +8,10 @@
  * form is a copy of the RESP2 one with that byte changed, made only if someone needs it.
  * Pattern messages (`pmessage`) carry the pattern, so they are encoded once per pattern.
  *
+ * Shard channels (SSUBSCRIBE/SPUBLISH) are a namespace of their own, as in a standalone
+ * Redis 7.0: a SPUBLISH reaches only shard subscribers of that exact channel (no patterns),
+ * as `smessage`, and a PUBLISH never reaches them.
+ *
  * Ordering follows Redis: channel subscribers first, in subscription order, then pattern
  * subscribers pattern by pattern. A client subscribed to a channel and to a pattern that
  * matches it receives the message twice and is counted twice, as in Redis.
@@ -20,10 +24,20 @@ import { globMatch } from "../store/glob.ts";
 export class Subscriptions {
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  /** Shard channels (SSUBSCRIBE): counted apart, as Redis 7.0 counts them. */
+  readonly shardChannels = new Set<string>();
 
   /** Channels plus patterns: the number Redis returns in (un)subscribe replies. */
   get count(): number {
     return this.channels.size + this.patterns.size;
+  }
+
+  /**
+   * Whether the client has any subscription, shard channels included (Redis's CLIENT_PUBSUB
+   * flag: subscribed mode in RESP2, the pubsub output class, PING's reply shape).
+   */
+  get active(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size !== 0;
   }
 }
 
@@ -61,6 +75,7 @@ class Encoded {
 export class PubSubHub {
   readonly #channels = new Map<string, Set<Subscriber>>();
   readonly #patterns = new Map<string, Set<Subscriber>>();
+  readonly #shardChannels = new Map<string, Set<Subscriber>>();
   /** Scratch encoder for published messages (RESP2 framing; see Encoded). */
   readonly #scratch = new ReplyWriter(1024);
 
@@ -94,12 +109,41 @@ export class PubSubHub {
     return sub.subscriptions.count;
   }
 
+  /** SSUBSCRIBE one shard channel; returns the client's shard channel count afterwards. */
+  ssubscribe(sub: Subscriber, channel: string): number {
+    const mine = sub.subscriptions.shardChannels;
+    if (!mine.has(channel)) {
+      mine.add(channel);
+      addTo(this.#shardChannels, channel, sub);
+    }
+    return mine.size;
+  }
+
+  /** SUNSUBSCRIBE one shard channel; returns the client's shard channel count afterwards. */
+  sunsubscribe(sub: Subscriber, channel: string): number {
+    const mine = sub.subscriptions.shardChannels;
+    if (mine.delete(channel)) removeFrom(this.#shardChannels, channel, sub);
+    return mine.size;
+  }
+
   /** Drops every subscription of a client without replies (disconnect, RESET). */
   removeSubscriber(sub: Subscriber): void {
-    for (const channel of sub.subscriptions.channels) removeFrom(this.#channels, channel, sub);
-    for (const pattern of sub.subscriptions.patterns) removeFrom(this.#patterns, pattern, sub);
-    sub.subscriptions.channels.clear();
-    sub.subscriptions.patterns.clear();
+    const mine = sub.subscriptions;
+    for (const channel of mine.channels) removeFrom(this.#channels, channel, sub);
+    for (const pattern of mine.patterns) removeFrom(this.#patterns, pattern, sub);
+    for (const channel of mine.shardChannels) removeFrom(this.#shardChannels, channel, sub);
+    mine.channels.clear();
+    mine.patterns.clear();
+    mine.shardChannels.clear();
+  }
+
+  /** SPUBLISH: delivers `smessage` to the channel's shard subscribers; returns how many. */
+  spublish(channel: string, message: string): number {
+    const subs = this.#shardChannels.get(channel);
+    if (subs === undefined) return 0;
+    const encoded = this.#encode(["smessage", channel, message]);
+    for (const sub of subs) sub.deliver(encoded.writerFor(sub.protocol));
+    return subs.size;
   }
 
   /** PUBLISH: delivers to every matching subscriber; returns how many received it. */
@@ -120,18 +164,24 @@ export class PubSubHub {
     return receivers;
   }
 
-  /** PUBSUB CHANNELS: active channels (with at least one subscriber) matching `pattern`. */
-  activeChannels(pattern: string | null): string[] {
+  /**
+   * PUBSUB CHANNELS (SHARDCHANNELS when `shard`): active channels (with at least one
+   * subscriber) matching `pattern`.
+   */
+  activeChannels(pattern: string | null, shard = false): string[] {
     const out: string[] = [];
-    for (const channel of this.#channels.keys()) {
+    for (const channel of (shard ? this.#shardChannels : this.#channels).keys()) {
       if (pattern === null || globMatch(pattern, channel)) out.push(channel);
     }
     return out;
   }
 
-  /** PUBSUB NUMSUB for one channel: its subscribers, not counting patterns. */
-  subscriberCount(channel: string): number {
-    return this.#channels.get(channel)?.size ?? 0;
+  /**
+   * PUBSUB NUMSUB (SHARDNUMSUB when `shard`) for one channel: its subscribers, not counting
+   * patterns.
+   */
+  subscriberCount(channel: string, shard = false): number {
+    return (shard ? this.#shardChannels : this.#channels).get(channel)?.size ?? 0;
   }
 
   /** PUBSUB NUMPAT: distinct patterns subscribed by anyone. */

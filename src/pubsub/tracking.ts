@@ -273,7 +273,7 @@ export class TrackingTable {
         r.bulk(INVALIDATE);
         writeKeys(r, keys, nullProtocol);
       });
-    } else if (redirected && target.subscriptions.count > 0) {
+    } else if (redirected && target.subscriptions.active) {
       target.deliver((r) => {
         r.array(3);
         r.bulk("message");

@@ -139,7 +139,7 @@ export class ClientLimits {
       session.transport.tick?.(now);
       // A blocked client is waiting, not idle, and its buffered requests are not stalled.
       if (session.blocked) continue;
-      if (idleMs > 0 && now - session.lastActivity > idleMs && session.subscriptions.count === 0) {
+      if (idleMs > 0 && now - session.lastActivity > idleMs && !session.subscriptions.active) {
         this.server.log("verbose", `Closing idle client ${session.id}`);
         this.#drop(session);
       } else if (this.#stalled(session, now)) {

@@ -25,6 +25,11 @@ import { type ContainerType, isEmptyValue, type Value, type ValueType } from "./
 /** An expiry time in ms since the epoch; a bigint only past 2^53, kept exact for PEXPIRETIME. */
 export type ExpiryTime = number | bigint;
 
+/** Shared by a keyspace's databases: whether expired keys may be deleted now. */
+export interface ExpiryGate {
+  paused: boolean;
+}
+
 export class Database {
   readonly #data = new Map<string, Value>();
   readonly #expires = new Map<string, ExpiryTime>();
@@ -38,6 +43,7 @@ export class Database {
     readonly clock: Clock,
     public id = 0,
     readonly events: KeyspaceEvents = new KeyspaceEvents(),
+    readonly expiry: ExpiryGate = { paused: false },
   ) {}
 
   /** Every key and value, expired ones included (read-only: change keys through methods). */
@@ -55,10 +61,14 @@ export class Database {
     return this.#data.size;
   }
 
-  /** True when `key` has a TTL that has passed; deletes it then (signalling "expired"). */
+  /**
+   * True when `key` has a TTL that has passed; deletes it then (signalling "expired"),
+   * unless expiry is paused (CLIENT PAUSE): then it only reads as gone.
+   */
   expireIfNeeded(key: string, now = this.clock.now()): boolean {
     const at = this.#expires.get(key);
     if (at === undefined || at > now) return false;
+    if (this.expiry.paused) return true;
     this.#remove(key);
     this.events.emit(this, key, "expired");
     return true;

@@ -126,6 +126,7 @@ export class MemoryGuard {
    * (denyoom) or `queued` (a command queued in MULTI, which Redis refuses too), else null.
    */
   admit(spec: CommandSpec, queued = false): string | null {
+    if (this.keyspace.paused) return null; // CLIENT PAUSE holds the dataset static
     if (this.used() > this.limits.maxmemory && !this.#evict()) {
       if (queued || spec.flags.includes("denyoom")) return OOM_ERROR;
     }

@@ -47,6 +47,7 @@ export class ExpirySweeper {
   #round(budget: number): [examined: number, expired: number] {
     let examined = 0;
     let expired = 0;
+    if (this.keyspace.paused) return [examined, expired];
     const now = this.keyspace.clock.now();
     for (const db of this.keyspace.dbs) {
       if (db.expires.size === 0) continue;

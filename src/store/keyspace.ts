@@ -4,16 +4,33 @@
  */
 
 import type { Clock } from "./clock.ts";
-import { Database } from "./database.ts";
+import { Database, type ExpiryGate } from "./database.ts";
 import { KeyspaceEvents } from "./keyspace_events.ts";
 
 export class Keyspace {
   readonly dbs: Database[];
   /** Every modification of every database is signalled here. */
   readonly events = new KeyspaceEvents();
+  readonly #expiry: ExpiryGate = { paused: false };
 
   constructor(count: number, readonly clock: Clock) {
-    this.dbs = Array.from({ length: count }, (_, i) => new Database(clock, i, this.events));
+    this.dbs = Array.from(
+      { length: count },
+      (_, i) => new Database(clock, i, this.events, this.#expiry),
+    );
+  }
+
+  /**
+   * While true (CLIENT PAUSE) the dataset is held static, as Redis does during a pause: no
+   * key expires (an expired key reads as missing but is not deleted; the expiry sweeper
+   * rests) and nothing is evicted.
+   */
+  get paused(): boolean {
+    return this.#expiry.paused;
+  }
+
+  set paused(paused: boolean) {
+    this.#expiry.paused = paused;
   }
 
   /**

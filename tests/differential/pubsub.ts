@@ -5,7 +5,7 @@
  * of its own, so a connection another sequence just closed cannot be counted.
  */
 
-import { seq, type Sequence } from "../support/differential.ts";
+import { read, seq, type Sequence } from "../support/differential.ts";
 
 export const sequences: Sequence[] = [
   seq("SUBSCRIBE one channel", "SUBSCRIBE s1"),
@@ -84,6 +84,92 @@ export const sequences: Sequence[] = [
       "PSUBSCRIBE c1?",
       { cmd: "PUBLISH c18 both", replies: 3 },
       { cmd: "PUBSUB CHANNELS c18*", unordered: true },
+    ),
+    protocols: [3],
+  },
+  // Sharded pub/sub as a standalone Redis 7.0 answers it: counts of shard channels alone.
+  seq(
+    "SSUBSCRIBE counts shard channels apart",
+    "SSUBSCRIBE h1a",
+    "SSUBSCRIBE h1b",
+    "SUBSCRIBE h1c",
+  ),
+  seq("SSUBSCRIBE twice to the same channel", "SSUBSCRIBE h2", "SSUBSCRIBE h2"),
+  seq("SSUBSCRIBE and SPUBLISH arity", "SSUBSCRIBE", "SPUBLISH h3", "SPUBLISH h3 a b"),
+  seq(
+    "SUNSUBSCRIBE one and all",
+    "SSUBSCRIBE h4a",
+    "SSUBSCRIBE h4b",
+    "SUNSUBSCRIBE h4a",
+    "SUNSUBSCRIBE",
+    "SUNSUBSCRIBE",
+    "PING",
+  ),
+  seq("SUNSUBSCRIBE without subscriptions", "SUNSUBSCRIBE", "SUNSUBSCRIBE nope5", "PING"),
+  seq(
+    "a shard subscription alone is subscribed mode in RESP2",
+    "SSUBSCRIBE h6",
+    "PING",
+    "GET k",
+    "PUBSUB SHARDCHANNELS",
+    "SUBSCRIBE h6b",
+    "SUNSUBSCRIBE h6",
+    "PING",
+    "UNSUBSCRIBE h6b",
+    "PING",
+  ),
+  seq(
+    "SSUBSCRIBE is refused inside MULTI",
+    "MULTI",
+    "SSUBSCRIBE h7",
+    "EXEC",
+    "PUBSUB SHARDNUMSUB h7",
+  ),
+  seq(
+    "PUBSUB SHARDCHANNELS and SHARDNUMSUB",
+    "PUBSUB SHARDNUMSUB",
+    "B: SSUBSCRIBE h8a",
+    "C: SSUBSCRIBE h8a",
+    "C: SUBSCRIBE h8b",
+    "PUBSUB SHARDNUMSUB h8a h8b",
+    "PUBSUB NUMSUB h8a h8b",
+    { cmd: "PUBSUB SHARDCHANNELS h8*", unordered: true },
+    "PUBSUB SHARDCHANNELS h8b",
+    "PUBSUB SHARDCHANNELS a b",
+    "PUBSUB HELP",
+  ),
+  seq(
+    "SPUBLISH reaches shard subscribers only, PUBLISH the others",
+    "B: SSUBSCRIBE h9",
+    "C: SUBSCRIBE h9",
+    "D: PSUBSCRIBE h*",
+    "SPUBLISH h9 one",
+    read("B"),
+    "PUBLISH h9 two",
+    read("C"),
+    read("D"),
+    "SPUBLISH nobody9 x",
+  ),
+  seq("COMMAND INFO of the sharded commands", "COMMAND INFO ssubscribe sunsubscribe spublish"),
+  {
+    ...seq(
+      "RESP3: CLIENT INFO counts shard channels",
+      { cmd: "SSUBSCRIBE h12a h12b", replies: 2 },
+      {
+        cmd: "CLIENT INFO",
+        clientFields: true,
+      },
+    ),
+    protocols: [3],
+  },
+  seq("RESET drops shard subscriptions", "SSUBSCRIBE h10", "RESET", "PUBSUB SHARDNUMSUB h10"),
+  {
+    ...seq(
+      "RESP3: a client receives its own smessage",
+      "SSUBSCRIBE h11",
+      { cmd: "SPUBLISH h11 hello", replies: 2 },
+      "GET k",
+      "SUNSUBSCRIBE h11",
     ),
     protocols: [3],
   },

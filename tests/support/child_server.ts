@@ -4,8 +4,18 @@
  * its log lines, and proof that the process survived.
  */
 
+import { run } from "./servers.ts";
+
 const READY = /ready: TCP on [^\s]+:(\d+)(?:, WebSocket on ws:\/\/[^\s]+:(\d+)\/ws)?/;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/**
+ * Runs respd (port 0, no WebSocket port) with `args` until it exits, for a start that must
+ * fail: its exit code and output.
+ */
+export function runRespdToExit(args: string[]): Promise<{ code: number; stderr: string }> {
+  return run(Deno.execPath(), ["run", "-A", MAIN, "--port", "0", "--ws-port", "off", ...args]);
+}
 
 export class ChildServer implements AsyncDisposable {
   /** Every log line so far. */

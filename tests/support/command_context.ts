@@ -30,6 +30,7 @@ import { Keyspace } from "../../src/store/keyspace.ts";
 import { datasetBytes } from "../../src/store/memory.ts";
 import { WatchedKeys } from "../../src/store/watched_keys.ts";
 import type { CommandSpec } from "../../src/commands/command.ts";
+import { ClientPause } from "../../src/commands/client_pause.ts";
 import { Transaction } from "../../src/commands/transactions.ts";
 import { ClientTracking, type TrackingClient, TrackingTable } from "../../src/pubsub/tracking.ts";
 
@@ -115,6 +116,25 @@ export class TestClient implements ClientState {
     this.pipeline!.call(spec, argv, this.context!);
   }
 
+  /** The request CLIENT PAUSE holds; `resume` runs it. */
+  postponed: readonly string[] | null = null;
+
+  postpone(argv: readonly string[]): void {
+    this.postponed = argv;
+    this.blocked = true;
+  }
+
+  resume(): void {
+    this.blocked = false;
+    const argv = this.postponed;
+    this.postponed = null;
+    if (argv !== null) this.pipeline!.run(argv, this.context!);
+  }
+
+  get closed(): boolean {
+    return this.stopped;
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -153,6 +173,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   return {
     blocking,
     pipeline,
+    pause: new ClientPause(keyspace),
     config,
     keyspace,
     hub: new PubSubHub(),

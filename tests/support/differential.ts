@@ -135,6 +135,7 @@ const VOLATILE_CLIENT_FIELDS = new Set([
   "qbuf",
   "qbuf-free",
   "argv-mem",
+  "multi-mem",
   "rbs",
   "rbp",
   "tot-mem",
