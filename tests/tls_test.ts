@@ -374,3 +374,28 @@ Deno.test("respd with a config file: TLS only (port 0 beside tls-port), SIGHUP r
     await lines.cancel().catch(() => {});
   }
 });
+
+Deno.test("the https port takes a new certificate from CONFIG SET too", async () => {
+  await using certs = await makeTestCerts();
+  await using server = startTestServer({
+    wsPort: 0,
+    wsTls: true,
+    tlsCertFile: certs.serverCert,
+    tlsKeyFile: certs.serverKey,
+  });
+  await server.listening;
+  assertEquals(await peerName(server.wsPort, certs), "respd test server");
+  using tcp = await RawClient.connect(server.port);
+  assertEquals(
+    await tcp.call(
+      "CONFIG",
+      "SET",
+      "tls-cert-file",
+      certs.otherServerCert,
+      "tls-key-file",
+      certs.otherServerKey,
+    ),
+    "+OK\r\n",
+  );
+  assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
+});
