@@ -414,9 +414,8 @@ async function main(): Promise<number> {
     }
   }
   const server = new Server({ ...config, logger: log });
-  if (!loadDataset(server)) return 1;
   try {
-    server.listen();
+    server.openListeners();
     await server.listening;
   } catch (e: unknown) {
     if (e instanceof TlsConfigError) {
@@ -424,10 +423,8 @@ async function main(): Promise<number> {
       log("warning", e.message);
       log("warning", "Failed to configure TLS. Check logs for more info.");
     } else log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
-    await server.shutdown();
     return 1;
   }
-  log("notice", `respd ${VERSION} ready: ${listeningText(server)}`);
   // SIGHUP reads the TLS certificate, key and CA files again, for new connections.
   if (config.tlsPort !== null || config.wsTls) {
     Deno.addSignalListener("SIGHUP", () => {
@@ -440,9 +437,9 @@ async function main(): Promise<number> {
       }
     });
   }
-
-  // A signal saves (when save points are set) and exits; if that save fails the server
-  // keeps running, as Redis does, and a second SIGINT exits without saving.
+  // Signals and SHUTDOWN are heard from here on, also while the dataset loads. A signal
+  // saves (when save points are set; never while loading) and exits; if that save fails
+  // the server keeps running, as Redis does, and a second SIGINT exits without saving.
   let signalled = false;
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -461,6 +458,12 @@ async function main(): Promise<number> {
     });
   }
   server.onShutdownRequested = () => stop("SHUTDOWN");
+  const loaded = await Promise.race([loadDataset(server), stopped.then(() => null)]);
+  if (loaded === false) return 1;
+  if (loaded === true) {
+    server.startBackgroundWork();
+    log("notice", `respd ${VERSION} ready: ${listeningText(server)}`);
+  }
   const reason = await stopped;
   log("notice", `${reason} received: shutting down`);
   const timeout = new Promise((resolve) => setTimeout(resolve, 1800, "timeout"));
@@ -484,10 +487,10 @@ function listeningText(server: Server): string {
 }
 
 /** Loads the AOF or dump.rdb if present; false (logged) when it is damaged or unreadable. */
-function loadDataset(server: Server): boolean {
+async function loadDataset(server: Server): Promise<boolean> {
   const started = performance.now();
   try {
-    const loaded = server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
+    const loaded = await server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
     if (loaded === null) return true;
     const seconds = ((performance.now() - started) / 1000).toFixed(3);
     log("notice", `Done loading ${loaded}.`);

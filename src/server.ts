@@ -30,6 +30,7 @@ import { RdbPersistence } from "./persistence/rdb_service.ts";
 import { AppendOnlyFile } from "./persistence/aof_service.ts";
 import { PersistenceObserver } from "./persistence/persistence_observer.ts";
 import { AofLoadError } from "./persistence/aof_service.ts";
+import { type LoadingState, loadInSlices, type LoadProgress } from "./persistence/loading.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
 
@@ -89,6 +90,8 @@ export class Server {
   readonly blocking: BlockingManager;
   /** CLIENT PAUSE: the pause in force and the clients it holds. */
   readonly pause: ClientPause;
+  /** The dataset load in progress at start (`loadDataset`), else null. */
+  loading: LoadingState | null = null;
   /** Every request's way from arguments to reply (commands/pipeline.ts). */
   readonly pipeline: CommandPipeline;
   /** RDB snapshots: loading, SAVE and BGSAVE, the save points (persistence/rdb_service.ts). */
@@ -170,12 +173,19 @@ export class Server {
     return this.#http?.pending.size ?? 0;
   }
 
+  /** Starts the listeners and background work. */
+  listen(): void {
+    this.openListeners();
+    this.startBackgroundWork();
+  }
+
   /**
-   * Starts the listeners and background work. Throws when a plain port cannot be bound,
+   * Accepts clients (main.ts does this before `loadDataset`, so clients get -LOADING
+   * while a large dataset loads, as with Redis). Throws when a plain port cannot be bound,
    * or TlsConfigError when the TLS certificate or key cannot be loaded; `listening`
    * settles once the TLS ports are bound too.
    */
-  listen(): void {
+  openListeners(): void {
     this.#capMaxClients();
     const config = this.config;
     const wsTls = config.wsPort !== null && config.wsTls ? loadTlsContext(config, "no") : null;
@@ -217,10 +227,14 @@ export class Server {
       throw e;
     });
     this.#listening.catch(() => {}); // a caller that never asks is told by shutdown()
+  }
+
+  /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
+  startBackgroundWork(): void {
     this.#sweeper.start();
     this.limits.start();
     this.persistence.start();
-    if (config.appendonly) this.aof.start();
+    if (this.config.appendonly) this.aof.start();
   }
 
   /**
@@ -324,14 +338,29 @@ export class Server {
   }
 
   /**
-   * Loads the dataset at start, before listening: the AOF when `appendonly` is on (its
-   * base, then its commands replayed through the pipeline), else `dir/dbfilename`.
-   * Returns what was loaded, for the log (null: nothing to load). Throws RdbLoadError or
-   * AofLoadError for damaged files: never a partial load.
+   * Loads the dataset at start: the AOF when `appendonly` is on (its base, then its
+   * commands replayed through the pipeline), else `dir/dbfilename`. Runs in slices between
+   * event-loop turns: clients that connect meanwhile get -LOADING (but for the commands
+   * Redis allows while loading) and INFO's loading fields. Resolves to what was loaded,
+   * for the log (null: nothing to load). Rejects with RdbLoadError or AofLoadError for
+   * damaged files, leaving the keyspace empty: never a partial load.
    */
-  loadDataset(onProgress?: (keys: number) => void): string | null {
+  async loadDataset(onProgress?: (keys: number) => void): Promise<string | null> {
+    const state: LoadingState = { startedAt: Date.now(), totalBytes: 0, loadedBytes: 0 };
+    this.loading = state;
+    try {
+      return await loadInSlices(this.#loadSteps(state, onProgress));
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  *#loadSteps(
+    progress: LoadProgress,
+    onProgress?: (keys: number) => void,
+  ): Generator<void, string | null> {
     if (!this.config.appendonly) {
-      const keys = this.persistence.load(onProgress);
+      const keys = yield* this.persistence.loadSteps(progress, onProgress);
       return keys === null ? null : `RDB: keys loaded: ${keys}`;
     }
     const contents = this.aof.load();
@@ -339,17 +368,26 @@ export class Server {
     const loader = new Session(this, NO_TRANSPORT, 0);
     loader.grantAccess();
     loader.denyBlocking = true;
-    for (const { db, argv } of contents.commands) {
-      loader.dbIndex = db;
-      this.pipeline.run(argv, loader);
-      const reply = loader.reply.bytes();
-      if (
-        reply.length > 20 &&
-        String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
-      ) {
-        throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
+    // The AOF's progress counts commands replayed, not bytes.
+    progress.totalBytes = contents.commands.length;
+    try {
+      for (const { db, argv } of contents.commands) {
+        loader.dbIndex = db;
+        this.pipeline.run(argv, loader);
+        const reply = loader.reply.bytes();
+        if (
+          reply.length > 20 &&
+          String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
+        ) {
+          throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
+        }
+        loader.reply.clear();
+        progress.loadedBytes++;
+        yield;
       }
-      loader.reply.clear();
+    } catch (e: unknown) {
+      this.keyspace.flushAll(); // all or nothing
+      throw e;
     }
     return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
   }
@@ -360,7 +398,8 @@ export class Server {
    * `force`: the server then keeps running, as Redis does.
    */
   prepareForShutdown(options: { save: boolean | null; force: boolean }): boolean {
-    const save = options.save ?? this.config.save.length > 0;
+    // Never while loading: a save would overwrite the file with half of it, as Redis says.
+    const save = this.loading === null && (options.save ?? this.config.save.length > 0);
     if (!save) return true;
     this.log("notice", "Saving the final RDB snapshot before exiting.");
     try {

@@ -11,7 +11,7 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { tempDir } from "./support/temp_dir.ts";
 import { RawClient } from "./support/raw_client.ts";
-import { run, startRedis, startTestServer } from "./support/servers.ts";
+import { freePort, run, startRedis, startTestServer } from "./support/servers.ts";
 import { ChildServer, runRespdToExit } from "./support/child_server.ts";
 import { keyStates, untilLoaded } from "./support/key_state.ts";
 import { Server } from "../src/server.ts";
@@ -199,5 +199,41 @@ Deno.test("a corrupt or truncated dump.rdb stops respd with an error, never a pa
     assertEquals(out.code, 1, `${name}: ${out.stderr}`);
     assert.match(out.stderr, /Fatal error loading the DB/, name);
     assert.doesNotMatch(out.stderr, /ready: TCP/, name);
+  }
+});
+
+Deno.test("while a large dump.rdb loads, clients get -LOADING and INFO's loading fields, then the data", async () => {
+  await using tmp = await tempDir();
+  {
+    await using redis = await startRedis(["--dir", tmp.path, "--enable-debug-command", "yes"]);
+    const r = await RawClient.connect(redis.port);
+    assertEquals(await r.call("DEBUG", "POPULATE", "300000"), "+OK\r\n");
+    assertEquals(await r.call("SAVE"), "+OK\r\n");
+    r.close();
+  }
+  const port = freePort();
+  await using child = ChildServer.spawn(["--port", String(port), "--dir", tmp.path]);
+  let c: RawClient | null = null;
+  while (c === null) {
+    c = await RawClient.connect(port).catch(() => null);
+    if (c === null) await new Promise((r) => setTimeout(r, 10));
+  }
+  try {
+    // A few keys of 300k in, the load is still running (it yields every 10 ms of work).
+    assertEquals(
+      await c.call("GET", "key:1"),
+      "-LOADING Redis is loading the dataset in memory\r\n",
+    );
+    const info = await c.call("INFO", "persistence");
+    assert.match(info, /loading:1\r\n/);
+    assert.match(info, /loading_total_bytes:[1-9]\d*\r\n/);
+    assert.match(info, /loading_loaded_perc:\d+\.\d\d\r\n/);
+    assert.match(await c.call("SET", "k", "v"), /^-LOADING/);
+    await child.ready;
+    assertEquals(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+    assertEquals(await c.call("DBSIZE"), ":300000\r\n");
+    assert.match(await c.call("INFO", "persistence"), /loading:0\r\n/);
+  } finally {
+    c.close();
   }
 });

@@ -24,6 +24,7 @@ import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { BlockRequest } from "./blocking.ts";
 import type { ClientPause } from "./client_pause.ts";
+import type { LoadingState } from "../persistence/loading.ts";
 import type { WatchedKeys } from "../store/watched_keys.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Transaction } from "./transactions.ts";
@@ -164,6 +165,8 @@ export interface ServerServices {
   readonly scripting: Scripting;
   /** CLIENT PAUSE: whether commands are held now, and the clients held. */
   readonly pause: ClientPause;
+  /** The dataset load at start, while it runs (clients get -LOADING), else null. */
+  readonly loading: LoadingState | null;
 }
 
 /** What `execute(cmd, ctx)` receives. */

@@ -136,7 +136,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     ];
   },
   persistence(ctx) {
-    return persistenceInfo(ctx.server.persistence, ctx.server.aof);
+    return persistenceInfo(ctx.server.persistence, ctx.server.aof, ctx.server.loading);
   },
 
   stats(ctx) {

@@ -9,21 +9,23 @@
  *   5. maxmemory      evict first; OOM for commands that may grow the dataset
  *   6. subscribed     a RESP2 client with subscriptions runs only (P)(UN)SUBSCRIBE, PING,
  *                     QUIT, RESET
- *   7. pause          CLIENT PAUSE holds the client (ALL: any command; WRITE: writes, and
+ *   7. loading        while the dataset loads at start, -LOADING but for commands flagged
+ *                     `loading` (the server's own clients, the AOF replay, are exempt)
+ *   8. pause          CLIENT PAUSE holds the client (ALL: any command; WRITE: writes, and
  *                     commands Redis propagates) until it ends (client_pause.ts)
- *   8. MULTI          a client in a transaction queues the command instead, +QUEUED
+ *   9. MULTI          a client in a transaction queues the command instead, +QUEUED
  *                     (transactions.ts); EXEC later runs the queue through `call`
- *   9. call           parse (one argument cursor; a variable-arity command must read every
+ *  10. call           parse (one argument cursor; a variable-arity command must read every
  *                     argument, else a syntax error: `Args.unread`), execute against the context
  *                     (under the maxmemory accounting when a limit is set), count stats
- *  10. after the call serve clients blocked on keys the command wrote (blocking.ts), once
+ *  11. after the call serve clients blocked on keys the command wrote (blocking.ts), once
  *                     the outermost command is done (not between EXEC's commands or a
  *                     script's calls); client-side caching remembers the keys a tracking
  *                     client read and sends the invalidations the command caused
  *                     (pubsub/tracking.ts). Keyspace notifications, WATCH and tracking
  *                     hear of every write through the keyspace-change hook itself.
  *
- * A refusal at steps 1-6 also marks an open transaction as failed (EXEC then answers
+ * A refusal at steps 1-7 also marks an open transaction as failed (EXEC then answers
  * EXECABORT; a refused EXEC discards it at once), as Redis's rejectCommand does. This
  * module is the one place where a `CommandError` becomes an error reply.
  */
@@ -48,6 +50,7 @@ import { keysOf } from "./keys_of.ts";
 import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
 
 export const NOAUTH_ERROR = "NOAUTH Authentication required.";
+export const LOADING_ERROR = "LOADING Redis is loading the dataset in memory";
 
 /** The spec `argv` names, with its subcommand resolved; throws the error Redis gives. */
 export function resolveCommand(argv: readonly string[]): CommandSpec {
@@ -130,6 +133,9 @@ export class CommandPipeline {
       const refused = subscribedModeError(spec);
       if (refused !== null) return this.#refuse(ctx, argv[0], refused);
     }
+    if (
+      ctx.server.loading !== null && !spec.flags.includes("loading") && !client.denyBlocking
+    ) return this.#refuse(ctx, argv[0], LOADING_ERROR);
     const pause = ctx.server.pause;
     if (pause.type !== "none" && pause.holds(spec, client)) {
       client.lastCommand = spec.name;

@@ -4,8 +4,9 @@
  * file, written before the replies of the commands that made it leave, and fsynced as
  * `appendfsync` says:
  *
- *   always    a reply leaves only once its command's bytes are on disk; fsyncs are
- *             grouped (one covers every command appended while the previous one ran)
+ *   always    a reply leaves only once its command's bytes are on disk: one fdatasync
+ *             per turn of the event loop covers every reply leaving in it (the loop
+ *             waits for it, as Redis's does in beforeSleep)
  *   everysec  fsync once a second, off the event loop
  *   no        left to the operating system
  *
@@ -61,8 +62,6 @@ export class AppendOnlyFile {
   /** The write of this turn's appends that replies wait for (everysec, no); null if none. */
   #turnFlush: Promise<void> | null = null;
   #durable = 0;
-  #syncing: Promise<void> | null = null;
-  #waiters: { offset: number; resolve: () => void }[] = [];
   #timer: ReturnType<typeof setInterval> | null = null;
   #rewrite: Promise<void> | null = null;
   #rewriteSnapshot: KeyspaceSnapshot | null = null;
@@ -376,44 +375,28 @@ export class AppendOnlyFile {
 
   /**
    * Resolves once `offset` bytes are as durable as `appendfsync` promises: on disk for
-   * `always`, written for the others. Grouped: one fsync covers every waiter behind it.
+   * `always`, written for the others; null when they are already. As Redis's beforeSleep:
+   * one write (and, for `always`, one fdatasync) per turn of the event loop, for every
+   * client whose replies leave in it.
    */
   durable(offset: number): Promise<void> | null {
     if (this.#incr === null) return null;
-    if (this.settings.appendfsync !== "always") {
-      if (offset <= this.#written) return null;
-      // Written (not synced) before the reply leaves, as Redis's beforeSleep does: one
-      // write for every client whose replies leave in this turn.
-      return this.#turnFlush ??= Promise.resolve().then(() => {
-        this.#turnFlush = null;
-        this.flush();
-      });
-    }
-    this.flush();
-    if (this.#durable >= offset) return null;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#waiters.push({ offset, resolve });
-    this.#syncing ??= this.#syncLoop();
-    return promise;
+    const done = this.settings.appendfsync === "always" ? this.#durable : this.#written;
+    if (offset <= done) return null;
+    return this.#turnFlush ??= Promise.resolve().then(() => {
+      this.#turnFlush = null;
+      this.flush();
+      this.#syncIfAlways();
+    });
   }
 
-  async #syncLoop(): Promise<void> {
-    try {
-      while (this.#waiters.length !== 0 && this.#incr !== null) {
-        this.flush();
-        const target = this.#written;
-        await this.#incr.sync();
-        this.#durable = target;
-        const waiting = this.#waiters;
-        this.#waiters = [];
-        for (const w of waiting) {
-          if (w.offset <= target) w.resolve();
-          else this.#waiters.push(w);
-        }
-      }
-    } finally {
-      this.#syncing = null;
-    }
+  #syncIfAlways(): void {
+    if (
+      this.settings.appendfsync !== "always" || this.#incr === null ||
+      this.#durable >= this.#written
+    ) return;
+    this.#incr.syncDataSync();
+    this.#durable = this.#written;
   }
 
   #everySecond(): void {
@@ -457,6 +440,7 @@ export class AppendOnlyFile {
     }
     if (this.#incr === null || this.#manifest === null) throw new Error("ERR AOF is off");
     this.flush();
+    this.#syncIfAlways(); // what `always` promised is on disk before the file is closed
     const old = this.#manifest;
     const baseSeq = this.#baseSeq + 1;
     const incrSeq = this.#incrSeq + 1;
@@ -541,7 +525,5 @@ export class AppendOnlyFile {
       this.#incr.close();
       this.#incr = null;
     }
-    for (const w of this.#waiters) w.resolve();
-    this.#waiters = [];
   }
 }

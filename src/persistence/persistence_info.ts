@@ -6,16 +6,18 @@
 
 import type { AppendOnlyFile } from "./aof_service.ts";
 import type { RdbPersistence } from "./rdb_service.ts";
+import type { LoadingState } from "./loading.ts";
 
 export function persistenceInfo(
   rdb: RdbPersistence,
   aof: AppendOnlyFile,
+  loading: LoadingState | null,
 ): [string, string | number][] {
   const r = rdb.status;
   const a = aof.status;
   const now = Date.now();
   const fields: [string, string | number][] = [
-    ["loading", 0],
+    ["loading", loading === null ? 0 : 1],
     ["async_loading", 0],
     ["current_cow_peak", 0],
     ["current_cow_size", 0],
@@ -57,6 +59,19 @@ export function persistenceInfo(
       ["aof_buffer_length", a.pendingBytes],
       ["aof_pending_bio_fsync", 0],
       ["aof_delayed_fsync", 0],
+    );
+  }
+  if (loading !== null) {
+    // Redis's own estimates, from the share loaded and the time it took.
+    const part = loading.totalBytes === 0 ? 0 : loading.loadedBytes / loading.totalBytes;
+    const elapsed = (now - loading.startedAt) / 1000;
+    fields.push(
+      ["loading_start_time", Math.floor(loading.startedAt / 1000)],
+      ["loading_total_bytes", loading.totalBytes],
+      ["loading_rdb_used_mem", 0],
+      ["loading_loaded_bytes", loading.loadedBytes],
+      ["loading_loaded_perc", (part * 100).toFixed(2)],
+      ["loading_eta_seconds", part === 0 ? 1 : Math.round(elapsed / part - elapsed)],
     );
   }
   return fields;

@@ -135,6 +135,21 @@ export interface RdbVisitor {
 
 /** Reads a whole file; checks its version and its checksum (unless it is zero, as Redis allows). */
 export function decodeRdb(bytes: Uint8Array, visitor: RdbVisitor): { version: number } {
+  const steps = decodeRdbSteps(bytes, visitor);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `decodeRdb` a key at a time: yields the bytes read so far after each key, so a caller
+ * can load a large file in slices between event-loop turns (clients answered -LOADING).
+ */
+export function* decodeRdbSteps(
+  bytes: Uint8Array,
+  visitor: RdbVisitor,
+): Generator<number, { version: number }> {
   const r = new RdbReader(bytes);
   const magic = String.fromCharCode(...r.bytes(5));
   if (magic !== "REDIS") throw new RdbFormatError("Wrong signature trying to load DB from file");
@@ -204,6 +219,7 @@ export function decodeRdb(bytes: Uint8Array, visitor: RdbVisitor): { version: nu
         expireAt = null;
         idle = undefined;
         freq = undefined;
+        yield r.pos;
       }
     }
   }

@@ -7,11 +7,12 @@
 
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
-import { decodeRdb, encodeRdb, type RdbContents } from "./rdb_file.ts";
+import { decodeRdbSteps, encodeRdb, type RdbContents } from "./rdb_file.ts";
 import { fromRdbObject, toRdbObject } from "./rdb_values.ts";
 import { RdbFormatError } from "./rdb_bytes.ts";
 import { KeyspaceSnapshot } from "./snapshot.ts";
 import { nextTurn, writeAll, writeAllSync } from "./file_io.ts";
+import { type LoadProgress, runToEnd } from "./loading.ts";
 
 /** What the service needs of the server's configuration (read live: CONFIG SET changes it). */
 export interface RdbSettings {
@@ -94,6 +95,17 @@ export class RdbPersistence {
    * is no file. Throws RdbLoadError for a file that is corrupt, truncated or too new.
    */
   load(onProgress?: (keys: number) => void): number | null {
+    return runToEnd(this.loadSteps({ totalBytes: 0, loadedBytes: 0 }, onProgress));
+  }
+
+  /**
+   * `load` a key at a time (server.ts runs it in slices between event-loop turns), telling
+   * `progress` how far it is. All or nothing: a damaged file leaves the keyspace empty.
+   */
+  *loadSteps(
+    progress: LoadProgress,
+    onProgress?: (keys: number) => void,
+  ): Generator<void, number | null> {
     let bytes: Uint8Array;
     try {
       bytes = Deno.readFileSync(this.path);
@@ -101,11 +113,12 @@ export class RdbPersistence {
       if (e instanceof Deno.errors.NotFound) return null;
       throw new RdbLoadError(`can't open ${this.path}: ${e instanceof Error ? e.message : e}`);
     }
+    progress.totalBytes = bytes.length;
     const now = this.keyspace.clock.now();
     const dbs = this.keyspace.dbs;
     let keys = 0;
     try {
-      decodeRdb(bytes, {
+      const steps = decodeRdbSteps(bytes, {
         entry: (db, entry) => {
           if (db >= dbs.length) {
             throw new RdbLoadError(
@@ -120,6 +133,11 @@ export class RdbPersistence {
           if (++keys % 100_000 === 0) onProgress?.(keys);
         },
       });
+      for (let step = steps.next(); !step.done; step = steps.next()) {
+        progress.loadedBytes = step.value;
+        yield;
+      }
+      progress.loadedBytes = bytes.length;
     } catch (e: unknown) {
       // All or nothing: what a damaged file put in the keyspace goes again.
       this.keyspace.flushAll();

@@ -24,10 +24,21 @@ export class ChildServer implements AsyncDisposable {
   wsPort = 0;
   #exited = false;
 
-  private constructor(readonly child: Deno.ChildProcess) {}
+  private constructor(
+    readonly child: Deno.ChildProcess,
+    /** Resolves when respd logs that it is ready (its dataset loaded). */
+    readonly ready: Promise<void>,
+  ) {}
 
-  /** Starts respd with `args`; `fdLimit` sets `ulimit -n` in its shell first. */
+  /** Starts respd with `args` and waits until it is ready. */
   static async start(args: string[], fdLimit?: number): Promise<ChildServer> {
+    const server = ChildServer.spawn(args, fdLimit);
+    await server.ready;
+    return server;
+  }
+
+  /** Starts respd with `args` (`fdLimit` sets `ulimit -n` in its shell first); no wait. */
+  static spawn(args: string[], fdLimit?: number): ChildServer {
     const command = `${fdLimit === undefined ? "" : `ulimit -n ${fdLimit} && `}exec "$0" "$@"`;
     const child = new Deno.Command("bash", {
       args: [
@@ -51,9 +62,10 @@ export class ChildServer implements AsyncDisposable {
       // buffers in its heap (its threshold otherwise grows to the largest buffer freed).
       env: { MALLOC_MMAP_THRESHOLD_: "131072" },
     }).spawn();
-    const server = new ChildServer(child);
-    child.status.then(() => (server.#exited = true));
     const ready = Promise.withResolvers<void>();
+    ready.promise.catch(() => {}); // a caller that never waits is not an unhandled rejection
+    const server = new ChildServer(child, ready.promise);
+    child.status.then(() => (server.#exited = true));
     (async () => {
       let partial = "";
       for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
@@ -72,7 +84,6 @@ export class ChildServer implements AsyncDisposable {
       }
       ready.reject(new Error(`respd exited before it was ready:\n${server.logs.join("\n")}`));
     })();
-    await ready.promise;
     return server;
   }
 

@@ -174,6 +174,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     blocking,
     pipeline,
     pause: new ClientPause(keyspace),
+    loading: null,
     config,
     keyspace,
     hub: new PubSubHub(),
