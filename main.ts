@@ -5,6 +5,7 @@
  * (stop accepting, finish the batch in flight, close every client, exit 0 within 2 seconds).
  */
 
+import { EVICTION_POLICIES } from "./src/store/key_access.ts";
 import { parseArgs } from "node:util";
 import {
   DEFAULT_CONFIG,
@@ -75,11 +76,17 @@ options given here override it. Options:
   --ws-allowed-hosts LIST          host names (besides IP addresses and localhost) this
                                    server is reached by: their pages may open /ws
   --ws-commands LIST               commands allowed over WebSocket: names and @categories
-  --requirepass PASSWORD           require AUTH before any other command
+  --requirepass PASSWORD           require AUTH before any other command (the default
+                                   user's password)
+  --aclfile PATH                   ACL users, loaded at start (ACL LOAD / ACL SAVE)
+  --ws-user NAME                   the ACL user WebSocket clients without credentials run
+                                   as (default: the default user, as over TCP)
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
-  --maxmemory-policy POLICY        noeviction | allkeys-lru | volatile-ttl (default noeviction)
+  --maxmemory-policy POLICY        noeviction | allkeys-lru | allkeys-lfu | allkeys-random |
+                                   volatile-lru | volatile-lfu | volatile-random | volatile-ttl
+                                   (default noeviction)
   --log-format FORMAT              redis | json (default redis: Redis's own log lines)
   --notify-keyspace-events CLASSES keyspace notifications, Redis's letters, e.g. KEA (default none)
   --dir PATH                       where dump.rdb is read at start and saved (default .)
@@ -120,7 +127,7 @@ function list(text: string): string[] {
 }
 
 const LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES = ["noeviction", "allkeys-lru", "volatile-ttl"];
+const POLICIES: readonly string[] = EVICTION_POLICIES;
 
 /** Turns command-line words into server options, or throws `UsageError`. */
 export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help" | "version" {
@@ -151,6 +158,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "ws-allowed-hosts": { type: "string" },
       "ws-commands": { type: "string" },
       requirepass: { type: "string" },
+      aclfile: { type: "string" },
+      "ws-user": { type: "string" },
       maxclients: { type: "string" },
       timeout: { type: "string" },
       maxmemory: { type: "string" },
@@ -264,6 +273,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
   }
   if (values.requirepass !== undefined) c.requirepass = values.requirepass;
+  if (values.aclfile !== undefined) c.aclfile = values.aclfile;
+  if (values["ws-user"] !== undefined) c.wsUser = values["ws-user"];
   if (values.maxclients !== undefined) {
     c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);
   }

@@ -4,7 +4,8 @@
  * `redis-cli --pipe`, and the growth of resident memory (VmRSS) divided by the number of
  * elements is the cost of one element (a hash element is a field and its value). "small"
  * is many collections of 100 elements (Redis's listpack/intset encodings), "large" one
- * collection of 1M (hashtable/skiplist). RSS is read 1 s after the load and again once
+ * collection of 1M (hashtable/skiplist); "intset-small" is sets of 100 integers (0, 1000,
+ * 2000 …, so Redis needs 4-byte integers). RSS is read 1 s after the load and again once
  * both have been idle for `--settle` seconds.
  *
  *   deno run -A bench/collection_memory.ts [--cases hash-small,set-large,...]
@@ -43,10 +44,11 @@ const resp = (args: string[]) => `*${args.length}\r\n${args.map(bulk).join("")}`
 
 /** One command adding elements from..to-1 of element numbering to `key`. */
 function add(type: string, key: string, from: number, to: number): string {
-  const args = [type === "hash" ? "HSET" : type === "set" ? "SADD" : "ZADD", key];
+  const args = [type === "hash" ? "HSET" : type === "zset" ? "ZADD" : "SADD", key];
   for (let i = from; i < to; i++) {
     if (type === "hash") args.push(`field:${i}`, `value:${i}`);
     else if (type === "set") args.push(`member:${i}`);
+    else if (type === "intset") args.push(String(i * 1000));
     else args.push(String(i % 1000), `member:${i}`);
   }
   return resp(args);

@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./store/encoding_limits.ts";
+import type { EvictionPolicy } from "./store/key_access.ts";
 /** respd's own version (--version, INFO respd_version). */
 export const VERSION = "0.1.0";
 /** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
@@ -62,12 +63,27 @@ export interface ServerConfig extends EncodingLimits {
   /** Commands allowed over WebSocket (names and @categories); null = all. */
   wsCommands: string[] | null;
   requirepass: string | null;
+  /** The ACL file (ACL LOAD / SAVE, loaded at start); null: none. */
+  aclfile: string | null;
+  /** Entries the ACL log keeps. */
+  acllogMaxLen: number;
+  /**
+   * The ACL user WebSocket clients run as when they send no credentials (they are let in
+   * only if it is `on` and `nopass`); null: the default user, as TCP clients.
+   */
+  wsUser: string | null;
   maxclients: number;
   /** Idle seconds before a client is closed; 0 = never. */
   timeout: number;
   clientOutputBufferLimit: { normal: OutputLimit; pubsub: OutputLimit };
   maxmemory: number;
-  maxmemoryPolicy: "noeviction" | "allkeys-lru" | "volatile-ttl";
+  maxmemoryPolicy: EvictionPolicy;
+  /** Keys sampled per eviction (LRU, LFU and TTL policies), as Redis's maxmemory-samples. */
+  maxmemorySamples: number;
+  /** How slowly the LFU counter grows (lfu-log-factor). */
+  lfuLogFactor: number;
+  /** Minutes per step of the LFU counter's decay; 0 = never (lfu-decay-time). */
+  lfuDecayTime: number;
   /** notify-keyspace-events as class flags (pubsub/keyspace_events.ts); 0 = off. */
   notifyKeyspaceEvents: number;
   /** Keys the client-side-caching table may hold before it invalidates some; 0 = no limit. */
@@ -155,6 +171,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   wsAllowedHosts: [],
   wsCommands: null,
   requirepass: null,
+  aclfile: null,
+  acllogMaxLen: 128,
+  wsUser: null,
   maxclients: 10000,
   timeout: 0,
   clientOutputBufferLimit: {
@@ -163,6 +182,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   },
   maxmemory: 0,
   maxmemoryPolicy: "noeviction",
+  maxmemorySamples: 5,
+  lfuLogFactor: 10,
+  lfuDecayTime: 1,
   ...DEFAULT_ENCODING_LIMITS,
   notifyKeyspaceEvents: 0,
   trackingTableMaxKeys: 1_000_000,

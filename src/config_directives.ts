@@ -13,6 +13,7 @@
  * log-format) are directives as well.
  */
 
+import { EVICTION_POLICIES, type EvictionPolicy } from "./store/key_access.ts";
 import {
   type LogFormat,
   type LogLevel,
@@ -122,21 +123,7 @@ function list(text: string): string[] {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "verbose", "notice", "warning"];
-const REDIS_POLICIES = [
-  "volatile-lru",
-  "volatile-lfu",
-  "volatile-random",
-  "volatile-ttl",
-  "allkeys-lru",
-  "allkeys-lfu",
-  "allkeys-random",
-  "noeviction",
-];
-const RESPD_POLICIES: readonly ServerConfig["maxmemoryPolicy"][] = [
-  "volatile-ttl",
-  "allkeys-lru",
-  "noeviction",
-];
+const POLICIES: readonly EvictionPolicy[] = EVICTION_POLICIES;
 
 const SETTERS: Record<string, Setter> = {
   port: integer(0, 65535, (c, n) => (c.port = n)),
@@ -194,9 +181,14 @@ const SETTERS: Record<string, Setter> = {
   },
   requirepass: text((c, v) => (c.requirepass = v === "" ? null : v)),
   maxclients: integer(1, 4294967295, (c, n) => (c.maxclients = n)),
+  aclfile: text((c, v) => (c.aclfile = v === "" ? null : v)),
+  "acllog-max-len": integer(0, LONG_MAX, (c, n) => (c.acllogMaxLen = n)),
   timeout: integer(0, INT_MAX, (c, n) => (c.timeout = n)),
   maxmemory: memory(0, "18446744073709551615", (c, n) => (c.maxmemory = n)),
-  "maxmemory-policy": oneOf(REDIS_POLICIES, RESPD_POLICIES, (c, v) => (c.maxmemoryPolicy = v)),
+  "maxmemory-policy": oneOf(POLICIES, POLICIES, (c, v) => (c.maxmemoryPolicy = v)),
+  "maxmemory-samples": integer(1, INT_MAX, (c, n) => (c.maxmemorySamples = n)),
+  "lfu-log-factor": integer(0, INT_MAX, (c, n) => (c.lfuLogFactor = n)),
+  "lfu-decay-time": integer(0, INT_MAX, (c, n) => (c.lfuDecayTime = n)),
   "list-max-listpack-size": integer(-INT_MAX - 1, INT_MAX, (c, n) => (c.listMaxListpackSize = n)),
   "list-max-ziplist-size": integer(-INT_MAX - 1, INT_MAX, (c, n) => (c.listMaxListpackSize = n)),
   "list-compress-depth": integer(0, INT_MAX, (c, n) => (c.listCompressDepth = n)),
@@ -279,6 +271,7 @@ const SETTERS: Record<string, Setter> = {
     c.wsAllowedHosts = names;
   }),
   "ws-commands": text((c, v) => (c.wsCommands = list(v))),
+  "ws-user": text((c, v) => (c.wsUser = v === "" ? null : v)),
   "log-format": oneOf(
     ["redis", "json"],
     ["redis", "json"] as LogFormat[],

@@ -33,6 +33,7 @@ import { AofLoadError } from "./persistence/aof_service.ts";
 import { type LoadingState, loadInSlices, type LoadProgress } from "./persistence/loading.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -83,6 +84,8 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
 
@@ -111,7 +114,14 @@ export class Server {
     this.config = { ...DEFAULT_CONFIG, ...config };
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
-    this.keyspace = new Keyspace(this.config.databases, this.clock);
+    this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
+    this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclfile !== null) {
+      const loaded = this.acl.loadFile(this.config.aclfile);
+      if ("error" in loaded) {
+        throw new Error(`Aborting startup because of ACL errors: ${loaded.error}`);
+      }
+    }
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
@@ -232,6 +242,8 @@ export class Server {
   /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
   startBackgroundWork(): void {
     this.#sweeper.start();
+    // a test's manual clock is read directly, so moving it shows at once
+    if (this.clock === systemClock) this.keyspace.access.start();
     this.limits.start();
     this.persistence.start();
     if (this.config.appendonly) this.aof.start();
@@ -319,6 +331,7 @@ export class Server {
     this.#tls?.close();
     const http = this.#http?.stop();
     this.#sweeper.stop();
+    this.keyspace.access.stop();
     this.limits.stop();
     this.blocking.clear();
     this.pause.clear();
@@ -366,7 +379,7 @@ export class Server {
     const contents = this.aof.load();
     if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
-    loader.grantAccess();
+    loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
     // The AOF's progress counts commands replayed, not bytes.
     progress.totalBytes = contents.commands.length;

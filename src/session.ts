@@ -41,7 +41,8 @@ import {
 } from "./transport/transport.ts";
 import { Subscriptions } from "./pubsub/hub.ts";
 import { OutputLimitTracker } from "./output_limit.ts";
-import { passwordMatches } from "./security/credentials.ts";
+import type { AclUser } from "./acl/user.ts";
+import { recordAuthFailure } from "./commands/acl.ts";
 import { discardTransaction, Transaction } from "./commands/transactions.ts";
 import { ClientTracking } from "./pubsub/tracking.ts";
 
@@ -103,7 +104,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.createdAt = this.lastActivity = Date.now();
     this.parser.maxBulkLen = server.config.protoMaxBulkLen;
     this.parser.queryBufferLimit = server.config.clientQueryBufferLimit;
-    this.authenticated = false;
+    this.user = server.acl.defaultUser;
     this.#requireAuthIfConfigured();
   }
 
@@ -145,27 +146,59 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return this.#closed;
   }
 
-  /** Whether this client may run commands (true unless a password is required). */
-  authenticated: boolean;
+  /** The ACL user this client runs as. */
+  user: AclUser;
+  /** Logged in (or let in at connect because the default user needed no password). */
+  #authenticated = false;
+  /** Must log in even while the default user needs no password (a `--ws-user` client). */
+  #strict = false;
 
   /**
-   * Checks credentials as AUTH and HELLO do; on failure throws Redis's WRONGPASS error.
-   * Without a configured password the default user accepts any password.
+   * Whether this client may run commands: it logged in, or the default user needs no
+   * password (Redis's authRequired, read at every command as Redis does).
    */
-  authenticate(user: string, password: string): boolean {
-    const required = this.server.config.requirepass;
-    const ok = user === "default" && (required === null || passwordMatches(password, required));
-    if (!ok) {
+  get authenticated(): boolean {
+    return this.#authenticated || (!this.#strict && !this.server.acl.authRequired);
+  }
+
+  /**
+   * Checks credentials as AUTH and HELLO do; on failure logs it (ACL LOG) and throws
+   * Redis's WRONGPASS error.
+   */
+  authenticate(user: string, password: string, command = "AUTH"): boolean {
+    const u = this.server.acl.checkCredentials(user, password);
+    if (u === null) {
+      recordAuthFailure(this, this.server.acl, user, command);
       throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
-    this.grantAccess();
+    this.grantAccess(u);
     return true;
   }
 
-  /** Lets the client run commands: its password was accepted (AUTH, HELLO, WebSocket token). */
-  grantAccess(): void {
-    this.authenticated = true;
+  /**
+   * Lets the client run commands as `user` (default: the default user): its credentials
+   * were accepted (AUTH, HELLO, the WebSocket token).
+   */
+  grantAccess(user: AclUser = this.server.acl.defaultUser): void {
+    this.user = user;
+    this.#authenticated = true;
     this.parser.unauthenticated = false;
+  }
+
+  /**
+   * A WebSocket client under `--ws-user`: never let in as the default user without
+   * credentials, whatever the default user's password.
+   */
+  requireLogin(): void {
+    this.#strict = true;
+    this.#authenticated = false;
+    this.parser.unauthenticated = true;
+  }
+
+  /** Back to the default user, not authenticated (ACL DELUSER of its user). */
+  signOut(): void {
+    this.user = this.server.acl.defaultUser;
+    this.#authenticated = false;
   }
 
   /** Sets the client name (CLIENT SETNAME, HELLO SETNAME); throws Redis's error for bad names. */
@@ -189,9 +222,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.#requireAuthIfConfigured();
   }
 
-  /** A fresh connection's access: authenticated unless a password is configured. */
+  /**
+   * A fresh connection's access: the default user, authenticated when it needs no
+   * password (and the client is not held to logging in).
+   */
   #requireAuthIfConfigured(): void {
-    this.authenticated = this.server.config.requirepass === null;
+    this.user = this.server.acl.defaultUser;
+    this.#authenticated = !this.#strict && !this.server.acl.authRequired;
     this.parser.unauthenticated = !this.authenticated;
   }
 

@@ -8,6 +8,7 @@
 
 import { assert } from "./support/assert.ts";
 import { DifferentialRig, type Sequence } from "./support/differential.ts";
+import { sequences as acl } from "./differential/acl.ts";
 import { sequences as binary } from "./differential/binary.ts";
 import { sequences as connection } from "./differential/connection.ts";
 import { sequences as databases } from "./differential/databases.ts";
@@ -36,6 +37,7 @@ import { sequences as random } from "./differential/random.ts";
 import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
+import { sequences as keyAccess } from "./differential/key_access.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -61,6 +63,8 @@ const families: Record<string, Sequence[]> = {
   zsetBlocking,
   streams,
   persistence,
+  acl,
+  keyAccess,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -1,6 +1,6 @@
 /**
  * --maxmemory: the used-memory model, noeviction's OOM error (Redis's exact text, for
- * denyoom commands only), and which keys allkeys-lru and volatile-ttl evict. The server's
+ * denyoom commands only), and which keys the LRU, LFU and TTL policies evict. The server's
  * clock is a ManualClock, so the periodic recount never runs behind a test's back and the
  * running estimate can be compared with a full count.
  */
@@ -69,22 +69,65 @@ Deno.test("noeviction refuses growing commands with Redis's OOM error, reads and
 });
 
 Deno.test("allkeys-lru evicts the least recently used keys first", async () => {
+  const clock = new ManualClock();
   await using server = startTestServer({
     maxmemory: 10 * KEY_COST,
     maxmemoryPolicy: "allkeys-lru",
-    clock: new ManualClock(),
+    maxmemorySamples: 16, // every key is sampled: the approximation is exact here
+    clock,
   });
   using c = await RawClient.connect(server.port);
-  for (let i = 0; i < 10; i++) assertEquals(await c.call("SET", k(i), VALUE), "+OK\r\n");
-  assertEquals(await c.call("GET", k(0)), `$100\r\n${VALUE}\r\n`, "k0 is now the most recent");
-  assertEquals(await c.call("SET", k(1), VALUE), "+OK\r\n", "an overwrite is an access too");
-  for (let i = 10; i < 14; i++) assertEquals(await c.call("SET", k(i), VALUE), "+OK\r\n");
-  await c.call("PING"); // eviction runs before each command, as in Redis
+  // LRU times have Redis's resolution, one second: the clock moves a second per access
+  const call = (...args: string[]) => (clock.advance(1000), c.call(...args));
+  for (let i = 0; i < 10; i++) assertEquals(await call("SET", k(i), VALUE), "+OK\r\n");
+  assertEquals(await call("GET", k(0)), `$100\r\n${VALUE}\r\n`, "k0 is now the most recent");
+  assertEquals(await call("SET", k(1), VALUE), "+OK\r\n", "an overwrite is an access too");
+  for (let i = 10; i < 14; i++) assertEquals(await call("SET", k(i), VALUE), "+OK\r\n");
+  await call("PING"); // eviction runs before each command, as in Redis
   const alive = [];
   for (let i = 0; i < 14; i++) if ((await c.call("EXISTS", k(i))) === ":1\r\n") alive.push(i);
   assertEquals(alive, [0, 1, 6, 7, 8, 9, 10, 11, 12, 13]);
   assertEquals(server.memory.evictedKeys, 4);
   assert(server.memory.used() <= 10 * KEY_COST);
+});
+
+Deno.test("allkeys-lfu evicts the least frequently used keys, volatile-lru only keys with a TTL", async () => {
+  await using server = startTestServer({
+    maxmemory: 6 * KEY_COST,
+    maxmemoryPolicy: "allkeys-lfu",
+    maxmemorySamples: 16,
+    lfuLogFactor: 0, // every access adds one
+    clock: new ManualClock(),
+  });
+  using c = await RawClient.connect(server.port);
+  for (let i = 0; i < 6; i++) assertEquals(await c.call("SET", k(i), VALUE), "+OK\r\n");
+  for (let i = 0; i < 6; i++) {
+    for (let n = 0; n < i; n++) await c.call("GET", k(i)); // k(i) read i times
+  }
+  assertEquals(await c.call("OBJECT", "FREQ", k(3)), ":8\r\n", "5 to start, 3 reads");
+  assertEquals(await c.call("SET", k(6), VALUE), "+OK\r\n");
+  assertEquals(await c.call("SET", k(7), VALUE), "+OK\r\n");
+  await c.call("PING");
+  const db = server.keyspace.dbs[0];
+  // the lowest counters go: k0 (5, never read), then k6 (5, new) or k1 (6)
+  assertEquals(db.data.has(k(0)), false);
+  assertEquals(db.data.has(k(5)) && db.data.has(k(4)) && db.data.has(k(3)), true);
+  assertEquals(server.memory.evictedKeys, 2);
+
+  server.config.maxmemoryPolicy = "volatile-lru";
+  server.config.maxmemory = 100 * KEY_COST;
+  assertEquals(await c.call("FLUSHALL"), "+OK\r\n");
+  server.config.maxmemory = 4 * KEY_COST + 2 * 32; // two of them with a TTL
+  for (const key of ["p1x", "p2x", "t1x", "t2x"]) {
+    const ttl = key.startsWith("t") ? ["EX", "100"] : [];
+    assertEquals(await c.call("SET", key, VALUE, ...ttl), "+OK\r\n");
+  }
+  assertEquals(await c.call("SET", "p3x", VALUE), "+OK\r\n");
+  assertEquals(await c.call("SET", "p4x", VALUE), "+OK\r\n");
+  assertEquals(await c.call("SET", "p5x", VALUE), "+OK\r\n");
+  assertEquals(await c.call("SET", "p6x", VALUE), OOM, "no key with a TTL left to evict");
+  assertEquals(await c.call("EXISTS", "p1x", "p2x", "p3x", "p4x", "p5x"), ":5\r\n");
+  assertEquals(await c.call("EXISTS", "t1x", "t2x"), ":0\r\n");
 });
 
 Deno.test("volatile-ttl evicts the keys expiring soonest and never keys without a TTL", async () => {

@@ -120,7 +120,7 @@ function run(key: string, ops: FieldOp[], readOnly: boolean, ctx: CommandContext
     ctx.reply.integer(o.op === "set" ? current : next);
   }
   // The string grows to the farthest bit written even when every write was refused.
-  if (changes > 0 || grew) ctx.db.set(key, bytesToString(buf, 0, buf.length), true);
+  if (changes > 0 || grew) ctx.db.set(key, bytesToString(buf, 0, buf.length), true, true);
   if (changes > 0) ctx.db.modified(key, "setbit");
 }
 

@@ -69,7 +69,7 @@ const setbit = command({
     const was = getBit(old, offset);
     // Redis writes (and signals) only a real change: a new or longer string, or a flip.
     if (Math.floor(offset / 8) >= old.length || was !== bit) {
-      ctx.db.set(key, setBit(old, offset, bit), true);
+      ctx.db.set(key, setBit(old, offset, bit), true, true);
       ctx.db.modified(key, "setbit");
     }
     ctx.reply.integer(was);

@@ -5,7 +5,7 @@
  *
  * The fields of a client line that have no respd counterpart are printed as Redis prints
  * them for a client without that feature: `fd=-1` (Deno exposes no file descriptors),
- * `multi=-1`, `redir=-1`, `user=default`.
+ * `multi=-1`, `redir=-1`.
  */
 
 import { command, commandGroup } from "./command.ts";
@@ -44,7 +44,12 @@ function argvBytes(s: ClientView): number {
 }
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis's field order, without the newline. */
-export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
+export function clientInfoLine(
+  s: ClientView,
+  caller: ClientView,
+  now = Date.now(),
+  cmd = s.lastCommand,
+): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
   // Redis's flag letters, in its order: P pub/sub, x MULTI, b blocked, t tracking,
@@ -65,7 +70,7 @@ export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now
     } multi-mem=0` +
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
     ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
-    ` cmd=${s.lastCommand} user=default redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
+    ` cmd=${cmd} user=${s.user.name} redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
     ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
 }
 
@@ -193,6 +198,8 @@ interface KillFilter {
   type: ClientType | null;
   addr: string | null;
   laddr: string | null;
+  /** USER: a user name, checked when the command runs (it needs the ACL users). */
+  user: string | null;
   skipme: boolean;
 }
 
@@ -212,6 +219,7 @@ const kill = command<KillFilter>({
       type: null,
       addr: null,
       laddr: null,
+      user: null,
       skipme: true,
     };
     if (a.remaining === 1) {
@@ -237,7 +245,7 @@ const kill = command<KillFilter>({
       } else if (opt === "LADDR") {
         f.laddr = value;
       } else if (opt === "USER") {
-        if (value !== "default") throw new CommandError(`ERR No such user '${cString(value)}'`);
+        f.user = value;
       } else if (opt === "SKIPME") {
         const v = value.toLowerCase();
         if (v !== "yes" && v !== "no") throw new CommandError(SYNTAX_ERROR);
@@ -249,12 +257,15 @@ const kill = command<KillFilter>({
     return f;
   },
   execute(f, ctx) {
+    const user = f.user === null ? null : ctx.server.acl.get(f.user);
+    if (user === undefined) throw new CommandError(`ERR No such user '${cString(f.user!)}'`);
     let killed = 0;
     for (const other of [...ctx.server.sessions.values()]) {
       if (f.id !== null && other.id !== f.id) continue;
       if (f.type !== null && typeOf(other) !== f.type) continue;
       if (f.addr !== null && other.transport.remoteAddress !== f.addr) continue;
       if (f.laddr !== null && other.transport.localAddress !== f.laddr) continue;
+      if (user !== null && other.user !== user) continue;
       if (other === ctx.client && f.skipme) continue;
       killed++;
       // Redis closes the caller itself only after its reply is written.

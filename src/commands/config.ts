@@ -22,6 +22,7 @@ import {
 } from "../config.ts";
 import type { EncodingLimits } from "../store/encoding_limits.ts";
 import { globMatch } from "../store/glob.ts";
+import { EVICTION_POLICIES } from "../store/key_access.ts";
 import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { ServerServices } from "./context.ts";
 import { TlsConfigError } from "../transport/tls.ts";
@@ -80,7 +81,7 @@ function yesNoSetter(apply: (c: ServerConfig, on: boolean) => void) {
 const yesNo = (on: boolean) => (on ? "yes" : "no");
 
 const LOG_LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES = ["volatile-ttl", "allkeys-lru", "noeviction"];
+const POLICIES: readonly string[] = EVICTION_POLICIES;
 
 function limitText(c: ServerConfig): string {
   const { normal, pubsub } = c.clientOutputBufferLimit;
@@ -222,9 +223,30 @@ const PARAMETERS: readonly Parameter[] = [
     ),
   },
   {
+    name: "maxmemory-samples",
+    get: (c) => String(c.maxmemorySamples),
+    set: integerSetter(1, 2147483647, (c, n) => (c.maxmemorySamples = n)),
+  },
+  {
+    name: "lfu-log-factor",
+    get: (c) => String(c.lfuLogFactor),
+    set: integerSetter(0, 2147483647, (c, n) => (c.lfuLogFactor = n)),
+  },
+  {
+    name: "lfu-decay-time",
+    get: (c) => String(c.lfuDecayTime),
+    set: integerSetter(0, 2147483647, (c, n) => (c.lfuDecayTime = n)),
+  },
+  {
     name: "requirepass",
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
+  },
+  { name: "aclfile", get: (c) => c.aclfile ?? "" },
+  {
+    name: "acllog-max-len",
+    get: (c) => String(c.acllogMaxLen),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.acllogMaxLen = n)),
   },
   ...encodingParameters(),
   {
@@ -382,7 +404,13 @@ const configSet = command({
     }
     // Then apply the same values (not their printed forms: `An` prints as `A`).
     const aofWasOn = ctx.server.config.appendonly;
+    const passwordWas = ctx.server.config.requirepass;
     for (const [p, value] of pairs) p.set!(ctx.server.config, value);
+    // requirepass is the default user's password (Redis's ACLUpdateDefaultUserPassword).
+    const password = ctx.server.config.requirepass;
+    if (pairs.some(([p]) => p.name === "requirepass") || password !== passwordWas) {
+      ctx.server.acl.setDefaultPassword(password);
+    }
     if (ctx.server.config.appendonly !== aofWasOn) {
       if (ctx.server.config.appendonly) ctx.server.aof.enable();
       else ctx.server.aof.stop().catch(() => {});

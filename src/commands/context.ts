@@ -32,6 +32,8 @@ import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
 import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
+import type { AclUser } from "../acl/user.ts";
+import type { AclRegistry } from "../acl/acl_registry.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -64,6 +66,8 @@ export interface ClientView {
   readonly blocked: boolean;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
   readonly parser: { readonly args: readonly string[] };
+  /** The ACL user the client runs as (`default` until it authenticates as another). */
+  readonly user: AclUser;
   /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
   stop(): void;
   /** Closes the client now (CLIENT KILL): a reply the peer never takes does not hold it. */
@@ -82,10 +86,12 @@ export interface ClientState extends ClientView, Subscriber {
   /** Whether the client may run commands (false until AUTH when a password is set). */
   readonly authenticated: boolean;
   /**
-   * Checks credentials as AUTH and HELLO do; on failure writes Redis's WRONGPASS error
-   * and returns false.
+   * Checks credentials as AUTH and HELLO do (`command`: the name as the client typed it,
+   * for the ACL log); on failure throws Redis's WRONGPASS error.
    */
-  authenticate(user: string, password: string): boolean;
+  authenticate(user: string, password: string, command?: string): boolean;
+  /** Back to the default user, not authenticated (its user was deleted: ACL DELUSER). */
+  signOut(): void;
   /** Sets the client name; throws Redis's error for names with spaces or special chars. */
   setName(name: string): void;
   /** RESET: database 0, RESP2, no name, no subscriptions, auth as on connect. */
@@ -163,6 +169,8 @@ export interface ServerServices {
   log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** CLIENT PAUSE: whether commands are held now, and the clients held. */
   readonly pause: ClientPause;
   /** The dataset load at start, while it runs (clients get -LOADING), else null. */

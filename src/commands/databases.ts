@@ -116,6 +116,7 @@ const move = command({
     if (value === undefined || to.has(key)) return ctx.reply.integer(0);
     const expiry = from.expiryOf(key);
     to.set(key, value);
+    to.setAccessField(key, from.accessField(key)!); // the same object in Redis
     if (expiry !== undefined) to.setExpiry(key, expiry);
     from.delete(key);
     from.modified(key, "move_from");

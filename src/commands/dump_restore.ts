@@ -39,6 +39,9 @@ interface RestoreArgs {
   payload: string;
   replace: boolean;
   absttl: boolean;
+  /** IDLETIME seconds / FREQ counter, when given. */
+  idle?: number;
+  freq?: number;
 }
 
 /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
@@ -49,7 +52,13 @@ const restore = command({
   categories: ["keyspace", "write", "slow", "dangerous"],
   keys: [1, 1, 1],
   parse(a): RestoreArgs {
-    const args = { key: a.next(), ttl: a.next(), payload: a.next(), replace: false, absttl: false };
+    const args: RestoreArgs = {
+      key: a.next(),
+      ttl: a.next(),
+      payload: a.next(),
+      replace: false,
+      absttl: false,
+    };
     let idle = false;
     let freq = false;
     while (a.hasMore()) {
@@ -58,19 +67,22 @@ const restore = command({
       if (option === "REPLACE") args.replace = true;
       else if (option === "ABSTTL") args.absttl = true;
       else if (option === "IDLETIME" && more && !freq) {
-        if (a.int64() < 0) throw new CommandError("ERR Invalid IDLETIME value, must be >= 0");
+        const seconds = a.int64();
+        if (seconds < 0) throw new CommandError("ERR Invalid IDLETIME value, must be >= 0");
+        args.idle = Number(seconds);
         idle = true;
       } else if (option === "FREQ" && more && !idle) {
         const f = a.int64();
         if (f < 0 || f > 255) {
           throw new CommandError("ERR Invalid FREQ value, must be >= 0 and <= 255");
         }
+        args.freq = Number(f);
         freq = true;
       } else throw new CommandError(SYNTAX_ERROR);
     }
     return args;
   },
-  execute({ key, ttl: ttlText, payload, replace, absttl }, ctx) {
+  execute({ key, ttl: ttlText, payload, replace, absttl, idle, freq }, ctx) {
     const db = ctx.db;
     if (!replace && db.has(key)) {
       throw new CommandError("BUSYKEY Target key name already exists.");
@@ -99,6 +111,8 @@ const restore = command({
       return ctx.reply.ok();
     }
     db.set(key, value);
+    const field = db.access.restored(freq, idle);
+    if (field !== null) db.setAccessField(key, field);
     if (parsed !== 0) db.setExpiry(key, at);
     db.modified(key, "restore");
     ctx.reply.ok();

@@ -113,7 +113,7 @@ const pexpireat = expireCommand("pexpireat", "ms", false);
 /** -2 for a missing key, -1 without a TTL, else the TTL or the expiry time. */
 function replyTtl(ctx: CommandContext, key: string, unit: "s" | "ms", absolute: boolean): void {
   const db = ctx.db;
-  if (db.get(key) === undefined) return ctx.reply.integer(-2);
+  if (db.peek(key) === undefined) return ctx.reply.integer(-2); // not an access, as in Redis
   const at = db.expiryOf(key);
   if (at === undefined) return ctx.reply.integer(-1);
   if (typeof at === "number") {

@@ -35,9 +35,7 @@ const hashWrite = (name: string, reply: "count" | "ok") =>
     execute({ key, pairs }, s) {
       const h = s.db.lookupOrCreate(key, HashType);
       const limits = s.server.config;
-      for (let i = 0; i < pairs.length; i += 2) h.prepare(pairs[i], pairs[i + 1], limits);
-      let added = 0;
-      for (let i = 0; i < pairs.length; i += 2) if (h.set(pairs[i], pairs[i + 1], limits)) added++;
+      const added = h.setMany(pairs, limits);
       s.db.modifiedContainer(key, h, "hset");
       if (reply === "ok") s.reply.ok();
       else s.reply.integer(added);
@@ -272,10 +270,11 @@ const hrandfield = command({
       return reply.bulk(h.fieldAt(Math.floor(Math.random() * h.size)));
     }
     if (h === undefined || count === 0) return reply.array(0);
+    const { fields, values } = h.positions();
     const pair = (i: number) => {
       if (withValues && reply.protocol === 3) reply.array(2);
-      reply.bulk(h.fieldAt(i));
-      if (withValues) reply.bulk(h.valueAt(i));
+      reply.bulk(fields[i]);
+      if (withValues) reply.bulk(values[i]);
     };
     const n = count < 0 ? -count : Math.min(count, h.size);
     reply.array(withValues && reply.protocol === 2 ? n * 2 : n);

@@ -48,7 +48,12 @@ function deleteKey(db: Database, key: string): boolean {
 const del = countKeys("del", ["write"], ["write", "slow"], deleteKey);
 const unlink = countKeys("unlink", ["write", "fast"], ["write", "fast"], deleteKey);
 /** EXISTS key [key ...] / TOUCH key [key ...] */
-const exists = countKeys("exists", ["readonly", "fast"], ["read", "fast"], (db, k) => db.has(k));
+const exists = countKeys(
+  "exists",
+  ["readonly", "fast"],
+  ["read", "fast"],
+  (db, k) => db.peek(k) !== undefined, // not an access, as in Redis
+);
 const touch = countKeys("touch", ["readonly", "fast"], ["read", "fast"], (db, k) => db.has(k));
 
 /** TYPE key */
@@ -60,7 +65,7 @@ const type = command({
   keys: [1, 1, 1],
   parse: (a) => a.next(),
   execute(key, ctx) {
-    const v = ctx.db.get(key);
+    const v = ctx.db.peek(key); // not an access, as in Redis
     ctx.reply.simple(v === undefined ? "none" : typeName(v));
   },
 });
@@ -85,6 +90,7 @@ const rename = (name: string, nx: boolean) =>
         db.delete(dst);
       }
       db.set(dst, value);
+      db.setAccessField(dst, db.accessField(src)!); // the same object in Redis
       if (expiry !== undefined) db.setExpiry(dst, expiry);
       db.delete(src);
       db.modified(src, "rename_from");
@@ -205,7 +211,7 @@ const scan = command<ScanCmd>({
     const found: string[] = [];
     const next = db.scan(cursor, count, (key) => {
       if (pattern !== null && !globMatch(pattern, key)) return;
-      const value = db.get(key); // expires the key if it is due
+      const value = db.peek(key); // expires the key if it is due; not an access
       if (value === undefined) return;
       if (type !== null && typeName(value) !== type) return;
       found.push(key);

@@ -26,7 +26,7 @@ const memoryUsage = command({
     return key;
   },
   execute(key, ctx) {
-    if (ctx.db.get(key) === undefined) return ctx.reply.null();
+    if (ctx.db.peek(key) === undefined) return ctx.reply.null(); // not an access, as in Redis
     ctx.reply.integer(keyBytes(ctx.db, key));
   },
 });

@@ -5,7 +5,9 @@
  *                     of a cross-protocol attack close the connection instead)
  *   2. arity          the exact or minimum number of arguments
  *   3. auth           NOAUTH until the client authenticated (but no_auth commands)
- *   4. policy         the WebSocket command policy (--ws-commands), Redis's ACL NOPERM
+ *   4. ACL            the client's ACL user may run the command on these keys and channels
+ *                     (acl/user.ts; skipped for a user allowed everything), else NOPERM and
+ *                     an ACL LOG entry; then the WebSocket command policy (--ws-commands)
  *   5. maxmemory      evict first; OOM for commands that may grow the dataset
  *   6. subscribed     a RESP2 client with subscriptions runs only (P)(UN)SUBSCRIBE, PING,
  *                     QUIT, RESET
@@ -48,6 +50,8 @@ import type { Database } from "../store/database.ts";
 import { discardTransaction, queueInMulti } from "./transactions.ts";
 import { keysOf } from "./keys_of.ts";
 import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
+import { noPermissionError, recordDenial } from "./acl.ts";
+import { ACL_OK } from "../acl/user.ts";
 
 export const NOAUTH_ERROR = "NOAUTH Authentication required.";
 export const LOADING_ERROR = "LOADING Redis is loading the dataset in memory";
@@ -119,6 +123,15 @@ export class CommandPipeline {
     }
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
       return this.#refuse(ctx, argv[0], NOAUTH_ERROR);
+    }
+    const user = client.user;
+    if (!user.unrestricted) {
+      const denied = user.check(spec, argv);
+      if (denied.code !== ACL_OK) {
+        const context = client.transaction.active ? "multi" : "toplevel";
+        recordDenial(client, ctx.server.acl, denied.code, denied.pos, spec, argv, context);
+        return this.#refuse(ctx, argv[0], noPermissionError(denied.code, spec));
+      }
     }
     const policy = services.wsPolicy;
     if (policy !== null && client.transport.kind === "ws" && !policy.allows(spec)) {

@@ -156,7 +156,7 @@ const set = command<SetCmd>({
         return;
       }
     }
-    db.set(cmd.key, cmd.value, cmd.expiry.kind === "keep");
+    db.set(cmd.key, cmd.value, cmd.expiry.kind === "keep", cmd.get || cmd.xx);
     db.modified(cmd.key, "set");
     if (at !== 0) {
       db.setExpiry(cmd.key, at);
@@ -293,7 +293,7 @@ export function incrementBy(ctx: CommandContext, key: string, delta: number | bi
     if (next > MAX_INT64 || next < MIN_INT64) throw new CommandError(OVERFLOW);
     if (Number.isSafeInteger(Number(next))) next = Number(next);
   }
-  db.set(key, String(next), true);
+  db.set(key, String(next), true, true);
   db.modified(key, "incrby");
   ctx.reply.integer(next);
 }
@@ -344,7 +344,7 @@ const incrbyfloat = command({
   parse: (a) => [a.next(), a.next()] as const,
   execute([key, increment], ctx) {
     const next = incrByFloat(ctx.db.lookup(key, StringType) ?? "0", increment);
-    ctx.db.set(key, next, true);
+    ctx.db.set(key, next, true, true);
     ctx.db.modified(key, "incrbyfloat");
     ctx.reply.bulk(next);
   },
@@ -431,7 +431,7 @@ const append = command({
     }
     checkLength(ctx, old.length + value.length);
     const next = old + value;
-    ctx.db.set(key, next, true);
+    ctx.db.set(key, next, true, true);
     ctx.db.modified(key, "append");
     ctx.reply.integer(next.length);
   },
@@ -492,7 +492,7 @@ const setrange = command({
       ? base.slice(0, offset)
       : base + "\0".repeat(offset - base.length);
     const next = head + value + base.slice(offset + value.length);
-    ctx.db.set(key, next, true);
+    ctx.db.set(key, next, true, true);
     ctx.db.modified(key, "setrange");
     ctx.reply.integer(next.length);
   },

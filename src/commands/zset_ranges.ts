@@ -5,7 +5,7 @@
  */
 
 import { CommandError } from "./errors.ts";
-import type { ScoreTree } from "../store/score_tree.ts";
+import type { ScoreOrder } from "../store/score_tree.ts";
 
 export const SCORE_RANGE_ERROR = "ERR min or max is not a float";
 export const LEX_RANGE_ERROR = "ERR min or max not valid string range item";
@@ -80,15 +80,15 @@ function compareLex(a: string | number, b: string | number): number {
  * The ranks [from, to] (inclusive; from > to when empty) of the entries whose score is in
  * `r`, as Redis's zslIsInRange / zslFirstInRange / zslLastInRange find them.
  */
-export function scoreRanks(tree: ScoreTree, r: ScoreRange): [number, number] {
+export function scoreRanks(tree: ScoreOrder, r: ScoreRange): [number, number] {
   if (r.min > r.max || (r.min === r.max && (r.minex || r.maxex))) return [0, -1];
-  const from = tree.firstRank((s) => r.minex ? s > r.min : s >= r.min);
-  const to = tree.firstRank((s) => r.maxex ? s >= r.max : s > r.max) - 1;
+  const from = tree.firstRankByScore((s) => r.minex ? s > r.min : s >= r.min);
+  const to = tree.firstRankByScore((s) => r.maxex ? s >= r.max : s > r.max) - 1;
   return [from, to];
 }
 
 /** The ranks [from, to] of the members in lex range `r` (meaningful when scores are equal). */
-export function lexRanks(tree: ScoreTree, r: LexRange): [number, number] {
+export function lexRanks(tree: ScoreOrder, r: LexRange): [number, number] {
   const c = compareLex(r.min, r.max);
   if (c > 0 || (c === 0 && (r.minex || r.maxex))) return [0, -1];
   const from = tree.firstRank((_, m) => {

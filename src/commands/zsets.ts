@@ -119,6 +119,8 @@ function executeZadd(cmd: ZaddCmd, ctx: CommandContext): void {
     z = new SortedSetValue(cmd.members[0].length, limits);
     ctx.db.set(cmd.key, z);
   }
+  // many members: the packed form is rebuilt once at the end, not once per member
+  if (z !== undefined && cmd.members.length > 1) z.beginBulk();
   try {
     if (z !== undefined) {
       for (let j = 0; j < cmd.members.length; j++) {
@@ -147,6 +149,7 @@ function executeZadd(cmd: ZaddCmd, ctx: CommandContext): void {
       }
     }
   } finally {
+    z?.endBulk();
     if (added + updated > 0) ctx.db.modified(cmd.key, cmd.incr ? "zincr" : "zadd");
   }
   if (cmd.incr) {

@@ -129,6 +129,8 @@ export class RdbPersistence {
           if (entry.expireAt !== null && entry.expireAt <= now) return;
           const database = dbs[db];
           database.set(entry.key, fromRdbObject(entry.value));
+          const field = database.access.restored(entry.freq, entry.idle);
+          if (field !== null) database.setAccessField(entry.key, field);
           if (entry.expireAt !== null) database.setExpiry(entry.key, entry.expireAt);
           if (++keys % 100_000 === 0) onProgress?.(keys);
         },

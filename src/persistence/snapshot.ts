@@ -96,7 +96,12 @@ export class KeyspaceSnapshot {
   #entry(db: Database, key: string): RdbEntry | null {
     const value = db.data.get(key);
     if (value === undefined || db.isExpired(key)) return null;
-    return { key, value: toRdbObject(value), expireAt: db.expiryOf(key) ?? null };
+    const entry: RdbEntry = { key, value: toRdbObject(value), expireAt: db.expiryOf(key) ?? null };
+    // Redis saves each key's idle time under an LRU policy, its counter under an LFU one
+    const policy = db.access.settings.maxmemoryPolicy, field = db.accessField(key) ?? 0;
+    if (policy.endsWith("-lru")) entry.idle = Math.floor(db.access.idleMs(field) / 1000);
+    else if (policy.endsWith("-lfu")) entry.freq = db.access.frequency(field);
+    return entry;
   }
 
   *#walk(state: DbState): Generator<RdbEntry> {

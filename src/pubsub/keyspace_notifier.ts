@@ -40,7 +40,7 @@ export function publishKeyMisses(
   const flags = config.notifyKeyspaceEvents;
   if ((flags & NOTIFY_KEY_MISS) === 0) return;
   for (const key of keys) {
-    if (db.has(key)) continue;
+    if (db.peek(key) !== undefined) continue;
     for (const m of keyspaceMessages(flags, db.id, key, "keymiss")) {
       hub.publish(m.channel, m.message);
     }

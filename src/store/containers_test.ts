@@ -11,7 +11,7 @@ import { HashValue } from "./types/hash.ts";
 import { SetValue } from "./types/set.ts";
 import { SortedSetValue } from "./types/zset.ts";
 import { DEFAULT_ENCODING_LIMITS } from "./encoding_limits.ts";
-import { compareEntries } from "./score_tree.ts";
+import { compareEntries, ScoreTree } from "./score_tree.ts";
 
 const member = fc.oneof(
   fc.integer({ min: -30, max: 30 }).map(String),
@@ -115,7 +115,7 @@ Deno.test("a sorted set agrees with a model and switches to skiplist past its li
         assert.equal(z.encoding, converted ? "skiplist" : "listpack");
         assert.equal(z.size, model.size);
       });
-      z.tree.check();
+      if (z.tree instanceof ScoreTree) z.tree.check();
       const sorted = [...model].sort(([a, x], [b, y]) => compareEntries(x, a, y, b));
       sorted.forEach(([m, s], rank) => {
         assert.equal(z.score(m), s);

@@ -17,6 +17,7 @@
  */
 
 import type { Clock } from "./clock.ts";
+import { KeyAccess } from "./key_access.ts";
 import { CommandError, WRONGTYPE } from "../errors.ts";
 import { KeyspaceEvents } from "./keyspace_events.ts";
 import { ScanIndex } from "./scan_index.ts";
@@ -33,17 +34,21 @@ export interface ExpiryGate {
 export class Database {
   readonly #data = new Map<string, Value>();
   readonly #expires = new Map<string, ExpiryTime>();
+  /** Key → Redis's `lru` field for it (key_access.ts): a small integer, never boxed. */
+  readonly #access = new Map<string, number>();
   #scan: ScanIndex | null = null;
 
   /**
    * @param id the database's number (SELECT index); SWAPDB renumbers the two it swaps.
    * @param events the keyspace's change hook, shared by all its databases.
+   * @param access the keyspace's access clock (LRU/LFU), shared by all its databases.
    */
   constructor(
     readonly clock: Clock,
     public id = 0,
     readonly events: KeyspaceEvents = new KeyspaceEvents(),
     readonly expiry: ExpiryGate = { paused: false },
+    readonly access: KeyAccess = new KeyAccess(undefined, clock),
   ) {}
 
   /** Every key and value, expired ones included (read-only: change keys through methods). */
@@ -80,16 +85,45 @@ export class Database {
     return at !== undefined && at <= now;
   }
 
-  /** The live value of `key`, or undefined. */
+  /**
+   * The live value of `key`, or undefined. Counts as an access to the key (its idle time,
+   * its LFU counter), as Redis's lookupKey does; `peek` does not.
+   */
   get(key: string): Value | undefined {
+    const v = this.#data.get(key);
+    if (v === undefined) return undefined;
+    if (this.#expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    const clock = this.access;
+    this.#access.set(
+      key,
+      clock.lfu ? clock.accessed(this.#access.get(key) ?? 0) : clock.lruClock(),
+    );
+    return v;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /**
+   * The live value of `key` without counting an access (Redis's LOOKUP_NOTOUCH: OBJECT,
+   * TYPE, EXISTS, TTL and the like).
+   */
+  peek(key: string): Value | undefined {
     const v = this.#data.get(key);
     if (v === undefined) return undefined;
     if (this.#expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return v;
   }
 
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
+  /** Redis's `lru` field of a live key (see key_access.ts), or undefined. */
+  accessField(key: string): number | undefined {
+    return this.#access.get(key);
+  }
+
+  /** Sets the `lru` field of an existing key (RESTORE IDLETIME/FREQ, RDB load, MOVE, RENAME). */
+  setAccessField(key: string, field: number): void {
+    if (this.#data.has(key)) this.#access.set(key, field);
   }
 
   /** The live value of `key` if it is of `type`; undefined when missing; else WRONGTYPE. */
@@ -142,22 +176,30 @@ export class Database {
 
   /**
    * Stores `value`; clears any TTL unless `keepTtl`. A key that did not exist is signalled
-   * "new" (as Redis's dbAdd does, before the command's own event).
+   * "new" (as Redis's dbAdd does, before the command's own event). Replacing a value counts
+   * as an access (Redis's setKey looks the key up first) unless the command already
+   * `lookedUp` the key (Redis's lookupKeyWrite then dbOverwrite).
    */
-  set(key: string, value: Value, keepTtl = false): void {
+  set(key: string, value: Value, keepTtl = false, lookedUp = false): void {
     const data = this.#data;
     const before = data.size;
     data.set(key, value);
     if (data.size !== before) {
+      this.#access.set(key, this.access.created());
       if (this.#scan !== null) this.#scan.add(key);
       this.events.emit(this, key, "new");
+    } else if (!this.access.lfu) {
+      this.#access.set(key, this.access.lruClock()); // a new object, a fresh clock
+    } else if (!lookedUp) {
+      // under LFU the new object keeps the old counter (dbOverwrite), counted once
+      this.#access.set(key, this.access.accessed(this.#access.get(key) ?? 0));
     }
     if (!keepTtl && this.#expires.size !== 0) this.#expires.delete(key);
   }
 
   /** Deletes a live key; true when it existed. */
   delete(key: string): boolean {
-    if (this.get(key) === undefined) return false;
+    if (this.peek(key) === undefined) return false;
     this.#remove(key);
     return true;
   }
@@ -165,6 +207,7 @@ export class Database {
   #remove(key: string): void {
     this.#data.delete(key);
     this.#expires.delete(key);
+    this.#access.delete(key);
     if (this.#scan !== null) {
       this.#scan.remove(key);
       if (this.#data.size === 0) this.#scan = null;
@@ -202,6 +245,7 @@ export class Database {
     this.events.emit(this, null, "flushdb");
     this.#data.clear();
     this.#expires.clear();
+    this.#access.clear();
     this.#scan = null;
   }
 

@@ -11,22 +11,26 @@
  * a write without key positions (FLUSHALL, FLUSHDB). Without a limit nothing is tracked:
  * `used()` is the last count, for INFO.
  *
- * Victims: `allkeys-lru` keeps, per database, a Map from key to last access whose insertion
- * order is recency (each access deletes and re-inserts the key), so the least recently used
- * key is the first entry: exact LRU in O(1), better than Redis's sampled approximation, at
- * the cost of one Map entry per key. Keys no command has touched since the server started
- * (none, unless a command without key positions created them) go after the tracked ones.
- * `volatile-ttl` samples TTL_SAMPLES keys with a TTL per database, continuing where the last
- * sample stopped, and evicts the one that expires soonest, as Redis samples.
+ * Victims, as Redis's evict.c chooses them: the LRU, LFU and TTL policies sample
+ * `maxmemory-samples` keys per database (all keys, or only those with a TTL for the volatile
+ * policies) into a pool of the EVICTION_POOL best candidates kept between evictions, and
+ * evict the pool's best: the longest idle (LRU), the lowest LFU counter (LFU) or the
+ * soonest to expire (TTL). Access times and counters are each key's `lru` field
+ * (key_access.ts), kept current by every lookup. Samples are the next keys of a walk
+ * that goes round each database (a Map iterator survives deletions) rather than random
+ * keys: every key is looked at once per lap, and the pool keeps the best seen. The random
+ * policies take a random key (allkeys, through the SCAN slot table) or the walk's next key
+ * (volatile), visiting the databases in turn as Redis does.
  */
 
 import type { CommandSpec } from "../commands/command.ts";
 import type { Clock } from "./clock.ts";
 import type { Database, ExpiryTime } from "./database.ts";
 import type { Keyspace } from "./keyspace.ts";
+import type { EvictionPolicy } from "./key_access.ts";
 import { datasetBytes, keyBytes } from "./memory.ts";
 
-export type EvictionPolicy = "noeviction" | "allkeys-lru" | "volatile-ttl";
+export type { EvictionPolicy } from "./key_access.ts";
 
 /** Redis's error for a denyoom command over the limit. */
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -43,8 +47,15 @@ const CHEAP_COUNT_MS = 2;
 const CHEAP_KEYS = 1000;
 /** Keys evicted before one command at most; the next commands go on (Redis's time limit). */
 export const MAX_EVICTIONS_PER_COMMAND = 1024;
-/** Keys with a TTL looked at per database to choose a volatile-ttl victim. */
-export const TTL_SAMPLES = 16;
+/** Candidates kept between evictions (Redis's EVPOOL_SIZE). */
+export const EVICTION_POOL = 16;
+
+/** A key that may be evicted, and how much it deserves it (higher: sooner). */
+interface Candidate {
+  db: Database;
+  key: string;
+  score: number;
+}
 
 /** Writes without key positions that leave the total as it was: no recount after them. */
 const SIZE_NEUTRAL = new Set(["swapdb"]);
@@ -53,6 +64,7 @@ const SIZE_NEUTRAL = new Set(["swapdb"]);
 export interface MemoryLimits {
   maxmemory: number;
   maxmemoryPolicy: EvictionPolicy;
+  maxmemorySamples: number;
 }
 
 /** Key positions of `argv` for `spec`: [first, last] inclusive and the step, or null. */
@@ -72,8 +84,13 @@ export class MemoryGuard {
   #wasActive = false;
   /** How long the last full count took, in ms. */
   #countMs = 0;
-  #lru = new WeakMap<Database, Map<string, number>>();
-  #ttlCursors = new WeakMap<Database, Iterator<[string, ExpiryTime]>>();
+  /** Candidates, lowest score first (Redis's eviction pool). */
+  #pool: Candidate[] = [];
+  /** Per database, where the sampling walks over all keys and over keys with a TTL stand. */
+  #keyWalks = new WeakMap<Database, Iterator<string>>();
+  #ttlWalks = new WeakMap<Database, Iterator<[string, ExpiryTime]>>();
+  /** The database the random policies look at next. */
+  #nextDb = 0;
 
   constructor(
     readonly keyspace: Keyspace,
@@ -111,11 +128,6 @@ export class MemoryGuard {
     const started = performance.now();
     this.#used = datasetBytes(this.keyspace);
     this.#stale = false;
-    for (const db of this.keyspace.dbs) {
-      const lru = this.#lru.get(db);
-      if (lru === undefined) continue;
-      for (const key of lru.keys()) if (!db.data.has(key)) lru.delete(key);
-    }
     this.#countMs = performance.now() - started;
     this.#nextCount = now + Math.max(RECOUNT_MS, RECOUNT_SPACING * this.#countMs);
   }
@@ -139,12 +151,7 @@ export class MemoryGuard {
    */
   track(spec: CommandSpec, argv: readonly string[], db: Database, run: () => void): void {
     const range = keyRange(spec, argv);
-    const lru = this.limits.maxmemoryPolicy === "allkeys-lru" ? this.#lruOf(db) : null;
-    if (!spec.flags.includes("write")) {
-      run();
-      if (lru !== null && range !== null) this.#touch(lru, argv, range);
-      return;
-    }
+    if (!spec.flags.includes("write")) return run();
     let before = 0;
     if (range !== null) {
       for (let i = range[0]; i <= range[1]; i += range[2]) before += keyBytes(db, argv[i]);
@@ -158,22 +165,7 @@ export class MemoryGuard {
         let after = 0;
         for (let i = range[0]; i <= range[1]; i += range[2]) after += keyBytes(db, argv[i]);
         this.#used += after - before;
-        if (lru !== null) this.#touch(lru, argv, range);
       }
-    }
-  }
-
-  #lruOf(db: Database): Map<string, number> {
-    let lru = this.#lru.get(db);
-    if (lru === undefined) this.#lru.set(db, lru = new Map());
-    return lru;
-  }
-
-  #touch(lru: Map<string, number>, argv: readonly string[], range: [number, number, number]) {
-    const now = this.clock.now();
-    for (let i = range[0]; i <= range[1]; i += range[2]) {
-      lru.delete(argv[i]);
-      lru.set(argv[i], now);
     }
   }
 
@@ -190,63 +182,113 @@ export class MemoryGuard {
       const [db, key] = victim;
       this.#used -= keyBytes(db, key);
       db.evict(key);
-      this.#lru.get(db)?.delete(key);
       this.evictedKeys++;
     }
     return true;
   }
 
   #victim(): [Database, string] | null {
-    switch (this.limits.maxmemoryPolicy) {
-      case "allkeys-lru":
-        return this.#lruVictim();
-      case "volatile-ttl":
-        return this.#ttlVictim();
-      default:
+    const policy = this.limits.maxmemoryPolicy;
+    switch (policy) {
+      case "noeviction":
         return null;
+      case "allkeys-random":
+      case "volatile-random":
+        return this.#randomVictim(policy === "volatile-random");
+      case "allkeys-lru":
+      case "allkeys-lfu":
+      case "volatile-lru":
+      case "volatile-lfu":
+      case "volatile-ttl":
+        return this.#pooledVictim(policy);
     }
   }
 
-  #lruVictim(): [Database, string] | null {
-    let best: [Database, string] | null = null;
-    let bestAt = Infinity;
-    for (const db of this.keyspace.dbs) {
-      const lru = this.#lru.get(db);
-      if (lru === undefined) continue;
-      for (const [key, at] of lru) {
-        if (!db.data.has(key)) {
-          lru.delete(key); // deleted since its last access
-          continue;
+  /** Redis's evictionPoolPopulate over every database, then the pool's best live key. */
+  #pooledVictim(policy: EvictionPolicy): [Database, string] | null {
+    const volatile = policy.startsWith("volatile-");
+    const samples = this.limits.maxmemorySamples;
+    for (;;) {
+      let sampled = 0;
+      for (const db of this.keyspace.dbs) {
+        const n = Math.min(samples, volatile ? db.expires.size : db.size);
+        for (let i = 0; i < n; i++) {
+          const key = volatile ? this.#nextTtlKey(db) : this.#nextKey(db);
+          if (key === undefined) break;
+          sampled++;
+          this.#consider(db, key, policy);
         }
-        if (at < bestAt) [best, bestAt] = [[db, key], at];
-        break;
       }
+      if (sampled === 0) return null;
+      while (this.#pool.length > 0) {
+        const { db, key } = this.#pool.pop()!;
+        const live = volatile ? db.expires.has(key) : db.data.has(key);
+        if (live) return [db, key];
+      }
+      // every pooled key went away meanwhile: sample again
     }
-    if (best !== null) return best;
-    for (const db of this.keyspace.dbs) {
-      for (const key of db.data.keys()) return [db, key];
+  }
+
+  /** How much `key` deserves eviction under `policy`: higher is sooner. */
+  #score(db: Database, key: string, policy: EvictionPolicy): number {
+    if (policy === "volatile-ttl") {
+      return Number.MAX_SAFE_INTEGER - Number(db.expires.get(key) ?? Number.MAX_SAFE_INTEGER);
+    }
+    const field = db.accessField(key) ?? 0;
+    const access = this.keyspace.access;
+    return policy.endsWith("-lfu") ? 255 - access.frequency(field) : access.idleMs(field);
+  }
+
+  /** Inserts a sampled key into the pool, kept sorted and at most EVICTION_POOL long. */
+  #consider(db: Database, key: string, policy: EvictionPolicy): void {
+    const pool = this.#pool;
+    for (let i = 0; i < pool.length; i++) {
+      if (pool[i].db === db && pool[i].key === key) pool.splice(i--, 1);
+    }
+    const score = this.#score(db, key, policy);
+    let at = 0;
+    while (at < pool.length && pool[at].score < score) at++;
+    if (pool.length >= EVICTION_POOL) {
+      if (at === 0) return; // worse than everything pooled
+      pool.shift();
+      at--;
+    }
+    pool.splice(at, 0, { db, key, score });
+  }
+
+  #nextKey(db: Database): string | undefined {
+    let walk = this.#keyWalks.get(db);
+    let step = walk?.next();
+    if (step === undefined || step.done) {
+      walk = db.data.keys();
+      this.#keyWalks.set(db, walk);
+      step = walk.next();
+    }
+    return step.done ? undefined : step.value;
+  }
+
+  #nextTtlKey(db: Database): string | undefined {
+    let walk = this.#ttlWalks.get(db);
+    let step = walk?.next();
+    if (step === undefined || step.done) {
+      walk = db.expires.entries();
+      this.#ttlWalks.set(db, walk);
+      step = walk.next();
+    }
+    return step.done ? undefined : step.value[0];
+  }
+
+  /** allkeys-random / volatile-random: the next database in turn with a candidate. */
+  #randomVictim(volatile: boolean): [Database, string] | null {
+    const dbs = this.keyspace.dbs;
+    for (let n = 0; n < dbs.length; n++) {
+      const db = dbs[this.#nextDb];
+      this.#nextDb = (this.#nextDb + 1) % dbs.length;
+      const key = volatile
+        ? (db.expires.size === 0 ? undefined : this.#nextTtlKey(db))
+        : db.randomKey();
+      if (key !== undefined) return [db, key];
     }
     return null;
-  }
-
-  #ttlVictim(): [Database, string] | null {
-    let best: [Database, string] | null = null;
-    let bestAt = Infinity;
-    for (const db of this.keyspace.dbs) {
-      if (db.expires.size === 0) continue;
-      let it = this.#ttlCursors.get(db);
-      for (let n = 0; n < Math.min(TTL_SAMPLES, db.expires.size); n++) {
-        let step = it?.next();
-        if (step === undefined || step.done) {
-          it = db.expires.entries();
-          this.#ttlCursors.set(db, it);
-          step = it.next();
-          if (step.done) break;
-        }
-        const [key, at] = step.value;
-        if (Number(at) < bestAt && db.data.has(key)) [best, bestAt] = [[db, key], Number(at)];
-      }
-    }
-    return best;
   }
 }

@@ -6,17 +6,21 @@
 import type { Clock } from "./clock.ts";
 import { Database, type ExpiryGate } from "./database.ts";
 import { KeyspaceEvents } from "./keyspace_events.ts";
+import { type AccessSettings, KeyAccess } from "./key_access.ts";
 
 export class Keyspace {
   readonly dbs: Database[];
   /** Every modification of every database is signalled here. */
   readonly events = new KeyspaceEvents();
   readonly #expiry: ExpiryGate = { paused: false };
+  /** The LRU/LFU access clock of every key (OBJECT IDLETIME/FREQ, eviction). */
+  readonly access: KeyAccess;
 
-  constructor(count: number, readonly clock: Clock) {
+  constructor(count: number, readonly clock: Clock, settings?: AccessSettings) {
+    this.access = new KeyAccess(settings, clock);
     this.dbs = Array.from(
       { length: count },
-      (_, i) => new Database(clock, i, this.events, this.#expiry),
+      (_, i) => new Database(clock, i, this.events, this.#expiry, this.access),
     );
   }
 

@@ -74,13 +74,39 @@ function childFor(inner: Inner, score: number, member: string): number {
   return lo - 1;
 }
 
+/**
+ * What commands read and write of a sorted set's order, whichever form holds it: the
+ * `ScoreTree` below (the large form) or `PackedScores` (the listpack form).
+ */
+export interface ScoreOrder {
+  readonly size: number;
+  /** Inserts a pair that is not there. */
+  insert(score: number, member: string): void;
+  /** Removes a pair; false when it was not there. */
+  remove(score: number, member: string): boolean;
+  /** 0-based rank of a pair, or -1 when it is not there. */
+  rank(score: number, member: string): number;
+  /** The rank of the first entry `pred` holds for (monotone over the order), or `size`. */
+  firstRank(pred: (score: number, member: string) => boolean): number;
+  /** The same for a predicate on the score alone (score range bounds). */
+  firstRankByScore(pred: (score: number) => boolean): number;
+  /** Calls `visit` for ranks from..to inclusive, ascending (0 ≤ from ≤ to < size). */
+  forEach(from: number, to: number, visit: (score: number, member: string) => void): void;
+  /** Calls `visit` for ranks from..to inclusive, descending (0 ≤ to ≤ from < size). */
+  forEachReverse(from: number, to: number, visit: (score: number, member: string) => void): void;
+  /** The entry at `rank` as [score, member]. */
+  entryAt(rank: number): [number, string];
+  /** The score of `member` by a walk over every entry (the listpack form's lookup). */
+  scanFor(member: string): number | undefined;
+}
+
 /** A position in the tree: a leaf and an index in it. */
 export interface TreeCursor {
   leaf: Leaf;
   index: number;
 }
 
-export class ScoreTree {
+export class ScoreTree implements ScoreOrder {
   #root: Node = new Leaf();
 
   get size(): number {
@@ -294,6 +320,10 @@ export class ScoreTree {
       else lo = mid + 1;
     }
     return offset + lo;
+  }
+
+  firstRankByScore(pred: (score: number) => boolean): number {
+    return this.firstRank(pred);
   }
 
   /** Calls `visit` for ranks from..to inclusive, ascending (0 ≤ from ≤ to < size). */

@@ -242,10 +242,7 @@ export class HttpPort {
     }
     // The password may come as a subprotocol (security/credentials.ts): browsers cannot
     // set headers on a WebSocket. A wrong one is refused before any session exists.
-    const auth = wsHandshakeAuth(
-      headers.get("sec-websocket-protocol") ?? null,
-      server.config.requirepass,
-    );
+    const auth = wsHandshakeAuth(headers.get("sec-websocket-protocol") ?? null, server.acl);
     if (auth === null) {
       server.log("verbose", `WebSocket from ${remoteAddress} refused: wrong password token`);
       await writeResponse(
@@ -269,7 +266,7 @@ export class HttpPort {
       log: (level, message) => server.log(level, message),
     });
     session = server.accept(transport);
-    if (session !== null && auth.authenticated) session.grantAccess();
+    if (session !== null) server.acl.admitWebSocket(session, auth.user, server.config.wsUser);
     return true;
   }
 }

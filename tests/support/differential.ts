@@ -293,12 +293,19 @@ function masked(f: Frame, keys: readonly string[]): Frame {
     (k.kind === "bulk" && keys.includes(String.fromCharCode(...k.value))) ||
     (k.kind === "simple" && keys.includes(k.value));
   if (f.kind === "map") {
-    return { kind: "map", value: f.value.map(([k, v]) => [k, hidden(k) ? { kind: "null" } : v]) };
+    return {
+      kind: "map",
+      value: f.value.map(([k, v]) => [k, hidden(k) ? { kind: "null" } : masked(v, keys)]),
+    };
   }
-  if (f.kind === "array" && f.value.length % 2 === 0) {
+  if (f.kind === "array") {
+    // A RESP2 map is a flat array of pairs; an array of maps (ACL LOG) is masked in each.
+    const pairs = f.value.length % 2 === 0;
     return {
       kind: "array",
-      value: f.value.map((v, i) => i % 2 === 1 && hidden(f.value[i - 1]) ? { kind: "null" } : v),
+      value: f.value.map((v, i) =>
+        pairs && i % 2 === 1 && hidden(f.value[i - 1]) ? { kind: "null" } : masked(v, keys)
+      ),
     };
   }
   return f;

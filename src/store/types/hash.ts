@@ -1,46 +1,70 @@
 /**
- * A hash value in Redis's two encodings. Small hashes ("listpack") are one flat array
- * field, value, field, value … in insertion order, searched linearly as Redis searches its
- * listpack, which keeps Redis's reply order for them. Past `hash-max-listpack-entries`
- * fields, or on a field or value longer than `hash-max-listpack-value` bytes, the hash
- * moves for good to a `DenseTable` ("hashtable"): O(1) lookups, random fields and scans
- * that keep SCAN's guarantee.
+ * A hash value in Redis's two encodings. Small hashes ("listpack") are one packed string
+ * (store/packed.ts) of field, value, field, value … in insertion order, searched linearly
+ * as Redis searches its listpack, which keeps Redis's reply order for them and costs about
+ * what Redis's listpack costs. Past `hash-max-listpack-entries` fields, or on a field or
+ * value longer than `hash-max-listpack-value` bytes, the hash moves for good to a
+ * `DenseTable` ("hashtable"): O(1) lookups, random fields and scans that keep SCAN's
+ * guarantee.
  */
 
 import { DenseTable } from "../dense_table.ts";
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
-import { containerBytes, ELEMENT_OVERHEAD, SAMPLES } from "../value_sizes.ts";
+import {
+  detached,
+  entryAt,
+  entryEquals,
+  lengthHeader,
+  longLength,
+  skipEntry,
+  splice,
+} from "../packed.ts";
+import { CONTAINER_OVERHEAD, containerBytes, ELEMENT_OVERHEAD, SAMPLES } from "../value_sizes.ts";
 import type { ContainerType } from "../values.ts";
 
 /** A hash value. `kind` tells the value model's exhaustive switch which type this is. */
 export class HashValue {
   readonly kind = "hash";
-  /** The listpack form, or null once converted. */
-  #pairs: string[] | null = [];
+  /** The listpack form (packed field, value, … entries), or null once converted. */
+  #packed: string | null = "";
+  /** Fields in the packed form. */
+  #count = 0;
   #table: DenseTable<string> | null = null;
 
   get encoding(): "listpack" | "hashtable" {
-    return this.#pairs === null ? "hashtable" : "listpack";
+    return this.#packed === null ? "hashtable" : "listpack";
   }
 
   get size(): number {
-    return this.#pairs === null ? this.#table!.size : this.#pairs.length >> 1;
+    return this.#packed === null ? this.#table!.size : this.#count;
   }
 
+  /** Position in the packed form of the entry holding `field`, or -1. */
   #find(field: string): number {
-    const pairs = this.#pairs!;
-    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === field) return i;
+    const s = this.#packed!, n = s.length, want = field.length;
+    for (let p = 0; p < n;) {
+      let len = s.charCodeAt(p);
+      if (len < 128) {
+        if (len === want && s.startsWith(field, p + 1)) return p;
+        p += 1 + len;
+      } else {
+        len = longLength(s, p);
+        if (len === want && entryEquals(s, p, field)) return p;
+        p = skipEntry(s, p);
+      }
+      p = skipEntry(s, p); // the value
+    }
     return -1;
   }
 
   get(field: string): string | undefined {
-    if (this.#pairs === null) return this.#table!.get(field);
-    const i = this.#find(field);
-    return i < 0 ? undefined : this.#pairs[i + 1];
+    if (this.#packed === null) return this.#table!.get(field);
+    const p = this.#find(field);
+    return p < 0 ? undefined : entryAt(this.#packed, skipEntry(this.#packed, p));
   }
 
   has(field: string): boolean {
-    return this.get(field) !== undefined;
+    return this.#packed === null ? this.#table!.has(field) : this.#find(field) >= 0;
   }
 
   /**
@@ -49,59 +73,137 @@ export class HashValue {
    */
   prepare(field: string, value = "", limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): void {
     const max = limits.hashMaxListpackValue;
-    if (this.#pairs !== null && (field.length > max || value.length > max)) this.#convert();
+    if (this.#packed !== null && (field.length > max || value.length > max)) this.#convert();
   }
 
   /** Sets a field; true when it is new. */
   set(field: string, value: string, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): boolean {
     this.prepare(field, value, limits);
-    const pairs = this.#pairs;
-    if (pairs === null) return this.#table!.set(field, value);
-    const i = this.#find(field);
-    if (i >= 0) {
-      pairs[i + 1] = value;
+    const s = this.#packed;
+    if (s === null) return this.#table!.set(field, value);
+    const p = this.#find(field);
+    if (p >= 0) {
+      const at = skipEntry(s, p);
+      if (!entryEquals(s, at, value)) {
+        this.#packed = splice(s, at, skipEntry(s, at), lengthHeader(value.length) + value);
+      }
       return false;
     }
-    pairs.push(field, value);
-    if (pairs.length >> 1 > limits.hashMaxListpackEntries) this.#convert();
+    this.#packed = [s, lengthHeader(field.length), field, lengthHeader(value.length), value]
+      .join("");
+    if (++this.#count > limits.hashMaxListpackEntries) this.#convert();
     return true;
+  }
+
+  /**
+   * Sets many fields (`pairs`: field, value, …) and returns how many are new; the packed
+   * form is rebuilt once, not once per field as `set` would.
+   */
+  setMany(pairs: readonly string[], limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): number {
+    for (let i = 0; i < pairs.length; i += 2) this.prepare(pairs[i], pairs[i + 1], limits);
+    if (this.#packed === null || pairs.length <= 2) {
+      let added = 0;
+      for (let i = 0; i < pairs.length; i += 2) {
+        if (this.set(pairs[i], pairs[i + 1], limits)) added++;
+      }
+      return added;
+    }
+    const fields: string[] = [], values: string[] = [];
+    this.forEach((f, v) => {
+      fields.push(f);
+      values.push(v);
+    });
+    const before = fields.length;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const at = fields.indexOf(pairs[i]);
+      if (at >= 0) values[at] = pairs[i + 1];
+      else {
+        fields.push(pairs[i]);
+        values.push(pairs[i + 1]);
+      }
+    }
+    const parts: string[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      parts.push(
+        lengthHeader(fields[i].length),
+        fields[i],
+        lengthHeader(values[i].length),
+        values[i],
+      );
+    }
+    this.#packed = parts.join("");
+    this.#count = fields.length;
+    if (this.#count > limits.hashMaxListpackEntries) this.#convert();
+    return fields.length - before;
   }
 
   /** Deletes a field; true when it existed. */
   delete(field: string): boolean {
-    if (this.#pairs === null) return this.#table!.delete(field);
-    const i = this.#find(field);
-    if (i < 0) return false;
-    this.#pairs.splice(i, 2);
+    if (this.#packed === null) return this.#table!.delete(field);
+    const p = this.#find(field);
+    if (p < 0) return false;
+    const s = this.#packed;
+    this.#packed = this.#count === 1 ? "" : splice(s, p, skipEntry(s, skipEntry(s, p)), "");
+    this.#count--;
     return true;
   }
 
   #convert(): void {
     const table = new DenseTable<string>(true);
-    const pairs = this.#pairs!;
-    for (let i = 0; i < pairs.length; i += 2) table.set(pairs[i], pairs[i + 1]);
+    this.forEach((f, v) => table.set(detached(f), detached(v)));
     this.#table = table;
-    this.#pairs = null;
+    this.#packed = null;
+    this.#count = 0;
+  }
+
+  /** Position in the packed form of the `i`th field. */
+  #positionOf(i: number): number {
+    const s = this.#packed!;
+    let p = 0;
+    for (let n = 2 * i; n > 0; n--) p = skipEntry(s, p);
+    return p;
   }
 
   /** The field at position `i` (0 ≤ i < size), in the order HGETALL gives. */
   fieldAt(i: number): string {
-    return this.#pairs === null ? this.#table!.keys[i] : this.#pairs[2 * i];
+    if (this.#packed === null) return this.#table!.keys[i];
+    return entryAt(this.#packed, this.#positionOf(i));
   }
 
   /** The value at position `i`. */
   valueAt(i: number): string {
-    return this.#pairs === null ? this.#table!.values[i] : this.#pairs[2 * i + 1];
+    if (this.#packed === null) return this.#table!.values[i];
+    return entryAt(this.#packed, skipEntry(this.#packed, this.#positionOf(i)));
+  }
+
+  /**
+   * Fields and values by position, for many random picks (HRANDFIELD with a count): the
+   * large form's own arrays (a live view: do not change the hash while reading), or the
+   * packed form unpacked once.
+   */
+  positions(): { fields: readonly string[]; values: readonly string[] } {
+    if (this.#packed === null) return { fields: this.#table!.keys, values: this.#table!.values };
+    const fields: string[] = [], values: string[] = [];
+    this.forEach((f, v) => {
+      fields.push(f);
+      values.push(v);
+    });
+    return { fields, values };
   }
 
   /** Every field and value, in reply order. */
   forEach(visit: (field: string, value: string) => void): void {
-    if (this.#pairs === null) {
+    const s = this.#packed;
+    if (s === null) {
       const { keys, values } = this.#table!;
       for (let i = 0; i < keys.length; i++) visit(keys[i], values[i]);
-    } else {
-      const pairs = this.#pairs;
-      for (let i = 0; i < pairs.length; i += 2) visit(pairs[i], pairs[i + 1]);
+      return;
+    }
+    for (let p = 0; p < s.length;) {
+      const at = skipEntry(s, p);
+      const next = skipEntry(s, at);
+      visit(entryAt(s, p), entryAt(s, at));
+      p = next;
     }
   }
 
@@ -110,7 +212,7 @@ export class HashValue {
    * does; the large form walks `count` positions (see DenseTable.scan).
    */
   scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
-    if (this.#pairs !== null) {
+    if (this.#packed !== null) {
       this.forEach(visit);
       return 0;
     }
@@ -118,12 +220,19 @@ export class HashValue {
     return this.#table!.scan(cursor, count, (i) => visit(keys[i], values[i]));
   }
 
-  /** A deep copy in the same encoding (COPY). */
+  /** Bytes of the packed form (its string), or -1 for the large form. */
+  get packedLength(): number {
+    return this.#packed === null ? -1 : this.#packed.length;
+  }
+
+  /** A deep copy in the same encoding (COPY); the packed form's string is immutable. */
   copy(): HashValue {
     const h = new HashValue();
-    if (this.#pairs !== null) h.#pairs = this.#pairs.slice();
-    else {
-      h.#pairs = null;
+    if (this.#packed !== null) {
+      h.#packed = this.#packed;
+      h.#count = this.#count;
+    } else {
+      h.#packed = null;
       h.#table = new DenseTable<string>(true);
       this.forEach((f, v) => h.#table!.set(f, v));
     }
@@ -131,8 +240,13 @@ export class HashValue {
   }
 }
 
-/** Size from up to SAMPLES fields (with their values) spread over the hash. */
+/**
+ * The packed form: its string exactly. The large form: sized from up to SAMPLES fields
+ * (with their values) spread over the hash.
+ */
 function bytes(h: HashValue): number {
+  const packed = h.packedLength;
+  if (packed >= 0) return CONTAINER_OVERHEAD + packed;
   const n = h.size;
   const step = Math.max(1, Math.floor(n / SAMPLES));
   let sampled = 0, total = 0;

@@ -1,9 +1,11 @@
 /**
  * A set value in Redis 7.0's two encodings. A set of integers ("intset") is a sorted array
- * of canonical integer strings (Redis's `string2ll` form), so SMEMBERS lists it in numeric
- * order as Redis does; a non-integer member or more than `set-max-intset-entries` members
- * move it for good to a `DenseTable` ("hashtable"): O(1) membership, O(1) random members
- * for SPOP/SRANDMEMBER, and scans that keep SCAN's guarantee.
+ * of numbers (8 bytes each, no string per member), or of canonical integer strings (Redis's
+ * `string2ll` form) once it holds one past JavaScript's safe integers (2^53); SMEMBERS lists
+ * it in numeric order as Redis does. A non-integer member or more than
+ * `set-max-intset-entries` members move it for good to a `DenseTable` ("hashtable"): O(1)
+ * membership, O(1) random members for SPOP/SRANDMEMBER, and scans that keep SCAN's
+ * guarantee. (Redis 7.0 has no listpack sets; they came in 7.2.)
  */
 
 import { DenseTable } from "../dense_table.ts";
@@ -31,11 +33,26 @@ export function isIntsetMember(s: string): boolean {
 /** Redis's `string2ll` form: no sign but '-', no leading zero, no blanks. */
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,18})$/;
 
+/** Position of `n` in the sorted `nums`, or -(insertion point) - 1. */
+function searchNumber(nums: readonly number[], n: number): number {
+  let lo = 0, hi = nums.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = nums[mid];
+    if (x === n) return mid;
+    if (x < n) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -lo - 1;
+}
+
 /** A set value. `kind` tells the value model's exhaustive switch which type this is. */
 export class SetValue {
   readonly kind = "set";
-  /** The intset form (sorted), or null once converted. */
-  #ints: string[] | null = [];
+  /** The intset form while every member is a safe integer (sorted), else null. */
+  #nums: number[] | null = [];
+  /** The intset form holding a member past 2^53 (sorted canonical strings), else null. */
+  #ints: string[] | null = null;
   #table: DenseTable | null = null;
 
   /** A set holding `members` (added in order, so the encoding follows Redis's rules). */
@@ -49,11 +66,17 @@ export class SetValue {
   }
 
   get encoding(): "intset" | "hashtable" {
-    return this.#ints === null ? "hashtable" : "intset";
+    return this.#table === null ? "intset" : "hashtable";
   }
 
   get size(): number {
-    return this.#ints === null ? this.#table!.size : this.#ints.length;
+    return this.#nums?.length ?? this.#ints?.length ?? this.#table!.size;
+  }
+
+  /** From numbers to canonical strings: a member past the safe integers arrived. */
+  #widen(): void {
+    this.#ints = this.#nums!.map(String);
+    this.#nums = null;
   }
 
   /** Position in the intset of `m`, or -(insertion point) - 1. */
@@ -71,19 +94,32 @@ export class SetValue {
   }
 
   has(m: string): boolean {
-    if (this.#ints === null) return this.#table!.has(m);
-    return isIntsetMember(m) && this.#search(m) >= 0;
+    if (this.#table !== null) return this.#table.has(m);
+    if (!isIntsetMember(m)) return false;
+    if (this.#nums !== null) {
+      const n = Number(m);
+      return Number.isSafeInteger(n) && searchNumber(this.#nums, n) >= 0;
+    }
+    return this.#search(m) >= 0;
   }
 
   /** Adds a member; true when it is new. */
   add(m: string, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): boolean {
-    if (this.#ints !== null) {
+    if (this.#table === null) {
       if (!isIntsetMember(m)) this.#convert();
-      else {
+      else if (this.#nums !== null && Number.isSafeInteger(Number(m))) {
+        const nums = this.#nums, at = searchNumber(nums, Number(m));
+        if (at >= 0) return false;
+        // a new array of the exact length: growing in place would leave up to half spare
+        this.#nums = nums.toSpliced(-at - 1, 0, Number(m));
+        if (this.#nums.length > limits.setMaxIntsetEntries) this.#convert();
+        return true;
+      } else {
+        if (this.#nums !== null) this.#widen();
         const at = this.#search(m);
         if (at >= 0) return false;
-        this.#ints.splice(-at - 1, 0, m);
-        if (this.#ints.length > limits.setMaxIntsetEntries) this.#convert();
+        this.#ints!.splice(-at - 1, 0, m);
+        if (this.#ints!.length > limits.setMaxIntsetEntries) this.#convert();
         return true;
       }
     }
@@ -92,28 +128,37 @@ export class SetValue {
 
   /** Removes a member; true when it was there. */
   delete(m: string): boolean {
-    if (this.#ints === null) return this.#table!.delete(m);
+    if (this.#table !== null) return this.#table.delete(m);
     if (!isIntsetMember(m)) return false;
+    if (this.#nums !== null) {
+      const n = Number(m);
+      const at = Number.isSafeInteger(n) ? searchNumber(this.#nums, n) : -1;
+      if (at < 0) return false;
+      this.#nums.splice(at, 1);
+      return true;
+    }
     const at = this.#search(m);
     if (at < 0) return false;
-    this.#ints.splice(at, 1);
+    this.#ints!.splice(at, 1);
     return true;
   }
 
   #convert(): void {
     const table = new DenseTable(false);
-    for (const m of this.#ints!) table.add(m);
+    for (const m of this.members()) table.add(m);
     this.#table = table;
-    this.#ints = null;
+    this.#nums = this.#ints = null;
   }
 
   /** The member at position `i` (0 ≤ i < size), in SMEMBERS order. */
   at(i: number): string {
+    if (this.#nums !== null) return String(this.#nums[i]);
     return this.#ints === null ? this.#table!.keys[i] : this.#ints[i];
   }
 
   /** Removes the member at position `i` and returns it (SPOP). */
   removeAt(i: number): string {
+    if (this.#nums !== null) return String(this.#nums.splice(i, 1)[0]);
     if (this.#ints !== null) return this.#ints.splice(i, 1)[0];
     const m = this.#table!.keys[i];
     this.#table!.removeAt(i);
@@ -125,15 +170,19 @@ export class SetValue {
     return Math.floor(Math.random() * this.size);
   }
 
-  /** Every member, in SMEMBERS order (a live view: do not change the set while reading). */
+  /**
+   * Every member, in SMEMBERS order: a live view of the large form (do not change the set
+   * while reading), a new array for an intset of numbers.
+   */
   members(): readonly string[] {
+    if (this.#nums !== null) return this.#nums.map(String);
     return this.#ints ?? this.#table!.keys;
   }
 
   /** One SSCAN step: everything at once for an intset, as Redis; else see DenseTable.scan. */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
-    if (this.#ints !== null) {
-      for (const m of this.#ints) visit(m);
+    if (this.#table === null) {
+      for (const m of this.members()) visit(m);
       return 0;
     }
     const keys = this.#table!.keys;
@@ -143,9 +192,12 @@ export class SetValue {
   /** A deep copy in the same encoding (COPY). */
   copy(): SetValue {
     const s = new SetValue();
-    if (this.#ints !== null) s.#ints = this.#ints.slice();
-    else {
-      s.#ints = null;
+    if (this.#nums !== null) s.#nums = this.#nums.slice();
+    else if (this.#ints !== null) {
+      s.#nums = null;
+      s.#ints = this.#ints.slice();
+    } else {
+      s.#nums = null;
       s.#table = new DenseTable(false);
       for (const m of this.#table!.keys) s.#table.add(m);
     }

@@ -1,29 +1,38 @@
 /**
- * A sorted set value in Redis's two encodings. The order always lives in a `ScoreTree`.
- * Small sets ("listpack") have nothing else: a member's score is found by a walk, as Redis
- * walks its listpack. Past `zset-max-listpack-entries` members or on a member longer than
- * `zset-max-listpack-value` bytes, the set moves for good to the large form ("skiplist"),
- * which adds a `DenseTable` member → score for O(1) ZSCORE, random members and ZSCAN.
+ * A sorted set value in Redis's two encodings. Small sets ("listpack") keep their order in a
+ * `PackedScores` (members packed into one string, scores in an array of doubles) and
+ * nothing else: a member's score is found by a walk, as Redis walks its listpack. Past
+ * `zset-max-listpack-entries` members or on a member longer than `zset-max-listpack-value`
+ * bytes, the set moves for good to the large form ("skiplist"): a `ScoreTree` for the order
+ * and a `DenseTable` member → score for O(1) ZSCORE, random members and ZSCAN.
  */
 
 import { DenseTable } from "../dense_table.ts";
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
-import { ScoreTree } from "../score_tree.ts";
-import { containerBytes, SAMPLES } from "../value_sizes.ts";
+import { detached } from "../packed.ts";
+import { PackedScores } from "../packed_scores.ts";
+import { type ScoreOrder, ScoreTree } from "../score_tree.ts";
+import { CONTAINER_OVERHEAD, containerBytes, SAMPLES } from "../value_sizes.ts";
 import type { ContainerType } from "../values.ts";
 
 /** A sorted set value. `kind` tells the value model's exhaustive switch which type this is. */
 export class SortedSetValue {
   readonly kind = "zset";
-  readonly tree = new ScoreTree();
+  /** The order: a PackedScores while the set is a listpack, else a ScoreTree. */
+  #order: ScoreOrder = new PackedScores();
   /** member → score in the large form; null while the set is a listpack. */
   #table: DenseTable<number> | null = null;
 
   /** An empty set in the encoding Redis would create for it (`zset-max-listpack-*`). */
   constructor(firstMemberLength = 0, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS) {
     if (limits.zsetMaxListpackEntries === 0 || firstMemberLength > limits.zsetMaxListpackValue) {
-      this.#table = new DenseTable<number>(true);
+      this.convertToSkiplist();
     }
+  }
+
+  /** The order of the members, in whichever form holds it. */
+  get tree(): ScoreOrder {
+    return this.#order;
   }
 
   get encoding(): "listpack" | "skiplist" {
@@ -31,11 +40,11 @@ export class SortedSetValue {
   }
 
   get size(): number {
-    return this.tree.size;
+    return this.#order.size;
   }
 
   score(member: string): number | undefined {
-    return this.#table === null ? this.tree.scanFor(member) : this.#table.get(member);
+    return this.#table === null ? this.#order.scanFor(member) : this.#table.get(member);
   }
 
   /** Adds `member` or moves it to `score`; true when it is new. */
@@ -44,22 +53,22 @@ export class SortedSetValue {
     if (old !== undefined) {
       if (old !== score) {
         if (this.#table === null && score === 0) score = 0;
-        this.tree.remove(old, member);
-        this.tree.insert(score, member);
+        this.#order.remove(old, member);
+        this.#order.insert(score, member);
         this.#table?.set(member, score);
       }
       return false;
     }
     if (
       this.#table === null &&
-      (this.tree.size + 1 > limits.zsetMaxListpackEntries ||
+      (this.#order.size + 1 > limits.zsetMaxListpackEntries ||
         member.length > limits.zsetMaxListpackValue)
     ) {
       this.convertToSkiplist();
     }
     // a listpack stores scores as text, where -0 reads back as 0
     if (this.#table === null && score === 0) score = 0;
-    this.tree.insert(score, member);
+    this.#order.insert(score, member);
     this.#table?.set(member, score);
     return true;
   }
@@ -68,7 +77,7 @@ export class SortedSetValue {
   delete(member: string): boolean {
     const score = this.score(member);
     if (score === undefined) return false;
-    this.tree.remove(score, member);
+    this.#order.remove(score, member);
     this.#table?.delete(member);
     return true;
   }
@@ -76,18 +85,39 @@ export class SortedSetValue {
   /** Removes the entries of ranks from..to inclusive (ZREMRANGEBY*, ZPOP*). */
   deleteRanks(from: number, to: number): void {
     const doomed: [number, string][] = [];
-    this.tree.forEach(from, to, (s, m) => doomed.push([s, m]));
+    this.#order.forEach(from, to, (s, m) => doomed.push([s, m]));
     for (const [s, m] of doomed) {
-      this.tree.remove(s, m);
+      this.#order.remove(s, m);
       this.#table?.delete(m);
     }
+  }
+
+  /**
+   * Brackets many writes (ZADD of many members): meanwhile the listpack form keeps its
+   * members unpacked, so it is packed once in `endBulk` instead of once per write.
+   */
+  beginBulk(): void {
+    if (this.#order instanceof PackedScores) this.#order.beginBulk();
+  }
+
+  endBulk(): void {
+    if (this.#order instanceof PackedScores) this.#order.endBulk();
   }
 
   /** Moves a listpack to the large form (also used when Redis creates one directly). */
   convertToSkiplist(): void {
     if (this.#table !== null) return;
     const table = new DenseTable<number>(true);
-    if (this.tree.size > 0) this.tree.forEach(0, this.tree.size - 1, (s, m) => table.set(m, s));
+    const tree = new ScoreTree();
+    const packed = this.#order;
+    if (packed.size > 0) {
+      packed.forEach(0, packed.size - 1, (s, m) => {
+        m = detached(m);
+        tree.insert(s, m);
+        table.set(m, s);
+      });
+    }
+    this.#order = tree;
     this.#table = table;
   }
 
@@ -98,6 +128,10 @@ export class SortedSetValue {
   convertToListpackIfSmall(limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): void {
     if (this.#table === null || this.size > limits.zsetMaxListpackEntries) return;
     for (const m of this.#table.keys) if (m.length > limits.zsetMaxListpackValue) return;
+    const packed = new PackedScores();
+    const tree = this.#order;
+    if (tree.size > 0) tree.forEach(0, tree.size - 1, (s, m) => packed.insert(s, m));
+    this.#order = packed;
     this.#table = null;
   }
 
@@ -107,36 +141,50 @@ export class SortedSetValue {
       const i = this.#table.randomIndex();
       return [this.#table.keys[i], this.#table.values[i]];
     }
-    const [s, m] = this.tree.entryAt(Math.floor(Math.random() * this.tree.size));
+    const [s, m] = this.#order.entryAt(Math.floor(Math.random() * this.#order.size));
     return [m, s];
   }
 
   /** One ZSCAN step: everything at once (in order) for a listpack, as Redis does. */
   scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
     if (this.#table === null) {
-      if (this.tree.size > 0) this.tree.forEach(0, this.tree.size - 1, (s, m) => visit(m, s));
+      if (this.size > 0) this.#order.forEach(0, this.size - 1, (s, m) => visit(m, s));
       return 0;
     }
     const { keys, values } = this.#table;
     return this.#table.scan(cursor, count, (i) => visit(keys[i], values[i]));
   }
 
+  /** Bytes of the packed form, or -1 for the large form. */
+  get packedBytes(): number {
+    return this.#order instanceof PackedScores ? this.#order.bytes : -1;
+  }
+
   /** A deep copy in the same encoding (COPY). */
   copy(): SortedSetValue {
     const z = new SortedSetValue();
-    z.#table = this.#table === null ? null : new DenseTable<number>(true);
-    if (this.tree.size > 0) {
-      this.tree.forEach(0, this.tree.size - 1, (s, m) => {
-        z.tree.insert(s, m);
-        z.#table?.set(m, s);
+    if (this.#order instanceof PackedScores) {
+      z.#order = this.#order.copy();
+      return z;
+    }
+    z.convertToSkiplist();
+    if (this.size > 0) {
+      this.#order.forEach(0, this.size - 1, (s, m) => {
+        z.#order.insert(s, m);
+        z.#table!.set(m, s);
       });
     }
     return z;
   }
 }
 
-/** Size from up to SAMPLES members spread over the set (each with its 8-byte score). */
+/**
+ * The packed form: its bytes exactly. The large form: sized from up to SAMPLES members
+ * spread over the set (each with its 8-byte score).
+ */
 function bytes(z: SortedSetValue): number {
+  const packed = z.packedBytes;
+  if (packed >= 0) return CONTAINER_OVERHEAD + packed;
   const n = z.size;
   const step = Math.max(1, Math.floor(n / SAMPLES));
   let sampled = 0, total = 0;

@@ -1,0 +1,152 @@
+/**
+ * Differential sequences for each key's access clock: OBJECT IDLETIME under the LRU (and
+ * no) policies, OBJECT FREQ under the LFU ones with `lfu-log-factor 0` (so every access
+ * adds exactly one, no dice) and `lfu-decay-time 0` (no decay across a minute boundary),
+ * which commands count as an access and which do not (OBJECT, TYPE, EXISTS, TTL, SCAN ...),
+ * the counter a new, renamed, moved, copied and restored key gets, the errors of each
+ * subcommand under the other policy, and the CONFIG parameters. Values are never small
+ * integers: Redis shares those objects (and their clocks) between keys, respd does not.
+ */
+
+import { seq, type Sequence } from "../support/differential.ts";
+import { createDumpPayload } from "../../src/persistence/dump_payload.ts";
+
+const LFU = [
+  "CONFIG SET maxmemory-policy allkeys-lfu",
+  "CONFIG SET lfu-log-factor 0",
+  "CONFIG SET lfu-decay-time 0",
+];
+const RESET = [
+  "CONFIG SET maxmemory-policy noeviction",
+  "CONFIG SET lfu-log-factor 10",
+  "CONFIG SET lfu-decay-time 1",
+  "CONFIG SET maxmemory-samples 5",
+];
+const lfu = (s: Sequence): Sequence => ({ ...s, before: LFU, after: RESET });
+const idle = (key: string) => ({ cmd: `OBJECT IDLETIME ${key}`, tolerance: 1 });
+const payload = createDumpPayload({ type: "string", value: "restored" });
+
+export const sequences: Sequence[] = [
+  seq(
+    "OBJECT IDLETIME under LRU, and its errors",
+    "SET k value",
+    idle("k"),
+    "GET k",
+    idle("k"),
+    "OBJECT IDLETIME nokey",
+    "OBJECT IDLETIME",
+    "OBJECT IDLETIME k extra",
+    "OBJECT FREQ k",
+  ),
+  lfu(seq(
+    "OBJECT FREQ counts each access to a string, and what is no access",
+    "SET k value",
+    "OBJECT FREQ k",
+    "GET k",
+    "OBJECT FREQ k",
+    "EXISTS k",
+    "TYPE k",
+    "TTL k",
+    "PTTL k",
+    "EXPIRETIME k",
+    "OBJECT ENCODING k",
+    { cmd: "MEMORY USAGE k", ignore: true },
+    "KEYS *",
+    "SCAN 0 TYPE string",
+    "RANDOMKEY",
+    "OBJECT FREQ k",
+    "TOUCH k",
+    "STRLEN k",
+    "APPEND k x",
+    "OBJECT FREQ k",
+    "SET k v2",
+    "SET k v3 XX",
+    "SETNX k z",
+    "OBJECT FREQ k",
+    { cmd: "DUMP k", ignore: true },
+    "EXPIRE k 100",
+    "PERSIST k",
+    "GETRANGE k 0 1",
+    "OBJECT FREQ k",
+    "OBJECT IDLETIME k",
+    "OBJECT FREQ nokey",
+  )),
+  lfu(seq(
+    "OBJECT FREQ through RENAME, MOVE and COPY",
+    "SET k value",
+    "GET k",
+    "RENAME k k2",
+    "OBJECT FREQ k2",
+    "COPY k2 k3",
+    "OBJECT FREQ k2",
+    "OBJECT FREQ k3",
+    "MOVE k2 1",
+    "SELECT 1",
+    "OBJECT FREQ k2",
+    "SET k4 value",
+    "SET k4 other",
+    "OBJECT FREQ k4",
+  )),
+  lfu(seq(
+    "OBJECT FREQ counts accesses to hashes, sets, sorted sets and lists",
+    "HSET h f v",
+    "OBJECT FREQ h",
+    "HGET h f",
+    "HSET h g w",
+    "HGETALL h",
+    "HLEN h",
+    "OBJECT FREQ h",
+    "SADD s a b",
+    "SISMEMBER s a",
+    { cmd: "SMEMBERS s", unordered: true },
+    "OBJECT FREQ s",
+    "ZADD z 1 m",
+    "ZSCORE z m",
+    "ZRANGE z 0 -1",
+    "ZADD z 2 n",
+    "OBJECT FREQ z",
+    "RPUSH l a b",
+    "LRANGE l 0 -1",
+    "LPOP l",
+    "OBJECT FREQ l",
+  )),
+  lfu(seq(
+    "RESTORE FREQ sets the counter under LFU, IDLETIME is ignored there",
+    ["RESTORE", "a", "0", payload, "FREQ", "100"],
+    "OBJECT FREQ a",
+    ["RESTORE", "b", "0", payload, "IDLETIME", "1000"],
+    "OBJECT FREQ b",
+    "OBJECT IDLETIME b",
+  )),
+  seq(
+    "RESTORE IDLETIME sets the idle time under LRU, FREQ is ignored there",
+    ["RESTORE", "a", "0", payload, "IDLETIME", "1000"],
+    idle("a"),
+    ["RESTORE", "b", "0", payload, "FREQ", "100"],
+    idle("b"),
+    "GET a",
+    idle("a"),
+  ),
+  {
+    ...seq(
+      "the LRU/LFU parameters: CONFIG GET, SET and their errors",
+      "CONFIG GET lfu-log-factor",
+      "CONFIG GET lfu-decay-time",
+      "CONFIG GET maxmemory-samples",
+      "CONFIG SET lfu-log-factor 0",
+      "CONFIG SET lfu-log-factor -1",
+      "CONFIG SET lfu-log-factor 2147483648",
+      "CONFIG SET lfu-decay-time x",
+      "CONFIG SET maxmemory-samples 0",
+      "CONFIG SET maxmemory-samples 64",
+      "CONFIG SET maxmemory-policy volatile-lfu",
+      "CONFIG GET maxmemory-policy",
+      "CONFIG SET maxmemory-policy VOLATILE-RANDOM",
+      "CONFIG GET maxmemory-policy",
+      "CONFIG SET maxmemory-policy lfu",
+      "CONFIG GET maxmemory-samples",
+      "CONFIG GET maxmemory-policy",
+    ),
+    after: RESET,
+  },
+];
