@@ -27,6 +27,7 @@ import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
 import { parseAllowedHosts } from "./src/transport/origin_check.ts";
 import { TlsConfigError } from "./src/transport/tls.ts";
+import { parseUpstreamUrl, UpstreamAddressError } from "./src/gateway/upstream_address.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
@@ -101,6 +102,11 @@ options given here override it. Options:
   --auto-aof-rewrite-percentage N  rewrite the AOF when it doubled... (default 100; 0 = never)
   --auto-aof-rewrite-min-size SIZE ...and is at least this large (default 64mb)
   --aof-load-truncated yes|no      load an AOF whose last command a crash cut (default yes)
+  --upstream redis://[user:pass@]host:port[/db]
+                                   gateway mode: keep no data, run every data command on
+                                   this Redis (rediss:// for TLS); see README "Two modes"
+  --upstream-pool-size N           upstream connections per protocol that clients share in
+                                   gateway mode (default 4)
   --help                           show this help
   --version                        show the version
 
@@ -177,6 +183,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "auto-aof-rewrite-percentage": { type: "string" },
       "auto-aof-rewrite-min-size": { type: "string" },
       "aof-load-truncated": { type: "string" },
+      upstream: { type: "string" },
+      "upstream-pool-size": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -339,6 +347,17 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   if (minSize !== undefined) c.autoAofRewriteMinSize = memory("auto-aof-rewrite-min-size", minSize);
   const truncated = values["aof-load-truncated"];
   if (truncated !== undefined) c.aofLoadTruncated = yesNo("aof-load-truncated", truncated);
+  if (values.upstream !== undefined) {
+    try {
+      parseUpstreamUrl(values.upstream);
+    } catch (e: unknown) {
+      if (e instanceof UpstreamAddressError) throw new UsageError(`--upstream: ${e.message}`);
+      throw e;
+    }
+    c.upstream = values.upstream;
+  }
+  const ups = values["upstream-pool-size"];
+  if (ups !== undefined) c.upstreamPoolSize = integer("upstream-pool-size", ups, 1, 1024);
   return c;
 }
 

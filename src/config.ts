@@ -126,6 +126,13 @@ export interface ServerConfig extends EncodingLimits {
   autoAofRewriteMinSize: number;
   /** Load an AOF whose last command was cut by a crash (dropping that command). */
   aofLoadTruncated: boolean;
+  /**
+   * Gateway mode (gateway/): `redis://[user:pass@]host:port[/db]` of the one Redis every
+   * data command runs on; null = the embedded store.
+   */
+  upstream: string | null;
+  /** Upstream connections per protocol that clients share in gateway mode. */
+  upstreamPoolSize: number;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -203,6 +210,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   autoAofRewritePercentage: 100,
   autoAofRewriteMinSize: 64 * 1024 * 1024,
   aofLoadTruncated: true,
+  upstream: null,
+  upstreamPoolSize: 4,
 };
 
 /**

@@ -33,6 +33,8 @@ import { AofLoadError } from "./persistence/aof_service.ts";
 import { type LoadingState, loadInSlices, type LoadProgress } from "./persistence/loading.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { Gateway } from "./gateway/gateway.ts";
+import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -84,6 +86,8 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
+  readonly gateway: Gateway | null;
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
@@ -112,6 +116,11 @@ export class Server {
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
     this.config = { ...DEFAULT_CONFIG, ...config };
+    if (this.config.upstream !== null) {
+      // A gateway keeps no data: nothing to save, nothing to log.
+      this.config.save = [];
+      this.config.appendonly = false;
+    }
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
@@ -142,8 +151,15 @@ export class Server {
       ? null
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
+    this.gateway = this.config.upstream === null ? null : new Gateway({
+      upstream: parseUpstreamUrl(this.config.upstream),
+      poolSize: this.config.upstreamPoolSize,
+      hub: this.hub,
+      log: (message) => this.log("warning", message),
+    });
     this.pause = new ClientPause(this.keyspace);
     this.pipeline = new CommandPipeline({
+      remote: this.gateway,
       wsPolicy: this.wsPolicy,
       memory: this.memory,
       stats: this.stats,
@@ -301,6 +317,7 @@ export class Server {
     this.hub.removeSubscriber(session);
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
+    this.gateway?.clientClosed(session);
     this.sessions.delete(session.id);
     this.limits.reclaimer.noteClosed();
   }
@@ -345,6 +362,7 @@ export class Server {
     clearTimeout(grace);
     await http;
     await Promise.allSettled(this.#tasks);
+    this.gateway?.close();
     await this.persistence.stop();
     await this.aof.stop();
     this.persistenceObserver.stop();

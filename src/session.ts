@@ -16,6 +16,13 @@
  * message published to this client while its own replies are in flight is never
  * interleaved inside them.
  *
+ * Gateway mode (gateway/): a command sent upstream leaves a placeholder in the reply order
+ * (`awaitReply`): what was written before it is set aside as a ready segment, and later
+ * replies queue behind it. The drain writes segments in order as they become ready, so
+ * pipelined commands from one client travel upstream together and their replies come
+ * back in order, mixed with replies respd wrote itself. The loop waits for its pending
+ * upstream replies before it reads again (backpressure, as for its own writes).
+ *
  * Backpressure: the loop awaits its writes before it reads again, so a client that does not
  * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
  * unsent bytes (queued, in flight, or held by the transport) count against
@@ -94,6 +101,14 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Resolves the loop's wait when the client's block ends; null while not blocked. */
   #unblock: (() => void) | null = null;
   #unblocked: Promise<void> | null = null;
+  /**
+   * Gateway mode: replies in order ahead of `reply`'s content; a segment's bytes are null
+   * until its upstream reply arrives (awaitReply).
+   */
+  #segments: { bytes: Uint8Array | null }[] = [];
+  /** Resolves when every segment has its bytes (the loop waits for it before reading). */
+  #segmentsReady: Promise<void> | null = null;
+  #onSegmentsReady: (() => void) | null = null;
   /** The request CLIENT PAUSE holds, run first when the client resumes. */
   #postponed: readonly string[] | null = null;
   /** A read started while blocked and not yet committed (ByteReader.readAside). */
@@ -273,7 +288,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       }
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;
-      if (this.reply.length !== 0) await this.flush();
+      if (this.reply.length !== 0 || this.#segments.length !== 0) await this.flush();
+      // Upstream replies still due (gateway): they come before anything read next.
+      if (this.#unblock === null && this.#segmentsReady !== null) {
+        await this.#segmentsReady;
+        await this.flush();
+      }
       if (protocolError !== null || this.#closeAfterReply) return;
       reader.shrink(READ_BUFFER_SIZE);
     }
@@ -373,19 +393,52 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.server.pipeline.call(spec, argv, this);
   }
 
+  awaitReply(waits: boolean): (reply: Uint8Array) => void {
+    const segments = this.#segments;
+    if (this.reply.length !== 0) {
+      segments.push({ bytes: this.reply.takeFrom(0) });
+    }
+    const segment: { bytes: Uint8Array | null } = { bytes: null };
+    segments.push(segment);
+    this.#segmentsReady ??= new Promise((resolve) => this.#onSegmentsReady = resolve);
+    if (waits) this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+    return (bytes) => {
+      if (segment.bytes !== null) return;
+      segment.bytes = bytes;
+      if (segments.every((s) => s.bytes !== null)) {
+        this.#segmentsReady = null;
+        this.#onSegmentsReady?.();
+        this.#onSegmentsReady = null;
+      }
+      if (waits) this.unblocked();
+      if (this.#closed || this.#flushScheduled) return;
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        this.flush().catch(() => this.stop());
+      });
+    };
+  }
+
   /** Writes everything queued, including what arrives while writing. */
   flush(): Promise<void> {
-    this.#draining ??= this.#drain();
-    return this.#draining;
+    // Only a drain with something to write: one that ends without awaiting would clear
+    // `#draining` before this assignment and leave it set for good.
+    if (this.#draining === null && this.#writable()) this.#draining = this.#drain();
+    return this.#draining ?? Promise.resolve();
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.reply.length !== 0 && !this.#closed) {
+      while (this.#writable() && !this.#closed) {
         // The AOF: what this client changed is written (and, with appendfsync always,
         // on disk) before any reply that acknowledges it leaves.
         const durable = this.server.persistenceObserver.replyBarrier(this);
         if (durable !== null) await durable;
+        if (this.#segments.length !== 0) {
+          await this.#writeReadySegments();
+          continue;
+        }
         const out = this.reply;
         this.reply = this.#spare;
         this.#spare = out;
@@ -402,6 +455,32 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     }
   }
 
+  /** Whether the drain has something it may write now (segments go before `reply`). */
+  #writable(): boolean {
+    if (this.#segments.length !== 0) return this.#segments[0].bytes !== null;
+    return this.reply.length !== 0;
+  }
+
+  /** Writes the segments whose upstream replies arrived, up to the first still due. */
+  async #writeReadySegments(): Promise<void> {
+    const segments = this.#segments;
+    let n = 0;
+    let size = 0;
+    while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
+    const out = new Uint8Array(size);
+    let pos = 0;
+    for (const segment of segments.splice(0, n)) {
+      out.set(segment.bytes!, pos);
+      pos += segment.bytes!.length;
+    }
+    this.#inFlight = size;
+    try {
+      await this.transport.write(out);
+    } finally {
+      this.#inFlight = 0;
+    }
+  }
+
   /**
    * Queues bytes pushed by another client (a published message) and writes them soon: in
    * a microtask, so that every message one batch of PUBLISHes produces leaves in one write.
@@ -409,7 +488,14 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    */
   deliver(write: (reply: ReplyWriter) => void): void {
     if (this.#closed) return;
-    write(this.reply);
+    const pending = this.#segments.findIndex((s) => s.bytes === null);
+    if (pending >= 0) {
+      // Gateway: a push goes out now, as Redis would send it, ahead of replies still due.
+      const scratch = new ReplyWriter(256);
+      scratch.protocol = this.protocol;
+      write(scratch);
+      this.#segments.splice(pending, 0, { bytes: scratch.takeFrom(0) });
+    } else write(this.reply);
     if (this.#cutOffOverOutputLimit() || this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => {

@@ -12,7 +12,7 @@ import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
-import type { ClientView, CommandContext } from "./context.ts";
+import type { ClientView, CommandContext, ServerServices } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
 import { pauseCommands } from "./client_pause.ts";
 
@@ -49,6 +49,7 @@ export function clientInfoLine(
   caller: ClientView,
   now = Date.now(),
   cmd = s.lastCommand,
+  gateway: ServerServices["gateway"] = null,
 ): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
@@ -71,7 +72,8 @@ export function clientInfoLine(
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
     ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
     ` cmd=${cmd} user=${s.user.name} redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
-    ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
+    ` lib-name=${s.libName} lib-ver=${s.libVersion}` +
+    (gateway === null ? "" : ` upstream=${gateway.clientField(s.id)}`);
 }
 
 /** Writes client text as Redis does: verbatim `txt` in RESP3, a bulk string in RESP2. */
@@ -145,7 +147,17 @@ const info = command({
   categories: CATEGORIES,
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute: (_, ctx) => writeText(ctx, clientInfoLine(ctx.client, ctx.client) + "\n"),
+  execute: (_, ctx) =>
+    writeText(
+      ctx,
+      clientInfoLine(
+        ctx.client,
+        ctx.client,
+        Date.now(),
+        ctx.client.lastCommand,
+        ctx.server.gateway,
+      ) + "\n",
+    ),
 });
 
 interface ListFilter {
@@ -185,7 +197,7 @@ const list = command<ListFilter>({
     for (const other of ctx.server.sessions.values()) {
       if (filter.type !== null && typeOf(other) !== filter.type) continue;
       if (filter.ids !== null && !filter.ids.has(other.id)) continue;
-      text += clientInfoLine(other, ctx.client, now) + "\n";
+      text += clientInfoLine(other, ctx.client, now, other.lastCommand, ctx.server.gateway) + "\n";
     }
     writeText(ctx, text);
   },

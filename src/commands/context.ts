@@ -112,6 +112,15 @@ export interface ClientState extends ClientView, Subscriber {
    */
   call(spec: CommandSpec, argv: readonly string[]): void;
   /**
+   * Gateway mode (gateway/): a reply that comes later (from the upstream Redis, or after
+   * the upstream confirmed a subscription) takes its place in this client's reply order
+   * now; what the client's later commands write goes after it. Returns the function that
+   * hands it over (synchronously in place: a message delivered after that call follows
+   * it). `waits` (a blocking command): the client's next requests wait until it arrived,
+   * as for `block`.
+   */
+  awaitReply(waits: boolean): (reply: Uint8Array) => void;
+  /**
    * CLIENT PAUSE holds this client (client_pause.ts): `argv`, and every later request,
    * wait until `resume`, which runs them in order.
    */
@@ -169,6 +178,11 @@ export interface ServerServices {
   log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
+  /** Gateway mode: what INFO and CLIENT LIST say about the upstream; null when embedded. */
+  readonly gateway: {
+    infoFields(): [string, string | number][];
+    clientField(id: number): string;
+  } | null;
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** CLIENT PAUSE: whether commands are held now, and the clients held. */

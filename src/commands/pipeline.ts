@@ -15,6 +15,9 @@
  *                     `loading` (the server's own clients, the AOF replay, are exempt)
  *   8. pause          CLIENT PAUSE holds the client (ALL: any command; WRITE: writes, and
  *                     commands Redis propagates) until it ends (client_pause.ts)
+ *   8b. gateway      in front of an upstream Redis (gateway/), every command but the
+ *                     connection's own and the subscriptions is sent upstream here; its
+ *                     reply takes its place in the client's reply order
  *   9. MULTI          a client in a transaction queues the command instead, +QUEUED
  *                     (transactions.ts); EXEC later runs the queue through `call`
  *  10. call           parse (one argument cursor; a variable-arity command must read every
@@ -78,6 +81,22 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
   return sub;
 }
 
+/** Runs commands on an upstream Redis instead of the local store (gateway/gateway.ts). */
+export interface RemoteExecutor {
+  /** Whether the command runs upstream (false: respd answers it itself). */
+  forwards(spec: Spec, client: CommandContext["client"]): boolean;
+  /** Sends the command upstream; its reply reaches the client through `awaitReply`. */
+  forward(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
+  /**
+   * A command of this client was refused before it ran: true when the client is inside a
+   * MULTI upstream, which then fails as Redis's would (`exec`: the refused EXEC itself
+   * discards it).
+   */
+  refusedInMulti(ctx: CommandContext, exec: boolean): boolean;
+  /** After a local command that wrote its reply from `mark` on (held for a SUBSCRIBE). */
+  afterLocal(spec: Spec, ctx: CommandContext, mark: number): void;
+}
+
 /** The server-side services the pipeline consults. */
 export interface PipelineServices {
   /** --ws-commands, compiled; null allows every command over WebSocket. */
@@ -99,6 +118,7 @@ export interface PipelineServices {
    * snapshot keeps what a write is about to change) and after (the AOF records what
    * changed; `servedBlocked` when clients blocked on its keys were served inside it).
    */
+  readonly remote?: RemoteExecutor | null;
   readonly observer?: {
     before(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
     after(spec: Spec, argv: readonly string[], ctx: CommandContext, servedBlocked: boolean): void;
@@ -154,6 +174,13 @@ export class CommandPipeline {
       client.lastCommand = spec.name;
       return pause.hold(client, argv);
     }
+    const remote = services.remote;
+    if (remote != null) {
+      if (remote.forwards(spec, client)) return remote.forward(spec, argv, ctx);
+      const mark = ctx.reply.length;
+      this.call(spec, argv, ctx);
+      return remote.afterLocal(spec, ctx, mark);
+    }
     if (inMulti && queueInMulti(spec, argv, ctx)) return;
     const tracking = ctx.server.tracking;
     if (tracking.trackingClients === 0) return this.call(spec, argv, ctx);
@@ -179,7 +206,9 @@ export class CommandPipeline {
   #refuse(ctx: CommandContext, name: string, message: string): void {
     const client = ctx.client;
     client.transaction.flag();
-    if (client.transaction.active && name.length === 4 && name.toLowerCase() === "exec") {
+    const exec = name.length === 4 && name.toLowerCase() === "exec";
+    const remoteMulti = this.services.remote?.refusedInMulti(ctx, exec) ?? false;
+    if ((client.transaction.active || remoteMulti) && exec) {
       discardTransaction(client, ctx);
       const why = message.startsWith("ERR ") ? message.slice(4) : message;
       return ctx.reply.error(`EXECABORT Transaction discarded because of: ${why}`);

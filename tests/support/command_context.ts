@@ -131,6 +131,10 @@ export class TestClient implements ClientState {
     this.pipeline!.call(spec, argv, this.context!);
   }
 
+  awaitReply(_waits: boolean): (reply: Uint8Array) => void {
+    throw new Error("a test context has no gateway");
+  }
+
   /** The request CLIENT PAUSE holds; `resume` runs it. */
   postponed: readonly string[] | null = null;
 
@@ -213,6 +217,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     persistence: new RdbPersistence(keyspace, config, () => {}),
     aof: new AppendOnlyFile(keyspace, config, () => {}),
     requestShutdown: () => true,
+    gateway: null,
     acl: new AclRegistry(config.requirepass, () => config.acllogMaxLen),
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {
