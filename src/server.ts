@@ -33,6 +33,7 @@ import { AofLoadError } from "./persistence/aof_service.ts";
 import { type LoadingState, loadInSlices, type LoadProgress } from "./persistence/loading.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { EventLoopTurns } from "./turns.ts";
 import { Gateway } from "./gateway/gateway.ts";
 import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
@@ -86,6 +87,8 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
+  readonly turns = new EventLoopTurns();
   /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
   readonly gateway: Gateway | null;
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
