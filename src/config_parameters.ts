@@ -16,6 +16,7 @@ import {
   parseMemory,
   SAVE_POINTS_REDIS_DEFAULT,
   type ServerConfig,
+  type TlsAuthClients,
 } from "./config.ts";
 import { DirectiveError } from "./config_file.ts";
 import { parseOutputLimits } from "./output_limit.ts";
@@ -26,6 +27,7 @@ import {
 } from "./pubsub/keyspace_events.ts";
 import type { EncodingLimits } from "./store/encoding_limits.ts";
 import { EVICTION_POLICIES, type EvictionPolicy } from "./store/key_access.ts";
+import { parseAllowedHosts } from "./transport/origin_check.ts";
 import { maxClientsForFds, openFileLimit } from "./transport/fd_limit.ts";
 
 /** A value refused; `message` is Redis's reason (config file and CONFIG SET alike). */
@@ -273,7 +275,38 @@ function outputLimitClass(c: ServerConfig, cls: string): string | null {
 const DEFAULTS: ServerConfig = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT };
 
 export const PARAMETERS: readonly ConfigParameter[] = [
-  integer("port", 0, 65535, field("port")),
+  {
+    name: "port",
+    set(c, [v]) {
+      const n = parseInteger(v);
+      if (n === null) throw new DirectiveError("argument couldn't be parsed into an integer");
+      c.port = checkRange(n, 0, 65535);
+    },
+    // null: a TLS-only server (port 0 beside a tls-port), written back as Redis's 0
+    get: (c) => String(c.port ?? 0),
+    rewrite: (c) => [{ line: `port ${c.port ?? 0}`, force: (c.port ?? 0) !== 6379 }],
+  },
+  {
+    name: "tls-port",
+    set(c, [v]) {
+      const n = parseInteger(v);
+      if (n === null) throw new DirectiveError("argument couldn't be parsed into an integer");
+      const port = checkRange(n, 0, 65535);
+      c.tlsPort = port === 0 ? null : port;
+    },
+    get: (c) => String(c.tlsPort ?? 0),
+    rewrite: (c) => [{ line: `tls-port ${c.tlsPort ?? 0}`, force: c.tlsPort !== null }],
+  },
+  tlsPath("tls-cert-file", "tlsCertFile"),
+  tlsPath("tls-key-file", "tlsKeyFile"),
+  tlsPath("tls-ca-cert-file", "tlsCaCertFile"),
+  oneOf(
+    "tls-auth-clients",
+    ["no", "yes", "optional"],
+    ["no", "yes", "optional"] as TlsAuthClients[],
+    field("tlsAuthClients"),
+    { mutable: true },
+  ),
   {
     name: "bind",
     multi: true,
@@ -535,6 +568,18 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     respdOnly: true,
   }),
   yesNo("metrics", field("metrics"), { respdOnly: true }),
+  yesNo("ws-tls", field("wsTls"), { respdOnly: true }),
+  make(
+    "ws-allowed-hosts",
+    { respdOnly: true },
+    (c, v) => {
+      const names = parseAllowedHosts(v);
+      if (names === null) throw new DirectiveError("argument must list host names without ports");
+      c.wsAllowedHosts = names;
+    },
+    (c) => c.wsAllowedHosts.join(","),
+    (c) => quoteConfigString(c.wsAllowedHosts.join(",")),
+  ),
   text("ws-user", {
     get: (c) => c.wsUser ?? "",
     put: (c, v) => (c.wsUser = v === "" ? null : v),
@@ -547,6 +592,25 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     (c) => quoteConfigString(c.metricsToken ?? ""),
   ),
 ];
+
+/** A TLS file path: "" means none. CONFIG SET loads the files again (commands/config.ts). */
+function tlsPath(
+  name: string,
+  key: "tlsCertFile" | "tlsKeyFile" | "tlsCaCertFile",
+): ConfigParameter {
+  return text(name, {
+    get: (c) => c[key] ?? "",
+    put: (c, v) => (c[key] = v === "" ? null : v),
+  }, { mutable: true });
+}
+
+/** The parameters whose change loads the TLS files again (Redis's applyTlsCfg). */
+export const TLS_PARAMETERS: ReadonlySet<string> = new Set([
+  "tls-cert-file",
+  "tls-key-file",
+  "tls-ca-cert-file",
+  "tls-auth-clients",
+]);
 
 /** maxclients may not pass what the descriptor limit allows (checked as CONFIG SET runs). */
 export function checkMaxClients(c: ServerConfig): void {

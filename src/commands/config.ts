@@ -16,7 +16,9 @@ import {
   ConfigValueError,
   PARAMETER_BY_NAME,
   PARAMETERS,
+  TLS_PARAMETERS,
 } from "../config_parameters.ts";
+import { TlsConfigError } from "../transport/tls.ts";
 import { splitConfigArgs } from "../config_file.ts";
 import { rewriteConfigFile } from "../config_rewrite.ts";
 
@@ -32,7 +34,9 @@ const NAMES: readonly [string, ConfigParameter][] = PARAMETERS.filter((p) => !p.
 
 /** The live value: the port actually bound for `port` (it may have been 0). */
 function valueOf(p: ConfigParameter, server: ServerServices): string {
-  return p.name === "port" ? String(server.port) : p.get(server.config);
+  if (p.name === "port") return String(server.port);
+  if (p.name === "tls-port") return String(server.tlsPort);
+  return p.get(server.config);
 }
 
 /** CONFIG GET parameter [parameter ...] (glob patterns, case-insensitive) */
@@ -95,7 +99,8 @@ const configSet = command({
     const server = ctx.server;
     const aofWasOn = server.config.appendonly;
     const passwordWas = server.config.requirepass;
-    for (const target of [structuredClone(server.config), server.config]) {
+    const next = structuredClone(server.config);
+    for (const target of [next, server.config]) {
       for (const [p, name, value] of pairs) {
         try {
           p.set(target, p.multi ? wordsOf(value) : [value], { fromFile: false, state: {} });
@@ -103,6 +108,21 @@ const configSet = command({
         } catch (e: unknown) {
           if (e instanceof ConfigValueError) throw failed(name.toLowerCase(), e.message);
           throw e;
+        }
+      }
+      if (target !== next) continue;
+      // New TLS files are loaded before anything changes; a bad one changes nothing.
+      const tls = pairs.find(([p]) => TLS_PARAMETERS.has(p.name));
+      if (tls !== undefined) {
+        try {
+          server.reloadTls(next);
+        } catch (e: unknown) {
+          if (!(e instanceof TlsConfigError)) throw e;
+          server.log("warning", `Failed to configure TLS: ${e.message}`);
+          throw failed(
+            tls[1].toLowerCase(),
+            "Unable to update TLS configuration. Check server logs.",
+          );
         }
       }
     }

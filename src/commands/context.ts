@@ -16,6 +16,7 @@
  */
 
 import type { LogLevel, ServerConfig } from "../config.ts";
+import type { TlsSettings } from "../transport/tls.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
@@ -148,8 +149,6 @@ export interface ServerServices {
   /** SHUTDOWN: saves as asked, then ends the server; false when the save failed. */
   requestShutdown(options: { save: boolean | null; force: boolean }): boolean;
   readonly config: ServerConfig;
-  /** Writes a log line (main.ts prints it; tests may collect it). */
-  log(level: LogLevel, message: string): void;
   readonly keyspace: Keyspace;
   readonly hub: PubSubHub;
   /** Who WATCHes which keys (MULTI/EXEC). */
@@ -180,6 +179,15 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** The TLS port bound (0: none). */
+  readonly tlsPort: number;
+  /**
+   * Loads the TLS files `settings` names for new connections on the TLS ports (CONFIG SET
+   * tls-*); throws TlsConfigError, changing nothing, when they cannot be loaded.
+   */
+  reloadTls(settings: TlsSettings): void;
+  /** Writes a server log line (CONFIG SET's reasons for refusing TLS files). */
+  log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
   /** Gateway mode: what INFO and CLIENT LIST say about the upstream; null when embedded. */
