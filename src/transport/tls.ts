@@ -234,6 +234,7 @@ export class TlsListener {
       handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
     }, (socket) => this.#accepted(socket));
     this.#server.on("connection", (socket: Socket) => {
+      socket.setNoDelay(true); // on the TCP socket itself: replies leave at once, as on TCP
       this.#handshaking.set(socket, `${socket.remoteAddress}:${socket.remotePort}`);
       socket.once("close", () => this.#handshaking.delete(socket));
     });
