@@ -34,7 +34,7 @@ import { UpstreamConnection } from "./upstream_connection.ts";
 import { UpstreamPubSub } from "./upstream_pubsub.ts";
 
 /** Commands respd answers itself in gateway mode (by resolved name). */
-const LOCAL = new Set([
+export const LOCAL = new Set([
   "auth",
   "hello",
   "ping",
@@ -75,7 +75,7 @@ export function isLocal(name: string): boolean {
 const OWN_CONNECTION = new Set(["multi", "watch", "select", "client|tracking"]);
 
 /** Local commands whose confirmation waits for upstream's (a message must not be missed). */
-const SUBSCRIBING = new Set(["subscribe", "psubscribe", "ssubscribe"]);
+export const SUBSCRIBING = new Set(["subscribe", "psubscribe", "ssubscribe"]);
 
 const OK = "+OK\r\n";
 const EXECABORT = new TextEncoder().encode(
