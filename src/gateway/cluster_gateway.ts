@@ -123,10 +123,8 @@ export class ClusterGateway implements RemoteExecutor {
     const blocking = spec.flags.includes("blocking");
     let fill = client.awaitReply(blocking);
     if (name === "client|tracking") return fill(NO_TRACKING);
-    if (
-      client.protocol === 3 && client.subscriptions.active &&
-      (name === "publish" || name === "spublish")
-    ) {
+    if (client.protocol === 3 && client.subscriptions.active) {
+      // what the command caused (its own message, a notification) comes before its reply
       const then = fill;
       fill = (bytes) => this.pubsub.whenDelivered(() => then(bytes));
     }
