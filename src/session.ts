@@ -16,6 +16,11 @@
  * message published to this client while its own replies are in flight is never
  * interleaved inside them.
  *
+ * Fairness (issue #20): at most TURN_BUDGET_BYTES of requests are served per event-loop
+ * turn, and a read that settled without the event loop turning waits for the next turn
+ * (turns.ts), so a client whose pipeline is already buffered cannot hold the server while
+ * others wait. The replies of each turn's batch still leave in one write.
+ *
  * Gateway mode (gateway/): a command sent upstream leaves a placeholder in the reply order
  * (`awaitReply`): what was written before it is set aside as a ready segment, and later
  * replies queue behind it. The drain writes segments in order as they become ready, so
@@ -60,6 +65,12 @@ import { ClientTracking } from "./pubsub/tracking.ts";
  */
 const REPLY_BUFFER_SIZE = 1024;
 const READ_BUFFER_SIZE = 4 * 1024;
+/**
+ * Request bytes one client may have served per event-loop turn before the other ready
+ * clients get theirs: Redis reads at most 16 KiB (PROTO_IOBUF_LEN) per client per turn. A
+ * request that starts before the budget ends is served whole, however large.
+ */
+export const TURN_BUDGET_BYTES = 16 * 1024;
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
@@ -88,6 +99,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #closeReason: { text: string; code: number } | null = null;
   #outputLimit = new OutputLimitTracker();
   #flushScheduled = false;
+  /** This turn's budget ran out with requests still buffered (TURN_BUDGET_BYTES). */
+  #overBudget = false;
   readonly parser = new RequestParser();
   /** Channels and patterns this client listens to (maintained by server.hub). */
   readonly subscriptions = new Subscriptions();
@@ -274,6 +287,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   }
 
   async #loop(reader: ByteReader): Promise<void> {
+    const turns = this.server.turns;
     while (!this.#stopping) {
       if (this.#unblock !== null) {
         if (!await this.#waitBlocked(reader)) return;
@@ -282,9 +296,17 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#asideRead = null;
         if (!reader.commitAside(result)) return;
         this.lastActivity = Date.now();
+      } else if (this.#overBudget) {
+        // Whole requests are still buffered past this turn's budget: the rest next turn.
+        this.#overBudget = false;
+        await turns.next();
       } else {
+        const turn = turns.current();
         if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
         this.lastActivity = Date.now();
+        // Read without returning to the event loop (the bytes were already there): let
+        // the clients that became ready meanwhile go first (turns.ts).
+        if (turns.isCurrent(turn)) await turns.next();
       }
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;
@@ -327,6 +349,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #serveBuffered(reader: ByteReader): Error | null {
     const parser = this.parser;
     let pos = reader.start;
+    const budgetEnd = pos + TURN_BUDGET_BYTES;
     try {
       const postponed = this.#postponed;
       if (postponed !== null) {
@@ -334,6 +357,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.execute(postponed);
       }
       while (!this.#closeAfterReply && this.#unblock === null) {
+        if (pos >= budgetEnd) {
+          this.#overBudget = true;
+          break;
+        }
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
         pos = next;

@@ -35,22 +35,70 @@ interface CompiledSpec {
 
 type KeyFinder = (argv: readonly string[]) => KeyUse[];
 
+/**
+ * How to find a command's keys: `range` for the common single spec "key at index, then a
+ * range" (walked in place, without allocating), else `find`.
+ */
+export interface KeyPlan {
+  readonly range: {
+    readonly first: number;
+    readonly lastkey: number;
+    readonly keystep: number;
+    readonly limit: number;
+    readonly access: number;
+  } | null;
+  readonly find: KeyFinder;
+}
+
 const NONE: KeyFinder = () => [];
-const finders = new Map<CommandSpec, KeyFinder>();
+
+/** The plan for `spec`'s keys; null for a command without keys (doesCommandHaveKeys). */
+export function keyPlan(spec: CommandSpec): KeyPlan | null {
+  const special = SPECIAL[spec.name];
+  if (special !== undefined) return { range: null, find: special };
+  const raw = KEY_SPECS[spec.name];
+  if (raw === undefined) return null;
+  const specs = raw.filter((s) => !s[0].includes("not_key")).map(compileSpec);
+  const only = specs.length === 1 ? specs[0] : null;
+  const range = only !== null && only.begin !== null && "index" in only.begin &&
+      only.find?.kind === "range"
+    ? {
+      first: only.begin.index,
+      lastkey: only.find.lastkey,
+      keystep: only.find.keystep,
+      limit: only.find.limit,
+      access: only.access,
+    }
+    : null;
+  return { range, find: specs.length === 0 ? NONE : (argv) => fromSpecs(specs, argv) ?? [] };
+}
+
+/**
+ * The last key index of a `range` plan for `argc` arguments, or -1 when the spec does not
+ * fit them (no keys, as getKeysUsingKeySpecs's invalid spec).
+ */
+export function rangeLast(range: NonNullable<KeyPlan["range"]>, argc: number): number {
+  const first = range.first;
+  let last: number;
+  if (range.lastkey >= 0) last = first + range.lastkey;
+  else if (range.limit === 0) last = argc + range.lastkey;
+  else last = first + (Math.trunc((argc - first) / range.limit) + range.lastkey);
+  return last >= argc || last < first || first >= argc ? -1 : last;
+}
 
 /** The keys of `argv` for `spec` with the access each needs (none for keyless commands). */
 export function keyUses(spec: CommandSpec, argv: readonly string[]): KeyUse[] {
-  let find = finders.get(spec);
-  if (find === undefined) {
-    find = compile(spec.name);
-    finders.set(spec, find);
+  const plan = keyPlan(spec);
+  if (plan === null) return [];
+  const range = plan.range;
+  if (range === null) return plan.find(argv);
+  const out: KeyUse[] = [];
+  const last = rangeLast(range, argv.length);
+  if (last < 0) return out;
+  for (let i = range.first; i <= last; i += range.keystep) {
+    out.push({ pos: i, access: range.access });
   }
-  return find(argv);
-}
-
-/** Whether `spec` has any key to check (Redis's doesCommandHaveKeys). */
-export function commandHasKeys(spec: CommandSpec): boolean {
-  return KEY_SPECS[spec.name] !== undefined;
+  return out;
 }
 
 /** ACL permissions for a key spec's flags, as ACLSelectorCheckKey reads them. */
@@ -61,15 +109,6 @@ function accessOf(flags: readonly string[]): number {
     access |= KEY_WRITE;
   }
   return access;
-}
-
-function compile(name: string): KeyFinder {
-  const special = SPECIAL[name];
-  if (special !== undefined) return special;
-  const raw = KEY_SPECS[name];
-  if (raw === undefined) return NONE;
-  const specs = raw.filter((s) => !s[0].includes("not_key")).map(compileSpec);
-  return (argv) => fromSpecs(specs, argv) ?? [];
 }
 
 function compileSpec([flags, begin, find]: RawKeySpec): CompiledSpec {

@@ -19,7 +19,14 @@ import type { CommandSpec } from "../commands/command.ts";
 import { allCommands, lookupCommand } from "../commands/command_table.ts";
 import { stringToBytes } from "../protocol/latin1.ts";
 import { globMatch } from "../store/glob.ts";
-import { commandHasKeys, KEY_READ, KEY_WRITE, type KeyUse, keyUses } from "./command_keys.ts";
+import {
+  KEY_READ,
+  KEY_WRITE,
+  type KeyPlan,
+  keyPlan,
+  type KeyUse,
+  rangeLast,
+} from "./command_keys.ts";
 
 /** Redis 7.0's ACL categories, in its order (ACL CAT). */
 export const ACL_CATEGORIES: readonly string[] = [
@@ -112,7 +119,51 @@ function forEachCommand(f: (spec: CommandSpec) => void): void {
 export interface KeyPattern {
   pattern: string;
   access: number;
+  /** `user:*`: the pattern is this prefix and one final `*` (matched with startsWith). */
+  prefix: string | null;
+  /** The pattern has no special character: it matches itself only. */
+  literal: boolean;
 }
+
+const GLOB_SPECIAL = /[*?[\\]/;
+
+function keyPattern(pattern: string, access: number): KeyPattern {
+  const body = pattern.slice(0, -1);
+  const prefix = pattern.endsWith("*") && !GLOB_SPECIAL.test(body) ? body : null;
+  return { pattern, access, prefix, literal: !GLOB_SPECIAL.test(pattern) };
+}
+
+/** What the check needs of a command, worked out once per command. */
+interface CommandAcl {
+  noAuth: boolean;
+  keys: KeyPlan | null;
+  /** Channel arguments: 0 none, 1 the first (PUBLISH), 2 all (SUBSCRIBE), 3 all, literally. */
+  channels: 0 | 1 | 2 | 3;
+}
+
+const commandAcls = new Map<CommandSpec, CommandAcl>();
+
+function commandAcl(spec: CommandSpec): CommandAcl {
+  let info = commandAcls.get(spec);
+  if (info === undefined) {
+    const n = spec.name;
+    info = {
+      noAuth: spec.flags.includes("no_auth"),
+      keys: keyPlan(spec),
+      channels: n === "publish" || n === "spublish"
+        ? 1
+        : n === "subscribe" || n === "ssubscribe"
+        ? 2
+        : n === "psubscribe"
+        ? 3
+        : 0,
+    };
+    commandAcls.set(spec, info);
+  }
+  return info;
+}
+
+const OK_RESULT: CheckResult = Object.freeze({ code: ACL_OK, pos: 0 });
 
 function patternText(p: KeyPattern): string {
   const prefix = p.access === (KEY_READ | KEY_WRITE) ? "~" : p.access === KEY_READ ? "%R~" : "%W~";
@@ -237,7 +288,7 @@ export class Selector {
     const pattern = op.slice(offset);
     if (hasSpaces(pattern)) throw new AclRuleError(SYNTAX);
     const existing = this.keys.find((k) => k.pattern === pattern);
-    if (existing === undefined) this.keys.push({ pattern, access });
+    if (existing === undefined) this.keys.push(keyPattern(pattern, access));
     else existing.access |= access;
     this.allKeys = false;
   }
@@ -265,39 +316,66 @@ export class Selector {
     this.firstArgs.set(spec, list);
   }
 
-  /** Whether this selector may run `spec` with `argv` (ACLSelectorCheckCmd). */
-  check(spec: CommandSpec, argv: readonly string[], keys: KeyCache): CheckResult {
-    if (!this.allCommands && !spec.flags.includes("no_auth") && !this.allowed.has(spec)) {
+  /**
+   * Whether this selector may run `spec` with `argv` (ACLSelectorCheckCmd); `keys` keeps
+   * the keys found for the next selector (null: only one selector looks).
+   */
+  check(
+    spec: CommandSpec,
+    argv: readonly string[],
+    info: CommandAcl = commandAcl(spec),
+    keys: KeyCache | null = null,
+  ): CheckResult {
+    if (!this.allCommands && !info.noAuth && !this.allowed.has(spec)) {
       const allowedArgs = argv.length < 2 ? undefined : this.firstArgs?.get(spec);
       if (allowedArgs === undefined) return { code: DENIED_CMD, pos: 0 };
       const arg = argv[isSub(spec) ? 2 : 1]?.toLowerCase();
       if (!allowedArgs.some((a) => a.toLowerCase() === arg)) return { code: DENIED_CMD, pos: 0 };
     }
-    if (!this.allKeys && commandHasKeys(spec)) {
-      for (const use of keys.get(spec, argv)) {
-        if (!this.keyAllowed(argv[use.pos], use.access)) return { code: DENIED_KEY, pos: use.pos };
+    const plan = info.keys;
+    if (!this.allKeys && plan !== null) {
+      const range = plan.range;
+      if (range !== null) {
+        // The common case, walked in place: one key spec, an index and a range.
+        const last = rangeLast(range, argv.length);
+        for (let i = range.first; last >= 0 && i <= last; i += range.keystep) {
+          if (!this.keyAllowed(argv[i], range.access)) return { code: DENIED_KEY, pos: i };
+        }
+      } else {
+        for (const use of keys?.get(plan, argv) ?? plan.find(argv)) {
+          if (!this.keyAllowed(argv[use.pos], use.access)) {
+            return { code: DENIED_KEY, pos: use.pos };
+          }
+        }
       }
     }
-    if (!this.allChannels) {
-      const name = spec.name;
-      if (name === "publish" || name === "spublish") {
+    if (!this.allChannels && info.channels !== 0) {
+      if (info.channels === 1) {
         if (!this.channelAllowed(argv[1], false)) return { code: DENIED_CHANNEL, pos: 1 };
-      } else if (name === "subscribe" || name === "psubscribe" || name === "ssubscribe") {
-        const literal = name === "psubscribe";
+      } else {
+        const literal = info.channels === 3;
         for (let i = 1; i < argv.length; i++) {
           if (!this.channelAllowed(argv[i], literal)) return { code: DENIED_CHANNEL, pos: i };
         }
       }
     }
-    return { code: ACL_OK, pos: 0 };
+    return OK_RESULT;
   }
 
   /** ACLSelectorCheckKey. */
   keyAllowed(key: string, access: number): boolean {
     if (this.allKeys) return true;
-    for (const p of this.keys) {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const p = keys[i];
       if ((p.access & access) !== access) continue;
-      if (globMatch(p.pattern, key)) return true;
+      const prefix = p.prefix;
+      const match = prefix !== null
+        ? key.startsWith(prefix)
+        : p.literal
+        ? key === p.pattern
+        : globMatch(p.pattern, key);
+      if (match) return true;
     }
     return false;
   }
@@ -407,8 +485,8 @@ export interface CheckResult {
 export class KeyCache {
   #uses: KeyUse[] | null = null;
 
-  get(spec: CommandSpec, argv: readonly string[]): KeyUse[] {
-    return this.#uses ??= keyUses(spec, argv);
+  get(plan: KeyPlan, argv: readonly string[]): KeyUse[] {
+    return this.#uses ??= plan.find(argv);
   }
 }
 
@@ -541,11 +619,14 @@ export class AclUser {
    * channel no selector could match).
    */
   check(spec: CommandSpec, argv: readonly string[]): CheckResult {
+    const info = commandAcl(spec);
+    const selectors = this.selectors;
+    if (selectors.length === 1) return selectors[0].check(spec, argv, info);
     let relevant = DENIED_CMD;
     let lastPos = 0;
     const keys = new KeyCache();
-    for (const s of this.selectors) {
-      const r = s.check(spec, argv, keys);
+    for (const s of selectors) {
+      const r = s.check(spec, argv, info, keys);
       if (r.code === ACL_OK) return r;
       if (r.code > relevant || (r.code === relevant && r.pos > lastPos)) {
         relevant = r.code;
@@ -562,8 +643,9 @@ export class AclUser {
   hasFullKeyAccess(spec: CommandSpec, argv: readonly string[], access = KEY_READ): boolean {
     if (this.unrestricted) return true;
     const keys = new KeyCache();
+    const info = commandAcl(spec);
     return this.selectors.some((s) =>
-      s.check(spec, argv, keys).code === ACL_OK &&
+      s.check(spec, argv, info, keys).code === ACL_OK &&
       (s.allKeys || s.keys.some((k) => (k.access & access) === access && k.pattern === "*"))
     );
   }

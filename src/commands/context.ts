@@ -15,7 +15,8 @@
  * session or the server: this file is the boundary, with type-only imports.
  */
 
-import type { ServerConfig } from "../config.ts";
+import type { LogLevel, ServerConfig } from "../config.ts";
+import type { TlsSettings } from "../transport/tls.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
@@ -168,6 +169,15 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** The TLS port bound (0: none). */
+  readonly tlsPort: number;
+  /**
+   * Loads the TLS files `settings` names for new connections on the TLS ports (CONFIG SET
+   * tls-*); throws TlsConfigError, changing nothing, when they cannot be loaded.
+   */
+  reloadTls(settings: TlsSettings): void;
+  /** Writes a server log line (CONFIG SET's reasons for refusing TLS files). */
+  log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
   /** Gateway mode: what INFO and CLIENT LIST say about the upstream; null when embedded. */

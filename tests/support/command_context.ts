@@ -213,6 +213,9 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    tlsPort: 0,
+    reloadTls: () => {}, // no TLS port: nothing to reload, as a server without one
+    log: () => {},
     persistence: new RdbPersistence(keyspace, config, () => {}),
     aof: new AppendOnlyFile(keyspace, config, () => {}),
     requestShutdown: () => true,
