@@ -21,9 +21,9 @@
  * with; the client's own event loop is part of these figures.
  *
  * `--idle N` holds N idle TCP connections (each ran one PING) to every server for the
- * whole run, and starts the servers with a --maxclients that admits them: the busy clients'
- * latency beside 10,000 idle ones. It needs descriptors: run it under `ulimit -n 65536`
- * (as root), e.g. `bash -c 'ulimit -n 65536 && deno task bench:latency --idle 10000'`.
+ * whole run (from a child process per server, bench/idle_holder.ts), and starts the servers
+ * with a --maxclients that admits them: the busy clients' latency beside 10,000 idle ones.
+ * Each server and holder needs N descriptors and more (`ulimit -n`, 20,000 here).
  */
 
 import { parseArgs } from "node:util";
@@ -170,10 +170,13 @@ const baseline = values.baseline === undefined ? null : start(
 const servers = baseline === null ? [redis, respd] : [redis, respd, baseline];
 /** TCP figures of the matrix by "clients test pipeline", for the WebSocket lines. */
 const tcpFigures = new Map<string, Map<string, Latency>>();
-const idle: Deno.TcpConn[] = [];
+const idle: Deno.ChildProcess[] = [];
 try {
   await Promise.all(servers.map((s) => s.ready));
-  for (const server of servers) idle.push(...await openIdle(server.port, IDLE));
+  for (const server of servers) {
+    const holder = await openIdle(server.port, IDLE);
+    if (holder !== null) idle.push(holder);
+  }
   if (IDLE > 0) console.log(`# ${IDLE} idle connections held to each server`);
   const f = (x: number) => x.toFixed(2).padStart(8);
   console.log(`# ${values.requests} requests per run, -r 100000 -d 100; latency in ms`);
@@ -217,12 +220,9 @@ try {
   }
   await webSocketRuns(servers.slice(1));
 } finally {
-  for (const c of idle) {
-    try {
-      c.close();
-    } catch {
-      // closed already
-    }
+  for (const holder of idle) {
+    await holder.stdin.close();
+    await holder.status;
   }
   for (const s of servers) {
     try {
@@ -234,18 +234,29 @@ try {
   }
 }
 
-/** Opens `count` connections that each run one PING and then stay idle. */
-async function openIdle(port: number, count: number): Promise<Deno.TcpConn[]> {
-  const conns: Deno.TcpConn[] = [];
-  const ping = new TextEncoder().encode("PING\r\n");
-  const buf = new Uint8Array(16);
-  for (let i = 0; i < count; i++) {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(ping);
-    await conn.read(buf);
-    conns.push(conn);
-  }
-  return conns;
+/**
+ * `count` idle connections (each ran one PING) to `port`, held by a child process
+ * (bench/idle_holder.ts) until the returned child's stdin is closed.
+ */
+async function openIdle(port: number, count: number): Promise<Deno.ChildProcess | null> {
+  if (count === 0) return null;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      new URL("./idle_holder.ts", import.meta.url).pathname,
+      String(port),
+      String(count),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value } = await reader.read();
+  if (!value?.startsWith("ready")) throw new Error(`idle holder for port ${port} failed`);
+  reader.releaseLock();
+  return child;
 }
 
 /** p50/p99/p99.9/max of recorded latencies (ms), and the rate they were served at. */
@@ -281,15 +292,22 @@ async function webSocketLoad(
   requests: number,
   test: string,
 ): Promise<Latency> {
-  const sockets = await Promise.all(
-    Array.from({ length: clients }, () =>
-      new Promise<WebSocket>((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${wsPort}/ws`);
-        ws.binaryType = "arraybuffer";
-        ws.onopen = () => resolve(ws);
-        ws.onerror = () => reject(new Error("WebSocket failed to open"));
-      })),
-  );
+  // In groups: respd bounds the HTTP connections still handshaking (--http-max-pending).
+  const sockets: WebSocket[] = [];
+  while (sockets.length < clients) {
+    const group = Math.min(50, clients - sockets.length);
+    sockets.push(
+      ...await Promise.all(
+        Array.from({ length: group }, () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const ws = new WebSocket(`ws://127.0.0.1:${wsPort}/ws`);
+            ws.binaryType = "arraybuffer";
+            ws.onopen = () => resolve(ws);
+            ws.onerror = () => reject(new Error("WebSocket failed to open"));
+          })),
+      ),
+    );
+  }
   const latencies: number[] = [];
   let remaining = requests;
   const started = performance.now();

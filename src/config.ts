@@ -67,6 +67,8 @@ export interface ServerConfig extends EncodingLimits {
   aclfile: string | null;
   /** Entries the ACL log keeps. */
   acllogMaxLen: number;
+  /** `user <name> <rules…>` lines of a config file, each as its words, in file order. */
+  aclUsers: readonly (readonly string[])[];
   /**
    * The ACL user WebSocket clients run as when they send no credentials (they are let in
    * only if it is `on` and `nopass`); null: the default user, as TCP clients.
@@ -185,6 +187,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   requirepass: null,
   aclfile: null,
   acllogMaxLen: 128,
+  aclUsers: [],
   wsUser: null,
   maxclients: 10000,
   timeout: 0,

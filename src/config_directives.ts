@@ -32,6 +32,7 @@ import { parseOutputLimits } from "./output_limit.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./pubsub/keyspace_events.ts";
 import { parseAllowedHosts } from "./transport/origin_check.ts";
 import { REDIS_CONFIG_NAMES } from "./redis_config_names.ts";
+import { checkUserLine } from "./acl/acl_registry.ts";
 
 /** What applying one directive did besides changing the config. */
 export type DirectiveOutcome = "applied" | "ignored";
@@ -182,6 +183,14 @@ const SETTERS: Record<string, Setter> = {
   requirepass: text((c, v) => (c.requirepass = v === "" ? null : v)),
   maxclients: integer(1, 4294967295, (c, n) => (c.maxclients = n)),
   aclfile: text((c, v) => (c.aclfile = v === "" ? null : v)),
+  user: {
+    multi: true,
+    set(c, args) {
+      const problem = checkUserLine(args, c.aclUsers);
+      if (problem !== null) throw new DirectiveError(problem);
+      c.aclUsers = [...c.aclUsers, args];
+    },
+  },
   "acllog-max-len": integer(0, LONG_MAX, (c, n) => (c.acllogMaxLen = n)),
   timeout: integer(0, INT_MAX, (c, n) => (c.timeout = n)),
   maxmemory: memory(0, "18446744073709551615", (c, n) => (c.maxmemory = n)),

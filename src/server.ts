@@ -129,6 +129,18 @@ export class Server {
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
     this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclUsers.length !== 0) {
+      if (this.config.aclfile !== null) {
+        throw new Error(
+          "Configuring Redis with users defined in redis.conf and at the same setting an ACL " +
+            "file path is invalid. This setup is very likely to lead to configuration errors " +
+            "and security holes, please define either an ACL file or declare users directly " +
+            "in your redis.conf, but not both.",
+        );
+      }
+      const error = this.acl.loadConfiguredUsers(this.config.aclUsers);
+      if (error !== null) throw new Error(`${error}. Critical error while loading ACLs.`);
+    }
     if (this.config.aclfile !== null) {
       const loaded = this.acl.loadFile(this.config.aclfile);
       if ("error" in loaded) {
