@@ -37,6 +37,7 @@ import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
 import { sequences as keyAccess } from "./differential/key_access.ts";
+import { sequences as packed } from "./differential/packed.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -63,6 +64,7 @@ const families: Record<string, Sequence[]> = {
   streams,
   persistence,
   keyAccess,
+  packed,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");
