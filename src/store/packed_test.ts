@@ -221,10 +221,26 @@ Deno.test("sorted sets of binary members agree with a model through conversion",
   }));
 });
 
-Deno.test("intsets of numbers agree with a sorted model through widening and conversion", () => {
+Deno.test("intsets agree with a sorted model through each width (2, 4, 8 bytes) and conversion", () => {
   const limits = { ...DEFAULT_ENCODING_LIMITS, setMaxIntsetEntries: 40 };
   const member = fc.oneof(
     { weight: 8, arbitrary: fc.integer({ min: -50, max: 50 }).map(String) },
+    { weight: 2, arbitrary: fc.integer().map(String) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        "32767",
+        "32768",
+        "-32768",
+        "-32769",
+        "2147483647",
+        "2147483648",
+        "-2147483648",
+        "-2147483649",
+        "4294967296",
+        "-4294967296",
+      ),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
