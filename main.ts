@@ -25,6 +25,9 @@ import { readConfigFile } from "./src/config_directives.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
 import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
+import { parseAllowedHosts } from "./src/transport/origin_check.ts";
+import { TlsConfigError } from "./src/transport/tls.ts";
+import { parseUpstreamUrl, UpstreamAddressError } from "./src/gateway/upstream_address.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
@@ -43,7 +46,16 @@ Examples:
 The config file uses redis.conf syntax and directive names (\`port 6379\`, \`include\`);
 options given here override it. Options:
 
-  --port N                         TCP port (default 6379; 0 picks a free one)
+  --port N                         TCP port (default 6379; 0 picks a free one, or with
+                                   --tls-port set, as in Redis, no plaintext port at all)
+  --tls-port N                     TLS RESP port (default 0: none)
+  --tls-cert-file PATH             server certificate (PEM) for the TLS ports
+  --tls-key-file PATH              its private key (PEM)
+  --tls-ca-cert-file PATH          CA certificates client certificates are verified with
+  --tls-auth-clients no|yes|optional
+                                   client certificates on the TLS port (default yes)
+  --ws-tls yes|no                  serve the WebSocket/HTTP port as https:// and wss://
+                                   with --tls-cert-file/--tls-key-file (default no)
   --bind ADDR                      address to listen on (default 127.0.0.1)
   --databases N                    number of databases (default 16)
   --loglevel LEVEL                 debug | verbose | notice | warning (default notice)
@@ -59,9 +71,17 @@ options given here override it. Options:
                                    cut off clients with this much unsent output, as
                                    redis.conf (default "normal 0 0 0 pubsub 32mb 8mb 60")
   --ws-allowed-origins LIST        comma-separated Origins allowed to connect
-                                   (default: own origin, http://localhost:*, http://127.0.0.1:*)
+                                   (default: the page's own origin when its host is an IP
+                                   address, localhost or in --ws-allowed-hosts; and
+                                   http(s)://localhost:*, http(s)://127.0.0.1:*)
+  --ws-allowed-hosts LIST          host names (besides IP addresses and localhost) this
+                                   server is reached by: their pages may open /ws
   --ws-commands LIST               commands allowed over WebSocket: names and @categories
-  --requirepass PASSWORD           require AUTH before any other command
+  --requirepass PASSWORD           require AUTH before any other command (the default
+                                   user's password)
+  --aclfile PATH                   ACL users, loaded at start (ACL LOAD / ACL SAVE)
+  --ws-user NAME                   the ACL user WebSocket clients without credentials run
+                                   as (default: the default user, as over TCP)
   --maxclients N                   most clients at once (default 10000)
   --timeout SECONDS                close clients idle this long (default 0 = never)
   --maxmemory SIZE                 memory limit for data (default 0 = none)
@@ -82,6 +102,11 @@ options given here override it. Options:
   --auto-aof-rewrite-percentage N  rewrite the AOF when it doubled... (default 100; 0 = never)
   --auto-aof-rewrite-min-size SIZE ...and is at least this large (default 64mb)
   --aof-load-truncated yes|no      load an AOF whose last command a crash cut (default yes)
+  --upstream redis://[user:pass@]host:port[/db]
+                                   gateway mode: keep no data, run every data command on
+                                   this Redis (rediss:// for TLS); see README "Two modes"
+  --upstream-pool-size N           upstream connections per protocol that clients share in
+                                   gateway mode (default 4)
   --help                           show this help
   --version                        show the version
 
@@ -118,6 +143,12 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     allowPositionals: true,
     options: {
       port: { type: "string" },
+      "tls-port": { type: "string" },
+      "tls-cert-file": { type: "string" },
+      "tls-key-file": { type: "string" },
+      "tls-ca-cert-file": { type: "string" },
+      "tls-auth-clients": { type: "string" },
+      "ws-tls": { type: "string" },
       bind: { type: "string" },
       databases: { type: "string" },
       loglevel: { type: "string" },
@@ -130,8 +161,11 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "http-max-pending": { type: "string" },
       "client-output-buffer-limit": { type: "string" },
       "ws-allowed-origins": { type: "string" },
+      "ws-allowed-hosts": { type: "string" },
       "ws-commands": { type: "string" },
       requirepass: { type: "string" },
+      aclfile: { type: "string" },
+      "ws-user": { type: "string" },
       maxclients: { type: "string" },
       timeout: { type: "string" },
       maxmemory: { type: "string" },
@@ -149,6 +183,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "auto-aof-rewrite-percentage": { type: "string" },
       "auto-aof-rewrite-min-size": { type: "string" },
       "aof-load-truncated": { type: "string" },
+      upstream: { type: "string" },
+      "upstream-pool-size": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -159,6 +195,28 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   const c: Partial<ServerConfig> = {};
   if (values.port !== undefined) c.port = integer("port", values.port, 0, 65535);
   if (values.bind !== undefined) c.bind = values.bind;
+  const tlsPort = values["tls-port"];
+  if (tlsPort !== undefined) {
+    const n = integer("tls-port", tlsPort, 0, 65535);
+    c.tlsPort = n === 0 ? null : n;
+  }
+  const files = [
+    ["tls-cert-file", "tlsCertFile"],
+    ["tls-key-file", "tlsKeyFile"],
+    ["tls-ca-cert-file", "tlsCaCertFile"],
+  ] as const;
+  for (const [flag, field] of files) {
+    const path = values[flag];
+    if (path !== undefined) c[field] = path === "" ? null : path;
+  }
+  const auth = values["tls-auth-clients"];
+  if (auth !== undefined) {
+    if (auth !== "no" && auth !== "yes" && auth !== "optional") {
+      throw new UsageError("--tls-auth-clients must be one of no, yes, optional");
+    }
+    c.tlsAuthClients = auth;
+  }
+  if (values["ws-tls"] !== undefined) c.wsTls = yesNo("ws-tls", values["ws-tls"]);
   if (values.databases !== undefined) {
     c.databases = integer("databases", values.databases, 1, 1_000_000);
   }
@@ -204,6 +262,14 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   }
   const origins = values["ws-allowed-origins"];
   if (origins !== undefined) c.wsAllowedOrigins = list(origins);
+  const hosts = values["ws-allowed-hosts"];
+  if (hosts !== undefined) {
+    const names = parseAllowedHosts(hosts);
+    if (names === null) {
+      throw new UsageError(`--ws-allowed-hosts must list host names without ports, got '${hosts}'`);
+    }
+    c.wsAllowedHosts = names;
+  }
   const wsCommands = values["ws-commands"];
   if (wsCommands !== undefined) {
     c.wsCommands = list(wsCommands);
@@ -215,6 +281,8 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
     }
   }
   if (values.requirepass !== undefined) c.requirepass = values.requirepass;
+  if (values.aclfile !== undefined) c.aclfile = values.aclfile;
+  if (values["ws-user"] !== undefined) c.wsUser = values["ws-user"];
   if (values.maxclients !== undefined) {
     c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);
   }
@@ -279,6 +347,17 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   if (minSize !== undefined) c.autoAofRewriteMinSize = memory("auto-aof-rewrite-min-size", minSize);
   const truncated = values["aof-load-truncated"];
   if (truncated !== undefined) c.aofLoadTruncated = yesNo("aof-load-truncated", truncated);
+  if (values.upstream !== undefined) {
+    try {
+      parseUpstreamUrl(values.upstream);
+    } catch (e: unknown) {
+      if (e instanceof UpstreamAddressError) throw new UsageError(`--upstream: ${e.message}`);
+      throw e;
+    }
+    c.upstream = values.upstream;
+  }
+  const ups = values["upstream-pool-size"];
+  if (ups !== undefined) c.upstreamPoolSize = integer("upstream-pool-size", ups, 1, 1024);
   return c;
 }
 
@@ -344,6 +423,9 @@ async function main(): Promise<number> {
     }
   }
   const config: ServerConfig = { ...base, ...parsed };
+  // As in Redis, `port 0` beside a TLS port means no plaintext port (a TLS-only server);
+  // alone it keeps respd's meaning, a free port.
+  if (config.port === 0 && config.tlsPort !== null) config.port = null;
   logFormat = config.logFormat;
   if (file !== null && config.wsCommands !== null) {
     try {
@@ -364,9 +446,26 @@ async function main(): Promise<number> {
   const server = new Server({ ...config, logger: log });
   try {
     server.openListeners();
+    await server.listening;
   } catch (e: unknown) {
-    log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
+    if (e instanceof TlsConfigError) {
+      // Redis's lines (tls.c, server.c)
+      log("warning", e.message);
+      log("warning", "Failed to configure TLS. Check logs for more info.");
+    } else log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
     return 1;
+  }
+  // SIGHUP reads the TLS certificate, key and CA files again, for new connections.
+  if (config.tlsPort !== null || config.wsTls) {
+    Deno.addSignalListener("SIGHUP", () => {
+      try {
+        server.reloadTls();
+        log("notice", "TLS certificate and key reloaded (SIGHUP): new connections use them");
+      } catch (e: unknown) {
+        if (!(e instanceof TlsConfigError)) throw e;
+        log("warning", `TLS reload failed (SIGHUP), keeping the old certificate: ${e.message}`);
+      }
+    });
   }
   // Signals and SHUTDOWN are heard from here on, also while the dataset loads. A signal
   // saves (when save points are set; never while loading) and exits; if that save fails
@@ -393,8 +492,7 @@ async function main(): Promise<number> {
   if (loaded === false) return 1;
   if (loaded === true) {
     server.startBackgroundWork();
-    const ws = server.wsPort ? `, WebSocket on ws://${config.bind}:${server.wsPort}/ws` : "";
-    log("notice", `respd ${VERSION} ready: TCP on ${config.bind}:${server.port}${ws}`);
+    log("notice", `respd ${VERSION} ready: ${listeningText(server)}`);
   }
   const reason = await stopped;
   log("notice", `${reason} received: shutting down`);
@@ -403,6 +501,19 @@ async function main(): Promise<number> {
   if (result === "timeout") log("warning", "clients did not finish within 2s; exiting anyway");
   log("notice", "respd is now ready to exit, bye bye...");
   return 0;
+}
+
+/** "TCP on 127.0.0.1:6379, TLS on …, WebSocket on ws://…/ws" for the ready line. */
+function listeningText(server: Server): string {
+  const { bind } = server.config;
+  const parts: string[] = [];
+  if (server.config.port !== null) parts.push(`TCP on ${bind}:${server.port}`);
+  if (server.tlsPort) parts.push(`TLS on ${bind}:${server.tlsPort}`);
+  if (server.wsPort) {
+    const scheme = server.config.wsTls ? "wss" : "ws";
+    parts.push(`WebSocket on ${scheme}://${bind}:${server.wsPort}/ws`);
+  }
+  return parts.join(", ");
 }
 
 /** Loads the AOF or dump.rdb if present; false (logged) when it is damaged or unreadable. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (`deno task test`): installs what the tests need and is missing
-# (Debian: redis-server, redis-tools, chromium; npm packages come through Deno's npm:
+# (Debian: redis-server, redis-tools, chromium, openssl (the TLS tests make their certificates); npm packages come through Deno's npm:
 # specifiers in deno.json), then runs every test. Extra arguments go to `deno test`
 # (e.g. a file or --filter). Ends with a plain "N passed, N failed" line.
 set -euo pipefail
@@ -11,6 +11,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v redis-benchmark >/dev/null 2>&1 || need+=(redis-tools)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing missing packages: ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

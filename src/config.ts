@@ -10,6 +10,9 @@ export const VERSION = "0.1.0";
 /** The Redis version respd answers as (HELLO, INFO): the one whose behaviour it follows. */
 export const REDIS_VERSION = "7.0.15";
 
+/** Redis's tls-auth-clients values. */
+export type TlsAuthClients = "no" | "yes" | "optional";
+
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 
 /** How log lines are written: Redis's own format, or one JSON object a line. */
@@ -23,7 +26,20 @@ export interface OutputLimit {
 }
 
 export interface ServerConfig extends EncodingLimits {
-  port: number;
+  /** The plain TCP port (0 picks a free one); null: none (redis.conf's `port 0` with a tls-port). */
+  port: number | null;
+  /** The TLS RESP port (0 picks a free one); null: none, the default (redis.conf `tls-port 0`). */
+  tlsPort: number | null;
+  /** The certificate (PEM, chain included) both TLS ports present. */
+  tlsCertFile: string | null;
+  /** Its private key (PEM, not encrypted). */
+  tlsKeyFile: string | null;
+  /** CA certificates (PEM) client certificates are verified against. */
+  tlsCaCertFile: string | null;
+  /** Client certificates on the TLS RESP port: none asked, required, or verified if sent. */
+  tlsAuthClients: TlsAuthClients;
+  /** Serve the HTTP/WebSocket port as https:// and wss:// with tls-cert-file and tls-key-file. */
+  wsTls: boolean;
   bind: string;
   databases: number;
   loglevel: LogLevel;
@@ -39,9 +55,25 @@ export interface ServerConfig extends EncodingLimits {
   httpMaxPending: number;
   /** Allowed Origins; null = the server's own origin and localhost/127.0.0.1 on any port. */
   wsAllowedOrigins: string[] | null;
+  /**
+   * Host names (besides IP literals and localhost) by which this server is reached: a page
+   * served from one of them may open /ws (transport/origin_check.ts). Lower case.
+   */
+  wsAllowedHosts: string[];
   /** Commands allowed over WebSocket (names and @categories); null = all. */
   wsCommands: string[] | null;
   requirepass: string | null;
+  /** The ACL file (ACL LOAD / SAVE, loaded at start); null: none. */
+  aclfile: string | null;
+  /** Entries the ACL log keeps. */
+  acllogMaxLen: number;
+  /** `user <name> <rules…>` lines of a config file, each as its words, in file order. */
+  aclUsers: readonly (readonly string[])[];
+  /**
+   * The ACL user WebSocket clients run as when they send no credentials (they are let in
+   * only if it is `on` and `nopass`); null: the default user, as TCP clients.
+   */
+  wsUser: string | null;
   maxclients: number;
   /** Idle seconds before a client is closed; 0 = never. */
   timeout: number;
@@ -96,6 +128,13 @@ export interface ServerConfig extends EncodingLimits {
   autoAofRewriteMinSize: number;
   /** Load an AOF whose last command was cut by a crash (dropping that command). */
   aofLoadTruncated: boolean;
+  /**
+   * Gateway mode (gateway/): `redis://[user:pass@]host:port[/db]` of the one Redis every
+   * data command runs on; null = the embedded store.
+   */
+  upstream: string | null;
+  /** Upstream connections per protocol that clients share in gateway mode. */
+  upstreamPoolSize: number;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -122,6 +161,12 @@ export function formatSavePoints(points: readonly [number, number][]): string {
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   port: 6379,
+  tlsPort: null,
+  tlsCertFile: null,
+  tlsKeyFile: null,
+  tlsCaCertFile: null,
+  tlsAuthClients: "yes",
+  wsTls: false,
   bind: "127.0.0.1",
   databases: 16,
   loglevel: "notice",
@@ -132,8 +177,13 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   httpMaxHeaderSize: 16 * 1024,
   httpMaxPending: 128,
   wsAllowedOrigins: null,
+  wsAllowedHosts: [],
   wsCommands: null,
   requirepass: null,
+  aclfile: null,
+  acllogMaxLen: 128,
+  aclUsers: [],
+  wsUser: null,
   maxclients: 10000,
   timeout: 0,
   clientOutputBufferLimit: {
@@ -163,6 +213,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   autoAofRewritePercentage: 100,
   autoAofRewriteMinSize: 64 * 1024 * 1024,
   aofLoadTruncated: true,
+  upstream: null,
+  upstreamPoolSize: 4,
 };
 
 /**

@@ -14,7 +14,13 @@
  */
 
 import { EVICTION_POLICIES, type EvictionPolicy } from "./store/key_access.ts";
-import { type LogFormat, type LogLevel, parseMemory, type ServerConfig } from "./config.ts";
+import {
+  type LogFormat,
+  type LogLevel,
+  parseMemory,
+  type ServerConfig,
+  type TlsAuthClients,
+} from "./config.ts";
 import {
   type ConfigFiles,
   DirectiveError,
@@ -24,7 +30,9 @@ import {
 } from "./config_file.ts";
 import { parseOutputLimits } from "./output_limit.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./pubsub/keyspace_events.ts";
+import { parseAllowedHosts } from "./transport/origin_check.ts";
 import { REDIS_CONFIG_NAMES } from "./redis_config_names.ts";
+import { checkUserLine } from "./acl/acl_registry.ts";
 
 /** What applying one directive did besides changing the config. */
 export type DirectiveOutcome = "applied" | "ignored";
@@ -120,6 +128,15 @@ const POLICIES: readonly EvictionPolicy[] = EVICTION_POLICIES;
 
 const SETTERS: Record<string, Setter> = {
   port: integer(0, 65535, (c, n) => (c.port = n)),
+  "tls-port": integer(0, 65535, (c, n) => (c.tlsPort = n === 0 ? null : n)),
+  "tls-cert-file": text((c, v) => (c.tlsCertFile = v === "" ? null : v)),
+  "tls-key-file": text((c, v) => (c.tlsKeyFile = v === "" ? null : v)),
+  "tls-ca-cert-file": text((c, v) => (c.tlsCaCertFile = v === "" ? null : v)),
+  "tls-auth-clients": oneOf(
+    ["no", "yes", "optional"],
+    ["no", "yes", "optional"] as TlsAuthClients[],
+    (c, v) => (c.tlsAuthClients = v),
+  ),
   bind: {
     multi: true,
     set(c, args) {
@@ -165,6 +182,16 @@ const SETTERS: Record<string, Setter> = {
   },
   requirepass: text((c, v) => (c.requirepass = v === "" ? null : v)),
   maxclients: integer(1, 4294967295, (c, n) => (c.maxclients = n)),
+  aclfile: text((c, v) => (c.aclfile = v === "" ? null : v)),
+  user: {
+    multi: true,
+    set(c, args) {
+      const problem = checkUserLine(args, c.aclUsers);
+      if (problem !== null) throw new DirectiveError(problem);
+      c.aclUsers = [...c.aclUsers, args];
+    },
+  },
+  "acllog-max-len": integer(0, LONG_MAX, (c, n) => (c.acllogMaxLen = n)),
   timeout: integer(0, INT_MAX, (c, n) => (c.timeout = n)),
   maxmemory: memory(0, "18446744073709551615", (c, n) => (c.maxmemory = n)),
   "maxmemory-policy": oneOf(POLICIES, POLICIES, (c, v) => (c.maxmemoryPolicy = v)),
@@ -246,7 +273,14 @@ const SETTERS: Record<string, Setter> = {
   "http-max-header-size": memory(1024, LONG_MAX, (c, n) => (c.httpMaxHeaderSize = n)),
   "http-max-pending": integer(1, 1_000_000, (c, n) => (c.httpMaxPending = n)),
   "ws-allowed-origins": text((c, v) => (c.wsAllowedOrigins = list(v))),
+  "ws-tls": yesNo((c, on) => (c.wsTls = on)),
+  "ws-allowed-hosts": text((c, v) => {
+    const names = parseAllowedHosts(v);
+    if (names === null) throw new DirectiveError("argument must list host names without ports");
+    c.wsAllowedHosts = names;
+  }),
   "ws-commands": text((c, v) => (c.wsCommands = list(v))),
+  "ws-user": text((c, v) => (c.wsUser = v === "" ? null : v)),
   "log-format": oneOf(
     ["redis", "json"],
     ["redis", "json"] as LogFormat[],

@@ -12,6 +12,8 @@ import { Session } from "./session.ts";
 import { tcpTransport } from "./transport/tcp.ts";
 import { acceptLoop } from "./transport/accept_loop.ts";
 import { HttpPort } from "./transport/http.ts";
+import { loadTlsContext, TlsListener, type TlsSettings } from "./transport/tls.ts";
+import type { ByteConn } from "./transport/transport.ts";
 import { maxClientsForFds, openFileLimit, RESERVED_FDS } from "./transport/fd_limit.ts";
 import { PubSubHub } from "./pubsub/hub.ts";
 import type { Transport } from "./transport/transport.ts";
@@ -31,6 +33,10 @@ import { AofLoadError } from "./persistence/aof_service.ts";
 import { type LoadingState, loadInSlices, type LoadProgress } from "./persistence/loading.ts";
 import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
+import { EventLoopTurns } from "./turns.ts";
+import { Gateway } from "./gateway/gateway.ts";
+import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -57,6 +63,10 @@ export class Server {
   #logger: Logger;
   #sweeper: ExpirySweeper;
   #tcp: Deno.TcpListener | null = null;
+  /** The TLS RESP port, when `tlsPort` is not null. */
+  #tls: TlsListener | null = null;
+  /** Settles once every port is bound (TLS ports bind asynchronously); see `listen()`. */
+  #listening: Promise<void> = Promise.resolve();
   /** The HTTP/WebSocket port, when `wsPort` is not null. */
   #http: HttpPort | null = null;
   #stopped = false;
@@ -77,6 +87,12 @@ export class Server {
   readonly wsPolicy: CommandPolicy | null;
   /** EVAL scripts and function libraries (scripting/scripting.ts). */
   readonly scripting: Scripting;
+  /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
+  readonly turns = new EventLoopTurns();
+  /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
+  readonly gateway: Gateway | null;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
   readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
 
@@ -103,9 +119,33 @@ export class Server {
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
     this.config = { ...DEFAULT_CONFIG, ...config };
+    if (this.config.upstream !== null) {
+      // A gateway keeps no data: nothing to save, nothing to log.
+      this.config.save = [];
+      this.config.appendonly = false;
+    }
     this.clock = clock ?? systemClock;
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
+    this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclUsers.length !== 0) {
+      if (this.config.aclfile !== null) {
+        throw new Error(
+          "Configuring Redis with users defined in redis.conf and at the same setting an ACL " +
+            "file path is invalid. This setup is very likely to lead to configuration errors " +
+            "and security holes, please define either an ACL file or declare users directly " +
+            "in your redis.conf, but not both.",
+        );
+      }
+      const error = this.acl.loadConfiguredUsers(this.config.aclUsers);
+      if (error !== null) throw new Error(`${error}. Critical error while loading ACLs.`);
+    }
+    if (this.config.aclfile !== null) {
+      const loaded = this.acl.loadFile(this.config.aclfile);
+      if ("error" in loaded) {
+        throw new Error(`Aborting startup because of ACL errors: ${loaded.error}`);
+      }
+    }
     this.#sweeper = new ExpirySweeper(this.keyspace);
     this.memory = new MemoryGuard(this.keyspace, this.config, this.clock);
     this.watchedKeys = new WatchedKeys(this.keyspace);
@@ -126,8 +166,15 @@ export class Server {
       ? null
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
+    this.gateway = this.config.upstream === null ? null : new Gateway({
+      upstream: parseUpstreamUrl(this.config.upstream),
+      poolSize: this.config.upstreamPoolSize,
+      hub: this.hub,
+      log: (message) => this.log("warning", message),
+    });
     this.pause = new ClientPause(this.keyspace);
     this.pipeline = new CommandPipeline({
+      remote: this.gateway,
       wsPolicy: this.wsPolicy,
       memory: this.memory,
       stats: this.stats,
@@ -142,6 +189,19 @@ export class Server {
   /** The TCP port actually bound (useful with port 0). */
   get port(): number {
     return (this.#tcp?.addr as Deno.NetAddr | undefined)?.port ?? 0;
+  }
+
+  /** The TLS port actually bound (once `listening` settled), or 0 when there is none. */
+  get tlsPort(): number {
+    return this.#tls?.port ?? 0;
+  }
+
+  /**
+   * Settles once every port is bound; rejects when one cannot be (the TLS ports bind
+   * asynchronously: an address in use is known only then).
+   */
+  get listening(): Promise<void> {
+    return this.#listening;
   }
 
   /** The WebSocket port actually bound, or 0 when the bridge is off. */
@@ -162,24 +222,52 @@ export class Server {
 
   /**
    * Accepts clients (main.ts does this before `loadDataset`, so clients get -LOADING
-   * while a large dataset loads, as with Redis).
+   * while a large dataset loads, as with Redis). Throws when a plain port cannot be bound,
+   * or TlsConfigError when the TLS certificate or key cannot be loaded; `listening`
+   * settles once the TLS ports are bound too.
    */
   openListeners(): void {
     this.#capMaxClients();
-    this.#tcp = Deno.listen({ hostname: this.config.bind, port: this.config.port });
-    this.#tasks.push(acceptLoop(this.#tcp, (conn) => this.accept(tcpTransport(conn)), {
-      name: "TCP",
-      warn: (m) => this.log("warning", m),
-      stopped: () => this.#stopped,
-    }));
-    if (this.config.wsPort !== null) {
-      try {
-        this.#http = new HttpPort(this, this.config.wsPort);
-      } catch (e: unknown) {
-        this.#tcp.close();
-        throw e;
-      }
+    const config = this.config;
+    const wsTls = config.wsPort !== null && config.wsTls ? loadTlsContext(config, "no") : null;
+    const respTls = config.tlsPort !== null ? loadTlsContext(config) : null;
+    const onConnection = (conn: ByteConn) => this.accept(tcpTransport(conn));
+    if (config.port !== null) {
+      this.#tcp = Deno.listen({ hostname: config.bind, port: config.port });
+      this.#tasks.push(acceptLoop(this.#tcp, onConnection, {
+        name: "TCP",
+        warn: (m) => this.log("warning", m),
+        stopped: () => this.#stopped,
+      }));
     }
+    const ready: Promise<void>[] = [];
+    try {
+      if (config.wsPort !== null) {
+        this.#http = new HttpPort(this, config.wsPort, wsTls);
+        ready.push(this.#http.ready);
+      }
+      if (config.tlsPort !== null && respTls !== null) {
+        this.#tls = new TlsListener({
+          hostname: config.bind,
+          port: config.tlsPort,
+          context: respTls,
+          authClients: config.tlsAuthClients,
+          onConnection,
+          log: (m) => this.log("verbose", m),
+        });
+        ready.push(this.#tls.ready);
+      }
+    } catch (e: unknown) {
+      this.#tcp?.close();
+      throw e;
+    }
+    this.#listening = Promise.all(ready).then(() => {}, (e: unknown) => {
+      this.#tcp?.close();
+      this.#http?.stop();
+      this.#tls?.close();
+      throw e;
+    });
+    this.#listening.catch(() => {}); // a caller that never asks is told by shutdown()
   }
 
   /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
@@ -190,6 +278,18 @@ export class Server {
     this.limits.start();
     this.persistence.start();
     if (this.config.appendonly) this.aof.start();
+  }
+
+  /**
+   * Reads the TLS certificate, key and CA files again (SIGHUP, CONFIG SET tls-*): new
+   * connections on both TLS ports get them, open ones keep theirs. Throws TlsConfigError
+   * (nothing changed) when they cannot be loaded.
+   */
+  reloadTls(settings: TlsSettings = this.config): void {
+    const resp = this.#tls !== null ? loadTlsContext(settings) : null;
+    const web = this.#http?.scheme === "https" ? loadTlsContext(settings, "no") : null;
+    if (resp !== null) this.#tls!.reload(resp, settings.tlsAuthClients);
+    if (web !== null) this.#http!.reloadTls(web);
   }
 
   /**
@@ -232,6 +332,7 @@ export class Server {
     this.hub.removeSubscriber(session);
     this.watchedKeys.unwatchAll(session.transaction.watches);
     this.tracking.disable(session);
+    this.gateway?.clientClosed(session);
     this.sessions.delete(session.id);
     this.limits.reclaimer.noteClosed();
   }
@@ -259,6 +360,7 @@ export class Server {
     } catch {
       // already closed
     }
+    this.#tls?.close();
     const http = this.#http?.stop();
     this.#sweeper.stop();
     this.keyspace.access.stop();
@@ -275,6 +377,7 @@ export class Server {
     clearTimeout(grace);
     await http;
     await Promise.allSettled(this.#tasks);
+    this.gateway?.close();
     await this.persistence.stop();
     await this.aof.stop();
     this.persistenceObserver.stop();
@@ -309,7 +412,7 @@ export class Server {
     const contents = this.aof.load();
     if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
-    loader.grantAccess();
+    loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
     // The AOF's progress counts commands replayed, not bytes.
     progress.totalBytes = contents.commands.length;

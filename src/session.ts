@@ -16,6 +16,18 @@
  * message published to this client while its own replies are in flight is never
  * interleaved inside them.
  *
+ * Fairness (issue #20): at most TURN_BUDGET_BYTES of requests are served per event-loop
+ * turn, and a read that settled without the event loop turning waits for the next turn
+ * (turns.ts), so a client whose pipeline is already buffered cannot hold the server while
+ * others wait. The replies of each turn's batch still leave in one write.
+ *
+ * Gateway mode (gateway/): a command sent upstream leaves a placeholder in the reply order
+ * (`awaitReply`): what was written before it is set aside as a ready segment, and later
+ * replies queue behind it. The drain writes segments in order as they become ready, so
+ * pipelined commands from one client travel upstream together and their replies come
+ * back in order, mixed with replies respd wrote itself. The loop waits for its pending
+ * upstream replies before it reads again (backpressure, as for its own writes).
+ *
  * Backpressure: the loop awaits its writes before it reads again, so a client that does not
  * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
  * unsent bytes (queued, in flight, or held by the transport) count against
@@ -41,7 +53,8 @@ import {
 } from "./transport/transport.ts";
 import { Subscriptions } from "./pubsub/hub.ts";
 import { OutputLimitTracker } from "./output_limit.ts";
-import { passwordMatches } from "./security/credentials.ts";
+import type { AclUser } from "./acl/user.ts";
+import { recordAuthFailure } from "./commands/acl.ts";
 import { discardTransaction, Transaction } from "./commands/transactions.ts";
 import { ClientTracking } from "./pubsub/tracking.ts";
 
@@ -52,6 +65,12 @@ import { ClientTracking } from "./pubsub/tracking.ts";
  */
 const REPLY_BUFFER_SIZE = 1024;
 const READ_BUFFER_SIZE = 4 * 1024;
+/**
+ * Request bytes one client may have served per event-loop turn before the other ready
+ * clients get theirs: Redis reads at most 16 KiB (PROTO_IOBUF_LEN) per client per turn. A
+ * request that starts before the budget ends is served whole, however large.
+ */
+export const TURN_BUDGET_BYTES = 16 * 1024;
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
@@ -80,6 +99,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #closeReason: { text: string; code: number } | null = null;
   #outputLimit = new OutputLimitTracker();
   #flushScheduled = false;
+  /** This turn's budget ran out with requests still buffered (TURN_BUDGET_BYTES). */
+  #overBudget = false;
   readonly parser = new RequestParser();
   /** Channels and patterns this client listens to (maintained by server.hub). */
   readonly subscriptions = new Subscriptions();
@@ -93,6 +114,14 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Resolves the loop's wait when the client's block ends; null while not blocked. */
   #unblock: (() => void) | null = null;
   #unblocked: Promise<void> | null = null;
+  /**
+   * Gateway mode: replies in order ahead of `reply`'s content; a segment's bytes are null
+   * until its upstream reply arrives (awaitReply).
+   */
+  #segments: { bytes: Uint8Array | null }[] = [];
+  /** Resolves when every segment has its bytes (the loop waits for it before reading). */
+  #segmentsReady: Promise<void> | null = null;
+  #onSegmentsReady: (() => void) | null = null;
   /** The request CLIENT PAUSE holds, run first when the client resumes. */
   #postponed: readonly string[] | null = null;
   /** A read started while blocked and not yet committed (ByteReader.readAside). */
@@ -103,7 +132,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.createdAt = this.lastActivity = Date.now();
     this.parser.maxBulkLen = server.config.protoMaxBulkLen;
     this.parser.queryBufferLimit = server.config.clientQueryBufferLimit;
-    this.authenticated = false;
+    this.user = server.acl.defaultUser;
     this.#requireAuthIfConfigured();
   }
 
@@ -145,27 +174,59 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return this.#closed;
   }
 
-  /** Whether this client may run commands (true unless a password is required). */
-  authenticated: boolean;
+  /** The ACL user this client runs as. */
+  user: AclUser;
+  /** Logged in (or let in at connect because the default user needed no password). */
+  #authenticated = false;
+  /** Must log in even while the default user needs no password (a `--ws-user` client). */
+  #strict = false;
 
   /**
-   * Checks credentials as AUTH and HELLO do; on failure throws Redis's WRONGPASS error.
-   * Without a configured password the default user accepts any password.
+   * Whether this client may run commands: it logged in, or the default user needs no
+   * password (Redis's authRequired, read at every command as Redis does).
    */
-  authenticate(user: string, password: string): boolean {
-    const required = this.server.config.requirepass;
-    const ok = user === "default" && (required === null || passwordMatches(password, required));
-    if (!ok) {
+  get authenticated(): boolean {
+    return this.#authenticated || (!this.#strict && !this.server.acl.authRequired);
+  }
+
+  /**
+   * Checks credentials as AUTH and HELLO do; on failure logs it (ACL LOG) and throws
+   * Redis's WRONGPASS error.
+   */
+  authenticate(user: string, password: string, command = "AUTH"): boolean {
+    const u = this.server.acl.checkCredentials(user, password);
+    if (u === null) {
+      recordAuthFailure(this, this.server.acl, user, command);
       throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
-    this.grantAccess();
+    this.grantAccess(u);
     return true;
   }
 
-  /** Lets the client run commands: its password was accepted (AUTH, HELLO, WebSocket token). */
-  grantAccess(): void {
-    this.authenticated = true;
+  /**
+   * Lets the client run commands as `user` (default: the default user): its credentials
+   * were accepted (AUTH, HELLO, the WebSocket token).
+   */
+  grantAccess(user: AclUser = this.server.acl.defaultUser): void {
+    this.user = user;
+    this.#authenticated = true;
     this.parser.unauthenticated = false;
+  }
+
+  /**
+   * A WebSocket client under `--ws-user`: never let in as the default user without
+   * credentials, whatever the default user's password.
+   */
+  requireLogin(): void {
+    this.#strict = true;
+    this.#authenticated = false;
+    this.parser.unauthenticated = true;
+  }
+
+  /** Back to the default user, not authenticated (ACL DELUSER of its user). */
+  signOut(): void {
+    this.user = this.server.acl.defaultUser;
+    this.#authenticated = false;
   }
 
   /** Sets the client name (CLIENT SETNAME, HELLO SETNAME); throws Redis's error for bad names. */
@@ -189,9 +250,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.#requireAuthIfConfigured();
   }
 
-  /** A fresh connection's access: authenticated unless a password is configured. */
+  /**
+   * A fresh connection's access: the default user, authenticated when it needs no
+   * password (and the client is not held to logging in).
+   */
   #requireAuthIfConfigured(): void {
-    this.authenticated = this.server.config.requirepass === null;
+    this.user = this.server.acl.defaultUser;
+    this.#authenticated = !this.#strict && !this.server.acl.authRequired;
     this.parser.unauthenticated = !this.authenticated;
   }
 
@@ -222,6 +287,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   }
 
   async #loop(reader: ByteReader): Promise<void> {
+    const turns = this.server.turns;
     while (!this.#stopping) {
       if (this.#unblock !== null) {
         if (!await this.#waitBlocked(reader)) return;
@@ -230,13 +296,26 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#asideRead = null;
         if (!reader.commitAside(result)) return;
         this.lastActivity = Date.now();
+      } else if (this.#overBudget) {
+        // Whole requests are still buffered past this turn's budget: the rest next turn.
+        this.#overBudget = false;
+        await turns.next();
       } else {
+        const turn = turns.current();
         if (!reader.commit(await reader.read(this.parser.bytesWanted))) return;
         this.lastActivity = Date.now();
+        // Read without returning to the event loop (the bytes were already there): let
+        // the clients that became ready meanwhile go first (turns.ts).
+        if (turns.isCurrent(turn)) await turns.next();
       }
       const protocolError = this.#serveBuffered(reader);
       if (this.#cutOffOverOutputLimit()) return;
-      if (this.reply.length !== 0) await this.flush();
+      if (this.reply.length !== 0 || this.#segments.length !== 0) await this.flush();
+      // Upstream replies still due (gateway): they come before anything read next.
+      if (this.#unblock === null && this.#segmentsReady !== null) {
+        await this.#segmentsReady;
+        await this.flush();
+      }
       if (protocolError !== null || this.#closeAfterReply) return;
       reader.shrink(READ_BUFFER_SIZE);
     }
@@ -270,6 +349,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #serveBuffered(reader: ByteReader): Error | null {
     const parser = this.parser;
     let pos = reader.start;
+    const budgetEnd = pos + TURN_BUDGET_BYTES;
     try {
       const postponed = this.#postponed;
       if (postponed !== null) {
@@ -277,6 +357,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.execute(postponed);
       }
       while (!this.#closeAfterReply && this.#unblock === null) {
+        if (pos >= budgetEnd) {
+          this.#overBudget = true;
+          break;
+        }
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
         pos = next;
@@ -336,19 +420,52 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.server.pipeline.call(spec, argv, this);
   }
 
+  awaitReply(waits: boolean): (reply: Uint8Array) => void {
+    const segments = this.#segments;
+    if (this.reply.length !== 0) {
+      segments.push({ bytes: this.reply.takeFrom(0) });
+    }
+    const segment: { bytes: Uint8Array | null } = { bytes: null };
+    segments.push(segment);
+    this.#segmentsReady ??= new Promise((resolve) => this.#onSegmentsReady = resolve);
+    if (waits) this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+    return (bytes) => {
+      if (segment.bytes !== null) return;
+      segment.bytes = bytes;
+      if (segments.every((s) => s.bytes !== null)) {
+        this.#segmentsReady = null;
+        this.#onSegmentsReady?.();
+        this.#onSegmentsReady = null;
+      }
+      if (waits) this.unblocked();
+      if (this.#closed || this.#flushScheduled) return;
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        this.flush().catch(() => this.stop());
+      });
+    };
+  }
+
   /** Writes everything queued, including what arrives while writing. */
   flush(): Promise<void> {
-    this.#draining ??= this.#drain();
-    return this.#draining;
+    // Only a drain with something to write: one that ends without awaiting would clear
+    // `#draining` before this assignment and leave it set for good.
+    if (this.#draining === null && this.#writable()) this.#draining = this.#drain();
+    return this.#draining ?? Promise.resolve();
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.reply.length !== 0 && !this.#closed) {
+      while (this.#writable() && !this.#closed) {
         // The AOF: what this client changed is written (and, with appendfsync always,
         // on disk) before any reply that acknowledges it leaves.
         const durable = this.server.persistenceObserver.replyBarrier(this);
         if (durable !== null) await durable;
+        if (this.#segments.length !== 0) {
+          await this.#writeReadySegments();
+          continue;
+        }
         const out = this.reply;
         this.reply = this.#spare;
         this.#spare = out;
@@ -365,6 +482,32 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     }
   }
 
+  /** Whether the drain has something it may write now (segments go before `reply`). */
+  #writable(): boolean {
+    if (this.#segments.length !== 0) return this.#segments[0].bytes !== null;
+    return this.reply.length !== 0;
+  }
+
+  /** Writes the segments whose upstream replies arrived, up to the first still due. */
+  async #writeReadySegments(): Promise<void> {
+    const segments = this.#segments;
+    let n = 0;
+    let size = 0;
+    while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
+    const out = new Uint8Array(size);
+    let pos = 0;
+    for (const segment of segments.splice(0, n)) {
+      out.set(segment.bytes!, pos);
+      pos += segment.bytes!.length;
+    }
+    this.#inFlight = size;
+    try {
+      await this.transport.write(out);
+    } finally {
+      this.#inFlight = 0;
+    }
+  }
+
   /**
    * Queues bytes pushed by another client (a published message) and writes them soon: in
    * a microtask, so that every message one batch of PUBLISHes produces leaves in one write.
@@ -372,7 +515,14 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    */
   deliver(write: (reply: ReplyWriter) => void): void {
     if (this.#closed) return;
-    write(this.reply);
+    const pending = this.#segments.findIndex((s) => s.bytes === null);
+    if (pending >= 0) {
+      // Gateway: a push goes out now, as Redis would send it, ahead of replies still due.
+      const scratch = new ReplyWriter(256);
+      scratch.protocol = this.protocol;
+      write(scratch);
+      this.#segments.splice(pending, 0, { bytes: scratch.takeFrom(0) });
+    } else write(this.reply);
     if (this.#cutOffOverOutputLimit() || this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => {

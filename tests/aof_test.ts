@@ -301,6 +301,33 @@ Deno.test("Redis 7.0 loads respd's AOF directory", async () => {
   assertEquals(await keyStates(redis.port), before);
 });
 
+Deno.test("BGREWRITEAOF with appendonly no writes a base and a manifest, as Redis 7.0", async () => {
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  let before: Map<string, string>;
+  {
+    await using server = startTestServer({ dir });
+    const c = await RawClient.connect(server.port);
+    await c.call("SET", "k", "v");
+    await c.call("HSET", "h", "f", "1");
+    assertEquals(
+      await c.call("BGREWRITEAOF"),
+      "+Background append only file rewriting started\r\n",
+    );
+    await server.aof.waitForRewrite();
+    assert.match(await c.call("INFO", "persistence"), /aof_enabled:0\r\n[^]*aof_rewrites:1\r\n/);
+    before = await keyStates(server.port);
+    c.close();
+  }
+  assertEquals(
+    Deno.readTextFileSync(`${dir}/appendonlydir/appendonly.aof.manifest`),
+    "file appendonly.aof.1.base.rdb seq 1 type b\n",
+  );
+  await using redis = await startRedis(["--dir", dir, "--appendonly", "yes"]);
+  await untilLoaded(redis.port);
+  assertEquals(await keyStates(redis.port), before);
+});
+
 Deno.test("BGSAVE saves the dataset as it was when it started, whatever is written meanwhile", async () => {
   await using dirTmp = await tempDir();
   const dir = dirTmp.path;

@@ -9,7 +9,13 @@ import { RawClient } from "./support/raw_client.ts";
 import { run, startRedis, startTestServer } from "./support/servers.ts";
 import { WsRawClient } from "./support/ws_raw_client.ts";
 import { RawWebSocket } from "./support/raw_websocket.ts";
-import { passwordMatches, wsAuthProtocol, wsHandshakeAuth } from "../src/security/credentials.ts";
+import {
+  passwordMatches,
+  wsAuthProtocol,
+  wsHandshakeAuth,
+  wsUserProtocol,
+} from "../src/security/credentials.ts";
+import { AclRegistry } from "../src/acl/acl_registry.ts";
 import { fromText } from "../src/protocol/latin1.ts";
 
 const PASSWORD = "s3cret";
@@ -128,16 +134,30 @@ Deno.test("redis-cli -a authenticates against respd", async () => {
 Deno.test("the WebSocket handshake decides on the password token without echoing it", () => {
   const token = wsAuthProtocol(PASSWORD);
   assertEquals(token, "respd.auth.czNjcmV0");
-  assertEquals(wsHandshakeAuth(`respd, ${token}`, PASSWORD), {
+  const acl = new AclRegistry(PASSWORD, () => 128);
+  const open = new AclRegistry(null, () => 128);
+  assertEquals(wsHandshakeAuth(`respd, ${token}`, acl), {
     protocol: "respd",
-    authenticated: true,
+    user: acl.defaultUser,
   });
-  assertEquals(wsHandshakeAuth(null, PASSWORD), { protocol: undefined, authenticated: false });
-  assertEquals(wsHandshakeAuth("respd", null), { protocol: "respd", authenticated: true });
-  assertEquals(wsHandshakeAuth(`respd, ${wsAuthProtocol("wrong")}`, PASSWORD), null);
-  assertEquals(wsHandshakeAuth("respd, respd.auth.not*base64", PASSWORD), null);
-  assertEquals(wsHandshakeAuth(`respd, ${token}`, null), null, "a token with no password set");
-  assertEquals(wsHandshakeAuth(`respd, ${token}, ${token}`, PASSWORD), null, "two tokens");
+  assertEquals(wsHandshakeAuth(null, acl), { protocol: undefined, user: null });
+  assertEquals(wsHandshakeAuth("respd", open), { protocol: "respd", user: null });
+  assertEquals(wsHandshakeAuth(`respd, ${wsAuthProtocol("wrong")}`, acl), null);
+  assertEquals(wsHandshakeAuth("respd, respd.auth.not*base64", acl), null);
+  assertEquals(wsHandshakeAuth(`respd, ${token}`, open), null, "a token with no password set");
+  assertEquals(wsHandshakeAuth(`respd, ${token}, ${token}`, acl), null, "two tokens");
+  // An ACL user: its name in a second token.
+  acl.setUser("page", ["on", ">pw", "~page:*", "+get"]);
+  const page = acl.get("page")!;
+  const pageTokens = `respd, ${wsUserProtocol("page")}, ${wsAuthProtocol("pw")}`;
+  assertEquals(wsHandshakeAuth(pageTokens, acl), { protocol: "respd", user: page });
+  assertEquals(wsHandshakeAuth(`respd, ${wsUserProtocol("page")}, ${token}`, acl), null);
+  assertEquals(wsHandshakeAuth(`respd, ${wsUserProtocol("nobody")}, ${token}`, acl), null);
+  acl.setUser("anon", ["on", "nopass", "+ping"]);
+  assertEquals(wsHandshakeAuth(`respd, ${wsUserProtocol("anon")}`, acl), {
+    protocol: "respd",
+    user: acl.get("anon")!,
+  });
 });
 
 /** Opens a WebSocket offering `protocols`; resolves with it once open, or null on failure. */

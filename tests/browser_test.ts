@@ -2,7 +2,7 @@
  * A real browser: Debian's Chromium (never a downloaded one), driven by playwright-core,
  * opens the demo console that respd serves (in RESP3, then RESP2), types SET/GET into it,
  * subscribes in the pub/sub panel and sees messages that a TCP client publishes arrive;
- * then logs in to a server with requirepass, and a page runs Lua scripts (EVAL, EVALSHA)
+ * then logs in to a server with requirepass (also as an ACL user), and a page runs Lua scripts (EVAL, EVALSHA)
  * through /client.js; then a page follows a stream with XREAD BLOCK (its own script, and
  * the console's Streams panel) while a TCP client appends to it. A screenshot is saved as
  * tests/artifacts/browser_demo.png (look at it after UI changes). Chromium is installed by scripts/test.sh; the
@@ -138,6 +138,33 @@ Deno.test("the demo page served by respd works in Chromium", async (t) => {
     await command.fill("DBSIZE");
     await command.press("Enter");
     assertEquals(await page.locator("#log .t-integer").textContent(), "(integer) 0");
+    await page.close();
+  });
+
+  await t.step("the console logs in as an ACL user and gets that user's reach", async () => {
+    await using server = startTestServer({ wsPort: 0, requirepass: "admin" });
+    using tcp = await RawClient.connect(server.port);
+    await tcp.call("AUTH", "admin");
+    await tcp.call("ACL", "SETUSER", "page", "on", ">pw", "~user:42:*", "+@all", "-@dangerous");
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(TIMEOUT_MS);
+    await page.goto(`http://127.0.0.1:${server.wsPort}/`);
+    await page.locator("#status-text", { hasText: "NOAUTH" }).waitFor();
+    await page.getByLabel("User").fill("page");
+    await page.getByLabel("Password").fill("pw");
+    await page.getByLabel("Password").press("Enter");
+    await page.locator("#status-text", { hasText: "user page" }).waitFor();
+    const command = page.getByRole("textbox", { name: "Command", exact: true });
+    await command.fill("SET user:42:name ann");
+    await command.press("Enter");
+    await page.locator("#log > li:nth-child(1) .t-simple").waitFor();
+    await command.fill("GET other");
+    await command.press("Enter");
+    assertEquals(
+      await page.locator("#log > li:nth-child(2) .t-error").textContent(),
+      "(error) NOPERM this user has no permissions to access one of the keys used as arguments",
+    );
+    assertEquals(await tcp.call("GET", "user:42:name"), "$3\r\nann\r\n");
     await page.close();
   });
 

@@ -8,6 +8,7 @@
 
 import { assert } from "./support/assert.ts";
 import { DifferentialRig, type Sequence } from "./support/differential.ts";
+import { sequences as acl } from "./differential/acl.ts";
 import { sequences as binary } from "./differential/binary.ts";
 import { sequences as connection } from "./differential/connection.ts";
 import { sequences as databases } from "./differential/databases.ts";
@@ -63,6 +64,7 @@ const families: Record<string, Sequence[]> = {
   zsetBlocking,
   streams,
   persistence,
+  acl,
   keyAccess,
   packed,
 };

@@ -1,12 +1,13 @@
 /**
- * AUTH, as Redis 7.0 with only the `default` user: `--requirepass` is its password, and
- * without one the default user takes any password (so AUTH default x is +OK, while the
- * one-argument form is an error that points at the missing configuration). The password
- * check itself is Session.authenticate (shared with HELLO AUTH and the WebSocket token).
+ * AUTH [username] password, as Redis 7.0: the one-argument form logs in as `default`
+ * (whose password is `--requirepass`) and is an error while the default user needs no
+ * password; the two-argument form logs in as any ACL user (acl/acl_registry.ts). The
+ * check itself is Session.authenticate (shared with HELLO AUTH).
  */
 
 import { command } from "./command.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
+import { commandWord } from "./connection.ts";
 
 const NO_PASSWORD_CONFIGURED = "ERR AUTH <password> called without any password configured " +
   "for the default user. Are you sure your configuration is correct?";
@@ -29,10 +30,11 @@ const auth = command<Auth>({
     return a.hasMore() ? { user: first, password: a.next() } : { user: null, password: first };
   },
   execute(cmd, ctx) {
-    if (cmd.user === null && ctx.server.config.requirepass === null) {
+    if (cmd.user === null && ctx.server.acl.defaultUser.nopass) {
       throw new CommandError(NO_PASSWORD_CONFIGURED);
     }
-    if (ctx.client.authenticate(cmd.user ?? "default", cmd.password)) ctx.reply.ok();
+    const typed = commandWord(ctx, "AUTH");
+    if (ctx.client.authenticate(cmd.user ?? "default", cmd.password, typed)) ctx.reply.ok();
   },
 });
 

@@ -5,14 +5,14 @@
  *
  * The fields of a client line that have no respd counterpart are printed as Redis prints
  * them for a client without that feature: `fd=-1` (Deno exposes no file descriptors),
- * `multi=-1`, `redir=-1`, `user=default`.
+ * `multi=-1`, `redir=-1`.
  */
 
 import { command, commandGroup } from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, cString, SYNTAX_ERROR } from "./errors.ts";
 import { isPlainName, parseInteger } from "./args.ts";
-import type { ClientView, CommandContext } from "./context.ts";
+import type { ClientView, CommandContext, ServerServices } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
 import { pauseCommands } from "./client_pause.ts";
 
@@ -44,7 +44,13 @@ function argvBytes(s: ClientView): number {
 }
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis's field order, without the newline. */
-export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now()): string {
+export function clientInfoLine(
+  s: ClientView,
+  caller: ClientView,
+  now = Date.now(),
+  cmd = s.lastCommand,
+  gateway: ServerServices["gateway"] = null,
+): string {
   const q = s.queryBuffer;
   const out = s.pendingOutput;
   // Redis's flag letters, in its order: P pub/sub, x MULTI, b blocked, t tracking,
@@ -65,8 +71,9 @@ export function clientInfoLine(s: ClientView, caller: ClientView, now = Date.now
     } multi-mem=0` +
     ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
     ` tot-mem=${q.size + out} events=${out > 0 ? "rw" : "r"}` +
-    ` cmd=${s.lastCommand} user=default redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
-    ` lib-name=${s.libName} lib-ver=${s.libVersion}`;
+    ` cmd=${cmd} user=${s.user.name} redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
+    ` lib-name=${s.libName} lib-ver=${s.libVersion}` +
+    (gateway === null ? "" : ` upstream=${gateway.clientField(s.id)}`);
 }
 
 /** Writes client text as Redis does: verbatim `txt` in RESP3, a bulk string in RESP2. */
@@ -140,7 +147,17 @@ const info = command({
   categories: CATEGORIES,
   tips: ["nondeterministic_output"],
   parse: () => undefined,
-  execute: (_, ctx) => writeText(ctx, clientInfoLine(ctx.client, ctx.client) + "\n"),
+  execute: (_, ctx) =>
+    writeText(
+      ctx,
+      clientInfoLine(
+        ctx.client,
+        ctx.client,
+        Date.now(),
+        ctx.client.lastCommand,
+        ctx.server.gateway,
+      ) + "\n",
+    ),
 });
 
 interface ListFilter {
@@ -180,7 +197,7 @@ const list = command<ListFilter>({
     for (const other of ctx.server.sessions.values()) {
       if (filter.type !== null && typeOf(other) !== filter.type) continue;
       if (filter.ids !== null && !filter.ids.has(other.id)) continue;
-      text += clientInfoLine(other, ctx.client, now) + "\n";
+      text += clientInfoLine(other, ctx.client, now, other.lastCommand, ctx.server.gateway) + "\n";
     }
     writeText(ctx, text);
   },
@@ -193,6 +210,8 @@ interface KillFilter {
   type: ClientType | null;
   addr: string | null;
   laddr: string | null;
+  /** USER: a user name, checked when the command runs (it needs the ACL users). */
+  user: string | null;
   skipme: boolean;
 }
 
@@ -212,6 +231,7 @@ const kill = command<KillFilter>({
       type: null,
       addr: null,
       laddr: null,
+      user: null,
       skipme: true,
     };
     if (a.remaining === 1) {
@@ -237,7 +257,7 @@ const kill = command<KillFilter>({
       } else if (opt === "LADDR") {
         f.laddr = value;
       } else if (opt === "USER") {
-        if (value !== "default") throw new CommandError(`ERR No such user '${cString(value)}'`);
+        f.user = value;
       } else if (opt === "SKIPME") {
         const v = value.toLowerCase();
         if (v !== "yes" && v !== "no") throw new CommandError(SYNTAX_ERROR);
@@ -249,12 +269,15 @@ const kill = command<KillFilter>({
     return f;
   },
   execute(f, ctx) {
+    const user = f.user === null ? null : ctx.server.acl.get(f.user);
+    if (user === undefined) throw new CommandError(`ERR No such user '${cString(f.user!)}'`);
     let killed = 0;
     for (const other of [...ctx.server.sessions.values()]) {
       if (f.id !== null && other.id !== f.id) continue;
       if (f.type !== null && typeOf(other) !== f.type) continue;
       if (f.addr !== null && other.transport.remoteAddress !== f.addr) continue;
       if (f.laddr !== null && other.transport.localAddress !== f.laddr) continue;
+      if (user !== null && other.user !== user) continue;
       if (other === ctx.client && f.skipme) continue;
       killed++;
       // Redis closes the caller itself only after its reply is written.

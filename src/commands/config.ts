@@ -25,6 +25,7 @@ import { globMatch } from "../store/glob.ts";
 import { EVICTION_POLICIES } from "../store/key_access.ts";
 import { maxClientsForFds, openFileLimit } from "../transport/fd_limit.ts";
 import type { ServerServices } from "./context.ts";
+import { TlsConfigError } from "../transport/tls.ts";
 
 /** Why a CONFIG SET value was refused; becomes Redis's "CONFIG SET failed" error. */
 class ConfigValueError extends Error {}
@@ -88,8 +89,36 @@ function limitText(c: ServerConfig): string {
     `pubsub ${pubsub.hard} ${pubsub.soft} ${pubsub.softSeconds}`;
 }
 
+/** A file path parameter: "" means none. */
+function pathParameter(
+  name: string,
+  field: "tlsCertFile" | "tlsKeyFile" | "tlsCaCertFile",
+): Parameter {
+  return { name, get: (c) => c[field] ?? "", set: (c, v) => (c[field] = v === "" ? null : v) };
+}
+
+/** The parameters whose change loads the TLS files again (Redis's applyTlsCfg). */
+const TLS_PARAMETERS = new Set([
+  "tls-cert-file",
+  "tls-key-file",
+  "tls-ca-cert-file",
+  "tls-auth-clients",
+]);
+
 const PARAMETERS: readonly Parameter[] = [
   { name: "port", get: (_, server) => String(server.port) },
+  { name: "tls-port", get: (_, server) => String(server.tlsPort) },
+  pathParameter("tls-cert-file", "tlsCertFile"),
+  pathParameter("tls-key-file", "tlsKeyFile"),
+  pathParameter("tls-ca-cert-file", "tlsCaCertFile"),
+  {
+    name: "tls-auth-clients",
+    get: (c) => c.tlsAuthClients,
+    set: enumSetter(
+      ["no", "yes", "optional"],
+      (c, v) => (c.tlsAuthClients = v as ServerConfig["tlsAuthClients"]),
+    ),
+  },
   { name: "bind", get: (c) => c.bind },
   { name: "databases", get: (c) => String(c.databases) },
   {
@@ -212,6 +241,12 @@ const PARAMETERS: readonly Parameter[] = [
     name: "requirepass",
     get: (c) => c.requirepass ?? "",
     set: (c, v) => (c.requirepass = v === "" ? null : v),
+  },
+  { name: "aclfile", get: (c) => c.aclfile ?? "" },
+  {
+    name: "acllog-max-len",
+    get: (c) => String(c.acllogMaxLen),
+    set: integerSetter(0, Number.MAX_SAFE_INTEGER, (c, n) => (c.acllogMaxLen = n)),
   },
   ...encodingParameters(),
   {
@@ -356,9 +391,26 @@ const configSet = command({
         throw e;
       }
     }
+    // New TLS files are loaded before anything changes; a bad one changes nothing.
+    const tls = pairs.find(([p]) => TLS_PARAMETERS.has(p.name));
+    if (tls !== undefined) {
+      try {
+        ctx.server.reloadTls(next);
+      } catch (e: unknown) {
+        if (!(e instanceof TlsConfigError)) throw e;
+        ctx.server.log("warning", `Failed to configure TLS: ${e.message}`);
+        throw failed(tls[0].name, "Unable to update TLS configuration. Check server logs.");
+      }
+    }
     // Then apply the same values (not their printed forms: `An` prints as `A`).
     const aofWasOn = ctx.server.config.appendonly;
+    const passwordWas = ctx.server.config.requirepass;
     for (const [p, value] of pairs) p.set!(ctx.server.config, value);
+    // requirepass is the default user's password (Redis's ACLUpdateDefaultUserPassword).
+    const password = ctx.server.config.requirepass;
+    if (pairs.some(([p]) => p.name === "requirepass") || password !== passwordWas) {
+      ctx.server.acl.setDefaultPassword(password);
+    }
     if (ctx.server.config.appendonly !== aofWasOn) {
       if (ctx.server.config.appendonly) ctx.server.aof.enable();
       else ctx.server.aof.stop().catch(() => {});

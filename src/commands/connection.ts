@@ -143,7 +143,9 @@ const hello = command<Hello>({
   execute(cmd, ctx) {
     for (const opt of cmd.options) {
       if ("name" in opt) ctx.client.setName(opt.name);
-      else if (!ctx.client.authenticate(opt.auth[0], opt.auth[1])) return;
+      else if (!ctx.client.authenticate(opt.auth[0], opt.auth[1], commandWord(ctx, "HELLO"))) {
+        return;
+      }
     }
     if (cmd.error !== null) throw new CommandError(cmd.error);
     if (!ctx.client.authenticated) throw new CommandError(HELLO_NOAUTH);
@@ -151,6 +153,12 @@ const hello = command<Hello>({
     writeHello(ctx);
   },
 });
+
+/** The command's name as the client typed it (the ACL log records it), else `fallback`. */
+export function commandWord(ctx: CommandContext, fallback: string): string {
+  const typed = ctx.client.parser.args[0];
+  return typed !== undefined && typed.toUpperCase() === fallback ? typed : fallback;
+}
 
 /** RESET */
 const reset = command({

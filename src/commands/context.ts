@@ -15,7 +15,8 @@
  * session or the server: this file is the boundary, with type-only imports.
  */
 
-import type { ServerConfig } from "../config.ts";
+import type { LogLevel, ServerConfig } from "../config.ts";
+import type { TlsSettings } from "../transport/tls.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
@@ -31,6 +32,8 @@ import type { ClientTracking, TrackingTable } from "../pubsub/tracking.ts";
 import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
+import type { AclUser } from "../acl/user.ts";
+import type { AclRegistry } from "../acl/acl_registry.ts";
 
 /** Any connected client as CLIENT LIST, CLIENT KILL and INFO clients see it. */
 export interface ClientView {
@@ -63,6 +66,8 @@ export interface ClientView {
   readonly blocked: boolean;
   /** The arguments of the request being run (CLIENT LIST argv-mem). */
   readonly parser: { readonly args: readonly string[] };
+  /** The ACL user the client runs as (`default` until it authenticates as another). */
+  readonly user: AclUser;
   /** Closes the client (CLIENT KILL): it finishes its batch, then disconnects. */
   stop(): void;
   /** Closes the client now (CLIENT KILL): a reply the peer never takes does not hold it. */
@@ -81,10 +86,12 @@ export interface ClientState extends ClientView, Subscriber {
   /** Whether the client may run commands (false until AUTH when a password is set). */
   readonly authenticated: boolean;
   /**
-   * Checks credentials as AUTH and HELLO do; on failure writes Redis's WRONGPASS error
-   * and returns false.
+   * Checks credentials as AUTH and HELLO do (`command`: the name as the client typed it,
+   * for the ACL log); on failure throws Redis's WRONGPASS error.
    */
-  authenticate(user: string, password: string): boolean;
+  authenticate(user: string, password: string, command?: string): boolean;
+  /** Back to the default user, not authenticated (its user was deleted: ACL DELUSER). */
+  signOut(): void;
   /** Sets the client name; throws Redis's error for names with spaces or special chars. */
   setName(name: string): void;
   /** RESET: database 0, RESP2, no name, no subscriptions, auth as on connect. */
@@ -104,6 +111,15 @@ export interface ClientState extends ClientView, Subscriber {
    * queue through this.
    */
   call(spec: CommandSpec, argv: readonly string[]): void;
+  /**
+   * Gateway mode (gateway/): a reply that comes later (from the upstream Redis, or after
+   * the upstream confirmed a subscription) takes its place in this client's reply order
+   * now; what the client's later commands write goes after it. Returns the function that
+   * hands it over (synchronously in place: a message delivered after that call follows
+   * it). `waits` (a blocking command): the client's next requests wait until it arrived,
+   * as for `block`.
+   */
+  awaitReply(waits: boolean): (reply: Uint8Array) => void;
   /**
    * CLIENT PAUSE holds this client (client_pause.ts): `argv`, and every later request,
    * wait until `resume`, which runs them in order.
@@ -151,8 +167,24 @@ export interface ServerServices {
   readonly runId: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** The TLS port bound (0: none). */
+  readonly tlsPort: number;
+  /**
+   * Loads the TLS files `settings` names for new connections on the TLS ports (CONFIG SET
+   * tls-*); throws TlsConfigError, changing nothing, when they cannot be loaded.
+   */
+  reloadTls(settings: TlsSettings): void;
+  /** Writes a server log line (CONFIG SET's reasons for refusing TLS files). */
+  log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */
   readonly scripting: Scripting;
+  /** Gateway mode: what INFO and CLIENT LIST say about the upstream; null when embedded. */
+  readonly gateway: {
+    infoFields(): [string, string | number][];
+    clientField(id: number): string;
+  } | null;
+  /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
+  readonly acl: AclRegistry;
   /** CLIENT PAUSE: whether commands are held now, and the clients held. */
   readonly pause: ClientPause;
   /** The dataset load at start, while it runs (clients get -LOADING), else null. */

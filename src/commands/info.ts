@@ -171,6 +171,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
   },
   modules: () => [],
   cluster: () => [["cluster_enabled", 0]],
+  gateway: (ctx) => ctx.server.gateway?.infoFields() ?? [],
   keyspace(ctx) {
     const out: Fields = [];
     const now = ctx.server.clock.now();
@@ -203,6 +204,7 @@ const DEFAULT_SECTIONS = [
   "cpu",
   "modules",
   "cluster",
+  "gateway",
   "keyspace",
 ];
 
@@ -217,6 +219,8 @@ export function infoText(ctx: CommandContext, names: readonly string[]): string 
   const blocks: string[] = [];
   for (const name of DEFAULT_SECTIONS) {
     if (!wanted.includes(name)) continue;
+    // respd's own section, only in gateway mode (gateway/)
+    if (name === "gateway" && ctx.server.gateway === null) continue;
     const title = name === "cpu" ? "CPU" : name[0].toUpperCase() + name.slice(1);
     let block = `# ${title}\r\n`;
     for (const [k, v] of SECTIONS[name](ctx)) block += `${k}:${v}\r\n`;

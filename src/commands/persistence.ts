@@ -114,11 +114,6 @@ const bgrewriteaof = command({
     if (aof.status.rewriteInProgress) {
       throw new CommandError("ERR Background append only file rewriting already in progress");
     }
-    // Without fork, a rewrite needs the AOF's own increment to switch to: respd rewrites
-    // only a running AOF (Redis would also write one while appendonly is no).
-    if (!aof.active) {
-      throw new CommandError("ERR Background append only file rewriting needs appendonly yes");
-    }
     aof.rewrite().catch(() => {});
     ctx.reply.simple("Background append only file rewriting started");
   },

@@ -5,7 +5,9 @@
  *                     of a cross-protocol attack close the connection instead)
  *   2. arity          the exact or minimum number of arguments
  *   3. auth           NOAUTH until the client authenticated (but no_auth commands)
- *   4. policy         the WebSocket command policy (--ws-commands), Redis's ACL NOPERM
+ *   4. ACL            the client's ACL user may run the command on these keys and channels
+ *                     (acl/user.ts; skipped for a user allowed everything), else NOPERM and
+ *                     an ACL LOG entry; then the WebSocket command policy (--ws-commands)
  *   5. maxmemory      evict first; OOM for commands that may grow the dataset
  *   6. subscribed     a RESP2 client with subscriptions runs only (P)(UN)SUBSCRIBE, PING,
  *                     QUIT, RESET
@@ -13,6 +15,9 @@
  *                     `loading` (the server's own clients, the AOF replay, are exempt)
  *   8. pause          CLIENT PAUSE holds the client (ALL: any command; WRITE: writes, and
  *                     commands Redis propagates) until it ends (client_pause.ts)
+ *   8b. gateway      in front of an upstream Redis (gateway/), every command but the
+ *                     connection's own and the subscriptions is sent upstream here; its
+ *                     reply takes its place in the client's reply order
  *   9. MULTI          a client in a transaction queues the command instead, +QUEUED
  *                     (transactions.ts); EXEC later runs the queue through `call`
  *  10. call           parse (one argument cursor; a variable-arity command must read every
@@ -48,6 +53,8 @@ import type { Database } from "../store/database.ts";
 import { discardTransaction, queueInMulti } from "./transactions.ts";
 import { keysOf } from "./keys_of.ts";
 import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
+import { noPermissionError, recordDenial } from "./acl.ts";
+import { ACL_OK } from "../acl/user.ts";
 
 export const NOAUTH_ERROR = "NOAUTH Authentication required.";
 export const LOADING_ERROR = "LOADING Redis is loading the dataset in memory";
@@ -74,6 +81,22 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
   return sub;
 }
 
+/** Runs commands on an upstream Redis instead of the local store (gateway/gateway.ts). */
+export interface RemoteExecutor {
+  /** Whether the command runs upstream (false: respd answers it itself). */
+  forwards(spec: Spec, client: CommandContext["client"]): boolean;
+  /** Sends the command upstream; its reply reaches the client through `awaitReply`. */
+  forward(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
+  /**
+   * A command of this client was refused before it ran: true when the client is inside a
+   * MULTI upstream, which then fails as Redis's would (`exec`: the refused EXEC itself
+   * discards it).
+   */
+  refusedInMulti(ctx: CommandContext, exec: boolean): boolean;
+  /** After a local command that wrote its reply from `mark` on (held for a SUBSCRIBE). */
+  afterLocal(spec: Spec, ctx: CommandContext, mark: number): void;
+}
+
 /** The server-side services the pipeline consults. */
 export interface PipelineServices {
   /** --ws-commands, compiled; null allows every command over WebSocket. */
@@ -95,6 +118,7 @@ export interface PipelineServices {
    * snapshot keeps what a write is about to change) and after (the AOF records what
    * changed; `servedBlocked` when clients blocked on its keys were served inside it).
    */
+  readonly remote?: RemoteExecutor | null;
   readonly observer?: {
     before(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
     after(spec: Spec, argv: readonly string[], ctx: CommandContext, servedBlocked: boolean): void;
@@ -120,6 +144,15 @@ export class CommandPipeline {
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
       return this.#refuse(ctx, argv[0], NOAUTH_ERROR);
     }
+    const user = client.user;
+    if (!user.unrestricted) {
+      const denied = user.check(spec, argv);
+      if (denied.code !== ACL_OK) {
+        const context = client.transaction.active ? "multi" : "toplevel";
+        recordDenial(client, ctx.server.acl, denied.code, denied.pos, spec, argv, context);
+        return this.#refuse(ctx, argv[0], noPermissionError(denied.code, spec));
+      }
+    }
     const policy = services.wsPolicy;
     if (policy !== null && client.transport.kind === "ws" && !policy.allows(spec)) {
       return this.#refuse(ctx, argv[0], policy.denial(spec));
@@ -140,6 +173,13 @@ export class CommandPipeline {
     if (pause.type !== "none" && pause.holds(spec, client)) {
       client.lastCommand = spec.name;
       return pause.hold(client, argv);
+    }
+    const remote = services.remote;
+    if (remote != null) {
+      if (remote.forwards(spec, client)) return remote.forward(spec, argv, ctx);
+      const mark = ctx.reply.length;
+      this.call(spec, argv, ctx);
+      return remote.afterLocal(spec, ctx, mark);
     }
     if (inMulti && queueInMulti(spec, argv, ctx)) return;
     const tracking = ctx.server.tracking;
@@ -166,7 +206,9 @@ export class CommandPipeline {
   #refuse(ctx: CommandContext, name: string, message: string): void {
     const client = ctx.client;
     client.transaction.flag();
-    if (client.transaction.active && name.length === 4 && name.toLowerCase() === "exec") {
+    const exec = name.length === 4 && name.toLowerCase() === "exec";
+    const remoteMulti = this.services.remote?.refusedInMulti(ctx, exec) ?? false;
+    if ((client.transaction.active || remoteMulti) && exec) {
       discardTransaction(client, ctx);
       const why = message.startsWith("ERR ") ? message.slice(4) : message;
       return ctx.reply.error(`EXECABORT Transaction discarded because of: ${why}`);

@@ -33,6 +33,7 @@ import { zsetAlgebraCommands } from "./zset_algebra.ts";
 import { sortCommands } from "./sort.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { authCommands } from "./auth.ts";
+import { aclCommands } from "./acl.ts";
 import { transactionCommands } from "./transactions.ts";
 import { scriptingCommands } from "./scripting.ts";
 import { zsetBlockingCommands } from "./zset_blocking.ts";
@@ -46,6 +47,7 @@ import { persistenceCommands } from "./persistence.ts";
 registerCommands([
   ...connectionCommands,
   ...authCommands,
+  ...aclCommands,
   ...stringCommands,
   ...keyCommands,
   ...expireCommands,

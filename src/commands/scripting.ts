@@ -373,7 +373,7 @@ export const scriptingCommands = [
     scriptExists,
     scriptFlush,
     scriptKill,
-    helpCommand("script", SCRIPT_HELP),
+    helpCommand("script", SCRIPT_HELP, ["slow", "scripting"]),
   ]),
   commandGroup("function", [
     functionLoad,
@@ -384,6 +384,6 @@ export const scriptingCommands = [
     functionKill,
     functionDump,
     functionRestore,
-    helpCommand("function", FUNCTION_HELP),
+    helpCommand("function", FUNCTION_HELP, ["slow", "scripting"]),
   ]),
 ];

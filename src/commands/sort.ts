@@ -14,7 +14,7 @@
  */
 
 import { parseInteger } from "./args.ts";
-import { command } from "./command.ts";
+import { command, type CommandSpec } from "./command.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
 import { sortWeight } from "../store/c_strtod.ts";
@@ -37,6 +37,15 @@ interface SortOptions {
   by: string | null;
   gets: string[];
   store: string | null;
+  /**
+   * The first option that reads keys by pattern (BY with `*`, GET), which only a user with
+   * access to every key may give; null when none.
+   */
+  pattern: "BY" | "GET" | null;
+  /** An error in the options after `pattern`: Redis reports the ACL refusal first. */
+  deferred: CommandError | null;
+  /** The whole request, for the ACL check. */
+  argv: readonly string[];
 }
 
 /** Redis's `long` for LIMIT, as a double (clamped to the input's size anyway). */
@@ -56,7 +65,20 @@ function parseSort(argv: readonly string[], readOnly: boolean): SortOptions {
     by: null,
     gets: [],
     store: null,
+    pattern: null,
+    deferred: null,
+    argv,
   };
+  try {
+    parseOptions(argv, readOnly, o);
+  } catch (e: unknown) {
+    if (!(e instanceof CommandError) || o.pattern === null) throw e;
+    o.deferred = e;
+  }
+  return o;
+}
+
+function parseOptions(argv: readonly string[], readOnly: boolean, o: SortOptions): void {
   for (let j = 1; j < argv.length; j++) {
     const opt = argv[j].toLowerCase();
     const left = argv.length - j - 1;
@@ -67,11 +89,28 @@ function parseSort(argv: readonly string[], readOnly: boolean): SortOptions {
       o.offset = limitArg(argv[++j]);
       o.count = limitArg(argv[++j]);
     } else if (!readOnly && opt === "store" && left >= 1) o.store = argv[++j];
-    else if (opt === "by" && left >= 1) o.by = argv[++j];
-    else if (opt === "get" && left >= 1) o.gets.push(argv[++j]);
-    else throw new CommandError(SYNTAX_ERROR);
+    else if (opt === "by" && left >= 1) {
+      o.by = argv[++j];
+      if (o.by.includes("*")) o.pattern ??= "BY";
+    } else if (opt === "get" && left >= 1) {
+      o.gets.push(argv[++j]);
+      o.pattern ??= "GET";
+    } else throw new CommandError(SYNTAX_ERROR);
   }
-  return o;
+}
+
+/**
+ * BY and GET patterns read keys no key spec names, so Redis allows them only to a user
+ * with access to every key (sortCommandGeneric); then the options' own errors.
+ */
+function checkOptions(o: SortOptions, ctx: CommandContext, spec: CommandSpec<SortOptions>): void {
+  const user = ctx.client.user;
+  if (o.pattern !== null && !user.hasFullKeyAccess(spec, [spec.name, ...o.argv])) {
+    throw new CommandError(
+      `ERR ${o.pattern} option of SORT denied due to insufficient ACL permissions.`,
+    );
+  }
+  if (o.deferred !== null) throw o.deferred;
 }
 
 /**
@@ -257,8 +296,8 @@ function runSort(o: SortOptions, ctx: CommandContext): void {
   ctx.reply.integer(outputLength);
 }
 
-const sortCommand = (name: string, readOnly: boolean) =>
-  command({
+const sortCommand = (name: string, readOnly: boolean): CommandSpec<SortOptions> => {
+  const spec: CommandSpec<SortOptions> = command({
     name,
     arity: -2,
     flags: readOnly ? ["readonly", "movablekeys"] : ["write", "denyoom", "movablekeys"],
@@ -266,7 +305,12 @@ const sortCommand = (name: string, readOnly: boolean) =>
     keys: [1, 1, 1],
     keySpecFlags: ["RO", "access"],
     parse: (a) => parseSort(a.rest(), readOnly),
-    execute: runSort,
+    execute(o, ctx) {
+      checkOptions(o, ctx, spec);
+      runSort(o, ctx);
+    },
   });
+  return spec;
+};
 
 export const sortCommands = [sortCommand("sort", false), sortCommand("sort_ro", true)];

@@ -7,6 +7,8 @@
  * it returns a null array instead when a watched key changed (store/watched_keys.ts).
  */
 
+import { execNoPermission, recordDenial } from "./acl.ts";
+import { ACL_OK } from "../acl/user.ts";
 import { command, type CommandSpec } from "./command.ts";
 import { CommandError } from "./errors.ts";
 import type { ClientState, CommandContext } from "./context.ts";
@@ -111,7 +113,19 @@ const exec = command({
     ctx.reply.array(queue.length);
     client.inExec = true;
     try {
-      for (const { spec, argv } of queue) client.call(spec, argv);
+      for (const { spec, argv } of queue) {
+        // ACLs are checked again: they may have changed since the command was queued.
+        const user = client.user;
+        if (!user.unrestricted) {
+          const denied = user.check(spec, argv);
+          if (denied.code !== ACL_OK) {
+            recordDenial(client, ctx.server.acl, denied.code, denied.pos, spec, argv, "multi");
+            ctx.reply.error(execNoPermission(denied.code));
+            continue;
+          }
+        }
+        client.call(spec, argv);
+      }
     } finally {
       client.inExec = false;
       client.lastCommand = "exec"; // CLIENT LIST cmd= names EXEC, not its last command

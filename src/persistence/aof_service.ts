@@ -241,13 +241,9 @@ export class AppendOnlyFile {
   enable(): void {
     if (this.#incr !== null) return;
     Deno.mkdirSync(this.dirPath, { recursive: true });
-    let old: AofManifest | null = null;
-    try {
-      old = parseManifest(Deno.readTextFileSync(this.#manifestPath));
-    } catch {
-      // No earlier AOF (or an unreadable one, which the new manifest replaces).
-    }
-    const seq = Math.max(old?.base?.seq ?? 0, ...(old?.incrs ?? []).map((e) => e.seq)) + 1;
+    // An earlier AOF's files (an unreadable manifest is replaced by the new one).
+    const old = this.#manifestOnDisk();
+    const seq = old === null ? 1 : nextSeq(old);
     const base = this.#baseName(seq);
     this.#baseBytes = this.#writeBaseSync(base);
     const manifest: AofManifest = {
@@ -440,7 +436,7 @@ export class AppendOnlyFile {
     if (this.#rewrite !== null) {
       throw new Error("ERR Background append only file rewriting already in progress");
     }
-    if (this.#incr === null || this.#manifest === null) throw new Error("ERR AOF is off");
+    if (this.#incr === null || this.#manifest === null) return this.#rewriteWhileOff();
     this.flush();
     this.#syncIfAlways(); // what `always` promised is on disk before the file is closed
     const old = this.#manifest;
@@ -461,18 +457,53 @@ export class AppendOnlyFile {
       this.settings.rdbcompression,
     );
     this.#rewriteSnapshot = snapshot;
+    return this.#startRewrite(snapshot, baseSeq, incr, old);
+  }
+
+  #startRewrite(
+    snapshot: KeyspaceSnapshot,
+    seq: number,
+    incr: { name: string; seq: number; type: "i" } | null,
+    old: AofManifest,
+  ): Promise<void> {
+    this.#rewriteSnapshot = snapshot;
     this.log("notice", "Background append only file rewriting started");
-    this.#rewrite = this.#writeBase(snapshot, baseSeq, incr, old).finally(() => {
+    this.#rewrite = this.#writeBase(snapshot, seq, incr, old).finally(() => {
       this.#rewrite = null;
       this.#rewriteSnapshot = null;
     });
     return this.#rewrite;
   }
 
+  /**
+   * BGREWRITEAOF with appendonly no, as Redis 7.0: a new base of this moment and a manifest
+   * naming only it (no increment), replacing the files of an earlier AOF.
+   */
+  #rewriteWhileOff(): Promise<void> {
+    Deno.mkdirSync(this.dirPath, { recursive: true });
+    const old = this.#manifestOnDisk() ?? { base: null, history: [], incrs: [] };
+    const snapshot = new KeyspaceSnapshot(
+      this.keyspace,
+      this.#aux(),
+      [],
+      this.settings.rdbcompression,
+    );
+    return this.#startRewrite(snapshot, nextSeq(old), null, old);
+  }
+
+  /** The manifest in `dir` (null when there is none, or it cannot be read). */
+  #manifestOnDisk(): AofManifest | null {
+    try {
+      return parseManifest(Deno.readTextFileSync(this.#manifestPath));
+    } catch {
+      return null;
+    }
+  }
+
   async #writeBase(
     snapshot: KeyspaceSnapshot,
     seq: number,
-    incr: { name: string; seq: number; type: "i" },
+    incr: { name: string; seq: number; type: "i" } | null,
     old: AofManifest,
   ): Promise<void> {
     const name = this.#baseName(seq);
@@ -489,8 +520,16 @@ export class AppendOnlyFile {
       await file.sync();
       file.close();
       file = null;
+      if (incr === null && this.#incr !== null) {
+        // appendonly was turned on meanwhile, with a base of its own: this one is moot.
+        throw new Error("the AOF was enabled during the rewrite");
+      }
       await Deno.rename(temp, `${this.dirPath}/${name}`);
-      const next: AofManifest = { base: { name, seq, type: "b" }, history: [], incrs: [incr] };
+      const next: AofManifest = {
+        base: { name, seq, type: "b" },
+        history: [],
+        incrs: incr === null ? [] : [incr],
+      };
       this.#writeManifest(next);
       this.#manifest = next;
       this.#baseSeq = seq;
@@ -528,4 +567,9 @@ export class AppendOnlyFile {
       this.#incr = null;
     }
   }
+}
+
+/** The sequence number after every file `manifest` names. */
+function nextSeq(manifest: AofManifest): number {
+  return Math.max(manifest.base?.seq ?? 0, ...manifest.incrs.map((e) => e.seq)) + 1;
 }

@@ -57,6 +57,13 @@ export class ReplyWriter {
     return this.#buf.subarray(0, this.#len);
   }
 
+  /** A copy of the bytes from `mark` (an earlier `length`) on, which are then forgotten. */
+  takeFrom(mark: number): Uint8Array {
+    const taken = this.#buf.slice(mark, this.#len);
+    this.#len = mark;
+    return taken;
+  }
+
   /** Forgets the encoded replies; shrinks a buffer that one huge reply grew. */
   clear(): void {
     this.#len = 0;

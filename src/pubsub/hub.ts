@@ -51,6 +51,19 @@ export interface Subscriber {
 
 const RESP3_PUSH = 62; // '>'
 
+/** The three namespaces a client can subscribe in. */
+export type SubscriptionKind = "channel" | "pattern" | "shard";
+
+/**
+ * Told when a channel, pattern or shard channel gets its first subscriber on this server
+ * and when it loses its last one: the gateway (gateway/upstream_pubsub.ts) keeps one
+ * upstream subscription per name however many local subscribers share it.
+ */
+export interface HubWatcher {
+  opened(kind: SubscriptionKind, name: string): void;
+  closed(kind: SubscriptionKind, name: string): void;
+}
+
 /** A message encoded for both protocols; the RESP3 copy is made on first use. */
 class Encoded {
   readonly #resp2: (reply: ReplyWriter) => void;
@@ -78,19 +91,21 @@ export class PubSubHub {
   readonly #shardChannels = new Map<string, Set<Subscriber>>();
   /** Scratch encoder for published messages (RESP2 framing; see Encoded). */
   readonly #scratch = new ReplyWriter(1024);
+  /** The gateway's upstream subscriptions, when respd runs in front of a Redis. */
+  watcher: HubWatcher | null = null;
 
   /** SUBSCRIBE one channel; returns the client's subscription count afterwards. */
   subscribe(sub: Subscriber, channel: string): number {
     if (!sub.subscriptions.channels.has(channel)) {
       sub.subscriptions.channels.add(channel);
-      addTo(this.#channels, channel, sub);
+      if (addTo(this.#channels, channel, sub)) this.watcher?.opened("channel", channel);
     }
     return sub.subscriptions.count;
   }
 
   /** UNSUBSCRIBE one channel; returns the client's subscription count afterwards. */
   unsubscribe(sub: Subscriber, channel: string): number {
-    if (sub.subscriptions.channels.delete(channel)) removeFrom(this.#channels, channel, sub);
+    if (sub.subscriptions.channels.delete(channel)) this.#remove("channel", channel, sub);
     return sub.subscriptions.count;
   }
 
@@ -98,14 +113,14 @@ export class PubSubHub {
   psubscribe(sub: Subscriber, pattern: string): number {
     if (!sub.subscriptions.patterns.has(pattern)) {
       sub.subscriptions.patterns.add(pattern);
-      addTo(this.#patterns, pattern, sub);
+      if (addTo(this.#patterns, pattern, sub)) this.watcher?.opened("pattern", pattern);
     }
     return sub.subscriptions.count;
   }
 
   /** PUNSUBSCRIBE one pattern; returns the client's subscription count afterwards. */
   punsubscribe(sub: Subscriber, pattern: string): number {
-    if (sub.subscriptions.patterns.delete(pattern)) removeFrom(this.#patterns, pattern, sub);
+    if (sub.subscriptions.patterns.delete(pattern)) this.#remove("pattern", pattern, sub);
     return sub.subscriptions.count;
   }
 
@@ -114,7 +129,7 @@ export class PubSubHub {
     const mine = sub.subscriptions.shardChannels;
     if (!mine.has(channel)) {
       mine.add(channel);
-      addTo(this.#shardChannels, channel, sub);
+      if (addTo(this.#shardChannels, channel, sub)) this.watcher?.opened("shard", channel);
     }
     return mine.size;
   }
@@ -122,16 +137,16 @@ export class PubSubHub {
   /** SUNSUBSCRIBE one shard channel; returns the client's shard channel count afterwards. */
   sunsubscribe(sub: Subscriber, channel: string): number {
     const mine = sub.subscriptions.shardChannels;
-    if (mine.delete(channel)) removeFrom(this.#shardChannels, channel, sub);
+    if (mine.delete(channel)) this.#remove("shard", channel, sub);
     return mine.size;
   }
 
   /** Drops every subscription of a client without replies (disconnect, RESET). */
   removeSubscriber(sub: Subscriber): void {
     const mine = sub.subscriptions;
-    for (const channel of mine.channels) removeFrom(this.#channels, channel, sub);
-    for (const pattern of mine.patterns) removeFrom(this.#patterns, pattern, sub);
-    for (const channel of mine.shardChannels) removeFrom(this.#shardChannels, channel, sub);
+    for (const channel of mine.channels) this.#remove("channel", channel, sub);
+    for (const pattern of mine.patterns) this.#remove("pattern", pattern, sub);
+    for (const channel of mine.shardChannels) this.#remove("shard", channel, sub);
     mine.channels.clear();
     mine.patterns.clear();
     mine.shardChannels.clear();
@@ -148,20 +163,34 @@ export class PubSubHub {
 
   /** PUBLISH: delivers to every matching subscriber; returns how many received it. */
   publish(channel: string, message: string): number {
-    let receivers = 0;
-    const direct = this.#channels.get(channel);
-    if (direct !== undefined) {
-      const encoded = this.#encode(["message", channel, message]);
-      for (const sub of direct) sub.deliver(encoded.writerFor(sub.protocol));
-      receivers += direct.size;
-    }
-    for (const [pattern, subs] of this.#patterns) {
-      if (!globMatch(pattern, channel)) continue;
-      const encoded = this.#encode(["pmessage", pattern, channel, message]);
-      for (const sub of subs) sub.deliver(encoded.writerFor(sub.protocol));
-      receivers += subs.size;
+    let receivers = this.deliverToChannel(channel, message);
+    for (const pattern of this.#patterns.keys()) {
+      if (globMatch(pattern, channel)) {
+        receivers += this.deliverToPattern(pattern, channel, message);
+      }
     }
     return receivers;
+  }
+
+  /** A `message` to the subscribers of `channel` alone (not patterns); returns how many. */
+  deliverToChannel(channel: string, message: string): number {
+    const subs = this.#channels.get(channel);
+    if (subs === undefined) return 0;
+    const encoded = this.#encode(["message", channel, message]);
+    for (const sub of subs) sub.deliver(encoded.writerFor(sub.protocol));
+    return subs.size;
+  }
+
+  /**
+   * A `pmessage` to the subscribers of `pattern` alone (the gateway hears of each matching
+   * pattern from upstream separately); returns how many.
+   */
+  deliverToPattern(pattern: string, channel: string, message: string): number {
+    const subs = this.#patterns.get(pattern);
+    if (subs === undefined) return 0;
+    const encoded = this.#encode(["pmessage", pattern, channel, message]);
+    for (const sub of subs) sub.deliver(encoded.writerFor(sub.protocol));
+    return subs.size;
   }
 
   /**
@@ -189,6 +218,15 @@ export class PubSubHub {
     return this.#patterns.size;
   }
 
+  #remove(kind: SubscriptionKind, name: string, sub: Subscriber): void {
+    const map = kind === "channel"
+      ? this.#channels
+      : kind === "pattern"
+      ? this.#patterns
+      : this.#shardChannels;
+    if (removeFrom(map, name, sub)) this.watcher?.closed(kind, name);
+  }
+
   #encode(parts: readonly string[]): Encoded {
     const w = this.#scratch;
     w.protocol = 2;
@@ -200,15 +238,21 @@ export class PubSubHub {
   }
 }
 
-function addTo(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): void {
+/** Adds `sub` under `name`; true when it is the name's first subscriber. */
+function addTo(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): boolean {
   let subs = map.get(name);
+  const first = subs === undefined;
   if (subs === undefined) map.set(name, subs = new Set());
   subs.add(sub);
+  return first;
 }
 
-function removeFrom(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): void {
+/** Removes `sub` from `name`; true when the name lost its last subscriber. */
+function removeFrom(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): boolean {
   const subs = map.get(name);
-  if (subs === undefined) return;
+  if (subs === undefined) return false;
   subs.delete(sub);
-  if (subs.size === 0) map.delete(name);
+  if (subs.size !== 0) return false;
+  map.delete(name);
+  return true;
 }

@@ -21,6 +21,8 @@ import type { CommandSpec } from "../commands/command.ts";
 import { Session } from "../session.ts";
 import type { Server } from "../server.ts";
 import { noPermission } from "../security/policy.ts";
+import { recordDenial, scriptNoPermission } from "../commands/acl.ts";
+import { ACL_OK, type AclUser } from "../acl/user.ts";
 import { EvalScripts, type ScriptFlags } from "./eval_scripts.ts";
 import { FunctionLibraries, type LuaFunctionDef } from "./function_libraries.ts";
 import type { Reply } from "./reply.ts";
@@ -112,7 +114,10 @@ export class Scripting {
   #host(ctx: CommandContext, readOnly: boolean): ScriptHost {
     const client = this.#client;
     client.dbIndex = ctx.client.dbIndex;
-    const callerKind = ctx.client.transport.kind;
+    // The script's commands run as the caller's ACL user, checked as its own would be.
+    const caller = ctx.client;
+    client.grantAccess(caller.user as AclUser);
+    const callerKind = caller.transport.kind;
     const server = this.server;
     const capture = this.#capture;
     return {
@@ -131,6 +136,14 @@ export class Scripting {
         if (spec.flags.includes("noscript")) {
           return err("ERR This Redis command is not allowed from script");
         }
+        const user = caller.user;
+        if (!user.unrestricted) {
+          const denied = user.check(spec, argv);
+          if (denied.code !== ACL_OK) {
+            recordDenial(caller, server.acl, denied.code, denied.pos, spec, argv, "lua");
+            return err(scriptNoPermission(denied.code));
+          }
+        }
         if (readOnly && spec.flags.includes("write")) return err(WRITE_IN_RO);
         if (callerKind === "ws" && server.wsPolicy !== null && !server.wsPolicy.allows(spec)) {
           return err(noPermission(spec));
@@ -147,6 +160,9 @@ export class Scripting {
         if (spec.subcommands !== undefined && argv.length >= 2) {
           spec = spec.subcommands.get(argv[1].toLowerCase());
           if (spec === undefined) return null;
+        }
+        if (!caller.user.unrestricted && caller.user.check(spec, argv).code !== ACL_OK) {
+          return false;
         }
         return callerKind !== "ws" || server.wsPolicy === null || server.wsPolicy.allows(spec);
       },

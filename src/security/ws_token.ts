@@ -4,20 +4,32 @@
  *
  * Browsers cannot set an Authorization header on a WebSocket, but they can offer
  * subprotocols: a page offers `respd` and `respd.auth.` + base64url(UTF-8 password), no
- * padding (`new WebSocket(url, ["respd", wsAuthProtocol(password)])`). The server answers
- * with `respd`, so the password is never echoed back in a header.
+ * padding (`new WebSocket(url, ["respd", wsAuthProtocol(password)])`), and to log in as an
+ * ACL user other than `default` also `respd.user.` + base64url(UTF-8 user name)
+ * (`wsUserProtocol(name)`). The server answers with `respd`, so neither is echoed back in a
+ * header.
  */
 
 export const WS_AUTH_PREFIX = "respd.auth.";
+export const WS_USER_PREFIX = "respd.user.";
 /** The plain subprotocol the server echoes (a browser fails a handshake that echoes none). */
 export const WS_PROTOCOL = "respd";
 
 /** The subprotocol entry that carries `password` (text, sent as its UTF-8 bytes). */
 export function wsAuthProtocol(password: string): string {
-  const bytes = new TextEncoder().encode(password);
+  return WS_AUTH_PREFIX + base64url(password);
+}
+
+/** The subprotocol entry that names the ACL user to log in as. */
+export function wsUserProtocol(user: string): string {
+  return WS_USER_PREFIX + base64url(user);
+}
+
+function base64url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
-  return WS_AUTH_PREFIX + btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** The password bytes (a byte string) in a token's base64url part, or null if malformed. */

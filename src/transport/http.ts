@@ -12,11 +12,8 @@
  *
  * Origin check: a page on any site can open a WebSocket to localhost, so the upgrade is
  * refused (HTTP 403, before any session or store access) unless the request's Origin is
- * allowed. Requests without an Origin header come from non-browser clients, which could
- * forge it anyway, and are allowed. The default list is the server's own origin (built
- * from --bind and the bound port, not from the Host header, which a DNS-rebinding page
- * controls) and http://localhost / http://127.0.0.1 on any port; `--ws-allowed-origins`
- * replaces it ("*" allows every origin).
+ * allowed (origin_check.ts: the page's own origin for hosts the server knows as its own,
+ * localhost pages, or `--ws-allowed-origins`).
  */
 
 import { createHash } from "node:crypto";
@@ -29,8 +26,11 @@ import { acceptLoop } from "./accept_loop.ts";
 import { HeadError, readRequestHead, type RequestHead } from "./http_head.ts";
 import { WebSocketTransport } from "./websocket.ts";
 import { formatAddr } from "./tcp.ts";
+import { originAllowed } from "./origin_check.ts";
+import { TlsListener } from "./tls.ts";
+import type { ByteConn } from "./transport.ts";
+import type { SecureContextOptions } from "node:tls";
 
-const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const REASONS: Record<number, string> = {
   200: "OK",
@@ -46,17 +46,6 @@ const REASONS: Record<number, string> = {
 };
 const encoder = new TextEncoder();
 
-/** Whether a browser page from `origin` may open a session; `ownOrigin` is the server's. */
-export function originAllowed(
-  origin: string | null,
-  allowed: readonly string[] | null,
-  ownOrigin: string,
-): boolean {
-  if (origin === null) return true;
-  if (allowed === null) return origin === ownOrigin || LOCAL_ORIGIN.test(origin);
-  return allowed.includes("*") || allowed.includes(origin);
-}
-
 /** The Sec-WebSocket-Accept value for a Sec-WebSocket-Key (RFC 6455 section 4.2.2). */
 export function websocketAccept(key: string): string {
   return createHash("sha1").update(key + WS_GUID).digest("base64");
@@ -69,13 +58,13 @@ function text(status: number, body: string): Response {
   });
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function writeAll(conn: ByteConn, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }
 
 /** Writes `response` whole (head and body) with `connection: close`. */
-async function writeResponse(conn: Deno.Conn, response: Response, head = false): Promise<void> {
+async function writeResponse(conn: ByteConn, response: Response, head = false): Promise<void> {
   const body = response.body === null || head
     ? new Uint8Array(0)
     : new Uint8Array(await response.arrayBuffer());
@@ -94,41 +83,69 @@ async function writeResponse(conn: Deno.Conn, response: Response, head = false):
 
 /** The HTTP port: its listener, its accept loop and the connections still in HTTP. */
 export class HttpPort {
-  readonly listener: Deno.TcpListener;
-  readonly task: Promise<void>;
+  /** Settles once the port is bound (at once for plain HTTP; TLS binds asynchronously). */
+  readonly ready: Promise<void>;
   /** Connections accepted and not yet upgraded or answered. */
-  readonly pending = new Set<Deno.TcpConn>();
+  readonly pending = new Set<ByteConn>();
   /** Connections closed on accept because `--http-max-pending` were pending. */
   refused = 0;
+  /** "https" when the port serves TLS (`--ws-tls yes`). */
+  readonly scheme: "http" | "https";
+  #listener: Deno.TcpListener | null = null;
+  #tls: TlsListener | null = null;
+  #task: Promise<void> = Promise.resolve();
   #stopped = false;
   #lastRefusalLog = -Infinity;
 
-  constructor(readonly server: Server, port: number) {
-    this.listener = Deno.listen({ hostname: server.config.bind, port });
-    this.task = acceptLoop(this.listener, (conn) => this.#serve(conn), {
-      name: "HTTP",
-      warn: (m) => server.log("warning", m),
-      stopped: () => this.#stopped,
-    });
+  /** Listens on `port`; with `tls` (a context from loadTlsContext), as https/wss. */
+  constructor(readonly server: Server, port: number, tls: SecureContextOptions | null = null) {
+    const serve = (conn: ByteConn) => this.#serve(conn);
+    this.scheme = tls === null ? "http" : "https";
+    if (tls === null) {
+      this.#listener = Deno.listen({ hostname: server.config.bind, port });
+      this.#task = acceptLoop(this.#listener, serve, {
+        name: "HTTP",
+        warn: (m) => server.log("warning", m),
+        stopped: () => this.#stopped,
+      });
+      this.ready = Promise.resolve();
+    } else {
+      // Browsers are not asked for client certificates (tls-auth-clients is the RESP port's).
+      this.#tls = new TlsListener({
+        hostname: server.config.bind,
+        port,
+        context: tls,
+        authClients: "no",
+        onConnection: serve,
+        log: (m) => server.log("verbose", `HTTPS: ${m}`),
+      });
+      this.ready = this.#tls.ready;
+    }
   }
 
   get port(): number {
-    return this.listener.addr.port;
+    return this.#listener?.addr.port ?? this.#tls?.port ?? 0;
+  }
+
+  /** New HTTPS connections get this certificate (CONFIG SET tls-cert-file, SIGHUP). */
+  reloadTls(tls: SecureContextOptions): void {
+    this.#tls?.reload(tls, "no");
   }
 
   /** Stops accepting and closes the connections still in their HTTP phase. */
   stop(): Promise<void> {
     this.#stopped = true;
     try {
-      this.listener.close();
+      this.#listener?.close();
     } catch {
       // already closed
     }
+    this.#tls?.close();
     for (const conn of this.pending) closeQuietly(conn);
-    return this.task;
+    return this.#task;
   }
 
-  async #serve(conn: Deno.TcpConn): Promise<void> {
+  async #serve(conn: ByteConn): Promise<void> {
     const config = this.server.config;
     if (this.pending.size >= config.httpMaxPending) {
       this.refused++;
@@ -183,7 +200,7 @@ export class HttpPort {
 
   /** Answers one request; true when the connection became a WebSocket session. */
   async #respond(
-    conn: Deno.TcpConn,
+    conn: ByteConn,
     head: RequestHead,
     rest: Uint8Array,
     remoteAddress: string,
@@ -216,20 +233,16 @@ export class HttpPort {
       await writeResponse(conn, response);
       return false;
     }
-    const bind = server.config.bind.includes(":") ? `[${server.config.bind}]` : server.config.bind;
-    const ownOrigin = `http://${bind}:${this.port}`;
     const origin = headers.get("origin") ?? null;
-    if (!originAllowed(origin, server.config.wsAllowedOrigins, ownOrigin)) {
+    const request = { origin, host: headers.get("host") ?? null, scheme: this.scheme };
+    if (!originAllowed(request, server.config.wsAllowedOrigins, server.config.wsAllowedHosts)) {
       server.log("verbose", `WebSocket from origin ${origin} refused (--ws-allowed-origins)`);
       await writeResponse(conn, text(403, "Forbidden: origin not allowed"));
       return false;
     }
     // The password may come as a subprotocol (security/credentials.ts): browsers cannot
     // set headers on a WebSocket. A wrong one is refused before any session exists.
-    const auth = wsHandshakeAuth(
-      headers.get("sec-websocket-protocol") ?? null,
-      server.config.requirepass,
-    );
+    const auth = wsHandshakeAuth(headers.get("sec-websocket-protocol") ?? null, server.acl);
     if (auth === null) {
       server.log("verbose", `WebSocket from ${remoteAddress} refused: wrong password token`);
       await writeResponse(
@@ -249,16 +262,16 @@ export class HttpPort {
       // Read at every frame header: smaller until the client has authenticated.
       maxMessage: () => queryBufferLimit(server.config, session),
       remoteAddress,
-      localAddress: `${bind}:${this.port}`,
+      localAddress: formatAddr(conn.localAddr),
       log: (level, message) => server.log(level, message),
     });
     session = server.accept(transport);
-    if (session !== null && auth.authenticated) session.grantAccess();
+    if (session !== null) server.acl.admitWebSocket(session, auth.user, server.config.wsUser);
     return true;
   }
 }
 
-function closeQuietly(conn: Deno.Conn): void {
+function closeQuietly(conn: ByteConn): void {
   try {
     conn.close();
   } catch {

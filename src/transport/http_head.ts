@@ -36,7 +36,7 @@ function headEnd(buf: Uint8Array, from: number, to: number): number {
  * closed first. Throws HeadError for a head over `maxBytes` or one that does not parse.
  */
 export async function readRequestHead(
-  conn: Deno.Conn,
+  conn: { read(p: Uint8Array): Promise<number | null> },
   maxBytes: number,
 ): Promise<{ head: RequestHead; rest: Uint8Array } | null> {
   let buf = new Uint8Array(Math.min(1024, maxBytes));

@@ -1,6 +1,9 @@
-/** TCP: each accepted `Deno.TcpConn` becomes a `Transport` for a session. */
+/**
+ * TCP: each accepted `Deno.TcpConn` becomes a `Transport` for a session; so does each TLS
+ * connection (tls.ts), which has the same shape.
+ */
 
-import type { Transport } from "./transport.ts";
+import type { ByteConn, Transport } from "./transport.ts";
 
 /** `host:port`, with IPv6 hosts in brackets, as Redis prints addresses. */
 export function formatAddr(addr: Deno.Addr): string {
@@ -8,7 +11,7 @@ export function formatAddr(addr: Deno.Addr): string {
   return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
 }
 
-export function tcpTransport(conn: Deno.TcpConn): Transport {
+export function tcpTransport(conn: ByteConn): Transport {
   conn.setNoDelay(true);
   let closed = false;
   const close = (): void => {

@@ -3,6 +3,22 @@
  * requests from and a way to write reply bytes. TCP and the WebSocket bridge each make one.
  */
 
+/**
+ * A connection as respd's transports use it: what `Deno.TcpConn` offers and they need,
+ * so a TCP connection and a TLS one (tls.ts) are served by the same code.
+ */
+export interface ByteConn {
+  /** Reads into `p`; the number of bytes, or null at the end of the stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p` (all of it, for TLS); the number of bytes taken. */
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  setNoDelay(on?: boolean): void;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly remoteAddr: Deno.Addr;
+  readonly localAddr: Deno.Addr;
+}
+
 export interface Transport {
   readonly kind: "tcp" | "ws";
   /** Request bytes; read through a BYOB reader by the session. */

@@ -1,6 +1,6 @@
 /**
- * A WebSocket session's transport, on the TCP connection respd accepted itself (the
- * handshake is in http.ts). respd owns this layer rather than using Deno's server-side
+ * A WebSocket session's transport, on the TCP (or TLS) connection respd accepted itself
+ * (the handshake is in http.ts). respd owns this layer rather than using Deno's server-side
  * WebSocket because that one cannot be aborted or paused: a peer that ignores the close
  * frame kept its socket for good, a paused client's messages kept queueing in memory, and
  * a 64 MiB message was held whole before any limit was checked. npm `ws` on node:http was
@@ -26,7 +26,7 @@
  *   a vanished peer (laptop lid closed) is freed. `tick()` is driven by the client cron.
  */
 
-import type { Transport } from "./transport.ts";
+import type { ByteConn, Transport } from "./transport.ts";
 import {
   CLOSE_NORMAL,
   closeFrame,
@@ -67,7 +67,7 @@ export class WebSocketTransport implements Transport {
   readonly localAddress: string;
   /** Settles once the socket is closed. */
   readonly closed: Promise<void>;
-  #conn: Deno.TcpConn;
+  #conn: ByteConn;
   #opts: WebSocketTransportOptions;
   #deframer: Deframer;
   /** Raw bytes received and not yet deframed (after the handshake, or a partial header). */
@@ -89,7 +89,7 @@ export class WebSocketTransport implements Transport {
   #deadline: ReturnType<typeof setTimeout> | undefined;
   #resolveClosed!: () => void;
 
-  constructor(conn: Deno.TcpConn, received: Uint8Array, opts: WebSocketTransportOptions) {
+  constructor(conn: ByteConn, received: Uint8Array, opts: WebSocketTransportOptions) {
     this.#conn = conn;
     this.#opts = opts;
     this.#carry = received;

@@ -356,7 +356,7 @@ async function follow(key: string): Promise<void> {
   unfollow();
   let client: Client;
   try {
-    client = await connect(wsUrl, { protocol, password });
+    client = await connect(wsUrl, { protocol, password, username });
   } catch (e: unknown) {
     $("following").textContent = "Could not follow " + key + ": " + message(e);
     return;
@@ -388,8 +388,9 @@ function unfollow(): void {
   $("unfollow").hidden = true;
 }
 
-/** The password typed into the auth form, kept for reconnects (in memory only). */
+/** The ACL user and password typed into the auth form, kept for reconnects (in memory only). */
 let password: string | undefined;
+let username: string | undefined;
 
 async function start(): Promise<void> {
   setStatus("connecting", "Connecting to " + wsUrl + "\u2026");
@@ -397,6 +398,7 @@ async function start(): Promise<void> {
   const options: ConnectOptions = {
     protocol,
     password,
+    username,
     // the cache panel follows invalidations as they arrive
     onInvalidate: () => queueMicrotask(showCache),
   };
@@ -427,7 +429,10 @@ async function start(): Promise<void> {
   db = main;
   subDb = sub;
   showCache();
-  setStatus("open", "Connected \u00b7 RESP" + main.protocol + " \u00b7 " + wsUrl);
+  // The user the page runs as (its ACL user may not be allowed to ask: then it is not shown).
+  const who = await main.send("ACL", "WHOAMI").catch(() => null);
+  const as = typeof who === "string" ? " \u00b7 user " + who : "";
+  setStatus("open", "Connected \u00b7 RESP" + main.protocol + as + " \u00b7 " + wsUrl);
   // subscriptions of a previous connection are renewed on this one
   const previous = [...subscriptions];
   subscriptions.clear();
@@ -517,8 +522,13 @@ $("follow-form").addEventListener("submit", (e) => {
 });
 $("unfollow").addEventListener("click", unfollow);
 $("reconnect").addEventListener("click", start);
+$("login").addEventListener("click", () => {
+  $("auth-form").hidden = false;
+  input("username").focus();
+});
 $("auth-form").addEventListener("submit", (e) => {
   e.preventDefault();
+  username = input("username").value.trim() || "default";
   password = input("password").value;
   input("password").value = "";
   start();

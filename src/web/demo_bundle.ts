@@ -304,7 +304,8 @@ async function follow(key) {
   try {
     client = await connect(wsUrl, {
       protocol,
-      password
+      password,
+      username
     });
   } catch (e) {
     $("following").textContent = "Could not follow " + key + ": " + message(e);
@@ -339,12 +340,14 @@ function unfollow() {
   $("unfollow").hidden = true;
 }
 var password;
+var username;
 async function start() {
   setStatus("connecting", "Connecting to " + wsUrl + "\\u2026");
   $("auth-form").hidden = true;
   const options = {
     protocol,
     password,
+    username,
     // the cache panel follows invalidations as they arrive
     onInvalidate: () => queueMicrotask(showCache)
   };
@@ -368,7 +371,9 @@ async function start() {
   db = main;
   subDb = sub;
   showCache();
-  setStatus("open", "Connected \\xB7 RESP" + main.protocol + " \\xB7 " + wsUrl);
+  const who = await main.send("ACL", "WHOAMI").catch(() => null);
+  const as = typeof who === "string" ? " \\xB7 user " + who : "";
+  setStatus("open", "Connected \\xB7 RESP" + main.protocol + as + " \\xB7 " + wsUrl);
   const previous = [
     ...subscriptions
   ];
@@ -453,8 +458,13 @@ $("follow-form").addEventListener("submit", (e) => {
 });
 $("unfollow").addEventListener("click", unfollow);
 $("reconnect").addEventListener("click", start);
+$("login").addEventListener("click", () => {
+  $("auth-form").hidden = false;
+  input("username").focus();
+});
 $("auth-form").addEventListener("submit", (e) => {
   e.preventDefault();
+  username = input("username").value.trim() || "default";
   password = input("password").value;
   input("password").value = "";
   start();

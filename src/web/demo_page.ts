@@ -156,8 +156,11 @@ export const DEMO_HTML = String.raw`<!doctype html>
   <div id="status" role="status" aria-live="polite" data-state="connecting">
     <span class="dot" aria-hidden="true"></span><span id="status-text">Loading…</span>
     <button id="reconnect" class="secondary" type="button" hidden>Reconnect</button>
+    <button id="login" class="secondary" type="button">Log in as…</button>
   </div>
   <form id="auth-form" hidden>
+    <label>User <input id="username" type="text" autocomplete="username" value="default">
+    </label>
     <label>Password <input id="password" type="password" autocomplete="current-password">
     </label>
     <button type="submit">Connect</button>

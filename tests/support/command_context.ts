@@ -32,6 +32,8 @@ import { WatchedKeys } from "../../src/store/watched_keys.ts";
 import type { CommandSpec } from "../../src/commands/command.ts";
 import { ClientPause } from "../../src/commands/client_pause.ts";
 import { Transaction } from "../../src/commands/transactions.ts";
+import { AclRegistry } from "../../src/acl/acl_registry.ts";
+import type { AclUser } from "../../src/acl/user.ts";
 import { ClientTracking, type TrackingClient, TrackingTable } from "../../src/pubsub/tracking.ts";
 
 /** A client with no connection: what its commands change stays in these fields. */
@@ -48,6 +50,7 @@ export class TestClient implements ClientState {
   readonly queryBuffer = { used: 0, size: 0 };
   readonly parser = { args: [] as readonly string[] };
   authenticated: boolean;
+  user: AclUser;
   /** Whether a blocking command left this client waiting. */
   blocked = false;
   closing = false;
@@ -62,8 +65,19 @@ export class TestClient implements ClientState {
   context: CommandContext | null = null;
   pipeline: CommandPipeline | null = null;
 
-  constructor(readonly id: number, readonly reply: ReplyWriter, readonly config: ServerConfig) {
+  constructor(
+    readonly id: number,
+    readonly reply: ReplyWriter,
+    readonly config: ServerConfig,
+    readonly acl: AclRegistry,
+  ) {
     this.authenticated = config.requirepass === null;
+    this.user = acl.defaultUser;
+  }
+
+  signOut(): void {
+    this.user = this.acl.defaultUser;
+    this.authenticated = false;
   }
 
   get protocol(): 2 | 3 {
@@ -84,10 +98,11 @@ export class TestClient implements ClientState {
   }
 
   authenticate(user: string, password: string): boolean {
-    const required = this.config.requirepass;
-    if (user !== "default" || (required !== null && password !== required)) {
+    const u = this.acl.checkCredentials(user, password);
+    if (u === null) {
       throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
+    this.user = u;
     this.authenticated = true;
     return true;
   }
@@ -114,6 +129,10 @@ export class TestClient implements ClientState {
 
   call(spec: CommandSpec, argv: readonly string[]): void {
     this.pipeline!.call(spec, argv, this.context!);
+  }
+
+  awaitReply(_waits: boolean): (reply: Uint8Array) => void {
+    throw new Error("a test context has no gateway");
   }
 
   /** The request CLIENT PAUSE holds; `resume` runs it. */
@@ -192,9 +211,14 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     startedAt: Date.now(),
     runId: "0".repeat(40),
     port: 0,
+    tlsPort: 0,
+    reloadTls: () => {}, // no TLS port: nothing to reload, as a server without one
+    log: () => {},
     persistence: new RdbPersistence(keyspace, config, () => {}),
     aof: new AppendOnlyFile(keyspace, config, () => {}),
     requestShutdown: () => true,
+    gateway: null,
+    acl: new AclRegistry(config.requirepass, () => config.acllogMaxLen),
     // Scripts run commands as a server-side client: test them against a real server.
     get scripting(): never {
       throw new Error("scripting needs a Server: use tests/support/servers.ts");
@@ -213,7 +237,12 @@ export class TestContext implements CommandContext {
 
   constructor(services = testServices()) {
     this.server = services;
-    this.client = new TestClient(TestContext.#nextId++, this.reply, services.config);
+    this.client = new TestClient(
+      TestContext.#nextId++,
+      this.reply,
+      services.config,
+      services.acl,
+    );
     this.client.context = this;
     this.client.pipeline = services.pipeline;
     services.sessions.set(this.client.id, this.client);

@@ -143,9 +143,10 @@ const VOLATILE_CLIENT_FIELDS = new Set([
 
 /**
  * Fields respd adds after Redis 7.0's: lib-name and lib-ver come from Redis 7.2's CLIENT
- * SETINFO, which respd supports because node-redis sends it (a deliberate difference).
+ * SETINFO, which respd supports because node-redis sends it (a deliberate difference);
+ * `upstream` is the gateway's (gateway/gateway.ts).
  */
-const ADDED_CLIENT_FIELDS = new Set(["lib-name", "lib-ver"]);
+const ADDED_CLIENT_FIELDS = new Set(["lib-name", "lib-ver", "upstream"]);
 
 /** The text of a CLIENT INFO/LIST reply with the volatile field values blanked. */
 function clientFieldsOf(reply: Uint8Array): string {
@@ -293,12 +294,19 @@ function masked(f: Frame, keys: readonly string[]): Frame {
     (k.kind === "bulk" && keys.includes(String.fromCharCode(...k.value))) ||
     (k.kind === "simple" && keys.includes(k.value));
   if (f.kind === "map") {
-    return { kind: "map", value: f.value.map(([k, v]) => [k, hidden(k) ? { kind: "null" } : v]) };
+    return {
+      kind: "map",
+      value: f.value.map(([k, v]) => [k, hidden(k) ? { kind: "null" } : masked(v, keys)]),
+    };
   }
-  if (f.kind === "array" && f.value.length % 2 === 0) {
+  if (f.kind === "array") {
+    // A RESP2 map is a flat array of pairs; an array of maps (ACL LOG) is masked in each.
+    const pairs = f.value.length % 2 === 0;
     return {
       kind: "array",
-      value: f.value.map((v, i) => i % 2 === 1 && hidden(f.value[i - 1]) ? { kind: "null" } : v),
+      value: f.value.map((v, i) =>
+        pairs && i % 2 === 1 && hidden(f.value[i - 1]) ? { kind: "null" } : masked(v, keys)
+      ),
     };
   }
   return f;
@@ -595,6 +603,23 @@ export class DifferentialRig implements AsyncDisposable {
     return new DifferentialRig(redis, {
       port: other.port,
       shutdown: async () => await other[Symbol.asyncDispose](),
+    });
+  }
+
+  /**
+   * respd as a gateway (`upstream`) in front of a redis-server of its own, compared with
+   * another redis-server straight: the gateway must be invisible.
+   */
+  static async startGateway(options: ServerOptions = {}): Promise<DifferentialRig> {
+    const redis = await startRedis();
+    const upstream = await startRedis();
+    const gateway = startTestServer({ upstream: `redis://127.0.0.1:${upstream.port}`, ...options });
+    return new DifferentialRig(redis, {
+      port: gateway.port,
+      shutdown: async () => {
+        await gateway.shutdown();
+        await upstream[Symbol.asyncDispose]();
+      },
     });
   }
 

@@ -12,12 +12,20 @@ const decoder = new TextDecoder();
 export class RawWebSocket implements Disposable {
   private constructor(readonly conn: Deno.TcpConn) {}
 
-  /** Connects to ws://127.0.0.1:port/ws and completes the handshake (throws unless 101). */
-  static async connect(port: number, headers: Record<string, string> = {}): Promise<RawWebSocket> {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  /**
+   * Connects to ws://hostname:port/ws and completes the handshake (throws unless 101). A
+   * `Host` in `headers` replaces the one made from hostname and port.
+   */
+  static async connect(
+    port: number,
+    headers: Record<string, string> = {},
+    hostname = "127.0.0.1",
+  ): Promise<RawWebSocket> {
+    const conn = await Deno.connect({ hostname, port });
     const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-    const request = `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+    const { Host: host = `${hostname}:${port}`, ...others } = headers;
+    const extra = Object.entries(others).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    const request = `GET /ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\n` +
       `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
       `${extra}\r\n`;
     await writeAll(conn, encoder.encode(request));

@@ -72,6 +72,26 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
   throw new Error("redis-server did not start");
 }
 
+/** respd in gateway mode in front of a redis-server of its own; disposing stops both. */
+export interface GatewayPair extends AsyncDisposable {
+  readonly gateway: Server;
+  readonly upstream: RedisProcess;
+}
+
+/** Starts a redis-server, then respd with `--upstream` pointing at it (`options` for respd). */
+export async function startGatewayPair(options: ServerOptions = {}): Promise<GatewayPair> {
+  const upstream = await startRedis();
+  const gateway = startTestServer({ upstream: `redis://127.0.0.1:${upstream.port}`, ...options });
+  return {
+    gateway,
+    upstream,
+    async [Symbol.asyncDispose]() {
+      await gateway.shutdown();
+      await upstream[Symbol.asyncDispose]();
+    },
+  };
+}
+
 /** Runs a program to completion and returns its exit code and output. */
 export async function run(
   cmd: string,

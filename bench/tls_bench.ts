@@ -1,0 +1,205 @@
+/**
+ * TLS throughput, respd against a real redis-server, in one run: both get the same
+ * certificate (made with openssl by tests/support/tls_certs.ts) on a TLS port, plaintext
+ * ports off, and redis-benchmark --tls runs SET and GET against them interleaved (redis,
+ * respd, redis, … so background load hits both alike). Prints the median ops/s of each per
+ * test and pipeline depth, their ratio, the CPU each server spent per request, the host's
+ * load average before and after, and a last line `ratio-min: X`.
+ *
+ *   deno task bench:tls [--runs 3] [--n 100000] [--clients 50] [--tests set,get]
+ *                       [--pipes 1,16] [--auth no|yes]
+ *
+ * `--auth yes` makes both servers require client certificates (tls-auth-clients yes) and
+ * redis-benchmark present one.
+ */
+
+import { parseArgs } from "node:util";
+import { cpuOf, freePort } from "./processes.ts";
+import { makeTestCerts } from "../tests/support/tls_certs.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "3" },
+    n: { type: "string", default: "100000" },
+    clients: { type: "string", default: "50" },
+    tests: { type: "string", default: "set,get" },
+    pipes: { type: "string", default: "1,16" },
+    auth: { type: "string", default: "no" },
+  },
+});
+const RUNS = Number(values.runs);
+const PIPES = values.pipes.split(",").map(Number);
+const AUTH = values.auth === "yes";
+
+await using certs = await makeTestCerts();
+const tlsArgs = [
+  "--tls-cert-file",
+  certs.serverCert,
+  "--tls-key-file",
+  certs.serverKey,
+  "--tls-ca-cert-file",
+  certs.caCert,
+  "--tls-auth-clients",
+  AUTH ? "yes" : "no",
+];
+const clientTls = [
+  "--tls",
+  "--cacert",
+  certs.caCert,
+  ...(AUTH ? ["--cert", certs.clientCert, "--key", certs.clientKey] : []),
+];
+
+function loadAverage(): string {
+  return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+}
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("redis-cli", {
+    args: ["-p", String(port), ...clientTls, ...args],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+async function waitForTlsPing(port: number, child: Deno.ChildProcess, what: string) {
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let i = 0; i < 150; i++) {
+    if (await cli(port, "ping") === "PONG") return;
+    if (exited) throw new Error(`${what} exited before answering PING over TLS on ${port}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer PING over TLS on ${port} within 30s`);
+}
+
+async function benchmark(port: number, pipe: number): Promise<Map<string, number>> {
+  const out = await new Deno.Command("redis-benchmark", {
+    args: [
+      ..."-h 127.0.0.1 --csv -r 100000".split(" "),
+      ...["-p", String(port), ...clientTls, "-t", values.tests, "-n", values.n],
+      ...["-c", values.clients, "-P", String(pipe)],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`redis-benchmark failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
+  }
+  const rows = new Map<string, number>();
+  for (const line of new TextDecoder().decode(out.stdout).split("\n").slice(1)) {
+    const cells = line.split('","');
+    if (cells.length < 2) continue;
+    rows.set(cells[0].replace(/^"/, ""), Number(cells[1]));
+  }
+  return rows;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Target {
+  label: string;
+  port: number;
+  child: Deno.ChildProcess;
+  ops: Map<string, number[]>;
+  cpu: Map<number, number[]>;
+}
+
+async function measure(target: Target, pipe: number): Promise<void> {
+  const before = cpuOf(target.child.pid).total;
+  const rows = await benchmark(target.port, pipe);
+  const after = cpuOf(target.child.pid).total;
+  for (const [test, ops] of rows) {
+    const key = `${test} P=${pipe}`;
+    target.ops.set(key, [...(target.ops.get(key) ?? []), ops]);
+  }
+  const perRequest = (after - before) / (rows.size * Number(values.n));
+  target.cpu.set(pipe, [...(target.cpu.get(pipe) ?? []), perRequest]);
+}
+
+const redisPort = freePort();
+const respdPort = freePort();
+const root = new URL("..", import.meta.url).pathname;
+const redisChild = new Deno.Command("redis-server", {
+  args: [
+    ...["--port", "0", "--tls-port", String(redisPort), "--bind", "127.0.0.1"],
+    ...["--save", "", "--appendonly", "no", ...tlsArgs],
+  ],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+const respdChild = new Deno.Command(Deno.execPath(), {
+  args: [
+    ...["run", "-A", `${root}main.ts`, "--port", "0", "--tls-port", String(respdPort)],
+    ...["--ws-port", "off", "--save", "", ...tlsArgs],
+  ],
+  cwd: root,
+  env: { MALLOC_MMAP_THRESHOLD_: "131072" },
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+
+try {
+  await waitForTlsPing(redisPort, redisChild, "redis-server");
+  await waitForTlsPing(respdPort, respdChild, "respd");
+  const redis: Target = {
+    label: "redis",
+    port: redisPort,
+    child: redisChild,
+    ops: new Map(),
+    cpu: new Map(),
+  };
+  const respd: Target = {
+    label: "respd",
+    port: respdPort,
+    child: respdChild,
+    ops: new Map(),
+    cpu: new Map(),
+  };
+  console.log(
+    `# TLS: redis-server --tls-port ${redisPort}, respd --tls-port ${respdPort}, ` +
+      `tls-auth-clients ${AUTH ? "yes" : "no"}, P-256 certificate`,
+  );
+  console.log(
+    `# runs=${RUNS} n=${values.n} c=${values.clients} tests=${values.tests} ` +
+      `load average before: ${loadAverage()}`,
+  );
+  for (let run = 1; run <= RUNS; run++) {
+    for (const pipe of PIPES) {
+      await measure(redis, pipe);
+      await measure(respd, pipe);
+    }
+  }
+  console.log("test\tredis ops/s\trespd ops/s\tratio");
+  let ratioMin = Infinity;
+  for (const [key, runs] of respd.ops) {
+    const r = median(redis.ops.get(key) ?? [0]);
+    const d = median(runs);
+    const ratio = d / r;
+    ratioMin = Math.min(ratioMin, ratio);
+    console.log(`${key}\t${Math.round(r)}\t${Math.round(d)}\t${ratio.toFixed(2)}`);
+  }
+  for (const pipe of PIPES) {
+    const r = median(redis.cpu.get(pipe)!) / 1000;
+    const d = median(respd.cpu.get(pipe)!) / 1000;
+    console.log(
+      `# CPU per request P=${pipe}: redis ${r.toFixed(2)} µs, respd ${d.toFixed(2)} µs`,
+    );
+  }
+  console.log(`# load average after: ${loadAverage()}`);
+  console.log(`ratio-min: ${ratioMin.toFixed(2)}`);
+} finally {
+  for (const child of [redisChild, respdChild]) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await child.status;
+  }
+}

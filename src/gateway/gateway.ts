@@ -1,0 +1,337 @@
+/**
+ * respd as a stateless gateway in front of a real Redis (`--upstream`): every data
+ * command runs upstream instead of against the local store, after the pipeline's own
+ * checks (lookup, arity, AUTH, the WebSocket command policy, subscribed mode) passed.
+ * Replies travel back as Redis wrote them (raw RESP), in each client's order (the
+ * session's `awaitReply`).
+ *
+ * What stays local: the connection itself (AUTH HELLO PING QUIT RESET, CLIENT ID/NAME/
+ * INFO/LIST/KILL, COMMAND, INFO, SHUTDOWN, ACL: respd's own users decide) and the subscriptions (SUBSCRIBE and kin run on
+ * the local hub; upstream_pubsub.ts keeps one upstream subscription per name).
+ *
+ * Connections: ordinary commands of every client share a small pool per protocol (a
+ * RESP3 client's replies come from a connection that said HELLO 3); a client always uses
+ * the same pooled connection, so its own commands stay in order while many clients'
+ * pipelines travel together. Stateful work takes a connection of the client's own for
+ * the rest of its life (or until RESET): MULTI, WATCH, SELECT, CLIENT TRACKING and the
+ * blocking commands (BLPOP, XREAD BLOCK ...: a client blocked upstream must not hold up
+ * a shared connection). Its first command there waits until the client's earlier
+ * replies came back, so switching connections never reorders a client's commands.
+ * CLIENT UNBLOCK names local ids: the gateway turns one into the upstream id of that
+ * client's own connection.
+ *
+ * Transactions run upstream; a command respd refuses itself inside one (unknown, arity,
+ * NOAUTH, --ws-commands) makes the EXEC answer EXECABORT as Redis's would (the
+ * transaction is discarded upstream).
+ */
+
+import type { CommandSpec } from "../commands/command.ts";
+import type { ClientState, CommandContext } from "../commands/context.ts";
+import type { RemoteExecutor } from "../commands/pipeline.ts";
+import type { PubSubHub } from "../pubsub/hub.ts";
+import { addressKey, type UpstreamAddress } from "./upstream_address.ts";
+import { UpstreamConnection } from "./upstream_connection.ts";
+import { UpstreamPubSub } from "./upstream_pubsub.ts";
+
+/** Commands respd answers itself in gateway mode (by resolved name). */
+const LOCAL = new Set([
+  "auth",
+  "hello",
+  "ping",
+  "quit",
+  "reset",
+  "info",
+  "shutdown",
+  "command",
+  "command|count",
+  "command|info",
+  "command|docs",
+  "command|list",
+  "command|getkeys",
+  "command|getkeysandflags",
+  "command|help",
+  "client|id",
+  "client|setname",
+  "client|getname",
+  "client|setinfo",
+  "client|info",
+  "client|list",
+  "client|kill",
+  "client|help",
+  "subscribe",
+  "unsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "ssubscribe",
+  "sunsubscribe",
+]);
+
+/** Whether respd answers the command itself in gateway mode (its own ACL users too). */
+export function isLocal(name: string): boolean {
+  return LOCAL.has(name) || name === "acl" || name.startsWith("acl|");
+}
+
+/** Commands after which a client keeps an upstream connection of its own. */
+const OWN_CONNECTION = new Set(["multi", "watch", "select", "client|tracking"]);
+
+/** Local commands whose confirmation waits for upstream's (a message must not be missed). */
+const SUBSCRIBING = new Set(["subscribe", "psubscribe", "ssubscribe"]);
+
+const OK = "+OK\r\n";
+const EXECABORT = new TextEncoder().encode(
+  "-EXECABORT Transaction discarded because of previous errors.\r\n",
+);
+/** An id no upstream client has, for CLIENT UNBLOCK of a client that holds no connection. */
+const NO_CLIENT = String(Number.MAX_SAFE_INTEGER);
+
+/** A client's own upstream connection, with the replies it may not overtake. */
+interface OwnLink {
+  conn: UpstreamConnection;
+  /** Until the client's earlier pooled replies came back: its commands wait for it. */
+  ready: Promise<void> | null;
+  /** Between MULTI and EXEC/DISCARD as sent (upstream then queues what it gets). */
+  inMulti: boolean;
+  /** A command was refused locally inside MULTI: EXEC answers EXECABORT. */
+  multiFailed: boolean;
+  /** The upstream's id for this connection (CLIENT UNBLOCK), once known. */
+  upstreamId: string | null;
+}
+
+/** A client's replies still due from its pooled connection, and who waits for them. */
+interface PooledDue {
+  count: number;
+  idle: (() => void)[];
+}
+
+export interface GatewayOptions {
+  readonly upstream: UpstreamAddress;
+  /** Pooled connections per protocol. */
+  readonly poolSize: number;
+  readonly hub: PubSubHub;
+  readonly log: (message: string) => void;
+}
+
+export class Gateway implements RemoteExecutor {
+  readonly upstream: UpstreamAddress;
+  readonly pubsub: UpstreamPubSub;
+  readonly #pools: Record<2 | 3, UpstreamConnection[]> = { 2: [], 3: [] };
+  readonly #own = new Map<number, OwnLink>();
+  readonly #poolSize: number;
+  readonly #log: (message: string) => void;
+  /** Commands forwarded (INFO gateway). */
+  forwarded = 0;
+
+  constructor(options: GatewayOptions) {
+    this.upstream = options.upstream;
+    this.#poolSize = Math.max(1, options.poolSize);
+    this.#log = options.log;
+    this.pubsub = new UpstreamPubSub(options.hub, () => this.upstream, options.log);
+    options.hub.watcher = this.pubsub;
+  }
+
+  forwards(spec: CommandSpec, client: Pick<ClientState, "id">): boolean {
+    if (!isLocal(spec.name)) return true;
+    // Inside MULTI upstream queues everything but QUIT and RESET, local commands too.
+    return this.#own.get(client.id)?.inMulti === true && spec.name !== "quit" &&
+      spec.name !== "reset";
+  }
+
+  forward(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
+    const client = ctx.client;
+    this.forwarded++;
+    const name = spec.name;
+    const blocking = spec.flags.includes("blocking");
+    let own = this.#own.get(client.id);
+    if (own === undefined && (blocking || OWN_CONNECTION.has(name))) own = this.#ownLink(client);
+    let fill = client.awaitReply(blocking);
+    if (name === "client|unblock") argv = this.#unblockArgs(argv);
+    else if (name === "select") {
+      const db = Number(argv[1]);
+      const then = fill;
+      fill = (bytes) => {
+        if (bytes.length === OK.length && bytes[0] === 0x2b) client.dbIndex = db;
+        then(bytes);
+      };
+    } else if (
+      client.protocol === 3 && client.subscriptions.active &&
+      (name === "publish" || name === "spublish")
+    ) {
+      // Its own message (if it matches) comes before the reply, as from Redis.
+      const then = fill;
+      fill = (bytes) => this.pubsub.whenDelivered(() => then(bytes));
+    }
+    if (own === undefined) return this.#sendPooled(client, argv, fill);
+    if (name === "multi") own.inMulti = true;
+    else if ((name === "exec" || name === "discard") && own.inMulti) {
+      own.inMulti = false;
+      if (own.multiFailed) {
+        own.multiFailed = false;
+        if (name === "exec") {
+          this.#sendOwn(own, ["DISCARD"], () => fill(EXECABORT));
+          return;
+        }
+      }
+    }
+    this.#sendOwn(own, argv, fill);
+  }
+
+  refusedInMulti(ctx: CommandContext, exec: boolean): boolean {
+    const own = this.#own.get(ctx.client.id);
+    if (own === undefined || !own.inMulti) return false;
+    if (exec) {
+      own.inMulti = own.multiFailed = false;
+      this.#sendOwn(own, ["DISCARD"], () => {});
+    } else own.multiFailed = true;
+    return true;
+  }
+
+  afterLocal(spec: CommandSpec, ctx: CommandContext, mark: number): void {
+    const client = ctx.client;
+    if (SUBSCRIBING.has(spec.name)) {
+      if (ctx.reply.length === mark) return;
+      const bytes = ctx.reply.takeFrom(mark);
+      const fill = client.awaitReply(false);
+      if (!this.pubsub.whenConfirmed(() => fill(bytes))) fill(bytes);
+    } else if (spec.name === "reset") {
+      this.clientClosed(client);
+    } else if (spec.name === "hello") {
+      const own = this.#own.get(client.id);
+      if (own !== undefined && own.conn.protocol !== client.protocol) {
+        // a fresh connection in the new protocol: the old one's state (MULTI, WATCH,
+        // SELECT) would answer in the wrong protocol
+        own.conn.close();
+        own.conn = this.#connect(client.protocol);
+        own.upstreamId = null;
+        this.#learnId(own);
+      }
+    }
+  }
+
+  /** A client left (or RESET): its own connection, and the state upstream with it, go. */
+  clientClosed(client: Pick<ClientState, "id">): void {
+    const own = this.#own.get(client.id);
+    if (own === undefined) return;
+    this.#own.delete(client.id);
+    own.conn.close("client gone");
+  }
+
+  /** The `upstream=` field CLIENT LIST shows in gateway mode. */
+  clientField(id: number): string {
+    const own = this.#own.get(id);
+    return own === undefined ? "pool" : `own(${own.conn.inFlight})`;
+  }
+
+  /** INFO's `# Gateway` section. */
+  infoFields(): [string, string | number][] {
+    let pooled = 0;
+    let inFlight = 0;
+    for (const p of [2, 3] as const) {
+      for (const c of this.#pools[p]) {
+        if (c === undefined) continue;
+        pooled++;
+        inFlight += c.inFlight;
+      }
+    }
+    let ownInFlight = 0;
+    for (const own of this.#own.values()) ownInFlight += own.conn.inFlight;
+    return [
+      ["gateway_mode", "upstream"],
+      ["upstream_nodes", 1],
+      ["upstream_node0", `${addressKey(this.upstream)},role=master`],
+      ["upstream_pool_size", this.#poolSize],
+      ["upstream_pooled_connections", pooled],
+      ["upstream_own_connections", this.#own.size],
+      ["upstream_in_flight", inFlight + ownInFlight],
+      ["upstream_commands_forwarded", this.forwarded],
+      ["upstream_subscriptions", this.pubsub.subscriptionCount],
+      ["upstream_messages_received", this.pubsub.messagesIn],
+    ];
+  }
+
+  close(): void {
+    this.pubsub.stop();
+    for (const p of [2, 3] as const) {
+      for (const c of this.#pools[p]) c?.close();
+      this.#pools[p] = [];
+    }
+    for (const own of this.#own.values()) own.conn.close();
+    this.#own.clear();
+  }
+
+  #connect(protocol: 2 | 3): UpstreamConnection {
+    const conn = new UpstreamConnection(this.upstream, protocol);
+    conn.onClose = (reason) => {
+      if (reason !== "client gone" && reason !== "connection closed by the gateway") {
+        this.#log(`upstream connection to ${conn.name} lost: ${reason}`);
+      }
+    };
+    return conn;
+  }
+
+  /** A client's own connection, opened now; its commands wait for its pooled replies. */
+  #ownLink(client: Pick<ClientState, "id" | "protocol">): OwnLink {
+    const own: OwnLink = {
+      conn: this.#connect(client.protocol),
+      ready: null,
+      inMulti: false,
+      multiFailed: false,
+      upstreamId: null,
+    };
+    this.#own.set(client.id, own);
+    this.#learnId(own);
+    const due = this.#due.get(client.id);
+    if (due !== undefined) {
+      own.ready = new Promise((resolve) => due.idle.push(resolve));
+      own.ready.then(() => own.ready = null);
+    }
+    return own;
+  }
+
+  #learnId(own: OwnLink): void {
+    const conn = own.conn;
+    conn.sendWith(["CLIENT", "ID"], (bytes) => {
+      if (own.conn === conn && bytes[0] === 0x3a) {
+        own.upstreamId = String.fromCharCode(...bytes.subarray(1, bytes.length - 2));
+      }
+    });
+  }
+
+  /** CLIENT UNBLOCK <local id> ...: the upstream id of that client's own connection. */
+  #unblockArgs(argv: readonly string[]): readonly string[] {
+    if (!/^\d+$/.test(argv[2])) return argv; // Redis's own error for a bad id
+    const upstreamId = this.#own.get(Number(argv[2]))?.upstreamId ?? NO_CLIENT;
+    return [argv[0], argv[1], upstreamId, ...argv.slice(3)];
+  }
+
+  #sendOwn(own: OwnLink, argv: readonly string[], fill: (reply: Uint8Array) => void): void {
+    if (own.ready === null) return own.conn.sendWith(argv, fill);
+    own.ready.then(() => own.conn.sendWith(argv, fill));
+  }
+
+  /** Sends on the client's pooled connection (always the same one, so its order holds). */
+  #sendPooled(
+    client: Pick<ClientState, "id" | "protocol">,
+    argv: readonly string[],
+    fill: (reply: Uint8Array) => void,
+  ): void {
+    const pool = this.#pools[client.protocol];
+    const id = client.id;
+    const slot = id % this.#poolSize;
+    let conn = pool[slot];
+    if (conn === undefined || !conn.alive) pool[slot] = conn = this.#connect(client.protocol);
+    let due = this.#due.get(id);
+    if (due === undefined) this.#due.set(id, due = { count: 0, idle: [] });
+    due.count++;
+    const dues = this.#due;
+    const entry = due;
+    conn.sendWith(argv, (bytes) => {
+      fill(bytes);
+      if (--entry.count !== 0) return;
+      dues.delete(id);
+      for (const go of entry.idle) go();
+    });
+  }
+
+  /** Replies each client still awaits from the pool (only clients with one due). */
+  readonly #due = new Map<number, PooledDue>();
+}

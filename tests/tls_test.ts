@@ -1,0 +1,401 @@
+/**
+ * TLS on the RESP port (`--tls-port`), with certificates the test makes with openssl
+ * (support/tls_certs.ts): redis-cli --tls, ioredis and node-redis with tls options and
+ * redis-benchmark --tls reach the same store as a plain TCP client; client certificates
+ * per tls-auth-clients (yes: required and verified, optional: verified when sent, no);
+ * a plaintext client on the TLS port is refused without disturbing anyone; CONFIG GET/SET
+ * of the tls-* parameters with Redis's replies, and a new certificate for new connections
+ * after CONFIG SET tls-cert-file.
+ */
+
+import tls from "node:tls";
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { assert, assertEquals } from "./support/assert.ts";
+import { RawClient } from "./support/raw_client.ts";
+import { freePort, run, startTestServer } from "./support/servers.ts";
+import { makeTestCerts, type TestCerts } from "./support/tls_certs.ts";
+import type { Server, ServerOptions } from "../src/server.ts";
+
+/** respd with the plain port and a TLS port on free ports, once both are bound. */
+async function startTlsServer(
+  certs: TestCerts,
+  options: ServerOptions = {},
+): Promise<Server> {
+  const server = startTestServer({
+    tlsPort: 0,
+    tlsCertFile: certs.serverCert,
+    tlsKeyFile: certs.serverKey,
+    tlsCaCertFile: certs.caCert,
+    ...options,
+  });
+  try {
+    await server.listening;
+  } catch (e: unknown) {
+    await server.shutdown();
+    throw e;
+  }
+  return server;
+}
+
+/** redis-cli over TLS, with the client certificate unless `cert` says otherwise. */
+function cliTls(
+  server: Server,
+  certs: TestCerts,
+  args: string[],
+  cert: "client" | "wrong" | "none" = "client",
+) {
+  const pair = cert === "client"
+    ? ["--cert", certs.clientCert, "--key", certs.clientKey]
+    : cert === "wrong"
+    ? ["--cert", certs.wrongClientCert, "--key", certs.wrongClientKey]
+    : [];
+  return run("redis-cli", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(server.tlsPort),
+    "--tls",
+    "--cacert",
+    certs.caCert,
+    ...pair,
+    ...args,
+  ]);
+}
+
+/** The subject CN of the certificate a new TLS connection to `port` is shown. */
+function peerName(port: number, certs: TestCerts): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: "127.0.0.1",
+      port,
+      servername: "localhost",
+      ca: Deno.readTextFileSync(certs.caCert),
+      cert: Deno.readTextFileSync(certs.clientCert),
+      key: Deno.readTextFileSync(certs.clientKey),
+    }, () => {
+      const cn = socket.getPeerCertificate().subject?.CN;
+      socket.end();
+      resolve(String(cn));
+    });
+    socket.on("error", reject);
+  });
+}
+
+Deno.test("TLS port: redis-cli, ioredis, node-redis and redis-benchmark share the store with TCP", async (t) => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs);
+  using tcp = await RawClient.connect(server.port);
+
+  await t.step("redis-cli --tls with a client certificate", async () => {
+    const set = await cliTls(server, certs, ["SET", "greeting", "over tls"]);
+    assertEquals(set.stdout.trim(), "OK", set.stderr);
+    assertEquals(await tcp.call("GET", "greeting"), "$8\r\nover tls\r\n");
+    assertEquals((await cliTls(server, certs, ["GET", "greeting"])).stdout.trim(), "over tls");
+  });
+
+  await t.step("ioredis with tls options", async () => {
+    const redis = new Redis({
+      host: "127.0.0.1",
+      port: server.tlsPort,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      tls: {
+        ca: Deno.readTextFileSync(certs.caCert),
+        cert: Deno.readTextFileSync(certs.clientCert),
+        key: Deno.readTextFileSync(certs.clientKey),
+        servername: "localhost",
+      },
+    });
+    try {
+      await redis.connect();
+      assertEquals(await redis.get("greeting"), "over tls");
+      const results = await redis.pipeline().set("io", "1").incr("io").get("io").exec();
+      assertEquals(results, [[null, "OK"], [null, 2], [null, "2"]]);
+      const big = "x".repeat(300_000); // spans many TLS records both ways
+      assertEquals(await redis.set("big", big), "OK");
+      assertEquals(await redis.get("big"), big);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  await t.step("node-redis with tls options", async () => {
+    const client = createClient({
+      socket: {
+        host: "127.0.0.1",
+        port: server.tlsPort,
+        tls: true,
+        servername: "localhost",
+        ca: Deno.readTextFileSync(certs.caCert),
+        cert: Deno.readTextFileSync(certs.clientCert),
+        key: Deno.readTextFileSync(certs.clientKey),
+        reconnectStrategy: false,
+      },
+    });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      assertEquals(await client.get("io"), "2");
+      assertEquals(await client.hSet("h", { a: "1", b: "2" }), 2);
+      assertEquals(await client.hGetAll("h"), { a: "1", b: "2" });
+    } finally {
+      await client.close();
+    }
+  });
+
+  await t.step("redis-benchmark --tls, pipelined", async () => {
+    const r = await run("redis-benchmark", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(server.tlsPort),
+      "--tls",
+      "--cacert",
+      certs.caCert,
+      "--cert",
+      certs.clientCert,
+      "--key",
+      certs.clientKey,
+      "-t",
+      "set,get",
+      "-P",
+      "16",
+      "-n",
+      "2000",
+      "-c",
+      "4",
+      "-r",
+      "100",
+      "--csv",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assert(!/error|Could not/i.test(r.stdout + r.stderr), r.stdout + r.stderr);
+    assert(r.stdout.includes('"SET"') && r.stdout.includes('"GET"'), r.stdout);
+    assert(server.keyspace.dbs[0].size > 100);
+  });
+});
+
+Deno.test("a plaintext client on the TLS port is refused and the server keeps serving", async () => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs, { tlsAuthClients: "no" });
+  const before = server.stats.connections;
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.tlsPort });
+  await conn.write(new TextEncoder().encode("PING\r\n"));
+  const received: number[] = [];
+  const buf = new Uint8Array(1024);
+  for (;;) {
+    const n = await conn.read(buf).catch(() => null);
+    if (n === null) break;
+    received.push(...buf.subarray(0, n));
+  }
+  conn.close();
+  // Whatever came back is a TLS alert record (content type 21), never a RESP reply.
+  assert(received.length === 0 || received[0] === 21, JSON.stringify(received));
+  assertEquals(server.stats.connections, before);
+  assertEquals((await cliTls(server, certs, ["PING"], "none")).stdout.trim(), "PONG");
+});
+
+Deno.test("tls-auth-clients yes: a client certificate from another CA, or none, is refused", async () => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs); // Redis's default: yes
+  for (const cert of ["wrong", "none"] as const) {
+    const r = await cliTls(server, certs, ["SET", `set-by-${cert}`, "1"], cert);
+    assert(!r.stdout.includes("OK"), `${cert}: ${r.stdout}`);
+  }
+  assertEquals(server.sessions.size, 0);
+  assertEquals(server.keyspace.dbs[0].size, 0);
+  assertEquals((await cliTls(server, certs, ["PING"])).stdout.trim(), "PONG");
+});
+
+Deno.test("tls-auth-clients optional: no certificate is fine, a wrong one is refused", async () => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs, { tlsAuthClients: "optional" });
+  assertEquals((await cliTls(server, certs, ["PING"], "none")).stdout.trim(), "PONG");
+  assertEquals((await cliTls(server, certs, ["PING"], "client")).stdout.trim(), "PONG");
+  const wrong = await cliTls(server, certs, ["SET", "wrong", "1"], "wrong");
+  assert(!wrong.stdout.includes("OK"), wrong.stdout);
+  assertEquals(server.keyspace.dbs[0].size, 0);
+});
+
+Deno.test("CONFIG GET/SET tls-*: Redis's replies; a new certificate for new connections", async () => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs);
+  using tcp = await RawClient.connect(server.port);
+  const get = (name: string) => tcp.call("CONFIG", "GET", name);
+  const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
+  assertEquals(await get("tls-port"), `*2\r\n$8\r\ntls-port\r\n${bulk(String(server.tlsPort))}`);
+  assertEquals(await get("tls-auth-clients"), "*2\r\n$16\r\ntls-auth-clients\r\n$3\r\nyes\r\n");
+  assertEquals(
+    await get("tls-cert-file"),
+    `*2\r\n$13\r\ntls-cert-file\r\n${bulk(certs.serverCert)}`,
+  );
+  assertEquals(
+    await tcp.call("CONFIG", "SET", "tls-auth-clients", "maybe"),
+    "-ERR CONFIG SET failed (possibly related to argument 'tls-auth-clients') - argument(s) " +
+      "must be one of the following: no, yes, optional\r\n",
+  );
+  assertEquals(
+    await tcp.call("CONFIG", "SET", "tls-cert-file", "/nonexistent/cert.pem"),
+    "-ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to " +
+      "update TLS configuration. Check server logs.\r\n",
+  );
+  assertEquals(
+    await tcp.call("CONFIG", "SET", "tls-port", "1"),
+    "-ERR CONFIG SET failed (possibly related to argument 'tls-port') - can't set immutable " +
+      "config\r\n",
+  );
+  // nothing changed
+  assertEquals(
+    await get("tls-cert-file"),
+    `*2\r\n$13\r\ntls-cert-file\r\n${bulk(certs.serverCert)}`,
+  );
+  assertEquals(await peerName(server.tlsPort, certs), "respd test server");
+
+  // an open TLS connection keeps its session across the reload
+  const open = new Redis({
+    host: "127.0.0.1",
+    port: server.tlsPort,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    tls: {
+      ca: Deno.readTextFileSync(certs.caCert),
+      cert: Deno.readTextFileSync(certs.clientCert),
+      key: Deno.readTextFileSync(certs.clientKey),
+      servername: "localhost",
+    },
+  });
+  await open.connect();
+  try {
+    assertEquals(
+      await tcp.call(
+        "CONFIG",
+        "SET",
+        "tls-cert-file",
+        certs.otherServerCert,
+        "tls-key-file",
+        certs.otherServerKey,
+      ),
+      "+OK\r\n",
+    );
+    assertEquals(await peerName(server.tlsPort, certs), "respd reloaded");
+    assertEquals(await open.ping(), "PONG");
+  } finally {
+    await open.quit();
+  }
+  // a plain TCP-only server accepts the parameters (they apply once TLS is on), as Redis
+  await using plain = startTestServer();
+  using p = await RawClient.connect(plain.port);
+  assertEquals(await p.call("CONFIG", "SET", "tls-cert-file", "/nonexistent"), "+OK\r\n");
+  assertEquals(await p.call("CONFIG", "GET", "tls-port"), "*2\r\n$8\r\ntls-port\r\n$1\r\n0\r\n");
+});
+
+Deno.test("a TLS port without a usable certificate does not start", async () => {
+  await using certs = await makeTestCerts();
+  for (
+    const [options, reason] of [
+      [{ tlsCertFile: "/nonexistent.pem" }, /tls-cert-file '\/nonexistent.pem'/],
+      [{ tlsKeyFile: certs.otherServerKey }, /invalid certificate or key/],
+      [{ tlsCertFile: certs.serverKey }, /invalid certificate or key/],
+      [{ tlsCaCertFile: null }, /Either tls-ca-cert-file or tls-ca-cert-dir must be specified/],
+    ] as const
+  ) {
+    let error: unknown = null;
+    try {
+      const server = await startTlsServer(certs, options);
+      await server.shutdown();
+    } catch (e: unknown) {
+      error = e;
+    }
+    assert(error instanceof Error && reason.test(error.message), String(error));
+  }
+});
+
+Deno.test("respd with a config file: TLS only (port 0 beside tls-port), SIGHUP reloads the certificate", async () => {
+  await using certs = await makeTestCerts();
+  const live = { cert: `${certs.dir}/live.crt`, key: `${certs.dir}/live.key` };
+  await Deno.copyFile(certs.serverCert, live.cert);
+  await Deno.copyFile(certs.serverKey, live.key);
+  const tlsPort = freePort();
+  const conf = `${certs.dir}/respd.conf`;
+  await Deno.writeTextFile(
+    conf,
+    [
+      "port 0",
+      `tls-port ${tlsPort}`,
+      `tls-cert-file ${live.cert}`,
+      `tls-key-file ${live.key}`,
+      `tls-ca-cert-file ${certs.caCert}`,
+      "tls-auth-clients optional",
+      "ws-port off",
+      'save ""',
+    ].join("\n") + "\n",
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, conf],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  let log = "";
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const waitFor = async (pattern: RegExp): Promise<void> => {
+    while (!pattern.test(log)) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error(`respd ended before ${pattern}:\n${log}`);
+      log += value;
+    }
+  };
+  try {
+    await waitFor(/ready: /);
+    assert(log.includes(`ready: TLS on 127.0.0.1:${tlsPort}`) && !log.includes("TCP on"), log);
+    assertEquals(await peerName(tlsPort, certs), "respd test server");
+    await Deno.copyFile(certs.otherServerCert, live.cert);
+    await Deno.copyFile(certs.otherServerKey, live.key);
+    child.kill("SIGHUP");
+    await waitFor(/TLS certificate and key reloaded/);
+    assertEquals(await peerName(tlsPort, certs), "respd reloaded");
+    const info = await run("redis-cli", [
+      "-p",
+      String(tlsPort),
+      "--tls",
+      "--cacert",
+      certs.caCert,
+      "INFO",
+      "server",
+    ]);
+    assert(info.stdout.includes("tcp_port:0"), info.stdout);
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await lines.cancel().catch(() => {});
+  }
+});
+
+Deno.test("the https port takes a new certificate from CONFIG SET too", async () => {
+  await using certs = await makeTestCerts();
+  await using server = startTestServer({
+    wsPort: 0,
+    wsTls: true,
+    tlsCertFile: certs.serverCert,
+    tlsKeyFile: certs.serverKey,
+  });
+  await server.listening;
+  assertEquals(await peerName(server.wsPort, certs), "respd test server");
+  using tcp = await RawClient.connect(server.port);
+  assertEquals(
+    await tcp.call(
+      "CONFIG",
+      "SET",
+      "tls-cert-file",
+      certs.otherServerCert,
+      "tls-key-file",
+      certs.otherServerKey,
+    ),
+    "+OK\r\n",
+  );
+  assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
+});
