@@ -133,6 +133,11 @@ export interface ServerConfig extends EncodingLimits {
    * data command runs on; null = the embedded store.
    */
   upstream: string | null;
+  /**
+   * Gateway mode in front of a Redis Cluster: `host:port[,host:port…]`, seed nodes from
+   * which the slot map is read; null = not a cluster gateway.
+   */
+  upstreamCluster: string | null;
   /** Upstream connections per protocol that clients share in gateway mode. */
   upstreamPoolSize: number;
 }
@@ -214,6 +219,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   autoAofRewriteMinSize: 64 * 1024 * 1024,
   aofLoadTruncated: true,
   upstream: null,
+  upstreamCluster: null,
   upstreamPoolSize: 4,
 };
 

@@ -35,7 +35,8 @@ import { NO_TRANSPORT } from "./transport/internal_transport.ts";
 import { Scripting } from "./scripting/scripting.ts";
 import { EventLoopTurns } from "./turns.ts";
 import { Gateway } from "./gateway/gateway.ts";
-import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { ClusterGateway } from "./gateway/cluster_gateway.ts";
+import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -90,7 +91,7 @@ export class Server {
   /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
   readonly turns = new EventLoopTurns();
   /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
-  readonly gateway: Gateway | null;
+  readonly gateway: Gateway | ClusterGateway | null;
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
@@ -119,7 +120,7 @@ export class Server {
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
     this.config = { ...DEFAULT_CONFIG, ...config };
-    if (this.config.upstream !== null) {
+    if (this.config.upstream !== null || this.config.upstreamCluster !== null) {
       // A gateway keeps no data: nothing to save, nothing to log.
       this.config.save = [];
       this.config.appendonly = false;
@@ -166,12 +167,22 @@ export class Server {
       ? null
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
-    this.gateway = this.config.upstream === null ? null : new Gateway({
-      upstream: parseUpstreamUrl(this.config.upstream),
-      poolSize: this.config.upstreamPoolSize,
-      hub: this.hub,
-      log: (message) => this.log("warning", message),
-    });
+    const gatewayLog = (message: string) => this.log("warning", message);
+    this.gateway = this.config.upstreamCluster !== null
+      ? new ClusterGateway({
+        seeds: parseClusterSeeds(this.config.upstreamCluster),
+        poolSize: this.config.upstreamPoolSize,
+        hub: this.hub,
+        log: gatewayLog,
+      })
+      : this.config.upstream !== null
+      ? new Gateway({
+        upstream: parseUpstreamUrl(this.config.upstream),
+        poolSize: this.config.upstreamPoolSize,
+        hub: this.hub,
+        log: gatewayLog,
+      })
+      : null;
     this.pause = new ClientPause(this.keyspace);
     this.pipeline = new CommandPipeline({
       remote: this.gateway,

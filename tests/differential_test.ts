@@ -38,6 +38,7 @@ import { sequences as scripting } from "./differential/scripting.ts";
 import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
 import { sequences as keyAccess } from "./differential/key_access.ts";
+import { sequences as packed } from "./differential/packed.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -65,6 +66,7 @@ const families: Record<string, Sequence[]> = {
   persistence,
   acl,
   keyAccess,
+  packed,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");
