@@ -27,7 +27,11 @@ import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
 import { parseAllowedHosts } from "./src/transport/origin_check.ts";
 import { TlsConfigError } from "./src/transport/tls.ts";
-import { parseUpstreamUrl, UpstreamAddressError } from "./src/gateway/upstream_address.ts";
+import {
+  parseClusterSeeds,
+  parseUpstreamUrl,
+  UpstreamAddressError,
+} from "./src/gateway/upstream_address.ts";
 import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
@@ -108,6 +112,9 @@ options given here override it. Options:
   --upstream redis://[user:pass@]host:port[/db]
                                    gateway mode: keep no data, run every data command on
                                    this Redis (rediss:// for TLS); see README "Two modes"
+  --upstream-cluster HOST:PORT[,HOST:PORT...]
+                                   gateway mode in front of a Redis Cluster: these seed nodes
+                                   give the slot map; clients see one Redis
   --upstream-pool-size N           upstream connections per protocol that clients share in
                                    gateway mode (default 4)
   --help                           show this help
@@ -189,6 +196,7 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       "auto-aof-rewrite-min-size": { type: "string" },
       "aof-load-truncated": { type: "string" },
       upstream: { type: "string" },
+      "upstream-cluster": { type: "string" },
       "upstream-pool-size": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
@@ -364,6 +372,21 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       throw e;
     }
     c.upstream = values.upstream;
+  }
+  const cluster = values["upstream-cluster"];
+  if (cluster !== undefined) {
+    try {
+      parseClusterSeeds(cluster);
+    } catch (e: unknown) {
+      if (e instanceof UpstreamAddressError) {
+        throw new UsageError(`--upstream-cluster: ${e.message}`);
+      }
+      throw e;
+    }
+    if (c.upstream !== undefined) {
+      throw new UsageError("--upstream and --upstream-cluster exclude each other");
+    }
+    c.upstreamCluster = cluster;
   }
   const ups = values["upstream-pool-size"];
   if (ups !== undefined) c.upstreamPoolSize = integer("upstream-pool-size", ups, 1, 1024);

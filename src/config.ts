@@ -67,6 +67,8 @@ export interface ServerConfig extends EncodingLimits {
   aclfile: string | null;
   /** Entries the ACL log keeps. */
   acllogMaxLen: number;
+  /** `user <name> <rules…>` lines of a config file, each as its words, in file order. */
+  aclUsers: readonly (readonly string[])[];
   /**
    * The ACL user WebSocket clients run as when they send no credentials (they are let in
    * only if it is `on` and `nopass`); null: the default user, as TCP clients.
@@ -147,6 +149,11 @@ export interface ServerConfig extends EncodingLimits {
    * data command runs on; null = the embedded store.
    */
   upstream: string | null;
+  /**
+   * Gateway mode in front of a Redis Cluster: `host:port[,host:port…]`, seed nodes from
+   * which the slot map is read; null = not a cluster gateway.
+   */
+  upstreamCluster: string | null;
   /** Upstream connections per protocol that clients share in gateway mode. */
   upstreamPoolSize: number;
 }
@@ -196,6 +203,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   requirepass: null,
   aclfile: null,
   acllogMaxLen: 128,
+  aclUsers: [],
   wsUser: null,
   maxclients: 10000,
   timeout: 0,
@@ -235,6 +243,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   metrics: true,
   metricsToken: null,
   upstream: null,
+  upstreamCluster: null,
   upstreamPoolSize: 4,
 };
 

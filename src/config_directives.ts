@@ -24,6 +24,7 @@ import {
   splitConfigArgs,
 } from "./config_file.ts";
 import { PARAMETER_BY_NAME } from "./config_parameters.ts";
+import { checkUserLine } from "./acl/acl_registry.ts";
 import { REDIS_CONFIG_NAMES } from "./redis_config_names.ts";
 
 /** What applying one directive did besides changing the config. */
@@ -75,6 +76,13 @@ export function applyDirective(
       if (args.length !== 1) throw new DirectiveError("wrong number of arguments");
       p.set(c, args, { fromFile: true, state });
     }
+    return "applied";
+  }
+  if (name === "user") {
+    // ACL users (acl/): checked as Redis checks a user line, created once the file is read
+    const problem = checkUserLine(args, c.aclUsers);
+    if (problem !== null) throw new DirectiveError(problem);
+    c.aclUsers = [...c.aclUsers, args];
     return "applied";
   }
   const retired = RETIRED[name];

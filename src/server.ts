@@ -36,7 +36,8 @@ import { Scripting } from "./scripting/scripting.ts";
 import { Introspection } from "./stats/introspection.ts";
 import { EventLoopTurns } from "./turns.ts";
 import { Gateway } from "./gateway/gateway.ts";
-import { parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { ClusterGateway } from "./gateway/cluster_gateway.ts";
+import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -91,7 +92,7 @@ export class Server {
   /** Turns of the event loop: each ready client is served once per turn (turns.ts). */
   readonly turns = new EventLoopTurns();
   /** Gateway mode: the upstream Redis every data command runs on (gateway/); else null. */
-  readonly gateway: Gateway | null;
+  readonly gateway: Gateway | ClusterGateway | null;
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
@@ -122,7 +123,7 @@ export class Server {
   constructor(options: ServerOptions = {}) {
     const { clock, logger, ...config } = options;
     this.config = { ...DEFAULT_CONFIG, ...config };
-    if (this.config.upstream !== null) {
+    if (this.config.upstream !== null || this.config.upstreamCluster !== null) {
       // A gateway keeps no data: nothing to save, nothing to log.
       this.config.save = [];
       this.config.appendonly = false;
@@ -131,6 +132,18 @@ export class Server {
     this.#logger = logger ?? (() => {});
     this.keyspace = new Keyspace(this.config.databases, this.clock, this.config);
     this.acl = new AclRegistry(this.config.requirepass, () => this.config.acllogMaxLen);
+    if (this.config.aclUsers.length !== 0) {
+      if (this.config.aclfile !== null) {
+        throw new Error(
+          "Configuring Redis with users defined in redis.conf and at the same setting an ACL " +
+            "file path is invalid. This setup is very likely to lead to configuration errors " +
+            "and security holes, please define either an ACL file or declare users directly " +
+            "in your redis.conf, but not both.",
+        );
+      }
+      const error = this.acl.loadConfiguredUsers(this.config.aclUsers);
+      if (error !== null) throw new Error(`${error}. Critical error while loading ACLs.`);
+    }
     if (this.config.aclfile !== null) {
       const loaded = this.acl.loadFile(this.config.aclfile);
       if ("error" in loaded) {
@@ -159,12 +172,22 @@ export class Server {
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
     this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
-    this.gateway = this.config.upstream === null ? null : new Gateway({
-      upstream: parseUpstreamUrl(this.config.upstream),
-      poolSize: this.config.upstreamPoolSize,
-      hub: this.hub,
-      log: (message) => this.log("warning", message),
-    });
+    const gatewayLog = (message: string) => this.log("warning", message);
+    this.gateway = this.config.upstreamCluster !== null
+      ? new ClusterGateway({
+        seeds: parseClusterSeeds(this.config.upstreamCluster),
+        poolSize: this.config.upstreamPoolSize,
+        hub: this.hub,
+        log: gatewayLog,
+      })
+      : this.config.upstream !== null
+      ? new Gateway({
+        upstream: parseUpstreamUrl(this.config.upstream),
+        poolSize: this.config.upstreamPoolSize,
+        hub: this.hub,
+        log: gatewayLog,
+      })
+      : null;
     this.pause = new ClientPause(this.keyspace);
     this.pipeline = new CommandPipeline({
       remote: this.gateway,

@@ -435,7 +435,14 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Whether the client waits in a blocking command (INFO blocked_clients counts it). */
   get blocked(): boolean {
-    return this.#unblock !== null;
+    return this.#unblock !== null && !this.#blockUnconfirmed;
+  }
+
+  /** Gateway: a blocking command sent upstream but not yet known to wait there. */
+  #blockUnconfirmed = false;
+
+  confirmBlocked(): void {
+    this.#blockUnconfirmed = false;
   }
 
   block(request: BlockRequest): void {
@@ -465,7 +472,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     this.server.pipeline.call(spec, argv, this);
   }
 
-  awaitReply(waits: boolean): (reply: Uint8Array) => void {
+  awaitReply(waits: boolean, confirmed = true): (reply: Uint8Array) => void {
     const segments = this.#segments;
     if (this.reply.length !== 0) {
       segments.push({ bytes: this.reply.takeFrom(0) });
@@ -473,7 +480,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     const segment: { bytes: Uint8Array | null } = { bytes: null };
     segments.push(segment);
     this.#segmentsReady ??= new Promise((resolve) => this.#onSegmentsReady = resolve);
-    if (waits) this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+    if (waits) {
+      this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
+      this.#blockUnconfirmed = !confirmed;
+    }
     return (bytes) => {
       if (segment.bytes !== null) return;
       segment.bytes = bytes;
@@ -482,7 +492,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#onSegmentsReady?.();
         this.#onSegmentsReady = null;
       }
-      if (waits) this.unblocked();
+      if (waits) {
+        this.#blockUnconfirmed = false;
+        this.unblocked();
+      }
       if (this.#closed || this.#flushScheduled) return;
       this.#flushScheduled = true;
       queueMicrotask(() => {

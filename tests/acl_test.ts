@@ -4,7 +4,8 @@
  * through EVAL, and nothing outside changes; subscribers lose their connection when their
  * user loses a channel, deleted users' clients are disconnected; `--ws-user` gives
  * anonymous pages a user of their own; ioredis and node-redis log in with a username;
- * ACL SAVE / LOAD through `--aclfile`; ACL CAT lists what Redis lists.
+ * ACL SAVE / LOAD through `--aclfile`, `user` lines of a config file; ACL CAT lists what
+ * Redis lists.
  * (Replies and texts are compared with redis-server in tests/differential/acl.ts.)
  */
 
@@ -16,6 +17,10 @@ import { keyStates } from "./support/key_state.ts";
 import { wsAuthProtocol, wsUserProtocol } from "../src/security/credentials.ts";
 import type { CommandArg } from "../src/protocol/frame_codec.ts";
 import { Redis } from "ioredis";
+import { throws } from "node:assert/strict";
+import { readConfigFile } from "../src/config_directives.ts";
+import { ConfigFileError } from "../src/config_file.ts";
+import { DEFAULT_CONFIG } from "../src/config.ts";
 import { createClient } from "redis";
 
 const KEY_DENIED =
@@ -350,5 +355,32 @@ Deno.test("ACL CAT lists, for every category, the commands Redis lists that resp
     // respd's Redis 7.2 additions (CLIENT SETINFO) are not in 7.0's lists.
     const mine = names(await c.call("ACL", "CAT", cat)).filter((n) => redisHas.has(n));
     assertEquals(mine, list, `@${cat}`);
+  }
+});
+
+Deno.test("user lines of a config file create ACL users at start", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/respd.conf`;
+    await Deno.writeTextFile(
+      path,
+      "user page on >pw ~user:42:* &chat:42 +@all -@dangerous\nuser guest on nopass ~public:* +get\n",
+    );
+    const { config } = readConfigFile(path, DEFAULT_CONFIG);
+    await using server = startTestServer({ aclUsers: config.aclUsers });
+    using c = await RawClient.connect(server.port);
+    assertEquals(
+      await c.call("ACL", "USERS"),
+      "*3\r\n$7\r\ndefault\r\n$5\r\nguest\r\n$4\r\npage\r\n",
+    );
+    assertEquals(await c.call("AUTH", "page", "pw"), "+OK\r\n");
+    assertEquals(await c.call("GET", "other"), KEY_DENIED);
+    // Redis's checks while reading the file.
+    await Deno.writeTextFile(path, "user page on %X~k\n");
+    throws(() => readConfigFile(path, DEFAULT_CONFIG), ConfigFileError);
+    await Deno.writeTextFile(path, "user a on\nuser a off\n");
+    throws(() => readConfigFile(path, DEFAULT_CONFIG), ConfigFileError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -39,6 +39,7 @@ import { sequences as zsetBlocking } from "./differential/zset_blocking.ts";
 import { sequences as streams } from "./differential/streams.ts";
 import { sequences as introspection } from "./differential/introspection.ts";
 import { sequences as keyAccess } from "./differential/key_access.ts";
+import { sequences as packed } from "./differential/packed.ts";
 
 const families: Record<string, Sequence[]> = {
   strings,
@@ -67,6 +68,7 @@ const families: Record<string, Sequence[]> = {
   persistence,
   acl,
   keyAccess,
+  packed,
 };
 
 const filter = Deno.env.get("DIFF_FILTER");

@@ -118,6 +118,30 @@ export class AclRegistry {
   }
 
   /**
+   * Creates the users of a config file's `user` lines (ACLLoadConfiguredUsers); a line for
+   * `default` resets it first. Null, or Redis's error for the first rule that fails.
+   */
+  loadConfiguredUsers(lines: readonly (readonly string[])[]): string | null {
+    for (const [name, ...words] of lines) {
+      if (hasSpaces(name)) return "Spaces not allowed in ACL usernames";
+      let u = this.users.get(name);
+      if (u === undefined) {
+        u = new AclUser(name);
+        this.users.set(name, u);
+      } else u.apply("reset");
+      for (const rule of mergeSelectorArgs(words)) {
+        try {
+          u.apply(rule);
+        } catch (e: unknown) {
+          if (!(e instanceof AclRuleError)) throw e;
+          return `Error loading ACL rule '${rule}' for the user named '${name}': ${e.message}`;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * A new WebSocket client: logged in as the user its handshake's credentials named; else,
    * under `--ws-user`, held to logging in and let in at once as that user when it is `on`
    * and `nopass`; else like any TCP client (the default user).
@@ -216,6 +240,39 @@ export class AclRegistry {
       throw e;
     }
   }
+}
+
+/**
+ * Whether a config file's `user` line (its words after `user`) is valid, as Redis checks it
+ * while reading the file (ACLAppendUserForLoading): null, or the reason. Unknown command
+ * names pass here (Redis leaves them for the load, where they fail).
+ */
+export function checkUserLine(
+  words: readonly string[],
+  earlier: readonly (readonly string[])[],
+): string | null {
+  if (words.length < 1) return "Bad directive or wrong number of arguments";
+  if (earlier.some((w) => w[0] === words[0])) {
+    return "Duplicate user found. A user can only be defined once in config files";
+  }
+  let rules: string[];
+  try {
+    rules = mergeSelectorArgs(words.slice(1));
+  } catch {
+    return "Unmatched parenthesis in selector definition";
+  }
+  const fake = new AclUser("__fakeuser__");
+  for (const rule of rules) {
+    try {
+      fake.apply(rule);
+    } catch (e: unknown) {
+      if (!(e instanceof AclRuleError)) throw e;
+      if (e.message !== "Unknown command or category name in ACL") {
+        return `Error in user declaration '${words[0]}': ${e.message}`;
+      }
+    }
+  }
+  return null;
 }
 
 /** A SETUSER rule that failed: the rule as given and Redis's reason. */

@@ -127,9 +127,11 @@ export interface ClientState extends ClientView, Subscriber {
    * now; what the client's later commands write goes after it. Returns the function that
    * hands it over (synchronously in place: a message delivered after that call follows
    * it). `waits` (a blocking command): the client's next requests wait until it arrived,
-   * as for `block`.
+   * as for `block`; with `confirmed` false the client does not count as blocked (CLIENT
+   * LIST, INFO) until `confirmBlocked`: the upstream may not have its command yet.
    */
-  awaitReply(waits: boolean): (reply: Uint8Array) => void;
+  awaitReply(waits: boolean, confirmed?: boolean): (reply: Uint8Array) => void;
+  confirmBlocked(): void;
   /**
    * CLIENT PAUSE holds this client (client_pause.ts): `argv`, and every later request,
    * wait until `resume`, which runs them in order.

@@ -34,7 +34,7 @@ import { UpstreamConnection } from "./upstream_connection.ts";
 import { UpstreamPubSub } from "./upstream_pubsub.ts";
 
 /** Commands respd answers itself in gateway mode (by resolved name). */
-const LOCAL = new Set([
+export const LOCAL = new Set([
   "auth",
   "hello",
   "ping",
@@ -75,7 +75,7 @@ export function isLocal(name: string): boolean {
 const OWN_CONNECTION = new Set(["multi", "watch", "select", "client|tracking"]);
 
 /** Local commands whose confirmation waits for upstream's (a message must not be missed). */
-const SUBSCRIBING = new Set(["subscribe", "psubscribe", "ssubscribe"]);
+export const SUBSCRIBING = new Set(["subscribe", "psubscribe", "ssubscribe"]);
 
 const OK = "+OK\r\n";
 const EXECABORT = new TextEncoder().encode(
@@ -129,11 +129,14 @@ export class Gateway implements RemoteExecutor {
     options.hub.watcher = this.pubsub;
   }
 
-  forwards(spec: CommandSpec, client: Pick<ClientState, "id">): boolean {
+  forwards(spec: CommandSpec, client: ClientState): boolean {
     if (!isLocal(spec.name)) return true;
-    // Inside MULTI upstream queues everything but QUIT and RESET, local commands too.
-    return this.#own.get(client.id)?.inMulti === true && spec.name !== "quit" &&
-      spec.name !== "reset";
+    const own = this.#own.get(client.id);
+    if (own === undefined) return false;
+    // Inside MULTI upstream queues everything but QUIT and RESET, local commands too; a
+    // PING consumes CLIENT CACHING's "next command" there as it does in Redis.
+    if (own.inMulti) return spec.name !== "quit" && spec.name !== "reset";
+    return spec.name === "ping" && !client.subscriptions.active;
   }
 
   forward(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
@@ -142,8 +145,11 @@ export class Gateway implements RemoteExecutor {
     const name = spec.name;
     const blocking = spec.flags.includes("blocking");
     let own = this.#own.get(client.id);
-    if (own === undefined && (blocking || OWN_CONNECTION.has(name))) own = this.#ownLink(client);
-    let fill = client.awaitReply(blocking);
+    const fresh = own === undefined && (blocking || OWN_CONNECTION.has(name));
+    if (fresh) own = this.#ownLink(client);
+    // On a new connection the command follows CLIENT ID in one write: once that reply is
+    // back, Redis has read the command too, and a blocking one waits there.
+    let fill = client.awaitReply(blocking, !(fresh && blocking));
     if (name === "client|unblock") argv = this.#unblockArgs(argv);
     else if (name === "select") {
       const db = Number(argv[1]);
@@ -152,11 +158,9 @@ export class Gateway implements RemoteExecutor {
         if (bytes.length === OK.length && bytes[0] === 0x2b) client.dbIndex = db;
         then(bytes);
       };
-    } else if (
-      client.protocol === 3 && client.subscriptions.active &&
-      (name === "publish" || name === "spublish")
-    ) {
-      // Its own message (if it matches) comes before the reply, as from Redis.
+    } else if (client.protocol === 3 && client.subscriptions.active) {
+      // A message the command caused (its own PUBLISH, a keyspace notification of its
+      // write) comes before its reply, as from Redis.
       const then = fill;
       fill = (bytes) => this.pubsub.whenDelivered(() => then(bytes));
     }
@@ -200,7 +204,7 @@ export class Gateway implements RemoteExecutor {
         // a fresh connection in the new protocol: the old one's state (MULTI, WATCH,
         // SELECT) would answer in the wrong protocol
         own.conn.close();
-        own.conn = this.#connect(client.protocol);
+        own.conn = this.#connect(client.protocol, client);
         own.upstreamId = null;
         this.#learnId(own);
       }
@@ -258,8 +262,13 @@ export class Gateway implements RemoteExecutor {
     this.#own.clear();
   }
 
-  #connect(protocol: 2 | 3): UpstreamConnection {
+  /**
+   * A connection to the upstream; one of `client`'s own passes its pushes (tracking
+   * invalidations) on to it as Redis wrote them.
+   */
+  #connect(protocol: 2 | 3, client: ClientState | null = null): UpstreamConnection {
     const conn = new UpstreamConnection(this.upstream, protocol);
+    if (client !== null) conn.onPush = (frame) => client.deliver((r) => r.raw(frame));
     conn.onClose = (reason) => {
       if (reason !== "client gone" && reason !== "connection closed by the gateway") {
         this.#log(`upstream connection to ${conn.name} lost: ${reason}`);
@@ -269,16 +278,16 @@ export class Gateway implements RemoteExecutor {
   }
 
   /** A client's own connection, opened now; its commands wait for its pooled replies. */
-  #ownLink(client: Pick<ClientState, "id" | "protocol">): OwnLink {
+  #ownLink(client: ClientState): OwnLink {
     const own: OwnLink = {
-      conn: this.#connect(client.protocol),
+      conn: this.#connect(client.protocol, client),
       ready: null,
       inMulti: false,
       multiFailed: false,
       upstreamId: null,
     };
     this.#own.set(client.id, own);
-    this.#learnId(own);
+    this.#learnId(own, client);
     const due = this.#due.get(client.id);
     if (due !== undefined) {
       own.ready = new Promise((resolve) => due.idle.push(resolve));
@@ -287,9 +296,10 @@ export class Gateway implements RemoteExecutor {
     return own;
   }
 
-  #learnId(own: OwnLink): void {
+  #learnId(own: OwnLink, client: ClientState | null = null): void {
     const conn = own.conn;
     conn.sendWith(["CLIENT", "ID"], (bytes) => {
+      client?.confirmBlocked();
       if (own.conn === conn && bytes[0] === 0x3a) {
         own.upstreamId = String.fromCharCode(...bytes.subarray(1, bytes.length - 2));
       }

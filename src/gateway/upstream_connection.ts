@@ -205,9 +205,9 @@ export class UpstreamConnection {
   }
 
   #frame(frame: Uint8Array): void {
-    if ((frame[0] === PUSH || this.inFlight === 0) && this.onPush !== null) {
-      return this.onPush(frame);
-    }
+    // RESP3 pushes are never replies; on a RESP2 subscriber connection nothing is.
+    if (frame[0] === PUSH && this.protocol === 3) return this.onPush?.(frame);
+    if (this.inFlight === 0 && this.onPush !== null) return this.onPush(frame);
     if (this.inFlight === 0) return; // nothing asked for it
     const waiter = this.#waiters[this.#head];
     this.#waiters[this.#head++] = undefined as never;

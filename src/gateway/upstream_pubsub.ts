@@ -12,7 +12,7 @@
  * PUBLISH to every node). A local SUBSCRIBE is confirmed to its client only once
  * upstream confirmed it (`barrier`), so a message published right after the client saw
  * its confirmation is not lost. A lost connection is reopened and its names subscribed
- * again.
+ * again, on the node that serves it by then (a cluster gateway reads its map first).
  */
 
 import type { HubWatcher, PubSubHub, SubscriptionKind } from "../pubsub/hub.ts";
@@ -84,21 +84,12 @@ class SubscriberLink {
     this.pongs.push(onPong);
     this.conn.sendUnanswered(["PING"]);
   }
-
-  reopen(): void {
-    this.conn = this.#connect();
-    this.sent = this.confirmed = 0;
-    for (const key of this.names) {
-      const [kind, name] = key.split("\0") as [SubscriptionKind, string];
-      this.send(kind, true, name);
-    }
-  }
 }
 
 export class UpstreamPubSub implements HubWatcher {
   readonly #links = new Map<string, SubscriberLink>();
-  /** Where each shard channel was subscribed (a cluster may move its slot later). */
-  readonly #shardNode = new Map<string, SubscriberLink>();
+  /** Where each name was subscribed (`kind\0name`; a cluster may move a slot later). */
+  readonly #where = new Map<string, SubscriberLink>();
   #stopped = false;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   /** Messages received from upstream and handed to the hub (INFO gateway). */
@@ -120,20 +111,20 @@ export class UpstreamPubSub implements HubWatcher {
 
   opened(kind: SubscriptionKind, name: string): void {
     if (this.#stopped) return;
+    const entry = `${kind}\0${name}`;
     const link = this.#link(this.nodeFor(kind, name));
-    if (kind === "shard") this.#shardNode.set(name, link);
-    link.names.add(`${kind}\0${name}`);
+    this.#where.set(entry, link);
+    link.names.add(entry);
     link.send(kind, true, name);
   }
 
   closed(kind: SubscriptionKind, name: string): void {
     if (this.#stopped) return;
-    const link = kind === "shard"
-      ? this.#shardNode.get(name)
-      : this.#link(this.nodeFor(kind, name));
+    const entry = `${kind}\0${name}`;
+    const link = this.#where.get(entry);
     if (link === undefined) return;
-    if (kind === "shard") this.#shardNode.delete(name);
-    link.names.delete(`${kind}\0${name}`);
+    this.#where.delete(entry);
+    link.names.delete(entry);
     link.send(kind, false, name);
   }
 
@@ -182,29 +173,57 @@ export class UpstreamPubSub implements HubWatcher {
     } else if (kind === "smessage" && parts.length === 3) this.hub.spublish(parts[1], parts[2]);
   }
 
-  /** A subscriber connection was lost: its clients are let go, and it is reopened. */
+  /**
+   * Asked before a lost subscriber connection's names are subscribed again (a cluster
+   * gateway reads its slot map, so they go to the node that serves them now).
+   */
+  beforeRelink: (() => Promise<void>) | null = null;
+
+  /** A subscriber connection was lost: its clients are let go, its names subscribed anew. */
   lost(link: SubscriberLink, conn: UpstreamConnection): void {
     if (link.conn !== conn) return;
     link.releaseBarriers();
     if (this.#stopped) return;
-    this.log(`upstream subscriber connection to ${addressKey(link.address)} lost; reopening`);
-    const timer = setTimeout(() => {
+    this.log(
+      `upstream subscriber connection to ${addressKey(link.address)} lost; subscribing again`,
+    );
+    const timer = setTimeout(async () => {
       this.#timers.delete(timer);
-      if (!this.#stopped) link.reopen();
+      try {
+        await this.beforeRelink?.();
+      } catch {
+        // the map stays as it was: the names go where it says
+      }
+      if (!this.#stopped) this.#relink(link);
     }, RECONNECT_DELAY_MS);
     this.#timers.add(timer);
   }
 
-  /** Moves a shard channel whose slot changed master (cluster topology refresh). */
+  /** Subscribes a lost link's names again, each on the node that serves it now. */
+  #relink(link: SubscriberLink): void {
+    const key = addressKey(link.address);
+    if (this.#links.get(key) === link) this.#links.delete(key);
+    for (const entry of link.names) {
+      const [kind, name] = entry.split("\0") as [SubscriptionKind, string];
+      const target = this.#link(this.nodeFor(kind, name));
+      this.#where.set(entry, target);
+      target.names.add(entry);
+      target.send(kind, true, name);
+    }
+  }
+
+  /** Moves shard channels whose slot changed master (cluster topology refresh). */
   resubscribeShards(): void {
-    for (const [name, link] of this.#shardNode) {
-      const node = this.#link(this.nodeFor("shard", name));
+    for (const [entry, link] of this.#where) {
+      const [kind, name] = entry.split("\0") as [SubscriptionKind, string];
+      if (kind !== "shard") continue;
+      const node = this.#link(this.nodeFor(kind, name));
       if (node === link) continue;
-      link.names.delete(`shard\0${name}`);
-      link.send("shard", false, name);
-      node.names.add(`shard\0${name}`);
-      node.send("shard", true, name);
-      this.#shardNode.set(name, node);
+      link.names.delete(entry);
+      link.send(kind, false, name);
+      node.names.add(entry);
+      node.send(kind, true, name);
+      this.#where.set(entry, node);
     }
   }
 

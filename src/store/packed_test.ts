@@ -29,6 +29,15 @@ const bytes = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("\x80".repeat(16384), "a".repeat(128), "") },
 );
 
+/** Names from a small set most of the time, so that writes meet earlier ones (and deletes hit). */
+const key = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom("", "a", "b", "ab", "\x00", "\xff", "field:1", "x".repeat(130)),
+  },
+  { weight: 1, arbitrary: bytes },
+);
+
 Deno.test("packed entries round-trip any bytes and lengths", () => {
   fc.assert(fc.property(fc.array(bytes, { maxLength: 20 }), (entries) => {
     assert.deepEqual(unpackAll(entries.map(packEntry).join("")), entries);
@@ -71,7 +80,7 @@ Deno.test("packed scores round-trip every double, -0 and infinities included", (
 });
 
 Deno.test("PackedScores keeps the order, ranks and range starts of a sorted model", () => {
-  const op = fc.record({ add: fc.boolean(), m: bytes, s: score, bulk: fc.nat(9) });
+  const op = fc.record({ add: fc.boolean(), m: key, s: score, bulk: fc.nat(9) });
   fc.assert(fc.property(fc.array(op, { maxLength: 150 }), fc.integer(), (steps, seed) => {
     const packed = new PackedScores();
     const model: [number, string][] = [];
@@ -136,9 +145,12 @@ Deno.test("hashes of binary fields and long values agree with a Map through conv
   };
   const op = fc.record({
     add: fc.boolean(),
-    f: bytes,
+    f: key,
     v: bytes,
-    many: fc.array(fc.tuple(bytes, bytes), { maxLength: 6 }),
+    many: fc.oneof(
+      { weight: 3, arbitrary: fc.constant([] as [string, string][]) },
+      { weight: 1, arbitrary: fc.array(fc.tuple(key, bytes), { maxLength: 6 }) },
+    ),
   });
   fc.assert(fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
     const h = new HashValue();
@@ -153,6 +165,11 @@ Deno.test("hashes of binary fields and long values agree with a Map through conv
         model.set(f, v);
       } else assert.equal(h.delete(f), model.delete(f));
       assert.equal(h.size, model.size);
+      // what was just written (or deleted) reads back at once, and so does another field
+      assert.equal(h.get(f), model.get(f));
+      const other = many[0]?.[0] ?? v;
+      assert.equal(h.get(other), model.get(other));
+      assert.equal(h.has(f), model.has(f));
     }
     for (const [f, v] of model) {
       assert.equal(h.get(f), v);
@@ -176,7 +193,7 @@ Deno.test("sorted sets of binary members agree with a model through conversion",
     zsetMaxListpackEntries: 25,
     zsetMaxListpackValue: 200,
   };
-  const op = fc.record({ add: fc.boolean(), m: bytes, s: score });
+  const op = fc.record({ add: fc.boolean(), m: key, s: score });
   fc.assert(fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
     const z = new SortedSetValue(0, limits);
     const model = new Map<string, number>();
@@ -204,10 +221,26 @@ Deno.test("sorted sets of binary members agree with a model through conversion",
   }));
 });
 
-Deno.test("intsets of numbers agree with a sorted model through widening and conversion", () => {
+Deno.test("intsets agree with a sorted model through each width (2, 4, 8 bytes) and conversion", () => {
   const limits = { ...DEFAULT_ENCODING_LIMITS, setMaxIntsetEntries: 40 };
   const member = fc.oneof(
     { weight: 8, arbitrary: fc.integer({ min: -50, max: 50 }).map(String) },
+    { weight: 2, arbitrary: fc.integer().map(String) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        "32767",
+        "32768",
+        "-32768",
+        "-32769",
+        "2147483647",
+        "2147483648",
+        "-2147483648",
+        "-2147483649",
+        "4294967296",
+        "-4294967296",
+      ),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom(

@@ -1,5 +1,6 @@
 /**
- * respd's HTTP port, served on a `Deno.listen` socket by respd itself: `GET /ws` upgrades
+ * respd's HTTP port, served on a `Deno.listen` socket by respd itself (or, with
+ * `--ws-tls yes`, on a TLS listener from tls.ts: https:// and wss://): `GET /ws` upgrades
  * to a WebSocket session (websocket.ts) after the Origin and password checks; every other
  * path is a web asset (src/web/assets.ts) or 404, one request per connection.
  *

@@ -10,7 +10,8 @@
  * (`tls-auth-clients yes|optional`), and its certificate is fixed for the listener's life.
  * Deno's node:tls server does both (`requestCert`, `ca`, `rejectUnauthorized`,
  * `setSecureContext`: new connections get a new certificate). Its listener binds
- * asynchronously, hence `TlsListener.ready`.
+ * asynchronously, hence `TlsListener.ready`. Its throughput is below Redis's TLS
+ * (BENCHMARKS.md, "TLS").
  *
  * Client certificates (`tls-auth-clients`, as Redis): `no` asks for none; `yes` requires
  * one signed by `tls-ca-cert-file` (the handshake fails otherwise); `optional` asks, and a
@@ -233,6 +234,7 @@ export class TlsListener {
       handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
     }, (socket) => this.#accepted(socket));
     this.#server.on("connection", (socket: Socket) => {
+      socket.setNoDelay(true); // on the TCP socket itself: replies leave at once, as on TCP
       this.#handshaking.set(socket, `${socket.remoteAddress}:${socket.remotePort}`);
       socket.once("close", () => this.#handshaking.delete(socket));
     });

@@ -326,3 +326,110 @@ function hexOfLength(n: number) {
     return /^[0-9a-f]*$/.test(text) && text.length === n ? null : `not ${n} hex digits: ${text}`;
   };
 }
+
+/**
+ * Generated users and the commands DRYRUN asks about: every SETUSER reply (accepted or
+ * Redis's error) and every verdict (allowed, or the command, key or channel named) must
+ * match, which exercises rule parsing, selectors, key access and channel patterns together.
+ * The generator is seeded, so the sequences are the same at every run.
+ */
+const RULE_POOL = [
+  "+get",
+  "-get",
+  "+set",
+  "+@read",
+  "-@write",
+  "+@string",
+  "-@keyspace",
+  "+@list",
+  "+lmove",
+  "+del",
+  "-del",
+  "+@pubsub",
+  "+publish",
+  "+select|0",
+  "+config|get",
+  "+@all",
+  "-@all",
+  "-flushall",
+  "+sort",
+  "+eval",
+  "+xread",
+  "+bitfield",
+  "+@sortedset",
+  "~a*",
+  "%R~r*",
+  "%W~w*",
+  "%RW~k:?",
+  "~[ab]x",
+  "allkeys",
+  "resetkeys",
+  "&c*",
+  "&news",
+  "allchannels",
+  "resetchannels",
+  "(+set ~s*)",
+  "(%R~q* +@read)",
+  "(+publish &p*)",
+  "nosuchrule",
+];
+
+const DRYRUNS = [
+  "GET a1",
+  "GET r1",
+  "GET w1",
+  "SET w1 v",
+  "SET r1 v",
+  "SET a1 v GET",
+  "MGET a1 r1",
+  "DEL w1",
+  "LMOVE r1 w1 LEFT LEFT",
+  "LMOVE a1 w1 LEFT RIGHT",
+  "COPY r1 w2",
+  "PUBLISH news x",
+  "PUBLISH chan x",
+  "PUBLISH p1 x",
+  "SUBSCRIBE c1 news",
+  "PSUBSCRIBE c*",
+  "SELECT 0",
+  "SELECT 1",
+  "CONFIG GET maxmemory",
+  "CONFIG SET maxmemory 1",
+  "FLUSHALL",
+  "SORT r1 STORE w3",
+  "EVAL x 1 a1",
+  "EVAL x 2 a1 b1",
+  "XREAD STREAMS r1 w1 0 0",
+  "BITFIELD w1 GET u8 0",
+  "BITFIELD a1 SET u8 0 1",
+  "KEYS *",
+  "GET k:1",
+  "GET ax",
+  "ZUNIONSTORE w1 2 r1 a1",
+  "SET s1 v",
+  "GET q1",
+];
+
+function generatedDryruns(): Sequence[] {
+  // ACL_DRYRUN_SEED picks other users for a longer local search; CI uses the default.
+  let seed = Number(Deno.env.get("ACL_DRYRUN_SEED") ?? 17);
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const out: Sequence[] = [];
+  for (let s = 0; s < 30; s++) {
+    const steps: Step[] = [];
+    for (let u = 0; u < 3; u++) {
+      const rules = Array.from({ length: 2 + next(5) }, () => RULE_POOL[next(RULE_POOL.length)]);
+      steps.push(["ACL", "SETUSER", "u", "reset", "on", ...rules]);
+      for (let d = 0; d < 10; d++) {
+        steps.push(["ACL", "DRYRUN", "u", ...DRYRUNS[next(DRYRUNS.length)].split(" ")]);
+      }
+    }
+    out.push({ ...aclSeq(`ACL DRYRUN of generated users ${s + 1}`, ...steps), protocols: [2] });
+  }
+  return out;
+}
+
+sequences.push(...generatedDryruns());

@@ -135,9 +135,11 @@ export class TestClient implements ClientState {
     this.pipeline!.call(spec, argv, this.context!);
   }
 
-  awaitReply(_waits: boolean): (reply: Uint8Array) => void {
+  awaitReply(_waits: boolean, _confirmed?: boolean): (reply: Uint8Array) => void {
     throw new Error("a test context has no gateway");
   }
+
+  confirmBlocked(): void {}
 
   /** The request CLIENT PAUSE holds; `resume` runs it. */
   postponed: readonly string[] | null = null;

@@ -624,6 +624,14 @@ export class DifferentialRig implements AsyncDisposable {
     });
   }
 
+  /** A rig over servers already running: `redis` (the reference) and a respd-like one. */
+  static against(
+    redis: RedisProcess,
+    respd: { readonly port: number; shutdown(): Promise<void> },
+  ): DifferentialRig {
+    return new DifferentialRig(redis, respd);
+  }
+
   /** Starts both servers; `options` configure respd, `redisArgs` the real server alike. */
   static async start(
     options: ServerOptions = {},

@@ -72,6 +72,72 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
   throw new Error("redis-server did not start");
 }
 
+/** A running Redis Cluster of real redis-servers (3 masters, 1 replica each). */
+export interface RedisCluster extends AsyncDisposable {
+  /** Every node's port; the first three were created as masters. */
+  readonly ports: readonly number[];
+  /** Stops one node at once (SIGKILL), as a crash would. */
+  kill(port: number): Promise<void>;
+}
+
+/**
+ * Starts 6 `redis-server --cluster-enabled yes` on free ports, each in a temporary
+ * directory, joins them with `redis-cli --cluster create … --cluster-replicas 1
+ * --cluster-yes`, and waits until every node reports cluster_state:ok.
+ */
+export async function startRedisCluster(): Promise<RedisCluster> {
+  const nodes: RedisProcess[] = [];
+  const stopped = new Set<number>();
+  const stopAll = async () => {
+    for (const n of nodes) if (!stopped.has(n.port)) await n[Symbol.asyncDispose]();
+  };
+  try {
+    for (let i = 0; i < 6; i++) {
+      nodes.push(
+        await startRedis([
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          "nodes.conf",
+          "--cluster-node-timeout",
+          "2000",
+        ]),
+      );
+    }
+    const ports = nodes.map((n) => n.port);
+    const created = await run("redis-cli", [
+      "--cluster",
+      "create",
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      "--cluster-replicas",
+      "1",
+      "--cluster-yes",
+    ]);
+    if (created.code !== 0) throw new Error(`cluster create failed: ${created.stdout}`);
+    for (const port of ports) {
+      for (let i = 0;; i++) {
+        const info = await run("redis-cli", ["-p", String(port), "CLUSTER", "INFO"]);
+        if (info.stdout.includes("cluster_state:ok")) break;
+        if (i === 200) throw new Error(`node ${port} never reported cluster_state:ok`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return {
+      ports,
+      async kill(port: number) {
+        const node = nodes.find((n) => n.port === port);
+        if (node === undefined || stopped.has(port)) return;
+        stopped.add(port);
+        await node[Symbol.asyncDispose]();
+      },
+      [Symbol.asyncDispose]: stopAll,
+    };
+  } catch (e: unknown) {
+    await stopAll();
+    throw e;
+  }
+}
+
 /** respd in gateway mode in front of a redis-server of its own; disposing stops both. */
 export interface GatewayPair extends AsyncDisposable {
   readonly gateway: Server;

@@ -29,6 +29,12 @@ export class HashValue {
   #packed: string | null = "";
   /** Fields in the packed form. */
   #count = 0;
+  /**
+   * The field last found and its position in the packed string (-1: none), so that asking
+   * for the same field again skips the walk; reset by every write to the packed string.
+   */
+  #hintField = "";
+  #hintAt = -1;
   #table: DenseTable<string> | null = null;
 
   get encoding(): "listpack" | "hashtable" {
@@ -41,11 +47,25 @@ export class HashValue {
 
   /** Position in the packed form of the entry holding `field`, or -1. */
   #find(field: string): number {
+    if (this.#hintAt >= 0 && field === this.#hintField) return this.#hintAt;
+    const at = this.#walk(field);
+    if (at >= 0) {
+      this.#hintField = field;
+      this.#hintAt = at;
+    }
+    return at;
+  }
+
+  #walk(field: string): number {
     const s = this.#packed!, n = s.length, want = field.length;
     for (let p = 0; p < n;) {
       let len = s.charCodeAt(p);
       if (len < 128) {
-        if (len === want && s.startsWith(field, p + 1)) return p;
+        // the last byte first: fields often share a prefix (field:1, field:2 ...)
+        if (
+          len === want && (len === 0 || s.charCodeAt(p + len) === field.charCodeAt(len - 1)) &&
+          s.slice(p + 1, p + 1 + len) === field
+        ) return p;
         p += 1 + len;
       } else {
         len = longLength(s, p);
@@ -86,11 +106,14 @@ export class HashValue {
       const at = skipEntry(s, p);
       if (!entryEquals(s, at, value)) {
         this.#packed = splice(s, at, skipEntry(s, at), lengthHeader(value.length) + value);
+        this.#hintAt = -1;
       }
       return false;
     }
     this.#packed = [s, lengthHeader(field.length), field, lengthHeader(value.length), value]
       .join("");
+    this.#hintField = field; // appended at the end
+    this.#hintAt = s.length;
     if (++this.#count > limits.hashMaxListpackEntries) this.#convert();
     return true;
   }
@@ -132,6 +155,7 @@ export class HashValue {
       );
     }
     this.#packed = parts.join("");
+    this.#hintAt = -1;
     this.#count = fields.length;
     if (this.#count > limits.hashMaxListpackEntries) this.#convert();
     return fields.length - before;
@@ -144,6 +168,7 @@ export class HashValue {
     if (p < 0) return false;
     const s = this.#packed;
     this.#packed = this.#count === 1 ? "" : splice(s, p, skipEntry(s, skipEntry(s, p)), "");
+    this.#hintAt = -1;
     this.#count--;
     return true;
   }
@@ -154,6 +179,7 @@ export class HashValue {
     this.#table = table;
     this.#packed = null;
     this.#count = 0;
+    this.#hintAt = -1;
   }
 
   /** Position in the packed form of the `i`th field. */
