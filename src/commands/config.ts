@@ -166,7 +166,11 @@ const configRewrite = command({
     const path = server.config.configFile;
     if (path === null) throw new CommandError("ERR The server is running without a config file");
     try {
-      rewriteConfigFile(path, server.config);
+      // the ACL's users as user lines, unless an aclfile keeps them (Redis's rule)
+      const users = server.config.aclfile !== null
+        ? null
+        : server.acl.fileText().split("\n").filter((l) => l !== "");
+      rewriteConfigFile(path, server.config, users);
     } catch (e: unknown) {
       const why = e instanceof Error ? e.message : String(e);
       server.log("warning", `CONFIG REWRITE failed: ${why}`);
