@@ -96,7 +96,7 @@ export class Server {
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
-  readonly stats = { connections: 0, commands: 0, peakMemory: 0 };
+  readonly stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
   /** Command and error counters, the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
 
@@ -155,6 +155,10 @@ export class Server {
     this.watchedKeys = new WatchedKeys(this.keyspace);
     this.tracking = new TrackingTable(this.keyspace, this.sessions, this.config);
     publishKeyspaceEvents(this.keyspace, this.hub, this.config);
+    // INFO expired_keys: every key deleted for its TTL, on access or by the sweeper.
+    this.keyspace.events.subscribe((_db, _key, event) => {
+      if (event === "expired") this.stats.expiredKeys++;
+    });
     this.persistence = new RdbPersistence(
       this.keyspace,
       this.config,

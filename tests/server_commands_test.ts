@@ -9,7 +9,7 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { DifferentialRig, seq, type Sequence } from "./support/differential.ts";
 import { RawClient } from "./support/raw_client.ts";
-import { startTestServer } from "./support/servers.ts";
+import { startRedis, startTestServer } from "./support/servers.ts";
 import { allCommands } from "../src/commands/registry.ts";
 
 const sequences: Sequence[] = [
@@ -302,4 +302,25 @@ Deno.test("TIME is the server's clock in seconds and microseconds", async () => 
   );
   assert(Math.abs(sec * 1000 + usec / 1000 - Date.now()) < 5000);
   assert(usec >= 0 && usec < 1e6);
+});
+
+Deno.test("INFO expired_keys counts keys deleted for their TTL, as redis-server does", async () => {
+  await using redis = await startRedis();
+  await using server = startTestServer();
+  const counts: string[] = [];
+  for (const port of [redis.port, server.port]) {
+    const c = await RawClient.connect(port);
+    await c.call("CONFIG", "RESETSTAT");
+    await c.call("SET", "a", "1", "PX", "5");
+    await c.call("SET", "b", "1", "PX", "5");
+    await c.call("SET", "c", "1");
+    await new Promise((r) => setTimeout(r, 30));
+    await c.call("GET", "a");
+    await c.call("EXISTS", "b");
+    counts.push(/expired_keys:(\d+)/.exec(await c.call("INFO", "stats"))![1]);
+    await c.call("CONFIG", "RESETSTAT");
+    assert.match(await c.call("INFO", "stats"), /expired_keys:0\r\n/);
+    c.close();
+  }
+  assertEquals(counts, ["2", "2"]);
 });

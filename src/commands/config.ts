@@ -192,6 +192,7 @@ const configResetstat = command({
     ctx.server.stats.commands = 0;
     ctx.server.stats.connections = 0;
     ctx.server.stats.peakMemory = 0;
+    ctx.server.stats.expiredKeys = 0;
     ctx.server.introspection.commands.reset();
     ctx.reply.ok();
   },

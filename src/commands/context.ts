@@ -166,7 +166,12 @@ export interface ServerServices {
    * Total commands and connections served, and the peak of the memory figure INFO has
    * seen (INFO stats and memory; CONFIG RESETSTAT zeroes them).
    */
-  readonly stats: { connections: number; commands: number; peakMemory: number };
+  readonly stats: {
+    connections: number;
+    commands: number;
+    peakMemory: number;
+    expiredKeys: number;
+  };
   readonly limits: { readonly rejectedConnections: number };
   /** Command and error counters and the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;

@@ -156,6 +156,7 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["total_net_input_bytes", netBytes(ctx, "input")],
       ["total_net_output_bytes", netBytes(ctx, "output")],
       ["rejected_connections", ctx.server.limits.rejectedConnections],
+      ["expired_keys", ctx.server.stats.expiredKeys],
       ["evicted_keys", ctx.server.memory.evictedKeys],
       ["pubsub_channels", ctx.server.hub.activeChannels(null).length],
       ["pubsub_patterns", ctx.server.hub.patternCount],

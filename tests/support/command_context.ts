@@ -185,7 +185,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
   const blocking = new BlockingManager(keyspace);
-  const stats = { connections: 0, commands: 0, peakMemory: 0 };
+  const stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
   const introspection = new Introspection(config);
   const pipeline = new CommandPipeline({
     introspection,
