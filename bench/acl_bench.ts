@@ -10,7 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, redisCli, waitForPing } from "./processes.ts";
+import { cpuOf, median, redisCli, startRedisAndRespd } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -60,12 +60,6 @@ async function benchmark(port: number, pid: number, test: string, user: boolean)
   return { ops: Number(line.split(",")[1].replaceAll('"', "")), cpuNs: cpu / N };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 async function measure(name: string, port: number, pid: number): Promise<void> {
   await redisCli(port, "ACL", "SETUSER", "bench", ...RULES);
   for (const test of ["get", "set"]) {
@@ -87,37 +81,8 @@ async function measure(name: string, port: number, pid: number): Promise<void> {
   }
 }
 
-const respdPort = freePort();
-const respd = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("../main.ts", import.meta.url).pathname,
-    "--port",
-    String(respdPort),
-    "--ws-port",
-    "off",
-    "--save",
-    "",
-  ],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-const redisPort = freePort();
-const redis = new Deno.Command("redis-server", {
-  args: ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-try {
-  await waitForPing(respdPort, respd, "respd");
-  await waitForPing(redisPort, redis, "redis-server");
-  console.log(`${RUNS} runs, ${N} requests, ${CLIENTS} clients, medians`);
-  await measure("respd       ", respdPort, respd.pid);
-  await measure("redis-server", redisPort, redis.pid);
-} finally {
-  respd.kill("SIGKILL");
-  redis.kill("SIGKILL");
-  await respd.status;
-  await redis.status;
-}
+await using servers = await startRedisAndRespd();
+const { redis, respd } = servers;
+console.log(`${RUNS} runs, ${N} requests, ${CLIENTS} clients, medians`);
+await measure("respd       ", respd.port, respd.pid);
+await measure("redis-server", redis.port, redis.pid);

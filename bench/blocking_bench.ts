@@ -11,7 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, waitForPing } from "./processes.ts";
+import { cpuOf, median, startRedisAndRespd } from "./processes.ts";
 import { RawClient } from "../tests/support/raw_client.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
 
@@ -73,52 +73,17 @@ async function load(port: number, pid: number): Promise<number> {
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+await using servers = await startRedisAndRespd();
+const { redis, respd } = servers;
+await load(respd.port, respd.pid); // warm-up (JIT)
+const r: number[] = [], d: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  r.push(await load(redis.port, redis.pid));
+  d.push(await load(respd.port, respd.pid));
 }
-
-const redisPort = freePort();
-const redis = new Deno.Command("redis-server", {
-  args: ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-const respdPort = freePort();
-const respd = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("../main.ts", import.meta.url).pathname,
-    "--port",
-    String(respdPort),
-    "--ws-port",
-    "off",
-    "--save",
-    "",
-  ],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-try {
-  await waitForPing(redisPort, redis, "redis-server");
-  await waitForPing(respdPort, respd, "respd");
-  await load(respdPort, respd.pid); // warm-up (JIT)
-  const r: number[] = [], d: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    r.push(await load(redisPort, redis.pid));
-    d.push(await load(respdPort, respd.pid));
-  }
-  const mr = median(r), md = median(d);
-  const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
-  console.log(`woken BLPOP + LPUSH: ${PAIRS} pairs x ${ROUNDS} rounds, ${RUNS} runs`);
-  console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per exchange (runs: ${us(r)})`);
-  console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per exchange (runs: ${us(d)})`);
-  console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);
-} finally {
-  redis.kill("SIGKILL");
-  respd.kill("SIGKILL");
-  await redis.status;
-  await respd.status;
-}
+const mr = median(r), md = median(d);
+const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
+console.log(`woken BLPOP + LPUSH: ${PAIRS} pairs x ${ROUNDS} rounds, ${RUNS} runs`);
+console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per exchange (runs: ${us(r)})`);
+console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per exchange (runs: ${us(d)})`);
+console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);

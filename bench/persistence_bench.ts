@@ -11,7 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { freePort, redisCli, waitForPing } from "./processes.ts";
+import { cpuOf, freePort, redisCli, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -59,12 +59,6 @@ async function start(kind: "redis" | "respd", dir: string, extra: string[] = [])
       await child.status;
     },
   };
-}
-
-/** CPU time (user + system) the process has used, in ms (Linux, 100 ticks per second). */
-function cpuMs(pid: number): number {
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function peakRss(pid: number): number {
@@ -160,10 +154,10 @@ for (const fsync of PARTS.has("aof") ? ["always", "everysec"] : []) {
       const dir = await Deno.makeTempDir();
       try {
         const s = await start(kind, dir, ["--appendonly", "yes", "--appendfsync", fsync]);
-        const before = cpuMs(s.child.pid);
+        const before = cpuOf(s.child.pid).total;
         result[kind] = (await benchmark(s.port, ["-t", "set", "-P", pipeline])).rps;
         // CPU per request: far less sensitive to a busy host than requests per second.
-        cpu[kind] = (cpuMs(s.child.pid) - before) * 1000 / REQUESTS;
+        cpu[kind] = (cpuOf(s.child.pid).total - before) / 1000 / REQUESTS;
         await s.stop();
       } finally {
         await Deno.remove(dir, { recursive: true });

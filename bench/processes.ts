@@ -59,3 +59,66 @@ export function cpuOf(pid: number): { total: number; user: number; sys: number }
   }
   return { total, user, sys };
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export interface Started {
+  readonly port: number;
+  readonly pid: number;
+}
+
+/**
+ * A redis-server and a respd (`main.ts`, no WebSocket port, no save points) on free ports,
+ * each answering PING; disposing of the pair kills both.
+ */
+export async function startRedisAndRespd(): Promise<
+  { redis: Started; respd: Started } & AsyncDisposable
+> {
+  const redisPort = freePort();
+  const redis = new Deno.Command("redis-server", {
+    args: ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const respdPort = freePort();
+  const respd = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../main.ts", import.meta.url).pathname,
+      "--port",
+      String(respdPort),
+      "--ws-port",
+      "off",
+      "--save",
+      "",
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const stop = async () => {
+    for (const child of [redis, respd]) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }
+    await Promise.all([redis.status, respd.status]);
+  };
+  try {
+    await waitForPing(redisPort, redis, "redis-server");
+    await waitForPing(respdPort, respd, "respd");
+  } catch (e: unknown) {
+    await stop();
+    throw e;
+  }
+  return {
+    redis: { port: redisPort, pid: redis.pid },
+    respd: { port: respdPort, pid: respd.pid },
+    [Symbol.asyncDispose]: stop,
+  };
+}

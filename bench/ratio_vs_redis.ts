@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, waitForPing } from "./processes.ts";
+import { cpuOf, freePort, median, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -60,12 +60,6 @@ async function benchmark(port: number, pipe: number): Promise<Map<string, number
     rows.set(cells[0].replace(/^"/, "").replace(/ \(.*/, ""), Number(cells[1]));
   }
   return rows;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Target {

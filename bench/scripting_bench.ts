@@ -13,7 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, redisCli, waitForPing } from "./processes.ts";
+import { cpuOf, freePort, median, redisCli, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -49,12 +49,6 @@ async function benchmark(port: number, pipe: number, args: string[]): Promise<nu
   }
   const line = new TextDecoder().decode(out.stdout).split("\n")[1] ?? "";
   return Number(line.split('","')[1]);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function rssBytes(pid: number): number {

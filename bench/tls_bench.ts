@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort } from "./processes.ts";
+import { cpuOf, freePort, median } from "./processes.ts";
 import { makeTestCerts } from "../tests/support/tls_certs.ts";
 
 const { values } = parseArgs({
@@ -94,12 +94,6 @@ async function benchmark(port: number, pipe: number): Promise<Map<string, number
     rows.set(cells[0].replace(/^"/, ""), Number(cells[1]));
   }
   return rows;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Target {

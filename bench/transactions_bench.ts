@@ -11,7 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, waitForPing } from "./processes.ts";
+import { cpuOf, median, startRedisAndRespd } from "./processes.ts";
 import { RawClient } from "../tests/support/raw_client.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
 
@@ -64,58 +64,23 @@ async function load(port: number, pid: number, multi: boolean): Promise<number> 
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const redisPort = freePort();
-const redis = new Deno.Command("redis-server", {
-  args: ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-const respdPort = freePort();
-const respd = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("../main.ts", import.meta.url).pathname,
-    "--port",
-    String(respdPort),
-    "--ws-port",
-    "off",
-    "--save",
-    "",
-  ],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-try {
-  await waitForPing(redisPort, redis, "redis-server");
-  await waitForPing(respdPort, respd, "respd");
-  for (const multi of [true, false]) {
-    await load(respdPort, respd.pid, multi); // warm-up (JIT)
-    const r: number[] = [], d: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      r.push(await load(redisPort, redis.pid, multi));
-      d.push(await load(respdPort, respd.pid, multi));
-    }
-    const mr = median(r), md = median(d);
-    const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
-    console.log(
-      multi
-        ? `MULTI, SET, INCR, GET, EXEC: ${CLIENTS} clients x ${ROUNDS} transactions, ${RUNS} runs`
-        : `PING, SET, INCR, GET, PING (no transaction), likewise`,
-    );
-    console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per batch (runs: ${us(r)})`);
-    console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per batch (runs: ${us(d)})`);
-    console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);
+await using servers = await startRedisAndRespd();
+const { redis, respd } = servers;
+for (const multi of [true, false]) {
+  await load(respd.port, respd.pid, multi); // warm-up (JIT)
+  const r: number[] = [], d: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    r.push(await load(redis.port, redis.pid, multi));
+    d.push(await load(respd.port, respd.pid, multi));
   }
-} finally {
-  redis.kill("SIGKILL");
-  respd.kill("SIGKILL");
-  await redis.status;
-  await respd.status;
+  const mr = median(r), md = median(d);
+  const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
+  console.log(
+    multi
+      ? `MULTI, SET, INCR, GET, EXEC: ${CLIENTS} clients x ${ROUNDS} transactions, ${RUNS} runs`
+      : `PING, SET, INCR, GET, PING (no transaction), likewise`,
+  );
+  console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per batch (runs: ${us(r)})`);
+  console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per batch (runs: ${us(d)})`);
+  console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);
 }
