@@ -13,31 +13,7 @@
 
 import type { CommandSpec } from "../commands/command.ts";
 import { lookupCommand } from "../commands/registry.ts";
-
-/** Redis 7.0's ACL categories (ACL CAT). */
-export const ACL_CATEGORIES: readonly string[] = [
-  "keyspace",
-  "read",
-  "write",
-  "set",
-  "sortedset",
-  "list",
-  "hash",
-  "string",
-  "bitmap",
-  "hyperloglog",
-  "geo",
-  "stream",
-  "pubsub",
-  "admin",
-  "fast",
-  "slow",
-  "blocking",
-  "dangerous",
-  "connection",
-  "transaction",
-  "scripting",
-];
+import { ACL_CATEGORIES } from "../acl/user.ts";
 
 /** An invalid `--ws-commands` entry. */
 export class PolicyError extends Error {
