@@ -126,6 +126,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    * until its upstream reply arrives (awaitReply).
    */
   #segments: { bytes: Uint8Array | null }[] = [];
+  /** Segments still without their bytes. */
+  #segmentsDue = 0;
+  /** The loop awaits `#segmentsReady` and flushes itself once it settles. */
+  #loopAwaitsSegments = false;
   /** Resolves when every segment has its bytes (the loop waits for it before reading). */
   #segmentsReady: Promise<void> | null = null;
   #onSegmentsReady: (() => void) | null = null;
@@ -341,10 +345,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.server.pipeline.endBatch();
       }
       if (this.#cutOffOverOutputLimit()) return;
-      if (this.reply.length !== 0 || this.#segments.length !== 0) await this.flush();
+      if (this.#writable()) await this.flush();
       // Upstream replies still due (gateway): they come before anything read next.
       if (this.#unblock === null && this.#segmentsReady !== null) {
-        await this.#segmentsReady;
+        this.#loopAwaitsSegments = true;
+        try {
+          await this.#segmentsReady;
+        } finally {
+          this.#loopAwaitsSegments = false;
+        }
         await this.flush();
       }
       if (protocolError !== null || this.#closeAfterReply) return;
@@ -400,8 +409,16 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         }
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
-        pos = next;
-        if (parser.args.length !== 0) this.execute(parser.args);
+        if (parser.args.length !== 0) {
+          this.#requestStart = pos;
+          this.#requestEnd = next;
+          pos = next;
+          try {
+            this.execute(parser.args);
+          } finally {
+            this.#requestEnd = -1;
+          }
+        } else pos = next;
       }
     } catch (e: unknown) {
       if (e instanceof QueryBufferLimitError) {
@@ -426,6 +443,16 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       reader.consume(pos);
     }
     return null;
+  }
+
+  /** The request being run, `#reader.buf[#requestStart, #requestEnd)`; -1: none. */
+  #requestStart = 0;
+  #requestEnd = -1;
+
+  rawRequest(): Uint8Array | null {
+    const buf = this.#reader?.buf;
+    if (this.#requestEnd < 0 || buf === undefined || buf[this.#requestStart] !== 0x2a) return null;
+    return buf.subarray(this.#requestStart, this.#requestEnd);
   }
 
   /** Runs one command through the pipeline; its reply is queued in `reply`. */
@@ -479,6 +506,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     }
     const segment: { bytes: Uint8Array | null } = { bytes: null };
     segments.push(segment);
+    this.#segmentsDue++;
     this.#segmentsReady ??= new Promise((resolve) => this.#onSegmentsReady = resolve);
     if (waits) {
       this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
@@ -487,10 +515,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return (bytes) => {
       if (segment.bytes !== null) return;
       segment.bytes = bytes;
-      if (segments.every((s) => s.bytes !== null)) {
+      if (--this.#segmentsDue === 0) {
         this.#segmentsReady = null;
         this.#onSegmentsReady?.();
         this.#onSegmentsReady = null;
+        // the loop writes them as soon as it resumes
+        if (this.#loopAwaitsSegments && !waits) return;
       }
       if (waits) {
         this.#blockUnconfirmed = false;
@@ -521,7 +551,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const durable = this.server.persistenceObserver.replyBarrier(this);
         if (durable !== null) await durable;
         if (this.#segments.length !== 0) {
-          await this.#writeReadySegments();
+          const out = this.#readySegments();
+          this.#inFlight = out.length;
+          try {
+            await this.transport.write(out);
+          } finally {
+            this.#inFlight = 0;
+          }
           continue;
         }
         const out = this.reply;
@@ -547,9 +583,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return this.reply.length !== 0;
   }
 
-  /** Writes the segments whose upstream replies arrived, up to the first still due. */
-  async #writeReadySegments(): Promise<void> {
+  /**
+   * Takes the segments whose upstream replies arrived, up to the first still due, as one
+   * buffer (a lone segment as it is).
+   */
+  #readySegments(): Uint8Array {
     const segments = this.#segments;
+    if (segments.length === 1 || segments[1].bytes === null) return segments.shift()!.bytes!;
     let n = 0;
     let size = 0;
     while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
@@ -559,12 +599,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       out.set(segment.bytes!, pos);
       pos += segment.bytes!.length;
     }
-    this.#inFlight = size;
-    try {
-      await this.transport.write(out);
-    } finally {
-      this.#inFlight = 0;
-    }
+    return out;
   }
 
   /**

@@ -133,6 +133,12 @@ export interface ClientState extends ClientView, Subscriber {
   awaitReply(waits: boolean, confirmed?: boolean): (reply: Uint8Array) => void;
   confirmBlocked(): void;
   /**
+   * Gateway mode: the request being run as the client sent it (a multibulk `*N` frame),
+   * valid only while it runs, so it may be forwarded without encoding it again; null when
+   * the command did not come straight from the client's read buffer.
+   */
+  rawRequest?(): Uint8Array | null;
+  /**
    * CLIENT PAUSE holds this client (client_pause.ts): `argv`, and every later request,
    * wait until `resume`, which runs them in order.
    */

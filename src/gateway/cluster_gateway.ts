@@ -39,7 +39,7 @@ import {
   slotOfKeys,
   splitAcrossSlots,
 } from "./cluster_commands.ts";
-import { isLocal, SUBSCRIBING } from "./gateway.ts";
+import { isLocal, raw, SUBSCRIBING } from "./gateway.ts";
 import { type UpstreamAddress } from "./upstream_address.ts";
 import { errorReply, errorText, UpstreamConnection } from "./upstream_connection.ts";
 import { UpstreamPubSub } from "./upstream_pubsub.ts";
@@ -146,7 +146,7 @@ export class ClusterGateway implements RemoteExecutor {
     const slot = slotOfKeys(clusterKeys(spec, argv));
     if (slot === null) return fill(CROSSSLOT);
     if (blocking) return this.#sendBlocking(client, slot, argv, fill);
-    send(slot, argv, fill);
+    this.#send(client, this.#master(slot), argv, fill, slot, 0, false, raw(ctx, argv));
   }
 
   refusedInMulti(ctx: CommandContext, exec: boolean): boolean {
@@ -240,6 +240,7 @@ export class ClusterGateway implements RemoteExecutor {
     slot: number,
     hops: number,
     asking: boolean,
+    request: readonly string[] | Uint8Array = argv,
   ): void {
     const conn = this.#pooled(node, client.protocol, client.id);
     if (asking) conn.sendWith(["ASKING"], () => {});
@@ -248,12 +249,14 @@ export class ClusterGateway implements RemoteExecutor {
     if (due === undefined) this.#due.set(id, due = { count: 0, idle: [] });
     due.count++;
     const entry = due;
-    conn.sendWith(argv, (reply) => {
+    conn.sendWith(request, (reply) => {
+      // a redirected command is due again (counted before this one is let go), so a
+      // transaction or blocking command that waits for the client's replies waits for it
+      if (!this.#redirected(reply, client, argv, fill, slot, hops)) fill(reply);
       if (--entry.count === 0) {
         this.#due.delete(id);
         for (const go of entry.idle.splice(0)) go();
       }
-      if (!this.#redirected(reply, client, argv, fill, slot, hops)) fill(reply);
     });
   }
 

@@ -71,6 +71,17 @@ export function isLocal(name: string): boolean {
   return LOCAL.has(name) || name === "acl" || name.startsWith("acl|");
 }
 
+/** A command as its arguments, or as the bytes the client sent (UpstreamConnection). */
+type Request = readonly string[] | Uint8Array;
+
+/**
+ * The request as the client sent it when it may be forwarded as it is (no re-encoding),
+ * else its arguments.
+ */
+export function raw(ctx: CommandContext, argv: readonly string[]): Request {
+  return ctx.client.rawRequest?.() ?? argv;
+}
+
 /** Commands after which a client keeps an upstream connection of its own. */
 const OWN_CONNECTION = new Set(["multi", "watch", "select", "client|tracking"]);
 
@@ -164,7 +175,9 @@ export class Gateway implements RemoteExecutor {
       const then = fill;
       fill = (bytes) => this.pubsub.whenDelivered(() => then(bytes));
     }
-    if (own === undefined) return this.#sendPooled(client, argv, fill);
+    if (own === undefined) {
+      return this.#sendPooled(client, name === "client|unblock" ? argv : raw(ctx, argv), fill);
+    }
     if (name === "multi") own.inMulti = true;
     else if ((name === "exec" || name === "discard") && own.inMulti) {
       own.inMulti = false;
@@ -176,7 +189,7 @@ export class Gateway implements RemoteExecutor {
         }
       }
     }
-    this.#sendOwn(own, argv, fill);
+    this.#sendOwn(own, name === "client|unblock" ? argv : raw(ctx, argv), fill);
   }
 
   refusedInMulti(ctx: CommandContext, exec: boolean): boolean {
@@ -229,11 +242,13 @@ export class Gateway implements RemoteExecutor {
   infoFields(): [string, string | number][] {
     let pooled = 0;
     let inFlight = 0;
+    let writes = 0;
     for (const p of [2, 3] as const) {
       for (const c of this.#pools[p]) {
         if (c === undefined) continue;
         pooled++;
         inFlight += c.inFlight;
+        writes += c.writes;
       }
     }
     let ownInFlight = 0;
@@ -247,6 +262,7 @@ export class Gateway implements RemoteExecutor {
       ["upstream_own_connections", this.#own.size],
       ["upstream_in_flight", inFlight + ownInFlight],
       ["upstream_commands_forwarded", this.forwarded],
+      ["upstream_pooled_writes", writes],
       ["upstream_subscriptions", this.pubsub.subscriptionCount],
       ["upstream_messages_received", this.pubsub.messagesIn],
     ];
@@ -313,15 +329,17 @@ export class Gateway implements RemoteExecutor {
     return [argv[0], argv[1], upstreamId, ...argv.slice(3)];
   }
 
-  #sendOwn(own: OwnLink, argv: readonly string[], fill: (reply: Uint8Array) => void): void {
+  #sendOwn(own: OwnLink, argv: Request, fill: (reply: Uint8Array) => void): void {
     if (own.ready === null) return own.conn.sendWith(argv, fill);
+    // the request's bytes are the client's read buffer's until this command returns
+    if (argv instanceof Uint8Array) argv = argv.slice();
     own.ready.then(() => own.conn.sendWith(argv, fill));
   }
 
   /** Sends on the client's pooled connection (always the same one, so its order holds). */
   #sendPooled(
     client: Pick<ClientState, "id" | "protocol">,
-    argv: readonly string[],
+    argv: Request,
     fill: (reply: Uint8Array) => void,
   ): void {
     const pool = this.#pools[client.protocol];
