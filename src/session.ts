@@ -34,7 +34,12 @@
  * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
  */
 
-import { ByteReader } from "./protocol/byte_reader.ts";
+import {
+  ByteReader,
+  bytesRead,
+  type DirectSource,
+  type ReadResult,
+} from "./protocol/byte_reader.ts";
 import { INCOMPLETE, ProtocolError } from "./protocol/frame.ts";
 import { ReplyWriter } from "./protocol/reply_writer.ts";
 import { QueryBufferLimitError, RequestParser } from "./protocol/request_parser.ts";
@@ -71,6 +76,9 @@ const READ_BUFFER_SIZE = 4 * 1024;
  * request that starts before the budget ends is served whole, however large.
  */
 export const TURN_BUDGET_BYTES = 16 * 1024;
+
+/** What the blocked loop's race settles with when the wait ended (not a read result). */
+const UNBLOCKED: unique symbol = Symbol("unblocked");
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
@@ -136,7 +144,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** The request CLIENT PAUSE holds, run first when the client resumes. */
   #postponed: readonly string[] | null = null;
   /** A read started while blocked and not yet committed (ByteReader.readAside). */
-  #asideRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  #asideRead: Promise<ReadResult> | null = null;
 
   constructor(readonly server: Server, readonly transport: Transport, id: number) {
     this.id = id;
@@ -292,7 +300,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Serves the connection until it closes. Never throws. */
   async run(): Promise<void> {
-    const reader = new ByteReader(this.transport.readable, READ_BUFFER_SIZE);
+    const transport = this.transport;
+    const source = transport.read === undefined ? transport.readable : transport as DirectSource;
+    const reader = new ByteReader(source, READ_BUFFER_SIZE);
     this.#reader = reader;
     try {
       await this.#loop(reader);
@@ -319,7 +329,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       } else if (this.#asideRead !== null) {
         const result = await this.#asideRead;
         this.#asideRead = null;
-        this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.input += bytesRead(result);
         if (!reader.commitAside(result)) return;
       } else if (this.#overBudget) {
         // Whole requests are still buffered past this turn's budget: the rest next turn.
@@ -328,7 +338,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       } else {
         const turn = turns.current();
         const result = await reader.read(this.parser.bytesWanted);
-        this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.input += bytesRead(result);
         if (!reader.commit(result)) return;
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
@@ -367,13 +377,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    * when the client disconnected, or sent more than the query buffer limit meanwhile.
    */
   async #waitBlocked(reader: ByteReader): Promise<boolean> {
-    const unblocked = this.#unblocked!.then(() => null);
+    const unblocked = this.#unblocked!.then((): typeof UNBLOCKED => UNBLOCKED);
     for (;;) {
       this.#asideRead ??= reader.readAside();
       const result = await Promise.race([this.#asideRead, unblocked]);
-      if (result === null) return true;
+      if (result === UNBLOCKED) return true;
       this.#asideRead = null;
-      this.#traffic.input += result.value?.byteLength ?? 0;
+      this.#traffic.input += bytesRead(result);
       if (!reader.commitAside(result)) return false;
       if (reader.buffered > this.server.config.clientQueryBufferLimit) {
         this.server.refuse(

@@ -1,7 +1,9 @@
 /**
  * The read side of every connection: a buffer respd owns, filled through a BYOB reader of
- * any `ReadableStream<Uint8Array>` (a TCP connection's `readable`, or the byte stream the
- * WebSocket bridge makes of messages). Web-platform only, so the browser client uses it too.
+ * any `ReadableStream<Uint8Array>` (the byte stream the WebSocket bridge makes of
+ * messages), or straight by a source that reads into a buffer (a TCP connection's `read`,
+ * which costs less per read than its `readable`). Web-platform only, so the browser
+ * client uses it too.
  *
  * A BYOB read transfers the buffer it is given: the bytes come back in a new view of the
  * same memory, and `buf` is rebound to it after each read. Unconsumed bytes are
@@ -19,22 +21,44 @@ const MIN_FREE = 16 * 1024;
 const MIN_READ = 1024;
 const MAX_READ = 64 * 1024;
 
+/**
+ * A source that reads straight into a buffer it is given (a TCP connection's `read`):
+ * cheaper per read than a stream's BYOB reader (no pull, no transfer, fewer promises).
+ */
+export interface DirectSource {
+  /** Reads into `p`; the number of bytes, or null at the end. */
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+/** What `read`/`readAside` settle with, for `commit`/`commitAside`. */
+export type ReadResult = ReadableStreamReadResult<Uint8Array> | number | null;
+
+/** How many bytes a read brought. */
+export function bytesRead(result: ReadResult): number {
+  if (result === null) return 0;
+  return typeof result === "number" ? result : result.value?.byteLength ?? 0;
+}
+
 /** A growable, compacting read buffer over a byte stream. */
 export class ByteReader {
   buf: Uint8Array;
   start = 0;
   end = 0;
-  #reader: ReadableStreamBYOBReader;
+  #reader: ReadableStreamBYOBReader | null = null;
+  #direct: DirectSource | null = null;
   /** The scratch buffer of `readAside`, null while such a read holds it. */
   #aside: Uint8Array | null = null;
+  /** A direct source's scratch buffer, which a pending `readAside` fills. */
+  #asideView: Uint8Array | null = null;
   #readSize: number;
   /** Free space offered to the read in flight. */
   #offered = 0;
 
-  constructor(stream: ReadableStream<Uint8Array>, initialSize = 64 * 1024) {
+  constructor(source: ReadableStream<Uint8Array> | DirectSource, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
     this.#readSize = Math.max(MIN_READ, Math.min(MIN_FREE, initialSize));
-    this.#reader = stream.getReader({ mode: "byob" });
+    if (source instanceof ReadableStream) this.#reader = source.getReader({ mode: "byob" });
+    else this.#direct = source;
   }
 
   /** Number of unconsumed bytes. */
@@ -63,22 +87,27 @@ export class ByteReader {
    * the free space, then `commit` its result, which must be this read's, before any
    * other call. `commit` returns false at the end of the stream.
    */
-  read(wanted = 0): Promise<ReadableStreamReadResult<Uint8Array>> {
+  read(wanted = 0): Promise<ReadResult> {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
-    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
+    if (this.#direct !== null) return this.#direct.read(this.buf.subarray(this.end));
+    return this.#reader!.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
   }
 
-  commit(result: ReadableStreamReadResult<Uint8Array>): boolean {
-    const value = result.value;
-    if (value) {
+  commit(result: ReadResult): boolean {
+    if (result === null) return false;
+    let n: number;
+    if (typeof result === "number") n = result;
+    else {
+      const value = result.value;
+      if (value === undefined) return !result.done;
       this.buf = new Uint8Array(value.buffer);
-      const n = value.byteLength;
-      this.end += n;
-      if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
-      else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+      n = value.byteLength;
     }
-    return !result.done;
+    this.end += n;
+    if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+    else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+    return typeof result === "number" || !result.done;
   }
 
   /**
@@ -87,14 +116,28 @@ export class ByteReader {
    * stream while the requests it buffered wait to be parsed. `commitAside` appends what
    * it got after the unconsumed bytes; it must be this read's result.
    */
-  readAside(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  readAside(): Promise<ReadResult> {
+    if (this.#direct !== null) {
+      const view = this.#asideView ??= new Uint8Array(MIN_FREE);
+      const pending = this.#direct.read(view);
+      // it may outlive its reader (the connection closes meanwhile): never unhandled
+      pending.catch(() => {});
+      return pending;
+    }
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
-    return this.#reader.read(view);
+    return this.#reader!.read(view);
   }
 
-  commitAside(result: ReadableStreamReadResult<Uint8Array>): boolean {
+  commitAside(result: ReadResult): boolean {
+    if (result === null) return false;
+    if (typeof result === "number") {
+      this.#makeRoom(this.end - this.start + result);
+      this.buf.set(this.#asideView!.subarray(0, result), this.end);
+      this.end += result;
+      return true;
+    }
     const value = result.value;
     if (value) {
       if (value.byteLength !== 0) {
@@ -136,7 +179,8 @@ export class ByteReader {
   /** Stops reading; the stream is cancelled. */
   async cancel(): Promise<void> {
     try {
-      await this.#reader.cancel();
+      // a direct source is closed by its owner (the transport)
+      await this.#reader?.cancel();
     } catch {
       // already closed or errored: nothing left to stop
     }

@@ -26,6 +26,7 @@ export function tcpTransport(conn: ByteConn): Transport {
   return {
     kind: "tcp",
     readable: conn.readable,
+    read: (p) => conn.read(p),
     async write(bytes: Uint8Array): Promise<void> {
       let written = 0;
       while (written < bytes.length) written += await conn.write(bytes.subarray(written));

@@ -23,6 +23,11 @@ export interface Transport {
   readonly kind: "tcp" | "ws";
   /** Request bytes; read through a BYOB reader by the session. */
   readonly readable: ReadableStream<Uint8Array>;
+  /**
+   * Reads request bytes straight into `p` (null at the end), when the transport can:
+   * the session then reads through this instead of `readable` (cheaper per read).
+   */
+  read?(p: Uint8Array): Promise<number | null>;
   /** Writes all of `bytes` (a view the caller reuses once the promise settles). */
   write(bytes: Uint8Array): Promise<void>;
   /**

@@ -527,18 +527,22 @@ var ByteReader = class {
   buf;
   start = 0;
   end = 0;
-  #reader;
+  #reader = null;
+  #direct = null;
   /** The scratch buffer of \`readAside\`, null while such a read holds it. */
   #aside = null;
+  /** A direct source's scratch buffer, which a pending \`readAside\` fills. */
+  #asideView = null;
   #readSize;
   /** Free space offered to the read in flight. */
   #offered = 0;
-  constructor(stream, initialSize = 64 * 1024) {
+  constructor(source, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
     this.#readSize = Math.max(MIN_READ, Math.min(MIN_FREE, initialSize));
-    this.#reader = stream.getReader({
+    if (source instanceof ReadableStream) this.#reader = source.getReader({
       mode: "byob"
     });
+    else this.#direct = source;
   }
   /** Number of unconsumed bytes. */
   get buffered() {
@@ -566,18 +570,23 @@ var ByteReader = class {
   read(wanted = 0) {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
+    if (this.#direct !== null) return this.#direct.read(this.buf.subarray(this.end));
     return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
   }
   commit(result) {
-    const value = result.value;
-    if (value) {
+    if (result === null) return false;
+    let n;
+    if (typeof result === "number") n = result;
+    else {
+      const value = result.value;
+      if (value === void 0) return !result.done;
       this.buf = new Uint8Array(value.buffer);
-      const n = value.byteLength;
-      this.end += n;
-      if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
-      else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+      n = value.byteLength;
     }
-    return !result.done;
+    this.end += n;
+    if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+    else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
+    return typeof result === "number" || !result.done;
   }
   /**
    * A read into a separate scratch buffer, so \`buf\` stays usable (not transferred) while it
@@ -586,12 +595,26 @@ var ByteReader = class {
    * it got after the unconsumed bytes; it must be this read's result.
    */
   readAside() {
+    if (this.#direct !== null) {
+      const view2 = this.#asideView ??= new Uint8Array(MIN_FREE);
+      const pending = this.#direct.read(view2);
+      pending.catch(() => {
+      });
+      return pending;
+    }
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
     return this.#reader.read(view);
   }
   commitAside(result) {
+    if (result === null) return false;
+    if (typeof result === "number") {
+      this.#makeRoom(this.end - this.start + result);
+      this.buf.set(this.#asideView.subarray(0, result), this.end);
+      this.end += result;
+      return true;
+    }
     const value = result.value;
     if (value) {
       if (value.byteLength !== 0) {
@@ -630,7 +653,7 @@ var ByteReader = class {
   /** Stops reading; the stream is cancelled. */
   async cancel() {
     try {
-      await this.#reader.cancel();
+      await this.#reader?.cancel();
     } catch {
     }
   }
