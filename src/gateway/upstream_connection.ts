@@ -132,10 +132,12 @@ export class UpstreamConnection {
     const { host, port, tls } = this.address;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const connecting = tls ? Deno.connectTls({ hostname: host, port }) : Deno.connect({
-        hostname: host,
-        port,
-      });
+      const connecting = tls
+        ? Deno.connectTls({ hostname: host, port, ...this.address.tlsOptions })
+        : Deno.connect({
+          hostname: host,
+          port,
+        });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error("connect timed out")), this.connectTimeoutMs);
       });
