@@ -23,12 +23,53 @@ import { RawClient } from "./support/raw_client.ts";
 import { connectResp } from "./support/ws_raw_client.ts";
 import {
   type RedisCluster,
+  run,
   startRedis,
   startRedisCluster,
   startTestServer,
 } from "./support/servers.ts";
 import { until } from "./support/eventually.ts";
+import { keySlot } from "../src/gateway/cluster_slots.ts";
+import { encodeCommand } from "../src/protocol/frame_codec.ts";
+import { launchChromium, TIMEOUT_MS } from "./support/chromium.ts";
 import type { Server } from "../src/server.ts";
+
+/** One node as CLUSTER NODES lists it. */
+interface NodeLine {
+  id: string;
+  port: number;
+  master: boolean;
+  slots: [number, number][];
+}
+
+async function clusterNodes(port: number): Promise<NodeLine[]> {
+  const out = await run("redis-cli", ["-p", String(port), "CLUSTER", "NODES"]);
+  return out.stdout.trim().split("\n").map((line) => {
+    const f = line.split(" ");
+    const slots = f.slice(8).filter((r) => /^\d/.test(r)).map((r) => {
+      const [lo, hi] = r.split("-").map(Number);
+      return [lo, hi ?? lo] as [number, number];
+    });
+    return {
+      id: f[0],
+      port: Number(f[1].split("@")[0].split(":").pop()),
+      master: f[2].includes("master"),
+      slots,
+    };
+  });
+}
+
+/** A number field of INFO gateway. */
+function gatewayField(info: string, field: string): number {
+  return Number(new RegExp(`${field}:(\\d+)`).exec(info)?.[1] ?? NaN);
+}
+
+function concat(x: Uint8Array, y: Uint8Array): Uint8Array {
+  const out = new Uint8Array(x.length + y.length);
+  out.set(x);
+  out.set(y, x.length);
+  return out;
+}
 
 function gatewayOn(cluster: RedisCluster, wsPort: number | null = null): Server {
   const seeds = cluster.ports.slice(0, 2).map((p) => `127.0.0.1:${p}`).join(",");
@@ -167,6 +208,141 @@ Deno.test("through a cluster gateway", async (t) => {
           );
         } finally {
           await ws.end();
+        }
+      },
+    );
+
+    await t.step(
+      "a slot migrating, then moved: redirected commands keep their place in a pipeline",
+      async () => {
+        using c = await RawClient.connect(a.port);
+        const slot = keySlot("mig");
+        const nodes = await clusterNodes(cluster.ports[0]);
+        const source = nodes.find((n) =>
+          n.master && n.slots.some(([lo, hi]) => lo <= slot && slot <= hi)
+        )!;
+        const target = nodes.find((n) => n.master && n.id !== source.id)!;
+        const cli = (port: number, ...args: string[]) =>
+          run("redis-cli", ["-p", String(port), ...args]).then((r) => r.stdout.trim());
+        // keys of the slot and of other slots, and a pipeline that mixes them
+        assertEquals(await c.call("MSET", "{mig}a", "1", "{mig}b", "2", "{mig}c", "3"), "+OK\r\n");
+        assertEquals(await c.call("SET", "elsewhere", "e"), "+OK\r\n");
+        const pipeline = async (round: number) => {
+          const commands: [string[], string][] = [
+            [["INCR", "{mig}a"], `:${round + 2}\r\n`],
+            [["GET", "elsewhere"], "$1\r\ne\r\n"],
+            [["GET", "{mig}b"], "$1\r\n2\r\n"],
+            [["APPEND", "{mig}c", "x"], `:${round + 2}\r\n`],
+            [["PING"], "+PONG\r\n"],
+            [["GET", "{mig}c"], `$${round + 2}\r\n3${"x".repeat(round + 1)}\r\n`],
+            // (one key per slot: a part with a key missing from a migrating slot is -TRYAGAIN)
+            [["EXISTS", "elsewhere", "{mig}a"], ":2\r\n"],
+            [["MGET", "{mig}b", "elsewhere"], "*2\r\n$1\r\n2\r\n$1\r\ne\r\n"],
+          ];
+          await c.send(commands.map(([args]) => encodeCommand(args)).reduce(concat));
+          for (const [args, expected] of commands) {
+            assertEquals(await c.readText(), expected, `round ${round}: ${args.join(" ")}`);
+          }
+        };
+        await pipeline(0);
+        // migrating: {mig}a and {mig}b move first, so the source answers -ASK for them
+        assertEquals(
+          await cli(target.port, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", source.id),
+          "OK",
+        );
+        assertEquals(
+          await cli(source.port, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", target.id),
+          "OK",
+        );
+        assertEquals(
+          await cli(
+            source.port,
+            "MIGRATE",
+            "127.0.0.1",
+            String(target.port),
+            "",
+            "0",
+            "5000",
+            "KEYS",
+            "{mig}a",
+            "{mig}b",
+          ),
+          "OK",
+        );
+        const before = gatewayField(await c.call("INFO", "gateway"), "upstream_redirects");
+        await pipeline(1);
+        const asked = gatewayField(await c.call("INFO", "gateway"), "upstream_redirects");
+        assert(asked > before, `no -ASK followed (${before} -> ${asked})`);
+        // moved: the rest goes, the slot is the target's; the gateway's map is stale (-MOVED)
+        assertEquals(
+          await cli(
+            source.port,
+            "MIGRATE",
+            "127.0.0.1",
+            String(target.port),
+            "",
+            "0",
+            "5000",
+            "KEYS",
+            "{mig}c",
+          ),
+          "OK",
+        );
+        for (const n of nodes.filter((n) => n.master)) {
+          assertEquals(
+            await cli(n.port, "CLUSTER", "SETSLOT", String(slot), "NODE", target.id),
+            "OK",
+          );
+        }
+        await pipeline(2);
+        await pipeline(3);
+      },
+    );
+
+    await t.step(
+      "Chromium on gateway A gets what a TCP client publishes through B; writes cross too",
+      async () => {
+        await using browser = await launchChromium();
+        using tb = await RawClient.connect(b.port);
+        const page = await browser.context.newPage();
+        page.setDefaultTimeout(TIMEOUT_MS);
+        try {
+          await page.goto(`http://127.0.0.1:${a.wsPort}/`);
+          // the page's own client (/client.js from gateway A): a write, then a subscription
+          await page.evaluate(async (port: number) => {
+            const { connect } = await import(`http://127.0.0.1:${port}/client.js`);
+            const db = await connect(`ws://127.0.0.1:${port}/ws`, { protocol: 3 });
+            const sub = await connect(`ws://127.0.0.1:${port}/ws`, { protocol: 2 });
+            const state = globalThis as unknown as { db: unknown; got: string[] };
+            state.db = db;
+            state.got = [];
+            await db.send("SET", "{browser}written", "from chromium via A");
+            await sub.subscribe(
+              ["alerts", "{s}shard-news"],
+              (m: { channel: string; message: string }) => {
+                state.got.push(`${m.channel}: ${m.message}`);
+              },
+            );
+          }, a.wsPort);
+          assertEquals(await tb.call("GET", "{browser}written"), "$19\r\nfrom chromium via A\r\n");
+          assertEquals(await tb.call("SET", "{browser}answer", "from tcp via B"), "+OK\r\n");
+          const read = await page.evaluate(() => {
+            const db = (globalThis as unknown as { db: { send(...a: string[]): Promise<unknown> } })
+              .db;
+            return db.send("GET", "{browser}answer");
+          });
+          assertEquals(read, "from tcp via B");
+          assertEquals(await tb.call("PUBLISH", "alerts", "one"), ":1\r\n");
+          assertEquals(await tb.call("PUBLISH", "{s}shard-news", "two"), ":1\r\n");
+          await page.waitForFunction(() =>
+            (globalThis as unknown as { got: string[] }).got.length === 2
+          );
+          assertEquals(
+            await page.evaluate(() => (globalThis as unknown as { got: string[] }).got),
+            ["alerts: one", "{s}shard-news: two"],
+          );
+        } finally {
+          await page.close();
         }
       },
     );
