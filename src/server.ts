@@ -192,6 +192,7 @@ export class Server {
         upstream: { ...parseUpstreamUrl(this.config.upstream), tlsOptions },
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
+        clients: this.sessions,
         log: gatewayLog,
       })
       : null;

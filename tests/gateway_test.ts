@@ -75,13 +75,6 @@ const families: Record<string, Sequence[]> = {
  */
 const DIFFER_BY_DESIGN = new Set([
   "PUBSUB SHARDCHANNELS and SHARDNUMSUB", // two local subscribers count as one upstream
-  // CLIENT TRACKING REDIRECT names a client of respd, which has no upstream connection to
-  // redirect to (not supported through a gateway; README "Two modes")
-  "CLIENT TRACKINGINFO and GETREDIR",
-  "RESP2: BCAST by REDIRECT",
-  "RESP2: invalidations by REDIRECT to __redis__:invalidate",
-  "RESP3: a broken redirect is reported",
-  "RESP3: invalidations to another RESP3 client by REDIRECT",
 ]);
 
 const filter = Deno.env.get("DIFF_FILTER");
