@@ -212,6 +212,40 @@ Deno.test("through a cluster gateway", async (t) => {
       },
     );
 
+    await t.step("SELECT and CLIENT TRACKING as a Redis Cluster answers them", async () => {
+      using c = await RawClient.connect(a.port);
+      using node = await RawClient.connect(cluster.ports[0]);
+      for (const db of ["0", "1", "15", "x"]) {
+        assertEquals(await c.call("SELECT", db), await node.call("SELECT", db), `SELECT ${db}`);
+      }
+      // a RESP3 client tracks keys on every master; writes through gateway B invalidate them
+      using tb = await RawClient.connect(b.port);
+      await c.sendCommand("HELLO", "3");
+      await c.readReplyBytes();
+      assertEquals(await c.call("CLIENT", "TRACKING", "on"), "+OK\r\n");
+      const keys = ["track:a", "track:b", "track:c", "track:d"];
+      assert(new Set(keys.map((k) => keySlot(k))).size === 4);
+      for (const k of keys) assertEquals(await c.call("GET", k), "_\r\n");
+      for (const k of keys) {
+        assertEquals(await tb.call("SET", k, "v"), "+OK\r\n");
+        assertEquals(
+          await c.readText(),
+          `>2\r\n$10\r\ninvalidate\r\n*1\r\n$${k.length}\r\n${k}\r\n`,
+        );
+      }
+      assertEquals(await c.call("CLIENT", "GETREDIR"), ":0\r\n");
+      assert(
+        (await c.call("CLIENT", "TRACKING", "on", "REDIRECT", "1")).startsWith(
+          "-ERR CLIENT TRACKING REDIRECT is not supported",
+        ),
+      );
+      assertEquals(await c.call("CLIENT", "TRACKING", "off"), "+OK\r\n");
+      assertEquals(await c.call("GET", "track:a"), "$1\r\nv\r\n");
+      assertEquals(await tb.call("SET", "track:a", "w"), "+OK\r\n");
+      assertEquals(await c.call("PING"), "+PONG\r\n"); // no invalidation came first
+      assertEquals(await c.call("CLIENT", "GETREDIR"), ":-1\r\n");
+    });
+
     await t.step(
       "a slot migrating, then moved: redirected commands keep their place in a pipeline",
       async () => {

@@ -83,7 +83,7 @@ export function raw(ctx: CommandContext, argv: readonly string[]): Request {
 }
 
 /** Where CLIENT TRACKING's REDIRECT id is in `argv`; -1 without one. */
-function redirectPosition(argv: readonly string[]): number {
+export function redirectPosition(argv: readonly string[]): number {
   for (let i = 3; i < argv.length - 1; i++) {
     const option = argv[i].toLowerCase();
     if (option === "prefix") i++;
