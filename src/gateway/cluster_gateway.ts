@@ -78,6 +78,10 @@ interface Tracked {
   readonly client: ClientState;
   args: readonly string[];
   readonly conns: Map<string, UpstreamConnection>;
+  /** CLIENT CACHING yes|no for the next command, sent ahead of it on its connection. */
+  caching: readonly string[] | null;
+  /** A null invalidation was delivered and no reply since: another one is redundant. */
+  flushed: boolean;
 }
 
 interface PooledDue {
@@ -136,6 +140,39 @@ export class ClusterGateway implements RemoteExecutor {
     const blocking = spec.flags.includes("blocking");
     let fill = client.awaitReply(blocking);
     if (name === "client|tracking") return this.#tracking(client, argv, fill);
+    const tracked = this.#tracked.get(client.id);
+    if (tracked !== undefined) {
+      const then = fill;
+      fill = (bytes) => {
+        tracked.flushed = false;
+        then(bytes);
+      };
+      if (name === "client|caching") {
+        // answered by one node; it applies to the node the next command goes to
+        this.#send(client, this.topology.anyMaster(), argv, fill, -1, 0, false);
+        tracked.caching = [...argv];
+        return;
+      }
+      if (!name.startsWith("client|")) {
+        this.#caching = tracked.caching;
+        tracked.caching = null;
+        try {
+          return this.#route(spec, argv, ctx, fill);
+        } finally {
+          this.#caching = null;
+        }
+      }
+    }
+    this.#route(spec, argv, ctx, fill);
+  }
+
+  /** A pending CLIENT CACHING, sent ahead of the command being routed (tracking clients). */
+  #caching: readonly string[] | null = null;
+
+  #route(spec: CommandSpec, argv: readonly string[], ctx: CommandContext, fill: Fill): void {
+    const client = ctx.client;
+    const name = spec.name;
+    const blocking = spec.flags.includes("blocking");
     if (client.protocol === 3 && client.subscriptions.active) {
       // what the command caused (its own message, a notification) comes before its reply
       const then = fill;
@@ -171,6 +208,9 @@ export class ClusterGateway implements RemoteExecutor {
   }
 
   afterLocal(spec: CommandSpec, ctx: CommandContext, mark: number): void {
+    // a local command (PING ...) is the "next command" CLIENT CACHING applied to
+    const tracking = this.#tracked.get(ctx.client.id);
+    if (tracking !== undefined && !spec.name.startsWith("client|")) tracking.caching = null;
     if (SUBSCRIBING.has(spec.name)) {
       if (ctx.reply.length === mark) return;
       const bytes = ctx.reply.takeFrom(mark);
@@ -274,6 +314,7 @@ export class ClusterGateway implements RemoteExecutor {
     request: readonly string[] | Uint8Array = argv,
   ): void {
     const conn = this.#pooled(node, client.protocol, client.id);
+    if (this.#caching !== null) conn.sendWith(this.#caching, () => {});
     if (asking) conn.sendWith(["ASKING"], () => {});
     const id = client.id;
     let due = this.#due.get(id);
@@ -350,7 +391,7 @@ export class ClusterGateway implements RemoteExecutor {
     const fresh = tracked === undefined;
     if (tracked === undefined) {
       if (!on) return this.#send(client, this.topology.anyMaster(), argv, fill, -1, 0, false);
-      tracked = { client, args: [...argv], conns: new Map() };
+      tracked = { client, args: [...argv], conns: new Map(), caching: null, flushed: false };
     }
     const t = tracked;
     this.#afterDue(client.id, () => {
@@ -384,7 +425,14 @@ export class ClusterGateway implements RemoteExecutor {
     let conn = t.conns.get(key);
     if (conn !== undefined && conn.alive) return conn;
     conn = new UpstreamConnection(node, t.client.protocol);
-    conn.onPush = (frame) => t.client.deliver((r) => r.raw(frame));
+    conn.onPush = (frame) => {
+      // FLUSHALL fanned out to every master: one null invalidation, as from one Redis
+      if (sameBytes(frame, INVALIDATE_ALL)) {
+        if (t.flushed) return;
+        t.flushed = true;
+      }
+      t.client.deliver((r) => r.raw(frame));
+    };
     conn.onClose = (reason) => {
       if (reason === "client gone" || t.client.protocol !== 3) return;
       if (this.#tracked.get(t.client.id) === t) t.client.deliver((r) => r.raw(INVALIDATE_ALL));
@@ -539,4 +587,10 @@ export class ClusterGateway implements RemoteExecutor {
     }
     this.#sendPinned(pinned, argv, fill);
   }
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
