@@ -34,12 +34,7 @@
  * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
  */
 
-import {
-  ByteReader,
-  bytesRead,
-  type DirectSource,
-  type ReadResult,
-} from "./protocol/byte_reader.ts";
+import { ByteReader } from "./protocol/byte_reader.ts";
 import { INCOMPLETE, ProtocolError } from "./protocol/frame.ts";
 import { ReplyWriter } from "./protocol/reply_writer.ts";
 import { QueryBufferLimitError, RequestParser } from "./protocol/request_parser.ts";
@@ -76,9 +71,6 @@ const READ_BUFFER_SIZE = 4 * 1024;
  * request that starts before the budget ends is served whole, however large.
  */
 export const TURN_BUDGET_BYTES = 16 * 1024;
-
-/** What the blocked loop's race settles with when the wait ended (not a read result). */
-const UNBLOCKED: unique symbol = Symbol("unblocked");
 
 /**
  * A connected client. It is also the `CommandContext` its commands run with (`db`,
@@ -144,7 +136,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** The request CLIENT PAUSE holds, run first when the client resumes. */
   #postponed: readonly string[] | null = null;
   /** A read started while blocked and not yet committed (ByteReader.readAside). */
-  #asideRead: Promise<ReadResult> | null = null;
+  #asideRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
 
   constructor(readonly server: Server, readonly transport: Transport, id: number) {
     this.id = id;
@@ -300,14 +292,17 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Serves the connection until it closes. Never throws. */
   async run(): Promise<void> {
-    const transport = this.transport;
-    const source = transport.read === undefined ? transport.readable : transport as DirectSource;
-    const reader = new ByteReader(source, READ_BUFFER_SIZE);
+    const reader = new ByteReader(
+      this.transport.direct ?? this.transport.readable,
+      READ_BUFFER_SIZE,
+    );
     this.#reader = reader;
     try {
       await this.#loop(reader);
     } catch (e: unknown) {
-      if (!this.#stopping && !this.#closed) this.server.logClientError(this, e);
+      // A TLS peer that closes without close_notify (most clients do) ends its stream so.
+      const peerGone = e instanceof Deno.errors.UnexpectedEof;
+      if (!this.#stopping && !this.#closed && !peerGone) this.server.logClientError(this, e);
     } finally {
       this.#closed = true;
       await reader.cancel();
@@ -329,7 +324,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       } else if (this.#asideRead !== null) {
         const result = await this.#asideRead;
         this.#asideRead = null;
-        this.#traffic.input += bytesRead(result);
+        this.#traffic.input += result.value?.byteLength ?? 0;
         if (!reader.commitAside(result)) return;
       } else if (this.#overBudget) {
         // Whole requests are still buffered past this turn's budget: the rest next turn.
@@ -338,7 +333,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       } else {
         const turn = turns.current();
         const result = await reader.read(this.parser.bytesWanted);
-        this.#traffic.input += bytesRead(result);
+        this.#traffic.input += result.value?.byteLength ?? 0;
         if (!reader.commit(result)) return;
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
@@ -377,13 +372,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    * when the client disconnected, or sent more than the query buffer limit meanwhile.
    */
   async #waitBlocked(reader: ByteReader): Promise<boolean> {
-    const unblocked = this.#unblocked!.then((): typeof UNBLOCKED => UNBLOCKED);
+    const unblocked = this.#unblocked!.then(() => null);
     for (;;) {
       this.#asideRead ??= reader.readAside();
       const result = await Promise.race([this.#asideRead, unblocked]);
-      if (result === UNBLOCKED) return true;
+      if (result === null) return true;
       this.#asideRead = null;
-      this.#traffic.input += bytesRead(result);
+      this.#traffic.input += result.value?.byteLength ?? 0;
       if (!reader.commitAside(result)) return false;
       if (reader.buffered > this.server.config.clientQueryBufferLimit) {
         this.server.refuse(

@@ -1,15 +1,26 @@
 /**
- * The read side of every connection: a buffer respd owns, filled through a BYOB reader of
- * any `ReadableStream<Uint8Array>` (the byte stream the WebSocket bridge makes of
- * messages), or straight by a source that reads into a buffer (a TCP connection's `read`,
- * which costs less per read than its `readable`). Web-platform only, so the browser
- * client uses it too.
+ * The read side of every connection: a buffer respd owns, filled either straight from a
+ * connection's `read(p)` (TCP and TLS connections: no stream between, see `DirectSource`)
+ * or through a BYOB reader of any `ReadableStream<Uint8Array>` (the byte stream the
+ * WebSocket bridge makes of messages). Web-platform only, so the browser client uses it too.
  *
  * A BYOB read transfers the buffer it is given: the bytes come back in a new view of the
- * same memory, and `buf` is rebound to it after each read. Unconsumed bytes are
- * `buf[start, end)`; views into that range are valid only until the next `fill()`, which
- * may move them (compaction) or replace the buffer (growth).
+ * same memory, and `buf` is rebound to it after each read. A direct read fills `buf` in
+ * place. Unconsumed bytes are `buf[start, end)`; views into that range are valid only until
+ * the next `fill()`, which may move them (compaction) or replace the buffer (growth).
  */
+
+/**
+ * A connection read into the caller's buffer (`Deno.Conn.read`'s shape): the number of
+ * bytes, or null at the end. Reading this way skips a ReadableStream's pull/respond promise
+ * chain and its two buffer transfers per read (BENCHMARKS.md, "The floor": ~0.2× Redis's
+ * CPU per request at P=16). The source maps its own "closed" errors to null.
+ */
+export interface DirectSource {
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
 
 /**
  * Free space offered to one read: it starts at the smaller of this and the initial size,
@@ -21,24 +32,6 @@ const MIN_FREE = 16 * 1024;
 const MIN_READ = 1024;
 const MAX_READ = 64 * 1024;
 
-/**
- * A source that reads straight into a buffer it is given (a TCP connection's `read`):
- * cheaper per read than a stream's BYOB reader (no pull, no transfer, fewer promises).
- */
-export interface DirectSource {
-  /** Reads into `p`; the number of bytes, or null at the end. */
-  read(p: Uint8Array): Promise<number | null>;
-}
-
-/** What `read`/`readAside` settle with, for `commit`/`commitAside`. */
-export type ReadResult = ReadableStreamReadResult<Uint8Array> | number | null;
-
-/** How many bytes a read brought. */
-export function bytesRead(result: ReadResult): number {
-  if (result === null) return 0;
-  return typeof result === "number" ? result : result.value?.byteLength ?? 0;
-}
-
 /** A growable, compacting read buffer over a byte stream. */
 export class ByteReader {
   buf: Uint8Array;
@@ -46,10 +39,10 @@ export class ByteReader {
   end = 0;
   #reader: ReadableStreamBYOBReader | null = null;
   #direct: DirectSource | null = null;
+  /** Set by `cancel()`: a direct read still pending then ends the stream, whatever it got. */
+  #cancelled = false;
   /** The scratch buffer of `readAside`, null while such a read holds it. */
   #aside: Uint8Array | null = null;
-  /** A direct source's scratch buffer, which a pending `readAside` fills. */
-  #asideView: Uint8Array | null = null;
   #readSize: number;
   /** Free space offered to the read in flight. */
   #offered = 0;
@@ -87,27 +80,34 @@ export class ByteReader {
    * the free space, then `commit` its result, which must be this read's, before any
    * other call. `commit` returns false at the end of the stream.
    */
-  read(wanted = 0): Promise<ReadResult> {
+  read(wanted = 0): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
-    if (this.#direct !== null) return this.#direct.read(this.buf.subarray(this.end));
-    return this.#reader!.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
+    const view = new Uint8Array(this.buf.buffer, this.end, this.#offered);
+    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
   }
 
-  commit(result: ReadResult): boolean {
-    if (result === null) return false;
-    let n: number;
-    if (typeof result === "number") n = result;
-    else {
-      const value = result.value;
-      if (value === undefined) return !result.done;
-      this.buf = new Uint8Array(value.buffer);
-      n = value.byteLength;
+  /** A direct read into `view`, shaped as a stream read's result. */
+  #readDirect(view: Uint8Array): Promise<ReadableStreamReadResult<Uint8Array>> {
+    return this.#direct!.read(view).then(
+      (n) => n === null || this.#cancelled ? DONE : { done: false, value: view.subarray(0, n) },
+      (e: unknown) => {
+        if (this.#cancelled) return DONE;
+        throw e;
+      },
+    );
+  }
+
+  commit(result: ReadableStreamReadResult<Uint8Array>): boolean {
+    const value = result.value;
+    if (value) {
+      if (value.buffer !== this.buf.buffer) this.buf = new Uint8Array(value.buffer);
+      const n = value.byteLength;
+      this.end += n;
+      if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+      else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
     }
-    this.end += n;
-    if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
-    else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
-    return typeof result === "number" || !result.done;
+    return !result.done;
   }
 
   /**
@@ -116,28 +116,14 @@ export class ByteReader {
    * stream while the requests it buffered wait to be parsed. `commitAside` appends what
    * it got after the unconsumed bytes; it must be this read's result.
    */
-  readAside(): Promise<ReadResult> {
-    if (this.#direct !== null) {
-      const view = this.#asideView ??= new Uint8Array(MIN_FREE);
-      const pending = this.#direct.read(view);
-      // it may outlive its reader (the connection closes meanwhile): never unhandled
-      pending.catch(() => {});
-      return pending;
-    }
+  readAside(): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
-    return this.#reader!.read(view);
+    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
   }
 
-  commitAside(result: ReadResult): boolean {
-    if (result === null) return false;
-    if (typeof result === "number") {
-      this.#makeRoom(this.end - this.start + result);
-      this.buf.set(this.#asideView!.subarray(0, result), this.end);
-      this.end += result;
-      return true;
-    }
+  commitAside(result: ReadableStreamReadResult<Uint8Array>): boolean {
     const value = result.value;
     if (value) {
       if (value.byteLength !== 0) {
@@ -176,10 +162,13 @@ export class ByteReader {
     }
   }
 
-  /** Stops reading; the stream is cancelled. */
+  /**
+   * Stops reading; the stream is cancelled. A direct source is its owner's to close; a read
+   * of it still pending then settles as the end of the stream.
+   */
   async cancel(): Promise<void> {
+    this.#cancelled = true;
     try {
-      // a direct source is closed by its owner (the transport)
       await this.#reader?.cancel();
     } catch {
       // already closed or errored: nothing left to stop

@@ -520,6 +520,10 @@ function encodeCommand(args) {
 }
 
 // src/protocol/byte_reader.ts
+var DONE = {
+  done: true,
+  value: void 0
+};
 var MIN_FREE = 16 * 1024;
 var MIN_READ = 1024;
 var MAX_READ = 64 * 1024;
@@ -529,10 +533,10 @@ var ByteReader = class {
   end = 0;
   #reader = null;
   #direct = null;
+  /** Set by \`cancel()\`: a direct read still pending then ends the stream, whatever it got. */
+  #cancelled = false;
   /** The scratch buffer of \`readAside\`, null while such a read holds it. */
   #aside = null;
-  /** A direct source's scratch buffer, which a pending \`readAside\` fills. */
-  #asideView = null;
   #readSize;
   /** Free space offered to the read in flight. */
   #offered = 0;
@@ -570,23 +574,29 @@ var ByteReader = class {
   read(wanted = 0) {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
-    if (this.#direct !== null) return this.#direct.read(this.buf.subarray(this.end));
-    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
+    const view = new Uint8Array(this.buf.buffer, this.end, this.#offered);
+    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
+  }
+  /** A direct read into \`view\`, shaped as a stream read's result. */
+  #readDirect(view) {
+    return this.#direct.read(view).then((n) => n === null || this.#cancelled ? DONE : {
+      done: false,
+      value: view.subarray(0, n)
+    }, (e) => {
+      if (this.#cancelled) return DONE;
+      throw e;
+    });
   }
   commit(result) {
-    if (result === null) return false;
-    let n;
-    if (typeof result === "number") n = result;
-    else {
-      const value = result.value;
-      if (value === void 0) return !result.done;
-      this.buf = new Uint8Array(value.buffer);
-      n = value.byteLength;
+    const value = result.value;
+    if (value) {
+      if (value.buffer !== this.buf.buffer) this.buf = new Uint8Array(value.buffer);
+      const n = value.byteLength;
+      this.end += n;
+      if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+      else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
     }
-    this.end += n;
-    if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
-    else if (n < this.#readSize / 4) this.#readSize = Math.max(this.#readSize / 2, MIN_READ);
-    return typeof result === "number" || !result.done;
+    return !result.done;
   }
   /**
    * A read into a separate scratch buffer, so \`buf\` stays usable (not transferred) while it
@@ -595,26 +605,12 @@ var ByteReader = class {
    * it got after the unconsumed bytes; it must be this read's result.
    */
   readAside() {
-    if (this.#direct !== null) {
-      const view2 = this.#asideView ??= new Uint8Array(MIN_FREE);
-      const pending = this.#direct.read(view2);
-      pending.catch(() => {
-      });
-      return pending;
-    }
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
-    return this.#reader.read(view);
+    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
   }
   commitAside(result) {
-    if (result === null) return false;
-    if (typeof result === "number") {
-      this.#makeRoom(this.end - this.start + result);
-      this.buf.set(this.#asideView.subarray(0, result), this.end);
-      this.end += result;
-      return true;
-    }
     const value = result.value;
     if (value) {
       if (value.byteLength !== 0) {
@@ -650,8 +646,12 @@ var ByteReader = class {
       this.start = this.end = 0;
     }
   }
-  /** Stops reading; the stream is cancelled. */
+  /**
+   * Stops reading; the stream is cancelled. A direct source is its owner's to close; a read
+   * of it still pending then settles as the end of the stream.
+   */
   async cancel() {
+    this.#cancelled = true;
     try {
       await this.#reader?.cancel();
     } catch {
