@@ -85,6 +85,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   libVersion = "";
   /** The last command run, for CLIENT LIST. */
   lastCommand = "NULL";
+  aofOffset = 0;
   /** This transport's byte counters (INFO stats, /metrics). */
   readonly #traffic: { input: number; output: number };
   /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */

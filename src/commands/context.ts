@@ -140,6 +140,11 @@ export interface ClientState extends ClientView, Subscriber {
   resume(): void;
   /** Whether the connection is gone. */
   readonly closed: boolean;
+  /**
+   * How far the AOF reached after this client's last write (persistence_observer.ts): its
+   * replies leave once that much is written (fsynced, with `appendfsync always`).
+   */
+  aofOffset: number;
 }
 
 /** The server-wide services commands use. */

@@ -44,6 +44,7 @@ export class TestClient implements ClientState {
   libName = "";
   libVersion = "";
   lastCommand = "NULL";
+  aofOffset = 0;
   monitoring = false;
   noEvict = false;
   noTouch = false;
