@@ -113,8 +113,9 @@ for (const test of values.tests.split(",")) {
       // as the session serves one read: one clock reading starts the batch
       server.pipeline.beginBatch(performance.now());
       while (pos < bytes.length) {
+        const start = pos;
         pos = session.parser.parse(bytes, pos, bytes.length);
-        session.execute(session.parser.args);
+        session.executeRequest(bytes, start, pos);
       }
       server.pipeline.endBatch();
       session.reply.clear();

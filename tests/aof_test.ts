@@ -436,3 +436,50 @@ Deno.test("while a large AOF loads, clients get -LOADING and INFO's loading fiel
     c.close();
   }
 });
+
+Deno.test("the incremental file holds the same bytes as redis-server's for writes recorded as sent (copied from the request, inline requests encoded)", async () => {
+  await using respdDir = await tempDir();
+  await using child = await startAof(respdDir.path, "--appendfsync", "always");
+  await using redis = await startRedis(["--appendonly", "yes", "--appendfsync", "always"]);
+  const redisDir = (await RawClient.connect(redis.port).then(async (c) => {
+    const reply = await c.call("CONFIG", "GET", "dir");
+    c.close();
+    return reply;
+  })).split("\r\n")[4];
+  const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+  const resp = (...argv: string[]) =>
+    `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
+  // [request bytes, replies they get]
+  const requests: [Uint8Array, number][] = [
+    ["SET", "plain", "v"],
+    ["set", "lower", "case"],
+    ["SET", "bin", "\x00\xff\r\n"],
+    ["MSET", "a", "1", "b", "2"],
+    ["INCR", "counter"],
+    ["DEL", "nosuchkey"], // changes nothing: not recorded
+    ["RPUSH", "list", "x", "y"],
+    ["SELECT", "3"],
+    ["SET", "in-three", "v"],
+    ["HSET", "h", "f", "v"],
+    ["SELECT", "0"],
+    ["DEL", "a", "b"],
+  ].map((argv) => [latin1(resp(...argv)), 1]);
+  // An inline request, and a pipeline of two, as clients may send them.
+  requests.push([latin1("SET inline yes\r\n"), 1]);
+  requests.push([latin1(resp("INCR", "counter") + resp("APPEND", "plain", "w")), 2]);
+  for (const port of [child.port, redis.port]) {
+    const c = await RawClient.connect(port);
+    try {
+      for (const [bytes, replies] of requests) {
+        await c.send(bytes);
+        for (let i = 0; i < replies; i++) await c.readText();
+      }
+    } finally {
+      c.close();
+    }
+  }
+  const incr = (dir: string) => Deno.readFileSync(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`);
+  const written = decoder.decode(incr(respdDir.path));
+  assert.match(written, /\$6\r\nAPPEND\r\n\$5\r\nplain\r\n\$1\r\nw\r\n$/);
+  assertEquals(written, decoder.decode(incr(redisDir)));
+});

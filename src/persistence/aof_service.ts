@@ -409,6 +409,19 @@ export class AppendOnlyFile {
     this.#pending.bulkArray(argv);
   }
 
+  /**
+   * Appends the request `buf[start, end)` (a RESP array of bulk strings, as a client sent
+   * it) run in database `db`: the same bytes `appendCommand` would encode from its argv.
+   */
+  appendRequest(db: number, buf: Uint8Array, start: number, end: number): void {
+    if (this.#incr === null) return;
+    if (db !== this.#selectedDb) {
+      this.#pending.bulkArray(["SELECT", String(db)]);
+      this.#selectedDb = db;
+    }
+    this.#pending.rawRange(buf, start, end);
+  }
+
   /** Bytes appended so far: a client's replies wait until this much is durable (always). */
   get appendedOffset(): number {
     return this.#written + this.#pending.length;
