@@ -140,8 +140,9 @@ export class ReplyWriter {
     this.#reserve(n);
     const buf = this.#buf;
     const len = this.#len;
-    if (n <= 128) for (let i = 0; i < n; i++) buf[len + i] = from[start + i];
-    else buf.set(from.subarray(start, end), len);
+    if (n <= 128) {
+      for (let i = 0; i < n; i++) buf[len + i] = from[start + i];
+    } else buf.set(from.subarray(start, end), len);
     this.#len = len + n;
   }
 
