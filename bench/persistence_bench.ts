@@ -12,7 +12,9 @@
  *
  *   deno run -A bench/persistence_bench.ts [--keys 1000000] [--requests 100000]
  *                                          [--parts save,aof,bgsave] [--runs 3]
- *                                          [--modes no,everysec,always]
+ *                                          [--modes no,everysec,always] [--random N]
+ *
+ * `--random` is redis-benchmark's -r for parts 2 and 3 (default: --keys; 0 for one key).
  */
 
 import { parseArgs } from "node:util";
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     parts: { type: "string", default: "save,aof,bgsave" },
     runs: { type: "string", default: "3" },
     modes: { type: "string", default: "no,everysec,always" },
+    // redis-benchmark's -r: keys drawn from this many (each SET mostly a new key); 0: one key
+    random: { type: "string" },
   },
 });
 const KEYS = Number(values.keys);
@@ -33,6 +37,7 @@ const REQUESTS = Number(values.requests);
 const PARTS = new Set(values.parts.split(","));
 const RUNS = Number(values.runs);
 const MODES = values.modes.split(",");
+const RANDOM = Number(values.random ?? KEYS);
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 interface Running {
@@ -108,8 +113,7 @@ async function benchmark(port: number, args: string[]): Promise<{ rps: number; p
       "127.0.0.1",
       "-n",
       String(REQUESTS),
-      "-r",
-      String(KEYS),
+      ...(RANDOM > 0 ? ["-r", String(RANDOM)] : []),
       "--csv",
       ...args,
     ],
