@@ -2,12 +2,12 @@
  * A set value in Redis 7.0's two encodings. A set of integers ("intset") is a `PackedInts`:
  * its members sorted in one string, 2, 4 or 8 bytes each as Redis's intset, so SMEMBERS
  * lists it in numeric order as Redis does. A non-integer member or more than
- * `set-max-intset-entries` members move it for good to a `DenseTable` ("hashtable"): O(1)
- * membership, O(1) random members for SPOP/SRANDMEMBER, and scans that keep SCAN's
- * guarantee. (Redis 7.0 has no listpack sets; they came in 7.2.)
+ * `set-max-intset-entries` members move it for good to an `ArenaTable` ("hashtable": its
+ * members' bytes in one arena, no JavaScript string per member): O(1) membership, O(1)
+ * random members for SPOP/SRANDMEMBER, and scans that keep SCAN's guarantee. (Redis 7.0 has no listpack sets; they came in 7.2.)
  */
 
-import { DenseTable } from "../dense_table.ts";
+import { ArenaTable } from "../arena_table.ts";
 import { PackedInts } from "../packed_ints.ts";
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
 import { CONTAINER_OVERHEAD, containerBytes, SAMPLES } from "../value_sizes.ts";
@@ -29,7 +29,7 @@ export class SetValue {
   readonly kind = "set";
   /** The intset form, or null once converted. */
   #ints: PackedInts | null = new PackedInts();
-  #table: DenseTable | null = null;
+  #table: ArenaTable | null = null;
 
   /** A set holding `members` (added in order, so the encoding follows Redis's rules). */
   static of(
@@ -74,7 +74,7 @@ export class SetValue {
   }
 
   #convert(): void {
-    const table = new DenseTable(false);
+    const table = new ArenaTable(false);
     for (const m of this.#ints!.members()) table.add(m);
     this.#table = table;
     this.#ints = null;
@@ -82,13 +82,13 @@ export class SetValue {
 
   /** The member at position `i` (0 ≤ i < size), in SMEMBERS order. */
   at(i: number): string {
-    return this.#ints === null ? this.#table!.keys[i] : this.#ints.at(i);
+    return this.#ints === null ? this.#table!.keyAt(i) : this.#ints.at(i);
   }
 
   /** Removes the member at position `i` and returns it (SPOP). */
   removeAt(i: number): string {
     if (this.#ints !== null) return this.#ints.removeAt(i);
-    const m = this.#table!.keys[i];
+    const m = this.#table!.keyAt(i);
     this.#table!.removeAt(i);
     return m;
   }
@@ -98,22 +98,19 @@ export class SetValue {
     return Math.floor(Math.random() * this.size);
   }
 
-  /**
-   * Every member, in SMEMBERS order: a live view of the large form (do not change the set
-   * while reading), a new array for an intset.
-   */
-  members(): readonly string[] {
-    return this.#ints === null ? this.#table!.keys : this.#ints.members();
+  /** Every member, in SMEMBERS order (a new array). */
+  members(): string[] {
+    return this.#ints === null ? this.#table!.keys() : this.#ints.members();
   }
 
-  /** One SSCAN step: everything at once for an intset, as Redis; else see DenseTable.scan. */
+  /** One SSCAN step: everything at once for an intset, as Redis; else see ArenaTable.scan. */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
     if (this.#ints !== null) {
       for (const m of this.#ints.members()) visit(m);
       return 0;
     }
-    const keys = this.#table!.keys;
-    return this.#table!.scan(cursor, count, (i) => visit(keys[i]));
+    const table = this.#table!;
+    return table.scan(cursor, count, (i) => visit(table.keyAt(i)));
   }
 
   /** Bytes of the intset form, or -1 for the large form. */
@@ -127,8 +124,7 @@ export class SetValue {
     if (this.#ints !== null) s.#ints = this.#ints.copy();
     else {
       s.#ints = null;
-      s.#table = new DenseTable(false);
-      for (const m of this.#table!.keys) s.#table.add(m);
+      s.#table = this.#table!.copy();
     }
     return s;
   }
