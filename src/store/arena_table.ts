@@ -60,6 +60,7 @@ function fmix(h: number): number {
 
 const MIN_SLOTS = 8;
 const MIN_ARENA = 64;
+const MAX_ARENA = 0x7fffffff;
 
 /** The length stored at `p` and (module scratch) where its bytes start. */
 let BODY = 0;
@@ -229,11 +230,15 @@ export class ArenaTable {
   #reserve(n: number): void {
     const need = this.#used + n;
     if (need <= this.#arena.length) return;
-    if (this.#garbage > 0 && this.#garbage >= (this.#used >> 1)) {
+    // offsets are int32: refuse (the command fails before writing) rather than wrap
+    if (need - this.#garbage > MAX_ARENA) throw new RangeError("a set or hash past 2 GiB");
+    if (this.#garbage > 0 && (this.#garbage >= (this.#used >> 1) || need > MAX_ARENA)) {
       this.#compact(n);
       return;
     }
-    const next = new Uint8Array(Math.max(need, Math.ceil(this.#arena.length * 1.5)));
+    const next = new Uint8Array(
+      Math.min(MAX_ARENA, Math.max(need, Math.ceil(this.#arena.length * 1.5))),
+    );
     next.set(this.#arena.subarray(0, this.#used));
     this.#arena = next;
   }
@@ -370,7 +375,8 @@ export class ArenaTable {
   #compact(extra: number): void {
     const live = this.#used - this.#garbage;
     const old = this.#arena, starts = this.#starts;
-    const next = new Uint8Array(Math.max(MIN_ARENA, Math.ceil((live + extra) * 1.25)));
+    const size = Math.max(MIN_ARENA, Math.ceil((live + extra) * 1.25));
+    const next = new Uint8Array(Math.max(live + extra, Math.min(MAX_ARENA, size)));
     let p = 0;
     for (let i = 0; i < this.#size; i++) {
       const start = starts[i];
