@@ -288,12 +288,17 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Serves the connection until it closes. Never throws. */
   async run(): Promise<void> {
-    const reader = new ByteReader(this.transport.readable, READ_BUFFER_SIZE);
+    const reader = new ByteReader(
+      this.transport.direct ?? this.transport.readable,
+      READ_BUFFER_SIZE,
+    );
     this.#reader = reader;
     try {
       await this.#loop(reader);
     } catch (e: unknown) {
-      if (!this.#stopping && !this.#closed) this.server.logClientError(this, e);
+      // A TLS peer that closes without close_notify (most clients do) ends its stream so.
+      const peerGone = e instanceof Deno.errors.UnexpectedEof;
+      if (!this.#stopping && !this.#closed && !peerGone) this.server.logClientError(this, e);
     } finally {
       this.#closed = true;
       await reader.cancel();

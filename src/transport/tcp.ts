@@ -1,6 +1,7 @@
 /**
  * TCP: each accepted `Deno.TcpConn` becomes a `Transport` for a session; so does each TLS
- * connection (tls.ts), which has the same shape.
+ * connection (tls_native.ts, tls.ts), which has the same shape. The session reads it with
+ * `conn.read` into its own buffer (`direct`), not through `conn.readable`.
  */
 
 import type { ByteConn, Transport } from "./transport.ts";
@@ -12,7 +13,7 @@ export function formatAddr(addr: Deno.Addr): string {
 }
 
 export function tcpTransport(conn: ByteConn): Transport {
-  conn.setNoDelay(true);
+  conn.setNoDelay?.(true);
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -23,9 +24,19 @@ export function tcpTransport(conn: ByteConn): Transport {
       // the peer or a cancelled reader closed it first
     }
   };
+  // Errors that only say the connection is gone end the stream, as its `readable` would.
+  const gone = (e: unknown): null => {
+    if (closed || e instanceof Deno.errors.BadResource || e instanceof Deno.errors.Interrupted) {
+      return null;
+    }
+    // a TLS peer closing without close_notify (most clients do)
+    if (e instanceof Deno.errors.UnexpectedEof) return null;
+    throw e;
+  };
   return {
     kind: "tcp",
     readable: conn.readable,
+    direct: { read: (p) => conn.read(p).catch(gone) },
     async write(bytes: Uint8Array): Promise<void> {
       let written = 0;
       while (written < bytes.length) written += await conn.write(bytes.subarray(written));

@@ -3,6 +3,8 @@
  * requests from and a way to write reply bytes. TCP and the WebSocket bridge each make one.
  */
 
+import type { DirectSource } from "../protocol/byte_reader.ts";
+
 /**
  * A connection as respd's transports use it: what `Deno.TcpConn` offers and they need,
  * so a TCP connection and a TLS one (tls.ts) are served by the same code.
@@ -13,7 +15,8 @@ export interface ByteConn {
   /** Writes some of `p` (all of it, for TLS); the number of bytes taken. */
   write(p: Uint8Array): Promise<number>;
   close(): void;
-  setNoDelay(on?: boolean): void;
+  /** Absent on Deno's TLS connections (tls_native.ts). */
+  setNoDelay?(on?: boolean): void;
   readonly readable: ReadableStream<Uint8Array>;
   readonly remoteAddr: Deno.Addr;
   readonly localAddr: Deno.Addr;
@@ -21,8 +24,10 @@ export interface ByteConn {
 
 export interface Transport {
   readonly kind: "tcp" | "ws";
-  /** Request bytes; read through a BYOB reader by the session. */
+  /** Request bytes; read through a BYOB reader by the session unless `direct` is given. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** The same bytes read straight into the session's buffer (TCP and TLS connections). */
+  readonly direct?: DirectSource;
   /** Writes all of `bytes` (a view the caller reuses once the promise settles). */
   write(bytes: Uint8Array): Promise<void>;
   /**

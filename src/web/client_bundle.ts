@@ -520,6 +520,10 @@ function encodeCommand(args) {
 }
 
 // src/protocol/byte_reader.ts
+var DONE = {
+  done: true,
+  value: void 0
+};
 var MIN_FREE = 16 * 1024;
 var MIN_READ = 1024;
 var MAX_READ = 64 * 1024;
@@ -527,18 +531,22 @@ var ByteReader = class {
   buf;
   start = 0;
   end = 0;
-  #reader;
+  #reader = null;
+  #direct = null;
+  /** Set by \`cancel()\`: a direct read still pending then ends the stream, whatever it got. */
+  #cancelled = false;
   /** The scratch buffer of \`readAside\`, null while such a read holds it. */
   #aside = null;
   #readSize;
   /** Free space offered to the read in flight. */
   #offered = 0;
-  constructor(stream, initialSize = 64 * 1024) {
+  constructor(source, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
     this.#readSize = Math.max(MIN_READ, Math.min(MIN_FREE, initialSize));
-    this.#reader = stream.getReader({
+    if (source instanceof ReadableStream) this.#reader = source.getReader({
       mode: "byob"
     });
+    else this.#direct = source;
   }
   /** Number of unconsumed bytes. */
   get buffered() {
@@ -566,12 +574,23 @@ var ByteReader = class {
   read(wanted = 0) {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
-    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
+    const view = new Uint8Array(this.buf.buffer, this.end, this.#offered);
+    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
+  }
+  /** A direct read into \`view\`, shaped as a stream read's result. */
+  #readDirect(view) {
+    return this.#direct.read(view).then((n) => n === null || this.#cancelled ? DONE : {
+      done: false,
+      value: view.subarray(0, n)
+    }, (e) => {
+      if (this.#cancelled) return DONE;
+      throw e;
+    });
   }
   commit(result) {
     const value = result.value;
     if (value) {
-      this.buf = new Uint8Array(value.buffer);
+      if (value.buffer !== this.buf.buffer) this.buf = new Uint8Array(value.buffer);
       const n = value.byteLength;
       this.end += n;
       if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
@@ -589,7 +608,7 @@ var ByteReader = class {
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
-    return this.#reader.read(view);
+    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
   }
   commitAside(result) {
     const value = result.value;
@@ -627,10 +646,14 @@ var ByteReader = class {
       this.start = this.end = 0;
     }
   }
-  /** Stops reading; the stream is cancelled. */
+  /**
+   * Stops reading; the stream is cancelled. A direct source is its owner's to close; a read
+   * of it still pending then settles as the end of the stream.
+   */
   async cancel() {
+    this.#cancelled = true;
     try {
-      await this.#reader.cancel();
+      await this.#reader?.cancel();
     } catch {
     }
   }
