@@ -17,6 +17,7 @@
  */
 
 import { MAX_CACHED_LENGTH, recentString } from "../protocol/recent_strings.ts";
+import { BoundedAllocator } from "./lua_allocator.ts";
 
 // deno-lint-ignore no-explicit-any
 type Raw = any;
@@ -100,30 +101,13 @@ const lenPtr: number = X.malloc(8);
  */
 const functions: LuaFunction[] = [];
 const trampoline: number = M.addFunction((L: number): number => {
-  const id = X.lua_tointegerx(L, upvalueIndex(1), 0);
-  return functions[Number(id)](L);
+  // The index is a float upvalue: read as a double, it needs no BigInt (an int64 would).
+  return functions[X.lua_tonumberx(L, upvalueIndex(1), 0)](L);
 }, "ii");
 
-/** Memory accounting per state: the allocator's user data is an index into this. */
-const heaps: { used: number; max: number }[] = [];
-const allocator: number = M.addFunction(
-  (ud: number, ptr: number, oldSize: number, newSize: number): number => {
-    const heap = heaps[ud];
-    if (newSize === 0) {
-      if (ptr !== 0) {
-        heap.used -= oldSize;
-        X.free(ptr);
-      }
-      return 0;
-    }
-    const grow = ptr !== 0 ? newSize - oldSize : newSize;
-    if (grow > 0 && heap.used + grow > heap.max) return 0;
-    const out = X.realloc(ptr, newSize);
-    if (out !== 0) heap.used += grow;
-    return out;
-  },
-  "iiiii",
-);
+/** Lua's allocator, bounded per state, in wasm (lua_allocator.ts): a state's `ud` is its slot. */
+const heaps = new BoundedAllocator(X.realloc, X.free);
+const allocator: number = M.addFunction(heaps.alloc, "iiiii");
 
 let hookHandler: ((L: number) => void) | null = null;
 const hook: number = M.addFunction((L: number, _ar: number): void => {
@@ -152,32 +136,38 @@ function readBytes(ptr: number, len: number): string {
 /** One Lua state with a bounded heap, and the API subset respd's scripting uses. */
 export class LuaVm {
   readonly L: number;
-  readonly #heap: { used: number; max: number };
+  /** This state's heap slot (the allocator's user data), -1 once closed. */
+  #heap: number;
+  #closed = false;
 
   constructor(maxMemory: number) {
-    this.#heap = { used: 0, max: maxMemory };
-    heaps.push(this.#heap);
-    this.L = X.lua_newstate(allocator, heaps.length - 1);
-    if (this.L === 0) throw new Error("Lua: cannot create a state");
+    this.#heap = heaps.open(maxMemory);
+    this.L = X.lua_newstate(allocator, this.#heap);
+    if (this.L === 0) {
+      heaps.close(this.#heap);
+      throw new Error("Lua: cannot create a state");
+    }
     X.luaL_openlibs(this.L);
   }
 
   /** Bytes the Lua heap holds now (what `used_memory_lua` reports). */
   get memoryUsed(): number {
-    return this.#heap.used;
+    return this.#closed ? 0 : heaps.used(this.#heap);
   }
 
   set memoryLimit(bytes: number) {
-    this.#heap.max = bytes;
+    if (!this.#closed) heaps.setMax(this.#heap, bytes);
   }
 
   get memoryLimit(): number {
-    return this.#heap.max;
+    return this.#closed ? 0 : heaps.max(this.#heap);
   }
 
   close(): void {
+    if (this.#closed) return;
     X.lua_close(this.L);
-    this.#heap.used = 0;
+    this.#closed = true;
+    heaps.close(this.#heap);
   }
 
   // ---- stack ----
@@ -240,7 +230,7 @@ export class LuaVm {
   /** Pushes a JS function as a Lua C closure. */
   pushFunction(fn: LuaFunction, L = this.L): void {
     functions.push(fn);
-    X.lua_pushinteger(L, BigInt(functions.length - 1));
+    X.lua_pushnumber(L, functions.length - 1);
     X.lua_pushcclosure(L, trampoline, 1);
   }
   newTable(narr = 0, nrec = 0, L = this.L): void {

@@ -18,7 +18,9 @@ interface Open {
 
 export class ReplyCapture extends ReplyWriter {
   #stack: Open[] = [];
-  #done: Reply[] = [];
+  /** The first whole reply written since the last `take` (a command writes one). */
+  #first: Reply = null;
+  #written = false;
 
   constructor() {
     super(64);
@@ -26,9 +28,10 @@ export class ReplyCapture extends ReplyWriter {
 
   /** The first whole reply written since the last call, and forgets everything. */
   take(): Reply {
-    const r = this.#done.length > 0 ? this.#done[0] : null;
-    this.#done = [];
-    this.#stack = [];
+    const r = this.#first;
+    this.#first = null;
+    this.#written = false;
+    if (this.#stack.length !== 0) this.#stack = [];
     return r;
   }
 
@@ -37,7 +40,10 @@ export class ReplyCapture extends ReplyWriter {
     for (;;) {
       const top = this.#stack[this.#stack.length - 1];
       if (top === undefined) {
-        this.#done.push(value);
+        if (!this.#written) {
+          this.#first = value;
+          this.#written = true;
+        }
         return;
       }
       top.items.push(value);

@@ -464,13 +464,15 @@ export class ScriptVm {
   /** Pushes a command's reply as Lua sees it (redisProtocolToLuaType). */
   pushReply(r: Reply, L: number): void {
     const vm = this.vm;
-    if (!vm.checkStack(4, L)) this.raiseRaw("reached lua stack limit", L);
+    // A scalar takes one slot, and a C function always has LUA_MINSTACK (20) free: only
+    // containers, which nest, ask for room.
     if (typeof r === "string") return vm.pushString(r, L);
     if (typeof r === "number" || typeof r === "bigint") return vm.pushInteger(r, L);
     if (r === null) {
       if (this.#run?.resp === 3) return vm.pushNil(L);
       return vm.pushBoolean(false, L);
     }
+    if (!vm.checkStack(4, L)) this.raiseRaw("reached lua stack limit", L);
     if (Array.isArray(r)) {
       vm.newTable(r.length, 0, L);
       for (let i = 0; i < r.length; i++) {
