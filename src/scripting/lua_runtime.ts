@@ -17,7 +17,7 @@
  */
 
 import { MAX_CACHED_LENGTH, recentString } from "../protocol/recent_strings.ts";
-import { BoundedAllocator } from "./lua_allocator.ts";
+import { LUA_GLUE_HEX } from "./lua_glue_wasm.ts";
 
 // deno-lint-ignore no-explicit-any
 type Raw = any;
@@ -105,9 +105,55 @@ const trampoline: number = M.addFunction((L: number): number => {
   return functions[X.lua_tonumberx(L, upvalueIndex(1), 0)](L);
 }, "ii");
 
-/** Lua's allocator, bounded per state, in wasm (lua_allocator.ts): a state's `ud` is its slot. */
-const heaps = new BoundedAllocator(X.realloc, X.free);
-const allocator: number = M.addFunction(heaps.alloc, "iiiii");
+/**
+ * The heaps' accounting, in the wasm memory: heap `ud` has its bytes in use at
+ * `heapSlots + ud * 8` and its limit 4 bytes further (u32 each, as lua_glue.wat reads them).
+ */
+const MAX_HEAPS = 256;
+const heapSlots: number = X.malloc(MAX_HEAPS * 8);
+const freeHeaps: number[] = Array.from({ length: MAX_HEAPS }, (_, i) => MAX_HEAPS - 1 - i);
+
+/** Room for a redis.call's arguments as (pointer, length) pairs (glue `args`). */
+const ARGS_CAPACITY = 64;
+const argsOut: number = X.malloc(ARGS_CAPACITY * 8);
+/** Room for KEYS and ARGV: their (pointer, length) pairs, then their bytes (glue `setArgs`). */
+const SCRIPT_ARGS_SIZE = 8192;
+const scriptArgs: number = X.malloc(SCRIPT_ARGS_SIZE);
+/** "KEYSARGV": the two globals' names, for `setArgs`. */
+const argNames: number = X.malloc(8);
+for (let i = 0; i < 8; i++) M.HEAPU8[argNames + i] = "KEYSARGV".charCodeAt(i);
+
+/** lua_glue.wat, bound to this VM's memory and exports. */
+const glue = (() => {
+  const exports = caught.instance?.exports as Raw;
+  if (exports?.memory === undefined) throw new Error("Lua: wasmoon's wasm exports not found");
+  const bytes = new Uint8Array(LUA_GLUE_HEX.length / 2);
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = parseInt(LUA_GLUE_HEX.slice(i * 2, i * 2 + 2), 16);
+  }
+  const lua: Record<string, unknown> = { memory: exports.memory, heaps: heapSlots };
+  for (
+    const name of [
+      "realloc",
+      "free",
+      "lua_gettop",
+      "lua_settop",
+      "lua_type",
+      "lua_tolstring",
+      "lua_pushlstring",
+      "lua_rawgeti",
+      "lua_createtable",
+      "lua_rawset",
+      "lua_rawseti",
+      "lua_pcallk",
+    ]
+  ) lua[name] = exports[name];
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { lua } as Raw);
+  return instance.exports as Raw;
+})();
+
+/** Lua's allocator (bounded per heap), a wasm function: Lua's allocations stay in wasm. */
+const allocator: number = M.addFunction(glue.alloc, "iiiii");
 
 let hookHandler: ((L: number) => void) | null = null;
 const hook: number = M.addFunction((L: number, _ar: number): void => {
@@ -136,15 +182,19 @@ function readBytes(ptr: number, len: number): string {
 /** One Lua state with a bounded heap, and the API subset respd's scripting uses. */
 export class LuaVm {
   readonly L: number;
-  /** This state's heap slot (the allocator's user data), -1 once closed. */
-  #heap: number;
+  /** This state's heap slot (the allocator's user data). */
+  readonly #heap: number;
   #closed = false;
 
   constructor(maxMemory: number) {
-    this.#heap = heaps.open(maxMemory);
-    this.L = X.lua_newstate(allocator, this.#heap);
+    const heap = freeHeaps.pop();
+    if (heap === undefined) throw new Error("Lua: too many states");
+    this.#heap = heap;
+    M.HEAPU32[(heapSlots >> 2) + heap * 2] = 0;
+    this.memoryLimit = maxMemory;
+    this.L = X.lua_newstate(allocator, heap);
     if (this.L === 0) {
-      heaps.close(this.#heap);
+      freeHeaps.push(heap);
       throw new Error("Lua: cannot create a state");
     }
     X.luaL_openlibs(this.L);
@@ -152,22 +202,23 @@ export class LuaVm {
 
   /** Bytes the Lua heap holds now (what `used_memory_lua` reports). */
   get memoryUsed(): number {
-    return this.#closed ? 0 : heaps.used(this.#heap);
+    return this.#closed ? 0 : M.HEAPU32[(heapSlots >> 2) + this.#heap * 2];
   }
 
+  /** The heap's limit; at most 2 GiB, so that `used + growth` cannot wrap in u32. */
   set memoryLimit(bytes: number) {
-    if (!this.#closed) heaps.setMax(this.#heap, bytes);
+    M.HEAPU32[(heapSlots >> 2) + this.#heap * 2 + 1] = Math.max(0, Math.min(bytes, 2 ** 31));
   }
 
   get memoryLimit(): number {
-    return this.#closed ? 0 : heaps.max(this.#heap);
+    return M.HEAPU32[(heapSlots >> 2) + this.#heap * 2 + 1];
   }
 
   close(): void {
     if (this.#closed) return;
     X.lua_close(this.L);
     this.#closed = true;
-    heaps.close(this.#heap);
+    freeHeaps.push(this.#heap);
   }
 
   // ---- stack ----
@@ -367,6 +418,58 @@ export class LuaVm {
   /** Raises the value on top as a Lua error (does not return: unwinds to the pcall). */
   error(L = this.L): number {
     return X.lua_error(L);
+  }
+
+  // ---- glue (lua_glue.wat): several API calls in one crossing ----
+  /**
+   * The arguments of the running JS function when there are some, all strings, at most 64:
+   * read, and the stack emptied. Null otherwise, the stack untouched.
+   */
+  stringArgs(L: number): string[] | null {
+    const n: number = glue.args(L, argsOut, ARGS_CAPACITY);
+    if (n <= 0) return null;
+    const words: Uint32Array = M.HEAPU32;
+    const argv: string[] = new Array(n);
+    for (let i = 0, w = argsOut >> 2; i < n; i++, w += 2) {
+      argv[i] = readBytes(words[w], words[w + 1]);
+    }
+    return argv;
+  }
+
+  /**
+   * Sets KEYS and ARGV (arrays of `keys`, `args`) in the table at registry[`tableRef`].
+   * False, nothing done, when they do not fit the glue's buffer (the caller sets them itself).
+   */
+  setKeysAndArgv(tableRef: number, keys: readonly string[], args: readonly string[]): boolean {
+    const count = keys.length + args.length;
+    let at = scriptArgs + count * 8;
+    const end = scriptArgs + SCRIPT_ARGS_SIZE;
+    if (at > end) return false;
+    const h: Uint8Array = M.HEAPU8;
+    const words: Uint32Array = M.HEAPU32;
+    let w = scriptArgs >> 2;
+    for (let list = 0; list < 2; list++) {
+      const items = list === 0 ? keys : args;
+      for (let i = 0; i < items.length; i++) {
+        const s = items[i];
+        const n = s.length;
+        if (at + n > end) return false;
+        for (let j = 0; j < n; j++) h[at + j] = s.charCodeAt(j);
+        words[w++] = at;
+        words[w++] = n;
+        at += n;
+      }
+    }
+    glue.setArgs(this.L, tableRef, argNames, scriptArgs, keys.length, args.length);
+    return true;
+  }
+
+  /**
+   * Pushes registry[`handlerRef`] and registry[`fnRef`] and calls the function without
+   * arguments for one result (`lua_pcall(L, 0, 1, handler)`); returns the status.
+   */
+  runRef(handlerRef: number, fnRef: number): number {
+    return glue.run(this.L, handlerRef, fnRef);
   }
 
   // ---- hooks ----

@@ -401,7 +401,8 @@ export class ScriptVm {
   #redisCall(L: number, raise: boolean): number {
     const vm = this.vm;
     const run = this.#requireRun("redis.call/pcall", L);
-    const argv = this.#argv(L);
+    // Strings only (the usual case): read in one crossing (lua_glue.wat); else one by one.
+    const argv = vm.stringArgs(L) ?? this.#argv(L);
     if (argv === null) {
       if (raise) throw new LuaRaise();
       return 1;
@@ -671,6 +672,13 @@ export class ScriptVm {
     return vm.ref();
   }
 
+  /** Sets KEYS and ARGV in the real globals table, bypassing the read-only proxy. */
+  setKeysAndArgv(keys: readonly string[], args: readonly string[]): void {
+    if (this.vm.setKeysAndArgv(this.#realGlobalsRef, keys, args)) return;
+    this.setGlobalArray("KEYS", keys);
+    this.setGlobalArray("ARGV", args);
+  }
+
   /** Sets a global in the real globals table (KEYS, ARGV), bypassing the read-only proxy. */
   setGlobalArray(name: string, items: readonly string[]): void {
     const vm = this.vm;
@@ -690,14 +698,15 @@ export class ScriptVm {
   }
 
   /**
-   * Calls the function at `ref` with `args` pushed by `pushArgs` (its count returned) and
-   * returns the reply for a caller speaking `callerResp`, errors formatted as Redis does.
+   * Calls the function at `ref` with `args` pushed by `pushArgs` (its count returned; none
+   * without it) and returns the reply for a caller speaking `callerResp`, errors formatted
+   * as Redis does.
    */
   call(
     ref: number,
     funcname: string,
     host: ScriptHost,
-    pushArgs: () => number,
+    pushArgs?: () => number,
   ): Reply {
     const vm = this.vm;
     const run: Run = {
@@ -712,10 +721,13 @@ export class ScriptVm {
     LuaVm.setHookHandler(this.#hookHandler);
     const base = vm.top();
     try {
-      vm.pushRef(this.#errorHandlerRef);
-      vm.pushRef(ref);
-      const nargs = pushArgs();
-      const rc = vm.pcall(nargs, 1, base + 1);
+      let rc: number;
+      if (pushArgs === undefined) rc = vm.runRef(this.#errorHandlerRef, ref);
+      else {
+        vm.pushRef(this.#errorHandlerRef);
+        vm.pushRef(ref);
+        rc = vm.pcall(pushArgs(), 1, base + 1);
+      }
       let reply: Reply;
       if (rc !== LUA_OK) reply = this.#errorReply(rc, run);
       else reply = this.toReply(run.resp);
