@@ -21,6 +21,12 @@
   (import "lua" "lua_rawseti" (func $rawseti (param i32 i32 i64)))
   (import "lua" "lua_pcallk"
     (func $pcallk (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "lua" "lua_pushinteger" (func $pushinteger (param i32 i64)))
+  (import "lua" "lua_isinteger" (func $isinteger (param i32 i32) (result i32)))
+  (import "lua" "lua_tointegerx" (func $tointegerx (param i32 i32 i32) (result i64)))
+  (import "lua" "lua_tonumberx" (func $tonumberx (param i32 i32 i32) (result f64)))
+  ;; Runs JS function number `id` for Lua state L; returns its result count.
+  (import "js" "dispatch" (func $dispatch (param i32 i32) (result i32)))
 
   ;; Lua's allocator (lua_Alloc): heap `ud` has its bytes in use at heaps + ud * 8 and its
   ;; limit at heaps + ud * 8 + 4.
@@ -113,4 +119,42 @@
       (i64.extend_i32_u (local.get $handler))))
     (drop (call $rawgeti (local.get $L) (i32.const -1001000) (i64.extend_i32_u (local.get $fn))))
     (call $pcallk (local.get $L) (i32.const 0) (i32.const 1)
-      (i32.add (local.get $base) (i32.const 1)) (i32.const 0) (i32.const 0))))
+      (i32.add (local.get $base) (i32.const 1)) (i32.const 0) (i32.const 0)))
+
+  ;; Every JS function Lua calls is a closure of this one, its first upvalue (a float) the
+  ;; function's number: read here, so that the call costs one wasm→JS crossing.
+  (func (export "trampoline") (param $L i32) (result i32)
+    (call $dispatch (local.get $L)
+      (i32.trunc_f64_s (call $tonumberx (local.get $L) (i32.const -1001001) (i32.const 0)))))
+
+  ;; lua_pushinteger of a JS number that is an integer (no BigInt on the JS side).
+  (func (export "pushInteger") (param $L i32) (param $n f64)
+    (call $pushinteger (local.get $L) (i64.trunc_f64_s (local.get $n))))
+
+  ;; The value on top when it is a string or a number, for JS to read at `out`: a string's
+  ;; pointer at out + 8 and length at out + 12, returns 4; an integer within ±2^53 as a
+  ;; double at out, returns 9; a wider one as an i64 at out, returns 10; a float as a double
+  ;; at out, returns 3. Any other value: returns its type, writes nothing.
+  (func (export "scalar") (param $L i32) (param $out i32) (result i32)
+    (local $t i32) (local $n i64)
+    (local.set $t (call $type (local.get $L) (i32.const -1)))
+    (if (i32.eq (local.get $t) (i32.const 4))
+      (then
+        (i32.store offset=8 (local.get $out)
+          (call $tolstring (local.get $L) (i32.const -1) (i32.add (local.get $out) (i32.const 12))))
+        (return (i32.const 4))))
+    (if (i32.ne (local.get $t) (i32.const 3)) (then (return (local.get $t))))
+    (if (i32.eqz (call $isinteger (local.get $L) (i32.const -1)))
+      (then
+        (f64.store (local.get $out) (call $tonumberx (local.get $L) (i32.const -1) (i32.const 0)))
+        (return (i32.const 3))))
+    (local.set $n (call $tointegerx (local.get $L) (i32.const -1) (i32.const 0)))
+    (if (i32.and
+          (i64.ge_s (local.get $n) (i64.const -9007199254740991))
+          (i64.le_s (local.get $n) (i64.const 9007199254740991)))
+      (then
+        (f64.store (local.get $out) (f64.convert_i64_s (local.get $n)))
+        (return (i32.const 9))))
+    (i64.store (local.get $out) (local.get $n))
+    (i32.const 10)))
+

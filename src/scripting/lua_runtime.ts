@@ -63,6 +63,12 @@ export const LUA_REGISTRYINDEX = -1000000 - 1000;
 const LUA_RIDX_GLOBALS = 2n;
 export const LUA_MULTRET = -1;
 
+/** What `LuaVm.scalar` found (besides the Lua types it returns as they are). */
+export const SCALAR_FLOAT = 3;
+export const SCALAR_STRING = 4;
+export const SCALAR_INTEGER = 9;
+export const SCALAR_BIGINT = 10;
+
 export const LUA_OK = 0;
 export const LUA_YIELD = 1;
 export const LUA_ERRRUN = 2;
@@ -100,10 +106,6 @@ const lenPtr: number = X.malloc(8);
  * grows, so VMs never add entries. A closure's first upvalue says which function runs.
  */
 const functions: LuaFunction[] = [];
-const trampoline: number = M.addFunction((L: number): number => {
-  // The index is a float upvalue: read as a double, it needs no BigInt (an int64 would).
-  return functions[X.lua_tonumberx(L, upvalueIndex(1), 0)](L);
-}, "ii");
 
 /**
  * The heaps' accounting, in the wasm memory: heap `ud` has its bytes in use at
@@ -146,11 +148,25 @@ const glue = (() => {
       "lua_rawset",
       "lua_rawseti",
       "lua_pcallk",
+      "lua_pushinteger",
+      "lua_isinteger",
+      "lua_tointegerx",
+      "lua_tonumberx",
     ]
   ) lua[name] = exports[name];
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { lua } as Raw);
+  const js = { dispatch: (L: number, id: number): number => functions[id](L) };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { lua, js } as Raw);
   return instance.exports as Raw;
 })();
+
+/**
+ * The C function every JS function is a closure of (glue `trampoline`): its first upvalue,
+ * a float, is the index in `functions`.
+ */
+const trampoline: number = M.addFunction(glue.trampoline, "ii");
+
+/** Where glue `scalar` leaves the value it read: a double or i64 at 0, a string at 8. */
+const scalarOut: number = X.malloc(16);
 
 /** Lua's allocator (bounded per heap), a wasm function: Lua's allocations stay in wasm. */
 const allocator: number = M.addFunction(glue.alloc, "iiiii");
@@ -256,7 +272,9 @@ export class LuaVm {
     X.lua_pushnumber(L, x);
   }
   pushInteger(n: number | bigint, L = this.L): void {
-    X.lua_pushinteger(L, typeof n === "bigint" ? n : BigInt(n));
+    // A safe integer crosses as a double (converted in wasm): no BigInt to make.
+    if (typeof n === "number" && Number.isSafeInteger(n)) glue.pushInteger(L, n);
+    else X.lua_pushinteger(L, typeof n === "bigint" ? n : BigInt(n));
   }
   /** Pushes the NULL light userdata (cjson.null). */
   pushLightNull(L = this.L): void {
@@ -470,6 +488,27 @@ export class LuaVm {
    */
   runRef(handlerRef: number, fnRef: number): number {
     return glue.run(this.L, handlerRef, fnRef);
+  }
+
+  /**
+   * Reads the value on top in one crossing when it is a string or a number (glue
+   * `scalar`). Returns SCALAR_STRING, SCALAR_INTEGER, SCALAR_BIGINT or SCALAR_FLOAT, then
+   * read with `scalarString` / `scalarNumber` / `scalarBigInt`; or the value's Lua type.
+   */
+  scalar(L = this.L): number {
+    return glue.scalar(L, scalarOut);
+  }
+  scalarString(): string {
+    const words: Uint32Array = M.HEAPU32;
+    return readBytes(words[(scalarOut >> 2) + 2], words[(scalarOut >> 2) + 3]);
+  }
+  scalarNumber(): number {
+    return (M.HEAPF64 as Float64Array)[scalarOut >> 3];
+  }
+  scalarBigInt(): bigint {
+    const words: Uint32Array = M.HEAPU32;
+    const low = BigInt(words[scalarOut >> 2]);
+    return BigInt.asIntN(64, (BigInt(words[(scalarOut >> 2) + 1]) << 32n) | low);
   }
 
   // ---- hooks ----

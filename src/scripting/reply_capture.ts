@@ -38,14 +38,16 @@ export class ReplyCapture extends ReplyWriter {
   #add(r: Reply): void {
     let value = r;
     for (;;) {
-      const top = this.#stack[this.#stack.length - 1];
-      if (top === undefined) {
+      const stack = this.#stack;
+      // Length first: `stack[-1]` on an empty array is a slow property lookup (~150 ns).
+      if (stack.length === 0) {
         if (!this.#written) {
           this.#first = value;
           this.#written = true;
         }
         return;
       }
+      const top = stack[stack.length - 1];
       top.items.push(value);
       if (--top.left > 0) return;
       this.#stack.pop();

@@ -15,6 +15,10 @@ import {
   LUA_ERRMEM,
   LUA_OK,
   LuaVm,
+  SCALAR_BIGINT,
+  SCALAR_FLOAT,
+  SCALAR_INTEGER,
+  SCALAR_STRING,
   T_BOOLEAN,
   T_NIL,
   T_NUMBER,
@@ -544,18 +548,25 @@ export class ScriptVm {
   /** Converts and pops the value on top of the stack (luaReplyToRedisReply). */
   toReply(resp: 2 | 3, depth = 0): Reply {
     const vm = this.vm;
-    const t = vm.type(-1);
+    // Strings and numbers are read with their type, in one crossing.
+    const t = vm.scalar();
     let out: Reply;
     switch (t) {
-      case T_STRING:
-        out = vm.toString(-1)!;
+      case SCALAR_STRING:
+        out = vm.scalarString();
+        break;
+      case SCALAR_INTEGER:
+        out = vm.scalarNumber();
+        break;
+      case SCALAR_BIGINT:
+        out = vm.scalarBigInt();
+        break;
+      case SCALAR_FLOAT:
+        out = truncate(vm.scalarNumber());
         break;
       case T_BOOLEAN:
         if (resp === 2) out = vm.toBoolean(-1) ? 1 : null;
         else out = { kind: "boolean", value: vm.toBoolean(-1) };
-        break;
-      case T_NUMBER:
-        out = vm.isInteger(-1) ? int64(vm.toInteger(-1)) : truncate(vm.toNumber(-1));
         break;
       case T_TABLE:
         if (!vm.checkStack(4)) {
@@ -804,10 +815,6 @@ function isWasmUnwind(e: unknown): boolean {
 
 function isError(r: Reply): r is { kind: "error"; value: string } {
   return r !== null && typeof r === "object" && !Array.isArray(r) && r.kind === "error";
-}
-
-function int64(n: bigint): number | bigint {
-  return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
 }
 
 /** C's `(long long)x` on x86: truncation, and the int64 minimum for NaN or out of range. */
