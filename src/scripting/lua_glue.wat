@@ -156,5 +156,14 @@
         (f64.store (local.get $out) (f64.convert_i64_s (local.get $n)))
         (return (i32.const 9))))
     (i64.store (local.get $out) (local.get $n))
-    (i32.const 10)))
+    (i32.const 10))
+
+  ;; Pushes the table {[key] = value}, both strings given as (pointer, length): a status
+  ;; reply's {ok = "OK"}.
+  (func (export "pushField") (param $L i32) (param $key i32) (param $keyLen i32)
+    (param $value i32) (param $valueLen i32)
+    (call $createtable (local.get $L) (i32.const 0) (i32.const 1))
+    (drop (call $pushlstring (local.get $L) (local.get $key) (local.get $keyLen)))
+    (drop (call $pushlstring (local.get $L) (local.get $value) (local.get $valueLen)))
+    (call $rawset (local.get $L) (i32.const -3))))
 

@@ -121,9 +121,12 @@ const argsOut: number = X.malloc(ARGS_CAPACITY * 8);
 /** Room for KEYS and ARGV: their (pointer, length) pairs, then their bytes (glue `setArgs`). */
 const SCRIPT_ARGS_SIZE = 8192;
 const scriptArgs: number = X.malloc(SCRIPT_ARGS_SIZE);
-/** "KEYSARGV": the two globals' names, for `setArgs`. */
+/** "KEYSARGV": the two globals' names, for `setArgs`; "ok" for status replies. */
 const argNames: number = X.malloc(8);
 for (let i = 0; i < 8; i++) M.HEAPU8[argNames + i] = "KEYSARGV".charCodeAt(i);
+const okName: number = X.malloc(2);
+M.HEAPU8[okName] = 111; // o
+M.HEAPU8[okName + 1] = 107; // k
 
 /** lua_glue.wat, bound to this VM's memory and exports. */
 const glue = (() => {
@@ -295,6 +298,19 @@ export class LuaVm {
     for (let i = 0; i < n; i++) h[p + i] = s.charCodeAt(i);
     X.lua_pushlstring(L, p, n);
     X.free(p);
+  }
+  /** Pushes the table {ok = s} (a status reply), `s` a byte string. */
+  pushStatus(s: string, L = this.L): void {
+    const n = s.length;
+    if (n >= SCRATCH_SIZE) {
+      this.newTable(0, 1, L);
+      this.pushString(s, L);
+      this.rawSetField(-2, "ok", L);
+      return;
+    }
+    const h: Uint8Array = M.HEAPU8;
+    for (let i = 0; i < n; i++) h[scratch + i] = s.charCodeAt(i);
+    glue.pushField(L, okName, 2, scratch, n);
   }
   /** Pushes a JS function as a Lua C closure. */
   pushFunction(fn: LuaFunction, L = this.L): void {

@@ -488,10 +488,7 @@ export class ScriptVm {
     }
     switch (r.kind) {
       case "status":
-        vm.newTable(0, 1, L);
-        vm.pushString(r.value, L);
-        vm.rawSetField(-2, "ok", L);
-        return;
+        return vm.pushStatus(r.value, L);
       case "error":
         this.pushErrorBuffer("-" + r.value, L);
         vm.pushBoolean(true, L);
