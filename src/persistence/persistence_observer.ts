@@ -133,10 +133,8 @@ export class PersistenceObserver {
     readonly rdb: { readonly snapshot: KeyspaceSnapshot | null },
   ) {
     this.#stop = keyspace.events.subscribe((db, key, event) => {
-      // Checked before indexing: `frames[-1]` on an empty array is a property lookup that
-      // costs ~150 ns, and this runs for every write.
-      const frames = this.#frames;
-      if (frames.length !== 0) frames[frames.length - 1].touches.push({ db, key, event });
+      const top = this.#frames.length !== 0 ? this.#frames[this.#frames.length - 1] : undefined;
+      if (top !== undefined) top.touches.push({ db, key, event });
       else if (this.aof.active && key !== null && (event === "expired" || event === "evicted")) {
         // Outside any command: the expiry sweep or eviction. Redis propagates a DEL.
         this.aof.append([{ db: db.id, argv: ["DEL", key] }]);
@@ -177,9 +175,9 @@ export class PersistenceObserver {
     } else {
       produced = propagate(spec.name, argv, ctx.db, frame.touches, servedBlocked, frame.out);
     }
-    const frames = this.#frames;
-    if (frames.length !== 0) {
-      frames[frames.length - 1].out.push(...produced);
+    const parent = this.#frames.length !== 0 ? this.#frames[this.#frames.length - 1] : undefined;
+    if (parent !== undefined) {
+      parent.out.push(...produced);
       return;
     }
     if (produced.length === 0) return;
