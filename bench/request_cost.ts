@@ -7,7 +7,8 @@
  * is steady to a few percent, so it tells which test pays more and why (profile it with
  * `--cpu-prof`). Prints, per test, the best round and the mean of all rounds (the mean
  * includes GC and, for LPUSH, the list's growth). `set-r` and `get-r` draw every key from
- * 100,000 (as `-r 100000`), where the cache of recent arguments cannot help.
+ * 100,000 (as `-r 100000`), where the cache of recent arguments cannot help; `sadd-r`,
+ * `sismember-r`, `hset-r` and `hget-r` do the same to one set and one hash (their large forms).
  *
  * `evalsha` and `evalsha5` are bench:scripting's EVALSHA of one `redis.call('INCR')` and of
  * five calls.
@@ -72,6 +73,11 @@ const REQUESTS: Record<string, string | (() => string)> = {
   // As `-r 100000`: every request a key of 100,000 (redis-benchmark's 12-digit form).
   "set-r": () => frame("SET", `key:${randomDigits()}`, "xxx"),
   "get-r": () => frame("GET", `key:${randomDigits()}`),
+  // The large forms (hashtable): one set and one hash growing to 100,000 members/fields.
+  "sadd-r": () => frame("SADD", "myset-r", `element:${randomDigits()}`),
+  "sismember-r": () => frame("SISMEMBER", "myset-r", `element:${randomDigits()}`),
+  "hset-r": () => frame("HSET", "myhash-r", `element:${randomDigits()}`, "xxx"),
+  "hget-r": () => frame("HGET", "myhash-r", `element:${randomDigits()}`),
 };
 
 function randomDigits(): string {
