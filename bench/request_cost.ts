@@ -10,6 +10,9 @@
  * 100,000 (as `-r 100000`), where the cache of recent arguments cannot help; `sadd-r`,
  * `sismember-r`, `hset-r` and `hget-r` do the same to one set and one hash (their large forms).
  *
+ * `evalsha` and `evalsha5` are bench:scripting's EVALSHA of one `redis.call('INCR')` and of
+ * five calls.
+ *
  * With `--appendonly always|everysec` the writes also go to an AOF in a temporary directory,
  * and after every 32 batches the AOF buffer is written and (always) fdatasynced, as the
  * server does once per event-loop turn for every client served in it (~30-40 batches of 16
@@ -21,6 +24,7 @@
 
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { createHash } from "node:crypto";
 import { Server } from "../src/server.ts";
 import { Session } from "../src/session.ts";
 import type { Transport } from "../src/transport/transport.ts";
@@ -37,6 +41,18 @@ const { values } = parseArgs({
 
 function frame(...args: string[]): string {
   return `*${args.length}\r\n` + args.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
+}
+
+/** The scripts of `deno task bench:scripting`, loaded before the tests (SCRIPT LOAD). */
+const SCRIPTS = {
+  incr: "return redis.call('INCR', KEYS[1])",
+  five: "redis.call('INCR', KEYS[1]) redis.call('GET', KEYS[1]) " +
+    "redis.call('SET', KEYS[2], ARGV[1]) redis.call('GET', KEYS[2]) " +
+    "return redis.call('INCR', KEYS[1])",
+};
+
+function sha1(s: string): string {
+  return createHash("sha1").update(s).digest("hex");
 }
 
 /** redis-benchmark's commands (without -r, its keys are literally `__rand_int__`). */
@@ -58,6 +74,8 @@ const REQUESTS: Record<string, string | (() => string)> = {
     frame("GET", "key:1") + frame("EXEC"),
   "no-multi": frame("PING") + frame("SET", "key:1", "xxx") + frame("INCR", "counter:1") +
     frame("GET", "key:1") + frame("PING"),
+  evalsha: frame("EVALSHA", sha1(SCRIPTS.incr), "1", "counter"),
+  evalsha5: frame("EVALSHA", sha1(SCRIPTS.five), "2", "counter", "other", "value"),
   mset: frame("MSET", ...Array.from({ length: 10 }, () => ["key:__rand_int__", "xxx"]).flat()),
   // As `-r 100000`: every request a key of 100,000 (redis-benchmark's 12-digit form).
   "set-r": () => frame("SET", `key:${randomDigits()}`, "xxx"),
@@ -118,6 +136,8 @@ const session = new Session(server, idle, 1);
 const BATCHES_PER_TURN = 32;
 // as a listening server does: the access clock (LRU/LFU) read from a 100 ms cache
 server.keyspace.access.start();
+for (const body of Object.values(SCRIPTS)) session.execute(["SCRIPT", "LOAD", body]);
+session.reply.clear();
 const rounds = Number(values.rounds), batches = Number(values.batches);
 
 for (const test of values.tests.split(",")) {
