@@ -79,7 +79,8 @@ type Request = readonly string[] | Uint8Array;
  * else its arguments.
  */
 export function raw(ctx: CommandContext, argv: readonly string[]): Request {
-  return ctx.client.rawRequest?.() ?? argv;
+  const request = ctx.client.request;
+  return request.argv === argv ? request.buf.subarray(request.start, request.end) : argv;
 }
 
 /** Where CLIENT TRACKING's REDIRECT id is in `argv`; -1 without one. */
