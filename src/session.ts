@@ -288,10 +288,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Serves the connection until it closes. Never throws. */
   async run(): Promise<void> {
-    const reader = new ByteReader(
-      this.transport.direct ?? this.transport.readable,
-      READ_BUFFER_SIZE,
-    );
+    const reader = new ByteReader(this.transport.readable, READ_BUFFER_SIZE);
     this.#reader = reader;
     try {
       await this.#loop(reader);

@@ -1,26 +1,13 @@
 /**
- * The read side of every connection: a buffer respd owns, filled either straight from a
- * connection's `read(p)` (TCP and TLS connections: no stream between, see `DirectSource`)
- * or through a BYOB reader of any `ReadableStream<Uint8Array>` (the byte stream the
+ * The read side of every connection: a buffer respd owns, filled through a BYOB reader of
+ * any `ReadableStream<Uint8Array>` (a TCP connection's `readable`, or the byte stream the
  * WebSocket bridge makes of messages). Web-platform only, so the browser client uses it too.
  *
  * A BYOB read transfers the buffer it is given: the bytes come back in a new view of the
- * same memory, and `buf` is rebound to it after each read. A direct read fills `buf` in
- * place. Unconsumed bytes are `buf[start, end)`; views into that range are valid only until
- * the next `fill()`, which may move them (compaction) or replace the buffer (growth).
+ * same memory, and `buf` is rebound to it after each read. Unconsumed bytes are
+ * `buf[start, end)`; views into that range are valid only until the next `fill()`, which
+ * may move them (compaction) or replace the buffer (growth).
  */
-
-/**
- * A connection read into the caller's buffer (`Deno.Conn.read`'s shape): the number of
- * bytes, or null at the end. Reading this way skips a ReadableStream's pull/respond promise
- * chain and its two buffer transfers per read (BENCHMARKS.md, "The floor": ~0.2× Redis's
- * CPU per request at P=16). The source maps its own "closed" errors to null.
- */
-export interface DirectSource {
-  read(p: Uint8Array): Promise<number | null>;
-}
-
-const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
 
 /**
  * Free space offered to one read: it starts at the smaller of this and the initial size,
@@ -37,21 +24,17 @@ export class ByteReader {
   buf: Uint8Array;
   start = 0;
   end = 0;
-  #reader: ReadableStreamBYOBReader | null = null;
-  #direct: DirectSource | null = null;
-  /** Set by `cancel()`: a direct read still pending then ends the stream, whatever it got. */
-  #cancelled = false;
+  #reader: ReadableStreamBYOBReader;
   /** The scratch buffer of `readAside`, null while such a read holds it. */
   #aside: Uint8Array | null = null;
   #readSize: number;
   /** Free space offered to the read in flight. */
   #offered = 0;
 
-  constructor(source: ReadableStream<Uint8Array> | DirectSource, initialSize = 64 * 1024) {
+  constructor(stream: ReadableStream<Uint8Array>, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
     this.#readSize = Math.max(MIN_READ, Math.min(MIN_FREE, initialSize));
-    if (source instanceof ReadableStream) this.#reader = source.getReader({ mode: "byob" });
-    else this.#direct = source;
+    this.#reader = stream.getReader({ mode: "byob" });
   }
 
   /** Number of unconsumed bytes. */
@@ -83,25 +66,13 @@ export class ByteReader {
   read(wanted = 0): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
-    const view = new Uint8Array(this.buf.buffer, this.end, this.#offered);
-    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
-  }
-
-  /** A direct read into `view`, shaped as a stream read's result. */
-  #readDirect(view: Uint8Array): Promise<ReadableStreamReadResult<Uint8Array>> {
-    return this.#direct!.read(view).then(
-      (n) => n === null || this.#cancelled ? DONE : { done: false, value: view.subarray(0, n) },
-      (e: unknown) => {
-        if (this.#cancelled) return DONE;
-        throw e;
-      },
-    );
+    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
   }
 
   commit(result: ReadableStreamReadResult<Uint8Array>): boolean {
     const value = result.value;
     if (value) {
-      if (value.buffer !== this.buf.buffer) this.buf = new Uint8Array(value.buffer);
+      this.buf = new Uint8Array(value.buffer);
       const n = value.byteLength;
       this.end += n;
       if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
@@ -120,7 +91,7 @@ export class ByteReader {
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
-    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
+    return this.#reader.read(view);
   }
 
   commitAside(result: ReadableStreamReadResult<Uint8Array>): boolean {
@@ -162,14 +133,10 @@ export class ByteReader {
     }
   }
 
-  /**
-   * Stops reading; the stream is cancelled. A direct source is its owner's to close; a read
-   * of it still pending then settles as the end of the stream.
-   */
+  /** Stops reading; the stream is cancelled. */
   async cancel(): Promise<void> {
-    this.#cancelled = true;
     try {
-      await this.#reader?.cancel();
+      await this.#reader.cancel();
     } catch {
       // already closed or errored: nothing left to stop
     }

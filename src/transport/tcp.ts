@@ -1,7 +1,6 @@
 /**
  * TCP: each accepted `Deno.TcpConn` becomes a `Transport` for a session; so does each TLS
- * connection (tls_native.ts, tls.ts), which has the same shape. The session reads it with
- * `conn.read` into its own buffer (`direct`), not through `conn.readable`.
+ * connection (tls.ts), which has the same shape.
  */
 
 import type { ByteConn, Transport } from "./transport.ts";
@@ -24,19 +23,9 @@ export function tcpTransport(conn: ByteConn): Transport {
       // the peer or a cancelled reader closed it first
     }
   };
-  // Errors that only say the connection is gone end the stream, as its `readable` would.
-  const gone = (e: unknown): null => {
-    if (closed || e instanceof Deno.errors.BadResource || e instanceof Deno.errors.Interrupted) {
-      return null;
-    }
-    // a TLS peer closing without close_notify (most clients do)
-    if (e instanceof Deno.errors.UnexpectedEof) return null;
-    throw e;
-  };
   return {
     kind: "tcp",
     readable: conn.readable,
-    direct: { read: (p) => conn.read(p).catch(gone) },
     async write(bytes: Uint8Array): Promise<void> {
       let written = 0;
       while (written < bytes.length) written += await conn.write(bytes.subarray(written));

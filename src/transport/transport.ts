@@ -3,8 +3,6 @@
  * requests from and a way to write reply bytes. TCP and the WebSocket bridge each make one.
  */
 
-import type { DirectSource } from "../protocol/byte_reader.ts";
-
 /**
  * A connection as respd's transports use it: what `Deno.TcpConn` offers and they need,
  * so a TCP connection and a TLS one (tls.ts) are served by the same code.
@@ -24,10 +22,8 @@ export interface ByteConn {
 
 export interface Transport {
   readonly kind: "tcp" | "ws";
-  /** Request bytes; read through a BYOB reader by the session unless `direct` is given. */
+  /** Request bytes; read through a BYOB reader by the session. */
   readonly readable: ReadableStream<Uint8Array>;
-  /** The same bytes read straight into the session's buffer (TCP and TLS connections). */
-  readonly direct?: DirectSource;
   /** Writes all of `bytes` (a view the caller reuses once the promise settles). */
   write(bytes: Uint8Array): Promise<void>;
   /**

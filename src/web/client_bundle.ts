@@ -520,10 +520,6 @@ function encodeCommand(args) {
 }
 
 // src/protocol/byte_reader.ts
-var DONE = {
-  done: true,
-  value: void 0
-};
 var MIN_FREE = 16 * 1024;
 var MIN_READ = 1024;
 var MAX_READ = 64 * 1024;
@@ -531,22 +527,18 @@ var ByteReader = class {
   buf;
   start = 0;
   end = 0;
-  #reader = null;
-  #direct = null;
-  /** Set by \`cancel()\`: a direct read still pending then ends the stream, whatever it got. */
-  #cancelled = false;
+  #reader;
   /** The scratch buffer of \`readAside\`, null while such a read holds it. */
   #aside = null;
   #readSize;
   /** Free space offered to the read in flight. */
   #offered = 0;
-  constructor(source, initialSize = 64 * 1024) {
+  constructor(stream, initialSize = 64 * 1024) {
     this.buf = new Uint8Array(initialSize);
     this.#readSize = Math.max(MIN_READ, Math.min(MIN_FREE, initialSize));
-    if (source instanceof ReadableStream) this.#reader = source.getReader({
+    this.#reader = stream.getReader({
       mode: "byob"
     });
-    else this.#direct = source;
   }
   /** Number of unconsumed bytes. */
   get buffered() {
@@ -574,23 +566,12 @@ var ByteReader = class {
   read(wanted = 0) {
     this.#makeRoom(wanted);
     this.#offered = this.buf.length - this.end;
-    const view = new Uint8Array(this.buf.buffer, this.end, this.#offered);
-    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
-  }
-  /** A direct read into \`view\`, shaped as a stream read's result. */
-  #readDirect(view) {
-    return this.#direct.read(view).then((n) => n === null || this.#cancelled ? DONE : {
-      done: false,
-      value: view.subarray(0, n)
-    }, (e) => {
-      if (this.#cancelled) return DONE;
-      throw e;
-    });
+    return this.#reader.read(new Uint8Array(this.buf.buffer, this.end, this.#offered));
   }
   commit(result) {
     const value = result.value;
     if (value) {
-      if (value.buffer !== this.buf.buffer) this.buf = new Uint8Array(value.buffer);
+      this.buf = new Uint8Array(value.buffer);
       const n = value.byteLength;
       this.end += n;
       if (n === this.#offered) this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
@@ -608,7 +589,7 @@ var ByteReader = class {
     this.#aside ??= new Uint8Array(MIN_FREE);
     const view = this.#aside;
     this.#aside = null;
-    return this.#reader !== null ? this.#reader.read(view) : this.#readDirect(view);
+    return this.#reader.read(view);
   }
   commitAside(result) {
     const value = result.value;
@@ -646,14 +627,10 @@ var ByteReader = class {
       this.start = this.end = 0;
     }
   }
-  /**
-   * Stops reading; the stream is cancelled. A direct source is its owner's to close; a read
-   * of it still pending then settles as the end of the stream.
-   */
+  /** Stops reading; the stream is cancelled. */
   async cancel() {
-    this.#cancelled = true;
     try {
-      await this.#reader?.cancel();
+      await this.#reader.cancel();
     } catch {
     }
   }
