@@ -518,39 +518,36 @@ export class Server {
       const keys = yield* this.persistence.loadSteps(progress, onProgress);
       return keys === null ? null : `RDB: keys loaded: ${keys}`;
     }
-    const contents = this.aof.load();
-    if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
     loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
-    // The AOF's progress counts commands replayed, not bytes.
-    progress.totalBytes = contents.commands.length;
-    try {
-      for (const { db, argv } of contents.commands) {
-        loader.dbIndex = db;
-        // Replaying the AOF is not serving commands: no stats, slow log or MONITOR, as Redis.
-        this.introspection.recording = false;
-        try {
-          this.pipeline.run(argv, loader);
-        } finally {
-          this.introspection.recording = true;
-        }
-        const reply = loader.reply.bytes();
-        if (
-          reply.length > 20 &&
-          String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
-        ) {
-          throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
-        }
-        loader.reply.clear();
-        progress.loadedBytes++;
-        yield;
+    const replay = (db: number, argv: string[]): void => {
+      loader.dbIndex = db;
+      // Replaying the AOF is not serving commands: no stats, slow log or MONITOR, as Redis.
+      this.introspection.recording = false;
+      try {
+        this.pipeline.run(argv, loader);
+      } finally {
+        this.introspection.recording = true;
       }
+      const reply = loader.reply.bytes();
+      if (
+        reply.length > 20 &&
+        String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
+      ) {
+        throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
+      }
+      loader.reply.clear();
+    };
+    let loaded;
+    try {
+      loaded = yield* this.aof.loadSteps(progress, replay);
     } catch (e: unknown) {
       this.keyspace.flushAll(); // all or nothing
       throw e;
     }
-    return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
+    if (loaded === null) return null;
+    return `AOF: ${loaded.baseKeys} keys from the base, ${loaded.commands} commands replayed`;
   }
 
   /**
