@@ -118,7 +118,7 @@ options given here override it. Options:
                                    gateway mode in front of a Redis Cluster: these seed nodes
                                    give the slot map; clients see one Redis
   --upstream-pool-size N           upstream connections per protocol that clients share in
-                                   gateway mode (default 4)
+                                   gateway mode (default 1)
   --upstream-tls-ca-cert-file PATH CA a rediss:// upstream's certificate is checked against
                                    (default: the system's roots)
   --upstream-tls-cert-file PATH, --upstream-tls-key-file PATH
