@@ -150,6 +150,18 @@ export class ReplyWriter {
     this.#len += bytes.length;
   }
 
+  /** `raw(from.subarray(start, end))` without the view: a short copy costs less as a loop. */
+  rawRange(from: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.#reserve(n);
+    const buf = this.#buf;
+    const len = this.#len;
+    if (n <= 128) {
+      for (let i = 0; i < n; i++) buf[len + i] = from[start + i];
+    } else buf.set(from.subarray(start, end), len);
+    this.#len = len + n;
+  }
+
   /** `+s`; `s` must not contain CR or LF. */
   simple(s: string): void {
     this.#text(43, s);
