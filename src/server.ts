@@ -52,6 +52,12 @@ export type Logger = (level: LogLevel, message: string) => void;
 export interface ServerOptions extends Partial<ServerConfig> {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * False: no active expiry cycle, expired keys go only when touched (Redis's `DEBUG
+   * SET-ACTIVE-EXPIRE 0`, which its own tests use): for tests that move a manual clock and
+   * then look at expired keys not yet reclaimed.
+   */
+  activeExpire?: boolean;
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
@@ -71,6 +77,7 @@ export class Server {
   #nextClientId = 1;
   #logger: Logger;
   #sweeper: ExpirySweeper;
+  readonly #activeExpire: boolean;
   #tcp: Deno.TcpListener | null = null;
   /** The TLS RESP port (closed while `tlsPort` is null; CONFIG SET tls-port opens it). */
   #tls: TlsPort | null = null;
@@ -134,7 +141,8 @@ export class Server {
   onShutdownRequested: () => void = () => void this.shutdown();
 
   constructor(options: ServerOptions = {}) {
-    const { clock, logger, ...config } = options;
+    const { clock, logger, activeExpire, ...config } = options;
+    this.#activeExpire = activeExpire ?? true;
     this.config = { ...DEFAULT_CONFIG, ...config };
     if (this.config.upstream !== null || this.config.upstreamCluster !== null) {
       // A gateway keeps no data: nothing to save, nothing to log.
@@ -304,7 +312,7 @@ export class Server {
 
   /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
   startBackgroundWork(): void {
-    this.#sweeper.start();
+    if (this.#activeExpire) this.#sweeper.start();
     // a test's manual clock is read directly, so moving it shows at once
     if (this.clock === systemClock) this.keyspace.access.start();
     this.limits.start();
