@@ -44,7 +44,7 @@ import { Introspection } from "./stats/introspection.ts";
 import { EventLoopTurns } from "./turns.ts";
 import { Gateway } from "./gateway/gateway.ts";
 import { ClusterGateway } from "./gateway/cluster_gateway.ts";
-import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { parseClusterSeeds, parseUpstreamUrl, upstreamTls } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -198,18 +198,22 @@ export class Server {
     this.introspection = new Introspection(this.config);
     this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
     const gatewayLog = (message: string) => this.log("warning", message);
+    const tlsOptions = this.config.upstream !== null || this.config.upstreamCluster !== null
+      ? upstreamTls(this.config)
+      : undefined;
     this.gateway = this.config.upstreamCluster !== null
       ? new ClusterGateway({
-        seeds: parseClusterSeeds(this.config.upstreamCluster),
+        seeds: parseClusterSeeds(this.config.upstreamCluster).map((a) => ({ ...a, tlsOptions })),
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
         log: gatewayLog,
       })
       : this.config.upstream !== null
       ? new Gateway({
-        upstream: parseUpstreamUrl(this.config.upstream),
+        upstream: { ...parseUpstreamUrl(this.config.upstream), tlsOptions },
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
+        clients: this.sessions,
         log: gatewayLog,
       })
       : null;
