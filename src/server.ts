@@ -4,7 +4,7 @@
  * each a `Session`. Library code does not print: log lines go to the `logger` option.
  */
 
-import { DEFAULT_CONFIG, type LogLevel, type ServerConfig } from "./config.ts";
+import { DEFAULT_CONFIG, type LogLevel, type ServerConfig, type TlsAuthClients } from "./config.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { type Clock, systemClock } from "./store/clock.ts";
 import { ExpirySweeper } from "./store/expiry_sweeper.ts";
@@ -344,6 +344,23 @@ export class Server {
       : this.#tlsContext;
     this.#respTls().configure({ port, context, authClients: settings.tlsAuthClients });
     this.#tlsContext = context;
+  }
+
+  /**
+   * New TLS connections ask for client certificates as `mode` says (CONFIG SET
+   * tls-auth-clients alone), with the context last loaded: no file is read, as Redis applies
+   * the mode to new connections. Without tls-ca-cert-file Redis verifies against an empty
+   * store, refusing every certificate; node:tls would fall back to its default roots, so the
+   * server's own certificate stands in as the one (unusable) anchor.
+   */
+  setTlsAuthClients(mode: TlsAuthClients): void {
+    const tls = this.#tls;
+    const context = this.#tlsContext;
+    if (tls === null || !tls.open || context === null) return;
+    const anchored = mode === "no" || context.ca !== undefined
+      ? context
+      : { ...context, ca: context.cert };
+    tls.configure({ port: tls.port, context: anchored, authClients: mode });
   }
 
   /** Whether a TLS context was ever loaded for the RESP port (Redis's isTlsConfigured). */

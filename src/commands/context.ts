@@ -15,7 +15,7 @@
  * session or the server: this file is the boundary, with type-only imports.
  */
 
-import type { LogLevel, ServerConfig } from "../config.ts";
+import type { LogLevel, ServerConfig, TlsAuthClients } from "../config.ts";
 import type { TlsSettings, WebTlsSettings } from "../transport/tls.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
@@ -219,6 +219,8 @@ export interface ServerServices {
    * TlsBindError, changing nothing.
    */
   setTlsPort(port: number | null, settings: TlsSettings, fresh: boolean): void;
+  /** New TLS connections ask for client certificates as `mode` says (CONFIG SET). */
+  setTlsAuthClients(mode: TlsAuthClients): void;
   /** Whether the RESP port's TLS context was ever loaded (Redis's isTlsConfigured). */
   readonly tlsConfigured: boolean;
   /** Whether the HTTP port serves https://. */

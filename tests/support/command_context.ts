@@ -228,6 +228,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     setTlsPort: () => {
       throw new Error("no TLS port in a test context");
     },
+    setTlsAuthClients: () => {},
     tlsConfigured: false,
     httpsPort: false,
     log: () => {},
