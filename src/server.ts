@@ -39,6 +39,9 @@ import { Gateway } from "./gateway/gateway.ts";
 import { ClusterGateway } from "./gateway/cluster_gateway.ts";
 import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
+import { ServerStats } from "./stats/server_stats.ts";
+import type { InstantaneousReadings } from "./stats/instantaneous.ts";
+import type { ExpiryStats } from "./store/expiry_sweeper.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -96,7 +99,7 @@ export class Server {
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
-  readonly stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
+  readonly stats = new ServerStats();
   /** Command and error counters, the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
 
@@ -175,7 +178,11 @@ export class Server {
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
-    this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+    this.#sweeper.onTick = (ms) => {
+      this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+      // the 100 ms tick is Redis's serverCron's for the instantaneous_* rates too
+      this.stats.instantaneous.sample(this.#instantaneousReadings());
+    };
     const gatewayLog = (message: string) => this.log("warning", message);
     this.gateway = this.config.upstreamCluster !== null
       ? new ClusterGateway({
@@ -228,6 +235,30 @@ export class Server {
   /** The WebSocket port actually bound, or 0 when the bridge is off. */
   get wsPort(): number {
     return this.#http?.port ?? 0;
+  }
+
+  /** What the active expiry reports (INFO stats expired_stale_perc, …). */
+  get expiryStats(): ExpiryStats {
+    return this.#sweeper.stats;
+  }
+
+  #instantaneousReadings(): InstantaneousReadings {
+    const { tcp, ws } = this.introspection.traffic;
+    return {
+      commands: this.stats.commands,
+      inputBytes: tcp.input + ws.input,
+      outputBytes: tcp.output + ws.output,
+    };
+  }
+
+  /** CONFIG RESETSTAT: every counter INFO shows starts again from 0, as Redis's. */
+  resetStats(): void {
+    this.stats.reset();
+    this.introspection.reset();
+    this.memory.evictedKeys = 0;
+    this.limits.rejectedConnections = 0;
+    this.#sweeper.stats.reset();
+    this.stats.instantaneous.reset(this.#instantaneousReadings());
   }
 
   /** Connections on the HTTP port not yet upgraded or answered (bounded by --http-max-pending). */

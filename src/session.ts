@@ -86,7 +86,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** The last command run, for CLIENT LIST. */
   lastCommand = "NULL";
   /** This transport's byte counters (INFO stats, /metrics). */
-  readonly #traffic: { input: number; output: number };
+  readonly #traffic: { input: number; output: number; reads: number; writes: number };
   /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */
   monitoring = false;
   /** CLIENT NO-EVICT and NO-TOUCH (RESET clears them). */
@@ -316,6 +316,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const result = await this.#asideRead;
         this.#asideRead = null;
         this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.reads++;
         if (!reader.commitAside(result)) return;
       } else if (this.#overBudget) {
         // Whole requests are still buffered past this turn's budget: the rest next turn.
@@ -325,6 +326,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const turn = turns.current();
         const result = await reader.read(this.parser.bytesWanted);
         this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.reads++;
         if (!reader.commit(result)) return;
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
@@ -365,6 +367,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       if (result === null) return true;
       this.#asideRead = null;
       this.#traffic.input += result.value?.byteLength ?? 0;
+      this.#traffic.reads++;
       if (!reader.commitAside(result)) return false;
       if (reader.buffered > this.server.config.clientQueryBufferLimit) {
         this.server.refuse(
@@ -529,6 +532,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#spare = out;
         this.#inFlight = out.length;
         this.#traffic.output += out.length;
+        this.#traffic.writes++;
         try {
           await this.transport.write(out.bytes());
         } finally {

@@ -58,6 +58,7 @@ import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
 import type { Introspection } from "../stats/introspection.ts";
 import { redactArgs } from "../stats/redaction.ts";
 import { CallTimer } from "../stats/call_timer.ts";
+import { lookupCounter, type LookupStats } from "./keyspace_lookups.ts";
 import { noPermissionError, recordDenial } from "./acl.ts";
 import { ACL_OK } from "../acl/user.ts";
 
@@ -112,7 +113,7 @@ export interface PipelineServices {
     admit(spec: Spec, queued: boolean): string | null;
     track(spec: Spec, argv: readonly string[], db: Database, run: () => void): void;
   };
-  readonly stats: { commands: number };
+  readonly stats: { commands: number } & LookupStats;
   /** Command and error counters, the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
   readonly blocking: BlockingManager;
@@ -264,7 +265,6 @@ export class CommandPipeline {
     const observer = services.observer;
     const client = ctx.client;
     client.lastCommand = spec.name;
-    services.stats.commands++;
     const server = ctx.server;
     if (server.config.notifyKeyspaceEvents !== 0 && spec.flags.includes("readonly")) {
       // the key-miss class (m): misses are published before the command replies
@@ -291,6 +291,9 @@ export class CommandPipeline {
       const cmd = spec.parse(args);
       // Fixed arities are exact already; a variable one must not leave arguments unread.
       if (spec.arity < 0 && args.unread) throw new CommandError(SYNTAX_ERROR);
+      // INFO keyspace_hits/misses: the keys it reads, before it runs (keyspace_lookups.ts)
+      const lookups = lookupCounter(spec);
+      if (lookups !== null && stats.recording) lookups(argv, ctx.db, services.stats);
       if (services.memory.active) {
         services.memory.track(spec, argv, ctx.db, () => {
           spec.execute(cmd, ctx);
@@ -307,6 +310,8 @@ export class CommandPipeline {
       // CLIENT NO-TOUCH: this command's reads left the keys' idle time and LFU counter
       if (noTouch) ctx.server.keyspace.access.noTouch = false;
     }
+    // once it ran, as Redis's call(): INFO's total_commands_processed leaves INFO itself out
+    services.stats.commands++;
     stats.counted(spec, errorsBefore);
     this.timer.end(spec, argv, client, started);
     if (monitored && !spec.flags.includes("skip_monitor")) {

@@ -10,6 +10,8 @@
  */
 
 import { Introspection } from "../../src/stats/introspection.ts";
+import { ServerStats } from "../../src/stats/server_stats.ts";
+import { ExpiryStats } from "../../src/store/expiry_sweeper.ts";
 import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { AppendOnlyFile } from "../../src/persistence/aof_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
@@ -185,7 +187,8 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
   const blocking = new BlockingManager(keyspace);
-  const stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
+  const stats = new ServerStats();
+  const expiryStats = new ExpiryStats();
   const introspection = new Introspection(config);
   const pipeline = new CommandPipeline({
     introspection,
@@ -215,6 +218,12 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     sessions,
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats,
+    expiryStats,
+    resetStats: () => {
+      stats.reset();
+      introspection.reset();
+      expiryStats.reset();
+    },
     limits: { rejectedConnections: 0 },
     introspection,
     startedAt: Date.now(),
