@@ -29,6 +29,11 @@ import type { EncodingLimits } from "./store/encoding_limits.ts";
 import { EVICTION_POLICIES, type EvictionPolicy } from "./store/key_access.ts";
 import { parseAllowedHosts } from "./transport/origin_check.ts";
 import { maxClientsForFds, openFileLimit } from "./transport/fd_limit.ts";
+import {
+  parseClusterSeeds,
+  parseUpstreamUrl,
+  UpstreamAddressError,
+} from "./gateway/upstream_address.ts";
 
 /** A value refused; `message` is Redis's reason (config file and CONFIG SET alike). */
 export { DirectiveError as ConfigValueError };
@@ -591,7 +596,41 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     (c) => c.metricsToken ?? "",
     (c) => quoteConfigString(c.metricsToken ?? ""),
   ),
+  // gateway mode (gateway/): the upstream Redis, or a cluster's seed nodes
+  text(
+    "upstream",
+    {
+      get: (c) => c.upstream ?? "",
+      put: (c, v) => (c.upstream = v === "" ? null : v),
+    },
+    { respdOnly: true },
+    (v) => {
+      if (v !== "") upstreamCheck(() => parseUpstreamUrl(v));
+    },
+  ),
+  text(
+    "upstream-cluster",
+    {
+      get: (c) => c.upstreamCluster ?? "",
+      put: (c, v) => (c.upstreamCluster = v === "" ? null : v),
+    },
+    { respdOnly: true },
+    (v) => {
+      if (v !== "") upstreamCheck(() => parseClusterSeeds(v));
+    },
+  ),
+  integer("upstream-pool-size", 1, 1024, field("upstreamPoolSize"), { respdOnly: true }),
 ];
+
+/** An upstream address refused, with the gateway's reason. */
+function upstreamCheck(parse: () => unknown): void {
+  try {
+    parse();
+  } catch (e: unknown) {
+    if (e instanceof UpstreamAddressError) throw new DirectiveError(e.message);
+    throw e;
+  }
+}
 
 /** A TLS file path: "" means none. CONFIG SET loads the files again (commands/config.ts). */
 function tlsPath(
