@@ -178,6 +178,7 @@ export class Server {
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
+    this.memory.latency = this.aof.latency = this.persistence.latency = this.introspection.latency;
     this.#sweeper.onTick = (ms) => {
       this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
       // the 100 ms tick is Redis's serverCron's for the instantaneous_* rates too

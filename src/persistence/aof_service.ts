@@ -15,6 +15,7 @@
  * files only when the base is complete, so a crash at any point leaves a loadable set.
  */
 
+import { type LatencySink, timed } from "../stats/latency_monitor.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { type AofManifest, formatManifest, parseManifest } from "./aof_manifest.ts";
@@ -69,6 +70,11 @@ export class AppendOnlyFile {
   #incrBytes = 0;
   #baseBytes = 0;
   #rewrites = 0;
+
+  /** The latency monitor: aof-write*, aof-fsync-always and aof-rename (Redis 7.0's events). */
+  latency: LatencySink | null = null;
+  /** An everysec fsync still running (Redis's sync_in_progress, for aof-write-pending-fsync). */
+  #syncing = false;
 
   constructor(readonly keyspace: Keyspace, readonly settings: AofSettings, readonly log: AofLog) {}
 
@@ -365,7 +371,22 @@ export class AppendOnlyFile {
   flush(): void {
     const n = this.#pending.length;
     if (n === 0 || this.#incr === null) return;
-    writeAllSync(this.#incr, this.#pending.bytes());
+    const latency = this.latency;
+    if (latency !== null && latency.enabled) {
+      const started = performance.now();
+      writeAllSync(this.#incr, this.#pending.bytes());
+      const ms = performance.now() - started;
+      // as Redis's flushAppendOnlyFile: one event by circumstance, and aof-write for all
+      latency.sampleIfNeeded(
+        this.#syncing
+          ? "aof-write-pending-fsync"
+          : this.#rewrite !== null
+          ? "aof-write-active-child"
+          : "aof-write-alone",
+        ms,
+      );
+      latency.sampleIfNeeded("aof-write", ms);
+    } else writeAllSync(this.#incr, this.#pending.bytes());
     this.#pending.clear();
     this.#written += n;
     this.#incrBytes += n;
@@ -393,7 +414,8 @@ export class AppendOnlyFile {
       this.settings.appendfsync !== "always" || this.#incr === null ||
       this.#durable >= this.#written
     ) return;
-    this.#incr.syncDataSync();
+    const file = this.#incr;
+    timed(this.latency, "aof-fsync-always", () => file.syncDataSync());
     this.#durable = this.#written;
   }
 
@@ -404,9 +426,11 @@ export class AppendOnlyFile {
       this.#durable < this.#written
     ) {
       const target = this.#written;
+      this.#syncing = true;
       this.#incr.sync().then(() => {
         this.#durable = Math.max(this.#durable, target);
-      }).catch((e) => this.log("warning", `fsync of the AOF failed: ${e}`));
+      }).catch((e) => this.log("warning", `fsync of the AOF failed: ${e}`))
+        .finally(() => (this.#syncing = false));
     }
     this.#maybeAutoRewrite();
   }
@@ -524,7 +548,11 @@ export class AppendOnlyFile {
         // appendonly was turned on meanwhile, with a base of its own: this one is moot.
         throw new Error("the AOF was enabled during the rewrite");
       }
+      const renameStarted = performance.now();
       await Deno.rename(temp, `${this.dirPath}/${name}`);
+      if (this.latency?.enabled) {
+        this.latency.sampleIfNeeded("aof-rename", performance.now() - renameStarted);
+      }
       const next: AofManifest = {
         base: { name, seq, type: "b" },
         history: [],

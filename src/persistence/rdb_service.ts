@@ -5,6 +5,7 @@
  * a temporary name in `dir`, fsynced and renamed, so `dump.rdb` is always a whole file.
  */
 
+import { type LatencySink, timed } from "../stats/latency_monitor.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { decodeRdbSteps, encodeRdb, type RdbContents } from "./rdb_file.ts";
@@ -43,6 +44,8 @@ export interface RdbStatus {
 }
 
 export class RdbPersistence {
+  /** The latency monitor: rdb-unlink-temp-file (a failed save's file removed). */
+  latency: LatencySink | null = null;
   #dirty = 0;
   /** Changes counted when the running BGSAVE started: what remains dirty after it. */
   #dirtyAtBgsave = 0;
@@ -204,9 +207,11 @@ export class RdbPersistence {
       }
       Deno.renameSync(temp, this.path);
     } catch (e: unknown) {
-      try {
-        Deno.removeSync(temp);
-      } catch { /* not created */ }
+      timed(this.latency, "rdb-unlink-temp-file", () => {
+        try {
+          Deno.removeSync(temp);
+        } catch { /* not created */ }
+      });
       this.log("warning", `Failed saving the DB: ${e instanceof Error ? e.message : e}`);
       throw new RdbSaveError("ERR");
     }
@@ -263,7 +268,11 @@ export class RdbPersistence {
       this.log("notice", "Background saving terminated with success");
     } catch (e: unknown) {
       file?.close();
+      const unlinkStarted = performance.now();
       await Deno.remove(temp).catch(() => {});
+      if (this.latency?.enabled) {
+        this.latency.sampleIfNeeded("rdb-unlink-temp-file", performance.now() - unlinkStarted);
+      }
       this.#lastBgsaveOk = false;
       this.log("warning", `Background saving error: ${e instanceof Error ? e.message : e}`);
     } finally {
