@@ -255,11 +255,11 @@ function listeningText(server: Server): string {
 async function loadDataset(server: Server): Promise<boolean> {
   const started = performance.now();
   try {
+    // respd's own progress line; Redis shows a load's progress in INFO persistence only
     const loaded = await server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
     if (loaded === null) return true;
     const seconds = ((performance.now() - started) / 1000).toFixed(3);
-    log("notice", `Done loading ${loaded}.`);
-    log("notice", `DB loaded from disk: ${seconds} seconds`);
+    log("notice", `DB loaded from ${loaded}: ${seconds} seconds`); // as Redis's loadDataFromDisk
     return true;
   } catch (e: unknown) {
     if (!(e instanceof RdbLoadError) && !(e instanceof AofLoadError)) throw e;

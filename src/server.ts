@@ -40,6 +40,7 @@ import { ClusterGateway } from "./gateway/cluster_gateway.ts";
 import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
 import { ServerStats } from "./stats/server_stats.ts";
+import { loadedIn } from "./persistence/load_log.ts";
 import type { InstantaneousReadings } from "./stats/instantaneous.ts";
 import type { ExpiryStats } from "./store/expiry_sweeper.ts";
 
@@ -451,7 +452,7 @@ export class Server {
    * Loads the dataset at start: the AOF when `appendonly` is on (its base, then its
    * commands replayed through the pipeline), else `dir/dbfilename`. Runs in slices between
    * event-loop turns: clients that connect meanwhile get -LOADING (but for the commands
-   * Redis allows while loading) and INFO's loading fields. Resolves to what was loaded,
+   * Redis allows while loading) and INFO's loading fields. Resolves to where it was loaded from,
    * for the log (null: nothing to load). Rejects with RdbLoadError or AofLoadError for
    * damaged files, leaving the keyspace empty: never a partial load.
    */
@@ -471,7 +472,7 @@ export class Server {
   ): Generator<void, string | null> {
     if (!this.config.appendonly) {
       const keys = yield* this.persistence.loadSteps(progress, onProgress);
-      return keys === null ? null : `RDB: keys loaded: ${keys}`;
+      return keys === null ? null : "disk";
     }
     const contents = this.aof.load();
     if (contents === null) return null;
@@ -480,6 +481,8 @@ export class Server {
     loader.denyBlocking = true;
     // The AOF's progress counts commands replayed, not bytes.
     progress.totalBytes = contents.commands.length;
+    let file = 0;
+    let fileStarted = performance.now();
     try {
       for (const { db, argv } of contents.commands) {
         loader.dbIndex = db;
@@ -499,13 +502,25 @@ export class Server {
         }
         loader.reply.clear();
         progress.loadedBytes++;
+        // Redis's line for each incremental file once its commands ran
+        while (
+          file < contents.incrFiles.length && contents.incrFiles[file].end <= progress.loadedBytes
+        ) {
+          const name = contents.incrFiles[file++].name;
+          this.log("notice", loadedIn(`DB loaded from incr file ${name}`, fileStarted));
+          fileStarted = performance.now();
+        }
         yield;
+      }
+      for (; file < contents.incrFiles.length; file++) {
+        const name = contents.incrFiles[file].name;
+        this.log("notice", loadedIn(`DB loaded from incr file ${name}`, fileStarted));
       }
     } catch (e: unknown) {
       this.keyspace.flushAll(); // all or nothing
       throw e;
     }
-    return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
+    return "append only file";
   }
 
   /**

@@ -15,6 +15,7 @@
  * files only when the base is complete, so a crash at any point leaves a loadable set.
  */
 
+import { auxLogger, doneLoadingRdb, loadedIn } from "./load_log.ts";
 import { type LatencySink, timed } from "../stats/latency_monitor.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
@@ -49,6 +50,8 @@ export class AofLoadError extends Error {}
 export interface AofContents {
   commands: { db: number; argv: string[] }[];
   baseKeys: number;
+  /** The incremental files, each with the index in `commands` its commands end at. */
+  incrFiles: { name: string; end: number }[];
 }
 
 export class AppendOnlyFile {
@@ -129,8 +132,14 @@ export class AppendOnlyFile {
       throw new AofLoadError(e instanceof Error ? e.message : String(e));
     }
     let baseKeys = 0;
-    if (manifest.base !== null) baseKeys = this.#loadBase(manifest.base.name);
+    if (manifest.base !== null) {
+      const started = performance.now();
+      this.log("notice", "Reading RDB base file on AOF loading...");
+      baseKeys = this.#loadBase(manifest.base.name);
+      this.log("notice", loadedIn(`DB loaded from base file ${manifest.base.name}`, started));
+    }
     const commands: AofContents["commands"] = [];
+    const incrFiles: AofContents["incrFiles"] = [];
     manifest.incrs.forEach((entry, i) => {
       const path = `${this.dirPath}/${entry.name}`;
       const bytes = Deno.readFileSync(path);
@@ -173,22 +182,27 @@ export class AppendOnlyFile {
       if (transaction !== null) {
         this.log("warning", "Revert incomplete MULTI/EXEC transaction in AOF file");
       }
+      incrFiles.push({ name: entry.name, end: commands.length });
     });
     this.#manifest = manifest;
-    return { commands, baseKeys };
+    return { commands, baseKeys, incrFiles };
   }
 
   #loadBase(name: string): number {
     const bytes = Deno.readFileSync(`${this.dirPath}/${name}`);
     const now = this.keyspace.clock.now();
     const entries: [number, RdbEntry][] = [];
+    let expired = 0;
     try {
       decodeRdb(bytes, {
+        aux: auxLogger((m) => this.log("notice", m)),
         entry: (db, e) => {
           if (db >= this.keyspace.dbs.length) throw new RdbFormatError("database out of range");
           if (e.expireAt === null || e.expireAt > now) entries.push([db, e]);
+          else expired++;
         },
       });
+      this.log("notice", doneLoadingRdb(entries.length, expired));
       const values = entries.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
       for (const [db, e, value] of values) {
         this.keyspace.dbs[db].set(e.key, value);
@@ -234,7 +248,10 @@ export class AppendOnlyFile {
         m.incrs.push(last);
         this.#openIncr(last.name, true);
         this.#writeManifest(m);
-      } else this.#openIncr(last.name, false);
+      } else {
+        this.log("notice", `Opening AOF incr file ${last.name} on server start`);
+        this.#openIncr(last.name, false);
+      }
       this.#incrSeq = last.seq;
     }
     this.#timer = setInterval(() => this.#everySecond(), 1000);

@@ -5,6 +5,7 @@
  * a temporary name in `dir`, fsynced and renamed, so `dump.rdb` is always a whole file.
  */
 
+import { auxLogger, doneLoadingRdb } from "./load_log.ts";
 import { type LatencySink, timed } from "../stats/latency_monitor.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
@@ -41,6 +42,8 @@ export interface RdbStatus {
   changesSinceLastSave: number;
   saves: number;
   lastLoadKeys: number;
+  /** Keys the last load skipped because their TTL had passed. */
+  lastLoadExpired: number;
 }
 
 export class RdbPersistence {
@@ -56,6 +59,7 @@ export class RdbPersistence {
   #bgsave: Promise<void> | null = null;
   #saves = 0;
   #lastLoadKeys = 0;
+  #lastLoadExpired = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #stopEvents: () => void;
   /** Function libraries to save with the data (set by the scripting engine, if any). */
@@ -85,6 +89,7 @@ export class RdbPersistence {
       changesSinceLastSave: this.#dirty,
       saves: this.#saves,
       lastLoadKeys: this.#lastLoadKeys,
+      lastLoadExpired: this.#lastLoadExpired,
     };
   }
 
@@ -120,8 +125,10 @@ export class RdbPersistence {
     const now = this.keyspace.clock.now();
     const dbs = this.keyspace.dbs;
     let keys = 0;
+    let expired = 0;
     try {
       const steps = decodeRdbSteps(bytes, {
+        aux: auxLogger((m) => this.log("notice", m)),
         entry: (db, entry) => {
           if (db >= dbs.length) {
             throw new RdbLoadError(
@@ -129,7 +136,10 @@ export class RdbPersistence {
                 `${dbs.length} databases. Exiting`,
             );
           }
-          if (entry.expireAt !== null && entry.expireAt <= now) return;
+          if (entry.expireAt !== null && entry.expireAt <= now) {
+            expired++;
+            return;
+          }
           const database = dbs[db];
           database.set(entry.key, fromRdbObject(entry.value));
           const field = database.access.restored(entry.freq, entry.idle);
@@ -156,6 +166,8 @@ export class RdbPersistence {
     this.#dirty = 0;
     this.#lastSave = Date.now();
     this.#lastLoadKeys = keys;
+    this.#lastLoadExpired = expired;
+    this.log("notice", doneLoadingRdb(keys, expired));
     return keys;
   }
 
