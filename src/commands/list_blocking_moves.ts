@@ -13,7 +13,7 @@ import { ListType } from "../store/types/list.ts";
 import type { Database } from "../store/database.ts";
 import type { CommandContext } from "./context.ts";
 import { parseMpop } from "./list_moves.ts";
-import { timeoutArg } from "./lists.ts";
+import { popOrBlock, timeoutArg } from "./pop_or_block.ts";
 
 /** LEFT or RIGHT, any case; Redis's syntax error otherwise. */
 function side(text: string): boolean {
@@ -142,17 +142,7 @@ const blmpop = command({
     return { timeoutMs, ...parseMpop(a) };
   },
   execute({ timeoutMs, keys, fromLeft, count }, ctx) {
-    const db = ctx.db;
-    for (const key of keys) {
-      if (db.lookup(key, ListType) !== undefined && mpopFor(ctx, db, key, fromLeft, count)) return;
-    }
-    ctx.block({
-      dbIndex: ctx.client.dbIndex,
-      keys,
-      timeoutMs,
-      serve: (db, key) => mpopFor(ctx, db, key, fromLeft, count),
-      timedOut: () => ctx.reply.nullArray(),
-    });
+    popOrBlock(ctx, keys, timeoutMs, ListType, (db, key) => mpopFor(ctx, db, key, fromLeft, count));
   },
 });
 

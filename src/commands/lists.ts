@@ -13,7 +13,7 @@ import { CommandError, NOT_INTEGER, wrongArity } from "./errors.ts";
 import { ListType } from "../store/types/list.ts";
 import type { Database } from "../store/database.ts";
 import type { CommandContext } from "./context.ts";
-import { timeoutMillis } from "../store/long_double.ts";
+import { keysThenTimeout, popOrBlock } from "./pop_or_block.ts";
 
 /** Redis's `long` argument: any 64-bit integer, as a double (indexes are clamped anyway). */
 function longArg(text: string, message = NOT_INTEGER): number {
@@ -129,18 +129,6 @@ const lindex = command({
 });
 
 /**
- * A blocking command's timeout argument in seconds (fractions allowed, 0 = forever), as
- * Redis 7.0 reads it (store/long_double.ts's `timeoutMillis`), with its error texts.
- */
-export function timeoutArg(text: string): number {
-  const ms = timeoutMillis(text);
-  if (ms === null) throw new CommandError("ERR timeout is not a float or out of range");
-  if (ms === "negative") throw new CommandError("ERR timeout is negative");
-  // Past 2^53 ms (285,000 years) a wait is as good as forever; Redis's own sum overflows.
-  return typeof ms === "bigint" ? 0 : ms;
-}
-
-/**
  * Pops one element of the list at `key` for a blocked or blocking client and replies
  * `[key, element]`; false (nothing written) when `key` holds no list or an empty one.
  */
@@ -162,26 +150,9 @@ const blockingPop = (name: string, front: boolean) =>
     categories: ["write", "list", "slow", "blocking"],
     keys: [1, -2, 1],
     keySpecFlags: ["RW", "access", "delete"],
-    // The timeout is checked first, as in Redis.
-    parse: (a) => {
-      const timeoutMs = timeoutArg(a.argv[a.argv.length - 1]);
-      const keys = a.rest();
-      keys.pop();
-      return { keys, timeoutMs };
-    },
+    parse: keysThenTimeout,
     execute({ keys, timeoutMs }, ctx) {
-      const db = ctx.db;
-      // Keys in order: the first non-empty list serves; another type is WRONGTYPE.
-      for (const key of keys) {
-        if (db.lookup(key, ListType) !== undefined && popFor(ctx, db, key, front)) return;
-      }
-      ctx.block({
-        dbIndex: ctx.client.dbIndex,
-        keys,
-        timeoutMs,
-        serve: (db, key) => popFor(ctx, db, key, front),
-        timedOut: () => ctx.reply.nullArray(),
-      });
+      popOrBlock(ctx, keys, timeoutMs, ListType, (db, key) => popFor(ctx, db, key, front));
     },
   });
 

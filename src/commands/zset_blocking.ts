@@ -8,7 +8,7 @@
 
 import { command } from "./command.ts";
 import type { CommandContext } from "./context.ts";
-import { timeoutArg } from "./lists.ts";
+import { keysThenTimeout, popOrBlock, timeoutArg } from "./pop_or_block.ts";
 import { parseZmpop, popEntries, replyMpop, replyScore } from "./zsets.ts";
 import { ZSetType } from "../store/types/zset.ts";
 import type { Database } from "../store/database.ts";
@@ -36,24 +36,9 @@ const blockingZpop = (name: string, min: boolean) =>
     categories: ["write", "sortedset", "fast", "blocking"],
     keys: [1, -2, 1],
     keySpecFlags: ["RW", "access", "delete"],
-    parse: (a) => {
-      const timeoutMs = timeoutArg(a.argv[a.argv.length - 1]);
-      const keys = a.rest();
-      keys.pop();
-      return { keys, timeoutMs };
-    },
+    parse: keysThenTimeout,
     execute({ keys, timeoutMs }, ctx) {
-      const db = ctx.db;
-      for (const key of keys) {
-        if (db.lookup(key, ZSetType) !== undefined && popFor(ctx, db, key, min)) return;
-      }
-      ctx.block({
-        dbIndex: ctx.client.dbIndex,
-        keys,
-        timeoutMs,
-        serve: (db, key) => popFor(ctx, db, key, min),
-        timedOut: () => ctx.reply.nullArray(),
-      });
+      popOrBlock(ctx, keys, timeoutMs, ZSetType, (db, key) => popFor(ctx, db, key, min));
     },
   });
 
@@ -71,21 +56,11 @@ const bzmpop = command({
     return { timeoutMs, ...parseZmpop(a) };
   },
   execute({ timeoutMs, keys, min, count }, ctx) {
-    const serve = (db: Database, key: string) => {
+    popOrBlock(ctx, keys, timeoutMs, ZSetType, (db, key) => {
       const z = db.get(key);
       if (z === undefined || !ZSetType.is(z) || z.size === 0) return false;
       replyMpop(ctx, key, z, min, count);
       return true;
-    };
-    for (const key of keys) {
-      if (ctx.db.lookup(key, ZSetType) !== undefined && serve(ctx.db, key)) return;
-    }
-    ctx.block({
-      dbIndex: ctx.client.dbIndex,
-      keys,
-      timeoutMs,
-      serve,
-      timedOut: () => ctx.reply.nullArray(),
     });
   },
 });

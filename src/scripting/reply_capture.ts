@@ -35,7 +35,7 @@ export class ReplyCapture extends ReplyWriter {
   #add(r: Reply): void {
     let value = r;
     for (;;) {
-      const top = this.#stack[this.#stack.length - 1];
+      const top = this.#stack.length !== 0 ? this.#stack[this.#stack.length - 1] : undefined;
       if (top === undefined) {
         this.#done.push(value);
         return;
