@@ -12,7 +12,7 @@ import { command } from "./command.ts";
 import { REDIS_VERSION, VERSION } from "../config.ts";
 import { LRU_CLOCK_MAX } from "../store/key_access.ts";
 import type { Database } from "../store/database.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext, ServerServices } from "./context.ts";
 import { persistenceInfo } from "../persistence/persistence_info.ts";
 import { type Fields, memoryInfo } from "./info_memory.ts";
 import { statsInfo } from "./info_stats.ts";
@@ -46,11 +46,10 @@ function configFilePath(path: string | null): string {
   }
 }
 
-const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
-  server(ctx) {
-    const srv = ctx.server;
+const SECTIONS: Record<string, (server: ServerServices) => Fields> = {
+  server(server) {
     const now = Date.now();
-    const uptime = Math.floor((now - srv.startedAt) / 1000);
+    const uptime = Math.floor((now - server.startedAt) / 1000);
     return [
       ["redis_version", REDIS_VERSION],
       ["redis_git_sha1", "00000000"],
@@ -65,8 +64,8 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["gcc_version", "0.0.0"],
       ["process_id", Deno.pid],
       ["process_supervised", "no"],
-      ["run_id", srv.runId],
-      ["tcp_port", srv.port],
+      ["run_id", server.runId],
+      ["tcp_port", server.port],
       ["server_time_usec", Math.floor((performance.timeOrigin + performance.now()) * 1000)],
       ["uptime_in_seconds", uptime],
       ["uptime_in_days", Math.floor(uptime / 86400)],
@@ -75,42 +74,42 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
       ["configured_hz", 10],
       ["lru_clock", Math.floor(now / 1000) & LRU_CLOCK_MAX],
       ["executable", executable()],
-      ["config_file", configFilePath(ctx.server.config.configFile)],
+      ["config_file", configFilePath(server.config.configFile)],
       ["io_threads_active", 0],
       ["respd_version", VERSION],
       ["deno_version", Deno.version.deno],
     ];
   },
-  clients(ctx) {
+  clients(server) {
     let maxIn = 0;
     let maxOut = 0;
-    for (const c of ctx.server.sessions.values()) {
+    for (const c of server.sessions.values()) {
       maxIn = Math.max(maxIn, c.queryBuffer.used);
       maxOut = Math.max(maxOut, c.pendingOutput);
     }
     return [
-      ["connected_clients", ctx.server.sessions.size],
+      ["connected_clients", server.sessions.size],
       ["cluster_connections", 0],
-      ["maxclients", ctx.server.config.maxclients],
+      ["maxclients", server.config.maxclients],
       ["client_recent_max_input_buffer", maxIn],
       ["client_recent_max_output_buffer", maxOut],
-      ["blocked_clients", ctx.server.blocking.blockedCount + ctx.server.pause.heldCount],
-      ["tracking_clients", ctx.server.tracking.trackingClients],
+      ["blocked_clients", server.blocking.blockedCount + server.pause.heldCount],
+      ["tracking_clients", server.tracking.trackingClients],
       ["clients_in_timeout_table", 0],
     ];
   },
   memory: memoryInfo,
-  persistence(ctx) {
-    return persistenceInfo(ctx.server.persistence, ctx.server.aof, ctx.server.loading);
+  persistence(server) {
+    return persistenceInfo(server.persistence, server.aof, server.loading);
   },
 
   stats: statsInfo,
-  replication(ctx) {
+  replication(server) {
     return [
       ["role", "master"],
       ["connected_slaves", 0],
       ["master_failover_state", "no-failover"],
-      ["master_replid", replicationId(ctx.server)],
+      ["master_replid", replicationId(server)],
       ["master_replid2", "0".repeat(40)],
       ["master_repl_offset", 0],
       ["second_repl_offset", -1],
@@ -134,18 +133,18 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
     ];
   },
   modules: () => [],
-  commandstats: (ctx) => ctx.server.introspection.commands.commandstats(),
-  errorstats: (ctx) => ctx.server.introspection.commands.errorstats(),
-  latencystats: (ctx) =>
-    ctx.server.introspection.commands.latencystats(
-      ctx.server.config.latencyTrackingInfoPercentiles,
+  commandstats: (server) => server.introspection.commands.commandstats(),
+  errorstats: (server) => server.introspection.commands.errorstats(),
+  latencystats: (server) =>
+    server.introspection.commands.latencystats(
+      server.config.latencyTrackingInfoPercentiles,
     ),
   cluster: () => [["cluster_enabled", 0]],
-  gateway: (ctx) => ctx.server.gateway?.infoFields() ?? [],
-  keyspace(ctx) {
+  gateway: (server) => server.gateway?.infoFields() ?? [],
+  keyspace(server) {
     const out: Fields = [];
-    const now = ctx.server.clock.now();
-    ctx.server.keyspace.dbs.forEach((db, i) => {
+    const now = server.clock.now();
+    server.keyspace.dbs.forEach((db, i) => {
       if (db.size === 0) return;
       out.push([`db${i}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl(db, now)}`]);
     });
@@ -226,6 +225,22 @@ const ALL_SECTIONS = [
 /** What INFO without arguments (or with "default") prints. */
 const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== "commandstats" && s !== "latencystats");
 
+/** The sections exporters read (server … cpu): each field's value by its name (/metrics). */
+export function infoFieldValues(server: ServerServices): Map<string, string> {
+  const out = new Map<string, string>();
+  for (
+    const name of ["server", "clients", "memory", "persistence", "stats", "replication", "cpu"]
+  ) {
+    for (const [k, v] of SECTIONS[name](server)) out.set(k, String(v));
+  }
+  return out;
+}
+
+/** INFO keyspace's fields (`db0` → `keys=…,expires=…,avg_ttl=…`), for /metrics. */
+export function infoKeyspace(server: ServerServices): Fields {
+  return SECTIONS.keyspace(server);
+}
+
 /** The text of INFO for the given section names (Redis's `# Section` blocks, CRLF lines). */
 export function infoText(ctx: CommandContext, names: readonly string[]): string {
   let wanted = names.map((n) => n.toLowerCase());
@@ -241,7 +256,7 @@ export function infoText(ctx: CommandContext, names: readonly string[]): string 
     if (name === "gateway" && ctx.server.gateway === null) continue;
     const title = name === "cpu" ? "CPU" : name[0].toUpperCase() + name.slice(1);
     let block = `# ${title}\r\n`;
-    for (const [k, v] of SECTIONS[name](ctx)) block += `${k}:${v}\r\n`;
+    for (const [k, v] of SECTIONS[name](ctx.server)) block += `${k}:${v}\r\n`;
     blocks.push(block);
   }
   return blocks.join("\r\n");

@@ -8,7 +8,7 @@
  * has none of (replication, cluster links, defrag, lazy freeing) is 0.
  */
 
-import type { CommandContext } from "./context.ts";
+import type { ServerServices } from "./context.ts";
 
 export type Fields = [string, string | number][];
 
@@ -35,8 +35,8 @@ function systemMemory(): number {
 }
 
 /** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
-function scriptingMemory(ctx: CommandContext): Fields {
-  const { evalScripts, functions } = ctx.server.scripting;
+function scriptingMemory(server: ServerServices): Fields {
+  const { evalScripts, functions } = server.scripting;
   const vmEval = evalScripts.luaMemory;
   const vmFunctions = functions.luaMemory;
   const scripts = evalScripts.bodyBytes;
@@ -63,16 +63,16 @@ function ratio(a: number, b: number): string {
   return (b === 0 ? 0 : a / b).toFixed(2);
 }
 
-export function memoryInfo(ctx: CommandContext): Fields {
+export function memoryInfo(server: ServerServices): Fields {
   const heap = Deno.memoryUsage();
   const rss = heap.rss;
-  const used = ctx.server.memory.used();
-  const stats = ctx.server.stats;
+  const used = server.memory.used();
+  const stats = server.stats;
   const peak = stats.peakMemory = Math.max(stats.peakMemory, used);
-  const max = ctx.server.config.maxmemory;
+  const max = server.config.maxmemory;
   let clients = 0;
-  for (const c of ctx.server.sessions.values()) clients += c.queryBuffer.size + c.pendingOutput;
-  const aofBuffer = ctx.server.aof.status.pendingBytes;
+  for (const c of server.sessions.values()) clients += c.queryBuffer.size + c.pendingOutput;
+  const aofBuffer = server.aof.status.pendingBytes;
   const overhead = clients + aofBuffer;
   const allocated = heap.heapUsed + heap.external;
   const active = heap.heapTotal + heap.external;
@@ -94,10 +94,10 @@ export function memoryInfo(ctx: CommandContext): Fields {
     ["allocator_resident", rss],
     ["total_system_memory", total],
     ["total_system_memory_human", human(total)],
-    ...scriptingMemory(ctx),
+    ...scriptingMemory(server),
     ["maxmemory", max],
     ["maxmemory_human", human(max)],
-    ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
+    ["maxmemory_policy", server.config.maxmemoryPolicy],
     ["allocator_frag_ratio", ratio(active, allocated)],
     ["allocator_frag_bytes", active - allocated],
     ["allocator_rss_ratio", ratio(rss, active)],

@@ -8,11 +8,10 @@
  * maxmemory, reply-buffer resizing and DUMP payload sanitizing.
  */
 
-import type { CommandContext } from "./context.ts";
+import type { ServerServices } from "./context.ts";
 import type { Fields } from "./info_memory.ts";
 
-export function statsInfo(ctx: CommandContext): Fields {
-  const server = ctx.server;
+export function statsInfo(server: ServerServices): Fields {
   const stats = server.stats;
   const { tcp, ws } = server.introspection.traffic;
   const expiry = server.expiryStats;
