@@ -175,6 +175,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return this.reply.length + (this.transport.queued ?? this.#inFlight);
   }
 
+  /** The reply buffer being filled and, with the spare one, both (CLIENT LIST rbs, tot-mem). */
+  get replyBuffers(): { current: number; total: number } {
+    const current = this.reply.capacity;
+    return { current, total: current + this.#spare.capacity };
+  }
+
   /** Unparsed request bytes and the read buffer's size (CLIENT LIST qbuf, qbuf-free). */
   get queryBuffer(): { used: number; size: number } {
     const r = this.#reader;

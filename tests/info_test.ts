@@ -269,3 +269,62 @@ Deno.test("instantaneous_ops_per_sec follows a burst of commands", async () => {
   const kbps = Number((await info(c, "stats")).get("instantaneous_input_kbps"));
   assert(kbps > 0, `instantaneous_input_kbps ${kbps}`);
 });
+
+/** CLIENT LIST's lines as field maps, in order. */
+function clientFields(text: string): Map<string, string>[] {
+  return text.trim().split("\n").map((line) =>
+    new Map(
+      line.split(" ").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+    )
+  );
+}
+
+Deno.test("CLIENT LIST has Redis 7.0's fields in its order, with the same values for the same clients", async () => {
+  await using redis = await startRedis();
+  await using respd = startTestServer();
+  const seen: Map<string, string>[][] = [];
+  for (const port of [redis.port, respd.port]) {
+    using sub = await RawClient.connect(port);
+    await sub.call("CLIENT", "SETNAME", "sub");
+    await sub.call("SUBSCRIBE", "a", "b");
+    await sub.call("PSUBSCRIBE", "p*");
+    using tx = await RawClient.connect(port);
+    await tx.call("HELLO", "3", "SETNAME", "tx");
+    await tx.call("SELECT", "2");
+    await tx.call("MULTI");
+    await tx.call("SET", "k", "v");
+    await tx.call("INCR", "n");
+    using c = await RawClient.connect(port);
+    await c.call("CLIENT", "SETNAME", "lister");
+    const reply = await c.call("CLIENT", "LIST");
+    seen.push(clientFields(reply.slice(reply.indexOf("\r\n") + 2, -2)));
+  }
+  const [expected, actual] = seen;
+  // respd's fields past 7.0's: watch (7.4), lib-name and lib-ver (7.2), transport (its own)
+  const extras = ["watch", "lib-name", "lib-ver", "transport"];
+  assertEquals(
+    [...actual[0].keys()].filter((k) => !extras.includes(k)),
+    [...expected[0].keys()],
+  );
+  const same = [
+    "name",
+    "flags",
+    "db",
+    "sub",
+    "psub",
+    "ssub",
+    "multi",
+    "cmd",
+    "user",
+    "redir",
+    "resp",
+  ];
+  const pick = (lines: Map<string, string>[]) =>
+    lines.map((l) => Object.fromEntries(same.map((k) => [k, l.get(k)])));
+  assertEquals(pick(actual), pick(expected));
+  for (const line of actual) {
+    assert(Number(line.get("fd")) > 2, `fd ${line.get("fd")}`);
+    assert(Number(line.get("tot-mem")) > 0, `tot-mem ${[...line].join(" ")}`);
+  }
+  assertEquals(actual.find((l) => l.get("name") === "tx")!.get("watch"), "0");
+});

@@ -59,6 +59,8 @@ export interface ClientView {
   };
   /** Unparsed request bytes and the read buffer's size. */
   readonly queryBuffer: { used: number; size: number };
+  /** The reply buffers' bytes: the one being filled, and both of them (CLIENT LIST rbs, tot-mem). */
+  readonly replyBuffers: { current: number; total: number };
   /** Reply bytes not yet sent. */
   readonly pendingOutput: number;
   /** MULTI's queue and the client's WATCHes (transactions.ts). */

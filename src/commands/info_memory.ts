@@ -71,7 +71,9 @@ export function memoryInfo(server: ServerServices): Fields {
   const peak = stats.peakMemory = Math.max(stats.peakMemory, used);
   const max = server.config.maxmemory;
   let clients = 0;
-  for (const c of server.sessions.values()) clients += c.queryBuffer.size + c.pendingOutput;
+  for (const c of server.sessions.values()) {
+    clients += c.queryBuffer.size + c.replyBuffers.total + c.pendingOutput;
+  }
   const aofBuffer = server.aof.status.pendingBytes;
   const overhead = clients + aofBuffer;
   const allocated = heap.heapUsed + heap.external;

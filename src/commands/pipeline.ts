@@ -172,9 +172,15 @@ export class CommandPipeline {
       // a known command with the wrong arity is counted as rejected (INFO commandstats)
       this.#refuse(ctx, argv[0], e.message);
       const known = knownCommand(argv);
-      if (known !== undefined) services.introspection.commands.rejected(known.name);
+      if (known !== undefined) {
+        services.introspection.commands.rejected(known.name);
+        client.lastCommand = known.name;
+      }
       return;
     }
+    // CLIENT LIST's cmd=: the last command looked up, as Redis's c->lastcmd (queued in MULTI,
+    // refused or run; EXEC's own commands and a script's leave it as EXEC or EVAL)
+    client.lastCommand = spec.name;
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
       return this.#reject(ctx, spec, argv[0], NOAUTH_ERROR);
     }
@@ -205,7 +211,6 @@ export class CommandPipeline {
     ) return this.#refuse(ctx, argv[0], LOADING_ERROR);
     const pause = ctx.server.pause;
     if (pause.type !== "none" && pause.holds(spec, client)) {
-      client.lastCommand = spec.name;
       return pause.hold(client, argv);
     }
     const remote = services.remote;
@@ -264,7 +269,6 @@ export class CommandPipeline {
     const services = this.services;
     const observer = services.observer;
     const client = ctx.client;
-    client.lastCommand = spec.name;
     const server = ctx.server;
     if (server.config.notifyKeyspaceEvents !== 0 && spec.flags.includes("readonly")) {
       // the key-miss class (m): misses are published before the command replies

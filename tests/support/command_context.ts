@@ -54,6 +54,7 @@ export class TestClient implements ClientState {
   readonly subscriptions = new Subscriptions();
   readonly transport = { kind: "tcp", remoteAddress: "test:0", localAddress: "test:0" } as const;
   readonly queryBuffer = { used: 0, size: 0 };
+  readonly replyBuffers = { current: 0, total: 0 };
   readonly parser = { args: [] as readonly string[] };
   authenticated: boolean;
   user: AclUser;
