@@ -51,7 +51,9 @@ reads its options (they override the file; a bad one is reported at its line). O
   --tls-auth-clients no|yes|optional
                                    client certificates on the TLS port (default yes)
   --ws-tls yes|no                  serve the WebSocket/HTTP port as https:// and wss://
-                                   with --tls-cert-file/--tls-key-file (default no)
+                                   (default no)
+  --ws-tls-cert-file PATH          the https port's own certificate and key (default:
+  --ws-tls-key-file PATH           --tls-cert-file and --tls-key-file)
   --bind ADDR                      address to listen on (default 127.0.0.1)
   --databases N                    number of databases (default 16)
   --loglevel LEVEL                 debug | verbose | notice | warning (default notice)
@@ -190,18 +192,19 @@ async function main(): Promise<number> {
     } else log("warning", `could not start: ${e instanceof Error ? e.message : e}`);
     return 1;
   }
-  // SIGHUP reads the TLS certificate, key and CA files again, for new connections.
-  if (config.tlsPort !== null || config.wsTls) {
-    Deno.addSignalListener("SIGHUP", () => {
-      try {
-        server.reloadTls();
-        log("notice", "TLS certificate and key reloaded (SIGHUP): new connections use them");
-      } catch (e: unknown) {
-        if (!(e instanceof TlsConfigError)) throw e;
-        log("warning", `TLS reload failed (SIGHUP), keeping the old certificate: ${e.message}`);
-      }
-    });
-  }
+  // SIGHUP reads the TLS certificate, key and CA files again, for new connections (also
+  // when CONFIG SET tls-port opened the TLS port later); without TLS it is ignored, as
+  // Redis ignores it.
+  Deno.addSignalListener("SIGHUP", () => {
+    if (server.tlsPort === 0 && !server.httpsPort) return;
+    try {
+      server.reloadTls();
+      log("notice", "TLS certificate and key reloaded (SIGHUP): new connections use them");
+    } catch (e: unknown) {
+      if (!(e instanceof TlsConfigError)) throw e;
+      log("warning", `TLS reload failed (SIGHUP), keeping the old certificate: ${e.message}`);
+    }
+  });
   // Signals and SHUTDOWN are heard from here on, also while the dataset loads. A signal
   // saves (when save points are set; never while loading) and exits; if that save fails
   // the server keeps running, as Redis does, and a second SIGINT exits without saving.

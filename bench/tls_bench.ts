@@ -4,13 +4,15 @@
  * ports off, and redis-benchmark --tls runs SET and GET against them interleaved (redis,
  * respd, redis, … so background load hits both alike). Prints the median ops/s of each per
  * test and pipeline depth, their ratio, the CPU each server spent per request, the host's
- * load average before and after, and a last line `ratio-min: X`.
+ * load average before and after, and a last line `ratio-min: X` (over TLS).
  *
  *   deno task bench:tls [--runs 3] [--n 100000] [--clients 50] [--tests set,get]
- *                       [--pipes 1,16] [--auth no|yes]
+ *                       [--pipes 1,16] [--auth no|yes] [--plain yes]
  *
  * `--auth yes` makes both servers require client certificates (tls-auth-clients yes) and
- * redis-benchmark present one.
+ * redis-benchmark present one. `--plain yes` gives both servers a plaintext port too and
+ * measures it in the same rounds, so the cost TLS adds to each server shows apart from the
+ * cost of serving the commands.
  */
 
 import { parseArgs } from "node:util";
@@ -26,11 +28,13 @@ const { values } = parseArgs({
     tests: { type: "string", default: "set,get" },
     pipes: { type: "string", default: "1,16" },
     auth: { type: "string", default: "no" },
+    plain: { type: "string", default: "no" },
   },
 });
 const RUNS = Number(values.runs);
 const PIPES = values.pipes.split(",").map(Number);
 const AUTH = values.auth === "yes";
+const PLAIN = values.plain === "yes";
 
 await using certs = await makeTestCerts();
 const tlsArgs = [
@@ -74,11 +78,15 @@ async function waitForTlsPing(port: number, child: Deno.ChildProcess, what: stri
   throw new Error(`${what} did not answer PING over TLS on ${port} within 30s`);
 }
 
-async function benchmark(port: number, pipe: number): Promise<Map<string, number>> {
+async function benchmark(
+  port: number,
+  pipe: number,
+  tls: boolean,
+): Promise<Map<string, number>> {
   const out = await new Deno.Command("redis-benchmark", {
     args: [
       ..."-h 127.0.0.1 --csv -r 100000".split(" "),
-      ...["-p", String(port), ...clientTls, "-t", values.tests, "-n", values.n],
+      ...["-p", String(port), ...(tls ? clientTls : []), "-t", values.tests, "-n", values.n],
       ...["-c", values.clients, "-P", String(pipe)],
     ],
     stdout: "piped",
@@ -99,29 +107,37 @@ async function benchmark(port: number, pipe: number): Promise<Map<string, number
 interface Target {
   label: string;
   port: number;
+  /** The plaintext port (with --plain yes). */
+  plainPort: number;
   child: Deno.ChildProcess;
   ops: Map<string, number[]>;
-  cpu: Map<number, number[]>;
+  cpu: Map<string, number[]>;
 }
 
-async function measure(target: Target, pipe: number): Promise<void> {
+/** One redis-benchmark run: its ops/s per test and the server's CPU per request, keyed
+ * by pipeline depth (and " plain" for the plaintext port). */
+async function measure(target: Target, pipe: number, tls = true): Promise<void> {
   const before = cpuOf(target.child.pid).total;
-  const rows = await benchmark(target.port, pipe);
+  const rows = await benchmark(tls ? target.port : target.plainPort, pipe, tls);
   const after = cpuOf(target.child.pid).total;
+  const suffix = tls ? "" : " plain";
   for (const [test, ops] of rows) {
-    const key = `${test} P=${pipe}`;
+    const key = `${test} P=${pipe}${suffix}`;
     target.ops.set(key, [...(target.ops.get(key) ?? []), ops]);
   }
   const perRequest = (after - before) / (rows.size * Number(values.n));
-  target.cpu.set(pipe, [...(target.cpu.get(pipe) ?? []), perRequest]);
+  const key = `P=${pipe}${suffix}`;
+  target.cpu.set(key, [...(target.cpu.get(key) ?? []), perRequest]);
 }
 
 const redisPort = freePort();
 const respdPort = freePort();
+const redisPlain = PLAIN ? freePort() : 0;
+const respdPlain = PLAIN ? freePort() : 0;
 const root = new URL("..", import.meta.url).pathname;
 const redisChild = new Deno.Command("redis-server", {
   args: [
-    ...["--port", "0", "--tls-port", String(redisPort), "--bind", "127.0.0.1"],
+    ...["--port", String(redisPlain), "--tls-port", String(redisPort), "--bind", "127.0.0.1"],
     ...["--save", "", "--appendonly", "no", ...tlsArgs],
   ],
   stdout: "null",
@@ -129,7 +145,8 @@ const redisChild = new Deno.Command("redis-server", {
 }).spawn();
 const respdChild = new Deno.Command(Deno.execPath(), {
   args: [
-    ...["run", "-A", `${root}main.ts`, "--port", "0", "--tls-port", String(respdPort)],
+    ...["run", "-A", `${root}main.ts`, "--port", String(respdPlain)],
+    ...["--tls-port", String(respdPort)],
     ...["--ws-port", "off", "--save", "", ...tlsArgs],
   ],
   cwd: root,
@@ -144,6 +161,7 @@ try {
   const redis: Target = {
     label: "redis",
     port: redisPort,
+    plainPort: redisPlain,
     child: redisChild,
     ops: new Map(),
     cpu: new Map(),
@@ -151,6 +169,7 @@ try {
   const respd: Target = {
     label: "respd",
     port: respdPort,
+    plainPort: respdPlain,
     child: respdChild,
     ops: new Map(),
     cpu: new Map(),
@@ -167,22 +186,28 @@ try {
     for (const pipe of PIPES) {
       await measure(redis, pipe);
       await measure(respd, pipe);
+      if (PLAIN) {
+        await measure(redis, pipe, false);
+        await measure(respd, pipe, false);
+      }
     }
   }
   console.log("test\tredis ops/s\trespd ops/s\tratio");
   let ratioMin = Infinity;
   for (const [key, runs] of respd.ops) {
+    const tls = !key.endsWith(" plain");
     const r = median(redis.ops.get(key) ?? [0]);
     const d = median(runs);
     const ratio = d / r;
-    ratioMin = Math.min(ratioMin, ratio);
+    if (tls) ratioMin = Math.min(ratioMin, ratio);
     console.log(`${key}\t${Math.round(r)}\t${Math.round(d)}\t${ratio.toFixed(2)}`);
   }
-  for (const pipe of PIPES) {
-    const r = median(redis.cpu.get(pipe)!) / 1000;
-    const d = median(respd.cpu.get(pipe)!) / 1000;
+  for (const key of respd.cpu.keys()) {
+    const r = median(redis.cpu.get(key)!) / 1000;
+    const d = median(respd.cpu.get(key)!) / 1000;
     console.log(
-      `# CPU per request P=${pipe}: redis ${r.toFixed(2)} µs, respd ${d.toFixed(2)} µs`,
+      `# CPU per request ${key}: redis ${r.toFixed(2)} µs, respd ${d.toFixed(2)} µs ` +
+        `(${(d / r).toFixed(2)}×)`,
     );
   }
   console.log(`# load average after: ${loadAverage()}`);

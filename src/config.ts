@@ -30,7 +30,7 @@ export interface ServerConfig extends EncodingLimits {
   port: number | null;
   /** The TLS RESP port (0 picks a free one); null: none, the default (redis.conf `tls-port 0`). */
   tlsPort: number | null;
-  /** The certificate (PEM, chain included) both TLS ports present. */
+  /** The certificate (PEM, chain included) the TLS ports present (see wsTlsCertFile). */
   tlsCertFile: string | null;
   /** Its private key (PEM, not encrypted). */
   tlsKeyFile: string | null;
@@ -38,8 +38,11 @@ export interface ServerConfig extends EncodingLimits {
   tlsCaCertFile: string | null;
   /** Client certificates on the TLS RESP port: none asked, required, or verified if sent. */
   tlsAuthClients: TlsAuthClients;
-  /** Serve the HTTP/WebSocket port as https:// and wss:// with tls-cert-file and tls-key-file. */
+  /** Serve the HTTP/WebSocket port as https:// and wss:// (certificate: wsTlsCertFile). */
   wsTls: boolean;
+  /** The HTTPS port's own certificate and key; null: tlsCertFile / tlsKeyFile. */
+  wsTlsCertFile: string | null;
+  wsTlsKeyFile: string | null;
   bind: string;
   databases: number;
   loglevel: LogLevel;
@@ -188,6 +191,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   tlsCaCertFile: null,
   tlsAuthClients: "yes",
   wsTls: false,
+  wsTlsCertFile: null,
+  wsTlsKeyFile: null,
   bind: "127.0.0.1",
   databases: 16,
   loglevel: "notice",

@@ -301,6 +301,8 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     },
     get: (c) => String(c.tlsPort ?? 0),
     rewrite: (c) => [{ line: `tls-port ${c.tlsPort ?? 0}`, force: c.tlsPort !== null }],
+    // CONFIG SET opens, moves or closes the port (commands/config.ts)
+    mutable: true,
   },
   tlsPath("tls-cert-file", "tlsCertFile"),
   tlsPath("tls-key-file", "tlsKeyFile"),
@@ -574,6 +576,8 @@ export const PARAMETERS: readonly ConfigParameter[] = [
   }),
   yesNo("metrics", field("metrics"), { respdOnly: true }),
   yesNo("ws-tls", field("wsTls"), { respdOnly: true }),
+  tlsPath("ws-tls-cert-file", "wsTlsCertFile", { respdOnly: true }),
+  tlsPath("ws-tls-key-file", "wsTlsKeyFile", { respdOnly: true }),
   make(
     "ws-allowed-hosts",
     { respdOnly: true },
@@ -635,12 +639,13 @@ function upstreamCheck(parse: () => unknown): void {
 /** A TLS file path: "" means none. CONFIG SET loads the files again (commands/config.ts). */
 function tlsPath(
   name: string,
-  key: "tlsCertFile" | "tlsKeyFile" | "tlsCaCertFile",
+  key: "tlsCertFile" | "tlsKeyFile" | "tlsCaCertFile" | "wsTlsCertFile" | "wsTlsKeyFile",
+  options: { respdOnly?: boolean } = {},
 ): ConfigParameter {
   return text(name, {
     get: (c) => c[key] ?? "",
     put: (c, v) => (c[key] = v === "" ? null : v),
-  }, { mutable: true });
+  }, { mutable: true, ...options });
 }
 
 /** The parameters whose change loads the TLS files again (Redis's applyTlsCfg). */

@@ -12,7 +12,14 @@ import { Session } from "./session.ts";
 import { tcpTransport } from "./transport/tcp.ts";
 import { acceptLoop } from "./transport/accept_loop.ts";
 import { HttpPort } from "./transport/http.ts";
-import { loadTlsContext, TlsListener, type TlsSettings } from "./transport/tls.ts";
+import {
+  loadTlsContext,
+  loadWebTlsContext,
+  type TlsSettings,
+  type WebTlsSettings,
+} from "./transport/tls.ts";
+import { TlsPort } from "./transport/tls_port.ts";
+import type { SecureContextOptions } from "node:tls";
 import type { ByteConn } from "./transport/transport.ts";
 import { maxClientsForFds, openFileLimit, RESERVED_FDS } from "./transport/fd_limit.ts";
 import { PubSubHub } from "./pubsub/hub.ts";
@@ -69,8 +76,14 @@ export class Server {
   #logger: Logger;
   #sweeper: ExpirySweeper;
   #tcp: Deno.TcpListener | null = null;
-  /** The TLS RESP port, when `tlsPort` is not null. */
-  #tls: TlsListener | null = null;
+  /** The TLS RESP port (closed while `tlsPort` is null; CONFIG SET tls-port opens it). */
+  #tls: TlsPort | null = null;
+  /**
+   * The RESP port's TLS context as last loaded (at start, by CONFIG SET or SIGHUP while the
+   * port was open): CONFIG SET tls-port opens the port with it, as Redis reuses its
+   * configured context (files changed while the port was closed are not read then).
+   */
+  #tlsContext: SecureContextOptions | null = null;
   /** Settles once every port is bound (TLS ports bind asynchronously); see `listen()`. */
   #listening: Promise<void> = Promise.resolve();
   /** The HTTP/WebSocket port, when `wsPort` is not null. */
@@ -283,7 +296,7 @@ export class Server {
   openListeners(): void {
     this.#capMaxClients();
     const config = this.config;
-    const wsTls = config.wsPort !== null && config.wsTls ? loadTlsContext(config, "no") : null;
+    const wsTls = config.wsPort !== null && config.wsTls ? loadWebTlsContext(config) : null;
     const respTls = config.tlsPort !== null ? loadTlsContext(config) : null;
     const onConnection = (conn: ByteConn) => this.accept(tcpTransport(conn));
     if (config.port !== null) {
@@ -301,15 +314,13 @@ export class Server {
         ready.push(this.#http.ready);
       }
       if (config.tlsPort !== null && respTls !== null) {
-        this.#tls = new TlsListener({
-          hostname: config.bind,
+        this.#respTls().configure({
           port: config.tlsPort,
           context: respTls,
           authClients: config.tlsAuthClients,
-          onConnection,
-          log: (m) => this.log("verbose", m),
         });
-        ready.push(this.#tls.ready);
+        this.#tlsContext = respTls;
+        ready.push(this.#tls!.ready);
       }
     } catch (e: unknown) {
       this.#tcp?.close();
@@ -318,7 +329,7 @@ export class Server {
     this.#listening = Promise.all(ready).then(() => {}, (e: unknown) => {
       this.#tcp?.close();
       this.#http?.stop();
-      this.#tls?.close();
+      void this.#tls?.close();
       throw e;
     });
     this.#listening.catch(() => {}); // a caller that never asks is told by shutdown()
@@ -339,11 +350,59 @@ export class Server {
    * connections on both TLS ports get them, open ones keep theirs. Throws TlsConfigError
    * (nothing changed) when they cannot be loaded.
    */
-  reloadTls(settings: TlsSettings = this.config): void {
-    const resp = this.#tls !== null ? loadTlsContext(settings) : null;
-    const web = this.#http?.scheme === "https" ? loadTlsContext(settings, "no") : null;
-    if (resp !== null) this.#tls!.reload(resp, settings.tlsAuthClients);
+  reloadTls(settings: TlsSettings & WebTlsSettings = this.config): void {
+    const tls = this.#tls?.open ? this.#tls : null;
+    const resp = tls !== null ? loadTlsContext(settings) : null;
+    const web = this.#http?.scheme === "https" ? loadWebTlsContext(settings) : null;
+    if (tls !== null && resp !== null) {
+      tls.configure({ port: tls.port, context: resp, authClients: settings.tlsAuthClients });
+      this.#tlsContext = resp;
+    }
     if (web !== null) this.#http!.reloadTls(web);
+  }
+
+  /**
+   * Opens, moves or closes (null) the TLS RESP port (CONFIG SET tls-port), with the context
+   * last loaded, or one loaded from `settings` when there is none yet or `fresh`. Throws
+   * TlsConfigError or TlsBindError (tls_port.ts), nothing changed; `tlsPortReady` settles
+   * once the port is bound.
+   */
+  setTlsPort(port: number | null, settings: TlsSettings = this.config, fresh = false): void {
+    if (port === null) {
+      this.#tls?.configure(null);
+      return;
+    }
+    const context = fresh || this.#tlsContext === null
+      ? loadTlsContext(settings)
+      : this.#tlsContext;
+    this.#respTls().configure({ port, context, authClients: settings.tlsAuthClients });
+    this.#tlsContext = context;
+  }
+
+  /** Whether a TLS context was ever loaded for the RESP port (Redis's isTlsConfigured). */
+  get tlsConfigured(): boolean {
+    return this.#tlsContext !== null;
+  }
+
+  /** Whether the HTTP port serves https:// (`--ws-tls yes`). */
+  get httpsPort(): boolean {
+    return this.#http?.scheme === "https";
+  }
+
+  /** Settles once the TLS RESP port's latest change is bound (or it closed). */
+  get tlsPortReady(): Promise<void> {
+    return this.#tls?.ready ?? Promise.resolve();
+  }
+
+  #respTls(): TlsPort {
+    this.#tls ??= new TlsPort({
+      name: "TLS",
+      hostname: this.config.bind,
+      onConnection: (conn) => this.accept(tcpTransport(conn)),
+      log: (m) => this.log("verbose", m),
+      warn: (m) => this.log("warning", m),
+    });
+    return this.#tls;
   }
 
   /**
@@ -425,7 +484,7 @@ export class Server {
     } catch {
       // already closed
     }
-    this.#tls?.close();
+    const tls = this.#tls?.close();
     const http = this.#http?.stop();
     this.#sweeper.stop();
     this.keyspace.access.stop();
@@ -441,6 +500,7 @@ export class Server {
     await Promise.allSettled([...this.#sessionRuns]);
     clearTimeout(grace);
     await http;
+    await tls?.catch(() => {});
     await Promise.allSettled(this.#tasks);
     this.gateway?.close();
     await this.persistence.stop();

@@ -299,7 +299,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     try {
       await this.#loop(reader);
     } catch (e: unknown) {
-      if (!this.#stopping && !this.#closed) this.server.logClientError(this, e);
+      // A TLS peer that closes without close_notify (most clients do) ends its stream so.
+      const peerGone = e instanceof Deno.errors.UnexpectedEof;
+      if (!this.#stopping && !this.#closed && !peerGone) this.server.logClientError(this, e);
     } finally {
       this.#closed = true;
       await reader.cancel();

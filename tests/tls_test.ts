@@ -5,7 +5,9 @@
  * per tls-auth-clients (yes: required and verified, optional: verified when sent, no);
  * a plaintext client on the TLS port is refused without disturbing anyone; CONFIG GET/SET
  * of the tls-* parameters with Redis's replies, and a new certificate for new connections
- * after CONFIG SET tls-cert-file.
+ * after CONFIG SET tls-cert-file; CONFIG SET tls-port opening, moving and closing the port
+ * as a real redis-server does (compared step by step); switching between Deno's TLS
+ * listener and node:tls's as tls-auth-clients changes; the https port's own certificate.
  */
 
 import tls from "node:tls";
@@ -13,7 +15,7 @@ import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
-import { freePort, run, startTestServer } from "./support/servers.ts";
+import { freePort, run, startRedis, startTestServer } from "./support/servers.ts";
 import { makeTestCerts, type TestCerts } from "./support/tls_certs.ts";
 import type { Server, ServerOptions } from "../src/server.ts";
 
@@ -82,100 +84,103 @@ function peerName(port: number, certs: TestCerts): Promise<string> {
   });
 }
 
-Deno.test("TLS port: redis-cli, ioredis, node-redis and redis-benchmark share the store with TCP", async (t) => {
-  await using certs = await makeTestCerts();
-  await using server = await startTlsServer(certs);
-  using tcp = await RawClient.connect(server.port);
+// `yes` is served by node:tls, `no` by Deno's own TLS (tls_port.ts): both with every client.
+for (const authClients of ["yes", "no"] as const) {
+  Deno.test(`TLS port (tls-auth-clients ${authClients}): redis-cli, ioredis, node-redis and redis-benchmark share the store with TCP`, async (t) => {
+    await using certs = await makeTestCerts();
+    await using server = await startTlsServer(certs, { tlsAuthClients: authClients });
+    using tcp = await RawClient.connect(server.port);
 
-  await t.step("redis-cli --tls with a client certificate", async () => {
-    const set = await cliTls(server, certs, ["SET", "greeting", "over tls"]);
-    assertEquals(set.stdout.trim(), "OK", set.stderr);
-    assertEquals(await tcp.call("GET", "greeting"), "$8\r\nover tls\r\n");
-    assertEquals((await cliTls(server, certs, ["GET", "greeting"])).stdout.trim(), "over tls");
-  });
-
-  await t.step("ioredis with tls options", async () => {
-    const redis = new Redis({
-      host: "127.0.0.1",
-      port: server.tlsPort,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      tls: {
-        ca: Deno.readTextFileSync(certs.caCert),
-        cert: Deno.readTextFileSync(certs.clientCert),
-        key: Deno.readTextFileSync(certs.clientKey),
-        servername: "localhost",
-      },
+    await t.step("redis-cli --tls with a client certificate", async () => {
+      const set = await cliTls(server, certs, ["SET", "greeting", "over tls"]);
+      assertEquals(set.stdout.trim(), "OK", set.stderr);
+      assertEquals(await tcp.call("GET", "greeting"), "$8\r\nover tls\r\n");
+      assertEquals((await cliTls(server, certs, ["GET", "greeting"])).stdout.trim(), "over tls");
     });
-    try {
-      await redis.connect();
-      assertEquals(await redis.get("greeting"), "over tls");
-      const results = await redis.pipeline().set("io", "1").incr("io").get("io").exec();
-      assertEquals(results, [[null, "OK"], [null, 2], [null, "2"]]);
-      const big = "x".repeat(300_000); // spans many TLS records both ways
-      assertEquals(await redis.set("big", big), "OK");
-      assertEquals(await redis.get("big"), big);
-    } finally {
-      await redis.quit();
-    }
-  });
 
-  await t.step("node-redis with tls options", async () => {
-    const client = createClient({
-      socket: {
+    await t.step("ioredis with tls options", async () => {
+      const redis = new Redis({
         host: "127.0.0.1",
         port: server.tlsPort,
-        tls: true,
-        servername: "localhost",
-        ca: Deno.readTextFileSync(certs.caCert),
-        cert: Deno.readTextFileSync(certs.clientCert),
-        key: Deno.readTextFileSync(certs.clientKey),
-        reconnectStrategy: false,
-      },
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        tls: {
+          ca: Deno.readTextFileSync(certs.caCert),
+          cert: Deno.readTextFileSync(certs.clientCert),
+          key: Deno.readTextFileSync(certs.clientKey),
+          servername: "localhost",
+        },
+      });
+      try {
+        await redis.connect();
+        assertEquals(await redis.get("greeting"), "over tls");
+        const results = await redis.pipeline().set("io", "1").incr("io").get("io").exec();
+        assertEquals(results, [[null, "OK"], [null, 2], [null, "2"]]);
+        const big = "x".repeat(300_000); // spans many TLS records both ways
+        assertEquals(await redis.set("big", big), "OK");
+        assertEquals(await redis.get("big"), big);
+      } finally {
+        await redis.quit();
+      }
     });
-    client.on("error", () => {});
-    await client.connect();
-    try {
-      assertEquals(await client.get("io"), "2");
-      assertEquals(await client.hSet("h", { a: "1", b: "2" }), 2);
-      assertEquals(await client.hGetAll("h"), { a: "1", b: "2" });
-    } finally {
-      await client.close();
-    }
-  });
 
-  await t.step("redis-benchmark --tls, pipelined", async () => {
-    const r = await run("redis-benchmark", [
-      "-h",
-      "127.0.0.1",
-      "-p",
-      String(server.tlsPort),
-      "--tls",
-      "--cacert",
-      certs.caCert,
-      "--cert",
-      certs.clientCert,
-      "--key",
-      certs.clientKey,
-      "-t",
-      "set,get",
-      "-P",
-      "16",
-      "-n",
-      "2000",
-      "-c",
-      "4",
-      "-r",
-      "100",
-      "--csv",
-    ]);
-    assertEquals(r.code, 0, r.stderr);
-    assert(!/error|Could not/i.test(r.stdout + r.stderr), r.stdout + r.stderr);
-    assert(r.stdout.includes('"SET"') && r.stdout.includes('"GET"'), r.stdout);
-    assert(server.keyspace.dbs[0].size > 100);
+    await t.step("node-redis with tls options", async () => {
+      const client = createClient({
+        socket: {
+          host: "127.0.0.1",
+          port: server.tlsPort,
+          tls: true,
+          servername: "localhost",
+          ca: Deno.readTextFileSync(certs.caCert),
+          cert: Deno.readTextFileSync(certs.clientCert),
+          key: Deno.readTextFileSync(certs.clientKey),
+          reconnectStrategy: false,
+        },
+      });
+      client.on("error", () => {});
+      await client.connect();
+      try {
+        assertEquals(await client.get("io"), "2");
+        assertEquals(await client.hSet("h", { a: "1", b: "2" }), 2);
+        assertEquals(await client.hGetAll("h"), { a: "1", b: "2" });
+      } finally {
+        await client.close();
+      }
+    });
+
+    await t.step("redis-benchmark --tls, pipelined", async () => {
+      const r = await run("redis-benchmark", [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(server.tlsPort),
+        "--tls",
+        "--cacert",
+        certs.caCert,
+        "--cert",
+        certs.clientCert,
+        "--key",
+        certs.clientKey,
+        "-t",
+        "set,get",
+        "-P",
+        "16",
+        "-n",
+        "2000",
+        "-c",
+        "4",
+        "-r",
+        "100",
+        "--csv",
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assert(!/error|Could not/i.test(r.stdout + r.stderr), r.stdout + r.stderr);
+      assert(r.stdout.includes('"SET"') && r.stdout.includes('"GET"'), r.stdout);
+      assert(server.keyspace.dbs[0].size > 100);
+    });
   });
-});
+}
 
 Deno.test("a plaintext client on the TLS port is refused and the server keeps serving", async () => {
   await using certs = await makeTestCerts();
@@ -240,11 +245,6 @@ Deno.test("CONFIG GET/SET tls-*: Redis's replies; a new certificate for new conn
     await tcp.call("CONFIG", "SET", "tls-cert-file", "/nonexistent/cert.pem"),
     "-ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to " +
       "update TLS configuration. Check server logs.\r\n",
-  );
-  assertEquals(
-    await tcp.call("CONFIG", "SET", "tls-port", "1"),
-    "-ERR CONFIG SET failed (possibly related to argument 'tls-port') - can't set immutable " +
-      "config\r\n",
   );
   // nothing changed
   assertEquals(
@@ -397,5 +397,180 @@ Deno.test("the https port takes a new certificate from CONFIG SET too", async ()
     ),
     "+OK\r\n",
   );
+  assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
+});
+
+/** PING over TLS to `port` (no client certificate): the reply, or why there was none. */
+async function tlsPing(port: number, certs: TestCerts): Promise<string> {
+  let conn: Deno.TlsConn;
+  try {
+    conn = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port,
+      caCerts: [Deno.readTextFileSync(certs.caCert)],
+    });
+  } catch (e: unknown) {
+    return e instanceof Deno.errors.ConnectionRefused ? "refused" : `failed: ${e}`;
+  }
+  try {
+    await conn.write(new TextEncoder().encode("PING\r\n"));
+    const buf = new Uint8Array(64);
+    const n = await conn.read(buf);
+    return n === null ? "closed" : new TextDecoder().decode(buf.subarray(0, n)).trim();
+  } catch (e: unknown) {
+    return `failed: ${e instanceof Error ? e.name : e}`;
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/**
+ * The same CONFIG SET tls-port / tls-cert-file steps against a server, each reply and each
+ * TLS PING noted with the server's own port numbers replaced by names. `settle` waits until
+ * the server's TLS port has taken the last change (respd binds some asynchronously).
+ */
+async function tlsPortTranscript(
+  call: (...args: string[]) => Promise<string>,
+  plainPort: number,
+  certs: TestCerts,
+  settle: () => Promise<void>,
+): Promise<string[]> {
+  const [a, b, c] = [freePort(), freePort(), freePort()];
+  const names = new Map([[a, "A"], [b, "B"], [c, "C"], [plainPort, "PLAIN"]]);
+  const named = (text: string) =>
+    [...names].reduce((t, [port, name]) => t.replaceAll(String(port), name), text);
+  const out: string[] = [];
+  const set = async (...args: (string | number)[]) => {
+    const reply = await call("CONFIG", "SET", ...args.map(String));
+    await settle();
+    out.push(named(`SET ${args.join(" ")} -> ${reply}`));
+  };
+  const port = async () => out.push(named(`tls-port ${await call("CONFIG", "GET", "tls-port")}`));
+  const ping = async (p: number) => out.push(named(`ping ${p}: ${await tlsPing(p, certs)}`));
+  await set("tls-cert-file", "/nonexistent/server.crt"); // no TLS port: not loaded
+  await set("tls-port", a); // nothing loaded yet: the files are, and fail
+  await port();
+  await set("tls-cert-file", certs.serverCert);
+  await set("tls-port", a);
+  await ping(a);
+  await set("tls-port", a);
+  await set("tls-port", plainPort); // in use
+  await port();
+  await ping(a);
+  await set("tls-port", b);
+  await ping(b);
+  await ping(a);
+  await set("tls-port", 0);
+  await ping(b);
+  await port();
+  await set("tls-cert-file", "/nonexistent/server.crt"); // the port is closed: not loaded
+  await set("tls-port", c); // the context loaded before serves
+  await ping(c);
+  await set("tls-port", 0);
+  await set("tls-port", c, "tls-cert-file", "/nonexistent/server.crt");
+  await set("tls-cert-file", "/nonexistent/server.crt", "tls-port", c);
+  await port();
+  await ping(c);
+  await set("tls-port", 65536);
+  return out;
+}
+
+Deno.test("CONFIG SET tls-port opens, moves and closes the TLS port as redis-server does", async () => {
+  await using certs = await makeTestCerts();
+  const tlsFiles = {
+    tlsCertFile: certs.serverCert,
+    tlsKeyFile: certs.serverKey,
+    tlsCaCertFile: certs.caCert,
+    tlsAuthClients: "no" as const,
+  };
+  await using redis = await startRedis([
+    ...["--tls-cert-file", certs.serverCert, "--tls-key-file", certs.serverKey],
+    ...["--tls-ca-cert-file", certs.caCert, "--tls-auth-clients", "no"],
+  ]);
+  using toRedis = await RawClient.connect(redis.port);
+  const expected = await tlsPortTranscript(
+    (...args) => toRedis.call(...args),
+    redis.port,
+    certs,
+    () => Promise.resolve(),
+  );
+  await using server = startTestServer(tlsFiles);
+  using toRespd = await RawClient.connect(server.port);
+  const actual = await tlsPortTranscript(
+    (...args) => toRespd.call(...args),
+    server.port,
+    certs,
+    () => server.tlsPortReady.catch(() => {}),
+  );
+  assertEquals(actual, expected);
+  // and the transcript says what it should
+  assert(
+    expected.includes("ping B: +PONG") && expected.includes("ping A: refused"),
+    String(expected),
+  );
+});
+
+Deno.test("tls-auth-clients switches between Deno's TLS listener and node:tls on the same port", async () => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs, { tlsAuthClients: "no" });
+  using tcp = await RawClient.connect(server.port);
+  const port = server.tlsPort;
+  assertEquals(await tlsPing(port, certs), "+PONG");
+  // Deno's listener cannot change its certificate: a new one is bound on the same port
+  assertEquals(
+    await tcp.call(
+      "CONFIG",
+      "SET",
+      "tls-cert-file",
+      certs.otherServerCert,
+      "tls-key-file",
+      certs.otherServerKey,
+    ),
+    "+OK\r\n",
+  );
+  await server.tlsPortReady;
+  assertEquals(server.tlsPort, port);
+  assertEquals(await peerName(port, certs), "respd reloaded");
+  assertEquals(await tcp.call("CONFIG", "SET", "tls-auth-clients", "yes"), "+OK\r\n");
+  await server.tlsPortReady;
+  assertEquals(server.tlsPort, port);
+  assert((await tlsPing(port, certs)) !== "+PONG", "no client certificate must be refused");
+  assertEquals((await cliTls(server, certs, ["PING"])).stdout.trim(), "PONG");
+  assertEquals(await tcp.call("CONFIG", "SET", "tls-auth-clients", "no"), "+OK\r\n");
+  await server.tlsPortReady;
+  assertEquals(await tlsPing(port, certs), "+PONG");
+  assertEquals(await peerName(port, certs), "respd reloaded");
+});
+
+Deno.test("the https port can have its own certificate (ws-tls-cert-file), the RESP port keeps its", async () => {
+  await using certs = await makeTestCerts();
+  await using server = await startTlsServer(certs, {
+    tlsAuthClients: "no",
+    wsPort: 0,
+    wsTls: true,
+    wsTlsCertFile: certs.otherServerCert,
+    wsTlsKeyFile: certs.otherServerKey,
+  });
+  assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
+  assertEquals(await peerName(server.tlsPort, certs), "respd test server");
+  // CONFIG SET of the RESP port's files leaves the https port's own certificate alone
+  using tcp = await RawClient.connect(server.port);
+  assertEquals(
+    await tcp.call(
+      "CONFIG",
+      "SET",
+      "tls-cert-file",
+      certs.otherServerCert,
+      "tls-key-file",
+      certs.otherServerKey,
+    ),
+    "+OK\r\n",
+  );
+  await server.tlsPortReady;
+  assertEquals(await peerName(server.tlsPort, certs), "respd reloaded");
   assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
 });

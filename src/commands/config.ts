@@ -18,7 +18,9 @@ import {
   PARAMETERS,
   TLS_PARAMETERS,
 } from "../config_parameters.ts";
-import { TlsConfigError } from "../transport/tls.ts";
+import { loadTlsContext, loadWebTlsContext, TlsConfigError } from "../transport/tls.ts";
+import { TlsBindError } from "../transport/tls_port.ts";
+import type { ServerConfig } from "../config.ts";
 import { splitConfigArgs } from "../config_file.ts";
 import { rewriteConfigFile } from "../config_rewrite.ts";
 
@@ -111,20 +113,9 @@ const configSet = command({
         }
       }
       if (target !== next) continue;
-      // New TLS files are loaded before anything changes; a bad one changes nothing.
-      const tls = pairs.find(([p]) => TLS_PARAMETERS.has(p.name));
-      if (tls !== undefined) {
-        try {
-          server.reloadTls(next);
-        } catch (e: unknown) {
-          if (!(e instanceof TlsConfigError)) throw e;
-          server.log("warning", `Failed to configure TLS: ${e.message}`);
-          throw failed(
-            tls[1].toLowerCase(),
-            "Unable to update TLS configuration. Check server logs.",
-          );
-        }
-      }
+      // TLS files are loaded and the TLS port bound before anything changes; a failure
+      // changes nothing.
+      applyTls(server, pairs, next);
     }
     // requirepass is the default user's password (Redis's ACLUpdateDefaultUserPassword).
     const password = server.config.requirepass;
@@ -139,6 +130,59 @@ const configSet = command({
     ctx.reply.ok();
   },
 });
+
+/**
+ * CONFIG SET tls-port and tls-* (Redis's applyTLSPort and applyTlsCfg, run in the order
+ * their parameters first appear): opening a port loads the files only when no TLS context
+ * was ever loaded (Redis reuses it: files changed while the port was closed are read by a
+ * tls-* change, not by tls-port), new files are loaded when a TLS port is on; then the
+ * port is bound. Errors name the parameter as Redis does.
+ */
+function applyTls(
+  server: ServerServices,
+  pairs: readonly [ConfigParameter, string, string][],
+  next: ServerConfig,
+): void {
+  const portAt = pairs.findIndex(([p]) => p.name === "tls-port");
+  const filesAt = pairs.findIndex(([p]) => TLS_PARAMETERS.has(p.name));
+  const portChanged = portAt >= 0 && (next.tlsPort ?? 0) !== server.tlsPort;
+  const filesApply = filesAt >= 0 && (next.tlsPort !== null || server.httpsPort);
+  const steps: [number, () => void][] = [];
+  if (portChanged && next.tlsPort !== null && !server.tlsConfigured) {
+    steps.push([portAt, () => loadTlsContext(next)]);
+  }
+  if (filesApply) {
+    steps.push([filesAt, () => {
+      if (next.tlsPort !== null) loadTlsContext(next);
+      if (server.httpsPort) loadWebTlsContext(next);
+    }]);
+  }
+  for (const [at, check] of steps.sort((a, b) => a[0] - b[0])) {
+    try {
+      check();
+    } catch (e: unknown) {
+      if (!(e instanceof TlsConfigError)) throw e;
+      server.log("warning", `Failed to configure TLS: ${e.message}`);
+      throw failed(
+        pairs[at][1].toLowerCase(),
+        "Unable to update TLS configuration. Check server logs.",
+      );
+    }
+  }
+  if (portChanged) {
+    try {
+      server.setTlsPort(next.tlsPort, next, filesApply);
+    } catch (e: unknown) {
+      if (!(e instanceof TlsBindError || e instanceof TlsConfigError)) throw e;
+      server.log("warning", `Could not create server TLS listening socket ${e.message}`);
+      const why = e instanceof TlsBindError
+        ? "Unable to listen on this port. Check server logs."
+        : "Unable to update TLS configuration. Check server logs.";
+      throw failed(pairs[portAt][1].toLowerCase(), why);
+    }
+  }
+  if (filesApply) server.reloadTls(next);
+}
 
 /** A multi-value parameter's words, as Redis's sdssplitargs splits them ("" clears). */
 function wordsOf(value: string): string[] {

@@ -16,7 +16,7 @@
  */
 
 import type { LogLevel, ServerConfig } from "../config.ts";
-import type { TlsSettings } from "../transport/tls.ts";
+import type { TlsSettings, WebTlsSettings } from "../transport/tls.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
 import type { Clock } from "../store/clock.ts";
@@ -195,7 +195,17 @@ export interface ServerServices {
    * Loads the TLS files `settings` names for new connections on the TLS ports (CONFIG SET
    * tls-*); throws TlsConfigError, changing nothing, when they cannot be loaded.
    */
-  reloadTls(settings: TlsSettings): void;
+  reloadTls(settings: TlsSettings & WebTlsSettings): void;
+  /**
+   * Opens, moves or closes (null) the TLS RESP port (CONFIG SET tls-port), with the context
+   * last loaded, or from `settings` when `fresh` or none was; throws TlsConfigError or
+   * TlsBindError, changing nothing.
+   */
+  setTlsPort(port: number | null, settings: TlsSettings, fresh: boolean): void;
+  /** Whether the RESP port's TLS context was ever loaded (Redis's isTlsConfigured). */
+  readonly tlsConfigured: boolean;
+  /** Whether the HTTP port serves https://. */
+  readonly httpsPort: boolean;
   /** Writes a server log line (CONFIG SET's reasons for refusing TLS files). */
   log(level: LogLevel, message: string): void;
   /** EVAL scripts and function libraries, and the client their commands run as. */

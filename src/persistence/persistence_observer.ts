@@ -133,7 +133,7 @@ export class PersistenceObserver {
     readonly rdb: { readonly snapshot: KeyspaceSnapshot | null },
   ) {
     this.#stop = keyspace.events.subscribe((db, key, event) => {
-      const top = this.#frames[this.#frames.length - 1];
+      const top = this.#frames.length !== 0 ? this.#frames[this.#frames.length - 1] : undefined;
       if (top !== undefined) top.touches.push({ db, key, event });
       else if (this.aof.active && key !== null && (event === "expired" || event === "evicted")) {
         // Outside any command: the expiry sweep or eviction. Redis propagates a DEL.
@@ -175,7 +175,7 @@ export class PersistenceObserver {
     } else {
       produced = propagate(spec.name, argv, ctx.db, frame.touches, servedBlocked, frame.out);
     }
-    const parent = this.#frames[this.#frames.length - 1];
+    const parent = this.#frames.length !== 0 ? this.#frames[this.#frames.length - 1] : undefined;
     if (parent !== undefined) {
       parent.out.push(...produced);
       return;

@@ -1,6 +1,6 @@
 /**
  * respd's HTTP port, served on a `Deno.listen` socket by respd itself (or, with
- * `--ws-tls yes`, on a TLS listener from tls.ts: https:// and wss://): `GET /ws` upgrades
+ * `--ws-tls yes`, on a TLS port from tls_port.ts: https:// and wss://): `GET /ws` upgrades
  * to a WebSocket session (websocket.ts) after the Origin and password checks; every other
  * path is a web asset (src/web/assets.ts) or 404, one request per connection.
  *
@@ -30,7 +30,7 @@ import { formatAddr } from "./tcp.ts";
 import { metricsText } from "../stats/metrics.ts";
 import { passwordMatches } from "../security/credentials.ts";
 import { originAllowed } from "./origin_check.ts";
-import { TlsListener } from "./tls.ts";
+import { TlsPort } from "./tls_port.ts";
 import type { ByteConn } from "./transport.ts";
 import type { SecureContextOptions } from "node:tls";
 
@@ -95,7 +95,7 @@ export class HttpPort {
   /** "https" when the port serves TLS (`--ws-tls yes`). */
   readonly scheme: "http" | "https";
   #listener: Deno.TcpListener | null = null;
-  #tls: TlsListener | null = null;
+  #tls: TlsPort | null = null;
   #task: Promise<void> = Promise.resolve();
   #stopped = false;
   #lastRefusalLog = -Infinity;
@@ -114,14 +114,14 @@ export class HttpPort {
       this.ready = Promise.resolve();
     } else {
       // Browsers are not asked for client certificates (tls-auth-clients is the RESP port's).
-      this.#tls = new TlsListener({
+      this.#tls = new TlsPort({
+        name: "HTTPS",
         hostname: server.config.bind,
-        port,
-        context: tls,
-        authClients: "no",
         onConnection: serve,
         log: (m) => server.log("verbose", `HTTPS: ${m}`),
+        warn: (m) => server.log("warning", m),
       });
+      this.#tls.configure({ port, context: tls, authClients: "no" });
       this.ready = this.#tls.ready;
     }
   }
@@ -132,7 +132,7 @@ export class HttpPort {
 
   /** New HTTPS connections get this certificate (CONFIG SET tls-cert-file, SIGHUP). */
   reloadTls(tls: SecureContextOptions): void {
-    this.#tls?.reload(tls, "no");
+    this.#tls?.configure({ port: this.#tls.port, context: tls, authClients: "no" });
   }
 
   /** Stops accepting and closes the connections still in their HTTP phase. */
@@ -143,9 +143,9 @@ export class HttpPort {
     } catch {
       // already closed
     }
-    this.#tls?.close();
+    const tls = this.#tls?.close().catch(() => {});
     for (const conn of this.pending) closeQuietly(conn);
-    return this.#task;
+    return Promise.all([this.#task, tls]).then(() => {});
   }
 
   async #serve(conn: ByteConn): Promise<void> {
@@ -166,7 +166,7 @@ export class HttpPort {
       return closeQuietly(conn);
     }
     this.pending.add(conn);
-    conn.setNoDelay(true); // replies leave at once, as over the RESP port
+    conn.setNoDelay?.(true); // replies leave at once, as over the RESP port
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -190,7 +190,8 @@ export class HttpPort {
         );
       } else if (
         !(e instanceof Deno.errors.BadResource || e instanceof Deno.errors.Interrupted ||
-          e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BrokenPipe)
+          e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BrokenPipe ||
+          e instanceof Deno.errors.UnexpectedEof)
       ) {
         this.server.log(
           "warning",

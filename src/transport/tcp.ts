@@ -12,7 +12,7 @@ export function formatAddr(addr: Deno.Addr): string {
 }
 
 export function tcpTransport(conn: ByteConn): Transport {
-  conn.setNoDelay(true);
+  conn.setNoDelay?.(true);
   let closed = false;
   const close = (): void => {
     if (closed) return;

@@ -28,12 +28,32 @@ import type { Socket } from "node:net";
 
 import type { ServerConfig, TlsAuthClients } from "../config.ts";
 import type { ByteConn } from "./transport.ts";
+import type { TlsAcceptor, TlsAcceptorOptions } from "./tls_acceptor.ts";
 
 /** What a TLS context is built from (redis.conf's tls-* parameters). */
 export type TlsSettings = Pick<
   ServerConfig,
   "tlsCertFile" | "tlsKeyFile" | "tlsCaCertFile" | "tlsAuthClients"
 >;
+
+/** The HTTPS port's own certificate and key (null: the RESP port's tls-cert-file/-key-file). */
+export type WebTlsSettings = Pick<
+  ServerConfig,
+  "tlsCertFile" | "tlsKeyFile" | "wsTlsCertFile" | "wsTlsKeyFile"
+>;
+
+/**
+ * The HTTPS port's context: `ws-tls-cert-file`/`ws-tls-key-file`, each falling back to the
+ * RESP port's file; browsers are not asked for client certificates.
+ */
+export function loadWebTlsContext(settings: Readonly<WebTlsSettings>): tls.SecureContextOptions {
+  return loadTlsContext({
+    tlsCertFile: settings.wsTlsCertFile ?? settings.tlsCertFile,
+    tlsKeyFile: settings.wsTlsKeyFile ?? settings.tlsKeyFile,
+    tlsCaCertFile: null,
+    tlsAuthClients: "no",
+  });
+}
 
 /** Why TLS could not be configured: a file missing or unreadable, a key that does not fit. */
 export class TlsConfigError extends Error {}
@@ -202,21 +222,11 @@ function netAddr(hostname: string | undefined, port: number | undefined): Deno.N
   return { transport: "tcp", hostname: hostname ?? "", port: port ?? 0 };
 }
 
-export interface TlsListenerOptions {
-  hostname: string;
-  port: number;
-  /** The context (loadTlsContext) and whether client certificates are asked for. */
-  context: tls.SecureContextOptions;
-  authClients: TlsAuthClients;
-  /** A connection whose handshake (and client certificate, if any) passed. */
-  onConnection: (conn: TlsConn) => void;
-  /** Handshake failures and client certificates refused (server.log at verbose). */
-  log: (message: string) => void;
-}
-
-/** A TLS listener: binds, hands over connections whose handshake passed, reloads. */
-export class TlsListener {
-  /** Settles once bound; rejects when the address cannot be bound. */
+/**
+ * A node:tls listener (for `tls-auth-clients yes|optional`): binds, hands over connections
+ * whose handshake passed, and takes a new context or client-certificate mode in place.
+ */
+export class NodeTlsListener implements TlsAcceptor {
   readonly ready: Promise<void>;
   #server: tls.Server;
   #authClients: TlsAuthClients;
@@ -226,7 +236,7 @@ export class TlsListener {
    */
   #handshaking = new Map<Socket, string>();
 
-  constructor(readonly options: TlsListenerOptions) {
+  constructor(readonly options: TlsAcceptorOptions) {
     this.#authClients = options.authClients;
     this.#server = tls.createServer({
       ...options.context,
@@ -247,7 +257,10 @@ export class TlsListener {
       this.#server.once("error", reject);
       this.#server.listen(options.port, options.hostname, () => {
         this.#server.off("error", reject);
-        this.#server.on("error", (e: Error) => options.log(`TLS listener: ${e.message}`));
+        this.#server.on(
+          "error",
+          (e: Error) => options.warn(`${options.name} listener: ${e.message}`),
+        );
         resolve();
       });
     });
@@ -291,12 +304,14 @@ export class TlsListener {
 
   /**
    * Stops accepting and drops connections still in their handshake; connections handed
-   * over are their owners' to close.
+   * over are their owners' to close. node's own close callback waits for every connection
+   * to end, so this settles a turn later instead (the listening socket is closed by then).
    */
-  close(): void {
+  close(): Promise<void> {
     this.#server.close();
     for (const socket of this.#handshaking.keys()) socket.destroy();
     this.#handshaking.clear();
+    return new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
 

@@ -13,7 +13,8 @@ export interface ByteConn {
   /** Writes some of `p` (all of it, for TLS); the number of bytes taken. */
   write(p: Uint8Array): Promise<number>;
   close(): void;
-  setNoDelay(on?: boolean): void;
+  /** Absent on Deno's TLS connections (tls_native.ts). */
+  setNoDelay?(on?: boolean): void;
   readonly readable: ReadableStream<Uint8Array>;
   readonly remoteAddr: Deno.Addr;
   readonly localAddr: Deno.Addr;

@@ -232,6 +232,11 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     port: 0,
     tlsPort: 0,
     reloadTls: () => {}, // no TLS port: nothing to reload, as a server without one
+    setTlsPort: () => {
+      throw new Error("no TLS port in a test context");
+    },
+    tlsConfigured: false,
+    httpsPort: false,
     log: () => {},
     persistence: new RdbPersistence(keyspace, config, () => {}),
     aof: new AppendOnlyFile(keyspace, config, () => {}),
