@@ -45,9 +45,18 @@ function count(db: Database, key: string, stats: LookupStats): void {
 
 const singleKey: LookupCounter = (argv, db, stats) => count(db, argv[1], stats);
 
+/** SET reads its key only with GET (getGenericCommand); checked without allocating. */
+const setWithGet: LookupCounter = (argv, db, stats) => {
+  for (let i = 3; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.length === 3 && a.toLowerCase() === "get") return count(db, argv[1], stats);
+  }
+};
+
 /** The rule for `spec` (uncached; `lookupCounter` keeps it). */
 function ruleFor(spec: CommandSpec): LookupCounter | null {
   const name = spec.name;
+  if (name === "set") return setWithGet;
   const specs = KEY_SPECS[name];
   if (specs === undefined || READS_NOT_COUNTED.has(name)) return null;
   const readOnly = spec.flags.includes("readonly");
@@ -69,22 +78,26 @@ function ruleFor(spec: CommandSpec): LookupCounter | null {
   return (argv, db, stats) => {
     const keys = ownRuleKeys(name, argv) ?? keysBySpecs(specs, argv) ?? [];
     for (const k of keys) {
-      if (!all && !k.flags.includes("RO") && !(name === "set" && k.flags.includes("access"))) {
-        continue;
-      }
+      if (!all && !k.flags.includes("RO")) continue;
       for (let i = 0; i < times; i++) count(db, k.key, stats);
     }
   };
 }
 
 const rules = new WeakMap<CommandSpec, LookupCounter | null>();
+/** The last command's rule: a pipelined run of one command skips the map. */
+let lastSpec: CommandSpec | null = null;
+let lastRule: LookupCounter | null = null;
 
 /** How a call of `spec` counts keyspace hits and misses (worked out once per command). */
 export function lookupCounter(spec: CommandSpec): LookupCounter | null {
+  if (spec === lastSpec) return lastRule;
   let rule = rules.get(spec);
   if (rule === undefined) {
     rule = ruleFor(spec);
     rules.set(spec, rule);
   }
+  lastSpec = spec;
+  lastRule = rule;
   return rule;
 }
