@@ -8,6 +8,7 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startRedis, startTestServer } from "./support/servers.ts";
+import { tempDir } from "./support/temp_dir.ts";
 
 /** respd's own fields, which Redis does not print. */
 const RESPD_ONLY = new Set(["respd_version", "deno_version"]);
@@ -327,4 +328,19 @@ Deno.test("CLIENT LIST has Redis 7.0's fields in its order, with the same values
     assert(Number(line.get("tot-mem")) > 0, `tot-mem ${[...line].join(" ")}`);
   }
   assertEquals(actual.find((l) => l.get("name") === "tx")!.get("watch"), "0");
+});
+
+Deno.test("INFO persistence with the AOF on has Redis's fields, in its order", async () => {
+  await using dir = await tempDir();
+  await using redis = await startRedis(["--appendonly", "yes"]);
+  await using respd = startTestServer({ dir: dir.path, appendonly: true });
+  await respd.loadDataset();
+  const names: string[][] = [];
+  for (const port of [redis.port, respd.port]) {
+    using c = await RawClient.connect(port);
+    await c.call("SET", "k", "v");
+    names.push([...sections(await infoText(c, "persistence")).get("Persistence")!].map(([k]) => k));
+  }
+  assertEquals(names[1], names[0]);
+  assert(names[0].includes("aof_current_size"));
 });
