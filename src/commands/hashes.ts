@@ -270,11 +270,11 @@ const hrandfield = command({
       return reply.bulk(h.fieldAt(Math.floor(Math.random() * h.size)));
     }
     if (h === undefined || count === 0) return reply.array(0);
-    const { fields, values } = h.positions();
+    const { field, value } = h.positions();
     const pair = (i: number) => {
       if (withValues && reply.protocol === 3) reply.array(2);
-      reply.bulk(fields[i]);
-      if (withValues) reply.bulk(values[i]);
+      reply.bulk(field(i));
+      if (withValues) reply.bulk(value(i));
     };
     const n = count < 0 ? -count : Math.min(count, h.size);
     reply.array(withValues && reply.protocol === 2 ? n * 2 : n);

@@ -15,6 +15,10 @@ import {
   LUA_ERRMEM,
   LUA_OK,
   LuaVm,
+  SCALAR_BIGINT,
+  SCALAR_FLOAT,
+  SCALAR_INTEGER,
+  SCALAR_STRING,
   T_BOOLEAN,
   T_NIL,
   T_NUMBER,
@@ -401,7 +405,8 @@ export class ScriptVm {
   #redisCall(L: number, raise: boolean): number {
     const vm = this.vm;
     const run = this.#requireRun("redis.call/pcall", L);
-    const argv = this.#argv(L);
+    // Strings only (the usual case): read in one crossing (lua_glue.wat); else one by one.
+    const argv = vm.stringArgs(L) ?? this.#argv(L);
     if (argv === null) {
       if (raise) throw new LuaRaise();
       return 1;
@@ -464,13 +469,15 @@ export class ScriptVm {
   /** Pushes a command's reply as Lua sees it (redisProtocolToLuaType). */
   pushReply(r: Reply, L: number): void {
     const vm = this.vm;
-    if (!vm.checkStack(4, L)) this.raiseRaw("reached lua stack limit", L);
+    // A scalar takes one slot, and a C function always has LUA_MINSTACK (20) free: only
+    // containers, which nest, ask for room.
     if (typeof r === "string") return vm.pushString(r, L);
     if (typeof r === "number" || typeof r === "bigint") return vm.pushInteger(r, L);
     if (r === null) {
       if (this.#run?.resp === 3) return vm.pushNil(L);
       return vm.pushBoolean(false, L);
     }
+    if (!vm.checkStack(4, L)) this.raiseRaw("reached lua stack limit", L);
     if (Array.isArray(r)) {
       vm.newTable(r.length, 0, L);
       for (let i = 0; i < r.length; i++) {
@@ -481,10 +488,7 @@ export class ScriptVm {
     }
     switch (r.kind) {
       case "status":
-        vm.newTable(0, 1, L);
-        vm.pushString(r.value, L);
-        vm.rawSetField(-2, "ok", L);
-        return;
+        return vm.pushStatus(r.value, L);
       case "error":
         this.pushErrorBuffer("-" + r.value, L);
         vm.pushBoolean(true, L);
@@ -541,18 +545,25 @@ export class ScriptVm {
   /** Converts and pops the value on top of the stack (luaReplyToRedisReply). */
   toReply(resp: 2 | 3, depth = 0): Reply {
     const vm = this.vm;
-    const t = vm.type(-1);
+    // Strings and numbers are read with their type, in one crossing.
+    const t = vm.scalar();
     let out: Reply;
     switch (t) {
-      case T_STRING:
-        out = vm.toString(-1)!;
+      case SCALAR_STRING:
+        out = vm.scalarString();
+        break;
+      case SCALAR_INTEGER:
+        out = vm.scalarNumber();
+        break;
+      case SCALAR_BIGINT:
+        out = vm.scalarBigInt();
+        break;
+      case SCALAR_FLOAT:
+        out = truncate(vm.scalarNumber());
         break;
       case T_BOOLEAN:
         if (resp === 2) out = vm.toBoolean(-1) ? 1 : null;
         else out = { kind: "boolean", value: vm.toBoolean(-1) };
-        break;
-      case T_NUMBER:
-        out = vm.isInteger(-1) ? int64(vm.toInteger(-1)) : truncate(vm.toNumber(-1));
         break;
       case T_TABLE:
         if (!vm.checkStack(4)) {
@@ -669,6 +680,13 @@ export class ScriptVm {
     return vm.ref();
   }
 
+  /** Sets KEYS and ARGV in the real globals table, bypassing the read-only proxy. */
+  setKeysAndArgv(keys: readonly string[], args: readonly string[]): void {
+    if (this.vm.setKeysAndArgv(this.#realGlobalsRef, keys, args)) return;
+    this.setGlobalArray("KEYS", keys);
+    this.setGlobalArray("ARGV", args);
+  }
+
   /** Sets a global in the real globals table (KEYS, ARGV), bypassing the read-only proxy. */
   setGlobalArray(name: string, items: readonly string[]): void {
     const vm = this.vm;
@@ -688,14 +706,15 @@ export class ScriptVm {
   }
 
   /**
-   * Calls the function at `ref` with `args` pushed by `pushArgs` (its count returned) and
-   * returns the reply for a caller speaking `callerResp`, errors formatted as Redis does.
+   * Calls the function at `ref` with `args` pushed by `pushArgs` (its count returned; none
+   * without it) and returns the reply for a caller speaking `callerResp`, errors formatted
+   * as Redis does.
    */
   call(
     ref: number,
     funcname: string,
     host: ScriptHost,
-    pushArgs: () => number,
+    pushArgs?: () => number,
   ): Reply {
     const vm = this.vm;
     const run: Run = {
@@ -710,10 +729,13 @@ export class ScriptVm {
     LuaVm.setHookHandler(this.#hookHandler);
     const base = vm.top();
     try {
-      vm.pushRef(this.#errorHandlerRef);
-      vm.pushRef(ref);
-      const nargs = pushArgs();
-      const rc = vm.pcall(nargs, 1, base + 1);
+      let rc: number;
+      if (pushArgs === undefined) rc = vm.runRef(this.#errorHandlerRef, ref);
+      else {
+        vm.pushRef(this.#errorHandlerRef);
+        vm.pushRef(ref);
+        rc = vm.pcall(pushArgs(), 1, base + 1);
+      }
       let reply: Reply;
       if (rc !== LUA_OK) reply = this.#errorReply(rc, run);
       else reply = this.toReply(run.resp);
@@ -790,10 +812,6 @@ function isWasmUnwind(e: unknown): boolean {
 
 function isError(r: Reply): r is { kind: "error"; value: string } {
   return r !== null && typeof r === "object" && !Array.isArray(r) && r.kind === "error";
-}
-
-function int64(n: bigint): number | bigint {
-  return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
 }
 
 /** C's `(long long)x` on x86: truncation, and the int64 minimum for NaN or out of range. */

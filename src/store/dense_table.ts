@@ -1,6 +1,7 @@
 /**
- * The large form of hashes, sets and sorted sets: keys in a dense array, a Map from key to
- * its position, and (optionally) values in a parallel array. A deletion moves the last entry
+ * The member → score table of large sorted sets: keys in a dense array, a Map from key to
+ * its position, and (optionally) values in a parallel array. (Large hashes and sets moved
+ * to store/arena_table.ts, which keeps the same dense positions without a string per key.) A deletion moves the last entry
  * into the freed position, so the arrays never have holes: a random entry (SPOP,
  * SRANDMEMBER, HRANDFIELD, ZRANDMEMBER) is one array read.
  *

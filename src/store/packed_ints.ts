@@ -6,6 +6,10 @@
  * without a BigInt except to print a member past 2^53. Immutable strings, as store/
  * packed.ts explains: a write builds the new string with a join.
  *
+ * An intset is the string alone, its first char the width (no object around it: a set
+ * value holds the string itself, which saves ~50 bytes per small set, BENCHMARKS.md
+ * "Memory per element"); the functions below read and rebuild it.
+ *
  * Members come in as canonical integer strings (set.ts checks them with
  * `isIntsetMember`), and go out the same way.
  */
@@ -47,122 +51,104 @@ function toText(hi: number, lo: number): string {
   return String((BigInt(hi) << 32n) + BigInt(lo));
 }
 
-export class PackedInts {
-  /** The members, sorted, `#width` bytes each. */
-  #data = "";
-  #width = 2;
+/** An intset with no members. */
+export const EMPTY_INTSET = "\x02";
 
-  get size(): number {
-    return this.#data.length / this.#width;
-  }
+/** Members of intset `s`. */
+export function intsetSize(s: string): number {
+  return (s.length - 1) / s.charCodeAt(0);
+}
 
-  /** Bytes held. */
-  get bytes(): number {
-    return this.#data.length;
-  }
+/** Bytes held by intset `s`'s members. */
+export function intsetBytes(s: string): number {
+  return s.length - 1;
+}
 
-  /** Reads the member at index `i` into HI/LO. */
-  #read(i: number): void {
-    const s = this.#data, w = this.#width, p = i * w;
-    if (w === 2) {
-      const v = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8);
-      HI = v >= 0x8000 ? -1 : 0;
-      LO = v >= 0x8000 ? v - 0x10000 + TWO_32 : v;
-      return;
-    }
-    LO = (s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) |
-      (s.charCodeAt(p + 3) << 24)) >>> 0;
-    if (w === 4) HI = LO >= 0x80000000 ? -1 : 0;
-    else {
-      HI = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) |
-        (s.charCodeAt(p + 7) << 24);
-    }
+/** Reads the member at index `i` of intset `s` into HI/LO. */
+function read(s: string, i: number): void {
+  const w = s.charCodeAt(0), p = 1 + i * w;
+  if (w === 2) {
+    const v = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8);
+    HI = v >= 0x8000 ? -1 : 0;
+    LO = v >= 0x8000 ? v - 0x10000 + TWO_32 : v;
+    return;
   }
+  LO = (s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) |
+    (s.charCodeAt(p + 3) << 24)) >>> 0;
+  if (w === 4) HI = LO >= 0x80000000 ? -1 : 0;
+  else {
+    HI = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) |
+      (s.charCodeAt(p + 7) << 24);
+  }
+}
 
-  /** Index of the integer hi/lo, or -(insertion point) - 1. */
-  #search(hi: number, lo: number): number {
-    let a = 0, b = this.size - 1;
-    while (a <= b) {
-      const mid = (a + b) >> 1;
-      this.#read(mid);
-      if (HI === hi && LO === lo) return mid;
-      if (HI < hi || (HI === hi && LO < lo)) a = mid + 1;
-      else b = mid - 1;
-    }
-    return -a - 1;
+/** Index of the integer hi/lo in `s`, or -(insertion point) - 1. */
+function search(s: string, hi: number, lo: number): number {
+  let a = 0, b = intsetSize(s) - 1;
+  while (a <= b) {
+    const mid = (a + b) >> 1;
+    read(s, mid);
+    if (HI === hi && LO === lo) return mid;
+    if (HI < hi || (HI === hi && LO < lo)) a = mid + 1;
+    else b = mid - 1;
   }
+  return -a - 1;
+}
 
-  has(m: string): boolean {
-    split(m);
-    const hi = HI, lo = LO;
-    return widthOf(hi, lo) <= this.#width && this.#search(hi, lo) >= 0;
-  }
+/** Whether canonical integer `m` is in intset `s`. */
+export function intsetHas(s: string, m: string): boolean {
+  split(m);
+  const hi = HI, lo = LO;
+  return widthOf(hi, lo) <= s.charCodeAt(0) && search(s, hi, lo) >= 0;
+}
 
-  /** Adds a member; true when it is new. */
-  add(m: string): boolean {
-    split(m);
-    const hi = HI, lo = LO;
-    const width = widthOf(hi, lo);
-    if (width > this.#width) this.#upgrade(width);
-    const at = this.#search(hi, lo);
-    if (at >= 0) return false;
-    const p = (-at - 1) * this.#width, s = this.#data;
-    this.#data = [s.slice(0, p), encode(hi, lo, this.#width), s.slice(p)].join("");
-    return true;
-  }
+/** `s` with canonical integer `m` added (`s` itself when `m` is already there). */
+export function intsetAdd(s: string, m: string): string {
+  split(m);
+  const hi = HI, lo = LO;
+  const width = widthOf(hi, lo);
+  if (width > s.charCodeAt(0)) s = upgrade(s, width);
+  const at = search(s, hi, lo);
+  if (at >= 0) return s;
+  const w = s.charCodeAt(0), p = 1 + (-at - 1) * w;
+  return [s.slice(0, p), encode(hi, lo, w), s.slice(p)].join("");
+}
 
-  /** Every member re-encoded in a wider width (Redis's intsetUpgradeAndAdd). */
-  #upgrade(width: number): void {
-    const parts: string[] = [];
-    for (let i = 0; i < this.size; i++) {
-      this.#read(i);
-      parts.push(encode(HI, LO, width));
-    }
-    this.#data = parts.join("");
-    this.#width = width;
+/** Every member of `s` re-encoded in a wider width (Redis's intsetUpgradeAndAdd). */
+function upgrade(s: string, width: number): string {
+  const parts: string[] = [String.fromCharCode(width)];
+  for (let i = 0, n = intsetSize(s); i < n; i++) {
+    read(s, i);
+    parts.push(encode(HI, LO, width));
   }
+  return parts.join("");
+}
 
-  /** Removes a member; true when it was there. */
-  delete(m: string): boolean {
-    split(m);
-    const hi = HI, lo = LO;
-    if (widthOf(hi, lo) > this.#width) return false;
-    const at = this.#search(hi, lo);
-    if (at < 0) return false;
-    this.#removeIndex(at);
-    return true;
-  }
+/** `s` without canonical integer `m` (`s` itself when `m` is not there). */
+export function intsetDelete(s: string, m: string): string {
+  split(m);
+  const hi = HI, lo = LO;
+  if (widthOf(hi, lo) > s.charCodeAt(0)) return s;
+  const at = search(s, hi, lo);
+  return at < 0 ? s : intsetRemoveAt(s, at);
+}
 
-  #removeIndex(i: number): void {
-    const s = this.#data, w = this.#width;
-    this.#data = s.length === w ? "" : [s.slice(0, i * w), s.slice((i + 1) * w)].join("");
-  }
+/** `s` without the member at index `i`. */
+export function intsetRemoveAt(s: string, i: number): string {
+  const w = s.charCodeAt(0), p = 1 + i * w;
+  return s.length === 1 + w ? s[0] : [s.slice(0, p), s.slice(p + w)].join("");
+}
 
-  /** The member at index `i`. */
-  at(i: number): string {
-    this.#read(i);
-    return toText(HI, LO);
-  }
+/** The member at index `i` of intset `s`. */
+export function intsetAt(s: string, i: number): string {
+  read(s, i);
+  return toText(HI, LO);
+}
 
-  /** Removes the member at index `i` and returns it. */
-  removeAt(i: number): string {
-    const m = this.at(i);
-    this.#removeIndex(i);
-    return m;
-  }
-
-  /** Every member in order. */
-  members(): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < this.size; i++) out.push(this.at(i));
-    return out;
-  }
-
-  /** A copy (the string is immutable and shared). */
-  copy(): PackedInts {
-    const c = new PackedInts();
-    c.#data = this.#data;
-    c.#width = this.#width;
-    return c;
-  }
+/** Every member of `s` in order. */
+export function intsetMembers(s: string): string[] {
+  const n = intsetSize(s);
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = intsetAt(s, i);
+  return out;
 }

@@ -178,11 +178,11 @@ Deno.test("hashes of binary fields and long values agree with a Map through conv
     const seen = new Map<string, string>();
     h.forEach((f, v) => seen.set(f, v));
     assert.deepEqual(seen, model);
-    const { fields, values } = h.positions();
+    const { field, value } = h.positions();
     for (let i = 0; i < h.size; i++) {
-      assert.equal(h.fieldAt(i), fields[i]);
-      assert.equal(h.valueAt(i), values[i]);
-      assert.equal(model.get(fields[i]), values[i]);
+      assert.equal(h.fieldAt(i), field(i));
+      assert.equal(h.valueAt(i), value(i));
+      assert.equal(model.get(field(i)), value(i));
     }
   }));
 });

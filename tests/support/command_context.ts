@@ -19,6 +19,7 @@ import type {
   ClientState,
   ClientView,
   CommandContext,
+  RequestBytes,
   ServerServices,
 } from "../../src/commands/context.ts";
 import { CommandPipeline } from "../../src/commands/pipeline.ts";
@@ -46,6 +47,8 @@ export class TestClient implements ClientState {
   libName = "";
   libVersion = "";
   lastCommand = "NULL";
+  aofOffset = 0;
+  readonly request: RequestBytes = { argv: null, buf: new Uint8Array(0), start: 0, end: 0 };
   monitoring = false;
   noEvict = false;
   noTouch = false;
@@ -235,6 +238,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     setTlsPort: () => {
       throw new Error("no TLS port in a test context");
     },
+    setTlsAuthClients: () => {},
     tlsConfigured: false,
     httpsPort: false,
     log: () => {},

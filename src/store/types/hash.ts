@@ -3,22 +3,14 @@
  * (store/packed.ts) of field, value, field, value … in insertion order, searched linearly
  * as Redis searches its listpack, which keeps Redis's reply order for them and costs about
  * what Redis's listpack costs. Past `hash-max-listpack-entries` fields, or on a field or
- * value longer than `hash-max-listpack-value` bytes, the hash moves for good to a
- * `DenseTable` ("hashtable"): O(1) lookups, random fields and scans that keep SCAN's
- * guarantee.
+ * value longer than `hash-max-listpack-value` bytes, the hash moves for good to an
+ * `ArenaTable` ("hashtable": each field and its value one record in a shared byte arena):
+ * O(1) lookups, random fields and scans that keep SCAN's guarantee.
  */
 
-import { DenseTable } from "../dense_table.ts";
+import { ArenaTable } from "../arena_table.ts";
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
-import {
-  detached,
-  entryAt,
-  entryEquals,
-  lengthHeader,
-  longLength,
-  skipEntry,
-  splice,
-} from "../packed.ts";
+import { entryAt, entryEquals, lengthHeader, longLength, skipEntry, splice } from "../packed.ts";
 import { CONTAINER_OVERHEAD, containerBytes, ELEMENT_OVERHEAD, SAMPLES } from "../value_sizes.ts";
 import type { ContainerType } from "../values.ts";
 
@@ -35,7 +27,7 @@ export class HashValue {
    */
   #hintField = "";
   #hintAt = -1;
-  #table: DenseTable<string> | null = null;
+  #table: ArenaTable | null = null;
 
   get encoding(): "listpack" | "hashtable" {
     return this.#packed === null ? "hashtable" : "listpack";
@@ -174,8 +166,8 @@ export class HashValue {
   }
 
   #convert(): void {
-    const table = new DenseTable<string>(true);
-    this.forEach((f, v) => table.set(detached(f), detached(v)));
+    const table = new ArenaTable(true);
+    this.forEach((f, v) => table.set(f, v));
     this.#table = table;
     this.#packed = null;
     this.#count = 0;
@@ -192,37 +184,37 @@ export class HashValue {
 
   /** The field at position `i` (0 ≤ i < size), in the order HGETALL gives. */
   fieldAt(i: number): string {
-    if (this.#packed === null) return this.#table!.keys[i];
+    if (this.#packed === null) return this.#table!.keyAt(i);
     return entryAt(this.#packed, this.#positionOf(i));
   }
 
   /** The value at position `i`. */
   valueAt(i: number): string {
-    if (this.#packed === null) return this.#table!.values[i];
+    if (this.#packed === null) return this.#table!.valueAt(i);
     return entryAt(this.#packed, skipEntry(this.#packed, this.#positionOf(i)));
   }
 
   /**
    * Fields and values by position, for many random picks (HRANDFIELD with a count): the
-   * large form's own arrays (a live view: do not change the hash while reading), or the
-   * packed form unpacked once.
+   * large form's table read in place, or the packed form unpacked once (do not change the
+   * hash while reading).
    */
-  positions(): { fields: readonly string[]; values: readonly string[] } {
-    if (this.#packed === null) return { fields: this.#table!.keys, values: this.#table!.values };
+  positions(): { field(i: number): string; value(i: number): string } {
+    const table = this.#table;
+    if (table !== null) return { field: (i) => table.keyAt(i), value: (i) => table.valueAt(i) };
     const fields: string[] = [], values: string[] = [];
     this.forEach((f, v) => {
       fields.push(f);
       values.push(v);
     });
-    return { fields, values };
+    return { field: (i) => fields[i], value: (i) => values[i] };
   }
 
   /** Every field and value, in reply order. */
   forEach(visit: (field: string, value: string) => void): void {
     const s = this.#packed;
     if (s === null) {
-      const { keys, values } = this.#table!;
-      for (let i = 0; i < keys.length; i++) visit(keys[i], values[i]);
+      this.#table!.forEach(visit);
       return;
     }
     for (let p = 0; p < s.length;) {
@@ -235,15 +227,15 @@ export class HashValue {
 
   /**
    * One HSCAN step: the listpack form returns everything at once (cursor 0), as Redis
-   * does; the large form walks `count` positions (see DenseTable.scan).
+   * does; the large form walks `count` positions (see ArenaTable.scan).
    */
   scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
     if (this.#packed !== null) {
       this.forEach(visit);
       return 0;
     }
-    const { keys, values } = this.#table!;
-    return this.#table!.scan(cursor, count, (i) => visit(keys[i], values[i]));
+    const table = this.#table!;
+    return table.scan(cursor, count, (i) => visit(table.keyAt(i), table.valueAt(i)));
   }
 
   /** Bytes of the packed form (its string), or -1 for the large form. */
@@ -259,8 +251,7 @@ export class HashValue {
       h.#count = this.#count;
     } else {
       h.#packed = null;
-      h.#table = new DenseTable<string>(true);
-      this.forEach((f, v) => h.#table!.set(f, v));
+      h.#table = this.#table!.copy();
     }
     return h;
   }

@@ -1,14 +1,24 @@
 /**
- * A set value in Redis 7.0's two encodings. A set of integers ("intset") is a `PackedInts`:
- * its members sorted in one string, 2, 4 or 8 bytes each as Redis's intset, so SMEMBERS
+ * A set value in Redis 7.0's two encodings. A set of integers ("intset") is one string
+ * (store/packed_ints.ts): its members sorted, 2, 4 or 8 bytes each as Redis's intset, so SMEMBERS
  * lists it in numeric order as Redis does. A non-integer member or more than
- * `set-max-intset-entries` members move it for good to a `DenseTable` ("hashtable"): O(1)
- * membership, O(1) random members for SPOP/SRANDMEMBER, and scans that keep SCAN's
- * guarantee. (Redis 7.0 has no listpack sets; they came in 7.2.)
+ * `set-max-intset-entries` members move it for good to an `ArenaTable` ("hashtable": its
+ * members' bytes in one arena, no JavaScript string per member): O(1) membership, O(1)
+ * random members for SPOP/SRANDMEMBER, and scans that keep SCAN's guarantee. (Redis 7.0 has no listpack sets; they came in 7.2.)
  */
 
-import { DenseTable } from "../dense_table.ts";
-import { PackedInts } from "../packed_ints.ts";
+import { ArenaTable } from "../arena_table.ts";
+import {
+  EMPTY_INTSET,
+  intsetAdd,
+  intsetAt,
+  intsetBytes,
+  intsetDelete,
+  intsetHas,
+  intsetMembers,
+  intsetRemoveAt,
+  intsetSize,
+} from "../packed_ints.ts";
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "../encoding_limits.ts";
 import { CONTAINER_OVERHEAD, containerBytes, SAMPLES } from "../value_sizes.ts";
 import type { ContainerType } from "../values.ts";
@@ -27,9 +37,8 @@ const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,18})$/;
 /** A set value. `kind` tells the value model's exhaustive switch which type this is. */
 export class SetValue {
   readonly kind = "set";
-  /** The intset form, or null once converted. */
-  #ints: PackedInts | null = new PackedInts();
-  #table: DenseTable | null = null;
+  /** The intset form (its string), or the large form once converted: one field, no more. */
+  #form: string | ArenaTable = EMPTY_INTSET;
 
   /** A set holding `members` (added in order, so the encoding follows Redis's rules). */
   static of(
@@ -42,54 +51,65 @@ export class SetValue {
   }
 
   get encoding(): "intset" | "hashtable" {
-    return this.#ints === null ? "hashtable" : "intset";
+    return typeof this.#form === "string" ? "intset" : "hashtable";
   }
 
   get size(): number {
-    return this.#ints === null ? this.#table!.size : this.#ints.size;
+    const form = this.#form;
+    return typeof form === "string" ? intsetSize(form) : form.size;
   }
 
   has(m: string): boolean {
-    if (this.#ints === null) return this.#table!.has(m);
-    return isIntsetMember(m) && this.#ints.has(m);
+    const form = this.#form;
+    if (typeof form !== "string") return form.has(m);
+    return isIntsetMember(m) && intsetHas(form, m);
   }
 
   /** Adds a member; true when it is new. */
   add(m: string, limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): boolean {
-    if (this.#ints !== null) {
-      if (!isIntsetMember(m)) this.#convert();
-      else {
-        if (!this.#ints.add(m)) return false;
-        if (this.#ints.size > limits.setMaxIntsetEntries) this.#convert();
-        return true;
-      }
-    }
-    return this.#table!.add(m);
+    const form = this.#form;
+    if (typeof form !== "string") return form.add(m);
+    if (!isIntsetMember(m)) return this.#convert().add(m);
+    const next = intsetAdd(form, m);
+    if (next === form) return false;
+    this.#form = next;
+    if (intsetSize(next) > limits.setMaxIntsetEntries) this.#convert();
+    return true;
   }
 
   /** Removes a member; true when it was there. */
   delete(m: string): boolean {
-    if (this.#ints === null) return this.#table!.delete(m);
-    return isIntsetMember(m) && this.#ints.delete(m);
+    const form = this.#form;
+    if (typeof form !== "string") return form.delete(m);
+    if (!isIntsetMember(m)) return false;
+    const next = intsetDelete(form, m);
+    this.#form = next;
+    return next !== form;
   }
 
-  #convert(): void {
-    const table = new DenseTable(false);
-    for (const m of this.#ints!.members()) table.add(m);
-    this.#table = table;
-    this.#ints = null;
+  #convert(): ArenaTable {
+    const table = new ArenaTable(false);
+    for (const m of intsetMembers(this.#form as string)) table.add(m);
+    this.#form = table;
+    return table;
   }
 
   /** The member at position `i` (0 ≤ i < size), in SMEMBERS order. */
   at(i: number): string {
-    return this.#ints === null ? this.#table!.keys[i] : this.#ints.at(i);
+    const form = this.#form;
+    return typeof form === "string" ? intsetAt(form, i) : form.keyAt(i);
   }
 
   /** Removes the member at position `i` and returns it (SPOP). */
   removeAt(i: number): string {
-    if (this.#ints !== null) return this.#ints.removeAt(i);
-    const m = this.#table!.keys[i];
-    this.#table!.removeAt(i);
+    const form = this.#form;
+    if (typeof form === "string") {
+      const m = intsetAt(form, i);
+      this.#form = intsetRemoveAt(form, i);
+      return m;
+    }
+    const m = form.keyAt(i);
+    form.removeAt(i);
     return m;
   }
 
@@ -98,38 +118,33 @@ export class SetValue {
     return Math.floor(Math.random() * this.size);
   }
 
-  /**
-   * Every member, in SMEMBERS order: a live view of the large form (do not change the set
-   * while reading), a new array for an intset.
-   */
-  members(): readonly string[] {
-    return this.#ints === null ? this.#table!.keys : this.#ints.members();
+  /** Every member, in SMEMBERS order (a new array). */
+  members(): string[] {
+    const form = this.#form;
+    return typeof form === "string" ? intsetMembers(form) : form.keys();
   }
 
-  /** One SSCAN step: everything at once for an intset, as Redis; else see DenseTable.scan. */
+  /** One SSCAN step: everything at once for an intset, as Redis; else see ArenaTable.scan. */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
-    if (this.#ints !== null) {
-      for (const m of this.#ints.members()) visit(m);
+    const form = this.#form;
+    if (typeof form === "string") {
+      for (const m of intsetMembers(form)) visit(m);
       return 0;
     }
-    const keys = this.#table!.keys;
-    return this.#table!.scan(cursor, count, (i) => visit(keys[i]));
+    return form.scan(cursor, count, (i) => visit(form.keyAt(i)));
   }
 
   /** Bytes of the intset form, or -1 for the large form. */
   get packedBytes(): number {
-    return this.#ints === null ? -1 : this.#ints.bytes;
+    const form = this.#form;
+    return typeof form === "string" ? intsetBytes(form) : -1;
   }
 
   /** A deep copy in the same encoding (COPY). */
   copy(): SetValue {
     const s = new SetValue();
-    if (this.#ints !== null) s.#ints = this.#ints.copy();
-    else {
-      s.#ints = null;
-      s.#table = new DenseTable(false);
-      for (const m of this.#table!.keys) s.#table.add(m);
-    }
+    const form = this.#form;
+    s.#form = typeof form === "string" ? form : form.copy();
     return s;
   }
 }
