@@ -111,6 +111,10 @@ reads its options (they override the file; a bad one is reported at its line). O
                                    give the slot map; clients see one Redis
   --upstream-pool-size N           upstream connections per protocol that clients share in
                                    gateway mode (default 4)
+  --upstream-tls-ca-cert-file PATH CA a rediss:// upstream's certificate is checked against
+                                   (default: the system's roots)
+  --upstream-tls-cert-file PATH, --upstream-tls-key-file PATH
+                                   client certificate and key respd shows a rediss:// upstream
   --help                           show this help
   --version                        show the version
 
@@ -171,6 +175,10 @@ async function main(): Promise<number> {
   }
   if (config.upstream !== null && config.upstreamCluster !== null) {
     log("warning", "upstream and upstream-cluster exclude each other");
+    return 1;
+  }
+  if ((config.upstreamTlsCertFile === null) !== (config.upstreamTlsKeyFile === null)) {
+    log("warning", "upstream-tls-cert-file and upstream-tls-key-file go together");
     return 1;
   }
   logRole = "M";

@@ -624,7 +624,33 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     },
   ),
   integer("upstream-pool-size", 1, 1024, field("upstreamPoolSize"), { respdOnly: true }),
+  upstreamTlsFile("upstream-tls-ca-cert-file", "upstreamTlsCaCertFile"),
+  upstreamTlsFile("upstream-tls-cert-file", "upstreamTlsCertFile"),
+  upstreamTlsFile("upstream-tls-key-file", "upstreamTlsKeyFile"),
 ];
+
+/** A file for a rediss:// upstream (gateway mode): it must exist; "" means none. */
+function upstreamTlsFile(
+  name: string,
+  key: "upstreamTlsCaCertFile" | "upstreamTlsCertFile" | "upstreamTlsKeyFile",
+): ConfigParameter {
+  return text(
+    name,
+    {
+      get: (c) => c[key] ?? "",
+      put: (c, v) => (c[key] = v === "" ? null : v),
+    },
+    { respdOnly: true },
+    (v) => {
+      if (v === "") return;
+      try {
+        Deno.statSync(v);
+      } catch {
+        throw new DirectiveError(`cannot read '${v}'`);
+      }
+    },
+  );
+}
 
 /** An upstream address refused, with the gateway's reason. */
 function upstreamCheck(parse: () => unknown): void {
