@@ -38,10 +38,10 @@ Deno.test("loading an RDB file logs what redis-server logs", async () => {
     await using respd = await ChildServer.start(["--dir", dir.path, "--save", ""]);
     using c = await RawClient.connect(respd.port);
     for (let i = 0; i < 50; i++) await c.call("SET", `k${i}`, "v");
-    await c.call("SET", "gone", "v", "PX", "50");
+    await c.call("SET", "gone", "v", "PX", "1000"); // saved before it expires, even on a slow host
     await c.call("SAVE");
   }
-  await new Promise((r) => setTimeout(r, 60)); // "gone" expires in the file
+  await new Promise((r) => setTimeout(r, 1050)); // "gone" expires in the file
   const expected = loadLines(
     await redisLog(["--dir", dir.path], `${dir.path}/redis.log`),
     /^Loading RDB produced/,
