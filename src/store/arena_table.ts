@@ -255,7 +255,11 @@ export class ArenaTable {
     if (key === this.#hintKey) return false;
     const h = hashString(key);
     const s = this.#find(key, h);
-    if (s >= 0) return false;
+    if (s >= 0) {
+      this.#hintKey = key;
+      this.#hintAt = this.#slots[2 * s] - 1;
+      return false;
+    }
     this.#insert(-1 - s, h, key, "");
     return true;
   }
@@ -271,6 +275,8 @@ export class ArenaTable {
         return true;
       }
       i = this.#slots[2 * s] - 1;
+      this.#hintKey = key;
+      this.#hintAt = i;
     }
     const a = this.#arena, start = this.#starts[i];
     const klen = readLength(a, start);
