@@ -3,15 +3,22 @@
  *   1. SAVE of N keys (default 1M, 3 fields each... here 100-byte strings) and the load of
  *      that file at start: seconds and peak RSS (VmHWM) for both servers;
  *   2. SET throughput under `appendfsync always` and `everysec` (redis-benchmark, P=1 and
- *      P=16), ratio respd / Redis;
+ *      P=16), ratio respd / Redis, and the same with the AOF off for scale: per mode both
+ *      servers are started once, warmed up by one unmeasured run each (respd's JIT compiles
+ *      the hot path during its first ~100k requests: a cold run measures the compiler, not
+ *      the AOF), then measured in `--runs` interleaved rounds (redis, respd, redis, ...),
+ *      medians; CPU µs per request from /proc beside ops/s;
  *   3. GET throughput and p99 while a BGSAVE of the N keys runs, against idle.
  *
  *   deno run -A bench/persistence_bench.ts [--keys 1000000] [--requests 100000]
- *                                          [--parts save,aof,bgsave]
+ *                                          [--parts save,aof,bgsave] [--runs 3]
+ *                                          [--modes no,everysec,always] [--random N]
+ *
+ * `--random` is redis-benchmark's -r for parts 2 and 3 (default: --keys; 0 for one key).
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, redisCli, waitForPing } from "./processes.ts";
+import { cpuOf, freePort, median, redisCli, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -19,11 +26,18 @@ const { values } = parseArgs({
     keys: { type: "string", default: "1000000" },
     requests: { type: "string", default: "100000" },
     parts: { type: "string", default: "save,aof,bgsave" },
+    runs: { type: "string", default: "3" },
+    modes: { type: "string", default: "no,everysec,always" },
+    // redis-benchmark's -r: keys drawn from this many (each SET mostly a new key); 0: one key
+    random: { type: "string" },
   },
 });
 const KEYS = Number(values.keys);
 const REQUESTS = Number(values.requests);
 const PARTS = new Set(values.parts.split(","));
+const RUNS = Number(values.runs);
+const MODES = values.modes.split(",");
+const RANDOM = Number(values.random ?? KEYS);
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 interface Running {
@@ -99,8 +113,7 @@ async function benchmark(port: number, args: string[]): Promise<{ rps: number; p
       "127.0.0.1",
       "-n",
       String(REQUESTS),
-      "-r",
-      String(KEYS),
+      ...(RANDOM > 0 ? ["-r", String(RANDOM)] : []),
       "--csv",
       ...args,
     ],
@@ -145,31 +158,48 @@ for (const kind of PARTS.has("save") ? ["redis", "respd"] as const : []) {
   }
 }
 
-// 2. SET under the AOF.
-for (const fsync of PARTS.has("aof") ? ["always", "everysec"] : []) {
-  for (const pipeline of ["1", "16"]) {
-    const result: Record<string, number> = {};
-    const cpu: Record<string, number> = {};
-    for (const kind of ["redis", "respd"] as const) {
-      const dir = await Deno.makeTempDir();
-      try {
-        const s = await start(kind, dir, ["--appendonly", "yes", "--appendfsync", fsync]);
-        const before = cpuOf(s.child.pid).total;
-        result[kind] = (await benchmark(s.port, ["-t", "set", "-P", pipeline])).rps;
-        // CPU per request: far less sensitive to a busy host than requests per second.
-        cpu[kind] = (cpuOf(s.child.pid).total - before) / 1000 / REQUESTS;
-        await s.stop();
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
+// 2. SET under the AOF (and without it, for scale): warm servers, interleaved runs.
+const aofCpu: Record<string, number> = {};
+for (const mode of PARTS.has("aof") ? MODES : []) {
+  const flags = mode === "no"
+    ? ["--appendonly", "no"]
+    : ["--appendonly", "yes", "--appendfsync", mode];
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const servers = [await start("redis", dirs[0], flags), await start("respd", dirs[1], flags)];
+  try {
+    for (const s of servers) {
+      for (const pipeline of ["1", "16"]) await benchmark(s.port, ["-t", "set", "-P", pipeline]);
     }
-    rows.push(
-      `SET appendfsync ${fsync} P=${pipeline}: redis ${result.redis.toFixed(0)}/s, respd ${
-        result.respd.toFixed(0)
-      }/s, ratio ${(result.respd / result.redis).toFixed(2)}; CPU µs/request redis ${
-        cpu.redis.toFixed(1)
-      }, respd ${cpu.respd.toFixed(1)}, ratio ${(cpu.respd / cpu.redis).toFixed(2)}`,
-    );
+    for (const pipeline of ["1", "16"]) {
+      const rps: Record<string, number[]> = { redis: [], respd: [] };
+      const cpu: Record<string, number[]> = { redis: [], respd: [] };
+      for (let run = 0; run < RUNS; run++) {
+        for (const s of servers) {
+          const before = cpuOf(s.child.pid).total;
+          rps[s.name].push((await benchmark(s.port, ["-t", "set", "-P", pipeline])).rps);
+          // CPU per request: far less sensitive to a busy host than requests per second.
+          cpu[s.name].push((cpuOf(s.child.pid).total - before) / 1000 / REQUESTS);
+        }
+      }
+      const [r, d] = [median(rps.redis), median(rps.respd)];
+      const [rc, dc] = [median(cpu.redis), median(cpu.respd)];
+      aofCpu[`${mode} ${pipeline}`] = dc;
+      const off = aofCpu[`no ${pipeline}`];
+      const cost = mode !== "no" && off !== undefined
+        ? `; respd's AOF adds ${(dc - off).toFixed(2)} µs/request`
+        : "";
+      rows.push(
+        `SET appendonly ${mode === "no" ? "no" : `yes, appendfsync ${mode}`} P=${pipeline}: ` +
+          `redis ${r.toFixed(0)}/s, respd ${d.toFixed(0)}/s, ratio ${(d / r).toFixed(2)}; ` +
+          `CPU µs/request redis ${rc.toFixed(2)}, respd ${dc.toFixed(2)}, ratio ${
+            (dc / rc).toFixed(2)
+          }${cost} (medians of ${RUNS})`,
+      );
+      console.error(rows[rows.length - 1]);
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
   }
 }
 

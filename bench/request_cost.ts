@@ -10,11 +10,21 @@
  * 100,000 (as `-r 100000`), where the cache of recent arguments cannot help; `sadd-r`,
  * `sismember-r`, `hset-r` and `hget-r` do the same to one set and one hash (their large forms).
  *
+ * `evalsha` and `evalsha5` are bench:scripting's EVALSHA of one `redis.call('INCR')` and of
+ * five calls.
+ *
+ * With `--appendonly always|everysec` the writes also go to an AOF in a temporary directory,
+ * and after every 32 batches the AOF buffer is written and (always) fdatasynced, as the
+ * server does once per event-loop turn for every client served in it (~30-40 batches of 16
+ * with 50 clients at -P 16, counted with strace): the AOF's own cost per request.
+ *
  *   deno run -A bench/request_cost.ts [--tests set,get,incr,lpush,mset,set-r,get-r] [--rounds 15]
+ *                                     [--appendonly no|everysec|always]
  */
 
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { createHash } from "node:crypto";
 import { Server } from "../src/server.ts";
 import { Session } from "../src/session.ts";
 import type { Transport } from "../src/transport/transport.ts";
@@ -25,11 +35,24 @@ const { values } = parseArgs({
     tests: { type: "string", default: "set,get,incr,lpush,mset,set-r,get-r" },
     rounds: { type: "string", default: "15" },
     batches: { type: "string", default: "20000" },
+    appendonly: { type: "string", default: "no" },
   },
 });
 
 function frame(...args: string[]): string {
   return `*${args.length}\r\n` + args.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
+}
+
+/** The scripts of `deno task bench:scripting`, loaded before the tests (SCRIPT LOAD). */
+const SCRIPTS = {
+  incr: "return redis.call('INCR', KEYS[1])",
+  five: "redis.call('INCR', KEYS[1]) redis.call('GET', KEYS[1]) " +
+    "redis.call('SET', KEYS[2], ARGV[1]) redis.call('GET', KEYS[2]) " +
+    "return redis.call('INCR', KEYS[1])",
+};
+
+function sha1(s: string): string {
+  return createHash("sha1").update(s).digest("hex");
 }
 
 /** redis-benchmark's commands (without -r, its keys are literally `__rand_int__`). */
@@ -51,6 +74,8 @@ const REQUESTS: Record<string, string | (() => string)> = {
     frame("GET", "key:1") + frame("EXEC"),
   "no-multi": frame("PING") + frame("SET", "key:1", "xxx") + frame("INCR", "counter:1") +
     frame("GET", "key:1") + frame("PING"),
+  evalsha: frame("EVALSHA", sha1(SCRIPTS.incr), "1", "counter"),
+  evalsha5: frame("EVALSHA", sha1(SCRIPTS.five), "2", "counter", "other", "value"),
   mset: frame("MSET", ...Array.from({ length: 10 }, () => ["key:__rand_int__", "xxx"]).flat()),
   // As `-r 100000`: every request a key of 100,000 (redis-benchmark's 12-digit form).
   "set-r": () => frame("SET", `key:${randomDigits()}`, "xxx"),
@@ -95,10 +120,24 @@ function cpuMicros(): number {
   return user + system;
 }
 
-const server = new Server({ port: 0 });
+const fsync = values.appendonly;
+if (!["no", "everysec", "always"].includes(fsync)) throw new Error(`--appendonly ${fsync}?`);
+const dir = await Deno.makeTempDir();
+const server = new Server({
+  port: 0,
+  dir,
+  save: [],
+  appendonly: fsync !== "no",
+  appendfsync: fsync === "always" ? "always" : "everysec",
+});
+if (fsync !== "no") server.aof.start();
 const session = new Session(server, idle, 1);
+/** Batches served per event-loop turn, as measured at -P 16 with 50 clients. */
+const BATCHES_PER_TURN = 32;
 // as a listening server does: the access clock (LRU/LFU) read from a 100 ms cache
 server.keyspace.access.start();
+for (const body of Object.values(SCRIPTS)) session.execute(["SCRIPT", "LOAD", body]);
+session.reply.clear();
 const rounds = Number(values.rounds), batches = Number(values.batches);
 
 for (const test of values.tests.split(",")) {
@@ -115,11 +154,15 @@ for (const test of values.tests.split(",")) {
       // as the session serves one read: one clock reading starts the batch
       server.pipeline.beginBatch(performance.now());
       while (pos < bytes.length) {
+        const start = pos;
         pos = session.parser.parse(bytes, pos, bytes.length);
-        session.execute(session.parser.args);
+        session.executeRequest(bytes, start, pos);
       }
       server.pipeline.endBatch();
       session.reply.clear();
+      if (fsync !== "no" && b % BATCHES_PER_TURN === BATCHES_PER_TURN - 1) {
+        await server.persistenceObserver.replyBarrier(session);
+      }
     }
     const ns = (cpuMicros() - t0) * 1e3 / (batches * 16);
     best = Math.min(best, ns);
@@ -130,3 +173,5 @@ for (const test of values.tests.split(",")) {
   );
 }
 server.keyspace.access.stop();
+await server.aof.stop();
+await Deno.remove(dir, { recursive: true });

@@ -609,12 +609,14 @@ function tlsPath(
   }, { mutable: true, ...options });
 }
 
-/** The parameters whose change loads the TLS files again (Redis's applyTlsCfg). */
+/**
+ * The parameters whose change loads the TLS files again (Redis's applyTlsCfg).
+ * tls-auth-clients is not one: Redis applies it to new connections without reading files.
+ */
 export const TLS_PARAMETERS: ReadonlySet<string> = new Set([
   "tls-cert-file",
   "tls-key-file",
   "tls-ca-cert-file",
-  "tls-auth-clients",
 ]);
 
 /** maxclients may not pass what the descriptor limit allows (checked as CONFIG SET runs). */

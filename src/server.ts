@@ -4,7 +4,7 @@
  * each a `Session`. Library code does not print: log lines go to the `logger` option.
  */
 
-import { DEFAULT_CONFIG, type LogLevel, type ServerConfig } from "./config.ts";
+import { DEFAULT_CONFIG, type LogLevel, type ServerConfig, type TlsAuthClients } from "./config.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { type Clock, systemClock } from "./store/clock.ts";
 import { ExpirySweeper } from "./store/expiry_sweeper.ts";
@@ -346,6 +346,23 @@ export class Server {
     this.#tlsContext = context;
   }
 
+  /**
+   * New TLS connections ask for client certificates as `mode` says (CONFIG SET
+   * tls-auth-clients alone), with the context last loaded: no file is read, as Redis applies
+   * the mode to new connections. Without tls-ca-cert-file Redis verifies against an empty
+   * store, refusing every certificate; node:tls would fall back to its default roots, so the
+   * server's own certificate stands in as the one (unusable) anchor.
+   */
+  setTlsAuthClients(mode: TlsAuthClients): void {
+    const tls = this.#tls;
+    const context = this.#tlsContext;
+    if (tls === null || !tls.open || context === null) return;
+    const anchored = mode === "no" || context.ca !== undefined
+      ? context
+      : { ...context, ca: context.cert };
+    tls.configure({ port: tls.port, context: anchored, authClients: mode });
+  }
+
   /** Whether a TLS context was ever loaded for the RESP port (Redis's isTlsConfigured). */
   get tlsConfigured(): boolean {
     return this.#tlsContext !== null;
@@ -501,39 +518,36 @@ export class Server {
       const keys = yield* this.persistence.loadSteps(progress, onProgress);
       return keys === null ? null : `RDB: keys loaded: ${keys}`;
     }
-    const contents = this.aof.load();
-    if (contents === null) return null;
     const loader = new Session(this, NO_TRANSPORT, 0);
     loader.grantAccess(this.acl.internalUser);
     loader.denyBlocking = true;
-    // The AOF's progress counts commands replayed, not bytes.
-    progress.totalBytes = contents.commands.length;
-    try {
-      for (const { db, argv } of contents.commands) {
-        loader.dbIndex = db;
-        // Replaying the AOF is not serving commands: no stats, slow log or MONITOR, as Redis.
-        this.introspection.recording = false;
-        try {
-          this.pipeline.run(argv, loader);
-        } finally {
-          this.introspection.recording = true;
-        }
-        const reply = loader.reply.bytes();
-        if (
-          reply.length > 20 &&
-          String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
-        ) {
-          throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
-        }
-        loader.reply.clear();
-        progress.loadedBytes++;
-        yield;
+    const replay = (db: number, argv: string[]): void => {
+      loader.dbIndex = db;
+      // Replaying the AOF is not serving commands: no stats, slow log or MONITOR, as Redis.
+      this.introspection.recording = false;
+      try {
+        this.pipeline.run(argv, loader);
+      } finally {
+        this.introspection.recording = true;
       }
+      const reply = loader.reply.bytes();
+      if (
+        reply.length > 20 &&
+        String.fromCharCode(...reply.subarray(0, 20)) === "-ERR unknown command"
+      ) {
+        throw new AofLoadError(`Unknown command '${argv[0]}' reading the append only file`);
+      }
+      loader.reply.clear();
+    };
+    let loaded;
+    try {
+      loaded = yield* this.aof.loadSteps(progress, replay);
     } catch (e: unknown) {
       this.keyspace.flushAll(); // all or nothing
       throw e;
     }
-    return `AOF: ${contents.baseKeys} keys from the base, ${contents.commands.length} commands replayed`;
+    if (loaded === null) return null;
+    return `AOF: ${loaded.baseKeys} keys from the base, ${loaded.commands} commands replayed`;
   }
 
   /**

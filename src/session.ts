@@ -40,7 +40,7 @@ import { ReplyWriter } from "./protocol/reply_writer.ts";
 import { QueryBufferLimitError, RequestParser } from "./protocol/request_parser.ts";
 import { CommandError } from "./commands/errors.ts";
 import { isPlainName } from "./commands/args.ts";
-import type { ClientState, CommandContext } from "./commands/context.ts";
+import type { ClientState, CommandContext, RequestBytes } from "./commands/context.ts";
 import type { BlockableClient, BlockRequest } from "./commands/blocking.ts";
 import type { CommandSpec } from "./commands/command.ts";
 import type { Clock } from "./store/clock.ts";
@@ -64,6 +64,7 @@ import { ClientTracking } from "./pubsub/tracking.ts";
  * done (ByteReader.shrink, ReplyWriter.clear); ByteReader adapts the size of its reads.
  */
 const REPLY_BUFFER_SIZE = 1024;
+const NO_BYTES = new Uint8Array(0);
 const READ_BUFFER_SIZE = 4 * 1024;
 /**
  * Request bytes one client may have served per event-loop turn before the other ready
@@ -85,6 +86,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   libVersion = "";
   /** The last command run, for CLIENT LIST. */
   lastCommand = "NULL";
+  aofOffset = 0;
+  readonly request: RequestBytes = { argv: null, buf: NO_BYTES, start: 0, end: 0 };
   /** This transport's byte counters (INFO stats, /metrics). */
   readonly #traffic: { input: number; output: number };
   /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */
@@ -400,10 +403,11 @@ export class Session implements CommandContext, ClientState, BlockableClient {
           this.#overBudget = true;
           break;
         }
+        const start = pos;
         const next = parser.parse(reader.buf, pos, reader.end);
         if (next === INCOMPLETE) break;
         pos = next;
-        if (parser.args.length !== 0) this.execute(parser.args);
+        if (parser.args.length !== 0) this.executeRequest(reader.buf, start, next);
       }
     } catch (e: unknown) {
       if (e instanceof QueryBufferLimitError) {
@@ -433,6 +437,23 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Runs one command through the pipeline; its reply is queued in `reply`. */
   execute(argv: readonly string[]): void {
     this.server.pipeline.run(argv, this);
+  }
+
+  /**
+   * Runs the request the parser just decoded from `buf[start, end)` (its `args`), with
+   * its bytes at hand (`request`) while it runs.
+   */
+  executeRequest(buf: Uint8Array, start: number, end: number): void {
+    const argv = this.parser.args;
+    if (buf[start] !== 0x2a) return this.execute(argv); // inline: not RESP
+    const request = this.request;
+    request.argv = argv;
+    request.buf = buf;
+    request.start = start;
+    request.end = end;
+    this.execute(argv);
+    request.argv = null;
+    request.buf = NO_BYTES;
   }
 
   /** Whether the client waits in a blocking command (INFO blocked_clients counts it). */

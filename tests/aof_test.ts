@@ -14,7 +14,7 @@ import { tempDir } from "./support/temp_dir.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { connectResp, type RespConn } from "./support/ws_raw_client.ts";
 import { ChildServer, runRespdToExit } from "./support/child_server.ts";
-import { run, startRedis, startTestServer } from "./support/servers.ts";
+import { freePort, run, startRedis, startTestServer } from "./support/servers.ts";
 import { keyStates, untilLoaded } from "./support/key_state.ts";
 
 const decoder = new TextDecoder("latin1");
@@ -355,4 +355,137 @@ Deno.test("BGSAVE saves the dataset as it was when it started, whatever is writt
   await using redis = await startRedis(["--dir", dir]);
   await untilLoaded(redis.port);
   assertEquals(await keyStates(redis.port), before);
+});
+
+Deno.test("while a large AOF loads, clients get -LOADING and INFO's loading fields over its files' bytes, then the data", async () => {
+  await using dirTmp = await tempDir();
+  const dir = dirTmp.path;
+  {
+    // Redis writes the AOF: a base of 300k keys (its rewrite), then an increment. `always`:
+    // with everysec Redis may postpone a write while a background fsync runs (after the
+    // rewrite, one does), and the stop at the end of this block would lose it.
+    await using redis = await startRedis([
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "always",
+      "--enable-debug-command",
+      "yes",
+    ]);
+    const r = await RawClient.connect(redis.port);
+    try {
+      assertEquals(await r.call("DEBUG", "POPULATE", "300000"), "+OK\r\n");
+      assert.match(await r.call("BGREWRITEAOF"), /^\+Background append only file rewriting/);
+      while (
+        !/aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n/.test(
+          await r.call("INFO", "persistence"),
+        )
+      ) await new Promise((resolve) => setTimeout(resolve, 20));
+      await r.call("SET", "after-rewrite", "yes");
+      const loop = "for i = 1, 5000 do redis.call('INCR', KEYS[1]) end return 1";
+      assertEquals(await r.call("EVAL", loop, "1", "counter"), ":1\r\n");
+    } finally {
+      r.close();
+    }
+  }
+  const files = [...Deno.readDirSync(`${dir}/appendonlydir`)].filter((e) =>
+    !e.name.endsWith("manifest")
+  );
+  assert.ok(
+    files.some((e) => e.name.endsWith(".base.rdb")) &&
+      files.some((e) => e.name.endsWith(".incr.aof")),
+  );
+  const total = files.reduce(
+    (sum, e) => sum + Deno.statSync(`${dir}/appendonlydir/${e.name}`).size,
+    0,
+  );
+  const base = Deno.statSync(
+    `${dir}/appendonlydir/${files.find((e) => e.name.endsWith(".base.rdb"))!.name}`,
+  ).size;
+  const port = freePort();
+  await using child = ChildServer.spawn([
+    "--port",
+    String(port),
+    "--dir",
+    dir,
+    "--appendonly",
+    "yes",
+    "--ws-port",
+    "off",
+  ]);
+  let c: RawClient | null = null;
+  while (c === null) {
+    c = await RawClient.connect(port).catch(() => null);
+    if (c === null) await new Promise((r) => setTimeout(r, 10));
+  }
+  try {
+    // A few keys of 300k in, the load is still running (it yields every 10 ms of work).
+    assertEquals(
+      await c.call("GET", "key:1"),
+      "-LOADING Redis is loading the dataset in memory\r\n",
+    );
+    const info = await c.call("INFO", "persistence");
+    assert.match(info, /loading:1\r\n/);
+    assert.match(info, new RegExp(`loading_total_bytes:${total}\r\n`));
+    const loaded = Number(/loading_loaded_bytes:(\d+)\r\n/.exec(info)![1]);
+    // still in the base: it loads in slices too, not in one step
+    assert.ok(loaded < base, `loaded ${loaded} of ${total}, the base is ${base}`);
+    assert.match(info, /loading_loaded_perc:\d+\.\d\d\r\n/);
+    await child.ready;
+    assertEquals(await c.call("GET", "key:1"), "$7\r\nvalue:1\r\n");
+    assertEquals(await c.call("GET", "counter"), "$4\r\n5000\r\n");
+    assertEquals(await c.call("DBSIZE"), ":300002\r\n");
+    assert.match(await c.call("INFO", "persistence"), /loading:0\r\n/);
+  } finally {
+    c.close();
+  }
+});
+
+Deno.test("the incremental file holds the same bytes as redis-server's for writes recorded as sent (copied from the request, inline requests encoded)", async () => {
+  await using respdDir = await tempDir();
+  await using child = await startAof(respdDir.path, "--appendfsync", "always");
+  await using redis = await startRedis(["--appendonly", "yes", "--appendfsync", "always"]);
+  const redisDir = (await RawClient.connect(redis.port).then(async (c) => {
+    const reply = await c.call("CONFIG", "GET", "dir");
+    c.close();
+    return reply;
+  })).split("\r\n")[4];
+  const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+  const resp = (...argv: string[]) =>
+    `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
+  // [request bytes, replies they get]
+  const requests: [Uint8Array, number][] = [
+    ["SET", "plain", "v"],
+    ["set", "lower", "case"],
+    ["SET", "bin", "\x00\xff\r\n"],
+    ["MSET", "a", "1", "b", "2"],
+    ["INCR", "counter"],
+    ["DEL", "nosuchkey"], // changes nothing: not recorded
+    ["RPUSH", "list", "x", "y"],
+    ["SELECT", "3"],
+    ["SET", "in-three", "v"],
+    ["HSET", "h", "f", "v"],
+    ["SELECT", "0"],
+    ["DEL", "a", "b"],
+  ].map((argv) => [latin1(resp(...argv)), 1]);
+  // An inline request, and a pipeline of two, as clients may send them.
+  requests.push([latin1("SET inline yes\r\n"), 1]);
+  requests.push([latin1(resp("INCR", "counter") + resp("APPEND", "plain", "w")), 2]);
+  for (const port of [child.port, redis.port]) {
+    const c = await RawClient.connect(port);
+    try {
+      for (const [bytes, replies] of requests) {
+        await c.send(bytes);
+        for (let i = 0; i < replies; i++) await c.readText();
+      }
+    } finally {
+      c.close();
+    }
+  }
+  const incr = (dir: string) => Deno.readFileSync(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`);
+  const written = decoder.decode(incr(respdDir.path));
+  assert.match(written, /\$6\r\nAPPEND\r\n\$5\r\nplain\r\n\$1\r\nw\r\n$/);
+  assertEquals(written, decoder.decode(incr(redisDir)));
 });

@@ -212,7 +212,14 @@ Deno.test("while a large dump.rdb loads, clients get -LOADING and INFO's loading
     r.close();
   }
   const port = freePort();
-  await using child = ChildServer.spawn(["--port", String(port), "--dir", tmp.path]);
+  await using child = ChildServer.spawn([
+    "--port",
+    String(port),
+    "--dir",
+    tmp.path,
+    "--ws-port",
+    "off",
+  ]);
   let c: RawClient | null = null;
   while (c === null) {
     c = await RawClient.connect(port).catch(() => null);

@@ -400,14 +400,20 @@ Deno.test("the https port takes a new certificate from CONFIG SET too", async ()
   assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
 });
 
-/** PING over TLS to `port` (no client certificate): the reply, or why there was none. */
-async function tlsPing(port: number, certs: TestCerts): Promise<string> {
+/** PING over TLS to `port` (no client certificate unless `client`): the reply, or why not. */
+async function tlsPing(port: number, certs: TestCerts, client = false): Promise<string> {
   let conn: Deno.TlsConn;
   try {
     conn = await Deno.connectTls({
       hostname: "127.0.0.1",
       port,
       caCerts: [Deno.readTextFileSync(certs.caCert)],
+      ...(client
+        ? {
+          cert: Deno.readTextFileSync(certs.clientCert),
+          key: Deno.readTextFileSync(certs.clientKey),
+        }
+        : {}),
     });
   } catch (e: unknown) {
     return e instanceof Deno.errors.ConnectionRefused ? "refused" : `failed: ${e}`;
@@ -573,4 +579,57 @@ Deno.test("the https port can have its own certificate (ws-tls-cert-file), the R
   await server.tlsPortReady;
   assertEquals(await peerName(server.tlsPort, certs), "respd reloaded");
   assertEquals(await peerName(server.wsPort, certs), "respd reloaded");
+});
+
+Deno.test("CONFIG SET tls-auth-clients alone reads no file, as redis-server (no CA: every certificate refused)", async () => {
+  await using certs = await makeTestCerts();
+  const transcript = async (
+    call: (...args: string[]) => Promise<string>,
+    tlsPort: number,
+    settle: () => Promise<void>,
+  ): Promise<string[]> => {
+    const out: string[] = [];
+    const set = async (...args: string[]) => {
+      out.push(`SET ${args.join(" ")} -> ${await call("CONFIG", "SET", ...args)}`);
+      await settle();
+    };
+    const ping = async (client: boolean) => {
+      const reply = await tlsPing(tlsPort, certs, client);
+      out.push(
+        `ping ${client ? "with" : "without"} a certificate: ${
+          reply === "+PONG" ? reply : "refused"
+        }`,
+      );
+    };
+    await set("tls-auth-clients", "yes");
+    await ping(true);
+    await ping(false);
+    await set("tls-auth-clients", "optional");
+    await ping(false);
+    await ping(true);
+    await set("tls-auth-clients", "yes", "tls-cert-file", certs.serverCert);
+    await set("tls-auth-clients", "no");
+    await ping(false);
+    return out;
+  };
+  const redisTls = freePort();
+  await using redis = await startRedis([
+    ...["--tls-port", String(redisTls), "--tls-auth-clients", "no"],
+    ...["--tls-cert-file", certs.serverCert, "--tls-key-file", certs.serverKey],
+  ]);
+  using toRedis = await RawClient.connect(redis.port);
+  const expected = await transcript(
+    (...a) => toRedis.call(...a),
+    redisTls,
+    () => Promise.resolve(),
+  );
+  await using server = await startTlsServer(certs, { tlsAuthClients: "no", tlsCaCertFile: null });
+  using toRespd = await RawClient.connect(server.port);
+  const actual = await transcript(
+    (...a) => toRespd.call(...a),
+    server.tlsPort,
+    () => server.tlsPortReady,
+  );
+  assertEquals(actual, expected);
+  assert(expected.includes("ping without a certificate: +PONG"), String(expected));
 });

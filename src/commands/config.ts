@@ -136,7 +136,9 @@ const configSet = command({
  * their parameters first appear): opening a port loads the files only when no TLS context
  * was ever loaded (Redis reuses it: files changed while the port was closed are read by a
  * tls-* change, not by tls-port), new files are loaded when a TLS port is on; then the
- * port is bound. Errors name the parameter as Redis does.
+ * port is bound. tls-auth-clients alone reads no file (Redis has no apply step for it: new
+ * connections ask for certificates with the context loaded). Errors name the parameter as
+ * Redis does.
  */
 function applyTls(
   server: ServerServices,
@@ -182,6 +184,9 @@ function applyTls(
     }
   }
   if (filesApply) server.reloadTls(next);
+  else if (pairs.some(([p]) => p.name === "tls-auth-clients")) {
+    server.setTlsAuthClients(next.tlsAuthClients);
+  }
 }
 
 /** A multi-value parameter's words, as Redis's sdssplitargs splits them ("" clears). */

@@ -15,7 +15,7 @@
  * session or the server: this file is the boundary, with type-only imports.
  */
 
-import type { LogLevel, ServerConfig } from "../config.ts";
+import type { LogLevel, ServerConfig, TlsAuthClients } from "../config.ts";
 import type { TlsSettings, WebTlsSettings } from "../transport/tls.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { PubSubHub, Subscriber, Subscriptions } from "../pubsub/hub.ts";
@@ -81,6 +81,19 @@ export interface ClientView {
 }
 
 /** The calling client's own state, which its commands may change. */
+/**
+ * The bytes of the request a client is being served, as it sent them: `buf[start, end)`
+ * is the RESP array whose arguments are `argv` (null between requests, and for inline
+ * requests). A write propagated as it was sent is copied to the AOF from here instead of
+ * being encoded again (Redis re-encodes argv; the bytes are the same).
+ */
+export interface RequestBytes {
+  argv: readonly string[] | null;
+  buf: Uint8Array;
+  start: number;
+  end: number;
+}
+
 export interface ClientState extends ClientView, Subscriber {
   dbIndex: number;
   /** Set by the pipeline as each command runs. */
@@ -140,6 +153,13 @@ export interface ClientState extends ClientView, Subscriber {
   resume(): void;
   /** Whether the connection is gone. */
   readonly closed: boolean;
+  /** The request being served, as the client sent it (persistence_observer.ts). */
+  readonly request: RequestBytes;
+  /**
+   * How far the AOF reached after this client's last write (persistence_observer.ts): its
+   * replies leave once that much is written (fsynced, with `appendfsync always`).
+   */
+  aofOffset: number;
 }
 
 /** The server-wide services commands use. */
@@ -199,6 +219,8 @@ export interface ServerServices {
    * TlsBindError, changing nothing.
    */
   setTlsPort(port: number | null, settings: TlsSettings, fresh: boolean): void;
+  /** New TLS connections ask for client certificates as `mode` says (CONFIG SET). */
+  setTlsAuthClients(mode: TlsAuthClients): void;
   /** Whether the RESP port's TLS context was ever loaded (Redis's isTlsConfigured). */
   readonly tlsConfigured: boolean;
   /** Whether the HTTP port serves https://. */

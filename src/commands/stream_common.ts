@@ -75,15 +75,17 @@ export function longLongExact(text: string, message = NOT_INTEGER): U64 {
   return v;
 }
 
-/** Writes an id as a bulk string. */
+/** Writes an id as a bulk string (from its numbers when both are safe integers). */
 export function writeId(reply: ReplyWriter, id: StreamId): void {
-  reply.bulk(formatId(id));
+  const { ms, seq } = id;
+  if (typeof ms === "number" && typeof seq === "number") reply.bulkStreamId(ms, seq);
+  else reply.bulk(formatId(id));
 }
 
 /** Writes one entry: [id, [field, value, ...]]. */
 export function writeEntry(reply: ReplyWriter, e: StreamEntry): void {
   reply.array(2);
-  reply.bulk(formatId(e.id));
+  writeId(reply, e.id);
   const f = e.fields;
   reply.array(f.length);
   for (let i = 0; i < f.length; i++) reply.bulk(f[i]);

@@ -15,13 +15,13 @@ import {
   longLongExact,
   strictIdArg,
   writeEntries,
+  writeId,
   xaddIdArg,
 } from "./stream_common.ts";
 import { streamChanged, streamNotified } from "./stream_events.ts";
 import { Stream, type TrimSpec } from "../store/stream.ts";
 import {
   compareIds,
-  formatId,
   isZeroId,
   MIN_ID,
   nextId,
@@ -43,6 +43,15 @@ interface AddOrTrim {
   id: StreamId | null;
   seqGiven: boolean;
 }
+
+/** What parseAddOrTrim gives for XADD with no options and a generated id (never changed). */
+const PLAIN_XADD: Readonly<AddOrTrim> = Object.freeze({
+  trim: null,
+  noMkStream: false,
+  idIndex: 2,
+  id: null,
+  seqGiven: true,
+});
 
 /** Redis's streamParseAddOrTrimArgsOrReply: XADD's and XTRIM's options. */
 function parseAddOrTrim(argv: readonly string[], xadd: boolean): AddOrTrim {
@@ -123,7 +132,8 @@ const xadd = command({
   tips: ["nondeterministic_output"],
   parse(a: Args) {
     const argv = a.argv;
-    const opts = parseAddOrTrim(argv, true);
+    // the common form, `XADD key * field value ...`: no options to look for
+    const opts = argv[2] === "*" ? PLAIN_XADD : parseAddOrTrim(argv, true);
     const fieldPos = opts.idIndex + 1;
     const n = argv.length - fieldPos;
     if (n < 2 || n % 2 === 1) throw wrongArity("xadd");
@@ -159,7 +169,7 @@ const xadd = command({
       );
     }
     stream.append(id, fields);
-    s.reply.bulk(formatId(id));
+    writeId(s.reply, id);
     streamChanged(s, key, "xadd");
     if (opts.trim !== null && stream.trim(opts.trim) > 0) streamChanged(s, key, "xtrim");
   },

@@ -9,8 +9,8 @@
 import { INCOMPLETE, ProtocolError } from "../protocol/frame.ts";
 import { RequestParser } from "../protocol/request_parser.ts";
 
-export interface DecodedCommands {
-  commands: string[][];
+/** Where a file's commands end. */
+export interface CommandsEnd {
   /** Bytes of whole commands: where a truncated tail starts (the file's length if none). */
   validBytes: number;
   /** Whether the file ends in the middle of a command. */
@@ -20,25 +20,31 @@ export interface DecodedCommands {
 /** A file that is not a sequence of commands (damaged before its end). */
 export class AofFormatError extends Error {}
 
-export function decodeCommands(bytes: Uint8Array): DecodedCommands {
+/**
+ * The commands of `bytes` one at a time, each with the offset just past it (so a loader
+ * can replay them as they come and tell how far it is), then where they end.
+ */
+export function* decodeCommandSteps(
+  bytes: Uint8Array,
+): Generator<{ argv: string[]; end: number }, CommandsEnd> {
   const parser = new RequestParser();
-  const commands: string[][] = [];
   let pos = 0;
-  try {
-    while (pos < bytes.length) {
-      if (bytes[pos] !== 0x2a) {
-        throw new AofFormatError(`Bad file format reading the append only file at offset ${pos}`);
+  while (pos < bytes.length) {
+    if (bytes[pos] !== 0x2a) {
+      throw new AofFormatError(`Bad file format reading the append only file at offset ${pos}`);
+    }
+    let next: number;
+    try {
+      next = parser.parse(bytes, pos, bytes.length);
+    } catch (e: unknown) {
+      if (e instanceof ProtocolError) {
+        throw new AofFormatError(`Bad file format reading the append only file: ${e.message}`);
       }
-      const next = parser.parse(bytes, pos, bytes.length);
-      if (next === INCOMPLETE) return { commands, validBytes: pos, truncated: true };
-      pos = next;
-      if (parser.args.length !== 0) commands.push([...parser.args]);
+      throw e;
     }
-  } catch (e: unknown) {
-    if (e instanceof ProtocolError) {
-      throw new AofFormatError(`Bad file format reading the append only file: ${e.message}`);
-    }
-    throw e;
+    if (next === INCOMPLETE) return { validBytes: pos, truncated: true };
+    pos = next;
+    if (parser.args.length !== 0) yield { argv: [...parser.args], end: pos };
   }
-  return { commands, validBytes: pos, truncated: false };
+  return { validBytes: pos, truncated: false };
 }

@@ -18,9 +18,10 @@
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { type AofManifest, formatManifest, parseManifest } from "./aof_manifest.ts";
-import { AofFormatError, decodeCommands } from "./aof_commands.ts";
+import { AofFormatError, decodeCommandSteps } from "./aof_commands.ts";
 import { ReplyWriter } from "../protocol/reply_writer.ts";
-import { decodeRdb, type RdbEntry } from "./rdb_file.ts";
+import { decodeRdbSteps } from "./rdb_file.ts";
+import type { LoadProgress } from "./loading.ts";
 import { RdbFormatError } from "./rdb_bytes.ts";
 import { KeyspaceSnapshot } from "./snapshot.ts";
 import type { Propagated } from "./propagation.ts";
@@ -44,10 +45,10 @@ export type AofLog = (level: "notice" | "warning" | "verbose", message: string) 
 /** The AOF cannot be loaded: respd must not start on part of it. */
 export class AofLoadError extends Error {}
 
-/** What loading found: the base's keys are in the keyspace; the commands are to replay. */
-export interface AofContents {
-  commands: { db: number; argv: string[] }[];
+/** What loading found: keys from the base, commands replayed from the increments. */
+export interface AofLoaded {
   baseKeys: number;
+  commands: number;
 }
 
 export class AppendOnlyFile {
@@ -103,12 +104,18 @@ export class AppendOnlyFile {
   }
 
   /**
-   * Loads the files the manifest names into the (empty) keyspace's base and returns the
-   * incremental commands to replay; null when there is no AOF yet. A truncated last
-   * command is cut off when `aof-load-truncated` allows it; anything else damaged is an
-   * AofLoadError.
+   * Loads the files the manifest names a step at a time (server.ts runs it in slices
+   * between event-loop turns): the base's keys into the (empty) keyspace, then each
+   * incremental file's commands handed to `replay` as they are read, a MULTI/EXEC unit at
+   * its EXEC. `progress` counts bytes of all those files, as Redis's loading_* fields do.
+   * Returns null when there is no AOF yet. A truncated last command is cut off when
+   * `aof-load-truncated` allows it; anything else damaged is an AofLoadError (the caller
+   * empties the keyspace: never a partial load).
    */
-  load(): AofContents | null {
+  *loadSteps(
+    progress: LoadProgress,
+    replay: (db: number, argv: string[]) => void,
+  ): Generator<void, AofLoaded | null> {
     let text: string;
     try {
       text = Deno.readTextFileSync(this.#manifestPath);
@@ -122,20 +129,55 @@ export class AppendOnlyFile {
     } catch (e: unknown) {
       throw new AofLoadError(e instanceof Error ? e.message : String(e));
     }
+    const files = [...(manifest.base === null ? [] : [manifest.base]), ...manifest.incrs];
+    progress.totalBytes = files.reduce((sum, e) => sum + this.#sizeOf(e.name), 0);
+    let done = 0;
     let baseKeys = 0;
-    if (manifest.base !== null) baseKeys = this.#loadBase(manifest.base.name);
-    const commands: AofContents["commands"] = [];
-    manifest.incrs.forEach((entry, i) => {
-      const path = `${this.dirPath}/${entry.name}`;
-      const bytes = Deno.readFileSync(path);
-      let decoded;
-      try {
-        decoded = decodeCommands(bytes);
-      } catch (e: unknown) {
-        if (e instanceof AofFormatError) throw new AofLoadError(`${entry.name}: ${e.message}`);
-        throw e;
+    if (manifest.base !== null) {
+      const bytes = this.#read(manifest.base.name);
+      baseKeys = yield* this.#loadBase(manifest.base.name, bytes, (at) => {
+        progress.loadedBytes = done + at;
+      });
+      this.#baseBytes = bytes.length;
+      done += bytes.length;
+    }
+    let commands = 0;
+    for (let i = 0; i < manifest.incrs.length; i++) {
+      const entry = manifest.incrs[i];
+      const bytes = this.#read(entry.name);
+      let db = 0;
+      let transaction: { db: number; argv: string[] }[] | null = null;
+      const steps = decodeCommandSteps(bytes);
+      let step;
+      for (;;) {
+        try {
+          step = steps.next();
+        } catch (e: unknown) {
+          if (e instanceof AofFormatError) throw new AofLoadError(`${entry.name}: ${e.message}`);
+          throw e;
+        }
+        if (step.done) break;
+        const { argv, end } = step.value;
+        const name = argv[0].toLowerCase();
+        if (name === "select") db = Number(argv[1]);
+        else if (name === "multi") transaction = [];
+        else if (name === "exec") {
+          for (const c of transaction ?? []) replay(c.db, c.argv);
+          commands += transaction?.length ?? 0;
+          transaction = null;
+        } else if (transaction !== null) transaction.push({ db, argv });
+        else {
+          replay(db, argv);
+          commands++;
+        }
+        progress.loadedBytes = done + end;
+        yield;
       }
-      if (decoded.truncated) {
+      // A transaction the crash cut before its EXEC is not applied (Redis reverts it).
+      if (transaction !== null) {
+        this.log("warning", "Revert incomplete MULTI/EXEC transaction in AOF file");
+      }
+      if (step.value.truncated) {
         const last = i === manifest.incrs.length - 1;
         if (!last || !this.settings.aofLoadTruncated) {
           throw new AofLoadError(
@@ -149,46 +191,58 @@ export class AppendOnlyFile {
           "warning",
           `AOF ${entry.name} loaded anyway because aof-load-truncated is enabled`,
         );
-        Deno.truncateSync(path, decoded.validBytes);
+        Deno.truncateSync(`${this.dirPath}/${entry.name}`, step.value.validBytes);
       }
-      let db = 0;
-      let transaction: { db: number; argv: string[] }[] | null = null;
-      for (const argv of decoded.commands) {
-        const name = argv[0].toLowerCase();
-        if (name === "select") db = Number(argv[1]);
-        else if (name === "multi") transaction = [];
-        else if (name === "exec") {
-          commands.push(...(transaction ?? []));
-          transaction = null;
-        } else if (transaction !== null) transaction.push({ db, argv });
-        else commands.push({ db, argv });
-      }
-      // A transaction the crash cut before its EXEC is not applied (Redis reverts it).
-      if (transaction !== null) {
-        this.log("warning", "Revert incomplete MULTI/EXEC transaction in AOF file");
-      }
-    });
+      done += bytes.length;
+      progress.loadedBytes = done;
+    }
     this.#manifest = manifest;
-    return { commands, baseKeys };
+    return { baseKeys, commands };
   }
 
-  #loadBase(name: string): number {
-    const bytes = Deno.readFileSync(`${this.dirPath}/${name}`);
-    const now = this.keyspace.clock.now();
-    const entries: [number, RdbEntry][] = [];
+  #sizeOf(name: string): number {
     try {
-      decodeRdb(bytes, {
+      return Deno.statSync(`${this.dirPath}/${name}`).size;
+    } catch {
+      return 0; // #read says what is wrong with it
+    }
+  }
+
+  #read(name: string): Uint8Array {
+    try {
+      return Deno.readFileSync(`${this.dirPath}/${name}`);
+    } catch (e: unknown) {
+      throw new AofLoadError(
+        `can't open the append only file ${name}: ${e instanceof Error ? e.message : e}`,
+      );
+    }
+  }
+
+  /** The base's keys into the keyspace, a key per step; `at` is told the bytes read. */
+  *#loadBase(
+    name: string,
+    bytes: Uint8Array,
+    at: (bytes: number) => void,
+  ): Generator<void, number> {
+    const now = this.keyspace.clock.now();
+    const dbs = this.keyspace.dbs;
+    let keys = 0;
+    try {
+      const steps = decodeRdbSteps(bytes, {
         entry: (db, e) => {
-          if (db >= this.keyspace.dbs.length) throw new RdbFormatError("database out of range");
-          if (e.expireAt === null || e.expireAt > now) entries.push([db, e]);
+          if (db >= dbs.length) throw new RdbFormatError("database out of range");
+          if (e.expireAt !== null && e.expireAt <= now) return;
+          const database = dbs[db];
+          database.set(e.key, fromRdbObject(e.value));
+          const field = this.keyspace.access.restored(e.freq, e.idle);
+          if (field !== null) database.setAccessField(e.key, field);
+          if (e.expireAt !== null) database.setExpiry(e.key, e.expireAt);
+          keys++;
         },
       });
-      const values = entries.map(([db, e]) => [db, e, fromRdbObject(e.value)] as const);
-      for (const [db, e, value] of values) {
-        this.keyspace.dbs[db].set(e.key, value);
-        const field = this.keyspace.access.restored(e.freq, e.idle);
-        if (field !== null) this.keyspace.dbs[db].setAccessField(e.key, field);
-        if (e.expireAt !== null) this.keyspace.dbs[db].setExpiry(e.key, e.expireAt);
+      for (let step = steps.next(); !step.done; step = steps.next()) {
+        at(step.value);
+        yield;
       }
     } catch (e: unknown) {
       if (e instanceof RdbFormatError) {
@@ -196,8 +250,7 @@ export class AppendOnlyFile {
       }
       throw e;
     }
-    this.#baseBytes = bytes.length;
-    return entries.length;
+    return keys;
   }
 
   /**
@@ -354,6 +407,19 @@ export class AppendOnlyFile {
       this.#selectedDb = db;
     }
     this.#pending.bulkArray(argv);
+  }
+
+  /**
+   * Appends the request `buf[start, end)` (a RESP array of bulk strings, as a client sent
+   * it) run in database `db`: the same bytes `appendCommand` would encode from its argv.
+   */
+  appendRequest(db: number, buf: Uint8Array, start: number, end: number): void {
+    if (this.#incr === null) return;
+    if (db !== this.#selectedDb) {
+      this.#pending.bulkArray(["SELECT", String(db)]);
+      this.#selectedDb = db;
+    }
+    this.#pending.rawRange(buf, start, end);
   }
 
   /** Bytes appended so far: a client's replies wait until this much is durable (always). */

@@ -10,7 +10,7 @@ import type { CommandSpec } from "../commands/command.ts";
 import type { ClientState, CommandContext } from "../commands/context.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { AppendOnlyFile } from "./aof_service.ts";
-import { propagate, type Propagated, type Touch } from "./propagation.ts";
+import { propagate, type Propagated, recordedAsSent, type Touch } from "./propagation.ts";
 import type { KeyspaceSnapshot } from "./snapshot.ts";
 
 /** Commands whose effect is the commands they run. */
@@ -107,6 +107,7 @@ const KEYED_WRITES = new Set([
   "xgroup|delconsumer",
 ]);
 
+/** One command running (commands run others: EXEC, scripts), with what it changed so far. */
 interface Frame {
   touches: Touch[];
   out: Propagated[];
@@ -123,8 +124,12 @@ function writtenKeys(spec: CommandSpec, argv: readonly string[]): string[] | nul
 }
 
 export class PersistenceObserver {
-  #frames: Frame[] = [];
-  #offsets = new WeakMap<ClientState, number>();
+  /**
+   * The frames of the commands running now, outermost first: `#depth` of them are in use.
+   * Kept and cleared rather than allocated per command: this runs around every write.
+   */
+  readonly #frames: Frame[] = [];
+  #depth = 0;
   readonly #stop: () => void;
 
   constructor(
@@ -133,8 +138,7 @@ export class PersistenceObserver {
     readonly rdb: { readonly snapshot: KeyspaceSnapshot | null },
   ) {
     this.#stop = keyspace.events.subscribe((db, key, event) => {
-      const top = this.#frames.length !== 0 ? this.#frames[this.#frames.length - 1] : undefined;
-      if (top !== undefined) top.touches.push({ db, key, event });
+      if (this.#depth !== 0) this.#frames[this.#depth - 1].touches.push({ db, key, event });
       else if (this.aof.active && key !== null && (event === "expired" || event === "evicted")) {
         // Outside any command: the expiry sweep or eviction. Redis propagates a DEL.
         this.aof.append([{ db: db.id, argv: ["DEL", key] }]);
@@ -154,7 +158,15 @@ export class PersistenceObserver {
         else snapshot.beforeWrite(ctx.client.dbIndex, keys);
       }
     }
-    if (this.aof.active) this.#frames.push({ touches: [], out: [] });
+    if (!this.aof.active) return;
+    const frame = this.#frames[this.#depth];
+    if (frame === undefined) this.#frames.push({ touches: [], out: [] });
+    else {
+      // Fresh arrays rather than `length = 0`, which V8 runs in its runtime (slow).
+      if (frame.touches.length !== 0) frame.touches = [];
+      if (frame.out.length !== 0) frame.out = [];
+    }
+    this.#depth++;
   }
 
   /** After `spec` ran (and any blocked clients it readied were served). */
@@ -164,8 +176,20 @@ export class PersistenceObserver {
     ctx: CommandContext,
     servedBlocked: boolean,
   ): void {
-    const frame = this.#frames.pop();
-    if (frame === undefined) return;
+    if (this.#depth === 0) return;
+    const frame = this.#frames[--this.#depth];
+    // A read-only command changed nothing (an expired key it met was deleted: a DEL).
+    if (frame.touches.length === 0 && frame.out.length === 0) return;
+    const request = ctx.client.request;
+    if (
+      this.#depth === 0 && request.argv === argv && frame.out.length === 0 &&
+      recordedAsSent(spec.name, argv, frame.touches, servedBlocked)
+    ) {
+      // Recorded as sent: the client's own bytes, not encoded again.
+      this.aof.appendRequest(ctx.db.id, request.buf, request.start, request.end);
+      ctx.client.aofOffset = this.aof.appendedOffset;
+      return;
+    }
     let produced: Propagated[];
     if (CONTAINERS.has(spec.name)) {
       const inner = propagate("", [], ctx.db, frame.touches, false, frame.out);
@@ -175,14 +199,13 @@ export class PersistenceObserver {
     } else {
       produced = propagate(spec.name, argv, ctx.db, frame.touches, servedBlocked, frame.out);
     }
-    const parent = this.#frames.length !== 0 ? this.#frames[this.#frames.length - 1] : undefined;
-    if (parent !== undefined) {
-      parent.out.push(...produced);
+    if (this.#depth !== 0) {
+      this.#frames[this.#depth - 1].out.push(...produced);
       return;
     }
     if (produced.length === 0) return;
     this.aof.append(produced);
-    this.#offsets.set(ctx.client, this.aof.appendedOffset);
+    ctx.client.aofOffset = this.aof.appendedOffset;
   }
 
   /**
@@ -191,7 +214,7 @@ export class PersistenceObserver {
    */
   replyBarrier(client: ClientState): Promise<void> | null {
     if (!this.aof.active) return null;
-    return this.aof.durable(this.#offsets.get(client) ?? 0);
+    return this.aof.durable(client.aofOffset);
   }
 
   stop(): void {

@@ -159,6 +159,25 @@ export function propagate(
   return out;
 }
 
+/**
+ * Whether `propagate` would record the command as sent, alone: `argv` in its database, no
+ * expired key's DEL before it (the AOF can then copy the client's request bytes).
+ */
+export function recordedAsSent(
+  name: string,
+  argv: readonly string[],
+  touches: readonly Touch[],
+  servedBlocked: boolean,
+): boolean {
+  if (touches.length === 0 || servedBlocked || !DETERMINISTIC.has(name)) return false;
+  if (name === "flushall" || name === "swapdb" || relativeSet(name, argv)) return false;
+  for (let i = 0; i < touches.length; i++) {
+    const t = touches[i];
+    if ((t.event === "expired" || t.event === "evicted") && t.key !== null) return false;
+  }
+  return true;
+}
+
 function relativeSet(name: string, argv: readonly string[]): boolean {
   if (name !== "set") return false;
   for (let i = 3; i < argv.length; i++) {

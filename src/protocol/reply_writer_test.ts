@@ -5,6 +5,7 @@
  * frame checker reads back as whole frames.
  */
 
+import fc from "fast-check";
 import { assertEquals } from "../../tests/support/assert.ts";
 import { checkFrame } from "./frame_codec.ts";
 import { formatDouble, ReplyWriter } from "./reply_writer.ts";
@@ -39,6 +40,13 @@ const cases: [string, (w: ReplyWriter) => void, string, string][] = [
   ],
   ["a bulk", (w) => w.bulk("hello"), "$5\r\nhello\r\n", "$5\r\nhello\r\n"],
   ["an empty bulk", (w) => w.bulk(""), "$0\r\n\r\n", "$0\r\n\r\n"],
+  [
+    "a stream id",
+    (w) => w.bulkStreamId(1700000000000, 0),
+    "$15\r\n1700000000000-0\r\n",
+    "$15\r\n1700000000000-0\r\n",
+  ],
+  ["the id 0-1", (w) => w.bulkStreamId(0, 1), "$3\r\n0-1\r\n", "$3\r\n0-1\r\n"],
   [
     "a binary bulk",
     (w) => w.bulk("\x00\xff\r\n"),
@@ -137,4 +145,22 @@ Deno.test("integers are written digit for digit on both sides of every power of 
     assertEquals(encoded(2, (w) => w.integer(-n)), n === 0 ? ":0\r\n" : `:-${n}\r\n`);
     assertEquals(encoded(2, (w) => w.array(n)), `*${n}\r\n`);
   }
+});
+
+Deno.test("any safe integer is written as String() writes it, alone and in a stream id", () => {
+  const safe = fc.oneof(
+    fc.maxSafeNat(),
+    fc.integer({ min: 0, max: 2 ** 31 + 10 }),
+    // around multiples of 10^8, where a large integer is split in two
+    fc.tuple(fc.integer({ min: 21, max: 90071992 }), fc.integer({ min: -2, max: 2 }))
+      .map(([k, d]) => Math.min(Number.MAX_SAFE_INTEGER, k * 1e8 + d)),
+  );
+  fc.assert(
+    fc.property(safe, safe, (a, b) => {
+      assertEquals(encoded(2, (w) => w.integer(a)), `:${a}\r\n`);
+      const id = `${a}-${b}`;
+      assertEquals(encoded(3, (w) => w.bulkStreamId(a, b)), `$${id.length}\r\n${id}\r\n`);
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -153,9 +153,8 @@ export class EvalScripts {
   /** Runs a cached script with KEYS and ARGV. */
   run(sha: string, script: CachedScript, keys: string[], args: string[], host: ScriptHost): Reply {
     const vm = this.vm;
-    vm.setGlobalArray("KEYS", keys);
-    vm.setGlobalArray("ARGV", args);
-    return vm.call(script.ref, sha, host, () => 0);
+    vm.setKeysAndArgv(keys, args);
+    return vm.call(script.ref, sha, host);
   }
 
   /** SCRIPT FLUSH: forgets every script and starts a fresh Lua state, as Redis does. */

@@ -245,7 +245,7 @@ export class FunctionLibraries {
     this.#loading = loading;
     let reply: Reply;
     try {
-      reply = s.call(ref, name, NO_CALLS, () => 0);
+      reply = s.call(ref, name, NO_CALLS);
     } finally {
       this.#loading = null;
       vm.unref(ref);

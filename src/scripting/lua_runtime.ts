@@ -17,6 +17,7 @@
  */
 
 import { MAX_CACHED_LENGTH, recentString } from "../protocol/recent_strings.ts";
+import { LUA_GLUE_HEX } from "./lua_glue_wasm.ts";
 
 // deno-lint-ignore no-explicit-any
 type Raw = any;
@@ -62,6 +63,12 @@ export const LUA_REGISTRYINDEX = -1000000 - 1000;
 const LUA_RIDX_GLOBALS = 2n;
 export const LUA_MULTRET = -1;
 
+/** What `LuaVm.scalar` found (besides the Lua types it returns as they are). */
+export const SCALAR_FLOAT = 3;
+export const SCALAR_STRING = 4;
+export const SCALAR_INTEGER = 9;
+export const SCALAR_BIGINT = 10;
+
 export const LUA_OK = 0;
 export const LUA_YIELD = 1;
 export const LUA_ERRRUN = 2;
@@ -99,31 +106,73 @@ const lenPtr: number = X.malloc(8);
  * grows, so VMs never add entries. A closure's first upvalue says which function runs.
  */
 const functions: LuaFunction[] = [];
-const trampoline: number = M.addFunction((L: number): number => {
-  const id = X.lua_tointegerx(L, upvalueIndex(1), 0);
-  return functions[Number(id)](L);
-}, "ii");
 
-/** Memory accounting per state: the allocator's user data is an index into this. */
-const heaps: { used: number; max: number }[] = [];
-const allocator: number = M.addFunction(
-  (ud: number, ptr: number, oldSize: number, newSize: number): number => {
-    const heap = heaps[ud];
-    if (newSize === 0) {
-      if (ptr !== 0) {
-        heap.used -= oldSize;
-        X.free(ptr);
-      }
-      return 0;
-    }
-    const grow = ptr !== 0 ? newSize - oldSize : newSize;
-    if (grow > 0 && heap.used + grow > heap.max) return 0;
-    const out = X.realloc(ptr, newSize);
-    if (out !== 0) heap.used += grow;
-    return out;
-  },
-  "iiiii",
-);
+/**
+ * The heaps' accounting, in the wasm memory: heap `ud` has its bytes in use at
+ * `heapSlots + ud * 8` and its limit 4 bytes further (u32 each, as lua_glue.wat reads them).
+ */
+const MAX_HEAPS = 256;
+const heapSlots: number = X.malloc(MAX_HEAPS * 8);
+const freeHeaps: number[] = Array.from({ length: MAX_HEAPS }, (_, i) => MAX_HEAPS - 1 - i);
+
+/** Room for a redis.call's arguments as (pointer, length) pairs (glue `args`). */
+const ARGS_CAPACITY = 64;
+const argsOut: number = X.malloc(ARGS_CAPACITY * 8);
+/** Room for KEYS and ARGV: their (pointer, length) pairs, then their bytes (glue `setArgs`). */
+const SCRIPT_ARGS_SIZE = 8192;
+const scriptArgs: number = X.malloc(SCRIPT_ARGS_SIZE);
+/** "KEYSARGV": the two globals' names, for `setArgs`; "ok" for status replies. */
+const argNames: number = X.malloc(8);
+for (let i = 0; i < 8; i++) M.HEAPU8[argNames + i] = "KEYSARGV".charCodeAt(i);
+const okName: number = X.malloc(2);
+M.HEAPU8[okName] = 111; // o
+M.HEAPU8[okName + 1] = 107; // k
+
+/** lua_glue.wat, bound to this VM's memory and exports. */
+const glue = (() => {
+  const exports = caught.instance?.exports as Raw;
+  if (exports?.memory === undefined) throw new Error("Lua: wasmoon's wasm exports not found");
+  const bytes = new Uint8Array(LUA_GLUE_HEX.length / 2);
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = parseInt(LUA_GLUE_HEX.slice(i * 2, i * 2 + 2), 16);
+  }
+  const lua: Record<string, unknown> = { memory: exports.memory, heaps: heapSlots };
+  for (
+    const name of [
+      "realloc",
+      "free",
+      "lua_gettop",
+      "lua_settop",
+      "lua_type",
+      "lua_tolstring",
+      "lua_pushlstring",
+      "lua_rawgeti",
+      "lua_createtable",
+      "lua_rawset",
+      "lua_rawseti",
+      "lua_pcallk",
+      "lua_pushinteger",
+      "lua_isinteger",
+      "lua_tointegerx",
+      "lua_tonumberx",
+    ]
+  ) lua[name] = exports[name];
+  const js = { dispatch: (L: number, id: number): number => functions[id](L) };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { lua, js } as Raw);
+  return instance.exports as Raw;
+})();
+
+/**
+ * The C function every JS function is a closure of (glue `trampoline`): its first upvalue,
+ * a float, is the index in `functions`.
+ */
+const trampoline: number = M.addFunction(glue.trampoline, "ii");
+
+/** Where glue `scalar` leaves the value it read: a double or i64 at 0, a string at 8. */
+const scalarOut: number = X.malloc(16);
+
+/** Lua's allocator (bounded per heap), a wasm function: Lua's allocations stay in wasm. */
+const allocator: number = M.addFunction(glue.alloc, "iiiii");
 
 let hookHandler: ((L: number) => void) | null = null;
 const hook: number = M.addFunction((L: number, _ar: number): void => {
@@ -152,32 +201,43 @@ function readBytes(ptr: number, len: number): string {
 /** One Lua state with a bounded heap, and the API subset respd's scripting uses. */
 export class LuaVm {
   readonly L: number;
-  readonly #heap: { used: number; max: number };
+  /** This state's heap slot (the allocator's user data). */
+  readonly #heap: number;
+  #closed = false;
 
   constructor(maxMemory: number) {
-    this.#heap = { used: 0, max: maxMemory };
-    heaps.push(this.#heap);
-    this.L = X.lua_newstate(allocator, heaps.length - 1);
-    if (this.L === 0) throw new Error("Lua: cannot create a state");
+    const heap = freeHeaps.pop();
+    if (heap === undefined) throw new Error("Lua: too many states");
+    this.#heap = heap;
+    M.HEAPU32[(heapSlots >> 2) + heap * 2] = 0;
+    this.memoryLimit = maxMemory;
+    this.L = X.lua_newstate(allocator, heap);
+    if (this.L === 0) {
+      freeHeaps.push(heap);
+      throw new Error("Lua: cannot create a state");
+    }
     X.luaL_openlibs(this.L);
   }
 
   /** Bytes the Lua heap holds now (what `used_memory_lua` reports). */
   get memoryUsed(): number {
-    return this.#heap.used;
+    return this.#closed ? 0 : M.HEAPU32[(heapSlots >> 2) + this.#heap * 2];
   }
 
+  /** The heap's limit; at most 2 GiB, so that `used + growth` cannot wrap in u32. */
   set memoryLimit(bytes: number) {
-    this.#heap.max = bytes;
+    M.HEAPU32[(heapSlots >> 2) + this.#heap * 2 + 1] = Math.max(0, Math.min(bytes, 2 ** 31));
   }
 
   get memoryLimit(): number {
-    return this.#heap.max;
+    return M.HEAPU32[(heapSlots >> 2) + this.#heap * 2 + 1];
   }
 
   close(): void {
+    if (this.#closed) return;
     X.lua_close(this.L);
-    this.#heap.used = 0;
+    this.#closed = true;
+    freeHeaps.push(this.#heap);
   }
 
   // ---- stack ----
@@ -215,7 +275,9 @@ export class LuaVm {
     X.lua_pushnumber(L, x);
   }
   pushInteger(n: number | bigint, L = this.L): void {
-    X.lua_pushinteger(L, typeof n === "bigint" ? n : BigInt(n));
+    // A safe integer crosses as a double (converted in wasm): no BigInt to make.
+    if (typeof n === "number" && Number.isSafeInteger(n)) glue.pushInteger(L, n);
+    else X.lua_pushinteger(L, typeof n === "bigint" ? n : BigInt(n));
   }
   /** Pushes the NULL light userdata (cjson.null). */
   pushLightNull(L = this.L): void {
@@ -237,10 +299,23 @@ export class LuaVm {
     X.lua_pushlstring(L, p, n);
     X.free(p);
   }
+  /** Pushes the table {ok = s} (a status reply), `s` a byte string. */
+  pushStatus(s: string, L = this.L): void {
+    const n = s.length;
+    if (n >= SCRATCH_SIZE) {
+      this.newTable(0, 1, L);
+      this.pushString(s, L);
+      this.rawSetField(-2, "ok", L);
+      return;
+    }
+    const h: Uint8Array = M.HEAPU8;
+    for (let i = 0; i < n; i++) h[scratch + i] = s.charCodeAt(i);
+    glue.pushField(L, okName, 2, scratch, n);
+  }
   /** Pushes a JS function as a Lua C closure. */
   pushFunction(fn: LuaFunction, L = this.L): void {
     functions.push(fn);
-    X.lua_pushinteger(L, BigInt(functions.length - 1));
+    X.lua_pushnumber(L, functions.length - 1);
     X.lua_pushcclosure(L, trampoline, 1);
   }
   newTable(narr = 0, nrec = 0, L = this.L): void {
@@ -377,6 +452,79 @@ export class LuaVm {
   /** Raises the value on top as a Lua error (does not return: unwinds to the pcall). */
   error(L = this.L): number {
     return X.lua_error(L);
+  }
+
+  // ---- glue (lua_glue.wat): several API calls in one crossing ----
+  /**
+   * The arguments of the running JS function when there are some, all strings, at most 64:
+   * read, and the stack emptied. Null otherwise, the stack untouched.
+   */
+  stringArgs(L: number): string[] | null {
+    const n: number = glue.args(L, argsOut, ARGS_CAPACITY);
+    if (n <= 0) return null;
+    const words: Uint32Array = M.HEAPU32;
+    const argv: string[] = new Array(n);
+    for (let i = 0, w = argsOut >> 2; i < n; i++, w += 2) {
+      argv[i] = readBytes(words[w], words[w + 1]);
+    }
+    return argv;
+  }
+
+  /**
+   * Sets KEYS and ARGV (arrays of `keys`, `args`) in the table at registry[`tableRef`].
+   * False, nothing done, when they do not fit the glue's buffer (the caller sets them itself).
+   */
+  setKeysAndArgv(tableRef: number, keys: readonly string[], args: readonly string[]): boolean {
+    const count = keys.length + args.length;
+    let at = scriptArgs + count * 8;
+    const end = scriptArgs + SCRIPT_ARGS_SIZE;
+    if (at > end) return false;
+    const h: Uint8Array = M.HEAPU8;
+    const words: Uint32Array = M.HEAPU32;
+    let w = scriptArgs >> 2;
+    for (let list = 0; list < 2; list++) {
+      const items = list === 0 ? keys : args;
+      for (let i = 0; i < items.length; i++) {
+        const s = items[i];
+        const n = s.length;
+        if (at + n > end) return false;
+        for (let j = 0; j < n; j++) h[at + j] = s.charCodeAt(j);
+        words[w++] = at;
+        words[w++] = n;
+        at += n;
+      }
+    }
+    glue.setArgs(this.L, tableRef, argNames, scriptArgs, keys.length, args.length);
+    return true;
+  }
+
+  /**
+   * Pushes registry[`handlerRef`] and registry[`fnRef`] and calls the function without
+   * arguments for one result (`lua_pcall(L, 0, 1, handler)`); returns the status.
+   */
+  runRef(handlerRef: number, fnRef: number): number {
+    return glue.run(this.L, handlerRef, fnRef);
+  }
+
+  /**
+   * Reads the value on top in one crossing when it is a string or a number (glue
+   * `scalar`). Returns SCALAR_STRING, SCALAR_INTEGER, SCALAR_BIGINT or SCALAR_FLOAT, then
+   * read with `scalarString` / `scalarNumber` / `scalarBigInt`; or the value's Lua type.
+   */
+  scalar(L = this.L): number {
+    return glue.scalar(L, scalarOut);
+  }
+  scalarString(): string {
+    const words: Uint32Array = M.HEAPU32;
+    return readBytes(words[(scalarOut >> 2) + 2], words[(scalarOut >> 2) + 3]);
+  }
+  scalarNumber(): number {
+    return (M.HEAPF64 as Float64Array)[scalarOut >> 3];
+  }
+  scalarBigInt(): bigint {
+    const words: Uint32Array = M.HEAPU32;
+    const low = BigInt(words[scalarOut >> 2]);
+    return BigInt.asIntN(64, (BigInt(words[(scalarOut >> 2) + 1]) << 32n) | low);
   }
 
   // ---- hooks ----

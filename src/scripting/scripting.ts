@@ -111,67 +111,92 @@ export class Scripting {
     return this.functions.call(def, keys, args, host);
   }
 
+  /** The host of the script about to run: one object, reused (scripts never nest). */
   #host(ctx: CommandContext, readOnly: boolean): ScriptHost {
     const client = this.#client;
     client.dbIndex = ctx.client.dbIndex;
     // The script's commands run as the caller's ACL user, checked as its own would be.
     const caller = ctx.client;
     client.grantAccess(caller.user as AclUser);
-    const callerKind = caller.transport.kind;
-    const server = this.server;
-    const capture = this.#capture;
-    return {
-      call(argv: string[], resp: 2 | 3): Reply {
-        let spec: CommandSpec;
-        try {
-          spec = resolveCommand(argv);
-        } catch (e: unknown) {
-          if (!(e instanceof CommandError)) throw e;
-          if (e.message.startsWith("ERR wrong number of arguments")) {
-            return err("ERR Wrong number of args calling Redis command from script");
-          }
-          if (e.message.startsWith("ERR unknown subcommand")) return err(e.message);
-          return err("ERR Unknown Redis command called from script");
-        }
-        if (spec.flags.includes("noscript")) {
-          return err("ERR This Redis command is not allowed from script");
-        }
-        const user = caller.user;
-        if (!user.unrestricted) {
-          const denied = user.check(spec, argv);
-          if (denied.code !== ACL_OK) {
-            recordDenial(caller, server.acl, denied.code, denied.pos, spec, argv, "lua");
-            return err(scriptNoPermission(denied.code));
-          }
-        }
-        if (readOnly && spec.flags.includes("write")) return err(WRITE_IN_RO);
-        if (callerKind === "ws" && server.wsPolicy !== null && !server.wsPolicy.allows(spec)) {
-          return err(noPermission(spec));
-        }
-        client.protocol = resp;
-        const oom = server.memory.active ? server.memory.admit(spec, false) : null;
-        if (oom !== null) client.reply.error(oom);
-        else server.pipeline.call(spec, argv, client);
-        return capture.take();
-      },
-      permits(argv: string[]): boolean | null {
-        let spec = lookupCommand(argv[0]);
-        if (spec === undefined) return null;
-        if (spec.subcommands !== undefined && argv.length >= 2) {
-          spec = spec.subcommands.get(argv[1].toLowerCase());
-          if (spec === undefined) return null;
-        }
-        if (!caller.user.unrestricted && caller.user.check(spec, argv).code !== ACL_OK) {
-          return false;
-        }
-        return callerKind !== "ws" || server.wsPolicy === null || server.wsPolicy.allows(spec);
-      },
-    };
+    const host = this.#fakeHost ??= new FakeClientHost(this.server, client, this.#capture);
+    host.caller = caller;
+    host.readOnly = readOnly;
+    return host;
   }
+
+  #fakeHost: FakeClientHost | null = null;
 
   /** SCRIPT FLUSH. */
   flushScripts(): void {
     this.evalScripts.flush();
+  }
+}
+
+/**
+ * A script's `redis.call`s, run as the fake client would (Redis's scriptCall): every check
+ * in Redis's order, then the pipeline's `call`; the reply as a value (ReplyCapture).
+ */
+class FakeClientHost implements ScriptHost {
+  /** The client whose EVAL / FCALL runs the script. */
+  caller!: CommandContext["client"];
+  /** EVAL_RO, FCALL_RO or a `no-writes` script. */
+  readOnly = false;
+
+  constructor(
+    readonly server: Server,
+    readonly client: Session,
+    readonly capture: ReplyCapture,
+  ) {}
+
+  call(argv: string[], resp: 2 | 3): Reply {
+    const { server, client, caller } = this;
+    let spec: CommandSpec;
+    try {
+      spec = resolveCommand(argv);
+    } catch (e: unknown) {
+      if (!(e instanceof CommandError)) throw e;
+      if (e.message.startsWith("ERR wrong number of arguments")) {
+        return err("ERR Wrong number of args calling Redis command from script");
+      }
+      if (e.message.startsWith("ERR unknown subcommand")) return err(e.message);
+      return err("ERR Unknown Redis command called from script");
+    }
+    if (spec.flags.includes("noscript")) {
+      return err("ERR This Redis command is not allowed from script");
+    }
+    const user = caller.user;
+    if (!user.unrestricted) {
+      const denied = user.check(spec, argv);
+      if (denied.code !== ACL_OK) {
+        recordDenial(caller, server.acl, denied.code, denied.pos, spec, argv, "lua");
+        return err(scriptNoPermission(denied.code));
+      }
+    }
+    if (this.readOnly && spec.flags.includes("write")) return err(WRITE_IN_RO);
+    const policy = server.wsPolicy;
+    if (policy !== null && caller.transport.kind === "ws" && !policy.allows(spec)) {
+      return err(noPermission(spec));
+    }
+    client.protocol = resp;
+    const oom = server.memory.active ? server.memory.admit(spec, false) : null;
+    if (oom !== null) client.reply.error(oom);
+    else server.pipeline.call(spec, argv, client);
+    return this.capture.take();
+  }
+
+  permits(argv: string[]): boolean | null {
+    const { server, caller } = this;
+    let spec = lookupCommand(argv[0]);
+    if (spec === undefined) return null;
+    if (spec.subcommands !== undefined && argv.length >= 2) {
+      spec = spec.subcommands.get(argv[1].toLowerCase());
+      if (spec === undefined) return null;
+    }
+    if (!caller.user.unrestricted && caller.user.check(spec, argv).code !== ACL_OK) {
+      return false;
+    }
+    const policy = server.wsPolicy;
+    return caller.transport.kind !== "ws" || policy === null || policy.allows(spec);
   }
 }
 

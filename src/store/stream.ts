@@ -40,7 +40,10 @@ export const NODE_MAX_BYTES = 4096;
 
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
+/** The first node's buffer; later nodes start at what the previous one filled. */
 const INITIAL_BYTES = 512;
+/** Spare bytes a closed node may keep rather than pay for a copy (see `shrink`). */
+const SPARE_KEPT = 64;
 
 /** An entry: its id and its fields and values, flat (f1, v1, f2, v2, ...). */
 export interface StreamEntry {
@@ -106,6 +109,15 @@ function wrappedDelta(a: U64, b: U64): U64 {
 // ---- varints ----
 
 function writeVarint(buf: Uint8Array, pos: number, v: U64): number {
+  if (typeof v === "number" && v <= 0x7fffffff) {
+    // small values (lengths, id deltas, sequences): 32-bit integer operations
+    while (v >= 128) {
+      buf[pos++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+    return pos;
+  }
   if (typeof v === "number") {
     while (v >= 128) {
       buf[pos++] = (v % 128) | 128;
@@ -184,14 +196,38 @@ class StreamNode {
   deleted = 0;
   /** What this node's listpack would weigh in Redis. */
   redisBytes: number;
+  /** What `fields` weigh in `bytes()`, counted once. */
+  readonly #fieldBytes: number;
 
-  constructor(readonly master: StreamId, readonly fields: readonly string[]) {
-    this.buf = new Uint8Array(INITIAL_BYTES);
-    this.offsets = new Uint16Array(16);
+  /**
+   * `previous` is the node this one follows, when there is one: a stream's entries tend
+   * to look alike, so the new node's buffers start at the size the previous one ended
+   * with (plus a little), and filling it needs no copy to grow and none to shrink. Each
+   * buffer allocated costs far more than the bytes written into it.
+   */
+  constructor(
+    readonly master: StreamId,
+    readonly fields: readonly string[],
+    previous?: StreamNode,
+  ) {
+    if (previous === undefined) {
+      this.buf = new Uint8Array(INITIAL_BYTES);
+      this.offsets = new Uint16Array(16);
+    } else {
+      // (a node of one huge entry is no guide: past twice the node size, start as usual)
+      const guess = previous.used + SPARE_KEPT / 2;
+      this.buf = new Uint8Array(guess > 2 * NODE_MAX_BYTES ? INITIAL_BYTES : (guess + 7) & ~7);
+      this.offsets = new Uint16Array(Math.max(16, previous.count));
+    }
     // header + end, count, deleted, field count, fields, master terminator
     let bytes = 7 + lpIntBytes(0) + lpIntBytes(0) + lpIntBytes(fields.length) + lpIntBytes(0);
-    for (const f of fields) bytes += lpStringBytes(f);
+    let fieldBytes = 0;
+    for (const f of fields) {
+      bytes += lpStringBytes(f);
+      fieldBytes += 16 + f.length;
+    }
     this.redisBytes = bytes;
+    this.#fieldBytes = fieldBytes;
   }
 
   /** Whether Redis would start a new node before adding an entry of `payload` bytes. */
@@ -208,7 +244,7 @@ class StreamNode {
 
   #reserve(n: number): void {
     if (this.used + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < this.used + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.used));
@@ -217,11 +253,14 @@ class StreamNode {
 
   append(id: StreamId, fv: readonly string[]): void {
     const same = this.count === 0 || this.sameFields(fv);
-    let need = 32;
-    for (const s of fv) need += s.length + 10;
+    // at most: flags, two 64-bit varints, the pair count, each string's length and bytes
+    let need = 1 + 10 + 10 + 5;
+    for (let i = 0; i < fv.length; i++) need += fv[i].length + 5;
     this.#reserve(need);
     if (this.count === this.offsets.length) {
-      const next = new Uint16Array(Math.min(this.offsets.length * 2, NODE_MAX_ENTRIES));
+      // A node that outgrows 16 entries usually fills up: one copy to the most it can hold
+      // (a full node keeps exactly that; `shrink` trims one closed early).
+      const next = new Uint16Array(NODE_MAX_ENTRIES);
       next.set(this.offsets);
       this.offsets = next;
     }
@@ -255,9 +294,12 @@ class StreamNode {
     this.redisBytes += bytes;
   }
 
-  /** A node that will take no more entries gives back its spare buffer. */
+  /**
+   * A node that will take no more entries gives back its spare buffer, unless the spare
+   * is small (the copy would cost more than the bytes are worth).
+   */
   shrink(): void {
-    if (this.used < this.buf.length) this.buf = this.buf.slice(0, this.used);
+    if (this.used + SPARE_KEPT < this.buf.length) this.buf = this.buf.slice(0, this.used);
     if (this.count < this.offsets.length) this.offsets = this.offsets.slice(0, this.count);
   }
 
@@ -352,9 +394,7 @@ class StreamNode {
 
   /** Bytes this node holds (buffers and fields), for MEMORY USAGE. */
   bytes(): number {
-    let n = 96 + this.buf.length + this.offsets.byteLength;
-    for (const f of this.fields) n += 16 + f.length;
-    return n;
+    return 96 + this.buf.length + this.offsets.byteLength + this.#fieldBytes;
   }
 }
 
@@ -458,7 +498,11 @@ export class Stream {
     if (node === undefined) {
       const fields = new Array<string>(fv.length >> 1);
       for (let i = 0; i < fields.length; i++) fields[i] = fv[i * 2];
-      node = new StreamNode(id, fields);
+      node = new StreamNode(
+        id,
+        fields,
+        nodes.length > this.#head ? nodes[nodes.length - 1] : undefined,
+      );
       nodes.push(node);
     } else this.#nodeBytes -= node.bytes();
     node.append(id, fv);

@@ -25,6 +25,15 @@ const results: [string, string][] = [
   ["float truncated", "return 3.99"],
   ["negative float truncated", "return -3.99"],
   ["huge float", "return 1e300"],
+  ["integers past 2^53 both ways", "return {4611686018427387904, -4611686018427387904, 2^60}"],
+  ["not a number", "return 0/0"],
+  // (values a double holds exactly: Redis's Lua 5.1 reads replies as doubles)
+  [
+    "counters past 2^53",
+    "redis.call('SET', 'big', '4611686018427387904') redis.call('SET', 'neg', '-4611686018427387904') " +
+    "return {redis.call('INCRBY', 'big', '1024'), redis.call('DECRBY', 'neg', '1024')}",
+  ],
+  ["wide integers as arguments", "return redis.call('ECHO', 4611686018427387904)"],
   ["string", "return 'hello'"],
   ["binary string", "return 'a\\0b\\255'"],
   ["true", "return true"],

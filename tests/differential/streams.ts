@@ -87,6 +87,18 @@ const xadd: Sequence[] = [
     "XRANGE s (9007199254740993-9007199254740994 +",
   ),
   seq(
+    "XADD clock-sized ids and digit boundaries in replies",
+    "XADD s 99999999-2147483647 f v",
+    "XADD s 100000000-2147483648 f v",
+    "XADD s 2147483647-0 f v",
+    "XADD s 2147483648-* f v",
+    "XADD s 1799999999999-99999999 f v",
+    "XADD s 1800000000000-* f v",
+    "XADD s 9007199254740991-100000000 f v",
+    "XRANGE s - +",
+    "XREVRANGE s + - COUNT 3",
+  ),
+  seq(
     "XADD out-of-range ids",
     "XADD s 18446744073709551616-0 f v",
     "XADD s 1-18446744073709551616 f v",

@@ -17,6 +17,7 @@ import type {
   ClientState,
   ClientView,
   CommandContext,
+  RequestBytes,
   ServerServices,
 } from "../../src/commands/context.ts";
 import { CommandPipeline } from "../../src/commands/pipeline.ts";
@@ -44,6 +45,8 @@ export class TestClient implements ClientState {
   libName = "";
   libVersion = "";
   lastCommand = "NULL";
+  aofOffset = 0;
+  readonly request: RequestBytes = { argv: null, buf: new Uint8Array(0), start: 0, end: 0 };
   monitoring = false;
   noEvict = false;
   noTouch = false;
@@ -225,6 +228,7 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     setTlsPort: () => {
       throw new Error("no TLS port in a test context");
     },
+    setTlsAuthClients: () => {},
     tlsConfigured: false,
     httpsPort: false,
     log: () => {},

@@ -1,0 +1,169 @@
+;; Glue between JS and the Lua VM (wasmoon's wasm), in WebAssembly so that the VM's hot
+;; paths stay inside WebAssembly: a call from this module into wasmoon's exports (imported
+;; below) is a direct wasm call, where a JS→wasm crossing costs ~40 ns. Lua's allocator
+;; (called for every table, string and closure a script makes), reading a redis.call's
+;; arguments, setting KEYS and ARGV and starting a script each cost one crossing instead of
+;; up to twenty. `deno task gen:lua-glue` (needs wabt's wat2wasm) assembles it into
+;; lua_glue_wasm.ts; lua_runtime.ts instantiates it.
+(module
+  (import "lua" "memory" (memory 0))
+  (import "lua" "heaps" (global $heaps i32))
+  (import "lua" "realloc" (func $realloc (param i32 i32) (result i32)))
+  (import "lua" "free" (func $free (param i32)))
+  (import "lua" "lua_gettop" (func $gettop (param i32) (result i32)))
+  (import "lua" "lua_settop" (func $settop (param i32 i32)))
+  (import "lua" "lua_type" (func $type (param i32 i32) (result i32)))
+  (import "lua" "lua_tolstring" (func $tolstring (param i32 i32 i32) (result i32)))
+  (import "lua" "lua_pushlstring" (func $pushlstring (param i32 i32 i32) (result i32)))
+  (import "lua" "lua_rawgeti" (func $rawgeti (param i32 i32 i64) (result i32)))
+  (import "lua" "lua_createtable" (func $createtable (param i32 i32 i32)))
+  (import "lua" "lua_rawset" (func $rawset (param i32 i32)))
+  (import "lua" "lua_rawseti" (func $rawseti (param i32 i32 i64)))
+  (import "lua" "lua_pcallk"
+    (func $pcallk (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "lua" "lua_pushinteger" (func $pushinteger (param i32 i64)))
+  (import "lua" "lua_isinteger" (func $isinteger (param i32 i32) (result i32)))
+  (import "lua" "lua_tointegerx" (func $tointegerx (param i32 i32 i32) (result i64)))
+  (import "lua" "lua_tonumberx" (func $tonumberx (param i32 i32 i32) (result f64)))
+  ;; Runs JS function number `id` for Lua state L; returns its result count.
+  (import "js" "dispatch" (func $dispatch (param i32 i32) (result i32)))
+
+  ;; Lua's allocator (lua_Alloc): heap `ud` has its bytes in use at heaps + ud * 8 and its
+  ;; limit at heaps + ud * 8 + 4.
+  (func (export "alloc") (param $ud i32) (param $ptr i32) (param $osize i32) (param $nsize i32)
+    (result i32)
+    (local $at i32) (local $grow i32) (local $out i32)
+    (local.set $at (i32.add (global.get $heaps) (i32.shl (local.get $ud) (i32.const 3))))
+    (if (i32.eqz (local.get $nsize))
+      (then
+        (if (local.get $ptr)
+          (then
+            (i32.store (local.get $at) (i32.sub (i32.load (local.get $at)) (local.get $osize)))
+            (call $free (local.get $ptr))))
+        (return (i32.const 0))))
+    (local.set $grow
+      (if (result i32) (local.get $ptr)
+        (then (i32.sub (local.get $nsize) (local.get $osize)))
+        (else (local.get $nsize))))
+    (if (i32.gt_s (local.get $grow) (i32.const 0))
+      (then
+        (if (i32.gt_u (i32.add (i32.load (local.get $at)) (local.get $grow))
+              (i32.load offset=4 (local.get $at)))
+          (then (return (i32.const 0))))))
+    (local.set $out (call $realloc (local.get $ptr) (local.get $nsize)))
+    (if (local.get $out)
+      (then
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (local.get $grow)))))
+    (local.get $out))
+
+  ;; A JS function's arguments, when there are at most `cap` and all are strings: their
+  ;; (pointer, length) pairs at `out`, the stack emptied, and their count returned. Else
+  ;; -count, the stack untouched.
+  (func (export "args") (param $L i32) (param $out i32) (param $cap i32) (result i32)
+    (local $n i32) (local $i i32)
+    (local.set $n (call $gettop (local.get $L)))
+    (if (i32.gt_s (local.get $n) (local.get $cap))
+      (then (return (i32.sub (i32.const 0) (local.get $n)))))
+    (local.set $i (i32.const 1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_s (local.get $i) (local.get $n)))
+        (if (i32.ne (call $type (local.get $L) (local.get $i)) (i32.const 4))
+          (then (return (i32.sub (i32.const 0) (local.get $n)))))
+        (i32.store (local.get $out)
+          (call $tolstring (local.get $L) (local.get $i)
+            (i32.add (local.get $out) (i32.const 4))))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (call $settop (local.get $L) (i32.const 0))
+    (local.get $n))
+
+  ;; Pushes an array of the `n` strings whose (pointer, length) pairs are at `desc`.
+  (func $array (param $L i32) (param $desc i32) (param $n i32)
+    (local $i i32)
+    (call $createtable (local.get $L) (local.get $n) (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (drop (call $pushlstring (local.get $L)
+          (i32.load (local.get $desc)) (i32.load offset=4 (local.get $desc))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (call $rawseti (local.get $L) (i32.const -2) (i64.extend_i32_u (local.get $i)))
+        (local.set $desc (i32.add (local.get $desc) (i32.const 8)))
+        (br $next))))
+
+  ;; KEYS and ARGV: in the table at registry[globals], field names[0, 4) becomes an array of
+  ;; the first `nkeys` strings described at `desc`, field names[4, 8) one of the next `nargs`.
+  (func (export "setArgs") (param $L i32) (param $globals i32) (param $names i32)
+    (param $desc i32) (param $nkeys i32) (param $nargs i32)
+    (drop (call $rawgeti (local.get $L) (i32.const -1001000)
+      (i64.extend_i32_u (local.get $globals))))
+    (drop (call $pushlstring (local.get $L) (local.get $names) (i32.const 4)))
+    (call $array (local.get $L) (local.get $desc) (local.get $nkeys))
+    (call $rawset (local.get $L) (i32.const -3))
+    (drop (call $pushlstring (local.get $L)
+      (i32.add (local.get $names) (i32.const 4)) (i32.const 4)))
+    (call $array (local.get $L)
+      (i32.add (local.get $desc) (i32.shl (local.get $nkeys) (i32.const 3)))
+      (local.get $nargs))
+    (call $rawset (local.get $L) (i32.const -3))
+    (call $settop (local.get $L) (i32.const -2)))
+
+  ;; Calls registry[fn] with no arguments and one result, registry[handler] as the message
+  ;; handler (both left below the result); returns lua_pcall's status.
+  (func (export "run") (param $L i32) (param $handler i32) (param $fn i32) (result i32)
+    (local $base i32)
+    (local.set $base (call $gettop (local.get $L)))
+    (drop (call $rawgeti (local.get $L) (i32.const -1001000)
+      (i64.extend_i32_u (local.get $handler))))
+    (drop (call $rawgeti (local.get $L) (i32.const -1001000) (i64.extend_i32_u (local.get $fn))))
+    (call $pcallk (local.get $L) (i32.const 0) (i32.const 1)
+      (i32.add (local.get $base) (i32.const 1)) (i32.const 0) (i32.const 0)))
+
+  ;; Every JS function Lua calls is a closure of this one, its first upvalue (a float) the
+  ;; function's number: read here, so that the call costs one wasm→JS crossing.
+  (func (export "trampoline") (param $L i32) (result i32)
+    (call $dispatch (local.get $L)
+      (i32.trunc_f64_s (call $tonumberx (local.get $L) (i32.const -1001001) (i32.const 0)))))
+
+  ;; lua_pushinteger of a JS number that is an integer (no BigInt on the JS side).
+  (func (export "pushInteger") (param $L i32) (param $n f64)
+    (call $pushinteger (local.get $L) (i64.trunc_f64_s (local.get $n))))
+
+  ;; The value on top when it is a string or a number, for JS to read at `out`: a string's
+  ;; pointer at out + 8 and length at out + 12, returns 4; an integer within ±2^53 as a
+  ;; double at out, returns 9; a wider one as an i64 at out, returns 10; a float as a double
+  ;; at out, returns 3. Any other value: returns its type, writes nothing.
+  (func (export "scalar") (param $L i32) (param $out i32) (result i32)
+    (local $t i32) (local $n i64)
+    (local.set $t (call $type (local.get $L) (i32.const -1)))
+    (if (i32.eq (local.get $t) (i32.const 4))
+      (then
+        (i32.store offset=8 (local.get $out)
+          (call $tolstring (local.get $L) (i32.const -1) (i32.add (local.get $out) (i32.const 12))))
+        (return (i32.const 4))))
+    (if (i32.ne (local.get $t) (i32.const 3)) (then (return (local.get $t))))
+    (if (i32.eqz (call $isinteger (local.get $L) (i32.const -1)))
+      (then
+        (f64.store (local.get $out) (call $tonumberx (local.get $L) (i32.const -1) (i32.const 0)))
+        (return (i32.const 3))))
+    (local.set $n (call $tointegerx (local.get $L) (i32.const -1) (i32.const 0)))
+    (if (i32.and
+          (i64.ge_s (local.get $n) (i64.const -9007199254740991))
+          (i64.le_s (local.get $n) (i64.const 9007199254740991)))
+      (then
+        (f64.store (local.get $out) (f64.convert_i64_s (local.get $n)))
+        (return (i32.const 9))))
+    (i64.store (local.get $out) (local.get $n))
+    (i32.const 10))
+
+  ;; Pushes the table {[key] = value}, both strings given as (pointer, length): a status
+  ;; reply's {ok = "OK"}.
+  (func (export "pushField") (param $L i32) (param $key i32) (param $keyLen i32)
+    (param $value i32) (param $valueLen i32)
+    (call $createtable (local.get $L) (i32.const 0) (i32.const 1))
+    (drop (call $pushlstring (local.get $L) (local.get $key) (local.get $keyLen)))
+    (drop (call $pushlstring (local.get $L) (local.get $value) (local.get $valueLen)))
+    (call $rawset (local.get $L) (i32.const -3))))
+
