@@ -119,6 +119,10 @@ options given here override it. Options:
                                    give the slot map; clients see one Redis
   --upstream-pool-size N           upstream connections per protocol that clients share in
                                    gateway mode (default 4)
+  --upstream-tls-ca-cert-file PATH CA a rediss:// upstream's certificate is checked against
+                                   (default: the system's roots)
+  --upstream-tls-cert-file PATH, --upstream-tls-key-file PATH
+                                   client certificate and key respd shows a rediss:// upstream
   --help                           show this help
   --version                        show the version
 
@@ -202,6 +206,9 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
       upstream: { type: "string" },
       "upstream-cluster": { type: "string" },
       "upstream-pool-size": { type: "string" },
+      "upstream-tls-ca-cert-file": { type: "string" },
+      "upstream-tls-cert-file": { type: "string" },
+      "upstream-tls-key-file": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -396,6 +403,24 @@ export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help
   }
   const ups = values["upstream-pool-size"];
   if (ups !== undefined) c.upstreamPoolSize = integer("upstream-pool-size", ups, 1, 1024);
+  const tlsFiles = [
+    ["upstream-tls-ca-cert-file", "upstreamTlsCaCertFile"],
+    ["upstream-tls-cert-file", "upstreamTlsCertFile"],
+    ["upstream-tls-key-file", "upstreamTlsKeyFile"],
+  ] as const;
+  for (const [flag, key] of tlsFiles) {
+    const path = values[flag];
+    if (path === undefined) continue;
+    try {
+      Deno.statSync(path);
+    } catch {
+      throw new UsageError(`--${flag}: cannot read '${path}'`);
+    }
+    c[key] = path;
+  }
+  if ((c.upstreamTlsCertFile === undefined) !== (c.upstreamTlsKeyFile === undefined)) {
+    throw new UsageError("--upstream-tls-cert-file and --upstream-tls-key-file go together");
+  }
   return c;
 }
 

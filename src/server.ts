@@ -44,7 +44,7 @@ import { Introspection } from "./stats/introspection.ts";
 import { EventLoopTurns } from "./turns.ts";
 import { Gateway } from "./gateway/gateway.ts";
 import { ClusterGateway } from "./gateway/cluster_gateway.ts";
-import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { parseClusterSeeds, parseUpstreamUrl, upstreamTls } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
@@ -52,6 +52,12 @@ export type Logger = (level: LogLevel, message: string) => void;
 export interface ServerOptions extends Partial<ServerConfig> {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * False: no active expiry cycle, expired keys go only when touched (Redis's `DEBUG
+   * SET-ACTIVE-EXPIRE 0`, which its own tests use): for tests that move a manual clock and
+   * then look at expired keys not yet reclaimed.
+   */
+  activeExpire?: boolean;
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
@@ -71,6 +77,7 @@ export class Server {
   #nextClientId = 1;
   #logger: Logger;
   #sweeper: ExpirySweeper;
+  readonly #activeExpire: boolean;
   #tcp: Deno.TcpListener | null = null;
   /** The TLS RESP port (closed while `tlsPort` is null; CONFIG SET tls-port opens it). */
   #tls: TlsPort | null = null;
@@ -134,7 +141,8 @@ export class Server {
   onShutdownRequested: () => void = () => void this.shutdown();
 
   constructor(options: ServerOptions = {}) {
-    const { clock, logger, ...config } = options;
+    const { clock, logger, activeExpire, ...config } = options;
+    this.#activeExpire = activeExpire ?? true;
     this.config = { ...DEFAULT_CONFIG, ...config };
     if (this.config.upstream !== null || this.config.upstreamCluster !== null) {
       // A gateway keeps no data: nothing to save, nothing to log.
@@ -190,18 +198,22 @@ export class Server {
     this.introspection = new Introspection(this.config);
     this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
     const gatewayLog = (message: string) => this.log("warning", message);
+    const tlsOptions = this.config.upstream !== null || this.config.upstreamCluster !== null
+      ? upstreamTls(this.config)
+      : undefined;
     this.gateway = this.config.upstreamCluster !== null
       ? new ClusterGateway({
-        seeds: parseClusterSeeds(this.config.upstreamCluster),
+        seeds: parseClusterSeeds(this.config.upstreamCluster).map((a) => ({ ...a, tlsOptions })),
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
         log: gatewayLog,
       })
       : this.config.upstream !== null
       ? new Gateway({
-        upstream: parseUpstreamUrl(this.config.upstream),
+        upstream: { ...parseUpstreamUrl(this.config.upstream), tlsOptions },
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
+        clients: this.sessions,
         log: gatewayLog,
       })
       : null;
@@ -304,7 +316,7 @@ export class Server {
 
   /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
   startBackgroundWork(): void {
-    this.#sweeper.start();
+    if (this.#activeExpire) this.#sweeper.start();
     // a test's manual clock is read directly, so moving it shows at once
     if (this.clock === systemClock) this.keyspace.access.start();
     this.limits.start();

@@ -129,6 +129,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    * until its upstream reply arrives (awaitReply).
    */
   #segments: { bytes: Uint8Array | null }[] = [];
+  /** Segments still without their bytes. */
+  #segmentsDue = 0;
+  /** The loop awaits `#segmentsReady` and flushes itself once it settles. */
+  #loopAwaitsSegments = false;
   /** Resolves when every segment has its bytes (the loop waits for it before reading). */
   #segmentsReady: Promise<void> | null = null;
   #onSegmentsReady: (() => void) | null = null;
@@ -346,10 +350,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.server.pipeline.endBatch();
       }
       if (this.#cutOffOverOutputLimit()) return;
-      if (this.reply.length !== 0 || this.#segments.length !== 0) await this.flush();
+      if (this.#writable()) await this.flush();
       // Upstream replies still due (gateway): they come before anything read next.
       if (this.#unblock === null && this.#segmentsReady !== null) {
-        await this.#segmentsReady;
+        this.#loopAwaitsSegments = true;
+        try {
+          await this.#segmentsReady;
+        } finally {
+          this.#loopAwaitsSegments = false;
+        }
         await this.flush();
       }
       if (protocolError !== null || this.#closeAfterReply) return;
@@ -502,6 +511,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     }
     const segment: { bytes: Uint8Array | null } = { bytes: null };
     segments.push(segment);
+    this.#segmentsDue++;
     this.#segmentsReady ??= new Promise((resolve) => this.#onSegmentsReady = resolve);
     if (waits) {
       this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
@@ -510,10 +520,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return (bytes) => {
       if (segment.bytes !== null) return;
       segment.bytes = bytes;
-      if (segments.every((s) => s.bytes !== null)) {
+      if (--this.#segmentsDue === 0) {
         this.#segmentsReady = null;
         this.#onSegmentsReady?.();
         this.#onSegmentsReady = null;
+        // the loop writes them as soon as it resumes
+        if (this.#loopAwaitsSegments && !waits) return;
       }
       if (waits) {
         this.#blockUnconfirmed = false;
@@ -544,7 +556,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const durable = this.server.persistenceObserver.replyBarrier(this);
         if (durable !== null) await durable;
         if (this.#segments.length !== 0) {
-          await this.#writeReadySegments();
+          const out = this.#readySegments();
+          this.#inFlight = out.length;
+          try {
+            await this.transport.write(out);
+          } finally {
+            this.#inFlight = 0;
+          }
           continue;
         }
         const out = this.reply;
@@ -570,9 +588,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return this.reply.length !== 0;
   }
 
-  /** Writes the segments whose upstream replies arrived, up to the first still due. */
-  async #writeReadySegments(): Promise<void> {
+  /**
+   * Takes the segments whose upstream replies arrived, up to the first still due, as one
+   * buffer (a lone segment as it is).
+   */
+  #readySegments(): Uint8Array {
     const segments = this.#segments;
+    if (segments.length === 1 || segments[1].bytes === null) return segments.shift()!.bytes!;
     let n = 0;
     let size = 0;
     while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
@@ -582,12 +604,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       out.set(segment.bytes!, pos);
       pos += segment.bytes!.length;
     }
-    this.#inFlight = size;
-    try {
-      await this.transport.write(out);
-    } finally {
-      this.#inFlight = 0;
-    }
+    return out;
   }
 
   /**

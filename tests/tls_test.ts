@@ -147,6 +147,23 @@ for (const authClients of ["yes", "no"] as const) {
       } finally {
         await client.close();
       }
+      // and by URL: rediss:// turns TLS on
+      const byUrl = createClient({
+        url: `rediss://127.0.0.1:${server.tlsPort}`,
+        socket: {
+          ca: Deno.readTextFileSync(certs.caCert),
+          cert: Deno.readTextFileSync(certs.clientCert),
+          key: Deno.readTextFileSync(certs.clientKey),
+          reconnectStrategy: false,
+        },
+      });
+      byUrl.on("error", () => {});
+      await byUrl.connect();
+      try {
+        assertEquals(await byUrl.hGet("h", "b"), "2");
+      } finally {
+        await byUrl.close();
+      }
     });
 
     await t.step("redis-benchmark --tls, pipelined", async () => {

@@ -12,7 +12,9 @@
  * a runaway loop can be stopped. Redis embeds Lua 5.1; README lists the differences.
  *
  * The wasm module is loaded once per process (top-level await) and every `LuaVm` is one
- * `lua_State` in it. Everything here is byte strings in, byte strings out: JS strings whose
+ * `lua_State` in it. A small wasm module of our own (lua_glue.wat) sits next to it for the
+ * hot paths: Lua's bounded allocator, a redis.call's arguments, KEYS/ARGV, starting a script,
+ * reading its result; its calls into the VM stay inside WebAssembly. Everything here is byte strings in, byte strings out: JS strings whose
  * chars are bytes (protocol/latin1.ts), as everywhere else in respd.
  */
 
