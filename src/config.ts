@@ -159,6 +159,14 @@ export interface ServerConfig extends EncodingLimits {
   upstreamCluster: string | null;
   /** Upstream connections per protocol that clients share in gateway mode. */
   upstreamPoolSize: number;
+  /**
+   * `rediss://` upstreams: a PEM file of the CA(s) their certificates are checked against
+   * (null: the system's roots), and the client certificate and key respd presents (null:
+   * none; a Redis with `tls-auth-clients yes` wants one).
+   */
+  upstreamTlsCaCertFile: string | null;
+  upstreamTlsCertFile: string | null;
+  upstreamTlsKeyFile: string | null;
 }
 
 /** Redis's default save points ("3600 1 300 100 60 10000"). */
@@ -250,6 +258,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   upstream: null,
   upstreamCluster: null,
   upstreamPoolSize: 4,
+  upstreamTlsCaCertFile: null,
+  upstreamTlsCertFile: null,
+  upstreamTlsKeyFile: null,
 };
 
 /**

@@ -44,14 +44,23 @@ import { Introspection } from "./stats/introspection.ts";
 import { EventLoopTurns } from "./turns.ts";
 import { Gateway } from "./gateway/gateway.ts";
 import { ClusterGateway } from "./gateway/cluster_gateway.ts";
-import { parseClusterSeeds, parseUpstreamUrl } from "./gateway/upstream_address.ts";
+import { parseClusterSeeds, parseUpstreamUrl, upstreamTls } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
+import { ServerStats } from "./stats/server_stats.ts";
+import type { InstantaneousReadings } from "./stats/instantaneous.ts";
+import type { ExpiryStats } from "./store/expiry_sweeper.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
 export interface ServerOptions extends Partial<ServerConfig> {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * False: no active expiry cycle, expired keys go only when touched (Redis's `DEBUG
+   * SET-ACTIVE-EXPIRE 0`, which its own tests use): for tests that move a manual clock and
+   * then look at expired keys not yet reclaimed.
+   */
+  activeExpire?: boolean;
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
@@ -71,6 +80,7 @@ export class Server {
   #nextClientId = 1;
   #logger: Logger;
   #sweeper: ExpirySweeper;
+  readonly #activeExpire: boolean;
   #tcp: Deno.TcpListener | null = null;
   /** The TLS RESP port (closed while `tlsPort` is null; CONFIG SET tls-port opens it). */
   #tls: TlsPort | null = null;
@@ -109,7 +119,7 @@ export class Server {
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
-  readonly stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
+  readonly stats = new ServerStats();
   /** Command and error counters, the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
 
@@ -134,7 +144,8 @@ export class Server {
   onShutdownRequested: () => void = () => void this.shutdown();
 
   constructor(options: ServerOptions = {}) {
-    const { clock, logger, ...config } = options;
+    const { clock, logger, activeExpire, ...config } = options;
+    this.#activeExpire = activeExpire ?? true;
     this.config = { ...DEFAULT_CONFIG, ...config };
     if (this.config.upstream !== null || this.config.upstreamCluster !== null) {
       // A gateway keeps no data: nothing to save, nothing to log.
@@ -188,20 +199,29 @@ export class Server {
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
-    this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+    this.memory.latency = this.aof.latency = this.persistence.latency = this.introspection.latency;
+    this.#sweeper.onTick = (ms) => {
+      this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+      // the 100 ms tick is Redis's serverCron's for the instantaneous_* rates too
+      this.stats.instantaneous.sample(this.#instantaneousReadings());
+    };
     const gatewayLog = (message: string) => this.log("warning", message);
+    const tlsOptions = this.config.upstream !== null || this.config.upstreamCluster !== null
+      ? upstreamTls(this.config)
+      : undefined;
     this.gateway = this.config.upstreamCluster !== null
       ? new ClusterGateway({
-        seeds: parseClusterSeeds(this.config.upstreamCluster),
+        seeds: parseClusterSeeds(this.config.upstreamCluster).map((a) => ({ ...a, tlsOptions })),
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
         log: gatewayLog,
       })
       : this.config.upstream !== null
       ? new Gateway({
-        upstream: parseUpstreamUrl(this.config.upstream),
+        upstream: { ...parseUpstreamUrl(this.config.upstream), tlsOptions },
         poolSize: this.config.upstreamPoolSize,
         hub: this.hub,
+        clients: this.sessions,
         log: gatewayLog,
       })
       : null;
@@ -241,6 +261,30 @@ export class Server {
   /** The WebSocket port actually bound, or 0 when the bridge is off. */
   get wsPort(): number {
     return this.#http?.port ?? 0;
+  }
+
+  /** What the active expiry reports (INFO stats expired_stale_perc, …). */
+  get expiryStats(): ExpiryStats {
+    return this.#sweeper.stats;
+  }
+
+  #instantaneousReadings(): InstantaneousReadings {
+    const { tcp, ws } = this.introspection.traffic;
+    return {
+      commands: this.stats.commands,
+      inputBytes: tcp.input + ws.input,
+      outputBytes: tcp.output + ws.output,
+    };
+  }
+
+  /** CONFIG RESETSTAT: every counter INFO shows starts again from 0, as Redis's. */
+  resetStats(): void {
+    this.stats.reset();
+    this.introspection.reset();
+    this.memory.evictedKeys = 0;
+    this.limits.rejectedConnections = 0;
+    this.#sweeper.stats.reset();
+    this.stats.instantaneous.reset(this.#instantaneousReadings());
   }
 
   /** Connections on the HTTP port not yet upgraded or answered (bounded by --http-max-pending). */
@@ -304,7 +348,7 @@ export class Server {
 
   /** Expiry, limits, save points and the AOF: once the dataset is loaded. */
   startBackgroundWork(): void {
-    this.#sweeper.start();
+    if (this.#activeExpire) this.#sweeper.start();
     // a test's manual clock is read directly, so moving it shows at once
     if (this.clock === systemClock) this.keyspace.access.start();
     this.limits.start();
@@ -496,7 +540,7 @@ export class Server {
    * Loads the dataset at start: the AOF when `appendonly` is on (its base, then its
    * commands replayed through the pipeline), else `dir/dbfilename`. Runs in slices between
    * event-loop turns: clients that connect meanwhile get -LOADING (but for the commands
-   * Redis allows while loading) and INFO's loading fields. Resolves to what was loaded,
+   * Redis allows while loading) and INFO's loading fields. Resolves to where it was loaded from,
    * for the log (null: nothing to load). Rejects with RdbLoadError or AofLoadError for
    * damaged files, leaving the keyspace empty: never a partial load.
    */
@@ -516,7 +560,7 @@ export class Server {
   ): Generator<void, string | null> {
     if (!this.config.appendonly) {
       const keys = yield* this.persistence.loadSteps(progress, onProgress);
-      return keys === null ? null : `RDB: keys loaded: ${keys}`;
+      return keys === null ? null : "disk";
     }
     const loader = new Session(this, NO_TRANSPORT, 0);
     loader.grantAccess(this.acl.internalUser);
@@ -546,8 +590,7 @@ export class Server {
       this.keyspace.flushAll(); // all or nothing
       throw e;
     }
-    if (loaded === null) return null;
-    return `AOF: ${loaded.baseKeys} keys from the base, ${loaded.commands} commands replayed`;
+    return loaded === null ? null : "append only file";
   }
 
   /**

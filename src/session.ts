@@ -89,7 +89,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   aofOffset = 0;
   readonly request: RequestBytes = { argv: null, buf: NO_BYTES, start: 0, end: 0 };
   /** This transport's byte counters (INFO stats, /metrics). */
-  readonly #traffic: { input: number; output: number };
+  readonly #traffic: { input: number; output: number; reads: number; writes: number };
   /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */
   monitoring = false;
   /** CLIENT NO-EVICT and NO-TOUCH (RESET clears them). */
@@ -129,6 +129,10 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    * until its upstream reply arrives (awaitReply).
    */
   #segments: { bytes: Uint8Array | null }[] = [];
+  /** Segments still without their bytes. */
+  #segmentsDue = 0;
+  /** The loop awaits `#segmentsReady` and flushes itself once it settles. */
+  #loopAwaitsSegments = false;
   /** Resolves when every segment has its bytes (the loop waits for it before reading). */
   #segmentsReady: Promise<void> | null = null;
   #onSegmentsReady: (() => void) | null = null;
@@ -176,6 +180,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Bytes queued for this client and not yet sent, including those a write holds. */
   get pendingOutput(): number {
     return this.reply.length + (this.transport.queued ?? this.#inFlight);
+  }
+
+  /** The reply buffer being filled and, with the spare one, both (CLIENT LIST rbs, tot-mem). */
+  get replyBuffers(): { current: number; total: number } {
+    const current = this.reply.capacity;
+    return { current, total: current + this.#spare.capacity };
   }
 
   /** Unparsed request bytes and the read buffer's size (CLIENT LIST qbuf, qbuf-free). */
@@ -321,6 +331,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const result = await this.#asideRead;
         this.#asideRead = null;
         this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.reads++;
         if (!reader.commitAside(result)) return;
       } else if (this.#overBudget) {
         // Whole requests are still buffered past this turn's budget: the rest next turn.
@@ -330,6 +341,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const turn = turns.current();
         const result = await reader.read(this.parser.bytesWanted);
         this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.reads++;
         if (!reader.commit(result)) return;
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
@@ -346,10 +358,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.server.pipeline.endBatch();
       }
       if (this.#cutOffOverOutputLimit()) return;
-      if (this.reply.length !== 0 || this.#segments.length !== 0) await this.flush();
+      if (this.#writable()) await this.flush();
       // Upstream replies still due (gateway): they come before anything read next.
       if (this.#unblock === null && this.#segmentsReady !== null) {
-        await this.#segmentsReady;
+        this.#loopAwaitsSegments = true;
+        try {
+          await this.#segmentsReady;
+        } finally {
+          this.#loopAwaitsSegments = false;
+        }
         await this.flush();
       }
       if (protocolError !== null || this.#closeAfterReply) return;
@@ -370,6 +387,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       if (result === null) return true;
       this.#asideRead = null;
       this.#traffic.input += result.value?.byteLength ?? 0;
+      this.#traffic.reads++;
       if (!reader.commitAside(result)) return false;
       if (reader.buffered > this.server.config.clientQueryBufferLimit) {
         this.server.refuse(
@@ -502,6 +520,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     }
     const segment: { bytes: Uint8Array | null } = { bytes: null };
     segments.push(segment);
+    this.#segmentsDue++;
     this.#segmentsReady ??= new Promise((resolve) => this.#onSegmentsReady = resolve);
     if (waits) {
       this.#unblocked = new Promise((resolve) => this.#unblock = resolve);
@@ -510,10 +529,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return (bytes) => {
       if (segment.bytes !== null) return;
       segment.bytes = bytes;
-      if (segments.every((s) => s.bytes !== null)) {
+      if (--this.#segmentsDue === 0) {
         this.#segmentsReady = null;
         this.#onSegmentsReady?.();
         this.#onSegmentsReady = null;
+        // the loop writes them as soon as it resumes
+        if (this.#loopAwaitsSegments && !waits) return;
       }
       if (waits) {
         this.#blockUnconfirmed = false;
@@ -544,7 +565,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const durable = this.server.persistenceObserver.replyBarrier(this);
         if (durable !== null) await durable;
         if (this.#segments.length !== 0) {
-          await this.#writeReadySegments();
+          const out = this.#readySegments();
+          this.#inFlight = out.length;
+          try {
+            await this.transport.write(out);
+          } finally {
+            this.#inFlight = 0;
+          }
           continue;
         }
         const out = this.reply;
@@ -552,6 +579,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#spare = out;
         this.#inFlight = out.length;
         this.#traffic.output += out.length;
+        this.#traffic.writes++;
         try {
           await this.transport.write(out.bytes());
         } finally {
@@ -570,9 +598,13 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return this.reply.length !== 0;
   }
 
-  /** Writes the segments whose upstream replies arrived, up to the first still due. */
-  async #writeReadySegments(): Promise<void> {
+  /**
+   * Takes the segments whose upstream replies arrived, up to the first still due, as one
+   * buffer (a lone segment as it is).
+   */
+  #readySegments(): Uint8Array {
     const segments = this.#segments;
+    if (segments.length === 1 || segments[1].bytes === null) return segments.shift()!.bytes!;
     let n = 0;
     let size = 0;
     while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
@@ -582,12 +614,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       out.set(segment.bytes!, pos);
       pos += segment.bytes!.length;
     }
-    this.#inFlight = size;
-    try {
-      await this.transport.write(out);
-    } finally {
-      this.#inFlight = 0;
-    }
+    return out;
   }
 
   /**

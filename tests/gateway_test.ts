@@ -11,7 +11,8 @@ import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { RawClient } from "./support/raw_client.ts";
 import { connectResp, type RespConn } from "./support/ws_raw_client.ts";
-import { startGatewayPair } from "./support/servers.ts";
+import { freePort, startGatewayPair, startRedis, startTestServer } from "./support/servers.ts";
+import { makeTestCerts } from "./support/tls_certs.ts";
 import { until } from "./support/eventually.ts";
 import { DifferentialRig, type Sequence } from "./support/differential.ts";
 import { sequences as binary } from "./differential/binary.ts";
@@ -74,13 +75,6 @@ const families: Record<string, Sequence[]> = {
  */
 const DIFFER_BY_DESIGN = new Set([
   "PUBSUB SHARDCHANNELS and SHARDNUMSUB", // two local subscribers count as one upstream
-  // CLIENT TRACKING REDIRECT names a client of respd, which has no upstream connection to
-  // redirect to (not supported through a gateway; README "Two modes")
-  "CLIENT TRACKINGINFO and GETREDIR",
-  "RESP2: BCAST by REDIRECT",
-  "RESP2: invalidations by REDIRECT to __redis__:invalidate",
-  "RESP3: a broken redirect is reported",
-  "RESP3: invalidations to another RESP3 client by REDIRECT",
 ]);
 
 const filter = Deno.env.get("DIFF_FILTER");
@@ -259,4 +253,48 @@ Deno.test("a client blocked upstream holds a connection of its own, closed when 
     async () => (await direct.call("INFO", "clients")).includes("blocked_clients:0"),
     "the upstream wait to end",
   );
+});
+
+Deno.test("a rediss:// upstream: TLS to a redis-server with --tls-port, client certificate shown", async () => {
+  await using certs = await makeTestCerts();
+  const tlsPort = freePort();
+  await using upstream = await startRedis([
+    "--tls-port",
+    String(tlsPort),
+    "--tls-cert-file",
+    certs.serverCert,
+    "--tls-key-file",
+    certs.serverKey,
+    "--tls-ca-cert-file",
+    certs.caCert,
+    "--tls-auth-clients",
+    "yes",
+  ]);
+  using direct = await RawClient.connect(upstream.port);
+  const gateway = startTestServer({
+    upstream: `rediss://127.0.0.1:${tlsPort}`,
+    upstreamTlsCaCertFile: certs.caCert,
+    upstreamTlsCertFile: certs.clientCert,
+    upstreamTlsKeyFile: certs.clientKey,
+  });
+  // without the test CA the upstream's certificate is not trusted: an error, no crash
+  const untrusting = startTestServer({ upstream: `rediss://127.0.0.1:${tlsPort}` });
+  try {
+    using c = await RawClient.connect(gateway.port);
+    assertEquals(await c.call("SET", "over-tls", "yes"), "+OK\r\n");
+    assertEquals(await c.call("GET", "over-tls"), "$3\r\nyes\r\n");
+    await c.sendCommand("HELLO", "3");
+    await c.readReplyBytes();
+    assertEquals(await c.call("HGETALL", "none"), "%0\r\n");
+    assertEquals(await direct.call("GET", "over-tls"), "$3\r\nyes\r\n");
+    // the gateway's connections are the ones on the TLS port
+    const clients = await direct.call("CLIENT", "LIST");
+    assert(clients.includes(`laddr=127.0.0.1:${tlsPort}`), clients);
+    using u = await RawClient.connect(untrusting.port);
+    const refused = await u.call("GET", "over-tls");
+    assert(refused.startsWith("-ERR upstream 127.0.0.1:"), refused);
+  } finally {
+    await gateway.shutdown();
+    await untrusting.shutdown();
+  }
 });

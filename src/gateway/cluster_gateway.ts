@@ -21,8 +21,11 @@
  *               every PUBLISH to all nodes), shard channels on their slot's master, moved
  *               when the slot moves
  *
- * Not supported through a cluster gateway: SELECT (Redis Cluster has database 0 only; its
- * own error is passed on) and CLIENT TRACKING (an error says so).
+ *   tracking    CLIENT TRACKING: a connection of the client's own per master, each told
+ *               the same CLIENT TRACKING, carries all its commands (`#tracking`)
+ *
+ * Not through a cluster gateway: SELECT other than 0 (Redis Cluster has database 0 only;
+ * its own error is passed on) and CLIENT TRACKING REDIRECT (an error says so).
  */
 
 import type { CommandSpec } from "../commands/command.ts";
@@ -39,8 +42,8 @@ import {
   slotOfKeys,
   splitAcrossSlots,
 } from "./cluster_commands.ts";
-import { isLocal, SUBSCRIBING } from "./gateway.ts";
-import { type UpstreamAddress } from "./upstream_address.ts";
+import { isLocal, raw, redirectPosition, SUBSCRIBING } from "./gateway.ts";
+import { addressKey, type UpstreamAddress } from "./upstream_address.ts";
 import { errorReply, errorText, UpstreamConnection } from "./upstream_connection.ts";
 import { UpstreamPubSub } from "./upstream_pubsub.ts";
 
@@ -49,9 +52,11 @@ const QUEUED = new TextEncoder().encode("+QUEUED\r\n");
 const EXECABORT = new TextEncoder().encode(
   "-EXECABORT Transaction discarded because of previous errors.\r\n",
 );
-const NO_TRACKING = errorReply(
-  "ERR CLIENT TRACKING is not supported by respd in front of a Redis Cluster",
+const NO_REDIRECT = errorReply(
+  "ERR CLIENT TRACKING REDIRECT is not supported by respd in front of a Redis Cluster",
 );
+/** What a RESP3 tracking client is sent when a node's invalidations may have been lost. */
+const INVALIDATE_ALL = new TextEncoder().encode(">2\r\n$10\r\ninvalidate\r\n_\r\n");
 const NOT_IN_MULTI = errorReply("ERR Command not allowed inside a transaction");
 const MAX_REDIRECTS = 5;
 
@@ -66,6 +71,17 @@ interface Pinned {
   /** Sent before the node was known: MULTI and keyless commands, answered locally. */
   waiting: string[][];
   ready: Promise<void> | null;
+}
+
+/** A tracking client's connections, one per master, each told CLIENT TRACKING `args`. */
+interface Tracked {
+  readonly client: ClientState;
+  args: readonly string[];
+  readonly conns: Map<string, UpstreamConnection>;
+  /** CLIENT CACHING yes|no for the next command, sent ahead of it on its connection. */
+  caching: readonly string[] | null;
+  /** A null invalidation was delivered and no reply since: another one is redundant. */
+  flushed: boolean;
 }
 
 interface PooledDue {
@@ -87,6 +103,7 @@ export class ClusterGateway implements RemoteExecutor {
   readonly #pinned = new Map<number, Pinned>();
   readonly #blockedOn = new Map<number, UpstreamConnection>();
   readonly #due = new Map<number, PooledDue>();
+  readonly #tracked = new Map<number, Tracked>();
   readonly #poolSize: number;
   readonly #log: (message: string) => void;
   forwarded = 0;
@@ -122,7 +139,40 @@ export class ClusterGateway implements RemoteExecutor {
     this.forwarded++;
     const blocking = spec.flags.includes("blocking");
     let fill = client.awaitReply(blocking);
-    if (name === "client|tracking") return fill(NO_TRACKING);
+    if (name === "client|tracking") return this.#tracking(client, argv, fill);
+    const tracked = this.#tracked.get(client.id);
+    if (tracked !== undefined) {
+      const then = fill;
+      fill = (bytes) => {
+        tracked.flushed = false;
+        then(bytes);
+      };
+      if (name === "client|caching") {
+        // answered by one node; it applies to the node the next command goes to
+        this.#send(client, this.topology.anyMaster(), argv, fill, -1, 0, false);
+        tracked.caching = [...argv];
+        return;
+      }
+      if (!name.startsWith("client|")) {
+        this.#caching = tracked.caching;
+        tracked.caching = null;
+        try {
+          return this.#route(spec, argv, ctx, fill);
+        } finally {
+          this.#caching = null;
+        }
+      }
+    }
+    this.#route(spec, argv, ctx, fill);
+  }
+
+  /** A pending CLIENT CACHING, sent ahead of the command being routed (tracking clients). */
+  #caching: readonly string[] | null = null;
+
+  #route(spec: CommandSpec, argv: readonly string[], ctx: CommandContext, fill: Fill): void {
+    const client = ctx.client;
+    const name = spec.name;
+    const blocking = spec.flags.includes("blocking");
     if (client.protocol === 3 && client.subscriptions.active) {
       // what the command caused (its own message, a notification) comes before its reply
       const then = fill;
@@ -146,7 +196,7 @@ export class ClusterGateway implements RemoteExecutor {
     const slot = slotOfKeys(clusterKeys(spec, argv));
     if (slot === null) return fill(CROSSSLOT);
     if (blocking) return this.#sendBlocking(client, slot, argv, fill);
-    send(slot, argv, fill);
+    this.#send(client, this.#master(slot), argv, fill, slot, 0, false, raw(ctx, argv));
   }
 
   refusedInMulti(ctx: CommandContext, exec: boolean): boolean {
@@ -158,6 +208,9 @@ export class ClusterGateway implements RemoteExecutor {
   }
 
   afterLocal(spec: CommandSpec, ctx: CommandContext, mark: number): void {
+    // a local command (PING ...) is the "next command" CLIENT CACHING applied to
+    const tracking = this.#tracked.get(ctx.client.id);
+    if (tracking !== undefined && !spec.name.startsWith("client|")) tracking.caching = null;
     if (SUBSCRIBING.has(spec.name)) {
       if (ctx.reply.length === mark) return;
       const bytes = ctx.reply.takeFrom(mark);
@@ -165,11 +218,23 @@ export class ClusterGateway implements RemoteExecutor {
       if (!this.pubsub.whenConfirmed(() => fill(bytes))) fill(bytes);
     } else if (spec.name === "reset" || spec.name === "hello") {
       this.#unpin(ctx.client.id);
+      // RESET ends tracking; after HELLO its connections reopen in the new protocol
+      const tracked = this.#tracked.get(ctx.client.id);
+      if (tracked !== undefined) {
+        for (const conn of tracked.conns.values()) conn.close("client gone");
+        tracked.conns.clear();
+        if (spec.name === "reset") this.#tracked.delete(ctx.client.id);
+      }
     }
   }
 
   clientClosed(client: Pick<ClientState, "id">): void {
     this.#unpin(client.id);
+    const tracked = this.#tracked.get(client.id);
+    if (tracked !== undefined) {
+      this.#tracked.delete(client.id);
+      for (const conn of tracked.conns.values()) conn.close("client gone");
+    }
     const blocked = this.#blockedOn.get(client.id);
     if (blocked !== undefined) {
       this.#blockedOn.delete(client.id);
@@ -179,6 +244,8 @@ export class ClusterGateway implements RemoteExecutor {
 
   clientField(id: number): string {
     if (this.#blockedOn.has(id)) return "blocked";
+    const tracked = this.#tracked.get(id);
+    if (tracked !== undefined) return `tracking(${tracked.conns.size})`;
     const pinned = this.#pinned.get(id);
     return pinned === undefined ? "pool" : `pinned(${pinned.node?.key ?? "?"})`;
   }
@@ -204,7 +271,11 @@ export class ClusterGateway implements RemoteExecutor {
     fields.push(
       ["upstream_pool_size", this.#poolSize],
       ["upstream_pooled_connections", pooled],
-      ["upstream_own_connections", this.#pinned.size + this.#blockedOn.size],
+      [
+        "upstream_own_connections",
+        this.#pinned.size + this.#blockedOn.size +
+        [...this.#tracked.values()].reduce((n, t) => n + t.conns.size, 0),
+      ],
       ["upstream_in_flight", inFlight],
       ["upstream_commands_forwarded", this.forwarded],
       ["upstream_redirects", this.redirects],
@@ -240,20 +311,24 @@ export class ClusterGateway implements RemoteExecutor {
     slot: number,
     hops: number,
     asking: boolean,
+    request: readonly string[] | Uint8Array = argv,
   ): void {
     const conn = this.#pooled(node, client.protocol, client.id);
+    if (this.#caching !== null) conn.sendWith(this.#caching, () => {});
     if (asking) conn.sendWith(["ASKING"], () => {});
     const id = client.id;
     let due = this.#due.get(id);
     if (due === undefined) this.#due.set(id, due = { count: 0, idle: [] });
     due.count++;
     const entry = due;
-    conn.sendWith(argv, (reply) => {
+    conn.sendWith(request, (reply) => {
+      // a redirected command is due again (counted before this one is let go), so a
+      // transaction or blocking command that waits for the client's replies waits for it
+      if (!this.#redirected(reply, client, argv, fill, slot, hops)) fill(reply);
       if (--entry.count === 0) {
         this.#due.delete(id);
         for (const go of entry.idle.splice(0)) go();
       }
-      if (!this.#redirected(reply, client, argv, fill, slot, hops)) fill(reply);
     });
   }
 
@@ -288,6 +363,8 @@ export class ClusterGateway implements RemoteExecutor {
   }
 
   #pooled(node: UpstreamAddress, protocol: 2 | 3, id: number): UpstreamConnection {
+    const tracked = this.#tracked.get(id);
+    if (tracked !== undefined) return this.#trackedConn(tracked, node, true);
     const key = `${node.host}:${node.port}`;
     let pools = this.#pools.get(key);
     if (pools === undefined) this.#pools.set(key, pools = { 2: [], 3: [] });
@@ -295,6 +372,86 @@ export class ClusterGateway implements RemoteExecutor {
     let conn = pools[protocol][slot];
     if (conn === undefined || !conn.alive) {
       pools[protocol][slot] = conn = new UpstreamConnection(node, protocol);
+    }
+    return conn;
+  }
+
+  /**
+   * CLIENT TRACKING in a cluster: keys live on every master, so a tracking client's
+   * commands go over connections of its own, one per master, each of which was told the
+   * same CLIENT TRACKING (opened when first needed, so a promoted replica is told too);
+   * their invalidation pushes reach the client as Redis wrote them. A lost connection
+   * tells a RESP3 client to drop its whole cache (an invalidation of null), as its keys'
+   * invalidations may be lost. REDIRECT would name one node's client: refused.
+   */
+  #tracking(client: ClientState, argv: readonly string[], fill: Fill): void {
+    if (redirectPosition(argv) > 0) return fill(NO_REDIRECT);
+    const on = argv[2].toLowerCase() === "on";
+    let tracked = this.#tracked.get(client.id);
+    const fresh = tracked === undefined;
+    if (tracked === undefined) {
+      if (!on) return this.#send(client, this.topology.anyMaster(), argv, fill, -1, 0, false);
+      tracked = { client, args: [...argv], conns: new Map(), caching: null, flushed: false };
+    }
+    const t = tracked;
+    this.#afterDue(client.id, () => {
+      const masters = this.topology.masters.length > 0
+        ? this.topology.masters
+        : [this.topology.anyMaster()];
+      if (fresh) this.#tracked.set(client.id, t);
+      const replies: Uint8Array[] = [];
+      const conns = masters.map((m) => this.#trackedConn(t, m, false));
+      if (!on) this.#tracked.delete(client.id);
+      for (const conn of conns) {
+        conn.sendWith(argv, (reply) => {
+          replies.push(reply);
+          if (replies.length < conns.length) return;
+          const error = replies.find((r) => r[0] === 0x2d);
+          if (error === undefined && on) t.args = [...argv];
+          if (error !== undefined && fresh) this.#tracked.delete(client.id);
+          if (!on || (error !== undefined && fresh)) {
+            for (const c of t.conns.values()) c.close("client gone");
+            t.conns.clear();
+          }
+          fill(error ?? replies[0]);
+        });
+      }
+    });
+  }
+
+  /** The tracking client's connection to `node`; a new one is told CLIENT TRACKING first. */
+  #trackedConn(t: Tracked, node: UpstreamAddress, announce: boolean): UpstreamConnection {
+    const key = addressKey(node);
+    let conn = t.conns.get(key);
+    if (conn !== undefined && conn.alive) return conn;
+    conn = new UpstreamConnection(node, t.client.protocol);
+    conn.onPush = (frame) => {
+      // FLUSHALL fanned out to every master: one null invalidation, as from one Redis
+      if (sameBytes(frame, INVALIDATE_ALL)) {
+        if (t.flushed) return;
+        t.flushed = true;
+      }
+      t.client.deliver((r) => r.raw(frame));
+    };
+    conn.onClose = (reason) => {
+      if (reason === "client gone" || t.client.protocol !== 3) return;
+      if (this.#tracked.get(t.client.id) === t) t.client.deliver((r) => r.raw(INVALIDATE_ALL));
+    };
+    if (announce) conn.sendWith(t.args, () => {});
+    t.conns.set(key, conn);
+    return conn;
+  }
+
+  /**
+   * A connection for one client's transaction or blocking command; a tracking client's
+   * is told its CLIENT TRACKING first, so what it reads there is tracked too.
+   */
+  #ownConn(id: number, node: UpstreamAddress, protocol: 2 | 3): UpstreamConnection {
+    const conn = new UpstreamConnection(node, protocol);
+    const tracked = this.#tracked.get(id);
+    if (tracked !== undefined) {
+      conn.onPush = (frame) => tracked.client.deliver((r) => r.raw(frame));
+      conn.sendWith(tracked.args, () => {});
     }
     return conn;
   }
@@ -312,7 +469,7 @@ export class ClusterGateway implements RemoteExecutor {
     argv: readonly string[],
     fill: Fill,
   ): void {
-    const conn = new UpstreamConnection(this.#master(slot), client.protocol);
+    const conn = this.#ownConn(client.id, this.#master(slot), client.protocol);
     this.#blockedOn.set(client.id, conn);
     this.#afterDue(client.id, () =>
       conn.sendWith(argv, (reply) => {
@@ -362,9 +519,9 @@ export class ClusterGateway implements RemoteExecutor {
   }
 
   /** Pins the transaction to `node`: opens its connection, sends what waited for it. */
-  #choose(pinned: Pinned, node: ClusterNode, protocol: 2 | 3): void {
+  #choose(pinned: Pinned, node: ClusterNode, protocol: 2 | 3, id: number): void {
     pinned.node = node;
-    pinned.conn = new UpstreamConnection(node, protocol);
+    pinned.conn = this.#ownConn(id, node, protocol);
     for (const argv of pinned.waiting.splice(0)) this.#sendPinned(pinned, argv, () => {});
   }
 
@@ -395,7 +552,7 @@ export class ClusterGateway implements RemoteExecutor {
             name === "unwatch" ? OK : errorReply(`ERR ${name.toUpperCase()} without MULTI`),
           );
         }
-        this.#choose(pinned, this.topology.anyMaster(), client.protocol);
+        this.#choose(pinned, this.topology.anyMaster(), client.protocol, client.id);
       }
       const done: Fill = (reply) => fill(failed ? EXECABORT : reply);
       this.#sendPinned(pinned, failed ? ["DISCARD"] : argv, done);
@@ -426,8 +583,14 @@ export class ClusterGateway implements RemoteExecutor {
         pinned.waiting.push([...argv]);
         return fill(QUEUED);
       }
-      this.#choose(pinned, this.#master(slot), client.protocol);
+      this.#choose(pinned, this.#master(slot), client.protocol, client.id);
     }
     this.#sendPinned(pinned, argv, fill);
   }
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

@@ -71,6 +71,44 @@ export function isLocal(name: string): boolean {
   return LOCAL.has(name) || name === "acl" || name.startsWith("acl|");
 }
 
+/** A command as its arguments, or as the bytes the client sent (UpstreamConnection). */
+type Request = readonly string[] | Uint8Array;
+
+/**
+ * The request as the client sent it when it may be forwarded as it is (no re-encoding),
+ * else its arguments.
+ */
+export function raw(ctx: CommandContext, argv: readonly string[]): Request {
+  const request = ctx.client.request;
+  return request.argv === argv ? request.buf.subarray(request.start, request.end) : argv;
+}
+
+/** Where CLIENT TRACKING's REDIRECT id is in `argv`; -1 without one. */
+export function redirectPosition(argv: readonly string[]): number {
+  for (let i = 3; i < argv.length - 1; i++) {
+    const option = argv[i].toLowerCase();
+    if (option === "prefix") i++;
+    else if (option === "redirect") return /^\d+$/.test(argv[i + 1]) ? i + 1 : -1;
+  }
+  return -1;
+}
+
+const INVALIDATE_CHANNEL = "__redis__:invalidate";
+/** How a redirected invalidation starts on a RESP2 sink (its keys, or a null, follow). */
+const INVALIDATION_HEAD = new TextEncoder().encode(
+  `*3\r\n$7\r\nmessage\r\n$20\r\n${INVALIDATE_CHANNEL}\r\n`,
+);
+
+function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
+  if (bytes.length < head.length) return false;
+  for (let i = 0; i < head.length; i++) if (bytes[i] !== head[i]) return false;
+  return true;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
+}
+
 /** Commands after which a client keeps an upstream connection of its own. */
 const OWN_CONNECTION = new Set(["multi", "watch", "select", "client|tracking"]);
 
@@ -109,6 +147,8 @@ export interface GatewayOptions {
   readonly poolSize: number;
   readonly hub: PubSubHub;
   readonly log: (message: string) => void;
+  /** The local clients by id (a CLIENT TRACKING REDIRECT target). */
+  readonly clients?: ReadonlyMap<number, ClientState>;
 }
 
 export class Gateway implements RemoteExecutor {
@@ -116,6 +156,11 @@ export class Gateway implements RemoteExecutor {
   readonly pubsub: UpstreamPubSub;
   readonly #pools: Record<2 | 3, UpstreamConnection[]> = { 2: [], 3: [] };
   readonly #own = new Map<number, OwnLink>();
+  /** Redirect targets' sinks, by local client id (CLIENT TRACKING … REDIRECT). */
+  readonly #sinks = new Map<number, { conn: UpstreamConnection; id: Promise<string | null> }>();
+  /** A sink's upstream id → its local client's id (kept for GETREDIR after it left). */
+  readonly #sinkOwners = new Map<string, number>();
+  readonly #clients: ReadonlyMap<number, ClientState> | null;
   readonly #poolSize: number;
   readonly #log: (message: string) => void;
   /** Commands forwarded (INFO gateway). */
@@ -125,6 +170,7 @@ export class Gateway implements RemoteExecutor {
     this.upstream = options.upstream;
     this.#poolSize = Math.max(1, options.poolSize);
     this.#log = options.log;
+    this.#clients = options.clients ?? null;
     this.pubsub = new UpstreamPubSub(options.hub, () => this.upstream, options.log);
     options.hub.watcher = this.pubsub;
   }
@@ -151,7 +197,22 @@ export class Gateway implements RemoteExecutor {
     // back, Redis has read the command too, and a blocking one waits there.
     let fill = client.awaitReply(blocking, !(fresh && blocking));
     if (name === "client|unblock") argv = this.#unblockArgs(argv);
-    else if (name === "select") {
+    else if (name === "client|tracking") {
+      const at = redirectPosition(argv);
+      if (at > 0 && own !== undefined) {
+        // REDIRECT names a local client: Redis is told the id of that client's sink
+        const target = this.#clients?.get(Number(argv[at]));
+        const upstreamId = target === undefined ? Promise.resolve(null) : this.#sink(target);
+        const link = own;
+        return this.#defer(link, async () => {
+          const id = await upstreamId;
+          link.conn.sendWith([...argv.slice(0, at), id ?? NO_CLIENT, ...argv.slice(at + 1)], fill);
+        });
+      }
+    } else if (name === "client|getredir" || name === "client|trackinginfo") {
+      const then = fill;
+      fill = (bytes) => then(this.#localRedirect(bytes));
+    } else if (name === "select") {
       const db = Number(argv[1]);
       const then = fill;
       fill = (bytes) => {
@@ -164,7 +225,9 @@ export class Gateway implements RemoteExecutor {
       const then = fill;
       fill = (bytes) => this.pubsub.whenDelivered(() => then(bytes));
     }
-    if (own === undefined) return this.#sendPooled(client, argv, fill);
+    if (own === undefined) {
+      return this.#sendPooled(client, name === "client|unblock" ? argv : raw(ctx, argv), fill);
+    }
     if (name === "multi") own.inMulti = true;
     else if ((name === "exec" || name === "discard") && own.inMulti) {
       own.inMulti = false;
@@ -176,7 +239,7 @@ export class Gateway implements RemoteExecutor {
         }
       }
     }
-    this.#sendOwn(own, argv, fill);
+    this.#sendOwn(own, name === "client|unblock" ? argv : raw(ctx, argv), fill);
   }
 
   refusedInMulti(ctx: CommandContext, exec: boolean): boolean {
@@ -197,7 +260,7 @@ export class Gateway implements RemoteExecutor {
       const fill = client.awaitReply(false);
       if (!this.pubsub.whenConfirmed(() => fill(bytes))) fill(bytes);
     } else if (spec.name === "reset") {
-      this.clientClosed(client);
+      this.#dropOwn(client.id);
     } else if (spec.name === "hello") {
       const own = this.#own.get(client.id);
       if (own !== undefined && own.conn.protocol !== client.protocol) {
@@ -211,12 +274,82 @@ export class Gateway implements RemoteExecutor {
     }
   }
 
-  /** A client left (or RESET): its own connection, and the state upstream with it, go. */
+  /**
+   * A client left: its own connection, and the state upstream with it, go; so does its
+   * sink (clients redirecting to it then see a broken redirect, as in Redis).
+   */
   clientClosed(client: Pick<ClientState, "id">): void {
-    const own = this.#own.get(client.id);
+    this.#dropOwn(client.id);
+    const sink = this.#sinks.get(client.id);
+    if (sink === undefined) return;
+    this.#sinks.delete(client.id);
+    sink.conn.close("client gone");
+  }
+
+  /** RESET (or the client left): its own connection goes. */
+  #dropOwn(id: number): void {
+    const own = this.#own.get(id);
     if (own === undefined) return;
-    this.#own.delete(client.id);
+    this.#own.delete(id);
     own.conn.close("client gone");
+  }
+
+  /** Runs `step` once the client's earlier commands on its own connection were sent. */
+  #defer(own: OwnLink, step: () => Promise<void>): void {
+    const done = (own.ready ?? Promise.resolve()).then(step);
+    own.ready = done;
+    done.then(() => {
+      if (own.ready === done) own.ready = null;
+    });
+  }
+
+  /**
+   * The upstream id of `target`'s sink, opened now if it has none: a RESP2 connection
+   * subscribed to `__redis__:invalidate` that receives the invalidations of every client
+   * redirecting to `target` (CLIENT TRACKING … REDIRECT), passed on to it as Redis would
+   * send them: a push in RESP3, a message in RESP2 while it is subscribed. Null when it
+   * could not be opened.
+   */
+  #sink(target: ClientState): Promise<string | null> {
+    const known = this.#sinks.get(target.id);
+    if (known !== undefined && known.conn.alive) return known.id;
+    const conn = new UpstreamConnection(this.upstream, 2);
+    const id = new Promise<string | null>((resolve) =>
+      conn.sendWith(["CLIENT", "ID"], (bytes) => {
+        if (bytes[0] !== 0x3a) return resolve(null);
+        const upstreamId = latin1(bytes.subarray(1, bytes.length - 2));
+        this.#sinkOwners.set(upstreamId, target.id);
+        resolve(upstreamId);
+      })
+    );
+    conn.sendUnanswered(["SUBSCRIBE", INVALIDATE_CHANNEL]);
+    conn.onPush = (frame) => {
+      if (!startsWith(frame, INVALIDATION_HEAD)) return; // the SUBSCRIBE's confirmation
+      if (target.protocol === 3) {
+        const keys = frame.subarray(INVALIDATION_HEAD.length);
+        target.deliver((r) => {
+          r.push(2);
+          r.bulk("invalidate");
+          r.raw(keys);
+        });
+      } else if (target.subscriptions.active) target.deliver((r) => r.raw(frame));
+    };
+    this.#sinks.set(target.id, { conn, id });
+    return id;
+  }
+
+  /**
+   * GETREDIR, TRACKINGINFO and a tracking-redir-broken push name a sink's upstream id:
+   * the local client's id instead.
+   */
+  #localRedirect(reply: Uint8Array): Uint8Array {
+    const text = latin1(reply);
+    const m =
+      /^(:|>2\r\n\$21\r\ntracking-redir-broken\r\n:|[\s\S]*\$8\r\nredirect\r\n:)(\d+)(\r\n[\s\S]*)$/
+        .exec(text);
+    const local = m === null ? undefined : this.#sinkOwners.get(m[2]);
+    if (m === null || local === undefined) return reply;
+    return Uint8Array.from(`${m[1]}${local}${m[3]}`, (c) => c.charCodeAt(0));
   }
 
   /** The `upstream=` field CLIENT LIST shows in gateway mode. */
@@ -229,11 +362,13 @@ export class Gateway implements RemoteExecutor {
   infoFields(): [string, string | number][] {
     let pooled = 0;
     let inFlight = 0;
+    let writes = 0;
     for (const p of [2, 3] as const) {
       for (const c of this.#pools[p]) {
         if (c === undefined) continue;
         pooled++;
         inFlight += c.inFlight;
+        writes += c.writes;
       }
     }
     let ownInFlight = 0;
@@ -247,6 +382,7 @@ export class Gateway implements RemoteExecutor {
       ["upstream_own_connections", this.#own.size],
       ["upstream_in_flight", inFlight + ownInFlight],
       ["upstream_commands_forwarded", this.forwarded],
+      ["upstream_pooled_writes", writes],
       ["upstream_subscriptions", this.pubsub.subscriptionCount],
       ["upstream_messages_received", this.pubsub.messagesIn],
     ];
@@ -260,6 +396,8 @@ export class Gateway implements RemoteExecutor {
     }
     for (const own of this.#own.values()) own.conn.close();
     this.#own.clear();
+    for (const sink of this.#sinks.values()) sink.conn.close();
+    this.#sinks.clear();
   }
 
   /**
@@ -268,7 +406,13 @@ export class Gateway implements RemoteExecutor {
    */
   #connect(protocol: 2 | 3, client: ClientState | null = null): UpstreamConnection {
     const conn = new UpstreamConnection(this.upstream, protocol);
-    if (client !== null) conn.onPush = (frame) => client.deliver((r) => r.raw(frame));
+    if (client !== null) {
+      // (a tracking-redir-broken push names the sink: the local id instead)
+      conn.onPush = (frame) => {
+        const bytes = frame[0] === 0x3e && frame.length < 64 ? this.#localRedirect(frame) : frame;
+        client.deliver((r) => r.raw(bytes));
+      };
+    }
     conn.onClose = (reason) => {
       if (reason !== "client gone" && reason !== "connection closed by the gateway") {
         this.#log(`upstream connection to ${conn.name} lost: ${reason}`);
@@ -313,15 +457,17 @@ export class Gateway implements RemoteExecutor {
     return [argv[0], argv[1], upstreamId, ...argv.slice(3)];
   }
 
-  #sendOwn(own: OwnLink, argv: readonly string[], fill: (reply: Uint8Array) => void): void {
+  #sendOwn(own: OwnLink, argv: Request, fill: (reply: Uint8Array) => void): void {
     if (own.ready === null) return own.conn.sendWith(argv, fill);
+    // the request's bytes are the client's read buffer's until this command returns
+    if (argv instanceof Uint8Array) argv = argv.slice();
     own.ready.then(() => own.conn.sendWith(argv, fill));
   }
 
   /** Sends on the client's pooled connection (always the same one, so its order holds). */
   #sendPooled(
     client: Pick<ClientState, "id" | "protocol">,
-    argv: readonly string[],
+    argv: Request,
     fill: (reply: Uint8Array) => void,
   ): void {
     const pool = this.#pools[client.protocol];

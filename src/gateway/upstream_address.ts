@@ -13,6 +13,29 @@ export interface UpstreamAddress {
   readonly password: string | null;
   /** The database every connection selects first (redis://…/db); 0 by default. */
   readonly db: number;
+  /** For `tls`: the CA certificates (PEM) to trust instead of the system's, a client certificate. */
+  readonly tlsOptions?: UpstreamTls;
+}
+
+/** What a TLS connection to the upstream trusts and shows (PEM text). */
+export interface UpstreamTls {
+  readonly caCerts?: string[];
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+/** The TLS settings from --upstream-tls-* files (read now), or undefined when none is set. */
+export function upstreamTls(files: {
+  upstreamTlsCaCertFile: string | null;
+  upstreamTlsCertFile: string | null;
+  upstreamTlsKeyFile: string | null;
+}): UpstreamTls | undefined {
+  const read = (path: string | null) => path === null ? undefined : Deno.readTextFileSync(path);
+  const ca = read(files.upstreamTlsCaCertFile);
+  const cert = read(files.upstreamTlsCertFile);
+  const key = read(files.upstreamTlsKeyFile);
+  if (ca === undefined && cert === undefined) return undefined;
+  return { caCerts: ca === undefined ? undefined : [ca], cert, key };
 }
 
 /** A malformed --upstream / --upstream-cluster value. */

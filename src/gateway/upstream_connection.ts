@@ -51,6 +51,8 @@ export class UpstreamConnection {
   onClose: ((reason: string) => void) | null = null;
   /** Commands sent over the connection's life (INFO gateway). */
   commandsSent = 0;
+  /** Writes made (each carries every command queued meanwhile: INFO gateway). */
+  writes = 0;
   readonly name: string;
 
   constructor(
@@ -83,12 +85,18 @@ export class UpstreamConnection {
     return new Promise((resolve) => this.sendWith(argv, resolve));
   }
 
-  /** As `send`, with a callback instead of a promise. */
-  sendWith(argv: readonly string[], onReply: (reply: Uint8Array) => void): void {
+  /**
+   * As `send`, with a callback instead of a promise. The command may be given as the
+   * request's bytes as a client sent them (a `*N` frame, copied before this returns).
+   */
+  sendWith(argv: readonly string[] | Uint8Array, onReply: (reply: Uint8Array) => void): void {
     if (this.#closed) return onReply(this.#failure());
     const out = this.#out;
-    out.array(argv.length);
-    for (const arg of argv) out.bulk(arg);
+    if (argv instanceof Uint8Array) out.raw(argv);
+    else {
+      out.array(argv.length);
+      for (const arg of argv) out.bulk(arg);
+    }
     this.#waiters.push(onReply);
     this.commandsSent++;
     this.#scheduleWrite();
@@ -124,10 +132,12 @@ export class UpstreamConnection {
     const { host, port, tls } = this.address;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const connecting = tls ? Deno.connectTls({ hostname: host, port }) : Deno.connect({
-        hostname: host,
-        port,
-      });
+      const connecting = tls
+        ? Deno.connectTls({ hostname: host, port, ...this.address.tlsOptions })
+        : Deno.connect({
+          hostname: host,
+          port,
+        });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error("connect timed out")), this.connectTimeoutMs);
       });
@@ -162,6 +172,7 @@ export class UpstreamConnection {
         this.#out = this.#spare;
         this.#spare = batch;
         const bytes = batch.bytes();
+        this.writes++;
         for (let off = 0; off < bytes.length;) off += await this.#conn!.write(bytes.subarray(off));
         batch.clear();
       }
