@@ -1,18 +1,16 @@
 /**
  * respd's command line, shaped as redis-server's: an optional config file first (redis.conf
- * syntax, src/config_file.ts), then redis.conf-style flags, which override the file. Starts
+ * syntax, src/config_file.ts), then redis.conf-style options, which override the file
+ * (src/command_line.ts: they are read as the file's last lines, through the one parameter
+ * table, src/config_parameters.ts). Starts
  * the server, logs (Redis's line format, or JSON), and shuts down cleanly on SIGINT/SIGTERM
  * (stop accepting, finish the batch in flight, close every client, exit 0 within 2 seconds).
  */
 
-import { EVICTION_POLICIES } from "./src/store/key_access.ts";
-import { parseArgs } from "node:util";
 import {
   DEFAULT_CONFIG,
   type LogFormat,
   type LogLevel,
-  parseMemory,
-  parseSavePoints,
   REDIS_VERSION,
   SAVE_POINTS_REDIS_DEFAULT,
   type ServerConfig,
@@ -21,18 +19,11 @@ import { Server, VERSION } from "./src/server.ts";
 import { RdbLoadError } from "./src/persistence/rdb_service.ts";
 import { AofLoadError } from "./src/persistence/aof_service.ts";
 import { ConfigFileError } from "./src/config_file.ts";
-import { readConfigFile } from "./src/config_directives.ts";
+import { readStartupConfig } from "./src/config_directives.ts";
+import { parseCommandLine } from "./src/command_line.ts";
 import { formatLogLine, type LogRole } from "./src/log_line.ts";
-import { parseOutputLimits } from "./src/output_limit.ts";
 import { CommandPolicy, PolicyError } from "./src/security/policy.ts";
-import { parseAllowedHosts } from "./src/transport/origin_check.ts";
 import { TlsConfigError } from "./src/transport/tls.ts";
-import {
-  parseClusterSeeds,
-  parseUpstreamUrl,
-  UpstreamAddressError,
-} from "./src/gateway/upstream_address.ts";
-import { INVALID_CLASS_MESSAGE, parseNotifyClasses } from "./src/pubsub/keyspace_events.ts";
 
 const HELP = `respd ${VERSION}: a Redis-compatible in-memory server for TCP and WebSocket clients
 
@@ -47,8 +38,9 @@ Examples:
        respd --port 7777
        respd /etc/respd/respd.conf --loglevel verbose
 
-The config file uses redis.conf syntax and directive names (\`port 6379\`, \`include\`);
-options given here override it. Options:
+The config file uses redis.conf syntax and directive names (\`port 6379\`, \`include\`).
+Every directive is also an option, \`--name value ...\`, read after the file as redis-server
+reads its options (they override the file; a bad one is reported at its line). Options:
 
   --port N                         TCP port (default 6379; 0 picks a free one, or with
                                    --tls-port set, as in Redis, no plaintext port at all)
@@ -128,315 +120,6 @@ options given here override it. Options:
 
 SIZE takes Redis units: 1k = 1000, 1kb = 1024, likewise mb, gb.`;
 
-class UsageError extends Error {}
-
-function integer(name: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^-?\d+$/.test(text) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
-  }
-  return n;
-}
-
-function memory(name: string, text: string): number {
-  const n = parseMemory(text);
-  if (n === null) throw new UsageError(`--${name} must be a size like 512mb, got '${text}'`);
-  return n;
-}
-
-function list(text: string): string[] {
-  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
-
-const LEVELS = ["debug", "verbose", "notice", "warning"];
-const POLICIES: readonly string[] = EVICTION_POLICIES;
-
-/** Turns command-line words into server options, or throws `UsageError`. */
-export function parseCommandLine(words: string[]): Partial<ServerConfig> | "help" | "version" {
-  const { values, positionals } = parseArgs({
-    args: words,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      port: { type: "string" },
-      "tls-port": { type: "string" },
-      "tls-cert-file": { type: "string" },
-      "tls-key-file": { type: "string" },
-      "tls-ca-cert-file": { type: "string" },
-      "tls-auth-clients": { type: "string" },
-      "ws-tls": { type: "string" },
-      "ws-tls-cert-file": { type: "string" },
-      "ws-tls-key-file": { type: "string" },
-      bind: { type: "string" },
-      databases: { type: "string" },
-      loglevel: { type: "string" },
-      "proto-max-bulk-len": { type: "string" },
-      "client-query-buffer-limit": { type: "string" },
-      "ws-port": { type: "string" },
-      "ws-max-buffered": { type: "string" },
-      "http-header-timeout": { type: "string" },
-      "http-max-header-size": { type: "string" },
-      "http-max-pending": { type: "string" },
-      "client-output-buffer-limit": { type: "string" },
-      "ws-allowed-origins": { type: "string" },
-      "ws-allowed-hosts": { type: "string" },
-      "ws-commands": { type: "string" },
-      requirepass: { type: "string" },
-      aclfile: { type: "string" },
-      "ws-user": { type: "string" },
-      maxclients: { type: "string" },
-      timeout: { type: "string" },
-      maxmemory: { type: "string" },
-      "maxmemory-policy": { type: "string" },
-      "log-format": { type: "string" },
-      metrics: { type: "string" },
-      "metrics-token": { type: "string" },
-      "notify-keyspace-events": { type: "string" },
-      dir: { type: "string" },
-      dbfilename: { type: "string" },
-      save: { type: "string" },
-      rdbcompression: { type: "string" },
-      appendonly: { type: "string" },
-      appendfsync: { type: "string" },
-      appenddirname: { type: "string" },
-      appendfilename: { type: "string" },
-      "auto-aof-rewrite-percentage": { type: "string" },
-      "auto-aof-rewrite-min-size": { type: "string" },
-      "aof-load-truncated": { type: "string" },
-      upstream: { type: "string" },
-      "upstream-cluster": { type: "string" },
-      "upstream-pool-size": { type: "string" },
-      "upstream-tls-ca-cert-file": { type: "string" },
-      "upstream-tls-cert-file": { type: "string" },
-      "upstream-tls-key-file": { type: "string" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "v" },
-    },
-  });
-  if (values.help) return "help";
-  if (values.version) return "version";
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const c: Partial<ServerConfig> = {};
-  if (values.port !== undefined) c.port = integer("port", values.port, 0, 65535);
-  if (values.bind !== undefined) c.bind = values.bind;
-  const tlsPort = values["tls-port"];
-  if (tlsPort !== undefined) {
-    const n = integer("tls-port", tlsPort, 0, 65535);
-    c.tlsPort = n === 0 ? null : n;
-  }
-  const files = [
-    ["tls-cert-file", "tlsCertFile"],
-    ["tls-key-file", "tlsKeyFile"],
-    ["tls-ca-cert-file", "tlsCaCertFile"],
-    ["ws-tls-cert-file", "wsTlsCertFile"],
-    ["ws-tls-key-file", "wsTlsKeyFile"],
-  ] as const;
-  for (const [flag, field] of files) {
-    const path = values[flag];
-    if (path !== undefined) c[field] = path === "" ? null : path;
-  }
-  const auth = values["tls-auth-clients"];
-  if (auth !== undefined) {
-    if (auth !== "no" && auth !== "yes" && auth !== "optional") {
-      throw new UsageError("--tls-auth-clients must be one of no, yes, optional");
-    }
-    c.tlsAuthClients = auth;
-  }
-  if (values["ws-tls"] !== undefined) c.wsTls = yesNo("ws-tls", values["ws-tls"]);
-  if (values.databases !== undefined) {
-    c.databases = integer("databases", values.databases, 1, 1_000_000);
-  }
-  if (values.loglevel !== undefined) {
-    if (!LEVELS.includes(values.loglevel)) {
-      throw new UsageError(`--loglevel must be one of ${LEVELS.join(", ")}`);
-    }
-    c.loglevel = values.loglevel as LogLevel;
-  }
-  const pmbl = values["proto-max-bulk-len"];
-  if (pmbl !== undefined) c.protoMaxBulkLen = memory("proto-max-bulk-len", pmbl);
-  const cqbl = values["client-query-buffer-limit"];
-  if (cqbl !== undefined) c.clientQueryBufferLimit = memory("client-query-buffer-limit", cqbl);
-  const wsPort = values["ws-port"];
-  if (wsPort !== undefined) {
-    c.wsPort = wsPort === "off" ? null : integer("ws-port", wsPort, 0, 65535);
-  }
-  // Accepted so old command lines still start; WebSocket output is now awaited as TCP's.
-  if (values["ws-max-buffered"] !== undefined) memory("ws-max-buffered", values["ws-max-buffered"]);
-  const hht = values["http-header-timeout"];
-  if (hht !== undefined) c.httpHeaderTimeout = integer("http-header-timeout", hht, 1, 3600);
-  const hmhs = values["http-max-header-size"];
-  if (hmhs !== undefined) {
-    c.httpMaxHeaderSize = memory("http-max-header-size", hmhs);
-    if (c.httpMaxHeaderSize < 1024) {
-      throw new UsageError("--http-max-header-size must be at least 1kb");
-    }
-  }
-  const hmp = values["http-max-pending"];
-  if (hmp !== undefined) c.httpMaxPending = integer("http-max-pending", hmp, 1, 1_000_000);
-  const cobl = values["client-output-buffer-limit"];
-  if (cobl !== undefined) {
-    try {
-      c.clientOutputBufferLimit = parseOutputLimits(
-        cobl,
-        DEFAULT_CONFIG.clientOutputBufferLimit,
-        parseMemory,
-      );
-    } catch (e: unknown) {
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new UsageError(`--client-output-buffer-limit: ${detail}`);
-    }
-  }
-  const origins = values["ws-allowed-origins"];
-  if (origins !== undefined) c.wsAllowedOrigins = list(origins);
-  const hosts = values["ws-allowed-hosts"];
-  if (hosts !== undefined) {
-    const names = parseAllowedHosts(hosts);
-    if (names === null) {
-      throw new UsageError(`--ws-allowed-hosts must list host names without ports, got '${hosts}'`);
-    }
-    c.wsAllowedHosts = names;
-  }
-  const wsCommands = values["ws-commands"];
-  if (wsCommands !== undefined) {
-    c.wsCommands = list(wsCommands);
-    try {
-      new CommandPolicy(c.wsCommands); // reject unknown names here, as a usage error
-    } catch (e: unknown) {
-      if (e instanceof PolicyError) throw new UsageError(e.message);
-      throw e;
-    }
-  }
-  if (values.requirepass !== undefined) c.requirepass = values.requirepass;
-  if (values.aclfile !== undefined) c.aclfile = values.aclfile;
-  if (values["ws-user"] !== undefined) c.wsUser = values["ws-user"];
-  if (values.maxclients !== undefined) {
-    c.maxclients = integer("maxclients", values.maxclients, 1, 1_000_000);
-  }
-  if (values.timeout !== undefined) c.timeout = integer("timeout", values.timeout, 0, 1e9);
-  if (values.maxmemory !== undefined) c.maxmemory = memory("maxmemory", values.maxmemory);
-  const policy = values["maxmemory-policy"];
-  if (policy !== undefined) {
-    if (!POLICIES.includes(policy)) {
-      throw new UsageError(`--maxmemory-policy must be one of ${POLICIES.join(", ")}`);
-    }
-    c.maxmemoryPolicy = policy as ServerConfig["maxmemoryPolicy"];
-  }
-  const metrics = values.metrics;
-  if (metrics !== undefined) c.metrics = yesNo("metrics", metrics);
-  const metricsToken = values["metrics-token"];
-  if (metricsToken !== undefined) c.metricsToken = metricsToken === "" ? null : metricsToken;
-  const logFormat = values["log-format"];
-  if (logFormat !== undefined) {
-    if (logFormat !== "redis" && logFormat !== "json") {
-      throw new UsageError("--log-format must be redis or json");
-    }
-    c.logFormat = logFormat;
-  }
-  const notify = values["notify-keyspace-events"];
-  if (notify !== undefined) {
-    const flags = parseNotifyClasses(notify);
-    if (flags === null) throw new UsageError(`--notify-keyspace-events: ${INVALID_CLASS_MESSAGE}`);
-    c.notifyKeyspaceEvents = flags;
-  }
-  if (values.dir !== undefined) c.dir = values.dir;
-  if (values.dbfilename !== undefined) {
-    if (values.dbfilename.includes("/")) {
-      throw new UsageError("--dbfilename can't be a path, just a filename");
-    }
-    c.dbfilename = values.dbfilename;
-  }
-  if (values.save !== undefined) {
-    const points = parseSavePoints(values.save);
-    if (points === null) throw new UsageError(`--save: invalid save points '${values.save}'`);
-    c.save = points;
-  }
-  if (values.rdbcompression !== undefined) {
-    c.rdbcompression = yesNo("rdbcompression", values.rdbcompression);
-  }
-  if (values.appendonly !== undefined) c.appendonly = yesNo("appendonly", values.appendonly);
-  const fsync = values.appendfsync;
-  if (fsync !== undefined) {
-    if (fsync !== "always" && fsync !== "everysec" && fsync !== "no") {
-      throw new UsageError("--appendfsync must be one of always, everysec, no");
-    }
-    c.appendfsync = fsync;
-  }
-  for (const name of ["appenddirname", "appendfilename"] as const) {
-    const value = values[name];
-    if (value === undefined) continue;
-    if (value.includes("/") || value === "") {
-      throw new UsageError(`--${name} can't be a path, just a name`);
-    }
-    c[name] = value;
-  }
-  const pct = values["auto-aof-rewrite-percentage"];
-  if (pct !== undefined) {
-    c.autoAofRewritePercentage = integer("auto-aof-rewrite-percentage", pct, 0, 1_000_000);
-  }
-  const minSize = values["auto-aof-rewrite-min-size"];
-  if (minSize !== undefined) c.autoAofRewriteMinSize = memory("auto-aof-rewrite-min-size", minSize);
-  const truncated = values["aof-load-truncated"];
-  if (truncated !== undefined) c.aofLoadTruncated = yesNo("aof-load-truncated", truncated);
-  if (values.upstream !== undefined) {
-    try {
-      parseUpstreamUrl(values.upstream);
-    } catch (e: unknown) {
-      if (e instanceof UpstreamAddressError) throw new UsageError(`--upstream: ${e.message}`);
-      throw e;
-    }
-    c.upstream = values.upstream;
-  }
-  const cluster = values["upstream-cluster"];
-  if (cluster !== undefined) {
-    try {
-      parseClusterSeeds(cluster);
-    } catch (e: unknown) {
-      if (e instanceof UpstreamAddressError) {
-        throw new UsageError(`--upstream-cluster: ${e.message}`);
-      }
-      throw e;
-    }
-    if (c.upstream !== undefined) {
-      throw new UsageError("--upstream and --upstream-cluster exclude each other");
-    }
-    c.upstreamCluster = cluster;
-  }
-  const ups = values["upstream-pool-size"];
-  if (ups !== undefined) c.upstreamPoolSize = integer("upstream-pool-size", ups, 1, 1024);
-  const tlsFiles = [
-    ["upstream-tls-ca-cert-file", "upstreamTlsCaCertFile"],
-    ["upstream-tls-cert-file", "upstreamTlsCertFile"],
-    ["upstream-tls-key-file", "upstreamTlsKeyFile"],
-  ] as const;
-  for (const [flag, key] of tlsFiles) {
-    const path = values[flag];
-    if (path === undefined) continue;
-    try {
-      Deno.statSync(path);
-    } catch {
-      throw new UsageError(`--${flag}: cannot read '${path}'`);
-    }
-    c[key] = path;
-  }
-  if ((c.upstreamTlsCertFile === undefined) !== (c.upstreamTlsKeyFile === undefined)) {
-    throw new UsageError("--upstream-tls-cert-file and --upstream-tls-key-file go together");
-  }
-  return c;
-}
-
-function yesNo(flag: string, text: string): boolean {
-  if (text !== "yes" && text !== "no") throw new UsageError(`--${flag} must be yes or no`);
-  return text === "yes";
-}
-
-/** The config file, if the command line starts with one (as redis-server's), and the rest. */
-export function splitConfigFile(words: string[]): { file: string | null; rest: string[] } {
-  if (words.length > 0 && !words[0].startsWith("-")) {
-    return { file: words[0], rest: words.slice(1) };
-  }
-  return { file: null, rest: words };
-}
-
 /** What `--version` prints: redis-server's line, with respd's version and the Redis it follows. */
 export function versionLine(): string {
   return `respd server v=${VERSION} redis=${REDIS_VERSION} sha=00000000:0 malloc=v8 bits=64 ` +
@@ -451,60 +134,59 @@ function log(level: LogLevel, message: string): void {
 }
 
 async function main(): Promise<number> {
-  const { file, rest } = splitConfigFile(Deno.args);
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(rest);
-  } catch (e: unknown) {
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(`respd: ${message}\nTry 'respd --help' (or 'deno task start --help').`);
-    return 2;
-  }
-  if (parsed === "help") {
+  const parsed = parseCommandLine(Deno.args);
+  if (parsed.kind === "help") {
     console.log(HELP);
     return 0;
   }
-  if (parsed === "version") {
+  if (parsed.kind === "version") {
     console.log(versionLine());
     return 0;
   }
+  const { file, options } = parsed;
   // Redis's save points apply unless the file or the command line says otherwise, as with
   // redis-server.
   const defaults: ServerConfig = { ...DEFAULT_CONFIG, save: SAVE_POINTS_REDIS_DEFAULT };
   let base = defaults;
   let ignored: string[] = [];
-  if (file !== null) {
-    logFormat = parsed.logFormat ?? "redis";
-    try {
-      ({ config: base, ignored } = readConfigFile(file, defaults));
-    } catch (e: unknown) {
-      if (!(e instanceof ConfigFileError)) throw e;
-      // a line refused is reported as Redis reports it; a file not read, as a log line
-      if (e.message.startsWith("\n")) console.error(e.message);
-      else log("warning", e.message);
-      return 1;
-    }
+  try {
+    // the file, then the options, through the one parameter table (config_parameters.ts)
+    ({ config: base, ignored } = readStartupConfig(file, options, defaults));
+  } catch (e: unknown) {
+    if (!(e instanceof ConfigFileError)) throw e;
+    // a line refused is reported as Redis reports it; a file not read, as a log line
+    if (e.message.startsWith("\n")) console.error(e.message);
+    else log("warning", e.message);
+    return 1;
   }
-  const config: ServerConfig = { ...base, ...parsed, configFile: file };
+  const config: ServerConfig = { ...base, configFile: file };
   // As in Redis, `port 0` beside a TLS port means no plaintext port (a TLS-only server);
   // alone it keeps respd's meaning, a free port.
   if (config.port === 0 && config.tlsPort !== null) config.port = null;
   logFormat = config.logFormat;
-  if (file !== null && config.wsCommands !== null) {
+  if (config.wsCommands !== null) {
     try {
       new CommandPolicy(config.wsCommands);
     } catch (e: unknown) {
       if (!(e instanceof PolicyError)) throw e;
-      log("warning", `${file}: ws-commands: ${e.message}`);
+      log("warning", `ws-commands: ${e.message}`);
       return 1;
     }
+  }
+  if (config.upstream !== null && config.upstreamCluster !== null) {
+    log("warning", "upstream and upstream-cluster exclude each other");
+    return 1;
+  }
+  if ((config.upstreamTlsCertFile === null) !== (config.upstreamTlsKeyFile === null)) {
+    log("warning", "upstream-tls-cert-file and upstream-tls-key-file go together");
+    return 1;
   }
   logRole = "M";
   if (file !== null) {
     log("notice", `Configuration loaded from ${file}`);
-    if (ignored.length > 0) {
-      log("warning", `${file}: ignored, respd has no such feature: ${ignored.join(", ")}`);
-    }
+  }
+  if (ignored.length > 0) {
+    log("warning", `ignored, respd has no such feature: ${ignored.join(", ")}`);
   }
   const server = new Server({ ...config, logger: log });
   try {
@@ -584,11 +266,11 @@ function listeningText(server: Server): string {
 async function loadDataset(server: Server): Promise<boolean> {
   const started = performance.now();
   try {
+    // respd's own progress line; Redis shows a load's progress in INFO persistence only
     const loaded = await server.loadDataset((n) => log("notice", `Loading: ${n} keys so far`));
     if (loaded === null) return true;
     const seconds = ((performance.now() - started) / 1000).toFixed(3);
-    log("notice", `Done loading ${loaded}.`);
-    log("notice", `DB loaded from disk: ${seconds} seconds`);
+    log("notice", `DB loaded from ${loaded}: ${seconds} seconds`); // as Redis's loadDataFromDisk
     return true;
   } catch (e: unknown) {
     if (!(e instanceof RdbLoadError) && !(e instanceof AofLoadError)) throw e;

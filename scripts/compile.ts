@@ -23,7 +23,7 @@ export const PERMISSIONS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=osRelease",
+  "--allow-sys=osRelease,systemMemoryInfo",
 ];
 
 /** The targets `deno compile` can build respd for. */

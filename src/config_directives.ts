@@ -18,9 +18,11 @@
 import { parseMemory, type ServerConfig } from "./config.ts";
 import {
   type ConfigFiles,
+  type Directive,
   DirectiveError,
   DISK,
   loadConfigFile,
+  loadStartupConfig,
   splitConfigArgs,
 } from "./config_file.ts";
 import { PARAMETER_BY_NAME } from "./config_parameters.ts";
@@ -127,13 +129,34 @@ export function readConfigFile(
   base: Readonly<ServerConfig>,
   files: ConfigFiles = DISK,
 ): LoadedConfig {
+  return collect(base, (apply) => loadConfigFile(path, apply, files));
+}
+
+/**
+ * `base` with the startup config applied: the config file at `path` (or none), then the
+ * command line's `options` (config text, command_line.ts), read as one text as redis-server
+ * reads them. Throws `ConfigFileError` with Redis's text for the first line refused.
+ */
+export function readStartupConfig(
+  path: string | null,
+  options: string,
+  base: Readonly<ServerConfig>,
+  files: ConfigFiles = DISK,
+): LoadedConfig {
+  return collect(base, (apply) => loadStartupConfig(path, options, apply, files));
+}
+
+function collect(
+  base: Readonly<ServerConfig>,
+  load: (apply: (d: Directive) => void) => void,
+): LoadedConfig {
   const config: ServerConfig = structuredClone(base);
   const ignored: string[] = [];
   const state: LoadState = {};
-  loadConfigFile(path, (d) => {
+  load((d) => {
     if (applyDirective(config, d.name, d.args, state) === "ignored") {
       ignored.push(`${d.name} (${d.file}:${d.line})`);
     }
-  }, files);
+  });
   return { config, ignored };
 }

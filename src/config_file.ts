@@ -81,6 +81,22 @@ export function loadConfigText(
   readText(text, file, apply, files, 0);
 }
 
+/**
+ * Reads the startup config as redis-server does: the config file at `path` (if any), then a
+ * newline, then `options`, the command line's options as config text
+ * (command_line.ts), as one text, so a refused option is reported at its line after the
+ * file's, and options override (or, for `save`, add to) what the file set.
+ */
+export function loadStartupConfig(
+  path: string | null,
+  options: string,
+  apply: (d: Directive) => void,
+  files: ConfigFiles = DISK,
+): void {
+  const text = (path === null ? "" : latin1(readBytes(path, files))) + "\n" + options;
+  readText(text, path ?? "command line", apply, files, 0);
+}
+
 function readFile(path: string, apply: (d: Directive) => void, files: ConfigFiles, depth: number) {
   // one character per byte, as Redis's C strings: "\xff" in quotes is the byte 0xff
   readText(latin1(readBytes(path, files)), path, apply, files, depth);

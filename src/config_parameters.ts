@@ -29,6 +29,11 @@ import type { EncodingLimits } from "./store/encoding_limits.ts";
 import { EVICTION_POLICIES, type EvictionPolicy } from "./store/key_access.ts";
 import { parseAllowedHosts } from "./transport/origin_check.ts";
 import { maxClientsForFds, openFileLimit } from "./transport/fd_limit.ts";
+import {
+  parseClusterSeeds,
+  parseUpstreamUrl,
+  UpstreamAddressError,
+} from "./gateway/upstream_address.ts";
 
 /** A value refused; `message` is Redis's reason (config file and CONFIG SET alike). */
 export { DirectiveError as ConfigValueError };
@@ -595,7 +600,67 @@ export const PARAMETERS: readonly ConfigParameter[] = [
     (c) => c.metricsToken ?? "",
     (c) => quoteConfigString(c.metricsToken ?? ""),
   ),
+  // gateway mode (gateway/): the upstream Redis, or a cluster's seed nodes
+  text(
+    "upstream",
+    {
+      get: (c) => c.upstream ?? "",
+      put: (c, v) => (c.upstream = v === "" ? null : v),
+    },
+    { respdOnly: true },
+    (v) => {
+      if (v !== "") upstreamCheck(() => parseUpstreamUrl(v));
+    },
+  ),
+  text(
+    "upstream-cluster",
+    {
+      get: (c) => c.upstreamCluster ?? "",
+      put: (c, v) => (c.upstreamCluster = v === "" ? null : v),
+    },
+    { respdOnly: true },
+    (v) => {
+      if (v !== "") upstreamCheck(() => parseClusterSeeds(v));
+    },
+  ),
+  integer("upstream-pool-size", 1, 1024, field("upstreamPoolSize"), { respdOnly: true }),
+  upstreamTlsFile("upstream-tls-ca-cert-file", "upstreamTlsCaCertFile"),
+  upstreamTlsFile("upstream-tls-cert-file", "upstreamTlsCertFile"),
+  upstreamTlsFile("upstream-tls-key-file", "upstreamTlsKeyFile"),
 ];
+
+/** A file for a rediss:// upstream (gateway mode): it must exist; "" means none. */
+function upstreamTlsFile(
+  name: string,
+  key: "upstreamTlsCaCertFile" | "upstreamTlsCertFile" | "upstreamTlsKeyFile",
+): ConfigParameter {
+  return text(
+    name,
+    {
+      get: (c) => c[key] ?? "",
+      put: (c, v) => (c[key] = v === "" ? null : v),
+    },
+    { respdOnly: true },
+    (v) => {
+      if (v === "") return;
+      try {
+        Deno.statSync(v);
+      } catch {
+        throw new DirectiveError(`cannot read '${v}'`);
+      }
+    },
+  );
+}
+
+/** An upstream address refused, with the gateway's reason. */
+function upstreamCheck(parse: () => unknown): void {
+  try {
+    parse();
+  } catch (e: unknown) {
+    if (e instanceof UpstreamAddressError) throw new DirectiveError(e.message);
+    throw e;
+  }
+}
 
 /** A TLS file path: "" means none. CONFIG SET loads the files again (commands/config.ts). */
 function tlsPath(

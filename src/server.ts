@@ -46,6 +46,9 @@ import { Gateway } from "./gateway/gateway.ts";
 import { ClusterGateway } from "./gateway/cluster_gateway.ts";
 import { parseClusterSeeds, parseUpstreamUrl, upstreamTls } from "./gateway/upstream_address.ts";
 import { AclRegistry } from "./acl/acl_registry.ts";
+import { ServerStats } from "./stats/server_stats.ts";
+import type { InstantaneousReadings } from "./stats/instantaneous.ts";
+import type { ExpiryStats } from "./store/expiry_sweeper.ts";
 
 export type Logger = (level: LogLevel, message: string) => void;
 
@@ -116,7 +119,7 @@ export class Server {
   /** ACL users, the ACL log and the ACL file (acl/acl_registry.ts). */
   readonly acl: AclRegistry;
   /** Total commands and connections served, for INFO stats. */
-  readonly stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
+  readonly stats = new ServerStats();
   /** Command and error counters, the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
 
@@ -196,7 +199,12 @@ export class Server {
       : new CommandPolicy(this.config.wsCommands);
     this.blocking = new BlockingManager(this.keyspace);
     this.introspection = new Introspection(this.config);
-    this.#sweeper.onTick = (ms) => this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+    this.memory.latency = this.aof.latency = this.persistence.latency = this.introspection.latency;
+    this.#sweeper.onTick = (ms) => {
+      this.introspection.latency.sampleIfNeeded("expire-cycle", ms);
+      // the 100 ms tick is Redis's serverCron's for the instantaneous_* rates too
+      this.stats.instantaneous.sample(this.#instantaneousReadings());
+    };
     const gatewayLog = (message: string) => this.log("warning", message);
     const tlsOptions = this.config.upstream !== null || this.config.upstreamCluster !== null
       ? upstreamTls(this.config)
@@ -253,6 +261,30 @@ export class Server {
   /** The WebSocket port actually bound, or 0 when the bridge is off. */
   get wsPort(): number {
     return this.#http?.port ?? 0;
+  }
+
+  /** What the active expiry reports (INFO stats expired_stale_perc, …). */
+  get expiryStats(): ExpiryStats {
+    return this.#sweeper.stats;
+  }
+
+  #instantaneousReadings(): InstantaneousReadings {
+    const { tcp, ws } = this.introspection.traffic;
+    return {
+      commands: this.stats.commands,
+      inputBytes: tcp.input + ws.input,
+      outputBytes: tcp.output + ws.output,
+    };
+  }
+
+  /** CONFIG RESETSTAT: every counter INFO shows starts again from 0, as Redis's. */
+  resetStats(): void {
+    this.stats.reset();
+    this.introspection.reset();
+    this.memory.evictedKeys = 0;
+    this.limits.rejectedConnections = 0;
+    this.#sweeper.stats.reset();
+    this.stats.instantaneous.reset(this.#instantaneousReadings());
   }
 
   /** Connections on the HTTP port not yet upgraded or answered (bounded by --http-max-pending). */
@@ -508,7 +540,7 @@ export class Server {
    * Loads the dataset at start: the AOF when `appendonly` is on (its base, then its
    * commands replayed through the pipeline), else `dir/dbfilename`. Runs in slices between
    * event-loop turns: clients that connect meanwhile get -LOADING (but for the commands
-   * Redis allows while loading) and INFO's loading fields. Resolves to what was loaded,
+   * Redis allows while loading) and INFO's loading fields. Resolves to where it was loaded from,
    * for the log (null: nothing to load). Rejects with RdbLoadError or AofLoadError for
    * damaged files, leaving the keyspace empty: never a partial load.
    */
@@ -528,7 +560,7 @@ export class Server {
   ): Generator<void, string | null> {
     if (!this.config.appendonly) {
       const keys = yield* this.persistence.loadSteps(progress, onProgress);
-      return keys === null ? null : `RDB: keys loaded: ${keys}`;
+      return keys === null ? null : "disk";
     }
     const loader = new Session(this, NO_TRANSPORT, 0);
     loader.grantAccess(this.acl.internalUser);
@@ -558,8 +590,7 @@ export class Server {
       this.keyspace.flushAll(); // all or nothing
       throw e;
     }
-    if (loaded === null) return null;
-    return `AOF: ${loaded.baseKeys} keys from the base, ${loaded.commands} commands replayed`;
+    return loaded === null ? null : "append only file";
   }
 
   /**

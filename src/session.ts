@@ -89,7 +89,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   aofOffset = 0;
   readonly request: RequestBytes = { argv: null, buf: NO_BYTES, start: 0, end: 0 };
   /** This transport's byte counters (INFO stats, /metrics). */
-  readonly #traffic: { input: number; output: number };
+  readonly #traffic: { input: number; output: number; reads: number; writes: number };
   /** In MONITOR mode: every command run is delivered to it (stats/monitor.ts). */
   monitoring = false;
   /** CLIENT NO-EVICT and NO-TOUCH (RESET clears them). */
@@ -180,6 +180,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   /** Bytes queued for this client and not yet sent, including those a write holds. */
   get pendingOutput(): number {
     return this.reply.length + (this.transport.queued ?? this.#inFlight);
+  }
+
+  /** The reply buffer being filled and, with the spare one, both (CLIENT LIST rbs, tot-mem). */
+  get replyBuffers(): { current: number; total: number } {
+    const current = this.reply.capacity;
+    return { current, total: current + this.#spare.capacity };
   }
 
   /** Unparsed request bytes and the read buffer's size (CLIENT LIST qbuf, qbuf-free). */
@@ -325,6 +331,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const result = await this.#asideRead;
         this.#asideRead = null;
         this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.reads++;
         if (!reader.commitAside(result)) return;
       } else if (this.#overBudget) {
         // Whole requests are still buffered past this turn's budget: the rest next turn.
@@ -334,6 +341,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         const turn = turns.current();
         const result = await reader.read(this.parser.bytesWanted);
         this.#traffic.input += result.value?.byteLength ?? 0;
+        this.#traffic.reads++;
         if (!reader.commit(result)) return;
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
@@ -379,6 +387,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       if (result === null) return true;
       this.#asideRead = null;
       this.#traffic.input += result.value?.byteLength ?? 0;
+      this.#traffic.reads++;
       if (!reader.commitAside(result)) return false;
       if (reader.buffered > this.server.config.clientQueryBufferLimit) {
         this.server.refuse(
@@ -570,6 +579,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#spare = out;
         this.#inFlight = out.length;
         this.#traffic.output += out.length;
+        this.#traffic.writes++;
         try {
           await this.transport.write(out.bytes());
         } finally {

@@ -46,6 +46,10 @@ async function smoke(cmd: string, args: string[]): Promise<void> {
     const info = await client.call("INFO", "server");
     assert.match(info, /\r\nos:Linux /);
     assert.match(info, /\r\nexecutable:\//);
+    // every section answers with the binary's permissions (no /proc: the process's CPU figures)
+    const all = await client.call("INFO", "everything");
+    assert.match(all, /\r\ntotal_system_memory:[1-9]\d*\r\n/);
+    assert.match(all, /\r\nused_cpu_user_main_thread:\d+\.\d{6}\r\n/);
     const res = await fetch(`http://127.0.0.1:${wsPort}/client.js`);
     assertEquals(res.status, 200);
     assertEquals(await res.text(), CLIENT_JS);

@@ -8,6 +8,7 @@
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startRedis, startTestServer } from "./support/servers.ts";
+import { tempDir } from "./support/temp_dir.ts";
 
 const decoder = new TextDecoder("latin1");
 
@@ -50,4 +51,40 @@ Deno.test("a 5 ms script leaves the same latency record on respd as on redis-ser
     const headOf = (g: string) => mask(g).split("\n").slice(0, 2);
     assertEquals(headOf(actual.graph), headOf(expected.graph));
   }
+});
+
+Deno.test("eviction, the AOF and a failed save report Redis 7.0's latency events", async () => {
+  await using dir = await tempDir();
+  await using respd = startTestServer({
+    dir: dir.path,
+    appendonly: true,
+    appendfsync: "always",
+    maxmemory: 4000,
+    maxmemoryPolicy: "allkeys-random",
+  });
+  await respd.loadDataset();
+  // every report, whatever its duration (the monitor itself keeps those over the threshold)
+  const seen = new Set<string>();
+  const recorder = { enabled: true, sampleIfNeeded: (event: string) => void seen.add(event) };
+  respd.memory.latency = respd.aof.latency = respd.persistence.latency = recorder;
+  using c = await RawClient.connect(respd.port);
+  for (let i = 0; i < 100; i++) await c.call("SET", `k${i}`, "x".repeat(100));
+  assertEquals(await c.call("BGREWRITEAOF"), "+Background append only file rewriting started\r\n");
+  await respd.aof.waitForRewrite();
+  // a save that cannot be renamed into place: its temporary file is removed
+  Deno.mkdirSync(`${dir.path}/dump.rdb`);
+  Deno.writeFileSync(`${dir.path}/dump.rdb/x`, new Uint8Array(1));
+  assert((await c.call("SAVE")).startsWith("-ERR"));
+  assertEquals(
+    [...seen].sort(),
+    [
+      "aof-fsync-always",
+      "aof-rename",
+      "aof-write",
+      "aof-write-alone",
+      "eviction-cycle",
+      "eviction-del",
+      "rdb-unlink-temp-file",
+    ],
+  );
 });

@@ -12,6 +12,7 @@ import { RawClient } from "./support/raw_client.ts";
 import { connectResp } from "./support/ws_raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
 import type { LogLevel } from "../src/config.ts";
+import { EXPORTER_NAMES } from "../src/stats/exporter_names.ts";
 
 interface Family {
   name: string;
@@ -79,9 +80,52 @@ Deno.test("GET /metrics parses as Prometheus text and its counters move with tra
     );
     assert(value(after, "redis_commands_processed_total") > 0);
     assertEquals(value(after, "respd_output_limit_disconnections_total"), 0);
+    // GET k1 found its key; the keyspace counters are the exporter's
+    assertEquals(value(after, "redis_keyspace_hits_total"), 1);
+    assertEquals(value(after, "redis_keyspace_misses_total"), 0);
+    assertEquals(after.get("redis_keyspace_hits_total")?.type, "COUNTER");
   } finally {
     await ws.end();
   }
+});
+
+Deno.test("/metrics has redis_exporter's series for every INFO field it maps, with INFO's values", async () => {
+  await using server = startTestServer({ wsPort: 0 });
+  using c = await RawClient.connect(server.port);
+  await c.call("SET", "k", "v", "EX", "100");
+  await c.call("GET", "nx");
+  const reply = await c.call("INFO", "everything");
+  const info = new Map(
+    reply.split("\r\n").filter((l) => /^\w+:/.test(l)).map((l) => {
+      const at = l.indexOf(":");
+      return [l.slice(0, at), l.slice(at + 1)];
+    }),
+  );
+  const page = await scrape(server.wsPort);
+  // fields that do not move between the INFO above and the scrape
+  const steady: [string, string][] = [
+    ["keyspace_misses", "redis_keyspace_misses_total"],
+    ["used_memory", "redis_memory_used_bytes"],
+    ["maxclients", "redis_max_clients"],
+    ["expired_keys", "redis_expired_keys_total"],
+    ["rdb_last_bgsave_status", "redis_rdb_last_bgsave_status"],
+    ["aof_enabled", "redis_aof_enabled"],
+    ["repl_backlog_size", "redis_replication_backlog_bytes"],
+    ["pubsub_channels", "redis_pubsub_channels"],
+    ["process_id", "redis_process_id"],
+  ];
+  for (const [field, metric] of steady) {
+    const expected = field.endsWith("_status") ? 1 : Number(info.get(field));
+    assertEquals(value(page, metric), expected, `${metric} (INFO ${field})`);
+  }
+  for (const [field, [name]] of Object.entries(EXPORTER_NAMES)) {
+    if (info.has(field)) assert(page.has(`redis_${name}`), `redis_${name} for INFO ${field}`);
+  }
+  assertEquals(value(page, "redis_db_avg_ttl_seconds", { db: "db0" }) > 90, true);
+  const instance = page.get("redis_instance_info")!.metrics[0].labels!;
+  assertEquals(instance.redis_version, "7.0.15");
+  assertEquals(instance.maxmemory_policy, "noeviction");
+  assertEquals(instance.process_id, String(Deno.pid));
 });
 
 Deno.test("/metrics can be off, and behind a bearer token (a refusal is logged once, with the address)", async () => {

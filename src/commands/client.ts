@@ -3,9 +3,12 @@
  * Redis 7.0.15 (checked against it); SETINFO is Redis 7.2's, because ioredis and node-redis
  * send it at connect, and CLIENT LIST/INFO then end with 7.2's `lib-name= lib-ver=` fields.
  *
- * The fields of a client line that have no respd counterpart are printed as Redis prints
- * them for a client without that feature: `fd=-1` (Deno exposes no file descriptors),
- * `multi=-1`, `redir=-1`.
+ * `fd=` is the connection's descriptor, found through /proc (stats/socket_fds.ts) for
+ * CLIENT LIST and INFO (-1 elsewhere, e.g. in ACL LOG, and for clients without a socket, as
+ * Redis prints it for those); `multi=-1` and `redir=-1` as Redis prints them when unused.
+ * `rbs=` is the reply buffer being filled (respd keeps no peak: `rbp=` repeats it), and
+ * `tot-mem=` adds the read buffer, both reply buffers, the arguments, queued commands and
+ * unsent output.
  */
 
 import { command, commandGroup } from "./command.ts";
@@ -15,6 +18,7 @@ import { type Args, isPlainName, parseInteger } from "./args.ts";
 import type { ClientView, CommandContext, ServerServices } from "./context.ts";
 import { trackingCommands } from "./client_tracking.ts";
 import { pauseCommands } from "./client_pause.ts";
+import { socketDescriptors } from "../stats/socket_fds.ts";
 
 const CLIENT_FLAGS = ["noscript", "loading", "stale"] as const;
 const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -50,8 +54,10 @@ export function clientInfoLine(
   now = Date.now(),
   cmd = s.lastCommand,
   gateway: ServerServices["gateway"] = null,
+  fds: ReadonlyMap<string, number> | null = null,
 ): string {
   const q = s.queryBuffer;
+  const rb = s.replyBuffers;
   const out = s.pendingOutput;
   // Fields past Redis 7.0's: watch= (Redis 7.4), lib-name/lib-ver (7.2), and respd's own
   // transport= (tcp, or ws for a browser's WebSocket).
@@ -72,7 +78,8 @@ export function clientInfoLine(
       (t.bcast ? "B" : "") +
       (tx.watches.dirty ? "d" : "") + (s.noEvict ? "e" : "") + (s.noTouch ? "T" : "") || "N";
   return `id=${s.id} addr=${s.transport.remoteAddress} laddr=${s.transport.localAddress}` +
-    ` fd=-1 name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
+    ` fd=${fds?.get(`${s.transport.localAddress} ${s.transport.remoteAddress}`) ?? -1}` +
+    ` name=${s.name} age=${Math.floor((now - s.createdAt) / 1000)}` +
     ` idle=${
       Math.max(0, Math.floor((now - s.lastActivity) / 1000))
     } flags=${flags} db=${s.dbIndex}` +
@@ -80,8 +87,8 @@ export function clientInfoLine(
     ` ssub=${s.subscriptions.shardChannels.size}` +
     ` multi=${tx.queue === null ? -1 : tx.queue.length} watch=${tx.watches.count}` +
     ` qbuf=${q.used} qbuf-free=${q.size - q.used} argv-mem=${argvMem} multi-mem=${multiMem}` +
-    ` rbs=${q.size} rbp=${q.size} obl=${out} oll=0 omem=${out}` +
-    ` tot-mem=${q.size + argvMem + multiMem + out} events=${out > 0 ? "rw" : "r"}` +
+    ` rbs=${rb.current} rbp=${rb.current} obl=${out} oll=0 omem=${out}` +
+    ` tot-mem=${q.size + rb.total + argvMem + multiMem + out} events=${out > 0 ? "rw" : "r"}` +
     ` cmd=${cmd} user=${s.user.name} redir=${t.on ? t.redirect : -1} resp=${s.protocol}` +
     ` lib-name=${s.libName} lib-ver=${s.libVersion} transport=${s.transport.kind}` +
     (gateway === null ? "" : ` upstream=${gateway.clientField(s.id)}`);
@@ -167,6 +174,7 @@ const info = command({
         Date.now(),
         ctx.client.lastCommand,
         ctx.server.gateway,
+        socketDescriptors(),
       ) + "\n",
     ),
 });
@@ -204,11 +212,13 @@ const list = command<ListFilter>({
   },
   execute(filter, ctx) {
     const now = Date.now();
+    const fds = socketDescriptors();
+    const gateway = ctx.server.gateway;
     let text = "";
     for (const other of ctx.server.sessions.values()) {
       if (filter.type !== null && typeOf(other) !== filter.type) continue;
       if (filter.ids !== null && !filter.ids.has(other.id)) continue;
-      text += clientInfoLine(other, ctx.client, now, other.lastCommand, ctx.server.gateway) + "\n";
+      text += clientInfoLine(other, ctx.client, now, other.lastCommand, gateway, fds) + "\n";
     }
     writeText(ctx, text);
   },

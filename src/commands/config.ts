@@ -238,11 +238,7 @@ const configResetstat = command({
   categories: ["admin", "slow", "dangerous"],
   parse: () => undefined,
   execute(_, ctx) {
-    ctx.server.stats.commands = 0;
-    ctx.server.stats.connections = 0;
-    ctx.server.stats.peakMemory = 0;
-    ctx.server.stats.expiredKeys = 0;
-    ctx.server.introspection.commands.reset();
+    ctx.server.resetStats();
     ctx.reply.ok();
   },
 });

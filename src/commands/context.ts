@@ -33,6 +33,8 @@ import type { RdbPersistence } from "../persistence/rdb_service.ts";
 import type { AppendOnlyFile } from "../persistence/aof_service.ts";
 import type { Scripting } from "../scripting/scripting.ts";
 import type { Introspection } from "../stats/introspection.ts";
+import type { ServerStats } from "../stats/server_stats.ts";
+import type { ExpiryStats } from "../store/expiry_sweeper.ts";
 import type { AclUser } from "../acl/user.ts";
 import type { AclRegistry } from "../acl/acl_registry.ts";
 
@@ -57,6 +59,8 @@ export interface ClientView {
   };
   /** Unparsed request bytes and the read buffer's size. */
   readonly queryBuffer: { used: number; size: number };
+  /** The reply buffers' bytes: the one being filled, and both of them (CLIENT LIST rbs, tot-mem). */
+  readonly replyBuffers: { current: number; total: number };
   /** Reply bytes not yet sent. */
   readonly pendingOutput: number;
   /** MULTI's queue and the client's WATCHes (transactions.ts). */
@@ -186,12 +190,11 @@ export interface ServerServices {
    * Total commands and connections served, and the peak of the memory figure INFO has
    * seen (INFO stats and memory; CONFIG RESETSTAT zeroes them).
    */
-  readonly stats: {
-    connections: number;
-    commands: number;
-    peakMemory: number;
-    expiredKeys: number;
-  };
+  readonly stats: ServerStats;
+  /** CONFIG RESETSTAT: zeroes every counter INFO shows. */
+  resetStats(): void;
+  /** What the active expiry reports (INFO stats). */
+  readonly expiryStats: ExpiryStats;
   readonly limits: { readonly rejectedConnections: number };
   /** Command and error counters and the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;

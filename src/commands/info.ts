@@ -1,33 +1,22 @@
 /**
- * INFO [section ...]: Redis 7.0.15's sections and field names (checked against it), so
- * tools that parse INFO (redis-cli, client libraries, monitoring) read it. It prints only
- * fields respd really has a value for.
+ * INFO [section ...]: Redis 7.0.15's sections with every field it prints, in its order
+ * (tests/info_test.ts compares them with redis-server's), so tools that parse INFO
+ * (redis-cli, client libraries, exporters, dashboards) find what they read. Fields respd has
+ * no counterpart for carry the value Redis prints for a server without that feature (0,
+ * "no", a fixed version string); the README lists them. respd's own fields (respd_version,
+ * deno_version) come last in `# Server`, after Redis's.
  */
 
 import process from "node:process";
 import { command } from "./command.ts";
 import { REDIS_VERSION, VERSION } from "../config.ts";
+import { LRU_CLOCK_MAX } from "../store/key_access.ts";
 import type { Database } from "../store/database.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext, ServerServices } from "./context.ts";
 import { persistenceInfo } from "../persistence/persistence_info.ts";
-
-/** Redis's human-readable byte counts, as `used_memory_human` (bytesToHuman). */
-function human(n: number): string {
-  if (n < 1024) return `${n}B`;
-  const units = ["K", "M", "G", "T", "P"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(2)}${units[u]}`;
-}
-
-/** The process's resident set size (the dataset estimate is store/memory.ts's). */
-function rssBytes(): number {
-  return Deno.memoryUsage().rss;
-}
+import { type Fields, memoryInfo } from "./info_memory.ts";
+import { statsInfo } from "./info_stats.ts";
+import { crc64 } from "../persistence/crc64.ts";
 
 function osLine(): string {
   try {
@@ -47,8 +36,6 @@ function executable(): string {
   }
 }
 
-type Fields = [string, string | number][];
-
 /** The config file as an absolute path, as Redis shows it. */
 function configFilePath(path: string | null): string {
   if (path === null) return "";
@@ -59,144 +46,105 @@ function configFilePath(path: string | null): string {
   }
 }
 
-/** INFO memory's scripting lines: the two Lua heaps, the cached scripts, the libraries. */
-function scriptingMemory(ctx: CommandContext): [string, string | number][] {
-  const { evalScripts, functions } = ctx.server.scripting;
-  const vmEval = evalScripts.luaMemory;
-  const vmFunctions = functions.luaMemory;
-  const scripts = evalScripts.bodyBytes;
-  const libraries = functions.codeBytes;
-  return [
-    ["used_memory_lua", vmEval],
-    ["used_memory_vm_eval", vmEval],
-    ["used_memory_lua_human", human(vmEval)],
-    ["used_memory_scripts_eval", scripts],
-    ["number_of_cached_scripts", evalScripts.size],
-    ["number_of_functions", functions.functions.size],
-    ["number_of_libraries", functions.libraries.size],
-    ["used_memory_vm_functions", vmFunctions],
-    ["used_memory_vm_total", vmEval + vmFunctions],
-    ["used_memory_vm_total_human", human(vmEval + vmFunctions)],
-    ["used_memory_functions", libraries],
-    ["used_memory_scripts", scripts + libraries],
-    ["used_memory_scripts_human", human(scripts + libraries)],
-  ];
-}
-
-const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
-  server(ctx) {
-    const srv = ctx.server;
+const SECTIONS: Record<string, (server: ServerServices) => Fields> = {
+  server(server) {
     const now = Date.now();
-    const uptime = Math.floor((now - srv.startedAt) / 1000);
+    const uptime = Math.floor((now - server.startedAt) / 1000);
     return [
       ["redis_version", REDIS_VERSION],
-      ["respd_version", VERSION],
-      ["deno_version", Deno.version.deno],
+      ["redis_git_sha1", "00000000"],
+      ["redis_git_dirty", 0],
+      ["redis_build_id", BUILD_ID],
       ["redis_mode", "standalone"],
       ["os", osLine()],
       ["arch_bits", 64],
+      ["monotonic_clock", "POSIX clock_gettime"],
+      ["multiplexing_api", MULTIPLEXING_API],
+      ["atomicvar_api", "c11-builtin"],
+      ["gcc_version", "0.0.0"],
       ["process_id", Deno.pid],
-      ["run_id", srv.runId],
-      ["tcp_port", srv.port],
+      ["process_supervised", "no"],
+      ["run_id", server.runId],
+      ["tcp_port", server.port],
       ["server_time_usec", Math.floor((performance.timeOrigin + performance.now()) * 1000)],
       ["uptime_in_seconds", uptime],
       ["uptime_in_days", Math.floor(uptime / 86400)],
+      // the expiry and statistics tick runs 10 times a second (store/expiry_sweeper.ts)
+      ["hz", 10],
+      ["configured_hz", 10],
+      ["lru_clock", Math.floor(now / 1000) & LRU_CLOCK_MAX],
       ["executable", executable()],
-      ["config_file", configFilePath(ctx.server.config.configFile)],
+      ["config_file", configFilePath(server.config.configFile)],
+      ["io_threads_active", 0],
+      ["respd_version", VERSION],
+      ["deno_version", Deno.version.deno],
     ];
   },
-  clients(ctx) {
+  clients(server) {
     let maxIn = 0;
     let maxOut = 0;
-    for (const c of ctx.server.sessions.values()) {
+    for (const c of server.sessions.values()) {
       maxIn = Math.max(maxIn, c.queryBuffer.used);
       maxOut = Math.max(maxOut, c.pendingOutput);
     }
     return [
-      ["connected_clients", ctx.server.sessions.size],
+      ["connected_clients", server.sessions.size],
       ["cluster_connections", 0],
-      ["maxclients", ctx.server.config.maxclients],
+      ["maxclients", server.config.maxclients],
       ["client_recent_max_input_buffer", maxIn],
       ["client_recent_max_output_buffer", maxOut],
-      ["blocked_clients", ctx.server.blocking.blockedCount + ctx.server.pause.heldCount],
-      ["tracking_clients", ctx.server.tracking.trackingClients],
+      ["blocked_clients", server.blocking.blockedCount + server.pause.heldCount],
+      ["tracking_clients", server.tracking.trackingClients],
       ["clients_in_timeout_table", 0],
     ];
   },
-  memory(ctx) {
-    const rss = rssBytes();
-    // The dataset estimate (store/memory.ts): the figure --maxmemory is enforced against.
-    const used = ctx.server.memory.used();
-    const stats = ctx.server.stats;
-    const peak = stats.peakMemory = Math.max(stats.peakMemory, used);
-    const max = ctx.server.config.maxmemory;
-    return [
-      ["used_memory", used],
-      ["used_memory_human", human(used)],
-      ["used_memory_rss", rss],
-      ["used_memory_rss_human", human(rss)],
-      ["used_memory_peak", peak],
-      ["used_memory_peak_human", human(peak)],
-      ...scriptingMemory(ctx),
-      ["maxmemory", max],
-      ["maxmemory_human", human(max)],
-      ["maxmemory_policy", ctx.server.config.maxmemoryPolicy],
-      ["mem_fragmentation_ratio", (rss / Math.max(used, 1)).toFixed(2)],
-      ["mem_allocator", "v8"],
-    ];
-  },
-  persistence(ctx) {
-    return persistenceInfo(ctx.server.persistence, ctx.server.aof, ctx.server.loading);
+  memory: memoryInfo,
+  persistence(server) {
+    return persistenceInfo(server.persistence, server.aof, server.loading);
   },
 
-  stats(ctx) {
-    return [
-      ["total_connections_received", ctx.server.stats.connections],
-      ["total_commands_processed", ctx.server.stats.commands],
-      ["total_net_input_bytes", netBytes(ctx, "input")],
-      ["total_net_output_bytes", netBytes(ctx, "output")],
-      ["rejected_connections", ctx.server.limits.rejectedConnections],
-      ["expired_keys", ctx.server.stats.expiredKeys],
-      ["evicted_keys", ctx.server.memory.evictedKeys],
-      ["pubsub_channels", ctx.server.hub.activeChannels(null).length],
-      ["pubsub_patterns", ctx.server.hub.patternCount],
-      ["tracking_total_keys", ctx.server.tracking.totalKeys],
-      ["tracking_total_items", ctx.server.tracking.totalItems],
-      ["tracking_total_prefixes", ctx.server.tracking.totalPrefixes],
-      ["unexpected_error_replies", 0],
-      ["total_error_replies", ctx.server.introspection.commands.totalErrorReplies],
-    ];
-  },
-  replication() {
+  stats: statsInfo,
+  replication(server) {
     return [
       ["role", "master"],
       ["connected_slaves", 0],
       ["master_failover_state", "no-failover"],
+      ["master_replid", replicationId(server)],
+      ["master_replid2", "0".repeat(40)],
       ["master_repl_offset", 0],
       ["second_repl_offset", -1],
       ["repl_backlog_active", 0],
+      // Redis's default repl-backlog-size: respd keeps no backlog, it has no replicas
+      ["repl_backlog_size", 1048576],
+      ["repl_backlog_first_byte_offset", 0],
+      ["repl_backlog_histlen", 0],
     ];
   },
   cpu() {
     const { user, system } = process.cpuUsage();
+    const main = mainThreadCpu() ?? { user: user / 1e6, system: system / 1e6 };
     return [
       ["used_cpu_sys", (system / 1e6).toFixed(6)],
       ["used_cpu_user", (user / 1e6).toFixed(6)],
+      ["used_cpu_sys_children", "0.000000"],
+      ["used_cpu_user_children", "0.000000"],
+      ["used_cpu_sys_main_thread", main.system.toFixed(6)],
+      ["used_cpu_user_main_thread", main.user.toFixed(6)],
     ];
   },
   modules: () => [],
-  commandstats: (ctx) => ctx.server.introspection.commands.commandstats(),
-  errorstats: (ctx) => ctx.server.introspection.commands.errorstats(),
-  latencystats: (ctx) =>
-    ctx.server.introspection.commands.latencystats(
-      ctx.server.config.latencyTrackingInfoPercentiles,
+  commandstats: (server) => server.introspection.commands.commandstats(),
+  errorstats: (server) => server.introspection.commands.errorstats(),
+  latencystats: (server) =>
+    server.introspection.commands.latencystats(
+      server.config.latencyTrackingInfoPercentiles,
     ),
   cluster: () => [["cluster_enabled", 0]],
-  gateway: (ctx) => ctx.server.gateway?.infoFields() ?? [],
-  keyspace(ctx) {
+  gateway: (server) => server.gateway?.infoFields() ?? [],
+  keyspace(server) {
     const out: Fields = [];
-    const now = ctx.server.clock.now();
-    ctx.server.keyspace.dbs.forEach((db, i) => {
+    const now = server.clock.now();
+    server.keyspace.dbs.forEach((db, i) => {
       if (db.size === 0) return;
       out.push([`db${i}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl(db, now)}`]);
     });
@@ -204,10 +152,45 @@ const SECTIONS: Record<string, (ctx: CommandContext) => Fields> = {
   },
 };
 
-/** Bytes read or written over every transport. */
-function netBytes(ctx: CommandContext, way: "input" | "output"): number {
-  const t = ctx.server.introspection.traffic;
-  return t.tcp[way] + t.ws[way];
+/** Redis's build id is a hash of its build; respd's, of its version and Deno's. */
+const BUILD_ID = crc64(new TextEncoder().encode(`${VERSION} deno-${Deno.version.deno}`))
+  .toString(16);
+
+/** The event loop under Deno (tokio's mio): epoll on Linux, kqueue on macOS. */
+const MULTIPLEXING_API = Deno.build.os === "linux"
+  ? "epoll"
+  : Deno.build.os === "darwin"
+  ? "kqueue"
+  : "iocp";
+
+const replicationIds = new WeakMap<object, string>();
+
+/** A replication id per server, random at its start as Redis's (respd has no replicas). */
+function replicationId(server: object): string {
+  let id = replicationIds.get(server);
+  if (id === undefined) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(20)))
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    replicationIds.set(server, id);
+  }
+  return id;
+}
+
+/**
+ * The main thread's CPU seconds, from /proc (Redis reads getrusage(RUSAGE_THREAD)); null
+ * where /proc cannot be read. Deno's own threads (the compiler, V8's collector) are in the
+ * process's figures only.
+ */
+function mainThreadCpu(): { user: number; system: number } | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/self/task/${Deno.pid}/stat`);
+    // fields after the command name in parentheses; utime and stime are the 14th and 15th
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = 100; // USER_HZ on Linux
+    return { user: Number(rest[11]) / ticks, system: Number(rest[12]) / ticks };
+  } catch {
+    return null;
+  }
 }
 
 /** Mean remaining TTL in ms over up to 1000 keys with one (Redis also estimates it). */
@@ -242,6 +225,22 @@ const ALL_SECTIONS = [
 /** What INFO without arguments (or with "default") prints. */
 const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== "commandstats" && s !== "latencystats");
 
+/** The sections exporters read (server … cpu): each field's value by its name (/metrics). */
+export function infoFieldValues(server: ServerServices): Map<string, string> {
+  const out = new Map<string, string>();
+  for (
+    const name of ["server", "clients", "memory", "persistence", "stats", "replication", "cpu"]
+  ) {
+    for (const [k, v] of SECTIONS[name](server)) out.set(k, String(v));
+  }
+  return out;
+}
+
+/** INFO keyspace's fields (`db0` → `keys=…,expires=…,avg_ttl=…`), for /metrics. */
+export function infoKeyspace(server: ServerServices): Fields {
+  return SECTIONS.keyspace(server);
+}
+
 /** The text of INFO for the given section names (Redis's `# Section` blocks, CRLF lines). */
 export function infoText(ctx: CommandContext, names: readonly string[]): string {
   let wanted = names.map((n) => n.toLowerCase());
@@ -257,7 +256,7 @@ export function infoText(ctx: CommandContext, names: readonly string[]): string 
     if (name === "gateway" && ctx.server.gateway === null) continue;
     const title = name === "cpu" ? "CPU" : name[0].toUpperCase() + name.slice(1);
     let block = `# ${title}\r\n`;
-    for (const [k, v] of SECTIONS[name](ctx)) block += `${k}:${v}\r\n`;
+    for (const [k, v] of SECTIONS[name](ctx.server)) block += `${k}:${v}\r\n`;
     blocks.push(block);
   }
   return blocks.join("\r\n");

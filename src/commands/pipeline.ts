@@ -58,6 +58,7 @@ import { publishKeyMisses } from "../pubsub/keyspace_notifier.ts";
 import type { Introspection } from "../stats/introspection.ts";
 import { redactArgs } from "../stats/redaction.ts";
 import { CallTimer } from "../stats/call_timer.ts";
+import { lookupCounter, type LookupStats } from "./keyspace_lookups.ts";
 import { noPermissionError, recordDenial } from "./acl.ts";
 import { ACL_OK } from "../acl/user.ts";
 
@@ -112,7 +113,7 @@ export interface PipelineServices {
     admit(spec: Spec, queued: boolean): string | null;
     track(spec: Spec, argv: readonly string[], db: Database, run: () => void): void;
   };
-  readonly stats: { commands: number };
+  readonly stats: { commands: number } & LookupStats;
   /** Command and error counters, the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
   readonly blocking: BlockingManager;
@@ -171,9 +172,15 @@ export class CommandPipeline {
       // a known command with the wrong arity is counted as rejected (INFO commandstats)
       this.#refuse(ctx, argv[0], e.message);
       const known = knownCommand(argv);
-      if (known !== undefined) services.introspection.commands.rejected(known.name);
+      if (known !== undefined) {
+        services.introspection.commands.rejected(known.name);
+        client.lastCommand = known.name;
+      }
       return;
     }
+    // CLIENT LIST's cmd=: the last command looked up, as Redis's c->lastcmd (queued in MULTI,
+    // refused or run; EXEC's own commands and a script's leave it as EXEC or EVAL)
+    client.lastCommand = spec.name;
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
       return this.#reject(ctx, spec, argv[0], NOAUTH_ERROR);
     }
@@ -204,7 +211,6 @@ export class CommandPipeline {
     ) return this.#refuse(ctx, argv[0], LOADING_ERROR);
     const pause = ctx.server.pause;
     if (pause.type !== "none" && pause.holds(spec, client)) {
-      client.lastCommand = spec.name;
       return pause.hold(client, argv);
     }
     const remote = services.remote;
@@ -263,8 +269,6 @@ export class CommandPipeline {
     const services = this.services;
     const observer = services.observer;
     const client = ctx.client;
-    client.lastCommand = spec.name;
-    services.stats.commands++;
     const server = ctx.server;
     if (server.config.notifyKeyspaceEvents !== 0 && spec.flags.includes("readonly")) {
       // the key-miss class (m): misses are published before the command replies
@@ -291,6 +295,9 @@ export class CommandPipeline {
       const cmd = spec.parse(args);
       // Fixed arities are exact already; a variable one must not leave arguments unread.
       if (spec.arity < 0 && args.unread) throw new CommandError(SYNTAX_ERROR);
+      // INFO keyspace_hits/misses: the keys it reads, before it runs (keyspace_lookups.ts)
+      const lookups = lookupCounter(spec);
+      if (lookups !== null && stats.recording) lookups(argv, ctx.db, services.stats);
       if (services.memory.active) {
         services.memory.track(spec, argv, ctx.db, () => {
           spec.execute(cmd, ctx);
@@ -307,6 +314,8 @@ export class CommandPipeline {
       // CLIENT NO-TOUCH: this command's reads left the keys' idle time and LFU counter
       if (noTouch) ctx.server.keyspace.access.noTouch = false;
     }
+    // once it ran, as Redis's call(): INFO's total_commands_processed leaves INFO itself out
+    services.stats.commands++;
     stats.counted(spec, errorsBefore);
     this.timer.end(spec, argv, client, started);
     if (monitored && !spec.flags.includes("skip_monitor")) {

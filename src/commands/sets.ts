@@ -32,8 +32,7 @@ const sadd = command({
   parse: (a) => ({ key: a.next(), members: a.rest() }),
   execute({ key, members }, ctx) {
     const set = ctx.db.lookupOrCreate(key, SetType);
-    let added = 0;
-    for (const m of members) if (set.add(m, ctx.server.config)) added++;
+    const added = set.addMany(members, ctx.server.config);
     if (added > 0) ctx.db.modifiedContainer(key, set, "sadd");
     ctx.reply.integer(added);
   },

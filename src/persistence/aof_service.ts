@@ -16,6 +16,8 @@
  */
 
 import type { Keyspace } from "../store/keyspace.ts";
+import { type LatencySink, timed } from "../stats/latency_monitor.ts";
+import { auxLogger, doneLoadingRdb, loadedIn } from "./load_log.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { type AofManifest, formatManifest, parseManifest } from "./aof_manifest.ts";
 import { AofFormatError, decodeCommandSteps } from "./aof_commands.ts";
@@ -70,6 +72,11 @@ export class AppendOnlyFile {
   #incrBytes = 0;
   #baseBytes = 0;
   #rewrites = 0;
+
+  /** The latency monitor: aof-write*, aof-fsync-always and aof-rename (Redis 7.0's events). */
+  latency: LatencySink | null = null;
+  /** An everysec fsync still running (Redis's sync_in_progress, for aof-write-pending-fsync). */
+  #syncing = false;
 
   constructor(readonly keyspace: Keyspace, readonly settings: AofSettings, readonly log: AofLog) {}
 
@@ -134,16 +141,21 @@ export class AppendOnlyFile {
     let done = 0;
     let baseKeys = 0;
     if (manifest.base !== null) {
+      // Redis's lines for the base, then for each incremental file (load_log.ts)
+      const started = performance.now();
+      this.log("notice", "Reading RDB base file on AOF loading...");
       const bytes = this.#read(manifest.base.name);
       baseKeys = yield* this.#loadBase(manifest.base.name, bytes, (at) => {
         progress.loadedBytes = done + at;
       });
       this.#baseBytes = bytes.length;
       done += bytes.length;
+      this.log("notice", loadedIn(`DB loaded from base file ${manifest.base.name}`, started));
     }
     let commands = 0;
     for (let i = 0; i < manifest.incrs.length; i++) {
       const entry = manifest.incrs[i];
+      const fileStarted = performance.now();
       const bytes = this.#read(entry.name);
       let db = 0;
       let transaction: { db: number; argv: string[] }[] | null = null;
@@ -195,6 +207,7 @@ export class AppendOnlyFile {
       }
       done += bytes.length;
       progress.loadedBytes = done;
+      this.log("notice", loadedIn(`DB loaded from incr file ${entry.name}`, fileStarted));
     }
     this.#manifest = manifest;
     return { baseKeys, commands };
@@ -227,11 +240,16 @@ export class AppendOnlyFile {
     const now = this.keyspace.clock.now();
     const dbs = this.keyspace.dbs;
     let keys = 0;
+    let expired = 0;
     try {
       const steps = decodeRdbSteps(bytes, {
+        aux: auxLogger((m) => this.log("notice", m)),
         entry: (db, e) => {
           if (db >= dbs.length) throw new RdbFormatError("database out of range");
-          if (e.expireAt !== null && e.expireAt <= now) return;
+          if (e.expireAt !== null && e.expireAt <= now) {
+            expired++;
+            return;
+          }
           const database = dbs[db];
           database.set(e.key, fromRdbObject(e.value));
           const field = this.keyspace.access.restored(e.freq, e.idle);
@@ -244,6 +262,7 @@ export class AppendOnlyFile {
         at(step.value);
         yield;
       }
+      this.log("notice", doneLoadingRdb(keys, expired));
     } catch (e: unknown) {
       if (e instanceof RdbFormatError) {
         throw new AofLoadError(`Bad file format reading the AOF base ${name}: ${e.message}`);
@@ -281,7 +300,10 @@ export class AppendOnlyFile {
         m.incrs.push(last);
         this.#openIncr(last.name, true);
         this.#writeManifest(m);
-      } else this.#openIncr(last.name, false);
+      } else {
+        this.log("notice", `Opening AOF incr file ${last.name} on server start`);
+        this.#openIncr(last.name, false);
+      }
       this.#incrSeq = last.seq;
     }
     this.#timer = setInterval(() => this.#everySecond(), 1000);
@@ -431,7 +453,22 @@ export class AppendOnlyFile {
   flush(): void {
     const n = this.#pending.length;
     if (n === 0 || this.#incr === null) return;
-    writeAllSync(this.#incr, this.#pending.bytes());
+    const latency = this.latency;
+    if (latency !== null && latency.enabled) {
+      const started = performance.now();
+      writeAllSync(this.#incr, this.#pending.bytes());
+      const ms = performance.now() - started;
+      // as Redis's flushAppendOnlyFile: one event by circumstance, and aof-write for all
+      latency.sampleIfNeeded(
+        this.#syncing
+          ? "aof-write-pending-fsync"
+          : this.#rewrite !== null
+          ? "aof-write-active-child"
+          : "aof-write-alone",
+        ms,
+      );
+      latency.sampleIfNeeded("aof-write", ms);
+    } else writeAllSync(this.#incr, this.#pending.bytes());
     this.#pending.clear();
     this.#written += n;
     this.#incrBytes += n;
@@ -459,7 +496,8 @@ export class AppendOnlyFile {
       this.settings.appendfsync !== "always" || this.#incr === null ||
       this.#durable >= this.#written
     ) return;
-    this.#incr.syncDataSync();
+    const file = this.#incr;
+    timed(this.latency, "aof-fsync-always", () => file.syncDataSync());
     this.#durable = this.#written;
   }
 
@@ -470,9 +508,11 @@ export class AppendOnlyFile {
       this.#durable < this.#written
     ) {
       const target = this.#written;
+      this.#syncing = true;
       this.#incr.sync().then(() => {
         this.#durable = Math.max(this.#durable, target);
-      }).catch((e) => this.log("warning", `fsync of the AOF failed: ${e}`));
+      }).catch((e) => this.log("warning", `fsync of the AOF failed: ${e}`))
+        .finally(() => (this.#syncing = false));
     }
     this.#maybeAutoRewrite();
   }
@@ -590,7 +630,11 @@ export class AppendOnlyFile {
         // appendonly was turned on meanwhile, with a base of its own: this one is moot.
         throw new Error("the AOF was enabled during the rewrite");
       }
+      const renameStarted = performance.now();
       await Deno.rename(temp, `${this.dirPath}/${name}`);
+      if (this.latency?.enabled) {
+        this.latency.sampleIfNeeded("aof-rename", performance.now() - renameStarted);
+      }
       const next: AofManifest = {
         base: { name, seq, type: "b" },
         history: [],

@@ -36,7 +36,7 @@ export function persistenceInfo(
     ],
     ["rdb_saves", r.saves],
     ["rdb_last_cow_size", 0],
-    ["rdb_last_load_keys_expired", 0],
+    ["rdb_last_load_keys_expired", r.lastLoadExpired],
     ["rdb_last_load_keys_loaded", r.lastLoadKeys],
     ["aof_enabled", a.enabled ? 1 : 0],
     ["aof_rewrite_in_progress", a.rewriteInProgress ? 1 : 0],

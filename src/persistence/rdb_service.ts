@@ -5,6 +5,8 @@
  * a temporary name in `dir`, fsynced and renamed, so `dump.rdb` is always a whole file.
  */
 
+import { auxLogger, doneLoadingRdb } from "./load_log.ts";
+import { type LatencySink, timed } from "../stats/latency_monitor.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { decodeRdbSteps, encodeRdb, type RdbContents } from "./rdb_file.ts";
@@ -40,9 +42,13 @@ export interface RdbStatus {
   changesSinceLastSave: number;
   saves: number;
   lastLoadKeys: number;
+  /** Keys the last load skipped because their TTL had passed. */
+  lastLoadExpired: number;
 }
 
 export class RdbPersistence {
+  /** The latency monitor: rdb-unlink-temp-file (a failed save's file removed). */
+  latency: LatencySink | null = null;
   #dirty = 0;
   /** Changes counted when the running BGSAVE started: what remains dirty after it. */
   #dirtyAtBgsave = 0;
@@ -53,6 +59,7 @@ export class RdbPersistence {
   #bgsave: Promise<void> | null = null;
   #saves = 0;
   #lastLoadKeys = 0;
+  #lastLoadExpired = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #stopEvents: () => void;
   /** Function libraries to save with the data (set by the scripting engine, if any). */
@@ -82,6 +89,7 @@ export class RdbPersistence {
       changesSinceLastSave: this.#dirty,
       saves: this.#saves,
       lastLoadKeys: this.#lastLoadKeys,
+      lastLoadExpired: this.#lastLoadExpired,
     };
   }
 
@@ -117,8 +125,10 @@ export class RdbPersistence {
     const now = this.keyspace.clock.now();
     const dbs = this.keyspace.dbs;
     let keys = 0;
+    let expired = 0;
     try {
       const steps = decodeRdbSteps(bytes, {
+        aux: auxLogger((m) => this.log("notice", m)),
         entry: (db, entry) => {
           if (db >= dbs.length) {
             throw new RdbLoadError(
@@ -126,7 +136,10 @@ export class RdbPersistence {
                 `${dbs.length} databases. Exiting`,
             );
           }
-          if (entry.expireAt !== null && entry.expireAt <= now) return;
+          if (entry.expireAt !== null && entry.expireAt <= now) {
+            expired++;
+            return;
+          }
           const database = dbs[db];
           database.set(entry.key, fromRdbObject(entry.value));
           const field = database.access.restored(entry.freq, entry.idle);
@@ -153,6 +166,8 @@ export class RdbPersistence {
     this.#dirty = 0;
     this.#lastSave = Date.now();
     this.#lastLoadKeys = keys;
+    this.#lastLoadExpired = expired;
+    this.log("notice", doneLoadingRdb(keys, expired));
     return keys;
   }
 
@@ -204,9 +219,11 @@ export class RdbPersistence {
       }
       Deno.renameSync(temp, this.path);
     } catch (e: unknown) {
-      try {
-        Deno.removeSync(temp);
-      } catch { /* not created */ }
+      timed(this.latency, "rdb-unlink-temp-file", () => {
+        try {
+          Deno.removeSync(temp);
+        } catch { /* not created */ }
+      });
       this.log("warning", `Failed saving the DB: ${e instanceof Error ? e.message : e}`);
       throw new RdbSaveError("ERR");
     }
@@ -263,7 +280,11 @@ export class RdbPersistence {
       this.log("notice", "Background saving terminated with success");
     } catch (e: unknown) {
       file?.close();
+      const unlinkStarted = performance.now();
       await Deno.remove(temp).catch(() => {});
+      if (this.latency?.enabled) {
+        this.latency.sampleIfNeeded("rdb-unlink-temp-file", performance.now() - unlinkStarted);
+      }
       this.#lastBgsaveOk = false;
       this.log("warning", `Background saving error: ${e instanceof Error ? e.message : e}`);
     } finally {

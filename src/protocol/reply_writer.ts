@@ -54,6 +54,11 @@ export class ReplyWriter {
   }
 
   /** Number of bytes waiting to be written. */
+  /** Bytes the buffer holds before it grows (CLIENT LIST rbs=). */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
   get length(): number {
     return this.#len;
   }

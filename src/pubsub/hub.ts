@@ -213,6 +213,16 @@ export class PubSubHub {
     return (shard ? this.#shardChannels : this.#channels).get(channel)?.size ?? 0;
   }
 
+  /** Channels with a subscriber (INFO stats pubsub_channels). */
+  get channelCount(): number {
+    return this.#channels.size;
+  }
+
+  /** Shard channels with a subscriber (INFO stats pubsubshard_channels). */
+  get shardChannelCount(): number {
+    return this.#shardChannels.size;
+  }
+
   /** PUBSUB NUMPAT: distinct patterns subscribed by anyone. */
   get patternCount(): number {
     return this.#patterns.size;

@@ -28,8 +28,14 @@ export class Introspection {
   readonly monitors = new MonitorFeed();
   /** Events slower than latency-monitor-threshold (LATENCY ...). */
   readonly latency: LatencyMonitor;
-  /** Bytes read and written, per transport (INFO stats, /metrics). */
-  readonly traffic = { tcp: { input: 0, output: 0 }, ws: { input: 0, output: 0 } };
+  /**
+   * Bytes read and written, and the reads and writes that moved them, per transport (INFO
+   * stats total_net_*_bytes and total_reads/writes_processed, /metrics).
+   */
+  readonly traffic = {
+    tcp: { input: 0, output: 0, reads: 0, writes: 0 },
+    ws: { input: 0, output: 0, reads: 0, writes: 0 },
+  };
   /** Clients cut off at client-output-buffer-limit (slow consumers). */
   outputLimitCutoffs = 0;
   /** Clients refused or cut off, by reason (/metrics respd_refusals_total). */
@@ -39,6 +45,18 @@ export class Introspection {
 
   constructor(readonly config: ServerConfig) {
     this.latency = new LatencyMonitor(config);
+  }
+
+  /** CONFIG RESETSTAT: the command and error counters and the traffic start again from 0. */
+  reset(): void {
+    this.commands.reset();
+    for (const t of [this.traffic.tcp, this.traffic.ws]) {
+      t.input =
+        t.output =
+        t.reads =
+        t.writes =
+          0;
+    }
   }
 
   /** Counts one refusal of a client for `reason` (origin, auth, maxclients, …). */

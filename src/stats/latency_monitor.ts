@@ -2,9 +2,13 @@
  * The latency monitor (LATENCY LATEST/HISTORY/RESET/DOCTOR/GRAPH): events that took at
  * least `latency-monitor-threshold` ms, kept per event as Redis keeps them — the last 160
  * seconds that had one, the worst sample of each second, and the worst ever. respd records
- * `command` and `fast-command` (a call that slow, by the command's fast flag) and
- * `expire-cycle` (one pass of the active expiry sweep). The doctor's report and the graph
- * are written as Redis writes them (latency.c), for the events respd has.
+ * the events of Redis 7.0 it has a counterpart for: `command` and `fast-command` (a call
+ * that slow, by the command's fast flag), `expire-cycle` (one pass of the active expiry
+ * sweep), `eviction-cycle` and `eviction-del` (making room under maxmemory, and each key
+ * evicted), `aof-write` with `aof-write-alone` / `aof-write-pending-fsync` /
+ * `aof-write-active-child` (an AOF rewrite running), `aof-fsync-always`, `aof-rename` (a
+ * rewritten AOF put in place) and `rdb-unlink-temp-file` (a failed save's file removed).
+ * The doctor's report and the graph are written as Redis writes them (latency.c).
  */
 
 import type { ServerConfig } from "../config.ts";
@@ -38,11 +42,36 @@ export class LatencySeries {
   }
 }
 
-export class LatencyMonitor {
+/**
+ * Where a service reports how long its slow steps took (the AOF's writes, eviction, …):
+ * it measures only while `enabled`, so a monitor that is off costs one field read.
+ */
+export interface LatencySink {
+  readonly enabled: boolean;
+  sampleIfNeeded(event: string, ms: number): void;
+}
+
+/** Runs `step`, reporting its time as `event` to `sink` when the monitor is on. */
+export function timed<T>(sink: LatencySink | null, event: string, step: () => T): T {
+  if (sink === null || !sink.enabled) return step();
+  const started = performance.now();
+  try {
+    return step();
+  } finally {
+    sink.sampleIfNeeded(event, performance.now() - started);
+  }
+}
+
+export class LatencyMonitor implements LatencySink {
   /** By event name, in the order first seen. */
   readonly events = new Map<string, LatencySeries>();
 
   constructor(readonly config: ServerConfig, readonly now: () => number = Date.now) {}
+
+  /** Whether latency-monitor-threshold is set (0: the monitor is off). */
+  get enabled(): boolean {
+    return this.config.latencyMonitorThreshold !== 0;
+  }
 
   /** Records `ms` for `event` when the monitor is on and it reaches the threshold. */
   sampleIfNeeded(event: string, ms: number): void {

@@ -9,6 +9,8 @@
  */
 
 import { REDIS_VERSION, VERSION } from "../config.ts";
+import { infoFieldValues, infoKeyspace } from "../commands/info.ts";
+import { EXPORTER_NAMES, exporterValue } from "./exporter_names.ts";
 import type { Server } from "../server.ts";
 
 /** One metric family: its help, type and samples ([labels, value]). */
@@ -57,68 +59,39 @@ function render(families: readonly Family[]): string {
 export function metricsText(server: Server): string {
   const g = (name: string, help: string) => new Family(name, "gauge", help);
   const c = (name: string, help: string) => new Family(name, "counter", help);
-  const now = Date.now();
   const intro = server.introspection;
   const families: Family[] = [];
   const push = (...f: Family[]) => families.push(...f);
 
+  const info = infoFieldValues(server);
   push(
     g("redis_up", "Whether the server answers (always 1 when this page is served).").add(1),
     g("redis_instance_info", "Information about the server.").add(1, {
-      redis_version: REDIS_VERSION,
-      respd_version: VERSION,
-      redis_mode: "standalone",
       role: "master",
+      redis_version: REDIS_VERSION,
+      redis_build_id: info.get("redis_build_id") ?? "",
+      redis_mode: "standalone",
+      os: info.get("os") ?? "",
+      maxmemory_policy: server.config.maxmemoryPolicy,
       tcp_port: String(server.port),
       run_id: server.runId,
+      process_id: String(Deno.pid),
+      respd_version: VERSION,
     }),
-    g("redis_uptime_in_seconds", "Seconds since the server started.")
-      .add(Math.floor((now - server.startedAt) / 1000)),
     g("redis_start_time_seconds", "When the server started, in Unix seconds.")
       .add(Math.floor(server.startedAt / 1000)),
-  );
-
-  // Clients
-  let ws = 0;
-  for (const s of server.sessions.values()) if (s.transport.kind === "ws") ws++;
-  push(
-    g("redis_connected_clients", "Clients connected, over every transport.")
-      .add(server.sessions.size),
-    g("redis_blocked_clients", "Clients waiting in a blocking command.")
-      .add(server.blocking.blockedCount),
-    g("redis_tracking_clients", "Clients with client-side caching on.")
-      .add(server.tracking.trackingClients),
     g("redis_config_maxclients", "The maxclients setting.").add(server.config.maxclients),
-    c("redis_connections_received_total", "Connections accepted.")
-      .add(server.stats.connections),
-    c("redis_rejected_connections_total", "Connections refused at maxclients.")
-      .add(server.limits.rejectedConnections),
+    g("redis_config_maxmemory", "The maxmemory setting.").add(server.config.maxmemory),
   );
-
-  // Memory
-  const used = server.memory.used();
-  push(
-    g("redis_memory_used_bytes", "The dataset's size in respd's memory model.").add(used),
-    g("redis_memory_used_rss_bytes", "The process's resident set size.")
-      .add(Deno.memoryUsage().rss),
-    g("redis_memory_used_peak_bytes", "The largest memory figure INFO has seen.")
-      .add(Math.max(server.stats.peakMemory, used)),
-    g("redis_memory_max_bytes", "The maxmemory setting (0: none).").add(server.config.maxmemory),
-    c("redis_evicted_keys_total", "Keys evicted under maxmemory.")
-      .add(server.memory.evictedKeys),
-  );
-
-  // Persistence
-  const rdb = server.persistence.status;
-  push(
-    g("redis_rdb_changes_since_last_save", "Writes since the last snapshot.")
-      .add(rdb.changesSinceLastSave),
-    g("redis_rdb_last_save_timestamp_seconds", "When the last snapshot was saved.")
-      .add(Math.floor(rdb.lastSaveTime / 1000)),
-    g("redis_rdb_bgsave_in_progress", "Whether a BGSAVE runs.").add(rdb.bgsaveInProgress ? 1 : 0),
-    g("redis_aof_enabled", "Whether the append-only file is on.")
-      .add(server.config.appendonly ? 1 : 0),
-  );
+  // Every INFO field redis_exporter exports, under its name, from INFO's own figures.
+  for (const [field, text] of info) {
+    const named = EXPORTER_NAMES[field];
+    if (named === undefined) continue;
+    const v = exporterValue(field, text);
+    if (v === null) continue;
+    const [name, type] = named;
+    push(new Family(`redis_${name}`, type, `INFO's ${field}.`).add(v));
+  }
 
   // Commands and errors
   const commands = intro.commands;
@@ -148,45 +121,53 @@ export function metricsText(server: Server): string {
   const errors = c("redis_errors_total", "Error replies per error code (INFO errorstats).");
   for (const [code, n] of commands.errors) errors.add(n, { err: code });
   push(
-    c("redis_commands_processed_total", "Commands run.").add(server.stats.commands),
     calls,
     seconds,
     rejected,
     failed,
     latency,
     errors,
-    c("redis_total_error_replies", "Error replies sent.").add(commands.totalErrorReplies),
     g("redis_slowlog_length", "Entries in the slow log.").add(intro.slowlog.length),
-    g("redis_pubsub_channels", "Channels with subscribers.")
-      .add(server.hub.activeChannels(null).length),
-    g("redis_pubsub_patterns", "Patterns with subscribers.").add(server.hub.patternCount),
   );
   const lastSlow = intro.slowlog.get(1)[0];
   push(
+    g("redis_slowlog_last_id", "The id of the newest slow-log entry.")
+      .add(lastSlow === undefined ? 0 : lastSlow.id),
     g("redis_last_slow_execution_duration_seconds", "How long the last slow-log entry took.")
       .add(lastSlow === undefined ? 0 : lastSlow.usec / 1e6),
   );
+  // LATENCY LATEST, as the exporter reads it
+  const spikeLast = g("redis_latency_spike_last", "When each latency event last spiked (Unix s).");
+  const spikeLength = g(
+    "redis_latency_spike_duration_seconds",
+    "How long each latency event's last spike took.",
+  );
+  for (const [event, series] of intro.latency.events) {
+    const last = series.samples.at(-1);
+    if (last === undefined) continue;
+    spikeLast.add(last.time, { event_name: event });
+    spikeLength.add(last.latency / 1000, { event_name: event });
+  }
+  push(spikeLast, spikeLength);
 
   // Keyspace
   const keys = g("redis_db_keys", "Keys per database.");
   const expiring = g("redis_db_keys_expiring", "Keys with a TTL per database.");
-  server.keyspace.dbs.forEach((db, i) => {
-    if (db.size === 0) return;
-    keys.add(db.size, { db: `db${i}` });
-    expiring.add(db.expires.size, { db: `db${i}` });
-  });
-  push(keys, expiring);
+  const avgTtl = g("redis_db_avg_ttl_seconds", "Mean remaining TTL per database (INFO keyspace).");
+  for (const [field, text] of infoKeyspace(server)) {
+    const m = /^keys=(\d+),expires=(\d+),avg_ttl=(\d+)$/.exec(String(text));
+    if (m === null) continue;
+    keys.add(Number(m[1]), { db: field });
+    expiring.add(Number(m[2]), { db: field });
+    avgTtl.add(Number(m[3]) / 1000, { db: field });
+  }
+  push(keys, expiring, avgTtl);
 
-  // Network, per transport (TCP and the WebSocket bridge)
+  // respd's own: per transport (TCP and the WebSocket bridge)
   const traffic = intro.traffic;
-  push(
-    c("redis_net_input_bytes_total", "Bytes read from clients.")
-      .add(traffic.tcp.input + traffic.ws.input),
-    c("redis_net_output_bytes_total", "Bytes written to clients.")
-      .add(traffic.tcp.output + traffic.ws.output),
-  );
+  let ws = 0;
+  for (const s of server.sessions.values()) if (s.transport.kind === "ws") ws++;
 
-  // respd's own
   const byTransport = (f: Family, get: (t: { input: number; output: number }) => number) => {
     f.add(get(traffic.tcp), { transport: "tcp" });
     f.add(get(traffic.ws), { transport: "ws" });

@@ -161,6 +161,14 @@ export class ArenaTable {
   #used = 0;
   /** Bytes of replaced or deleted records. */
   #garbage = 0;
+  /**
+   * The key last found and its position, so that the same key asked again (redis-benchmark's
+   * SADD of one member, a client polling one field) skips hashing and comparing its bytes;
+   * reset whenever positions move (deletions). The parser's cache of recent arguments often
+   * makes the comparison a pointer check.
+   */
+  #hintKey: string | null = null;
+  #hintAt = -1;
 
   /** `withValues`: each key carries a value (hashes); without, keys only (sets). */
   constructor(readonly withValues: boolean) {}
@@ -196,12 +204,17 @@ export class ArenaTable {
 
   /** Position of `key`, or -1. */
   indexOf(key: string): number {
+    if (key === this.#hintKey) return this.#hintAt;
     const s = this.#find(key, hashString(key));
-    return s < 0 ? -1 : this.#slots[2 * s] - 1;
+    if (s < 0) return -1;
+    const i = this.#slots[2 * s] - 1;
+    this.#hintKey = key;
+    this.#hintAt = i;
+    return i;
   }
 
   has(key: string): boolean {
-    return this.#find(key, hashString(key)) >= 0;
+    return this.indexOf(key) >= 0;
   }
 
   /** The value of `key`, or undefined. */
@@ -239,22 +252,32 @@ export class ArenaTable {
 
   /** Adds a key without a value (sets); true when new. */
   add(key: string): boolean {
+    if (key === this.#hintKey) return false;
     const h = hashString(key);
     const s = this.#find(key, h);
-    if (s >= 0) return false;
+    if (s >= 0) {
+      this.#hintKey = key;
+      this.#hintAt = this.#slots[2 * s] - 1;
+      return false;
+    }
     this.#insert(-1 - s, h, key, "");
     return true;
   }
 
   /** Adds or replaces; true when `key` is new. */
   set(key: string, value: string): boolean {
-    const h = hashString(key);
-    const s = this.#find(key, h);
-    if (s < 0) {
-      this.#insert(-1 - s, h, key, value);
-      return true;
+    let i = this.#hintAt;
+    if (key !== this.#hintKey) {
+      const h = hashString(key);
+      const s = this.#find(key, h);
+      if (s < 0) {
+        this.#insert(-1 - s, h, key, value);
+        return true;
+      }
+      i = this.#slots[2 * s] - 1;
+      this.#hintKey = key;
+      this.#hintAt = i;
     }
-    const i = this.#slots[2 * s] - 1;
     const a = this.#arena, start = this.#starts[i];
     const klen = readLength(a, start);
     const vlen = readLength(a, BODY + klen);
@@ -356,6 +379,7 @@ export class ArenaTable {
   }
 
   #removeSlot(s: number): void {
+    this.#hintKey = null; // positions move
     const slots = this.#slots, mask = this.#mask, starts = this.#starts;
     const i = slots[2 * s] - 1;
     // the record becomes garbage

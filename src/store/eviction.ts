@@ -23,6 +23,7 @@
  * (volatile), visiting the databases in turn as Redis does.
  */
 
+import type { LatencySink } from "../stats/latency_monitor.ts";
 import type { CommandSpec } from "../commands/command.ts";
 import type { Clock } from "./clock.ts";
 import type { Database, ExpiryTime } from "./database.ts";
@@ -78,6 +79,8 @@ function keyRange(spec: CommandSpec, argv: readonly string[]): [number, number, 
 export class MemoryGuard {
   /** Keys evicted since start (INFO stats evicted_keys). */
   evictedKeys = 0;
+  /** The latency monitor: eviction-cycle and eviction-del (Redis 7.0's events). */
+  latency: LatencySink | null = null;
   #used = 0;
   #nextCount = -Infinity;
   #stale = true;
@@ -174,6 +177,18 @@ export class MemoryGuard {
    * policy is noeviction, or has no candidate); true when under it, or still evicting.
    */
   #evict(): boolean {
+    const latency = this.latency;
+    if (latency === null || !latency.enabled) return this.#evictKeys(null);
+    // Redis's eviction-cycle: the whole pass; eviction-del: each key's deletion
+    const started = performance.now();
+    try {
+      return this.#evictKeys(latency);
+    } finally {
+      latency.sampleIfNeeded("eviction-cycle", performance.now() - started);
+    }
+  }
+
+  #evictKeys(latency: LatencySink | null): boolean {
     const limit = this.limits.maxmemory;
     for (let n = 0; n < MAX_EVICTIONS_PER_COMMAND; n++) {
       if (this.#used <= limit) return true;
@@ -181,7 +196,12 @@ export class MemoryGuard {
       if (victim === null) return false;
       const [db, key] = victim;
       this.#used -= keyBytes(db, key);
-      db.evict(key);
+      if (latency === null) db.evict(key);
+      else {
+        const started = performance.now();
+        db.evict(key);
+        latency.sampleIfNeeded("eviction-del", performance.now() - started);
+      }
       this.evictedKeys++;
     }
     return true;

@@ -16,6 +16,22 @@ const KEYS_PER_ROUND = 500;
 /** Wall-clock budget per tick: 25 ms of every 100 ms at most, as Redis's 25% CPU cap. */
 const TICK_BUDGET_MS = 25;
 
+/** What INFO stats reports of the sweep (Redis's activeExpireCycle statistics). */
+export class ExpiryStats {
+  /** Share of expired keys among those examined, a moving average (expired_stale_perc). */
+  stalePerc = 0;
+  /** Ticks stopped by their time budget (expired_time_cap_reached_count). */
+  timeCapReached = 0;
+  /** Time spent sweeping, µs (expire_cycle_cpu_milliseconds is this ÷ 1000). */
+  micros = 0;
+
+  reset(): void {
+    this.stalePerc = 0;
+    this.timeCapReached = 0;
+    this.micros = 0;
+  }
+}
+
 export class ExpirySweeper {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Per database (by identity, so SWAPDB does not confuse cursors). */
@@ -23,6 +39,8 @@ export class ExpirySweeper {
 
   /** Told how long each tick took, in ms (the latency monitor's expire-cycle event). */
   onTick: ((ms: number) => void) | null = null;
+
+  readonly stats = new ExpiryStats();
 
   constructor(readonly keyspace: Keyspace) {}
 
@@ -34,12 +52,23 @@ export class ExpirySweeper {
   tick(): number {
     const started = performance.now();
     let removed = 0;
+    let sampled = 0;
     for (;;) {
       const [examined, expired] = this.#round(KEYS_PER_ROUND);
       removed += expired;
-      if (expired * 4 <= examined || performance.now() - started >= TICK_BUDGET_MS) break;
+      sampled += examined;
+      if (expired * 4 <= examined) break;
+      if (performance.now() - started >= TICK_BUDGET_MS) {
+        this.stats.timeCapReached++;
+        break;
+      }
     }
-    this.onTick?.(performance.now() - started);
+    const ms = performance.now() - started;
+    // as Redis: stat_expired_stale_perc = current × 0.05 + previous × 0.95
+    const stats = this.stats;
+    stats.stalePerc = (sampled === 0 ? 0 : removed / sampled) * 0.05 + stats.stalePerc * 0.95;
+    stats.micros += Math.round(ms * 1000);
+    this.onTick?.(ms);
     return removed;
   }
 

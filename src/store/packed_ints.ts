@@ -152,3 +152,24 @@ export function intsetMembers(s: string): string[] {
   for (let i = 0; i < n; i++) out[i] = intsetAt(s, i);
   return out;
 }
+
+/**
+ * The intset of canonical integers `members` (distinct), built at once: SADD of many
+ * members, which would otherwise rebuild the string once per member.
+ */
+export function intsetFrom(members: readonly string[]): string {
+  const n = members.length;
+  const his = new Array<number>(n), los = new Array<number>(n);
+  let width = 2;
+  for (let i = 0; i < n; i++) {
+    split(members[i]);
+    his[i] = HI;
+    los[i] = LO;
+    width = Math.max(width, widthOf(HI, LO));
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => his[a] - his[b] || los[a] - los[b]);
+  const parts: string[] = [String.fromCharCode(width)];
+  for (const i of order) parts.push(encode(his[i], los[i], width));
+  return parts.join("");
+}

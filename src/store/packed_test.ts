@@ -255,12 +255,26 @@ Deno.test("intsets agree with a sorted model through each width (2, 4, 8 bytes) 
       ),
     },
   );
-  const op = fc.record({ kind: fc.nat(5), m: member, at: fc.nat() });
+  const op = fc.record({
+    kind: fc.nat(6),
+    m: member,
+    at: fc.nat(),
+    many: fc.array(member, { maxLength: 12 }),
+  });
   fc.assert(fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
     const s = new SetValue();
     const model = new Set<string>();
-    for (const { kind, m, at } of steps) {
-      if (kind <= 2) {
+    for (const { kind, m, at, many } of steps) {
+      if (kind === 6) {
+        // SADD of many: the same count, members, order and encoding as adding one by one
+        const oneByOne = s.copy();
+        let added = 0;
+        for (const x of many) if (oneByOne.add(x, limits)) added++;
+        assert.equal(s.addMany(many, limits), added);
+        assert.equal(s.encoding, oneByOne.encoding);
+        assert.deepEqual(s.members(), oneByOne.members());
+        for (const x of many) model.add(x);
+      } else if (kind <= 2) {
         assert.equal(s.add(m, limits), !model.has(m));
         model.add(m);
       } else if (kind === 3) assert.equal(s.delete(m), model.delete(m));

@@ -10,6 +10,8 @@
  */
 
 import { Introspection } from "../../src/stats/introspection.ts";
+import { ServerStats } from "../../src/stats/server_stats.ts";
+import { ExpiryStats } from "../../src/store/expiry_sweeper.ts";
 import { RdbPersistence } from "../../src/persistence/rdb_service.ts";
 import { AppendOnlyFile } from "../../src/persistence/aof_service.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
@@ -55,6 +57,7 @@ export class TestClient implements ClientState {
   readonly subscriptions = new Subscriptions();
   readonly transport = { kind: "tcp", remoteAddress: "test:0", localAddress: "test:0" } as const;
   readonly queryBuffer = { used: 0, size: 0 };
+  readonly replyBuffers = { current: 0, total: 0 };
   readonly parser = { args: [] as readonly string[] };
   authenticated: boolean;
   user: AclUser;
@@ -188,7 +191,8 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
   const config = { ...DEFAULT_CONFIG, ...options };
   const keyspace = new Keyspace(config.databases, clock);
   const blocking = new BlockingManager(keyspace);
-  const stats = { connections: 0, commands: 0, peakMemory: 0, expiredKeys: 0 };
+  const stats = new ServerStats();
+  const expiryStats = new ExpiryStats();
   const introspection = new Introspection(config);
   const pipeline = new CommandPipeline({
     introspection,
@@ -218,6 +222,12 @@ export function testServices(options: Partial<ServerConfig> = {}): ServerService
     sessions,
     memory: { used: () => datasetBytes(keyspace), evictedKeys: 0 },
     stats,
+    expiryStats,
+    resetStats: () => {
+      stats.reset();
+      introspection.reset();
+      expiryStats.reset();
+    },
     limits: { rejectedConnections: 0 },
     introspection,
     startedAt: Date.now(),

@@ -14,6 +14,7 @@ import {
   intsetAt,
   intsetBytes,
   intsetDelete,
+  intsetFrom,
   intsetHas,
   intsetMembers,
   intsetRemoveAt,
@@ -75,6 +76,27 @@ export class SetValue {
     this.#form = next;
     if (intsetSize(next) > limits.setMaxIntsetEntries) this.#convert();
     return true;
+  }
+
+  /**
+   * Adds `members` (SADD); returns how many are new. An intset gaining only integers and
+   * staying within `set-max-intset-entries` is rebuilt once; otherwise members go in one by
+   * one, so conversions happen exactly where Redis's would.
+   */
+  addMany(members: readonly string[], limits: EncodingLimits = DEFAULT_ENCODING_LIMITS): number {
+    const form = this.#form;
+    if (typeof form === "string" && members.length > 2 && members.every(isIntsetMember)) {
+      const all = new Set(intsetMembers(form));
+      const before = all.size;
+      for (const m of members) all.add(m);
+      if (all.size <= limits.setMaxIntsetEntries) {
+        if (all.size > before) this.#form = intsetFrom([...all]);
+        return all.size - before;
+      }
+    }
+    let added = 0;
+    for (const m of members) if (this.add(m, limits)) added++;
+    return added;
   }
 
   /** Removes a member; true when it was there. */
