@@ -155,6 +155,13 @@ Deno.test("through a cluster gateway", async (t) => {
           "-CROSSSLOT Keys in request don't hash to the same slot\r\n",
         );
         assertEquals(await c.call("DEL", "a", "b", "c", "{a}x"), ":4\r\n");
+        // a script loaded through the gateway runs on whichever master its key is on
+        const sha = (await c.call("SCRIPT", "LOAD", "return redis.call('INCR', KEYS[1])"))
+          .split("\r\n")[1];
+        for (const k of ["a", "b", "c"]) {
+          assertEquals(await c.call("EVALSHA", sha, "1", k), ":1\r\n", `EVALSHA on ${k}`);
+        }
+        assertEquals(await c.call("DEL", "a", "b", "c"), ":3\r\n");
         // a transaction on one slot (hash tags) runs on that slot's master
         assertEquals(await c.call("MULTI"), "+OK\r\n");
         assertEquals(await c.call("SET", "{u1}name", "ann"), "+QUEUED\r\n");

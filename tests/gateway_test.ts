@@ -248,6 +248,9 @@ Deno.test("a client blocked upstream holds a connection of its own, closed when 
   assertEquals(await other.call("SET", "a", "1"), "+OK\r\n");
   const info = await other.call("INFO", "gateway");
   assert(info.includes("upstream_own_connections:1"), info);
+  // CLIENT LIST says which clients share the pool and which hold a connection of their own
+  const list = await other.call("CLIENT", "LIST");
+  assert(list.includes(" upstream=own(1)") && list.includes(" upstream=pool"), list);
   blocked.close();
   await until(
     async () => (await direct.call("INFO", "clients")).includes("blocked_clients:0"),

@@ -6,7 +6,8 @@
  *              per slot, the replies merged in the keys' order (MGET), summed (DEL ...),
  *              or +OK when every part is (MSET)
  *   fan-out    KEYS DBSIZE FLUSHALL FLUSHDB RANDOMKEY SCAN, CONFIG SET and RESETSTAT (a
- *              setting holds for every key): every master, merged; SCAN's
+ *              setting holds for every key), SCRIPT LOAD/FLUSH and FUNCTION LOAD/DELETE/
+ *              FLUSH (a script runs where its keys are): every master, merged; SCAN's
  *              cursor carries the master's index in its low 10 bits and that master's own
  *              cursor above them, so a client's SCAN walks the masters one after another
  *
@@ -57,6 +58,12 @@ export const FAN_OUT = new Set([
   "scan",
   "config|set",
   "config|resetstat",
+  // a script or function must be known on the node its keys are on: loaded on every master
+  "script|load",
+  "script|flush",
+  "function|load",
+  "function|delete",
+  "function|flush",
 ]);
 
 /** Scripts and streams name their keys where the spec's positions cannot say. */
