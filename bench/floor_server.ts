@@ -12,7 +12,12 @@ import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { port: { type: "string" }, mode: { type: "string", default: "byob" } },
+  // --maxclients: bench/latency.ts passes it to every server; the floor takes any number
+  options: {
+    port: { type: "string" },
+    mode: { type: "string", default: "byob" },
+    maxclients: { type: "string" },
+  },
 });
 const REPLY = new TextEncoder().encode("+PONG\r\n");
 

@@ -62,9 +62,11 @@ export class KeyAccess {
    */
   noTouch = false;
 
+  /** @param random the LFU counter's coin (a test's seeded one; Math.random otherwise). */
   constructor(
     readonly settings: AccessSettings = DEFAULT_ACCESS_SETTINGS,
     readonly clock: Clock,
+    readonly random: () => number = Math.random,
   ) {}
 
   /** Starts the 100 ms refresh of the cached clock (the server does, with the real clock). */
@@ -108,7 +110,7 @@ export class KeyAccess {
     let counter = this.frequency(field);
     if (counter < 255) {
       const base = Math.max(0, counter - LFU_INIT_VAL);
-      if (Math.random() < 1 / (base * this.settings.lfuLogFactor + 1)) counter++;
+      if (this.random() < 1 / (base * this.settings.lfuLogFactor + 1)) counter++;
     }
     return (this.#minutes() << 8) | counter;
   }
