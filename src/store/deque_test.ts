@@ -6,19 +6,10 @@
 
 import assert from "node:assert/strict";
 import { Deque } from "./deque.ts";
+import { seededRandom } from "../../tests/support/seeded_random.ts";
 
 /** Slots per chunk in deque.ts (not exported); the edges below are its multiples. */
 const CHUNK = 512;
-
-/** A small seeded generator, so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Drives a Deque and an array with the same random operations and compares every answer. */
 class ModelCheck {
@@ -78,7 +69,7 @@ class ModelCheck {
 
 Deno.test("a deque answers as an array would across random pushes and pops at both ends", () => {
   for (const seed of [1, 2, 3, 42]) {
-    const check = new ModelCheck(mulberry32(seed), seed);
+    const check = new ModelCheck(seededRandom(seed), seed);
     for (let cycle = 0; cycle < 3; cycle++) {
       const target = CHUNK * (2 + check.random() * 8);
       while (check.model.length < target) check.step(0.75);
@@ -93,7 +84,7 @@ Deno.test("a deque answers as an array would across random pushes and pops at bo
 });
 
 Deno.test("a deque stays right while it slides through its chunks as a queue, either way", () => {
-  const check = new ModelCheck(mulberry32(7), 7);
+  const check = new ModelCheck(seededRandom(7), 7);
   while (check.model.length < 3 * CHUNK) check.step(1);
   // Push at one end, pop at the other: the elements move through many chunks and the ring
   // of chunks wraps around many times at a steady size.
@@ -176,7 +167,7 @@ Deno.test("slice clamps its bounds and at/setAt refuse indexes outside the deque
 });
 
 Deno.test("insertAt and clear agree with an array, near either end and across chunks", () => {
-  const random = mulberry32(12);
+  const random = seededRandom(12);
   for (const size of [0, 1, 5, CHUNK - 1, CHUNK, CHUNK * 3 + 7]) {
     const d = new Deque<number>();
     const model: number[] = [];

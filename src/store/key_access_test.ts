@@ -7,20 +7,12 @@
 import { assert } from "../../tests/support/assert.ts";
 import { ManualClock } from "./clock.ts";
 import { KeyAccess, LFU_INIT_VAL, LRU_CLOCK_MAX } from "./key_access.ts";
-
-/** A seeded coin (mulberry32), so the LFU counter's growth is the same on every run. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../tests/support/seeded_random.ts";
 
 const setup = (policy = "noeviction", lfuLogFactor = 10, lfuDecayTime = 1) => {
   const clock = new ManualClock(1_700_000_000_000);
   const settings = { maxmemoryPolicy: policy, lfuLogFactor, lfuDecayTime };
+  // a seeded coin: the LFU counter grows alike on every run
   return { clock, settings, access: new KeyAccess(settings, clock, seededRandom(42)) };
 };
 
