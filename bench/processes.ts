@@ -60,6 +60,29 @@ export function cpuOf(pid: number): { total: number; user: number; sys: number }
   return { total, user, sys };
 }
 
+/**
+ * One redis-benchmark run against 127.0.0.1 with `--csv` and `args` (port, tests, -n, -c,
+ * -P, …): ops/s per test, by the test's name without a parenthesised note ("MSET (10
+ * keys)" → "MSET"). Throws with the end of its error output when it fails.
+ */
+export async function redisBenchmarkCsv(args: string[]): Promise<Map<string, number>> {
+  const out = await new Deno.Command("redis-benchmark", {
+    args: ["-h", "127.0.0.1", "--csv", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`redis-benchmark failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
+  }
+  const rows = new Map<string, number>();
+  for (const line of new TextDecoder().decode(out.stdout).split("\n").slice(1)) {
+    const cells = line.split('","');
+    if (cells.length < 2) continue;
+    rows.set(cells[0].replace(/^"/, "").replace(/ \(.*/, ""), Number(cells[1]));
+  }
+  return rows;
+}
+
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, median, waitForPing } from "./processes.ts";
+import { cpuOf, freePort, median, redisBenchmarkCsv, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -40,26 +40,11 @@ const CLIENTS = Number(values.clients);
 const requestsFor = (p: number) => Number(p === 1 ? values.n1 : values.n16);
 
 /** One redis-benchmark pass: ops/s per test. */
-async function benchmark(port: number, pipe: number): Promise<Map<string, number>> {
-  const out = await new Deno.Command("redis-benchmark", {
-    args: [
-      ..."-h 127.0.0.1 --csv".split(" "),
-      ...["-p", String(port), "-t", values.tests, "-n", String(requestsFor(pipe))],
-      ...["-c", String(CLIENTS), "-P", String(pipe)],
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`redis-benchmark failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
-  }
-  const rows = new Map<string, number>();
-  for (const line of new TextDecoder().decode(out.stdout).split("\n").slice(1)) {
-    const cells = line.split('","');
-    if (cells.length < 2) continue;
-    rows.set(cells[0].replace(/^"/, "").replace(/ \(.*/, ""), Number(cells[1]));
-  }
-  return rows;
+function benchmark(port: number, pipe: number): Promise<Map<string, number>> {
+  return redisBenchmarkCsv([
+    ...["-p", String(port), "-t", values.tests, "-n", String(requestsFor(pipe))],
+    ...["-c", String(CLIENTS), "-P", String(pipe)],
+  ]);
 }
 
 interface Target {

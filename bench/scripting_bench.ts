@@ -13,7 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, median, redisCli, waitForPing } from "./processes.ts";
+import { cpuOf, freePort, median, redisBenchmarkCsv, redisCli, waitForPing } from "./processes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -34,21 +34,13 @@ const FIVE = "redis.call('INCR', KEYS[1]) redis.call('GET', KEYS[1]) " +
   "redis.call('SET', KEYS[2], ARGV[1]) redis.call('GET', KEYS[2]) " +
   "return redis.call('INCR', KEYS[1])";
 
+/** Ops/s of the one command `args` names (redis-benchmark's single row). */
 async function benchmark(port: number, pipe: number, args: string[]): Promise<number> {
-  const out = await new Deno.Command("redis-benchmark", {
-    args: [
-      ..."-h 127.0.0.1 --csv".split(" "),
-      ...["-p", String(port), "-n", String(N), "-c", String(CLIENTS), "-P", String(pipe)],
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`redis-benchmark failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
-  }
-  const line = new TextDecoder().decode(out.stdout).split("\n")[1] ?? "";
-  return Number(line.split('","')[1]);
+  const rows = await redisBenchmarkCsv([
+    ...["-p", String(port), "-n", String(N), "-c", String(CLIENTS), "-P", String(pipe)],
+    ...args,
+  ]);
+  return rows.values().next().value ?? NaN;
 }
 
 function rssBytes(pid: number): number {

@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, median } from "./processes.ts";
+import { cpuOf, freePort, median, redisBenchmarkCsv } from "./processes.ts";
 import { makeTestCerts } from "../tests/support/tls_certs.ts";
 
 const { values } = parseArgs({
@@ -78,30 +78,11 @@ async function waitForTlsPing(port: number, child: Deno.ChildProcess, what: stri
   throw new Error(`${what} did not answer PING over TLS on ${port} within 30s`);
 }
 
-async function benchmark(
-  port: number,
-  pipe: number,
-  tls: boolean,
-): Promise<Map<string, number>> {
-  const out = await new Deno.Command("redis-benchmark", {
-    args: [
-      ..."-h 127.0.0.1 --csv -r 100000".split(" "),
-      ...["-p", String(port), ...(tls ? clientTls : []), "-t", values.tests, "-n", values.n],
-      ...["-c", values.clients, "-P", String(pipe)],
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`redis-benchmark failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`);
-  }
-  const rows = new Map<string, number>();
-  for (const line of new TextDecoder().decode(out.stdout).split("\n").slice(1)) {
-    const cells = line.split('","');
-    if (cells.length < 2) continue;
-    rows.set(cells[0].replace(/^"/, ""), Number(cells[1]));
-  }
-  return rows;
+function benchmark(port: number, pipe: number, tls: boolean): Promise<Map<string, number>> {
+  return redisBenchmarkCsv([
+    ...["-r", "100000", "-p", String(port), ...(tls ? clientTls : [])],
+    ...["-t", values.tests, "-n", values.n, "-c", values.clients, "-P", String(pipe)],
+  ]);
 }
 
 interface Target {
