@@ -12,6 +12,12 @@ import type { CommandContext } from "./context.ts";
 
 const FLAGS = ["admin", "noscript", "loading", "stale"] as const;
 const CATEGORIES = ["admin", "slow", "dangerous"];
+/** Redis's tips for the LATENCY subcommands that answer from each node's own samples. */
+const PER_NODE_TIPS = [
+  "nondeterministic_output",
+  "request_policy:all_nodes",
+  "response_policy:special",
+];
 
 /** LATENCY LATEST: [event, time of the last sample, its ms, the worst ms] per event. */
 const latencyLatest = command({
@@ -19,7 +25,7 @@ const latencyLatest = command({
   arity: 2,
   flags: FLAGS,
   categories: CATEGORIES,
-  tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+  tips: PER_NODE_TIPS,
   parse: () => undefined,
   execute(_, ctx) {
     const events = ctx.server.introspection.latency.events;
@@ -41,7 +47,7 @@ const latencyHistory = command({
   arity: 3,
   flags: FLAGS,
   categories: CATEGORIES,
-  tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+  tips: PER_NODE_TIPS,
   parse: (a) => a.next(),
   execute(event, ctx) {
     const series = ctx.server.introspection.latency.events.get(event);
@@ -78,7 +84,7 @@ const latencyGraph = command({
   arity: 3,
   flags: FLAGS,
   categories: CATEGORIES,
-  tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+  tips: PER_NODE_TIPS,
   parse: (a) => a.next(),
   execute(event, ctx) {
     const monitor = ctx.server.introspection.latency;
@@ -96,7 +102,7 @@ const latencyDoctor = command({
   arity: 2,
   flags: FLAGS,
   categories: CATEGORIES,
-  tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+  tips: PER_NODE_TIPS,
   parse: () => undefined,
   execute: (_, ctx) => ctx.reply.verbatim("txt", ctx.server.introspection.latency.doctor()),
 });
@@ -107,7 +113,7 @@ const latencyHistogram = command({
   arity: -2,
   flags: FLAGS,
   categories: CATEGORIES,
-  tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+  tips: PER_NODE_TIPS,
   parse: (a) => a.rest(),
   execute(names, ctx) {
     const stats = ctx.server.introspection.commands.commands;
