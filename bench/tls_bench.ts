@@ -7,16 +7,22 @@
  * load average before and after, and a last line `ratio-min: X` (over TLS).
  *
  *   deno task bench:tls [--runs 3] [--n 100000] [--clients 50] [--tests set,get]
- *                       [--pipes 1,16] [--auth no|yes] [--plain yes]
+ *                       [--pipes 1,16] [--auth no|yes] [--plain yes] [--server respd|floor]
  *
  * `--auth yes` makes both servers require client certificates (tls-auth-clients yes) and
  * redis-benchmark present one. `--plain yes` gives both servers a plaintext port too and
  * measures it in the same rounds, so the cost TLS adds to each server shows apart from the
  * cost of serving the commands.
+ *
+ * `--server floor` measures bench/floor_server.ts (Deno's own TLS, `+PONG` to every `*`, no
+ * parsing, no store) in respd's place: the runtime's TLS floor, what no Deno server can
+ * beat. It answers every request alike, so give it `--tests ping_mbulk,get` (not `ping`:
+ * PING_INLINE has no `*`); with `--plain yes` a second floor server serves plaintext.
+ * The CPU lines split each server's CPU per request into user and system time.
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, median, redisBenchmarkCsv } from "./processes.ts";
+import { cpuOf, freePort, median, redisBenchmarkCsv, waitForPing } from "./processes.ts";
 import { makeTestCerts } from "../tests/support/tls_certs.ts";
 
 const { values } = parseArgs({
@@ -29,12 +35,16 @@ const { values } = parseArgs({
     pipes: { type: "string", default: "1,16" },
     auth: { type: "string", default: "no" },
     plain: { type: "string", default: "no" },
+    server: { type: "string", default: "respd" },
   },
 });
 const RUNS = Number(values.runs);
 const PIPES = values.pipes.split(",").map(Number);
 const AUTH = values.auth === "yes";
 const PLAIN = values.plain === "yes";
+const FLOOR = values.server === "floor";
+if (!FLOOR && values.server !== "respd") throw new Error("--server is respd or floor");
+if (FLOOR && AUTH) throw new Error("the floor server asks for no client certificates");
 
 await using certs = await makeTestCerts();
 const tlsArgs = [
@@ -91,22 +101,31 @@ interface Target {
   /** The plaintext port (with --plain yes). */
   plainPort: number;
   child: Deno.ChildProcess;
+  /** The process serving the plaintext port (the same one, but for the floor). */
+  plainChild: Deno.ChildProcess;
   ops: Map<string, number[]>;
-  cpu: Map<string, number[]>;
+  /** CPU per request in ns: total, user and system. */
+  cpu: Map<string, { total: number; user: number; sys: number }[]>;
 }
 
 /** One redis-benchmark run: its ops/s per test and the server's CPU per request, keyed
  * by pipeline depth (and " plain" for the plaintext port). */
 async function measure(target: Target, pipe: number, tls = true): Promise<void> {
-  const before = cpuOf(target.child.pid).total;
+  const pid = (tls ? target.child : target.plainChild).pid;
+  const before = cpuOf(pid);
   const rows = await benchmark(tls ? target.port : target.plainPort, pipe, tls);
-  const after = cpuOf(target.child.pid).total;
+  const after = cpuOf(pid);
   const suffix = tls ? "" : " plain";
   for (const [test, ops] of rows) {
     const key = `${test} P=${pipe}${suffix}`;
     target.ops.set(key, [...(target.ops.get(key) ?? []), ops]);
   }
-  const perRequest = (after - before) / (rows.size * Number(values.n));
+  const requests = rows.size * Number(values.n);
+  const perRequest = {
+    total: (after.total - before.total) / requests,
+    user: (after.user - before.user) / requests,
+    sys: (after.sys - before.sys) / requests,
+  };
   const key = `P=${pipe}${suffix}`;
   target.cpu.set(key, [...(target.cpu.get(key) ?? []), perRequest]);
 }
@@ -124,39 +143,54 @@ const redisChild = new Deno.Command("redis-server", {
   stdout: "null",
   stderr: "null",
 }).spawn();
-const respdChild = new Deno.Command(Deno.execPath(), {
-  args: [
-    ...["run", "-A", `${root}main.ts`, "--port", String(respdPlain)],
-    ...["--tls-port", String(respdPort)],
+function spawnDeno(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    cwd: root,
+    env: { MALLOC_MMAP_THRESHOLD_: "131072" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+const floorServer = `${root}bench/floor_server.ts`;
+const respdChild = FLOOR
+  ? spawnDeno([
+    ...[floorServer, "--port", String(respdPort)],
+    ...["--tls-cert", certs.serverCert, "--tls-key", certs.serverKey],
+  ])
+  : spawnDeno([
+    ...[`${root}main.ts`, "--port", String(respdPlain), "--tls-port", String(respdPort)],
     ...["--ws-port", "off", "--save", "", ...tlsArgs],
-  ],
-  cwd: root,
-  env: { MALLOC_MMAP_THRESHOLD_: "131072" },
-  stdout: "null",
-  stderr: "null",
-}).spawn();
+  ]);
+const respdPlainChild = FLOOR && PLAIN
+  ? spawnDeno([floorServer, "--port", String(respdPlain)])
+  : respdChild;
+const LABEL = FLOOR ? "floor" : "respd";
 
 try {
   await waitForTlsPing(redisPort, redisChild, "redis-server");
-  await waitForTlsPing(respdPort, respdChild, "respd");
+  await waitForTlsPing(respdPort, respdChild, LABEL);
+  if (respdPlainChild !== respdChild) await waitForPing(respdPlain, respdPlainChild, "floor");
   const redis: Target = {
     label: "redis",
     port: redisPort,
     plainPort: redisPlain,
     child: redisChild,
+    plainChild: redisChild,
     ops: new Map(),
     cpu: new Map(),
   };
   const respd: Target = {
-    label: "respd",
+    label: LABEL,
     port: respdPort,
     plainPort: respdPlain,
     child: respdChild,
+    plainChild: respdPlainChild,
     ops: new Map(),
     cpu: new Map(),
   };
   console.log(
-    `# TLS: redis-server --tls-port ${redisPort}, respd --tls-port ${respdPort}, ` +
+    `# TLS: redis-server --tls-port ${redisPort}, ${LABEL} on TLS port ${respdPort}, ` +
       `tls-auth-clients ${AUTH ? "yes" : "no"}, P-256 certificate`,
   );
   console.log(
@@ -173,7 +207,7 @@ try {
       }
     }
   }
-  console.log("test\tredis ops/s\trespd ops/s\tratio");
+  console.log(`test\tredis ops/s\t${LABEL} ops/s\tratio`);
   let ratioMin = Infinity;
   for (const [key, runs] of respd.ops) {
     const tls = !key.endsWith(" plain");
@@ -183,18 +217,25 @@ try {
     if (tls) ratioMin = Math.min(ratioMin, ratio);
     console.log(`${key}\t${Math.round(r)}\t${Math.round(d)}\t${ratio.toFixed(2)}`);
   }
+  const us = (
+    runs: { total: number; user: number; sys: number }[],
+    part: "total" | "user" | "sys",
+  ) => median(runs.map((c) => c[part])) / 1000;
   for (const key of respd.cpu.keys()) {
-    const r = median(redis.cpu.get(key)!) / 1000;
-    const d = median(respd.cpu.get(key)!) / 1000;
+    const r = redis.cpu.get(key)!;
+    const d = respd.cpu.get(key)!;
+    const split = (runs: typeof r) =>
+      `(user ${us(runs, "user").toFixed(2)}, sys ${us(runs, "sys").toFixed(2)})`;
     console.log(
-      `# CPU per request ${key}: redis ${r.toFixed(2)} µs, respd ${d.toFixed(2)} µs ` +
-        `(${(d / r).toFixed(2)}×)`,
+      `# CPU per request ${key}: redis ${us(r, "total").toFixed(2)} µs ${split(r)}, ` +
+        `${LABEL} ${us(d, "total").toFixed(2)} µs ${split(d)} ` +
+        `(${(us(d, "total") / us(r, "total")).toFixed(2)}×)`,
     );
   }
   console.log(`# load average after: ${loadAverage()}`);
   console.log(`ratio-min: ${ratioMin.toFixed(2)}`);
 } finally {
-  for (const child of [redisChild, respdChild]) {
+  for (const child of new Set([redisChild, respdChild, respdPlainChild])) {
     try {
       child.kill("SIGKILL");
     } catch {
