@@ -8,6 +8,7 @@
  *
  *   deno task bench:tls [--runs 3] [--n 100000] [--clients 50] [--tests set,get]
  *                       [--pipes 1,16] [--auth no|yes] [--plain yes] [--server respd|floor]
+ *                       [--ciphersuites TLS_AES_128_GCM_SHA256] [--keys 100000]
  *
  * `--auth yes` makes both servers require client certificates (tls-auth-clients yes) and
  * redis-benchmark present one. `--plain yes` gives both servers a plaintext port too and
@@ -18,7 +19,10 @@
  * parsing, no store) in respd's place: the runtime's TLS floor, what no Deno server can
  * beat. It answers every request alike, so give it `--tests ping_mbulk,get` (not `ping`:
  * PING_INLINE has no `*`); with `--plain yes` a second floor server serves plaintext.
- * The CPU lines split each server's CPU per request into user and system time.
+ * `--keys` is redis-benchmark's -r (how many keys; 1: every request the same key).
+ * `--ciphersuites` is what the clients offer (redis-benchmark's --tls-ciphersuites, TLS 1.3);
+ * both servers take the client's first choice (TLS_AES_256_GCM_SHA384 by default, with an
+ * X25519 key exchange, on both). The CPU lines split each server's CPU per request into user and system time.
  */
 
 import { parseArgs } from "node:util";
@@ -36,6 +40,8 @@ const { values } = parseArgs({
     auth: { type: "string", default: "no" },
     plain: { type: "string", default: "no" },
     server: { type: "string", default: "respd" },
+    ciphersuites: { type: "string" },
+    keys: { type: "string", default: "100000" },
   },
 });
 const RUNS = Number(values.runs);
@@ -62,6 +68,7 @@ const clientTls = [
   "--cacert",
   certs.caCert,
   ...(AUTH ? ["--cert", certs.clientCert, "--key", certs.clientKey] : []),
+  ...(values.ciphersuites === undefined ? [] : ["--tls-ciphersuites", values.ciphersuites]),
 ];
 
 function loadAverage(): string {
@@ -90,7 +97,8 @@ async function waitForTlsPing(port: number, child: Deno.ChildProcess, what: stri
 
 function benchmark(port: number, pipe: number, tls: boolean): Promise<Map<string, number>> {
   return redisBenchmarkCsv([
-    ...["-r", "100000", "-p", String(port), ...(tls ? clientTls : [])],
+    ...(values.keys === "1" ? [] : ["-r", values.keys]),
+    ...["-p", String(port), ...(tls ? clientTls : [])],
     ...["-t", values.tests, "-n", values.n, "-c", values.clients, "-P", String(pipe)],
   ]);
 }
@@ -194,7 +202,7 @@ try {
       `tls-auth-clients ${AUTH ? "yes" : "no"}, P-256 certificate`,
   );
   console.log(
-    `# runs=${RUNS} n=${values.n} c=${values.clients} tests=${values.tests} ` +
+    `# runs=${RUNS} n=${values.n} c=${values.clients} keys=${values.keys} tests=${values.tests} ` +
       `load average before: ${loadAverage()}`,
   );
   for (let run = 1; run <= RUNS; run++) {
