@@ -306,8 +306,12 @@ class StreamNode {
       typeof id.seq === "number" && typeof master.seq === "number"
     ) {
       const msDelta = id.ms - master.ms, seqDelta = id.seq - master.seq;
-      p = writeVarint(buf, p, msDelta);
-      p = writeVarint(buf, p, msDelta === 0 ? seqDelta : id.seq);
+      const seqPart = msDelta === 0 ? seqDelta : id.seq;
+      // (one byte each, most of the time)
+      if (msDelta < 128) buf[p++] = msDelta;
+      else p = writeVarint(buf, p, msDelta);
+      if (seqPart < 128) buf[p++] = seqPart;
+      else p = writeVarint(buf, p, seqPart);
       lpBytes = lpIntBytes(msDelta) + lpIntBytes(seqDelta);
     } else {
       const msDelta = sub(id.ms, master.ms);
@@ -332,7 +336,9 @@ class StreamNode {
       if (len < 128) buf[p++] = len;
       else p = writeVarint(buf, p, len);
       for (let j = 0; j < len; j++) buf[p++] = s.charCodeAt(j);
-      lpBytes += lpStringBytes(s);
+      // (most values: short, and not integers, which start with a digit or '-')
+      const c = s.charCodeAt(0);
+      lpBytes += len < 64 && (c > 57 || (c < 48 && c !== 45)) ? len + 2 : lpStringBytes(s);
     }
     this.used = p;
     this.count = count + 1;
