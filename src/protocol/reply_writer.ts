@@ -31,32 +31,36 @@ function digitCount(n: number): number {
   return n < 1e14 ? 14 : n < 1e15 ? 15 : n < 1e16 ? 16 : 17;
 }
 
-/** The last stream id's bytes up to its dash (ReplyWriter.bulkStreamId): process-wide. */
-const idPrefix = new Uint8Array(32);
+/**
+ * The last stream id's bytes up to its dash (ReplyWriter.bulkStreamId): process-wide, made
+ * on first use (the browser client bundles this module and never writes an id).
+ */
+let idPrefix: Uint8Array | null = null;
 let idPrefixLength = 0;
 let idPrefixMs = -1;
 let idPrefixSeqDigits = 0;
 
 /** Writes `$<len>\r\n<ms>-` of an id with `seqDigits` sequence digits into idPrefix. */
 function streamIdPrefix(ms: number, seqDigits: number): number {
+  const out = idPrefix ??= new Uint8Array(32);
   const msDigits = digitCount(ms);
   const total = msDigits + 1 + seqDigits;
   let p = 0;
-  idPrefix[p++] = 36;
-  if (total >= 10) idPrefix[p++] = 48 + ((total / 10) | 0);
-  idPrefix[p++] = 48 + (total % 10);
-  idPrefix[p++] = 13;
-  idPrefix[p++] = 10;
+  out[p++] = 36;
+  if (total >= 10) out[p++] = 48 + ((total / 10) | 0);
+  out[p++] = 48 + (total % 10);
+  out[p++] = 13;
+  out[p++] = 10;
   // the ms's digits, from the last; a safe integer is exact under `%` and `/` by 10
   let q = p + msDigits;
   p = q;
   let m = ms;
   do {
     const d = m % 10;
-    idPrefix[--q] = 48 + d;
+    out[--q] = 48 + d;
     m = (m - d) / 10;
   } while (m > 0);
-  idPrefix[p++] = 45;
+  out[p++] = 45;
   return p;
 }
 
@@ -243,10 +247,11 @@ export class ReplyWriter {
       idPrefixSeqDigits = seqDigits;
     }
     const n = idPrefixLength;
+    const prefix = idPrefix!;
     this.#reserve(n + seqDigits + CRLF_LEN);
     const buf = this.#buf;
     const len = this.#len;
-    for (let i = 0; i < n; i++) buf[len + i] = idPrefix[i];
+    for (let i = 0; i < n; i++) buf[len + i] = prefix[i];
     this.#len = len + n;
     this.#digits(seq);
     this.#crlf();
