@@ -55,7 +55,8 @@ export class MemoryReclaimer {
   #closedSince = 0;
   #lastRun = -Infinity;
   #externalAfter = 0;
-  #heapAfter = 0;
+  /** The heap after the last collection; at the first tick, the heap then (the startup's). */
+  #heapAfter = -1;
   #commands = -1;
   #busyAt = -Infinity;
 
@@ -79,8 +80,9 @@ export class MemoryReclaimer {
       this.#commands = commands;
       this.#busyAt = now;
     }
-    if (now - this.#lastRun < RECLAIM_EVERY_MS) return null;
     const before = this.memory();
+    if (this.#heapAfter < 0) this.#heapAfter = before.heapUsed;
+    if (now - this.#lastRun < RECLAIM_EVERY_MS) return null;
     const clientsLeft = this.#closedSince !== 0 &&
       before.external >= this.#externalAfter + RECLAIM_BYTES;
     const idleAfterGrowth = now - this.#busyAt >= IDLE_MS &&
