@@ -204,6 +204,8 @@ async function serveMux(client: Deno.TcpConn): Promise<void> {
   }
 }
 
+// an orderly exit on SIGINT, so that `--cpu-prof` writes its profile
+Deno.addSignalListener("SIGINT", () => Deno.exit(0));
 const serve = values.mode === "mux" ? serveMux : servePipe;
 const listener = Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) });
 for await (const conn of listener) {

@@ -13,8 +13,10 @@
  * over a connection per client, and for one that shares an upstream connection as the
  * gateway does, both reading through BYOB readers).
  *
+ * `gateway=DIR` is the gateway of the checkout in DIR (two builds compared in one run).
+ *
  *   deno task bench:gateway [--runs 3] [--n 100000] [--clients 50] [--pipes 1,16]
- *     [--proxies gateway,floor,floor-mux]
+ *     [--tests SET,GET,MGET] [--proxies gateway,floor,floor-mux,gateway=/work/main]
  */
 
 import { parseArgs } from "node:util";
@@ -28,22 +30,25 @@ const { values } = parseArgs({
     clients: { type: "string", default: "50" },
     proxies: { type: "string", default: "gateway" },
     pipes: { type: "string", default: "1,16" },
+    tests: { type: "string", default: "SET,GET,MGET" },
   },
 });
 /** bench/floor_proxy.ts's mode for each floor proxy's name. */
 const FLOOR_MODES: Record<string, string> = { floor: "pipe", "floor-mux": "mux" };
 const PROXIES = values.proxies.split(",");
 for (const p of PROXIES) {
-  if (p !== "gateway" && !(p in FLOOR_MODES)) throw new Error(`unknown proxy ${p}`);
+  if (!p.startsWith("gateway") && !(p in FLOOR_MODES)) throw new Error(`unknown proxy ${p}`);
 }
+const TEST_NAMES = values.tests.split(",");
 const PIPES = values.pipes.split(",").map(Number);
 const RUNS = Number(values.runs);
 const MGET_KEYS = Array.from({ length: 10 }, (_, i) => `key:${i}`);
-const TESTS: [string, string[]][] = [
+const ALL_TESTS: [string, string[]][] = [
   ["SET", ["-t", "set"]],
   ["GET", ["-t", "get"]],
   ["MGET (10 keys)", ["MGET", ...MGET_KEYS]],
 ];
+const TESTS = ALL_TESTS.filter(([name]) => TEST_NAMES.includes(name.split(" ")[0]));
 
 async function bench(port: number, pipe: number, args: string[], n = values.n): Promise<number> {
   const out = await new Deno.Command("redis-benchmark", {
@@ -72,15 +77,23 @@ const redis = new Deno.Command("redis-server", {
 function startProxy(kind: string): [string, number, Deno.ChildProcess] {
   const port = freePort();
   const upstream = `127.0.0.1:${redisPort}`;
-  const args = kind === "gateway"
-    ? [..."run -A main.ts --ws-port off --save".split(" "), "", "--upstream", `redis://${upstream}`]
+  // `gateway=DIR`: the gateway of another checkout (an A/B of two builds in one run)
+  const checkout = kind.startsWith("gateway=") ? `${kind.slice("gateway=".length)}/` : "";
+  const args = kind.startsWith("gateway")
+    ? ["run", "-A", `${checkout}main.ts`, "--ws-port", "off", "--save", ""]
+      .concat(["--upstream", `redis://${upstream}`])
     : ["run", "-A", "bench/floor_proxy.ts", "--upstream", upstream, "--mode", FLOOR_MODES[kind]];
   const child = new Deno.Command("deno", {
     args: [...args, "--port", String(port)],
     stdout: "null",
     stderr: "null",
   }).spawn();
-  return [kind === "gateway" ? "respd gateway" : `${kind} proxy`, port, child];
+  const label = kind === "gateway"
+    ? "respd gateway"
+    : checkout !== ""
+    ? `respd gateway (${checkout})`
+    : `${kind} proxy`;
+  return [label, port, child];
 }
 const denoProxies = PROXIES.map(startProxy);
 const twemPort = freePort();
