@@ -470,8 +470,21 @@ Deno.test("the incremental file holds the same bytes as redis-server's for write
     ["SELECT", "0"],
     ["DEL", "a", "b"],
   ].map((argv) => [latin1(resp(...argv)), 1]);
-  // An inline request, and a pipeline of two, as clients may send them.
+  // An inline request, and pipelines, as clients may send them: a run of requests copied at
+  // once, cut where a request is not recorded and where the database changes.
   requests.push([latin1("SET inline yes\r\n"), 1]);
+  const run = [
+    ["SET", "p1", "a"],
+    ["SET", "p2", "b"],
+    ["DEL", "nosuchkey"],
+    ["INCR", "counter"],
+    ["SELECT", "5"],
+    ["SET", "p3", "c"],
+    ["RPUSH", "list5", "z"],
+    ["SELECT", "0"],
+    ["SET", "p4", "d"],
+  ];
+  requests.push([latin1(run.map((argv) => resp(...argv)).join("")), run.length]);
   requests.push([latin1(resp("INCR", "counter") + resp("APPEND", "plain", "w")), 2]);
   for (const port of [child.port, redis.port]) {
     const c = await RawClient.connect(port);
