@@ -140,9 +140,9 @@ const xadd = command({
     if (opts.id !== null && opts.seqGiven && isZeroId(opts.id)) {
       throw new CommandError("ERR The ID specified in XADD must be greater than 0-0");
     }
-    return { key: argv[1], opts, fields: argv.slice(fieldPos) };
+    return { key: argv[1], opts, argv, fieldPos };
   },
-  execute({ key, opts, fields }, s) {
+  execute({ key, opts, argv, fieldPos }, s) {
     let stream = getStream(s.db, key);
     if (stream === undefined) {
       if (opts.noMkStream) return s.reply.null();
@@ -168,7 +168,7 @@ const xadd = command({
         "ERR The ID specified in XADD is equal or smaller than the target stream top item",
       );
     }
-    stream.append(id, fields);
+    stream.append(id, argv, fieldPos);
     writeId(s.reply, id);
     streamChanged(s, key, "xadd");
     if (opts.trim !== null && stream.trim(opts.trim) > 0) streamChanged(s, key, "xtrim");
