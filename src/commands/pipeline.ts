@@ -124,12 +124,14 @@ export interface PipelineServices {
   /**
    * Told around every call (persistence/persistence_observer.ts): before it runs (a running
    * snapshot keeps what a write is about to change) and after (the AOF records what
-   * changed; `servedBlocked` when clients blocked on its keys were served inside it).
+   * changed; `servedBlocked` when clients blocked on its keys were served inside it), and
+   * when a batch ends (the requests' bytes it may still hold are about to be reused).
    */
   readonly remote?: RemoteExecutor | null;
   readonly observer?: {
     before(spec: Spec, argv: readonly string[], ctx: CommandContext): void;
     after(spec: Spec, argv: readonly string[], ctx: CommandContext, servedBlocked: boolean): void;
+    endBatch(): void;
   };
 }
 
@@ -153,9 +155,10 @@ export class CommandPipeline {
     this.timer.beginBatch(now);
   }
 
-  /** The batch is served: its last calls are timed. */
+  /** The batch is served: its last calls are timed, the AOF copies what it still refers to. */
   endBatch(): void {
     this.timer.endBatch();
+    this.services.observer?.endBatch();
   }
 
   /** Runs one request of `ctx`'s client: every step above, then its reply is written. */
