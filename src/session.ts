@@ -32,8 +32,9 @@
  *
  * Backpressure: the loop awaits its writes before it reads again, so a client that does not
  * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
- * unsent bytes (queued, in flight, or held by the transport) count against
- * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
+ * unsent bytes (queued, in flight, or held by the transport; in gateway mode also upstream
+ * replies not yet written, checked as each arrives) count against client-output-buffer-limit,
+ * and a client over it is cut off (output_limit.ts).
  */
 
 import { ByteReader } from "./protocol/byte_reader.ts";
@@ -133,6 +134,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #segments: { bytes: Uint8Array | null }[] = [];
   /** Segments still without their bytes. */
   #segmentsDue = 0;
+  /** Bytes of the segments that have theirs: unsent output (the output limit counts them). */
+  #segmentBytes = 0;
   /** The loop awaits `#segmentsReady` and flushes itself once it settles. */
   #loopAwaitsSegments = false;
   /** Resolves when every segment has its bytes (the loop waits for it before reading). */
@@ -181,7 +184,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Bytes queued for this client and not yet sent, including those a write holds. */
   get pendingOutput(): number {
-    return this.reply.length + (this.transport.queued ?? this.#inFlight);
+    return this.reply.length + this.#segmentBytes + (this.transport.queued ?? this.#inFlight);
   }
 
   /** The reply buffer being filled and, with the spare one, both (CLIENT LIST rbs, tot-mem). */
@@ -521,7 +524,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   awaitReply(waits: boolean, confirmed = true): (reply: Uint8Array) => void {
     const segments = this.#segments;
     if (this.reply.length !== 0) {
-      segments.push({ bytes: this.reply.takeFrom(0) });
+      const bytes = this.reply.takeFrom(0);
+      this.#segmentBytes += bytes.length;
+      segments.push({ bytes });
     }
     const segment: { bytes: Uint8Array | null } = { bytes: null };
     segments.push(segment);
@@ -534,6 +539,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return (bytes) => {
       if (segment.bytes !== null) return;
       segment.bytes = bytes;
+      this.#segmentBytes += bytes.length;
+      // replies piling up for a client that does not read them: cut off, as in Redis
+      const cutOff = this.#cutOffOverOutputLimit();
       if (--this.#segmentsDue === 0) {
         this.#segmentsReady = null;
         this.#onSegmentsReady?.();
@@ -545,7 +553,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#blockUnconfirmed = false;
         this.unblocked();
       }
-      if (this.#closed || this.#flushScheduled) return;
+      if (cutOff || this.#flushScheduled) return;
       this.#flushScheduled = true;
       queueMicrotask(() => {
         this.#flushScheduled = false;
@@ -572,6 +580,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         if (this.#segments.length !== 0) {
           const out = this.#readySegments();
           this.#inFlight = out.length;
+          this.#traffic.output += out.length;
+          this.#traffic.writes++;
           try {
             await this.transport.write(out);
           } finally {
@@ -609,10 +619,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    */
   #readySegments(): Uint8Array {
     const segments = this.#segments;
-    if (segments.length === 1 || segments[1].bytes === null) return segments.shift()!.bytes!;
+    if (segments.length === 1 || segments[1].bytes === null) {
+      const bytes = segments.shift()!.bytes!;
+      this.#segmentBytes -= bytes.length;
+      return bytes;
+    }
     let n = 0;
     let size = 0;
     while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
+    this.#segmentBytes -= size;
     const out = new Uint8Array(size);
     let pos = 0;
     for (const segment of segments.splice(0, n)) {
@@ -635,7 +650,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       const scratch = new ReplyWriter(256);
       scratch.protocol = this.protocol;
       write(scratch);
-      this.#segments.splice(pending, 0, { bytes: scratch.takeFrom(0) });
+      const bytes = scratch.takeFrom(0);
+      this.#segmentBytes += bytes.length;
+      this.#segments.splice(pending, 0, { bytes });
     } else write(this.reply);
     if (this.#cutOffOverOutputLimit() || this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -671,6 +688,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     // up to the close bound to go.
     this.server.hub.removeSubscriber(this);
     this.reply.clear();
+    // upstream replies still to come fill segments no longer listed, and are dropped
+    this.#segments = [];
+    this.#segmentBytes = 0;
     this.transport.close(this.#closeReason.text, this.#closeReason.code);
     this.#reader?.cancel();
     return true;
