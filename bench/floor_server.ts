@@ -6,6 +6,10 @@
  *
  *   deno task bench:ratio --tests ping,get --server \
  *     "deno run -A bench/floor_server.ts --port {port} --mode byob"
+ *
+ * With `--tls-cert FILE --tls-key FILE` it listens with Deno's own TLS (`Deno.listenTls`,
+ * as respd's tls-port does for `tls-auth-clients no`): the floor of a Deno TLS server
+ * (`deno task bench:tls --server floor`).
  */
 
 import { parseArgs } from "node:util";
@@ -17,6 +21,8 @@ const { values } = parseArgs({
     port: { type: "string" },
     mode: { type: "string", default: "byob" },
     maxclients: { type: "string" },
+    "tls-cert": { type: "string" },
+    "tls-key": { type: "string" },
   },
 });
 const REPLY = new TextEncoder().encode("+PONG\r\n");
@@ -33,8 +39,8 @@ function replies(bytes: Uint8Array, out: Uint8Array): number {
   return n;
 }
 
-async function serve(conn: Deno.TcpConn): Promise<void> {
-  conn.setNoDelay(true);
+async function serve(conn: Deno.TcpConn | Deno.TlsConn): Promise<void> {
+  if ("setNoDelay" in conn) conn.setNoDelay(true);
   const out = new Uint8Array(512 * 1024);
   if (values.mode === "read") {
     const buf = new Uint8Array(64 * 1024);
@@ -55,7 +61,14 @@ async function serve(conn: Deno.TcpConn): Promise<void> {
   }
 }
 
-const listener = Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) });
+const address = { hostname: "127.0.0.1", port: Number(values.port) };
+const listener: Deno.Listener<Deno.TcpConn | Deno.TlsConn> = values["tls-cert"] === undefined
+  ? Deno.listen(address)
+  : Deno.listenTls({
+    ...address,
+    cert: Deno.readTextFileSync(values["tls-cert"]),
+    key: Deno.readTextFileSync(values["tls-key"] ?? values["tls-cert"]),
+  });
 for await (const conn of listener) {
   serve(conn).catch(() => {}).finally(() => {
     try {

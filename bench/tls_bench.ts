@@ -7,16 +7,26 @@
  * load average before and after, and a last line `ratio-min: X` (over TLS).
  *
  *   deno task bench:tls [--runs 3] [--n 100000] [--clients 50] [--tests set,get]
- *                       [--pipes 1,16] [--auth no|yes] [--plain yes]
+ *                       [--pipes 1,16] [--auth no|yes] [--plain yes] [--server respd|floor]
+ *                       [--ciphersuites TLS_AES_128_GCM_SHA256] [--keys 100000]
  *
  * `--auth yes` makes both servers require client certificates (tls-auth-clients yes) and
  * redis-benchmark present one. `--plain yes` gives both servers a plaintext port too and
  * measures it in the same rounds, so the cost TLS adds to each server shows apart from the
  * cost of serving the commands.
+ *
+ * `--server floor` measures bench/floor_server.ts (Deno's own TLS, `+PONG` to every `*`, no
+ * parsing, no store) in respd's place: the runtime's TLS floor, what no Deno server can
+ * beat. It answers every request alike, so give it `--tests ping_mbulk,get` (not `ping`:
+ * PING_INLINE has no `*`); with `--plain yes` a second floor server serves plaintext.
+ * `--keys` is redis-benchmark's -r (how many keys; 1: every request the same key).
+ * `--ciphersuites` is what the clients offer (redis-benchmark's --tls-ciphersuites, TLS 1.3);
+ * both servers take the client's first choice (TLS_AES_256_GCM_SHA384 by default, with an
+ * X25519 key exchange, on both). The CPU lines split each server's CPU per request into user and system time.
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, freePort, median, redisBenchmarkCsv } from "./processes.ts";
+import { cpuOf, freePort, median, redisBenchmarkCsv, waitForPing } from "./processes.ts";
 import { makeTestCerts } from "../tests/support/tls_certs.ts";
 
 const { values } = parseArgs({
@@ -29,12 +39,18 @@ const { values } = parseArgs({
     pipes: { type: "string", default: "1,16" },
     auth: { type: "string", default: "no" },
     plain: { type: "string", default: "no" },
+    server: { type: "string", default: "respd" },
+    ciphersuites: { type: "string" },
+    keys: { type: "string", default: "100000" },
   },
 });
 const RUNS = Number(values.runs);
 const PIPES = values.pipes.split(",").map(Number);
 const AUTH = values.auth === "yes";
 const PLAIN = values.plain === "yes";
+const FLOOR = values.server === "floor";
+if (!FLOOR && values.server !== "respd") throw new Error("--server is respd or floor");
+if (FLOOR && AUTH) throw new Error("the floor server asks for no client certificates");
 
 await using certs = await makeTestCerts();
 const tlsArgs = [
@@ -52,6 +68,7 @@ const clientTls = [
   "--cacert",
   certs.caCert,
   ...(AUTH ? ["--cert", certs.clientCert, "--key", certs.clientKey] : []),
+  ...(values.ciphersuites === undefined ? [] : ["--tls-ciphersuites", values.ciphersuites]),
 ];
 
 function loadAverage(): string {
@@ -80,7 +97,8 @@ async function waitForTlsPing(port: number, child: Deno.ChildProcess, what: stri
 
 function benchmark(port: number, pipe: number, tls: boolean): Promise<Map<string, number>> {
   return redisBenchmarkCsv([
-    ...["-r", "100000", "-p", String(port), ...(tls ? clientTls : [])],
+    ...(values.keys === "1" ? [] : ["-r", values.keys]),
+    ...["-p", String(port), ...(tls ? clientTls : [])],
     ...["-t", values.tests, "-n", values.n, "-c", values.clients, "-P", String(pipe)],
   ]);
 }
@@ -91,22 +109,31 @@ interface Target {
   /** The plaintext port (with --plain yes). */
   plainPort: number;
   child: Deno.ChildProcess;
+  /** The process serving the plaintext port (the same one, but for the floor). */
+  plainChild: Deno.ChildProcess;
   ops: Map<string, number[]>;
-  cpu: Map<string, number[]>;
+  /** CPU per request in ns: total, user and system. */
+  cpu: Map<string, { total: number; user: number; sys: number }[]>;
 }
 
 /** One redis-benchmark run: its ops/s per test and the server's CPU per request, keyed
  * by pipeline depth (and " plain" for the plaintext port). */
 async function measure(target: Target, pipe: number, tls = true): Promise<void> {
-  const before = cpuOf(target.child.pid).total;
+  const pid = (tls ? target.child : target.plainChild).pid;
+  const before = cpuOf(pid);
   const rows = await benchmark(tls ? target.port : target.plainPort, pipe, tls);
-  const after = cpuOf(target.child.pid).total;
+  const after = cpuOf(pid);
   const suffix = tls ? "" : " plain";
   for (const [test, ops] of rows) {
     const key = `${test} P=${pipe}${suffix}`;
     target.ops.set(key, [...(target.ops.get(key) ?? []), ops]);
   }
-  const perRequest = (after - before) / (rows.size * Number(values.n));
+  const requests = rows.size * Number(values.n);
+  const perRequest = {
+    total: (after.total - before.total) / requests,
+    user: (after.user - before.user) / requests,
+    sys: (after.sys - before.sys) / requests,
+  };
   const key = `P=${pipe}${suffix}`;
   target.cpu.set(key, [...(target.cpu.get(key) ?? []), perRequest]);
 }
@@ -124,43 +151,58 @@ const redisChild = new Deno.Command("redis-server", {
   stdout: "null",
   stderr: "null",
 }).spawn();
-const respdChild = new Deno.Command(Deno.execPath(), {
-  args: [
-    ...["run", "-A", `${root}main.ts`, "--port", String(respdPlain)],
-    ...["--tls-port", String(respdPort)],
+function spawnDeno(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    cwd: root,
+    env: { MALLOC_MMAP_THRESHOLD_: "131072" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+const floorServer = `${root}bench/floor_server.ts`;
+const respdChild = FLOOR
+  ? spawnDeno([
+    ...[floorServer, "--port", String(respdPort)],
+    ...["--tls-cert", certs.serverCert, "--tls-key", certs.serverKey],
+  ])
+  : spawnDeno([
+    ...[`${root}main.ts`, "--port", String(respdPlain), "--tls-port", String(respdPort)],
     ...["--ws-port", "off", "--save", "", ...tlsArgs],
-  ],
-  cwd: root,
-  env: { MALLOC_MMAP_THRESHOLD_: "131072" },
-  stdout: "null",
-  stderr: "null",
-}).spawn();
+  ]);
+const respdPlainChild = FLOOR && PLAIN
+  ? spawnDeno([floorServer, "--port", String(respdPlain)])
+  : respdChild;
+const LABEL = FLOOR ? "floor" : "respd";
 
 try {
   await waitForTlsPing(redisPort, redisChild, "redis-server");
-  await waitForTlsPing(respdPort, respdChild, "respd");
+  await waitForTlsPing(respdPort, respdChild, LABEL);
+  if (respdPlainChild !== respdChild) await waitForPing(respdPlain, respdPlainChild, "floor");
   const redis: Target = {
     label: "redis",
     port: redisPort,
     plainPort: redisPlain,
     child: redisChild,
+    plainChild: redisChild,
     ops: new Map(),
     cpu: new Map(),
   };
   const respd: Target = {
-    label: "respd",
+    label: LABEL,
     port: respdPort,
     plainPort: respdPlain,
     child: respdChild,
+    plainChild: respdPlainChild,
     ops: new Map(),
     cpu: new Map(),
   };
   console.log(
-    `# TLS: redis-server --tls-port ${redisPort}, respd --tls-port ${respdPort}, ` +
+    `# TLS: redis-server --tls-port ${redisPort}, ${LABEL} on TLS port ${respdPort}, ` +
       `tls-auth-clients ${AUTH ? "yes" : "no"}, P-256 certificate`,
   );
   console.log(
-    `# runs=${RUNS} n=${values.n} c=${values.clients} tests=${values.tests} ` +
+    `# runs=${RUNS} n=${values.n} c=${values.clients} keys=${values.keys} tests=${values.tests} ` +
       `load average before: ${loadAverage()}`,
   );
   for (let run = 1; run <= RUNS; run++) {
@@ -173,7 +215,7 @@ try {
       }
     }
   }
-  console.log("test\tredis ops/s\trespd ops/s\tratio");
+  console.log(`test\tredis ops/s\t${LABEL} ops/s\tratio`);
   let ratioMin = Infinity;
   for (const [key, runs] of respd.ops) {
     const tls = !key.endsWith(" plain");
@@ -183,18 +225,25 @@ try {
     if (tls) ratioMin = Math.min(ratioMin, ratio);
     console.log(`${key}\t${Math.round(r)}\t${Math.round(d)}\t${ratio.toFixed(2)}`);
   }
+  const us = (
+    runs: { total: number; user: number; sys: number }[],
+    part: "total" | "user" | "sys",
+  ) => median(runs.map((c) => c[part])) / 1000;
   for (const key of respd.cpu.keys()) {
-    const r = median(redis.cpu.get(key)!) / 1000;
-    const d = median(respd.cpu.get(key)!) / 1000;
+    const r = redis.cpu.get(key)!;
+    const d = respd.cpu.get(key)!;
+    const split = (runs: typeof r) =>
+      `(user ${us(runs, "user").toFixed(2)}, sys ${us(runs, "sys").toFixed(2)})`;
     console.log(
-      `# CPU per request ${key}: redis ${r.toFixed(2)} µs, respd ${d.toFixed(2)} µs ` +
-        `(${(d / r).toFixed(2)}×)`,
+      `# CPU per request ${key}: redis ${us(r, "total").toFixed(2)} µs ${split(r)}, ` +
+        `${LABEL} ${us(d, "total").toFixed(2)} µs ${split(d)} ` +
+        `(${(us(d, "total") / us(r, "total")).toFixed(2)}×)`,
     );
   }
   console.log(`# load average after: ${loadAverage()}`);
   console.log(`ratio-min: ${ratioMin.toFixed(2)}`);
 } finally {
-  for (const child of [redisChild, respdChild]) {
+  for (const child of new Set([redisChild, respdChild, respdPlainChild])) {
     try {
       child.kill("SIGKILL");
     } catch {

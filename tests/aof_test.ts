@@ -19,6 +19,11 @@ import { keyStates, untilLoaded } from "./support/key_state.ts";
 
 const decoder = new TextDecoder("latin1");
 
+/** `argv` as a RESP request (one-byte characters). */
+function resp(...argv: string[]): string {
+  return `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
+}
+
 async function call(c: RespConn, ...args: string[]): Promise<string> {
   await c.sendCommand(...args);
   return decoder.decode(await c.readReplyBytes(10_000));
@@ -453,8 +458,6 @@ Deno.test("the incremental file holds the same bytes as redis-server's for write
     return reply;
   })).split("\r\n")[4];
   const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-  const resp = (...argv: string[]) =>
-    `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join("")}`;
   // [request bytes, replies they get]
   const requests: [Uint8Array, number][] = [
     ["SET", "plain", "v"],
@@ -470,8 +473,21 @@ Deno.test("the incremental file holds the same bytes as redis-server's for write
     ["SELECT", "0"],
     ["DEL", "a", "b"],
   ].map((argv) => [latin1(resp(...argv)), 1]);
-  // An inline request, and a pipeline of two, as clients may send them.
+  // An inline request, and pipelines, as clients may send them: a run of requests copied at
+  // once, cut where a request is not recorded and where the database changes.
   requests.push([latin1("SET inline yes\r\n"), 1]);
+  const run = [
+    ["SET", "p1", "a"],
+    ["SET", "p2", "b"],
+    ["DEL", "nosuchkey"],
+    ["INCR", "counter"],
+    ["SELECT", "5"],
+    ["SET", "p3", "c"],
+    ["RPUSH", "list5", "z"],
+    ["SELECT", "0"],
+    ["SET", "p4", "d"],
+  ];
+  requests.push([latin1(run.map((argv) => resp(...argv)).join("")), run.length]);
   requests.push([latin1(resp("INCR", "counter") + resp("APPEND", "plain", "w")), 2]);
   for (const port of [child.port, redis.port]) {
     const c = await RawClient.connect(port);
@@ -488,4 +504,50 @@ Deno.test("the incremental file holds the same bytes as redis-server's for write
   const written = decoder.decode(incr(respdDir.path));
   assert.match(written, /\$6\r\nAPPEND\r\n\$5\r\nplain\r\n\$1\r\nw\r\n$/);
   assertEquals(written, decoder.decode(incr(redisDir)));
+});
+
+Deno.test("with appendfsync always, no reply leaves before its command's bytes are fdatasynced", async () => {
+  await using dirTmp = await tempDir();
+  await using server = startTestServer({
+    dir: dirTmp.path,
+    appendonly: true,
+    appendfsync: "always",
+  });
+  const incrPath = `${dirTmp.path}/appendonlydir/appendonly.aof.1.incr.aof`;
+  // What fdatasync made durable: the AOF's size when one began, once it has returned.
+  const proto = Deno.FsFile.prototype;
+  const fdatasync = proto.syncDataSync;
+  let durable = 0;
+  let syncs = 0;
+  proto.syncDataSync = function (this: Deno.FsFile) {
+    const size = this.statSync().size;
+    fdatasync.call(this);
+    durable = Math.max(durable, size);
+    syncs++;
+  };
+  const clients = await Promise.all([0, 1, 2, 3].map(() => RawClient.connect(server.port)));
+  let requests = 0;
+  try {
+    await Promise.all(clients.map(async (c, n) => {
+      for (let round = 0; round < 25; round++) {
+        const sets = Array.from({ length: 8 }, (_, i) => [`k${n}:${round}:${i}`, `v${i}`]);
+        await c.send(sets.map(([k, v]) => resp("SET", k, v)).join(""));
+        for (const [k, v] of sets) {
+          assertEquals(await c.readText(), "+OK\r\n");
+          requests++;
+          // The reply arrived: the command is within the bytes fdatasync covered.
+          const synced = decoder.decode(Deno.readFileSync(incrPath).subarray(0, durable));
+          assert.ok(
+            synced.includes(resp("SET", k, v)),
+            `SET ${k} acknowledged before its fdatasync`,
+          );
+        }
+      }
+    }));
+  } finally {
+    proto.syncDataSync = fdatasync;
+    for (const c of clients) c.close();
+  }
+  // Group commit: pipelined and concurrent writes share an fdatasync.
+  assert.ok(syncs > 0 && syncs < requests / 2, `${syncs} fdatasyncs for ${requests} writes`);
 });

@@ -7,7 +7,7 @@
  *   always    a reply leaves only once its command's bytes are on disk: one fdatasync
  *             per turn of the event loop covers every reply leaving in it (the loop
  *             waits for it, as Redis's does in beforeSleep)
- *   everysec  fsync once a second, off the event loop
+ *   everysec  fdatasync once a second, off the event loop
  *   no        left to the operating system
  *
  * BGREWRITEAOF starts a new incremental file at once and writes a new base (an RDB
@@ -60,6 +60,14 @@ export class AppendOnlyFile {
   #baseSeq = 0;
   /** Commands appended and not yet written, already as RESP bytes (arrays of bulk strings). */
   readonly #pending = new ReplyWriter(64 * 1024);
+  /**
+   * The requests recorded as sent and not yet copied into `#pending`: `#runBuf[#runStart,
+   * #runEnd)`, consecutive requests of one client's read buffer (a pipeline), copied in one
+   * go when the batch ends or anything else is appended (null: none).
+   */
+  #runBuf: Uint8Array | null = null;
+  #runStart = 0;
+  #runEnd = 0;
   #selectedDb = -1;
   #written = 0;
   /** The write of this turn's appends that replies wait for (everysec, no); null if none. */
@@ -106,7 +114,7 @@ export class AppendOnlyFile {
       currentSize: this.#baseBytes + this.#incrBytes,
       baseSize: this.#baseBytes,
       rewrites: this.#rewrites,
-      pendingBytes: this.#pending.length,
+      pendingBytes: this.#pending.length + this.#runLength,
     };
   }
 
@@ -424,6 +432,7 @@ export class AppendOnlyFile {
   /** Appends one command run in database `db` (null: any database, e.g. FLUSHALL). */
   appendCommand(db: number | null, argv: readonly string[]): void {
     if (this.#incr === null) return;
+    if (this.#runBuf !== null) this.endBatch();
     if (db !== null && db !== this.#selectedDb) {
       this.#pending.bulkArray(["SELECT", String(db)]);
       this.#selectedDb = db;
@@ -434,23 +443,45 @@ export class AppendOnlyFile {
   /**
    * Appends the request `buf[start, end)` (a RESP array of bulk strings, as a client sent
    * it) run in database `db`: the same bytes `appendCommand` would encode from its argv.
+   * The bytes stay where they are until `endBatch` (the caller keeps `buf` as it is until
+   * then): the requests of a pipeline are copied with one copy, not one each.
    */
   appendRequest(db: number, buf: Uint8Array, start: number, end: number): void {
     if (this.#incr === null) return;
+    if (buf === this.#runBuf && start === this.#runEnd && db === this.#selectedDb) {
+      this.#runEnd = end;
+      return;
+    }
+    if (this.#runBuf !== null) this.endBatch();
     if (db !== this.#selectedDb) {
       this.#pending.bulkArray(["SELECT", String(db)]);
       this.#selectedDb = db;
     }
-    this.#pending.rawRange(buf, start, end);
+    this.#runBuf = buf;
+    this.#runStart = start;
+    this.#runEnd = end;
+  }
+
+  /** Copies the requests recorded as sent into the buffer: their bytes may change now. */
+  endBatch(): void {
+    const buf = this.#runBuf;
+    if (buf === null) return;
+    this.#pending.rawRange(buf, this.#runStart, this.#runEnd);
+    this.#runBuf = null;
+  }
+
+  get #runLength(): number {
+    return this.#runBuf === null ? 0 : this.#runEnd - this.#runStart;
   }
 
   /** Bytes appended so far: a client's replies wait until this much is durable (always). */
   get appendedOffset(): number {
-    return this.#written + this.#pending.length;
+    return this.#written + this.#pending.length + this.#runLength;
   }
 
   /** Writes what is buffered to the file (page cache); Redis does this before replying. */
   flush(): void {
+    if (this.#runBuf !== null) this.endBatch();
     const n = this.#pending.length;
     if (n === 0 || this.#incr === null) return;
     const latency = this.latency;
@@ -509,7 +540,8 @@ export class AppendOnlyFile {
     ) {
       const target = this.#written;
       this.#syncing = true;
-      this.#incr.sync().then(() => {
+      // fdatasync, as Redis's redis_fsync on Linux: the file's data and size, not its times
+      this.#incr.syncData().then(() => {
         this.#durable = Math.max(this.#durable, target);
       }).catch((e) => this.log("warning", `fsync of the AOF failed: ${e}`))
         .finally(() => (this.#syncing = false));

@@ -217,6 +217,11 @@ export class PersistenceObserver {
     return this.aof.durable(client.aofOffset);
   }
 
+  /** The session's batch is served: requests recorded as sent are copied out of its buffer. */
+  endBatch(): void {
+    this.aof.endBatch();
+  }
+
   stop(): void {
     this.#stop();
   }

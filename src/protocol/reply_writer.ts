@@ -31,6 +31,39 @@ function digitCount(n: number): number {
   return n < 1e14 ? 14 : n < 1e15 ? 15 : n < 1e16 ? 16 : 17;
 }
 
+/**
+ * The last stream id's bytes up to its dash (ReplyWriter.bulkStreamId): process-wide, made
+ * on first use (the browser client bundles this module and never writes an id).
+ */
+let idPrefix: Uint8Array | null = null;
+let idPrefixLength = 0;
+let idPrefixMs = -1;
+let idPrefixSeqDigits = 0;
+
+/** Writes `$<len>\r\n<ms>-` of an id with `seqDigits` sequence digits into idPrefix. */
+function streamIdPrefix(ms: number, seqDigits: number): number {
+  const out = idPrefix ??= new Uint8Array(32);
+  const msDigits = digitCount(ms);
+  const total = msDigits + 1 + seqDigits;
+  let p = 0;
+  out[p++] = 36;
+  if (total >= 10) out[p++] = 48 + ((total / 10) | 0);
+  out[p++] = 48 + (total % 10);
+  out[p++] = 13;
+  out[p++] = 10;
+  // the ms's digits, from the last; a safe integer is exact under `%` and `/` by 10
+  let q = p + msDigits;
+  p = q;
+  let m = ms;
+  do {
+    const d = m % 10;
+    out[--q] = 48 + d;
+    m = (m - d) / 10;
+  } while (m > 0);
+  out[p++] = 45;
+  return p;
+}
+
 /** Redis's RESP3 text for a double: inf, -inf, nan, else the shortest round-trip form. */
 export function formatDouble(x: number): string {
   if (x === Infinity) return "inf";
@@ -202,16 +235,24 @@ export class ReplyWriter {
    * The bulk string `<ms>-<seq>` (a stream id) of two non-negative safe integers, written
    * from the numbers: XADD answers one per request, and building the string first (two
    * number-to-string conversions, a concatenation, a flatten) cost more than the rest of
-   * the reply.
+   * the reply. The ids XADD generates within one millisecond share their ms, so the bytes
+   * up to the dash (`$<len>\r\n<ms>-`, which also depend on the sequence's digit count)
+   * are kept from the last id and copied while those stay the same.
    */
   bulkStreamId(ms: number, seq: number): void {
-    const n = digitCount(ms) + 1 + digitCount(seq);
-    this.#reserve(n + 8 + CRLF_LEN);
-    this.#byte(36);
-    this.#digits(n);
-    this.#crlf();
-    this.#digits(ms);
-    this.#byte(45);
+    const seqDigits = digitCount(seq);
+    if (ms !== idPrefixMs || seqDigits !== idPrefixSeqDigits) {
+      idPrefixLength = streamIdPrefix(ms, seqDigits);
+      idPrefixMs = ms;
+      idPrefixSeqDigits = seqDigits;
+    }
+    const n = idPrefixLength;
+    const prefix = idPrefix!;
+    this.#reserve(n + seqDigits + CRLF_LEN);
+    const buf = this.#buf;
+    const len = this.#len;
+    for (let i = 0; i < n; i++) buf[len + i] = prefix[i];
+    this.#len = len + n;
     this.#digits(seq);
     this.#crlf();
   }

@@ -164,3 +164,19 @@ Deno.test("any safe integer is written as String() writes it, alone and in a str
     { numRuns: 2000 },
   );
 });
+
+Deno.test("stream ids that share their ms (the bytes kept from the last id) are written whole", () => {
+  const ids: [number, number][] = [];
+  for (const ms of [1733370000123, 1733370000123, 7, 1733370000124, 99999999]) {
+    for (const seq of [0, 9, 10, 99, 100, 123456789012, 3]) ids.push([ms, seq]);
+  }
+  // one writer for all, as a batch of XADDs shares one; and each alone
+  const expected = ids.map(([ms, seq]) => `$${`${ms}-${seq}`.length}\r\n${ms}-${seq}\r\n`);
+  assertEquals(
+    encoded(2, (w) => ids.forEach(([ms, seq]) => w.bulkStreamId(ms, seq))),
+    expected.join(""),
+  );
+  ids.forEach(([ms, seq], i) =>
+    assertEquals(encoded(3, (w) => w.bulkStreamId(ms, seq)), expected[i])
+  );
+});

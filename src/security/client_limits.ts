@@ -69,7 +69,7 @@ export class ClientLimits {
   #timer: ReturnType<typeof setInterval> | undefined;
   #pending = new WeakMap<Session, PendingRequest>();
   #lastSecurityWarning = -Infinity;
-  /** Buffers of closed clients, given back by a full collection when they add up. */
+  /** Gives memory back by a full collection when clients left buffers or a load went idle. */
   readonly reclaimer = new MemoryReclaimer();
 
   constructor(readonly server: Server) {}
@@ -125,11 +125,11 @@ export class ClientLimits {
    * injectable for tests.
    */
   tick(now: number = Date.now()): void {
-    const reclaimed = this.reclaimer.tick(now);
+    const reclaimed = this.reclaimer.tick(now, this.server.stats.commands);
     if (reclaimed !== null) {
       this.server.log(
         "verbose",
-        `Gave back ${(reclaimed.released / 2 ** 20).toFixed(0)} MB of closed clients' buffers ` +
+        `Gave back ${(reclaimed.released / 2 ** 20).toFixed(0)} MB of unused memory ` +
           `(full collection, ${reclaimed.ms.toFixed(0)} ms)`,
       );
     }

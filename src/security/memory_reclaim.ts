@@ -1,11 +1,17 @@
 /**
- * Gives memory back after clients went away. A cut-off subscriber or a huge request leaves
- * its buffers (ArrayBuffers, outside V8's heap) to the garbage collector, and V8 only runs
- * a full collection when its heap grows or it judges the process idle: after an attack
- * on a quiet server the memory could stay for minutes. So the client cron asks for a full
- * collection when clients have closed since the last one and the memory outside the heap
- * grew by RECLAIM_BYTES since then, at most once every RECLAIM_EVERY_MS (a full
- * collection pauses every client; the bound keeps it rare).
+ * Gives memory back when the server can afford a pause. V8 only runs a full collection
+ * when its heap grows or it judges the process idle, and a server is never idle in V8's
+ * sense: memory it no longer needs could stay for minutes. Two cases are worth a full
+ * collection from the client cron, at most once every RECLAIM_EVERY_MS (a full collection
+ * pauses every client; the bound keeps it rare):
+ *
+ * - clients went away and the memory outside the heap (their buffers: a cut-off
+ *   subscriber, a huge request) grew by RECLAIM_BYTES since the last collection;
+ * - the server has run no command for IDLE_MS and its heap grew by HEAP_RECLAIM_BYTES since
+ *   the last collection: after a load (many keys written, then quiet) the collection
+ *   compacts what the load left half-used, so the resident memory settles near what the
+ *   data needs (sets of 100 small integers: ~38 → ~7.5 bytes per element settled, against
+ *   Redis's 5.4; BENCHMARKS.md). Nobody is waiting then, so the pause costs no one.
  *
  * The collector is reached through node:v8's `setFlagsFromString("--expose-gc")` and
  * node:vm (no `--v8-flags` needed); where that is not available nothing is done.
@@ -16,7 +22,17 @@ import vm from "node:vm";
 
 /** Growth of memory outside the heap (since the last collection) worth a collection. */
 export const RECLAIM_BYTES = 32 * 1024 * 1024;
+/** Growth of the heap (since the last collection) worth a collection once idle. */
+export const HEAP_RECLAIM_BYTES = 8 * 1024 * 1024;
+/** How long no command ran before the server counts as idle. */
+export const IDLE_MS = 2_000;
 export const RECLAIM_EVERY_MS = 10_000;
+
+/** What the reclaimer reads of the process's memory. */
+export interface MemoryReading {
+  external: number;
+  heapUsed: number;
+}
 
 let collect: (() => void) | null | undefined;
 
@@ -32,30 +48,56 @@ function collector(): (() => void) | null {
   return collect;
 }
 
-/** Tracks closed clients and memory outside the heap; `tick` collects when worth it. */
+const processMemory = (): MemoryReading => Deno.memoryUsage();
+
+/** Tracks closed clients, idleness and memory; `tick` collects when worth it. */
 export class MemoryReclaimer {
   #closedSince = 0;
   #lastRun = -Infinity;
   #externalAfter = 0;
+  /** The heap after the last collection; at the first tick, the heap then (the startup's). */
+  #heapAfter = -1;
+  #commands = -1;
+  #busyAt = -Infinity;
+
+  /** `memory` and `gc` are injectable for tests. */
+  constructor(
+    readonly memory: () => MemoryReading = processMemory,
+    readonly gc: () => (() => void) | null = collector,
+  ) {}
 
   /** A client closed: its buffers are garbage now. */
   noteClosed(): void {
     this.#closedSince++;
   }
 
-  /** Runs a full collection if worth it; returns the bytes it gave back, or null. */
-  tick(now: number): { released: number; ms: number } | null {
-    if (this.#closedSince === 0 || now - this.#lastRun < RECLAIM_EVERY_MS) return null;
-    const before = Deno.memoryUsage().external;
-    if (before < this.#externalAfter + RECLAIM_BYTES) return null;
-    const gc = collector();
+  /**
+   * Runs a full collection if worth it; returns the bytes it gave back (outside the heap
+   * and in it), or null. `commands` is the count of commands run so far.
+   */
+  tick(now: number, commands: number): { released: number; ms: number } | null {
+    if (commands !== this.#commands) {
+      this.#commands = commands;
+      this.#busyAt = now;
+    }
+    const before = this.memory();
+    if (this.#heapAfter < 0) this.#heapAfter = before.heapUsed;
+    if (now - this.#lastRun < RECLAIM_EVERY_MS) return null;
+    const clientsLeft = this.#closedSince !== 0 &&
+      before.external >= this.#externalAfter + RECLAIM_BYTES;
+    const idleAfterGrowth = now - this.#busyAt >= IDLE_MS &&
+      before.heapUsed >= this.#heapAfter + HEAP_RECLAIM_BYTES;
+    if (!clientsLeft && !idleAfterGrowth) return null;
+    const gc = this.gc();
     if (gc === null) return null;
     const t0 = performance.now();
     gc();
     const ms = performance.now() - t0;
     this.#closedSince = 0;
     this.#lastRun = now;
-    this.#externalAfter = Deno.memoryUsage().external;
-    return { released: before - this.#externalAfter, ms };
+    const after = this.memory();
+    this.#externalAfter = after.external;
+    this.#heapAfter = after.heapUsed;
+    return { released: before.external + before.heapUsed - after.external - after.heapUsed, ms };
   }
 }

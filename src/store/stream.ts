@@ -20,6 +20,7 @@
  */
 
 import { bytesToString } from "../protocol/latin1.ts";
+import { ByteSlab } from "./byte_slab.ts";
 import {
   big,
   compareIds,
@@ -44,6 +45,12 @@ const FLAG_SAMEFIELDS = 2;
 const INITIAL_BYTES = 512;
 /** Spare bytes a closed node may keep rather than pay for a copy (see `shrink`). */
 const SPARE_KEPT = 64;
+/** Nodes a stream holds before it carves new nodes' buffers from slabs (Stream.#newNode). */
+const SLAB_AFTER_NODES = 8;
+const SLAB_MIN_BYTES = 8 * 1024;
+const SLAB_MAX_BYTES = 64 * 1024;
+/** A carved node's offsets: room for a full node's entries. */
+const CARVED_OFFSETS_BYTES = NODE_MAX_ENTRIES * 2;
 
 /** An entry: its id and its fields and values, flat (f1, v1, f2, v2, ...). */
 export interface StreamEntry {
@@ -181,15 +188,7 @@ class Cursor {
 
 /** One node: up to NODE_MAX_ENTRIES entries (deleted ones included) packed in a buffer. */
 class StreamNode {
-  buf: Uint8Array;
   used = 0;
-  /**
-   * Where each entry starts in `buf`, deleted entries included. 16 bits suffice: an entry
-   * is added only while the node's listpack (as Redis would weigh it) is under 4096 bytes,
-   * and this encoding is never much larger than a listpack, so no entry but the first can
-   * start past 64 KiB (and the first starts at 0, however large it is).
-   */
-  offsets: Uint16Array;
   /** Entries held, deleted ones included. */
   count = 0;
   live = 0;
@@ -198,27 +197,30 @@ class StreamNode {
   redisBytes: number;
   /** What `fields` weigh in `bytes()`, counted once. */
   readonly #fieldBytes: number;
+  /**
+   * The slab `buf` is carved from while it is the slab's last range, so it can grow and
+   * shrink in place (the stream's open node); null for a buffer of its own, or once closed.
+   */
+  #slab: ByteSlab | null;
+  /** Whether `offsets` is carved from a slab (it then keeps room for a full node). */
+  readonly #carved: boolean;
 
   /**
-   * `previous` is the node this one follows, when there is one: a stream's entries tend
-   * to look alike, so the new node's buffers start at the size the previous one ended
-   * with (plus a little), and filling it needs no copy to grow and none to shrink. Each
-   * buffer allocated costs far more than the bytes written into it.
+   * `buf` holds the entries; `offsets` says where each entry starts in it, deleted entries
+   * included. 16 bits suffice: an entry is added only while the node's listpack (as Redis
+   * would weigh it) is under 4096 bytes, and this encoding is never much larger than a
+   * listpack, so no entry but the first can start past 64 KiB (and the first starts at 0,
+   * however large it is). The stream chooses both buffers' sizes (`Stream.#newNode`).
    */
   constructor(
     readonly master: StreamId,
     readonly fields: readonly string[],
-    previous?: StreamNode,
+    public buf: Uint8Array,
+    public offsets: Uint16Array,
+    slab: ByteSlab | null = null,
   ) {
-    if (previous === undefined) {
-      this.buf = new Uint8Array(INITIAL_BYTES);
-      this.offsets = new Uint16Array(16);
-    } else {
-      // (a node of one huge entry is no guide: past twice the node size, start as usual)
-      const guess = previous.used + SPARE_KEPT / 2;
-      this.buf = new Uint8Array(guess > 2 * NODE_MAX_BYTES ? INITIAL_BYTES : (guess + 7) & ~7);
-      this.offsets = new Uint16Array(Math.max(16, previous.count));
-    }
+    this.#slab = slab;
+    this.#carved = slab !== null;
     // header + end, count, deleted, field count, fields, master terminator
     let bytes = 7 + lpIntBytes(0) + lpIntBytes(0) + lpIntBytes(fields.length) + lpIntBytes(0);
     let fieldBytes = 0;
@@ -235,72 +237,142 @@ class StreamNode {
     return this.redisBytes + payload >= NODE_MAX_BYTES || this.count >= NODE_MAX_ENTRIES;
   }
 
-  sameFields(fv: readonly string[]): boolean {
+  /** Whether `fv[from..]` has this node's fields, in order. */
+  sameFields(fv: readonly string[], from = 0): boolean {
     const f = this.fields;
-    if (fv.length !== f.length * 2) return false;
-    for (let i = 0; i < f.length; i++) if (fv[i * 2] !== f[i]) return false;
+    if (fv.length - from !== f.length * 2) return false;
+    for (let i = 0; i < f.length; i++) if (fv[from + i * 2] !== f[i]) return false;
     return true;
   }
 
-  #reserve(n: number): void {
-    if (this.used + n <= this.buf.length) return;
-    let size = Math.max(this.buf.length * 2, 64);
+  /** Makes room for `n` more bytes; returns how much `buf` grew. */
+  #reserve(n: number): number {
+    const old = this.buf.length;
+    if (this.used + n <= old) return 0;
+    let size = Math.max(old * 2, 64);
     while (size < this.used + n) size *= 2;
+    const slab = this.#slab;
+    if (slab !== null) {
+      const at = this.buf.byteOffset;
+      if (slab.resizeTail(at, old, size)) {
+        // the bytes already written stay where they are: a longer view, no copy
+        this.buf = new Uint8Array(slab.buffer, at, size);
+        return size - old;
+      }
+      // no room left in the slab: the node moves to a buffer of its own
+      slab.resizeTail(at, old, 0);
+      this.#slab = null;
+    }
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.used));
     this.buf = next;
+    return size - old;
   }
 
-  append(id: StreamId, fv: readonly string[]): void {
-    const same = this.count === 0 || this.sameFields(fv);
-    // at most: flags, two 64-bit varints, the pair count, each string's length and bytes
-    let need = 1 + 10 + 10 + 5;
-    for (let i = 0; i < fv.length; i++) need += fv[i].length + 5;
-    this.#reserve(need);
-    if (this.count === this.offsets.length) {
-      // A node that outgrows 16 entries usually fills up: one copy to the most it can hold
-      // (a full node keeps exactly that; `shrink` trims one closed early).
-      const next = new Uint16Array(NODE_MAX_ENTRIES);
-      next.set(this.offsets);
-      this.offsets = next;
-    }
-    this.offsets[this.count] = this.used;
-    const buf = this.buf;
-    let p = this.used;
-    buf[p++] = same ? FLAG_SAMEFIELDS : 0;
-    const msDelta = sub(id.ms, this.master.ms);
-    p = writeVarint(buf, p, msDelta);
-    p = writeVarint(buf, p, msDelta === 0 ? sub(id.seq, this.master.seq) : id.seq);
-    const pairs = fv.length >> 1;
-    if (!same) p = writeVarint(buf, p, pairs);
-    for (let i = same ? 1 : 0; i < fv.length; i += same ? 2 : 1) {
-      const s = fv[i];
-      p = writeVarint(buf, p, s.length);
-      for (let j = 0; j < s.length; j++) buf[p++] = s.charCodeAt(j);
-    }
-    this.used = p;
-    this.count++;
-    this.live++;
-
-    // Redis's listpack growth for this entry: the count rewritten, then
-    // flags, ms-diff, seq-diff, [num-fields, fields,] values, lp-count.
-    let bytes = lpIntBytes(this.live) - lpIntBytes(this.live - 1);
-    bytes += lpIntBytes(same ? FLAG_SAMEFIELDS : 0);
-    bytes += lpIntBytes(wrappedDelta(id.ms, this.master.ms));
-    bytes += lpIntBytes(wrappedDelta(id.seq, this.master.seq));
-    if (!same) bytes += lpIntBytes(pairs);
-    for (let i = same ? 1 : 0; i < fv.length; i += same ? 2 : 1) bytes += lpStringBytes(fv[i]);
-    bytes += lpIntBytes(same ? pairs + 3 : pairs * 2 + 4);
-    this.redisBytes += bytes;
+  /** One more entry's room in `offsets`; returns how much it grew in bytes. */
+  #growOffsets(): number {
+    // A node that outgrows 16 entries usually fills up: one copy to the most it can hold
+    // (a full node keeps exactly that; `shrink` trims one closed early). A node loaded
+    // from an RDB may hold more (another stream-node-max-entries): it doubles.
+    const old = this.offsets;
+    const next = new Uint16Array(Math.max(NODE_MAX_ENTRIES, old.length * 2));
+    next.set(old);
+    this.offsets = next;
+    return next.byteLength - old.byteLength;
   }
 
   /**
-   * A node that will take no more entries gives back its spare buffer, unless the spare
-   * is small (the copy would cost more than the bytes are worth).
+   * Appends an entry whose fields and values are `fv[from..]` (`payload`: their total
+   * length); returns how much `bytes()` grew.
    */
-  shrink(): void {
-    if (this.used + SPARE_KEPT < this.buf.length) this.buf = this.buf.slice(0, this.used);
-    if (this.count < this.offsets.length) this.offsets = this.offsets.slice(0, this.count);
+  append(id: StreamId, fv: readonly string[], from: number, payload: number): number {
+    const count = this.count;
+    const same = count === 0 || this.sameFields(fv, from);
+    const strings = fv.length - from;
+    // at most: flags, two 64-bit varints, the pair count, each string's length and bytes
+    let grown = this.#reserve(26 + payload + 5 * strings);
+    if (count === this.offsets.length) grown += this.#growOffsets();
+    this.offsets[count] = this.used;
+    const buf = this.buf;
+    const master = this.master;
+    let p = this.used;
+    buf[p++] = same ? FLAG_SAMEFIELDS : 0;
+    // The ms delta, then the sequence (a delta when the ms is the master's). Redis's listpack
+    // holds both deltas as int64s (uint64 differences read back signed): for safe integers,
+    // the plain differences.
+    let lpBytes: number;
+    if (
+      typeof id.ms === "number" && typeof master.ms === "number" &&
+      typeof id.seq === "number" && typeof master.seq === "number"
+    ) {
+      const msDelta = id.ms - master.ms, seqDelta = id.seq - master.seq;
+      const seqPart = msDelta === 0 ? seqDelta : id.seq;
+      // (one byte each, most of the time)
+      if (msDelta < 128) buf[p++] = msDelta;
+      else p = writeVarint(buf, p, msDelta);
+      if (seqPart < 128) buf[p++] = seqPart;
+      else p = writeVarint(buf, p, seqPart);
+      lpBytes = lpIntBytes(msDelta) + lpIntBytes(seqDelta);
+    } else {
+      const msDelta = sub(id.ms, master.ms);
+      p = writeVarint(buf, p, msDelta);
+      p = writeVarint(buf, p, msDelta === 0 ? sub(id.seq, master.seq) : id.seq);
+      lpBytes = lpIntBytes(wrappedDelta(id.ms, master.ms)) +
+        lpIntBytes(wrappedDelta(id.seq, master.seq));
+    }
+    const pairs = strings >> 1;
+    // Redis's listpack growth for this entry: flags (0 or 2: two bytes either way), the
+    // ms and seq deltas (above), [the field count and fields,] the values, the lp-count,
+    // and the node's count rewritten.
+    lpBytes += 2;
+    if (!same) {
+      p = writeVarint(buf, p, pairs);
+      lpBytes += lpIntBytes(pairs);
+    }
+    const step = same ? 2 : 1;
+    for (let i = same ? from + 1 : from; i < fv.length; i += step) {
+      const s = fv[i];
+      const len = s.length;
+      if (len < 128) buf[p++] = len;
+      else p = writeVarint(buf, p, len);
+      for (let j = 0; j < len; j++) buf[p++] = s.charCodeAt(j);
+      // (most values: short, and not integers, which start with a digit or '-')
+      const c = s.charCodeAt(0);
+      lpBytes += len < 64 && (c > 57 || (c < 48 && c !== 45)) ? len + 2 : lpStringBytes(s);
+    }
+    this.used = p;
+    this.count = count + 1;
+    const live = ++this.live;
+    lpBytes += lpIntBytes(same ? pairs + 3 : pairs * 2 + 4);
+    // (the count is one byte up to 127, two from 128: only then does rewriting it grow)
+    if (live > 127) lpBytes += lpIntBytes(live) - lpIntBytes(live - 1);
+    this.redisBytes += lpBytes;
+    return grown;
+  }
+
+  /**
+   * A node that will take no more entries gives back its spare buffer: in place when it
+   * is its slab's last range, else by a copy unless the spare is small (the copy would cost
+   * more than the bytes are worth). Returns how much `bytes()` changed.
+   */
+  shrink(): number {
+    const before = this.bytes();
+    const slab = this.#slab;
+    if (slab !== null) {
+      this.#slab = null;
+      const at = this.buf.byteOffset;
+      if (this.used < this.buf.length && slab.resizeTail(at, this.buf.length, this.used)) {
+        this.buf = new Uint8Array(slab.buffer, at, this.used);
+      }
+      // (its offsets, carved before it, keep room for a full node: reclaiming them would
+      // take a buffer of their own)
+    } else {
+      if (this.used + SPARE_KEPT < this.buf.length) this.buf = this.buf.slice(0, this.used);
+      if (this.count < this.offsets.length && !this.#carved) {
+        this.offsets = this.offsets.slice(0, this.count);
+      }
+    }
+    return this.bytes() - before;
   }
 
   flagsAt(i: number): number {
@@ -380,11 +452,10 @@ class StreamNode {
     return (this.buf[this.offsets[i]] & FLAG_DELETED) !== 0;
   }
 
+  /** A copy with buffers of its own. */
   clone(): StreamNode {
-    const n = new StreamNode(this.master, this.fields);
-    n.buf = this.buf.slice();
+    const n = new StreamNode(this.master, this.fields, this.buf.slice(), this.offsets.slice());
     n.used = this.used;
-    n.offsets = this.offsets.slice();
     n.count = this.count;
     n.live = this.live;
     n.deleted = this.deleted;
@@ -416,6 +487,8 @@ export class Stream {
   #head = 0;
   /** The nodes' bytes, kept as they change: MEMORY USAGE and maxmemory read it per write. */
   #nodeBytes = 0;
+  /** Where nodes after the first SLAB_AFTER_NODES take their buffers (see #newNode). */
+  #slab: ByteSlab | null = null;
   length = 0;
   lastId: StreamId = MIN_ID;
   /** The first live entry's id when Redis last recorded it (recorded-first-entry-id). */
@@ -481,38 +554,74 @@ export class Stream {
     return now > this.lastId.ms ? { ms: now, seq: 0 } : nextId(this.lastId);
   }
 
-  /** Appends an entry; `id` must be greater than `lastId` (the caller checks). */
-  append(id: StreamId, fv: readonly string[]): void {
+  /**
+   * Appends an entry whose fields and values are `fv[from..]` (XADD passes its arguments
+   * as they are); `id` must be greater than `lastId` (the caller checks).
+   */
+  append(id: StreamId, fv: readonly string[], from = 0): void {
+    let payload = 0;
+    for (let i = from; i < fv.length; i++) payload += fv[i].length;
     const nodes = this.#nodes;
     let node = nodes.length > this.#head ? nodes[nodes.length - 1] : undefined;
-    if (node !== undefined) {
-      let payload = 0;
-      for (const s of fv) payload += s.length;
-      if (node.full(payload)) {
-        this.#nodeBytes -= node.bytes();
-        node.shrink();
-        this.#nodeBytes += node.bytes();
-        node = undefined;
-      }
+    if (node !== undefined && node.full(payload)) {
+      this.#nodeBytes += node.shrink();
+      node = undefined;
     }
     if (node === undefined) {
-      const fields = new Array<string>(fv.length >> 1);
-      for (let i = 0; i < fields.length; i++) fields[i] = fv[i * 2];
-      node = new StreamNode(
-        id,
-        fields,
-        nodes.length > this.#head ? nodes[nodes.length - 1] : undefined,
-      );
+      node = this.#newNode(id, fv, from);
       nodes.push(node);
-    } else this.#nodeBytes -= node.bytes();
-    node.append(id, fv);
-    this.#nodeBytes += node.bytes();
+      this.#nodeBytes += node.bytes();
+    }
+    this.#nodeBytes += node.append(id, fv, from, payload);
     this.length++;
     this.entriesAdded = typeof this.entriesAdded === "number"
       ? this.entriesAdded + 1
       : norm(this.entriesAdded + 1n);
     this.lastId = id;
     if (this.length === 1) this.firstId = id;
+  }
+
+  /**
+   * A node for an entry with id `id` and fields `fv[from..]`, after the nodes there are.
+   * A stream's entries tend to look alike, so its buffer starts at the size the previous
+   * node ended with (plus a little), and filling it needs no copy to grow and none to
+   * shrink. A stream of a few nodes gives each its own buffers; a longer one carves them
+   * from a slab (byte_slab.ts: an ArrayBuffer costs far more than the bytes written into
+   * it), sized to half what the stream holds (8–64 KiB), so what a slab keeps alive beyond
+   * its live nodes (ranges of nodes trimmed or deleted, its unused end) stays within that.
+   */
+  #newNode(id: StreamId, fv: readonly string[], from: number): StreamNode {
+    const fields = new Array<string>((fv.length - from) >> 1);
+    for (let i = 0; i < fields.length; i++) fields[i] = fv[from + i * 2];
+    const nodes = this.#nodes;
+    const held = nodes.length - this.#head;
+    if (held === 0) {
+      return new StreamNode(id, fields, new Uint8Array(INITIAL_BYTES), new Uint16Array(16));
+    }
+    const previous = nodes[nodes.length - 1];
+    // (a node of one huge entry is no guide: past twice the node size, start as usual)
+    const guess = previous.used + SPARE_KEPT / 2;
+    const size = guess > 2 * NODE_MAX_BYTES ? INITIAL_BYTES : (guess + 7) & ~7;
+    if (held < SLAB_AFTER_NODES) {
+      const offsets = new Uint16Array(Math.max(16, previous.count));
+      return new StreamNode(id, fields, new Uint8Array(size), offsets);
+    }
+    const need = CARVED_OFFSETS_BYTES + size;
+    let slab = this.#slab;
+    let at = slab === null ? -1 : slab.take(need);
+    if (at < 0) {
+      let slabSize = SLAB_MIN_BYTES;
+      while (slabSize < SLAB_MAX_BYTES && slabSize < this.#nodeBytes / 2) slabSize *= 2;
+      this.#slab = slab = new ByteSlab(Math.max(slabSize, need));
+      at = slab.take(need);
+    }
+    return new StreamNode(
+      id,
+      fields,
+      new Uint8Array(slab!.buffer, at + CARVED_OFFSETS_BYTES, size),
+      new Uint16Array(slab!.buffer, at, NODE_MAX_ENTRIES),
+      slab,
+    );
   }
 
   /** Index (into #nodes) of the last node whose first id is <= `id`, or head - 1. */
@@ -725,14 +834,12 @@ export class Stream {
   ): void {
     if (entries.length === 0) return;
     const tail = this.#nodes.length > this.#head ? this.#nodes[this.#nodes.length - 1] : null;
-    if (tail !== null) {
-      this.#nodeBytes -= tail.bytes();
-      tail.shrink();
-      this.#nodeBytes += tail.bytes();
-    }
-    const node = new StreamNode(master, fields);
+    if (tail !== null) this.#nodeBytes += tail.shrink();
+    const node = new StreamNode(master, fields, new Uint8Array(INITIAL_BYTES), new Uint16Array(16));
     for (const e of entries) {
-      node.append(e.id, e.fields);
+      let payload = 0;
+      for (const s of e.fields) payload += s.length;
+      node.append(e.id, e.fields, 0, payload);
       if (e.deleted) node.markDeleted(node.count - 1);
       else this.length++;
     }

@@ -227,3 +227,37 @@ Deno.test("ids past 2^53 stay exact", () => {
   assert.equal(s.autoId(10), null);
   assert.deepEqual(collect(s, max, MAX_ID, false, 0), [`${formatId(max)} ["c","d"]`]);
 });
+
+Deno.test("a long stream, its nodes carved from slabs, keeps every entry as it grows and is trimmed", () => {
+  const s = new Stream();
+  let model: ModelEntry[] = [];
+  // entries whose sizes jump (a node's buffer then outgrows its guess, in its slab or out of
+  // it), given as XADD gives them: after the command's own arguments
+  for (let i = 1; i <= 6000; i++) {
+    const size = i % 997 === 0 ? 3000 : i % 89 === 0 ? 700 : i % 3;
+    const fields = i % 5 ? ["f", "v".repeat(size)] : ["g", String(i), "h", "x"];
+    s.append({ ms: i, seq: 0 }, ["XADD", "s", "*", ...fields], 3);
+    model.push({ id: { ms: i, seq: 0 }, fields });
+    if (i % 1500 === 750) {
+      const removed = s.trim({
+        strategy: "maxlen",
+        maxlen: 1000,
+        minid: MIN_ID,
+        approx: true,
+        limit: 0,
+      });
+      model = model.slice(removed);
+      const victims = [model[10].id, model[500].id];
+      assert.equal(s.delete(victims), 2);
+      model = model.filter((e) => e.id !== victims[0] && e.id !== victims[1]);
+    }
+  }
+  assert.ok(s.nodeCount > 8); // past SLAB_AFTER_NODES
+  assert.equal(s.length, model.length);
+  assert.equal(s.nodeBytes, s.recountNodeBytes());
+  assert.deepEqual(collect(s, MIN_ID, MAX_ID, false, 0), show(model));
+  assert.deepEqual(collect(s, MIN_ID, MAX_ID, true, 0), show(model).reverse());
+  const copy = s.copy((g) => g);
+  assert.equal(copy.nodeBytes, copy.recountNodeBytes());
+  assert.deepEqual(collect(copy, MIN_ID, MAX_ID, false, 0), show(model));
+});
