@@ -125,7 +125,12 @@ export class ClientLimits {
    * injectable for tests.
    */
   tick(now: number = Date.now()): void {
-    const reclaimed = this.reclaimer.tick(now, this.server.stats.commands);
+    // commands a gateway forwards keep it busy too (they are not counted as run here)
+    const server = this.server;
+    const reclaimed = this.reclaimer.tick(
+      now,
+      server.stats.commands + (server.gateway?.forwarded ?? 0),
+    );
     if (reclaimed !== null) {
       this.server.log(
         "verbose",
