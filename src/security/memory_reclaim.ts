@@ -11,7 +11,10 @@
  *   the last collection: after a load (many keys written, then quiet) the collection
  *   compacts what the load left half-used, so the resident memory settles near what the
  *   data needs (sets of 100 small integers: ~38 → ~7.5 bytes per element settled, against
- *   Redis's 5.4; BENCHMARKS.md). Nobody is waiting then, so the pause costs no one.
+ *   Redis's 5.4; BENCHMARKS.md). Nobody is waiting then, so the pause costs no one. Not
+ *   in gateway mode: a gateway has no store, its heap's growth is its requests' garbage,
+ *   which V8 collects as it goes (collecting it there cost every burst of load a full
+ *   collection, 100-650 ms on a loaded host).
  *
  * The collector is reached through node:v8's `setFlagsFromString("--expose-gc")` and
  * node:vm (no `--v8-flags` needed); where that is not available nothing is done.
@@ -57,7 +60,7 @@ export class MemoryReclaimer {
   #externalAfter = 0;
   /** The heap after the last collection; at the first tick, the heap then (the startup's). */
   #heapAfter = -1;
-  #commands = -1;
+  #commands: number | null = -1;
   #busyAt = -Infinity;
 
   /** `memory` and `gc` are injectable for tests. */
@@ -73,9 +76,11 @@ export class MemoryReclaimer {
 
   /**
    * Runs a full collection if worth it; returns the bytes it gave back (outside the heap
-   * and in it), or null. `commands` is the count of commands run so far.
+   * and in it), or null. `commands` is the count of commands run so far; null for a
+   * server with no store (a gateway), which has no load to compact once idle: only the
+   * buffers of clients that left are worth a collection there.
    */
-  tick(now: number, commands: number): { released: number; ms: number } | null {
+  tick(now: number, commands: number | null): { released: number; ms: number } | null {
     if (commands !== this.#commands) {
       this.#commands = commands;
       this.#busyAt = now;
@@ -85,7 +90,7 @@ export class MemoryReclaimer {
     if (now - this.#lastRun < RECLAIM_EVERY_MS) return null;
     const clientsLeft = this.#closedSince !== 0 &&
       before.external >= this.#externalAfter + RECLAIM_BYTES;
-    const idleAfterGrowth = now - this.#busyAt >= IDLE_MS &&
+    const idleAfterGrowth = commands !== null && now - this.#busyAt >= IDLE_MS &&
       before.heapUsed >= this.#heapAfter + HEAP_RECLAIM_BYTES;
     if (!clientsLeft && !idleAfterGrowth) return null;
     const gc = this.gc();
