@@ -7,7 +7,10 @@
  * (all threads, /proc) per exchange (one LPUSH plus one woken BLPOP), median of RUNS
  * interleaved runs, and the ratio respd/redis.
  *
- *   deno task bench:blocking [--runs 3] [--pairs 4] [--rounds 5000]
+ *   deno task bench:blocking [--runs 3] [--pairs 4] [--rounds 5000] [--server "CMD {port}"]
+ *
+ * `--server` runs another command in respd's place, e.g. the floor server in the matching mode
+ * (bench/floor_server.ts), to tell the runtime's cost from respd's in this exact bench.
  */
 
 import { parseArgs } from "node:util";
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     pairs: { type: "string", default: "4" },
     rounds: { type: "string", default: "5000" },
+    server: { type: "string" },
   },
 });
 const RUNS = Number(values.runs);
@@ -73,8 +77,13 @@ async function load(port: number, pid: number): Promise<number> {
   }
 }
 
-await using servers = await startRedisAndRespd();
+await using servers = await startRedisAndRespd(values.server);
 const { redis, respd } = servers;
+console.log(
+  `# redis-server pid ${redis.pid}, respd pid ${respd.pid}${
+    values.server ? ` (${values.server})` : ""
+  }`,
+);
 await load(respd.port, respd.pid); // warm-up (JIT)
 const r: number[] = [], d: number[] = [];
 for (let i = 0; i < RUNS; i++) {

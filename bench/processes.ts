@@ -97,9 +97,11 @@ export interface Started {
 
 /**
  * A redis-server and a respd (`main.ts`, no WebSocket port, no save points) on free ports,
- * each answering PING; disposing of the pair kills both.
+ * each answering PING; disposing of the pair kills both. `server`, when given, is another
+ * command to run in respd's place (run by bash; `{port}` is replaced by its port), e.g. a
+ * floor server (bench/floor_server.ts) or another build.
  */
-export async function startRedisAndRespd(): Promise<
+export async function startRedisAndRespd(server?: string): Promise<
   { redis: Started; respd: Started } & AsyncDisposable
 > {
   const redisPort = freePort();
@@ -109,21 +111,28 @@ export async function startRedisAndRespd(): Promise<
     stderr: "null",
   }).spawn();
   const respdPort = freePort();
-  const respd = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../main.ts", import.meta.url).pathname,
-      "--port",
-      String(respdPort),
-      "--ws-port",
-      "off",
-      "--save",
-      "",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const respd = server === undefined
+    ? new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../main.ts", import.meta.url).pathname,
+        "--port",
+        String(respdPort),
+        "--ws-port",
+        "off",
+        "--save",
+        "",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn()
+    : new Deno.Command("bash", {
+      // exec: the pid measured is the server's own
+      args: ["-c", `exec ${server.replaceAll("{port}", String(respdPort))}`],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
   const stop = async () => {
     for (const child of [redis, respd]) {
       try {

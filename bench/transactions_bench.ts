@@ -7,7 +7,10 @@
  * not counted. For scale, the same five round trips' worth of work without a transaction
  * (PING, SET, INCR, GET, PING in one write) is measured alike.
  *
- *   deno task bench:tx [--runs 3] [--clients 8] [--rounds 5000]
+ *   deno task bench:tx [--runs 3] [--clients 8] [--rounds 5000] [--server "CMD {port}"]
+ *
+ * `--server` runs another command in respd's place, e.g. the floor server in the matching mode
+ * (bench/floor_server.ts), to tell the runtime's cost from respd's in this exact bench.
  */
 
 import { parseArgs } from "node:util";
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     clients: { type: "string", default: "8" },
     rounds: { type: "string", default: "5000" },
+    server: { type: "string" },
   },
 });
 const RUNS = Number(values.runs);
@@ -64,8 +68,13 @@ async function load(port: number, pid: number, multi: boolean): Promise<number> 
   }
 }
 
-await using servers = await startRedisAndRespd();
+await using servers = await startRedisAndRespd(values.server);
 const { redis, respd } = servers;
+console.log(
+  `# redis-server pid ${redis.pid}, respd pid ${respd.pid}${
+    values.server ? ` (${values.server})` : ""
+  }`,
+);
 for (const multi of [true, false]) {
   await load(respd.port, respd.pid, multi); // warm-up (JIT)
   const r: number[] = [], d: number[] = [];

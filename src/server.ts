@@ -309,7 +309,7 @@ export class Server {
     const config = this.config;
     const wsTls = config.wsPort !== null && config.wsTls ? loadWebTlsContext(config) : null;
     const respTls = config.tlsPort !== null ? loadTlsContext(config) : null;
-    const onConnection = (conn: ByteConn) => this.accept(tcpTransport(conn));
+    const onConnection = (conn: ByteConn) => this.accept(tcpTransport(conn, true));
     if (config.port !== null) {
       this.#tcp = Deno.listen({ hostname: config.bind, port: config.port });
       this.#tasks.push(acceptLoop(this.#tcp, onConnection, {

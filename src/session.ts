@@ -19,7 +19,9 @@
  * Fairness (issue #20): at most TURN_BUDGET_BYTES of requests are served per event-loop
  * turn, and a read that settled without the event loop turning waits for the next turn
  * (turns.ts), so a client whose pipeline is already buffered cannot hold the server while
- * others wait. The replies of each turn's batch still leave in one write.
+ * others wait. The replies of each turn's batch still leave in one write. A plain TCP
+ * socket's reads always settle through the event loop, so its session skips that check
+ * (and the setImmediate it costs per read).
  *
  * Gateway mode (gateway/): a command sent upstream leaves a placeholder in the reply order
  * (`awaitReply`): what was written before it is set aside as a ready segment, and later
@@ -30,8 +32,9 @@
  *
  * Backpressure: the loop awaits its writes before it reads again, so a client that does not
  * read its replies is not read either (TCP and WebSocket alike). Deliveries still queue;
- * unsent bytes (queued, in flight, or held by the transport) count against
- * client-output-buffer-limit, and a client over it is cut off (output_limit.ts).
+ * unsent bytes (queued, in flight, or held by the transport; in gateway mode also upstream
+ * replies not yet written, checked as each arrives) count against client-output-buffer-limit,
+ * and a client over it is cut off (output_limit.ts).
  */
 
 import { ByteReader } from "./protocol/byte_reader.ts";
@@ -131,6 +134,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   #segments: { bytes: Uint8Array | null }[] = [];
   /** Segments still without their bytes. */
   #segmentsDue = 0;
+  /** Bytes of the segments that have theirs: unsent output (the output limit counts them). */
+  #segmentBytes = 0;
   /** The loop awaits `#segmentsReady` and flushes itself once it settles. */
   #loopAwaitsSegments = false;
   /** Resolves when every segment has its bytes (the loop waits for it before reading). */
@@ -179,7 +184,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   /** Bytes queued for this client and not yet sent, including those a write holds. */
   get pendingOutput(): number {
-    return this.reply.length + (this.transport.queued ?? this.#inFlight);
+    return this.reply.length + this.#segmentBytes + (this.transport.queued ?? this.#inFlight);
   }
 
   /** The reply buffer being filled and, with the spare one, both (CLIENT LIST rbs, tot-mem). */
@@ -324,6 +329,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
 
   async #loop(reader: ByteReader): Promise<void> {
     const turns = this.server.turns;
+    const socket = this.transport.readsThroughEventLoop === true;
     while (!this.#stopping) {
       if (this.#unblock !== null) {
         if (!await this.#waitBlocked(reader)) return;
@@ -338,14 +344,16 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#overBudget = false;
         await turns.next();
       } else {
-        const turn = turns.current();
+        // A socket's read always settles through the event loop: no bookkeeping (it costs
+        // a setImmediate per read).
+        const turn = socket ? 0 : turns.current();
         const result = await reader.read(this.parser.bytesWanted);
         this.#traffic.input += result.value?.byteLength ?? 0;
         this.#traffic.reads++;
         if (!reader.commit(result)) return;
         // Read without returning to the event loop (the bytes were already there): let
         // the clients that became ready meanwhile go first (turns.ts).
-        if (turns.isCurrent(turn)) await turns.next();
+        if (!socket && turns.isCurrent(turn)) await turns.next();
       }
       // One clock reading serves as the idle time's start and the first command's.
       const now = performance.now();
@@ -516,7 +524,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
   awaitReply(waits: boolean, confirmed = true): (reply: Uint8Array) => void {
     const segments = this.#segments;
     if (this.reply.length !== 0) {
-      segments.push({ bytes: this.reply.takeFrom(0) });
+      const bytes = this.reply.takeFrom(0);
+      this.#segmentBytes += bytes.length;
+      segments.push({ bytes });
     }
     const segment: { bytes: Uint8Array | null } = { bytes: null };
     segments.push(segment);
@@ -529,6 +539,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     return (bytes) => {
       if (segment.bytes !== null) return;
       segment.bytes = bytes;
+      this.#segmentBytes += bytes.length;
+      // replies piling up for a client that does not read them: cut off, as in Redis
+      const cutOff = this.#cutOffOverOutputLimit();
       if (--this.#segmentsDue === 0) {
         this.#segmentsReady = null;
         this.#onSegmentsReady?.();
@@ -540,7 +553,7 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         this.#blockUnconfirmed = false;
         this.unblocked();
       }
-      if (this.#closed || this.#flushScheduled) return;
+      if (cutOff || this.#flushScheduled) return;
       this.#flushScheduled = true;
       queueMicrotask(() => {
         this.#flushScheduled = false;
@@ -567,6 +580,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
         if (this.#segments.length !== 0) {
           const out = this.#readySegments();
           this.#inFlight = out.length;
+          this.#traffic.output += out.length;
+          this.#traffic.writes++;
           try {
             await this.transport.write(out);
           } finally {
@@ -604,10 +619,15 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    */
   #readySegments(): Uint8Array {
     const segments = this.#segments;
-    if (segments.length === 1 || segments[1].bytes === null) return segments.shift()!.bytes!;
+    if (segments.length === 1 || segments[1].bytes === null) {
+      const bytes = segments.shift()!.bytes!;
+      this.#segmentBytes -= bytes.length;
+      return bytes;
+    }
     let n = 0;
     let size = 0;
     while (n < segments.length && segments[n].bytes !== null) size += segments[n++].bytes!.length;
+    this.#segmentBytes -= size;
     const out = new Uint8Array(size);
     let pos = 0;
     for (const segment of segments.splice(0, n)) {
@@ -630,7 +650,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
       const scratch = new ReplyWriter(256);
       scratch.protocol = this.protocol;
       write(scratch);
-      this.#segments.splice(pending, 0, { bytes: scratch.takeFrom(0) });
+      const bytes = scratch.takeFrom(0);
+      this.#segmentBytes += bytes.length;
+      this.#segments.splice(pending, 0, { bytes });
     } else write(this.reply);
     if (this.#cutOffOverOutputLimit() || this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -666,6 +688,9 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     // up to the close bound to go.
     this.server.hub.removeSubscriber(this);
     this.reply.clear();
+    // upstream replies still to come fill segments no longer listed, and are dropped
+    this.#segments = [];
+    this.#segmentBytes = 0;
     this.transport.close(this.#closeReason.text, this.#closeReason.code);
     this.#reader?.cancel();
     return true;

@@ -25,12 +25,14 @@ import { sequences as tracking } from "./differential/tracking.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { connectResp } from "./support/ws_raw_client.ts";
 import {
+  freePort,
   type RedisCluster,
   run,
   startRedis,
   startRedisCluster,
   startTestServer,
 } from "./support/servers.ts";
+import { makeTestCerts, type TestCerts } from "./support/tls_certs.ts";
 import { until } from "./support/eventually.ts";
 import { keySlot } from "../src/gateway/cluster_slots.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
@@ -452,5 +454,95 @@ Deno.test("through a cluster gateway", async (t) => {
   } finally {
     await a.shutdown();
     await b.shutdown();
+  }
+});
+
+/**
+ * A Redis Cluster of 3 masters (no replicas) that speaks TLS to clients and on its bus
+ * (`--tls-cluster yes`), each node also on a plain port for the test's own checks. Its
+ * nodes announce their TLS ports to TLS clients, so a gateway given `rediss://` seeds
+ * reaches every master over TLS with the seeds' certificates.
+ */
+async function startTlsCluster(
+  certs: TestCerts,
+): Promise<{ plain: number[]; tls: number[] } & AsyncDisposable> {
+  const tlsArgs = [
+    ...["--tls-cert-file", certs.serverCert, "--tls-key-file", certs.serverKey],
+    ...["--tls-ca-cert-file", certs.caCert, "--tls-cluster", "yes"],
+    // the bus's outgoing connections show a client certificate (the server's is not one)
+    ...["--tls-client-cert-file", certs.clientCert, "--tls-client-key-file", certs.clientKey],
+  ];
+  const nodes: AsyncDisposable[] = [];
+  const plain: number[] = [];
+  const tls: number[] = [];
+  const stop = async () => {
+    for (const n of nodes) await n[Symbol.asyncDispose]();
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const tlsPort = freePort();
+      const node = await startRedis([
+        ...["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"],
+        ...["--cluster-node-timeout", "2000", "--tls-port", String(tlsPort), ...tlsArgs],
+      ]);
+      nodes.push(node);
+      plain.push(node.port);
+      tls.push(tlsPort);
+    }
+    const created = await run("redis-cli", [
+      ...["--tls", "--cacert", certs.caCert, "--cert", certs.clientCert, "--key", certs.clientKey],
+      ...["--cluster", "create", ...tls.map((p) => `127.0.0.1:${p}`), "--cluster-yes"],
+    ]);
+    if (created.code !== 0) throw new Error(`cluster create failed: ${created.stdout}`);
+    for (const port of plain) {
+      await until(
+        async () => {
+          const info = await run("redis-cli", ["-p", String(port), "CLUSTER", "INFO"]);
+          return info.stdout.includes("cluster_state:ok");
+        },
+        `node ${port} to report cluster_state:ok`,
+        10_000,
+        50,
+      );
+    }
+    return { plain, tls, [Symbol.asyncDispose]: stop };
+  } catch (e: unknown) {
+    await stop();
+    throw e;
+  }
+}
+
+Deno.test("a cluster reached over TLS (rediss:// seeds): every master over its TLS port", async () => {
+  await using certs = await makeTestCerts();
+  await using cluster = await startTlsCluster(certs);
+  const gateway = startTestServer({
+    upstreamCluster: `rediss://127.0.0.1:${cluster.tls[0]}`,
+    upstreamTlsCaCertFile: certs.caCert,
+    upstreamTlsCertFile: certs.clientCert,
+    upstreamTlsKeyFile: certs.clientKey,
+  });
+  try {
+    using c = await RawClient.connect(gateway.port);
+    // keys on every master: a cross-slot MSET is split, MGET merged
+    const keys = ["a", "b", "c", "d", "e", "f"];
+    const masters = new Set(keys.map((k) => Math.floor(keySlot(k) / 5462)));
+    assertEquals(masters.size, 3, "the keys cover the three masters");
+    assertEquals(await c.call("MSET", ...keys.flatMap((k) => [k, `v${k}`])), "+OK\r\n");
+    assertEquals(
+      await c.call("MGET", ...keys),
+      `*6\r\n${keys.map((k) => `$2\r\nv${k}\r\n`).join("")}`,
+    );
+    for (let i = 0; i < 3; i++) {
+      using direct = await RawClient.connect(cluster.plain[i]);
+      // the gateway's connection to this node is on its TLS port
+      const clients = await direct.call("CLIENT", "LIST");
+      assert(clients.includes(`laddr=127.0.0.1:${cluster.tls[i]}`), clients);
+      const owned = keys.filter((k) => Math.floor(keySlot(k) / 5462) === i);
+      for (const k of owned) {
+        assertEquals(await direct.call("GET", k), `$2\r\nv${k}\r\n`, `${k} on node ${i}`);
+      }
+    }
+  } finally {
+    await gateway.shutdown();
   }
 });

@@ -63,20 +63,33 @@ interface Wait {
   client: BlockableClient;
   request: BlockRequest;
   /** The waited keys of this client, without duplicates. */
-  keys: Set<string>;
+  keys: readonly string[];
   timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * The clients waiting on one key, in blocking order (a Set keeps insertion order), and
+ * whether the key is queued as ready: a flag rather than a lookup, as a write to a waited
+ * key happens on every wake.
+ */
+interface KeyWaits {
+  readonly dbIndex: number;
+  readonly key: string;
+  readonly waits: Set<Wait>;
+  ready: boolean;
 }
 
 /** setTimeout's largest delay; longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class BlockingManager {
-  /** dbIndex → key → waits in blocking order (a Set keeps insertion order). */
-  readonly #byKey = new Map<number, Map<string, Set<Wait>>>();
+  /** dbIndex → key → its waits. */
+  readonly #byKey = new Map<number, Map<string, KeyWaits>>();
   readonly #byClient = new Map<BlockableClient, Wait>();
-  /** Keys written since the last `serveReady`, as "dbIndex\0key"-free pairs, in order. */
-  #ready: [number, string][] = [];
-  readonly #readySet = new Set<string>();
+  /** Keys written since the last `serveReady`, in order (each once: `KeyWaits.ready`). */
+  #ready: KeyWaits[] = [];
+  /** The other ready array, swapped with `#ready` at each round of `serveReady`. */
+  #spare: KeyWaits[] = [];
   #serving = false;
 
   constructor(readonly keyspace: Keyspace) {
@@ -101,18 +114,21 @@ export class BlockingManager {
   /** Blocks `client` until `request` is served or times out. */
   block(client: BlockableClient, request: BlockRequest): void {
     if (this.#byClient.has(client)) throw new Error("client is already blocked");
-    const wait: Wait = { client, request, keys: new Set(request.keys), timer: undefined };
-    let keys = this.#byKey.get(request.dbIndex);
-    if (keys === undefined) this.#byKey.set(request.dbIndex, keys = new Map());
-    for (const key of wait.keys) {
-      let waits = keys.get(key);
-      if (waits === undefined) keys.set(key, waits = new Set());
-      waits.add(wait);
+    const keys = request.keys.length === 1 ? request.keys : [...new Set(request.keys)];
+    const wait: Wait = { client, request, keys, timer: undefined };
+    const dbIndex = request.dbIndex;
+    let byKey = this.#byKey.get(dbIndex);
+    if (byKey === undefined) this.#byKey.set(dbIndex, byKey = new Map());
+    for (const key of keys) {
+      let entry = byKey.get(key);
+      if (entry === undefined) {
+        byKey.set(key, entry = { dbIndex, key, waits: new Set(), ready: false });
+      }
+      entry.waits.add(wait);
     }
     this.#byClient.set(client, wait);
     if (request.timeoutMs > 0) this.#arm(wait, Date.now() + request.timeoutMs);
   }
-
   #arm(wait: Wait, deadline: number): void {
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()));
     wait.timer = setTimeout(() => {
@@ -146,31 +162,33 @@ export class BlockingManager {
   }
 
   #remove(wait: Wait): void {
-    clearTimeout(wait.timer);
+    if (wait.timer !== undefined) clearTimeout(wait.timer);
     this.#byClient.delete(wait.client);
-    const keys = this.#byKey.get(wait.request.dbIndex)!;
+    const byKey = this.#byKey.get(wait.request.dbIndex)!;
     for (const key of wait.keys) {
-      const waits = keys.get(key)!;
+      const waits = byKey.get(key)!.waits;
       waits.delete(wait);
-      if (waits.size === 0) keys.delete(key);
+      if (waits.size === 0) byKey.delete(key);
     }
-    if (keys.size === 0) this.#byKey.delete(wait.request.dbIndex);
+    if (byKey.size === 0) this.#byKey.delete(wait.request.dbIndex);
   }
 
   #onChange(db: Database, key: string | null): void {
     if (this.#byClient.size === 0) return;
-    const keys = this.#byKey.get(db.id);
-    if (keys === undefined) return;
+    const byKey = this.#byKey.get(db.id);
+    if (byKey === undefined) return;
     if (key === null) {
-      for (const k of keys.keys()) this.#markReady(db.id, k);
-    } else if (keys.has(key)) this.#markReady(db.id, key);
+      for (const entry of byKey.values()) this.#markReady(entry);
+    } else {
+      const entry = byKey.get(key);
+      if (entry !== undefined) this.#markReady(entry);
+    }
   }
 
-  #markReady(dbIndex: number, key: string): void {
-    const id = `${dbIndex}:${key}`;
-    if (this.#readySet.has(id)) return;
-    this.#readySet.add(id);
-    this.#ready.push([dbIndex, key]);
+  #markReady(entry: KeyWaits): void {
+    if (entry.ready) return;
+    entry.ready = true;
+    this.#ready.push(entry);
   }
 
   /**
@@ -184,20 +202,28 @@ export class BlockingManager {
     try {
       while (this.#ready.length !== 0) {
         const ready = this.#ready;
-        this.#ready = [];
-        this.#readySet.clear();
-        for (const [dbIndex, key] of ready) this.#serveKey(dbIndex, key);
+        this.#ready = this.#spare;
+        for (const entry of ready) entry.ready = false;
+        try {
+          for (const entry of ready) this.#serveKey(entry);
+        } finally {
+          ready.length = 0;
+          this.#spare = ready;
+        }
       }
     } finally {
       this.#serving = false;
     }
   }
 
-  #serveKey(dbIndex: number, key: string): void {
-    const waits = this.#byKey.get(dbIndex)?.get(key);
+  #serveKey({ dbIndex, key }: KeyWaits): void {
+    // the key's waits now (the entry queued may have emptied and been replaced since)
+    const waits = this.#byKey.get(dbIndex)?.get(key)?.waits;
     if (waits === undefined) return;
     const db = this.keyspace.dbs[dbIndex];
-    for (const wait of [...waits]) {
+    // Live: a served wait is deleted as it is visited (a Set iterates past deletions), and
+    // no wait is added while serving (a client blocks only in a command of its own).
+    for (const wait of waits) {
       if (this.#byClient.get(wait.client) !== wait) continue;
       if (!wait.request.serve(db, key)) {
         if (wait.request.offersEveryWaiter) continue;
@@ -211,7 +237,7 @@ export class BlockingManager {
   /** Ends every wait (shutdown) without replies. */
   clear(): void {
     for (const wait of [...this.#byClient.values()]) this.#remove(wait);
-    this.#ready = [];
-    this.#readySet.clear();
+    for (const entry of this.#ready) entry.ready = false;
+    this.#ready.length = 0;
   }
 }

@@ -144,6 +144,16 @@ export function incrByFloat(current: string, increment: string): string {
 
 const LLONG_MAX = (1n << 63n) - 1n;
 
+/** Plain decimal digits only, at most 12 of them (so its milliseconds are a safe integer). */
+function isSmallWholeNumber(s: string): boolean {
+  if (s.length === 0 || s.length > 12) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * A blocking command's timeout in seconds as Redis 7.0.15 reads it (blocking.c's
  * getTimeoutFromObjectOrReply): `strtold`, times 1000 in long double, `ceill`, then cast
@@ -152,6 +162,7 @@ const LLONG_MAX = (1n << 63n) - 1n;
  * a bigint past 2^53), "negative", or null when `s` is not a float.
  */
 export function timeoutMillis(s: string): number | bigint | "negative" | null {
+  if (isSmallWholeNumber(s)) return Number(s) * 1000; // "0", "5": exact, on every BLPOP
   const x = parseLongDouble(s);
   if (x === null) return null;
   if (x.inf) return "negative";

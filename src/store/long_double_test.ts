@@ -6,7 +6,8 @@
 
 import { assert, assertEquals } from "../../tests/support/assert.ts";
 import { CommandError } from "../commands/errors.ts";
-import { incrByFloat } from "./long_double.ts";
+import fc from "fast-check";
+import { incrByFloat, timeoutMillis } from "./long_double.ts";
 
 const cases: [current: string, increment: string, expected: string][] = [
   ["10.5", "0.1", "10.6"],
@@ -56,4 +57,16 @@ Deno.test("INCRBYFLOAT refuses what Redis's string2ld refuses", () => {
     }
     assertEquals(error, "ERR increment would produce NaN or Infinity", `${a} + ${b}`);
   }
+});
+
+Deno.test("timeoutMillis: whole seconds in plain digits (its shortcut) read as strtold reads them", () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[0-9]{1,13}$/), (s) => {
+      // "s.0" is the same number, and not plain digits: it takes the long double's way
+      assertEquals(timeoutMillis(s), timeoutMillis(`${s}.0`));
+    }),
+  );
+  assertEquals(timeoutMillis("0"), 0);
+  assertEquals(timeoutMillis("007"), 7000);
+  assertEquals(timeoutMillis("999999999999"), 999999999999000);
 });

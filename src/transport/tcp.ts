@@ -11,7 +11,12 @@ export function formatAddr(addr: Deno.Addr): string {
   return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
 }
 
-export function tcpTransport(conn: ByteConn): Transport {
+/**
+ * `readsThroughEventLoop`: the connection is a plain `Deno.TcpConn`, whose reads are ops
+ * that always settle through the event loop (measured: BENCHMARKS.md, "No TCP read ever
+ * settles within the turn"); not claimed for TLS connections.
+ */
+export function tcpTransport(conn: ByteConn, readsThroughEventLoop = false): Transport {
   conn.setNoDelay?.(true);
   let closed = false;
   const close = (): void => {
@@ -34,6 +39,7 @@ export function tcpTransport(conn: ByteConn): Transport {
     abort: close,
     // conn.close() releases the socket at once (a pending write fails).
     closed: Promise.resolve(),
+    readsThroughEventLoop,
     remoteAddress: formatAddr(conn.remoteAddr),
     localAddress: formatAddr(conn.localAddr),
   };

@@ -46,6 +46,13 @@ export interface Transport {
    * them (TCP). Output limits count these.
    */
   readonly queued?: number;
+  /**
+   * True when every read settles through the event loop (a plain socket's read op), never
+   * in the turn that started it: the session then skips the per-read turn bookkeeping of
+   * turns.ts, which such reads never need. Absent: reads may settle within the turn (the
+   * WebSocket bridge, node:tls, in-memory streams).
+   */
+  readonly readsThroughEventLoop?: boolean;
   readonly remoteAddress: string;
   readonly localAddress: string;
 }
