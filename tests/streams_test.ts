@@ -10,11 +10,35 @@ import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
 import { startTestServer } from "./support/servers.ts";
 import { ManualClock } from "../src/store/clock.ts";
+import { encodeCommand } from "../src/protocol/frame_codec.ts";
 
 async function call(c: RawClient, ...args: string[]): Promise<string> {
   await c.sendCommand(...args);
   return new TextDecoder().decode(await c.readReplyBytes(3000));
 }
+
+Deno.test("consecutive XADDs served from one read share a clock reading; anything else ends the run", async () => {
+  let time = 1_700_000_000_000;
+  // every reading a millisecond later: ids show which XADDs read the clock
+  await using server = startTestServer({ clock: { now: () => time++ } });
+  using c = await RawClient.connect(server.port);
+  const xadd = encodeCommand(["XADD", "s", "*", "f", "v"]);
+  const ping = encodeCommand(["PING"]);
+  const batch = new Uint8Array([...xadd, ...xadd, ...xadd, ...ping, ...xadd, ...xadd]);
+  await c.send(batch); // one write of 6 requests: one read, one batch
+  const replies: string[] = [];
+  for (let i = 0; i < 6; i++) replies.push(await c.readText());
+  const idOf = (reply: string) => reply.replace(/^\$\d+\r\n/, "").trim().split("-").map(Number);
+  assertEquals(replies[3], "+PONG\r\n");
+  const ids = replies.filter((r) => r[0] === "$").map(idOf);
+  const [first, , , after] = ids;
+  assertEquals(ids.slice(0, 3), [[first[0], 0], [first[0], 1], [first[0], 2]]);
+  assert(after[0] > first[0], "PING ended the run: the next XADD read the clock again");
+  assertEquals(ids[4], [after[0], 1]);
+  const next = idOf(await c.call("XADD", "s", "*", "f", "v"));
+  assert(next[0] > after[0], "a new batch reads the clock again");
+  assertEquals(next[1], 0);
+});
 
 Deno.test("XADD * takes ids from the clock, bumps the sequence, never goes backwards", async () => {
   const clock = new ManualClock(1_700_000_000_000);

@@ -198,6 +198,8 @@ export interface ServerServices {
   readonly limits: { readonly rejectedConnections: number };
   /** Command and error counters and the slow log (stats/introspection.ts). */
   readonly introspection: Introspection;
+  /** Which call of the batch being served runs now (commands/pipeline.ts `callSerial`). */
+  readonly pipeline: { readonly callSerial: number };
   /** Clients blocked on keys (INFO blocked_clients). */
   readonly blocking: {
     readonly blockedCount: number;

@@ -145,20 +145,38 @@ function knownCommand(argv: readonly string[]): CommandSpec | undefined {
 export class CommandPipeline {
   /** Times each call (stats/call_timer.ts), reading the clock as little as it can. */
   readonly timer: CallTimer;
+  /** Numbers calls; a batch's start and end each skip one (see `callSerial`). */
+  #serial = 0;
+  #inBatch = false;
 
   constructor(readonly services: PipelineServices) {
     this.timer = new CallTimer(services.introspection);
   }
 
+  /**
+   * The number of the call in progress within the batch being served, -1 outside a batch
+   * (a blocked client served by a timer, a test driving `run` directly). Each call (EXEC's,
+   * a script's, and the commands they run) is one more than the call before it in the same
+   * batch, so a command can tell that the call just before it was its own and nothing ran
+   * in between, with no I/O either: XADD then reuses its clock reading (streams.ts).
+   */
+  get callSerial(): number {
+    return this.#inBatch ? this.#serial : -1;
+  }
+
   /** A session starts serving the requests of one read; `now` is performance.now(). */
   beginBatch(now: number): void {
     this.timer.beginBatch(now);
+    this.#serial += 2;
+    this.#inBatch = true;
   }
 
   /** The batch is served: its last calls are timed, the AOF copies what it still refers to. */
   endBatch(): void {
     this.timer.endBatch();
     this.services.observer?.endBatch();
+    this.#serial += 2;
+    this.#inBatch = false;
   }
 
   /** Runs one request of `ctx`'s client: every step above, then its reply is written. */
@@ -269,6 +287,7 @@ export class CommandPipeline {
    * blocked on what it wrote. EXEC runs its queued commands through here.
    */
   call(spec: CommandSpec, argv: readonly string[], ctx: CommandContext): void {
+    this.#serial++;
     const services = this.services;
     const observer = services.observer;
     const client = ctx.client;
