@@ -3,7 +3,7 @@
  * strings JS already holds for pinned Lua strings (lua_glue.wat `args`): strings that are
  * collected and whose memory is reused, many more distinct strings than pin slots, a call
  * whose arguments are only partly strings, a call refused before its arguments are used,
- * and a closed state whose memory the next one reuses.
+ * and a closed state whose memory the next one reuses; KEYS and ARGV from script to script.
  */
 
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
@@ -93,6 +93,33 @@ Deno.test("any byte strings as arguments come back as sent", () => {
         assertEquals(vm.call(ref, "test", echo), args.join("|"));
       }),
       { numRuns: 500 },
+    );
+  } finally {
+    vm.close();
+  }
+});
+
+Deno.test("KEYS and ARGV hold each script's own strings, whatever the last script's were", () => {
+  const vm = new ScriptVm(options);
+  try {
+    const ref = vm.compile(
+      "local out = {#KEYS} for _, k in ipairs(KEYS) do out[#out + 1] = k end " +
+        "for _, a in ipairs(ARGV) do out[#out + 1] = a end return out",
+      "@user_script",
+    );
+    if (typeof ref === "string") throw new Error(ref);
+    // Few distinct strings, so that a script often repeats the last one's in the same place.
+    const item = fc.constantFrom("", "a", "b", "key:1", "key:2", "x".repeat(50));
+    const list = fc.array(item, { maxLength: 70 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(list, list), { minLength: 1, maxLength: 6 }), (runs) => {
+        for (const [keys, args] of runs) {
+          // Equal strings that are not the same objects as well.
+          vm.setKeysAndArgv(keys.map((k) => k.split("").join("")), args);
+          assertEquals(vm.call(ref, "test", echo), [keys.length, ...keys, ...args]);
+        }
+      }),
+      { numRuns: 300 },
     );
   } finally {
     vm.close();

@@ -14,7 +14,9 @@
  *   ~40 → 7.5–11 bytes per element settled, against Redis's 5.4; BENCHMARKS.md). (V8's
  *   "last-resort" collection, which also shrinks the young generation, measured no better
  *   here and paused 1.6× longer.) Nobody is waiting then, so the pause costs no one but a
- *   command that arrives during it.
+ *   command that arrives during it. Not in gateway mode: a gateway has no store, its heap's
+ *   growth is its requests' garbage, which V8 collects as it goes (collecting it there cost
+ *   every burst of load a full collection, 100-650 ms on a loaded host).
  *
  * The collector is reached through node:v8's `setFlagsFromString("--expose-gc")` and
  * node:vm (no `--v8-flags` needed); where that is not available nothing is done.
@@ -61,7 +63,7 @@ export class MemoryReclaimer {
   #externalAfter = 0;
   /** The heap after the last collection; at the first tick, the heap then (the startup's). */
   #heapAfter = -1;
-  #commands = -1;
+  #commands: number | null = -1;
   #busyAt = -Infinity;
 
   /** `memory` and `gc` are injectable for tests. */
@@ -77,9 +79,11 @@ export class MemoryReclaimer {
 
   /**
    * Runs a full collection if worth it; returns the bytes it gave back (outside the heap
-   * and in it), or null. `commands` is the count of commands run so far.
+   * and in it), or null. `commands` is the count of commands run so far; null for a
+   * server with no store (a gateway), which has no load to compact once idle: only the
+   * buffers of clients that left are worth a collection there.
    */
-  tick(now: number, commands: number): { released: number; ms: number } | null {
+  tick(now: number, commands: number | null): { released: number; ms: number } | null {
     if (commands !== this.#commands) {
       this.#commands = commands;
       this.#busyAt = now;
@@ -89,7 +93,7 @@ export class MemoryReclaimer {
     if (now - this.#lastRun < RECLAIM_EVERY_MS) return null;
     const clientsLeft = this.#closedSince !== 0 &&
       before.external >= this.#externalAfter + RECLAIM_BYTES;
-    const idleAfterGrowth = now - this.#busyAt >= IDLE_MS &&
+    const idleAfterGrowth = commands !== null && now - this.#busyAt >= IDLE_MS &&
       before.heapTotal >= this.#heapAfter + HEAP_RECLAIM_BYTES;
     if (!clientsLeft && !idleAfterGrowth) return null;
     const gc = this.gc();

@@ -50,6 +50,19 @@ Deno.test("a busy server is not collected for its heap's growth", () => {
   assertEquals(state.collections, 0);
 });
 
+Deno.test("a server with no store (a gateway) is not collected for its heap's growth once idle", () => {
+  const { state, reclaimer } = fake();
+  reclaimer.tick(0, null);
+  state.mem.heapTotal = HEAP_RECLAIM_BYTES * 4; // garbage of the requests it forwarded
+  for (let t = 0; t < RECLAIM_EVERY_MS * 5; t += 100) assertEquals(reclaimer.tick(t, null), null);
+  assertEquals(state.collections, 0);
+  // its clients' buffers still are, once they left
+  state.mem.external = RECLAIM_BYTES * 2;
+  reclaimer.noteClosed();
+  const released = RECLAIM_BYTES * 2 + HEAP_RECLAIM_BYTES * 4;
+  assertEquals(reclaimer.tick(RECLAIM_EVERY_MS * 6, null)?.released, released);
+});
+
 Deno.test("growth below the threshold is not worth a collection, idle or not", () => {
   const { state, reclaimer } = fake();
   reclaimer.tick(0, 5);
