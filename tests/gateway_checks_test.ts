@@ -1,7 +1,7 @@
 /**
  * The browser-facing checks hold in gateway mode as in the embedded one: the Origin check,
- * the WebSocket password token and `--ws-user`, `--maxclients`, the query buffer limit and
- * the output limit (slow consumers, pub/sub and normal class) all act before anything
+ * the WebSocket password token and `--ws-user`, `--maxclients`, `--timeout`, the query buffer
+ * limit and the output limit (slow consumers, pub/sub and normal class) all act before anything
  * reaches the upstream, or cut off a client whose upstream replies pile up unread. Each
  * test checks the upstream itself too: a refused command left no trace there.
  */
@@ -248,4 +248,32 @@ Deno.test("slow consumers are cut off at their output limit: upstream replies an
     }
     assertEquals(await other.call("EXISTS", "big"), ":1\r\n", "others are served");
   });
+});
+
+Deno.test("--timeout closes an idle client of the gateway, not a subscriber nor one blocked upstream", async () => {
+  await using pair = await startGatewayPair({ timeout: 10 });
+  using direct = await RawClient.connect(pair.upstream.port);
+  using idle = await RawClient.connect(pair.gateway.port);
+  assertEquals(await idle.call("SET", "k", "v"), "+OK\r\n");
+  using subscriber = await RawClient.connect(pair.gateway.port);
+  assert((await subscriber.call("SUBSCRIBE", "news")).startsWith("*3\r\n"));
+  using blocked = await RawClient.connect(pair.gateway.port);
+  await blocked.send(encodeCommand(["BLPOP", "queue", "0"]));
+  await until(
+    async () => (await direct.call("INFO", "clients")).includes("blocked_clients:1"),
+    "BLPOP upstream",
+  );
+  await until(
+    () => [...pair.gateway.sessions.values()].some((s) => s.blocked),
+    "the gateway to count the client as blocked",
+  );
+  pair.gateway.limits.tick(Date.now() + 9_000);
+  assertEquals(await idle.call("GET", "k"), "$1\r\nv\r\n", "9 s idle is under the 10 s timeout");
+  pair.gateway.limits.tick(Date.now() + 11_000);
+  assert(await idle.closedByPeer(), "the idle client is closed");
+  // Redis exempts subscribers and blocked clients
+  assertEquals(await direct.call("LPUSH", "queue", "job"), ":1\r\n");
+  assertEquals(await blocked.readText(), "*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n");
+  assertEquals(await direct.call("PUBLISH", "news", "hi"), ":1\r\n");
+  assertEquals(await subscriber.readText(), "*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n");
 });

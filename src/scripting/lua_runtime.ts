@@ -92,8 +92,17 @@ export function upvalueIndex(i: number): number {
   return LUA_REGISTRYINDEX - i;
 }
 
-/** A JS function Lua can call: gets the calling thread's state, returns the result count. */
+/**
+ * A JS function Lua can call: gets the calling thread's state, returns its result count
+ * (or the code a `LuaVm.deferPush*` returned: the value is pushed after it returns).
+ */
 export type LuaFunction = (L: number) => number;
+
+/**
+ * A JS function Lua calls with a command (redis.call): its arguments, when all strings
+ * (at most 64), come read and the stack emptied; else null, the stack as Lua left it.
+ */
+export type LuaCommandFunction = (L: number, argv: string[] | null) => number;
 
 /** Registry references as the BigInts lua_rawgeti takes, made once (scripts use low refs). */
 const REF_BIGINTS: bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
@@ -107,7 +116,7 @@ const lenPtr: number = X.malloc(8);
  * One pointer per JS function, made at module load: emscripten's function table only
  * grows, so VMs never add entries. A closure's first upvalue says which function runs.
  */
-const functions: LuaFunction[] = [];
+const functions: ((L: number, argc: number) => number)[] = [];
 
 /**
  * The heaps' accounting, in the wasm memory: heap `ud` has its bytes in use at
@@ -117,9 +126,19 @@ const MAX_HEAPS = 256;
 const heapSlots: number = X.malloc(MAX_HEAPS * 8);
 const freeHeaps: number[] = Array.from({ length: MAX_HEAPS }, (_, i) => MAX_HEAPS - 1 - i);
 
-/** Room for a redis.call's arguments as (pointer, length) pairs (glue `args`). */
+/** Room for a redis.call's arguments as (pointer, length, pin code) (glue `args`). */
 const ARGS_CAPACITY = 64;
-const argsOut: number = X.malloc(ARGS_CAPACITY * 8);
+const argsOut: number = X.malloc(ARGS_CAPACITY * 12);
+/**
+ * The strings glue `args` pinned (see lua_glue.wat): per slot, the pointer of the Lua
+ * string last pinned there (in wasm memory, for `args`) and that string as JS read it. The
+ * slots are shared by every state; each state's pin table keeps its strings alive, and a
+ * state's close clears them all (its strings' memory is then freed and may be reused).
+ */
+const PIN_SLOTS = 1024;
+const pins: number = X.malloc(PIN_SLOTS * 4);
+M.HEAPU32.fill(0, pins >> 2, (pins >> 2) + PIN_SLOTS);
+const pinned: string[] = new Array<string>(PIN_SLOTS).fill("");
 /** Room for KEYS and ARGV: their (pointer, length) pairs, then their bytes (glue `setArgs`). */
 const SCRIPT_ARGS_SIZE = 8192;
 const scriptArgs: number = X.malloc(SCRIPT_ARGS_SIZE);
@@ -130,6 +149,20 @@ const okName: number = X.malloc(2);
 M.HEAPU8[okName] = 111; // o
 M.HEAPU8[okName + 1] = 107; // k
 
+/**
+ * The block shared with the trampolines (lua_glue.wat's `out`): at 0 the address of
+ * `argsOut`; a value a JS function leaves for the trampoline to push (`$finish`): a double
+ * at 8, a string's (pointer, length) at 16; "ok" at 24.
+ */
+const out: number = X.malloc(32);
+M.HEAPU32[out >> 2] = argsOut;
+M.HEAPU8[out + 24] = 111; // o
+M.HEAPU8[out + 25] = 107; // k
+/** Result codes of a JS function that leaves its one result to the trampoline. */
+const PUSH_INTEGER = -1;
+const PUSH_STRING = -2;
+const PUSH_STATUS = -3;
+
 /** lua_glue.wat, bound to this VM's memory and exports. */
 const glue = (() => {
   const exports = caught.instance?.exports as Raw;
@@ -138,13 +171,14 @@ const glue = (() => {
   for (let i = 0; i < bytes.length; i++) {
     bytes[i] = parseInt(LUA_GLUE_HEX.slice(i * 2, i * 2 + 2), 16);
   }
-  const lua: Record<string, unknown> = { memory: exports.memory, heaps: heapSlots };
+  const lua: Record<string, unknown> = { memory: exports.memory, heaps: heapSlots, out, pins };
   for (
     const name of [
       "realloc",
       "free",
       "lua_gettop",
       "lua_settop",
+      "lua_pushvalue",
       "lua_type",
       "lua_tolstring",
       "lua_pushlstring",
@@ -159,7 +193,9 @@ const glue = (() => {
       "lua_tonumberx",
     ]
   ) lua[name] = exports[name];
-  const js = { dispatch: (L: number, id: number): number => functions[id](L) };
+  const js = {
+    dispatch: (L: number, id: number, argc: number): number => functions[id](L, argc),
+  };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { lua, js } as Raw);
   return instance.exports as Raw;
 })();
@@ -169,6 +205,8 @@ const glue = (() => {
  * a float, is the index in `functions`.
  */
 const trampoline: number = M.addFunction(glue.trampoline, "ii");
+/** The same, reading the function's string arguments first (glue `callTrampoline`). */
+const callTrampoline: number = M.addFunction(glue.callTrampoline, "ii");
 
 /** Where glue `scalar` leaves the value it read: a double or i64 at 0, a string at 8. */
 const scalarOut: number = X.malloc(16);
@@ -198,6 +236,21 @@ function readBytes(ptr: number, len: number): string {
     );
   }
   return parts.join("");
+}
+
+/**
+ * The `n` string arguments glue `args` read (lua_glue.wat), by their pin codes: a pinned
+ * string is the one JS read before, any other is read and kept for its slot.
+ */
+function readArgs(n: number): string[] {
+  const words: Uint32Array = M.HEAPU32;
+  const argv: string[] = new Array(n);
+  for (let i = 0, w = argsOut >> 2; i < n; i++, w += 3) {
+    const pin = words[w + 2] | 0;
+    if (pin > 0) argv[i] = pinned[pin - 1];
+    else argv[i] = pinned[-pin - 1] = readBytes(words[w], words[w + 1]);
+  }
+  return argv;
 }
 
 /** One Lua state with a bounded heap, and the API subset respd's scripting uses. */
@@ -239,6 +292,9 @@ export class LuaVm {
     if (this.#closed) return;
     X.lua_close(this.L);
     this.#closed = true;
+    // Its pinned strings are freed: no slot may name their memory any more.
+    M.HEAPU32.fill(0, pins >> 2, (pins >> 2) + PIN_SLOTS);
+    pinned.fill("");
     freeHeaps.push(this.#heap);
   }
 
@@ -301,6 +357,50 @@ export class LuaVm {
     X.lua_pushlstring(L, p, n);
     X.free(p);
   }
+  /**
+   * Leaves integer `n` for the trampoline to push when the JS function returns the code
+   * this returns (the function's result); pushes it now and returns 1 when it is not a
+   * safe integer.
+   */
+  deferPushInteger(n: number | bigint, L: number): number {
+    if (typeof n !== "number" || !Number.isSafeInteger(n)) {
+      this.pushInteger(n, L);
+      return 1;
+    }
+    (M.HEAPF64 as Float64Array)[(out + 8) >> 3] = n;
+    return PUSH_INTEGER;
+  }
+
+  /** As `deferPushInteger`, for byte string `s`. */
+  deferPushString(s: string, L: number): number {
+    if (!this.#deferString(s)) {
+      this.pushString(s, L);
+      return 1;
+    }
+    return PUSH_STRING;
+  }
+
+  /** As `deferPushInteger`, for the status reply {ok = s}. */
+  deferPushStatus(s: string, L: number): number {
+    if (!this.#deferString(s)) {
+      this.pushStatus(s, L);
+      return 1;
+    }
+    return PUSH_STATUS;
+  }
+
+  /** Copies `s` to scratch for the trampoline; false when it does not fit. */
+  #deferString(s: string): boolean {
+    const n = s.length;
+    if (n >= SCRATCH_SIZE) return false;
+    const h: Uint8Array = M.HEAPU8;
+    for (let i = 0; i < n; i++) h[scratch + i] = s.charCodeAt(i);
+    const words: Uint32Array = M.HEAPU32;
+    words[(out + 16) >> 2] = scratch;
+    words[(out + 20) >> 2] = n;
+    return true;
+  }
+
   /** Pushes the table {ok = s} (a status reply), `s` a byte string. */
   pushStatus(s: string, L = this.L): void {
     const n = s.length;
@@ -320,6 +420,28 @@ export class LuaVm {
     X.lua_pushnumber(L, functions.length - 1);
     X.lua_pushcclosure(L, trampoline, 1);
   }
+
+  /**
+   * Pushes a JS function taking a command as a Lua C closure: its arguments are read in the
+   * crossing that calls it (glue `callTrampoline`).
+   */
+  pushCommandFunction(fn: LuaCommandFunction, L = this.L): void {
+    // Read at once, whatever the function does then: the pins `args` made need their strings.
+    functions.push((L, argc) => fn(L, argc > 0 ? readArgs(argc) : null));
+    X.lua_pushnumber(L, functions.length - 1);
+    // The pin table (lua_glue.wat's `args`), one per state, sized to never grow.
+    if (this.#pinsRef === 0) {
+      X.lua_createtable(L, PIN_SLOTS, 0);
+      for (let i = 1; i <= PIN_SLOTS; i++) {
+        X.lua_pushboolean(L, 0);
+        X.lua_rawseti(L, -2, BigInt(i));
+      }
+      this.#pinsRef = this.ref(L);
+    }
+    this.pushRef(this.#pinsRef, L);
+    X.lua_pushcclosure(L, callTrampoline, 2);
+  }
+  #pinsRef = 0;
   newTable(narr = 0, nrec = 0, L = this.L): void {
     X.lua_createtable(L, narr, nrec);
   }
@@ -457,21 +579,6 @@ export class LuaVm {
   }
 
   // ---- glue (lua_glue.wat): several API calls in one crossing ----
-  /**
-   * The arguments of the running JS function when there are some, all strings, at most 64:
-   * read, and the stack emptied. Null otherwise, the stack untouched.
-   */
-  stringArgs(L: number): string[] | null {
-    const n: number = glue.args(L, argsOut, ARGS_CAPACITY);
-    if (n <= 0) return null;
-    const words: Uint32Array = M.HEAPU32;
-    const argv: string[] = new Array(n);
-    for (let i = 0, w = argsOut >> 2; i < n; i++, w += 2) {
-      argv[i] = readBytes(words[w], words[w + 1]);
-    }
-    return argv;
-  }
-
   /**
    * Sets KEYS and ARGV (arrays of `keys`, `args`) in the table at registry[`tableRef`].
    * False, nothing done, when they do not fit the glue's buffer (the caller sets them itself).

@@ -21,6 +21,8 @@ import { createHash } from "node:crypto";
 import {
   LUA_ERRMEM,
   LUA_OK,
+  type LuaCommandFunction,
+  type LuaFunction,
   LuaVm,
   SCALAR_BIGINT,
   SCALAR_FLOAT,
@@ -141,8 +143,8 @@ export class ScriptVm {
   // ---------------------------------------------------------------- the redis API
 
   /** Adds `fn` as field `name` of the table on top of the stack. */
-  setFunction(name: string, fn: (L: number) => number): void {
-    this.vm.pushFunction((L) => this.#guard(L, fn));
+  setFunction(name: string, fn: LuaFunction): void {
+    this.vm.pushFunction((L) => this.#guard(L, fn, null));
     this.vm.rawSetField(-2, name);
   }
 
@@ -150,10 +152,10 @@ export class ScriptVm {
    * Runs a JS implementation of a Lua function. JS exceptions must not cross the wasm frames
    * (the Lua state would be left half-updated), so they become Lua errors here.
    */
-  #guard(L: number, fn: (L: number) => number): number {
+  #guard(L: number, fn: LuaCommandFunction, argv: string[] | null): number {
     let result: number;
     try {
-      result = fn(L);
+      result = fn(L, argv);
     } catch (e: unknown) {
       if (e instanceof LuaRaise) return this.vm.error(L);
       if (isWasmUnwind(e)) throw e;
@@ -166,8 +168,11 @@ export class ScriptVm {
   #registerRedisApi(): void {
     const vm = this.vm;
     vm.newTable();
-    this.setFunction("call", (L) => this.#redisCall(L, true));
-    this.setFunction("pcall", (L) => this.#redisCall(L, false));
+    // The arguments of these two are read with the call (LuaVm.pushCommandFunction).
+    vm.pushCommandFunction((L, argv) => this.#guard(L, this.#call, argv));
+    vm.rawSetField(-2, "call");
+    vm.pushCommandFunction((L, argv) => this.#guard(L, this.#pcall, argv));
+    vm.rawSetField(-2, "pcall");
     this.setFunction("error_reply", (L) => {
       if (vm.top(L) !== 1 || vm.type(-1, L) !== T_STRING) {
         this.pushError("wrong number or type of arguments", L);
@@ -412,11 +417,14 @@ export class ScriptVm {
 
   // ---------------------------------------------------------------- redis.call
 
-  #redisCall(L: number, raise: boolean): number {
+  readonly #call = (L: number, argv: string[] | null) => this.#redisCall(L, argv, true);
+  readonly #pcall = (L: number, argv: string[] | null) => this.#redisCall(L, argv, false);
+
+  /** `read`: the arguments when all strings (read with the call), else null. */
+  #redisCall(L: number, read: string[] | null, raise: boolean): number {
     const vm = this.vm;
     const run = this.#requireRun("redis.call/pcall", L);
-    // Strings only (the usual case): read in one crossing (lua_glue.wat); else one by one.
-    const argv = vm.stringArgs(L) ?? this.#argv(L);
+    const argv = read ?? this.#argv(L);
     if (argv === null) {
       if (raise) throw new LuaRaise();
       return 1;
@@ -428,6 +436,15 @@ export class ScriptVm {
       vm.rawSetField(-2, "ignore_error_stats_update", L);
       if (raise) throw new LuaRaise();
       return 1;
+    }
+    // The usual replies are pushed by the trampoline after this returns: no crossing.
+    if (typeof reply === "string") return vm.deferPushString(reply, L);
+    if (typeof reply === "number") return vm.deferPushInteger(reply, L);
+    if (
+      reply !== null && !Array.isArray(reply) && typeof reply === "object" &&
+      reply.kind === "status"
+    ) {
+      return vm.deferPushStatus(reply.value, L);
     }
     this.pushReply(reply, L);
     return 1;

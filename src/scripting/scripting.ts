@@ -150,20 +150,22 @@ class FakeClientHost implements ScriptHost {
 
   call(argv: string[], resp: 2 | 3): Reply {
     const { server, client, caller } = this;
-    let spec: CommandSpec;
-    try {
-      spec = resolveCommand(argv);
-    } catch (e: unknown) {
-      if (!(e instanceof CommandError)) throw e;
-      if (e.message.startsWith("ERR wrong number of arguments")) {
-        return err("ERR Wrong number of args calling Redis command from script");
-      }
-      if (e.message.startsWith("ERR unknown subcommand")) return err(e.message);
-      return err("ERR Unknown Redis command called from script");
+    // A script calls a few commands again and again: their names come back as the same
+    // strings (lua_runtime.ts pins them), so the last resolutions are kept by name.
+    const name = argv[0];
+    const slot = (name.length + name.charCodeAt(0)) & (RESOLVED_SLOTS - 1);
+    let known = this.#resolved[slot];
+    if (known === undefined || known.name !== name) {
+      const resolved = this.#resolve(argv);
+      if (!("spec" in resolved)) return resolved;
+      known = resolved;
+      if (resolved.spec.subcommands === undefined) this.#resolved[slot] = resolved;
+    } else {
+      const arity = known.spec.arity;
+      if (arity > 0 ? argv.length !== arity : argv.length < -arity) return WRONG_ARGS;
     }
-    if (spec.flags.includes("noscript")) {
-      return err("ERR This Redis command is not allowed from script");
-    }
+    const spec = known.spec;
+    if (known.noscript) return err("ERR This Redis command is not allowed from script");
     const user = caller.user;
     if (!user.unrestricted) {
       const denied = user.check(spec, argv);
@@ -172,7 +174,7 @@ class FakeClientHost implements ScriptHost {
         return err(scriptNoPermission(denied.code));
       }
     }
-    if (this.readOnly && spec.flags.includes("write")) return err(WRITE_IN_RO);
+    if (this.readOnly && known.write) return err(WRITE_IN_RO);
     const policy = server.wsPolicy;
     if (policy !== null && caller.transport.kind === "ws" && !policy.allows(spec)) {
       return err(noPermission(spec));
@@ -182,6 +184,27 @@ class FakeClientHost implements ScriptHost {
     if (oom !== null) client.reply.error(oom);
     else server.pipeline.call(spec, argv, client);
     return this.capture.take();
+  }
+
+  readonly #resolved: (Resolved | undefined)[] = new Array(RESOLVED_SLOTS);
+
+  /** The command `argv` names, checked as resolveCommand does; else the script's error. */
+  #resolve(argv: string[]): Resolved | { kind: "error"; value: string } {
+    let spec: CommandSpec;
+    try {
+      spec = resolveCommand(argv);
+    } catch (e: unknown) {
+      if (!(e instanceof CommandError)) throw e;
+      if (e.message.startsWith("ERR wrong number of arguments")) return WRONG_ARGS;
+      if (e.message.startsWith("ERR unknown subcommand")) return err(e.message);
+      return err("ERR Unknown Redis command called from script");
+    }
+    return {
+      name: argv[0],
+      spec,
+      noscript: spec.flags.includes("noscript"),
+      write: spec.flags.includes("write"),
+    };
   }
 
   permits(argv: string[]): boolean | null {
@@ -200,6 +223,17 @@ class FakeClientHost implements ScriptHost {
   }
 }
 
-function err(value: string): Reply {
+function err(value: string): { kind: "error"; value: string } {
   return { kind: "error", value };
 }
+
+/** A command name a script called, resolved (its spec has no subcommands when kept). */
+interface Resolved {
+  readonly name: string;
+  readonly spec: CommandSpec;
+  readonly noscript: boolean;
+  readonly write: boolean;
+}
+
+const RESOLVED_SLOTS = 8;
+const WRONG_ARGS = err("ERR Wrong number of args calling Redis command from script");

@@ -125,7 +125,12 @@ export class ClientLimits {
    * injectable for tests.
    */
   tick(now: number = Date.now()): void {
-    const reclaimed = this.reclaimer.tick(now, this.server.stats.commands);
+    // a gateway keeps no data: its heap after a load is garbage V8 collects as it goes
+    const server = this.server;
+    const reclaimed = this.reclaimer.tick(
+      now,
+      server.gateway === null ? server.stats.commands : null,
+    );
     if (reclaimed !== null) {
       this.server.log(
         "verbose",

@@ -12,8 +12,8 @@ import {
 
 /** A reclaimer over a fake process: `mem` is what it reads, `collections` counts gc calls. */
 function fake() {
-  const mem: MemoryReading = { external: 0, heapUsed: 0 };
-  const state = { mem, collections: 0, afterGc: { external: 0, heapUsed: 0 } };
+  const mem: MemoryReading = { external: 0, heapTotal: 0 };
+  const state = { mem, collections: 0, afterGc: { external: 0, heapTotal: 0 } };
   const reclaimer = new MemoryReclaimer(() => ({ ...state.mem }), () => () => {
     state.collections++;
     Object.assign(state.mem, state.afterGc);
@@ -23,12 +23,12 @@ function fake() {
 
 Deno.test("an idle server whose heap grew by a load is collected once, then left alone", () => {
   const { state, reclaimer } = fake();
-  state.mem.heapUsed = 50 * 2 ** 20; // the startup's heap: never worth a collection by itself
+  state.mem.heapTotal = 50 * 2 ** 20; // the startup's heap: never worth a collection by itself
   let t = 50_000;
   assertEquals(reclaimer.tick(t, 0), null);
   assertEquals(reclaimer.tick(t += IDLE_MS * 10, 0), null);
-  state.mem.heapUsed = 100 * 2 ** 20; // a load wrote many keys
-  state.afterGc = { external: 0, heapUsed: 60 * 2 ** 20 };
+  state.mem.heapTotal = 100 * 2 ** 20; // a load wrote many keys
+  state.afterGc = { external: 0, heapTotal: 60 * 2 ** 20 };
   assertEquals(reclaimer.tick(t, 1000), null, "commands ran since the last tick: busy");
   assertEquals(reclaimer.tick(t += IDLE_MS / 2, 1000), null, "not idle long enough");
   const first = reclaimer.tick(t += IDLE_MS, 1000);
@@ -43,17 +43,30 @@ Deno.test("a busy server is not collected for its heap's growth", () => {
   const { state, reclaimer } = fake();
   let commands = 0;
   reclaimer.tick(0, commands);
-  state.mem.heapUsed = HEAP_RECLAIM_BYTES * 4;
+  state.mem.heapTotal = HEAP_RECLAIM_BYTES * 4;
   for (let t = 0; t < RECLAIM_EVERY_MS * 5; t += 100) {
     assertEquals(reclaimer.tick(t, commands += 10), null);
   }
   assertEquals(state.collections, 0);
 });
 
+Deno.test("a server with no store (a gateway) is not collected for its heap's growth once idle", () => {
+  const { state, reclaimer } = fake();
+  reclaimer.tick(0, null);
+  state.mem.heapTotal = HEAP_RECLAIM_BYTES * 4; // garbage of the requests it forwarded
+  for (let t = 0; t < RECLAIM_EVERY_MS * 5; t += 100) assertEquals(reclaimer.tick(t, null), null);
+  assertEquals(state.collections, 0);
+  // its clients' buffers still are, once they left
+  state.mem.external = RECLAIM_BYTES * 2;
+  reclaimer.noteClosed();
+  const released = RECLAIM_BYTES * 2 + HEAP_RECLAIM_BYTES * 4;
+  assertEquals(reclaimer.tick(RECLAIM_EVERY_MS * 6, null)?.released, released);
+});
+
 Deno.test("growth below the threshold is not worth a collection, idle or not", () => {
   const { state, reclaimer } = fake();
   reclaimer.tick(0, 5);
-  state.mem.heapUsed = HEAP_RECLAIM_BYTES - 1;
+  state.mem.heapTotal = HEAP_RECLAIM_BYTES - 1;
   assertEquals(reclaimer.tick(IDLE_MS * 10, 5), null);
   assertEquals(state.collections, 0);
 });

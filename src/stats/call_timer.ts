@@ -60,6 +60,8 @@ export class CallTimer {
   #inner = 0;
   /** Calls in progress: only the outermost joins a run by itself. */
   #depth = 0;
+  /** The entry `#entry` gave last. */
+  #last: RunEntry | null = null;
 
   /** @param now the clock, in ms (a test's own; performance.now() otherwise). */
   constructor(
@@ -121,12 +123,15 @@ export class CallTimer {
   }
 
   #entry(spec: CommandSpec): RunEntry {
+    // `end` asks for the entry `start` just found, unless calls were made in between.
+    if (spec === this.#last?.spec) return this.#last;
     let entry = this.#entries.get(spec);
     if (entry === undefined) {
       const fast = spec.flags.includes("fast");
       entry = { spec, fast, calls: 0, shares: 0, argv: [], client: null };
       this.#entries.set(spec, entry);
     }
+    this.#last = entry;
     return entry;
   }
 

@@ -261,3 +261,21 @@ Deno.test("a long stream, its nodes carved from slabs, keeps every entry as it g
   assert.equal(copy.nodeBytes, copy.recountNodeBytes());
   assert.deepEqual(collect(copy, MIN_ID, MAX_ID, false, 0), show(model));
 });
+
+Deno.test("a node restored with more than 100 entries (another stream-node-max-entries) keeps them all", () => {
+  const s = new Stream();
+  const entries = Array.from({ length: 250 }, (_, i) => ({
+    id: { ms: 1, seq: i + 1 },
+    fields: ["f", String(i)],
+    deleted: false,
+  }));
+  s.restoreNode(entries[0].id, ["f"], entries);
+  assert.equal(s.length, 250);
+  assert.equal(s.nodeCount, 1);
+  assert.deepEqual(
+    collect(s, MIN_ID, MAX_ID, false, 0),
+    entries.map((e) => `${formatId(e.id)} ${JSON.stringify(e.fields)}`),
+  );
+  assert.equal(s.get({ ms: 1, seq: 200 })?.fields[1], "199");
+  assert.equal(s.nodeBytes, s.recountNodeBytes());
+});
