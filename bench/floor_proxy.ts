@@ -15,7 +15,7 @@
  * replies one upstream read brings go out in one write per client.
  *
  *   deno run -A bench/floor_proxy.ts --port 7000 --upstream 127.0.0.1:6379 [--mode pipe|mux]
- *   deno task bench:gateway --proxy floor,floor-mux   (measured in place of the gateway)
+ *   deno task bench:gateway --proxies floor,floor-mux   (measured in place of the gateway)
  */
 
 import { parseArgs } from "node:util";
