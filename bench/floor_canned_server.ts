@@ -14,8 +14,10 @@
  * No store, no argument parsing beyond the command's first letter and its first key, no
  * error handling: only for those two benches.
  *
- *   deno task bench:tx --server "deno run -A bench/floor_canned_server.ts --port {port}"
- *   deno task bench:blocking --server "deno run -A bench/floor_canned_server.ts --port {port}"
+ *   deno task bench:tx --also "deno run -A bench/floor_canned_server.ts --port {port}"
+ *   deno task bench:blocking --also "deno run -A bench/floor_canned_server.ts --port {port}"
+ *
+ * (`--also`: measured in the same interleaved runs as respd; `--server`: in respd's place.)
  */
 
 import { parseArgs } from "node:util";

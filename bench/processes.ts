@@ -95,14 +95,25 @@ export interface Started {
   readonly pid: number;
 }
 
+/** Starts `command` (run by bash, `{port}` replaced by `port`); its pid is the server's own. */
+function spawnServer(command: string, port: number): Deno.ChildProcess {
+  return new Deno.Command("bash", {
+    args: ["-c", `exec ${command.replaceAll("{port}", String(port))}`],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
 /**
  * A redis-server and a respd (`main.ts`, no WebSocket port, no save points) on free ports,
- * each answering PING; disposing of the pair kills both. `server`, when given, is another
+ * each answering PING; disposing of them kills them all. `server`, when given, is another
  * command to run in respd's place (run by bash; `{port}` is replaced by its port), e.g. a
- * floor server (bench/floor_server.ts) or another build.
+ * floor server (bench/floor_server.ts) or another build; `others` are more such commands,
+ * started beside them (`others` in the result, in that order), so one run can measure them
+ * interleaved with the first two.
  */
-export async function startRedisAndRespd(server?: string): Promise<
-  { redis: Started; respd: Started } & AsyncDisposable
+export async function startRedisAndRespd(server?: string, others: string[] = []): Promise<
+  { redis: Started; respd: Started; others: Started[] } & AsyncDisposable
 > {
   const redisPort = freePort();
   const redis = new Deno.Command("redis-server", {
@@ -127,23 +138,24 @@ export async function startRedisAndRespd(server?: string): Promise<
       stdout: "null",
       stderr: "null",
     }).spawn()
-    : new Deno.Command("bash", {
-      // exec: the pid measured is the server's own
-      args: ["-c", `exec ${server.replaceAll("{port}", String(respdPort))}`],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    : spawnServer(server, respdPort);
+  const extra = others.map((command) => {
+    const port = freePort();
+    return { port, child: spawnServer(command, port) };
+  });
+  const children = [redis, respd, ...extra.map((e) => e.child)];
   const stop = async () => {
-    for (const child of [redis, respd]) {
+    for (const child of children) {
       try {
         child.kill("SIGKILL");
       } catch { /* already gone */ }
     }
-    await Promise.all([redis.status, respd.status]);
+    await Promise.all(children.map((c) => c.status));
   };
   try {
     await waitForPing(redisPort, redis, "redis-server");
     await waitForPing(respdPort, respd, "respd");
+    for (const [i, e] of extra.entries()) await waitForPing(e.port, e.child, others[i]);
   } catch (e: unknown) {
     await stop();
     throw e;
@@ -151,6 +163,7 @@ export async function startRedisAndRespd(server?: string): Promise<
   return {
     redis: { port: redisPort, pid: redis.pid },
     respd: { port: respdPort, pid: respd.pid },
+    others: extra.map((e) => ({ port: e.port, pid: e.child.pid })),
     [Symbol.asyncDispose]: stop,
   };
 }

@@ -8,9 +8,11 @@
  * (PING, SET, INCR, GET, PING in one write) is measured alike.
  *
  *   deno task bench:tx [--runs 3] [--clients 8] [--rounds 5000] [--server "CMD {port}"]
+ *                         [--also "CMD {port}" ...]
  *
- * `--server` runs another command in respd's place, e.g. the floor server in the matching mode
- * (bench/floor_server.ts), to tell the runtime's cost from respd's in this exact bench.
+ * `--server` runs another command in respd's place; each `--also` is one more server measured
+ * in the same interleaved runs, e.g. this bench's floor (bench/floor_canned_server.ts), to tell
+ * the runtime's cost from respd's in this exact bench.
  */
 
 import { parseArgs } from "node:util";
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "8" },
     rounds: { type: "string", default: "5000" },
     server: { type: "string" },
+    also: { type: "string", multiple: true, default: [] },
   },
 });
 const RUNS = Number(values.runs);
@@ -68,21 +71,24 @@ async function load(port: number, pid: number, multi: boolean): Promise<number> 
   }
 }
 
-await using servers = await startRedisAndRespd(values.server);
+await using servers = await startRedisAndRespd(values.server, values.also);
 const { redis, respd } = servers;
-console.log(
-  `# redis-server pid ${redis.pid}, respd pid ${respd.pid}${
-    values.server ? ` (${values.server})` : ""
-  }`,
-);
+/** Every server measured besides redis-server: respd (or `--server`), then each `--also`. */
+const targets = [
+  { label: "respd", cmd: values.server, ...respd },
+  ...servers.others.map((o, i) => ({ label: `also ${i + 1}`, cmd: values.also[i], ...o })),
+];
+console.log(`# redis-server pid ${redis.pid}`);
+for (const t of targets) console.log(`# ${t.label} pid ${t.pid}${t.cmd ? ` (${t.cmd})` : ""}`);
 for (const multi of [true, false]) {
-  await load(respd.port, respd.pid, multi); // warm-up (JIT)
-  const r: number[] = [], d: number[] = [];
+  for (const t of targets) await load(t.port, t.pid, multi); // warm-up (JIT)
+  const r: number[] = [];
+  const d = targets.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i++) {
     r.push(await load(redis.port, redis.pid, multi));
-    d.push(await load(respd.port, respd.pid, multi));
+    for (const [k, t] of targets.entries()) d[k].push(await load(t.port, t.pid, multi));
   }
-  const mr = median(r), md = median(d);
+  const mr = median(r);
   const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
   console.log(
     multi
@@ -90,6 +96,11 @@ for (const multi of [true, false]) {
       : `PING, SET, INCR, GET, PING (no transaction), likewise`,
   );
   console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per batch (runs: ${us(r)})`);
-  console.log(`  respd:        ${(md / 1000).toFixed(1)} µs CPU per batch (runs: ${us(d)})`);
-  console.log(`  ratio respd/redis: ${(md / mr).toFixed(2)}`);
+  for (const [k, t] of targets.entries()) {
+    const md = median(d[k]);
+    console.log(
+      `  ${(t.label + ":").padEnd(13)} ${(md / 1000).toFixed(1)} µs CPU per batch ` +
+        `(runs: ${us(d[k])}), ratio to redis ${(md / mr).toFixed(2)}`,
+    );
+  }
 }

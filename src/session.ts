@@ -388,11 +388,12 @@ export class Session implements CommandContext, ClientState, BlockableClient {
    * when the client disconnected, or sent more than the query buffer limit meanwhile.
    */
   async #waitBlocked(reader: ByteReader): Promise<boolean> {
-    const unblocked = this.#unblocked!.then(() => null);
+    const unblocked = this.#unblocked!;
     for (;;) {
       this.#asideRead ??= reader.readAside();
+      // settles with undefined when the wait ended (a read's result is an object)
       const result = await Promise.race([this.#asideRead, unblocked]);
-      if (result === null) return true;
+      if (result === undefined) return true;
       this.#asideRead = null;
       this.#traffic.input += result.value?.byteLength ?? 0;
       this.#traffic.reads++;

@@ -30,7 +30,12 @@ export const RECLAIM_BYTES = 32 * 1024 * 1024;
 /** Growth of the heap (since the last collection) worth a collection once idle. */
 export const HEAP_RECLAIM_BYTES = 8 * 1024 * 1024;
 /** How long no command ran before the server counts as idle. */
-export const IDLE_MS = 2_000;
+/**
+ * How long no command ran before the server counts as idle: long enough that a client
+ * pausing between bursts (or a benchmark alternating servers) does not pay a collection
+ * and the slower requests after it, short enough that memory settles within a minute.
+ */
+export const IDLE_MS = 30_000;
 export const RECLAIM_EVERY_MS = 10_000;
 
 /** What the reclaimer reads of the process's memory. */
