@@ -73,10 +73,10 @@
   ;; pinned there, and the running closure's second upvalue (a table of this Lua state)
   ;; holds that string at index slot + 1, so it stays alive and its pointer names it alone.
   ;; Same pointer: code slot + 1 (JS has the string); else the argument is pinned in the
-  ;; slot, code -(slot + 1) (JS reads it and keeps it for the slot).
+  ;; slot, code -(slot + 1) (JS reads it and keeps it for the slot); code 0 for a string
+  ;; longer than 40 bytes (not pinned: JS reads it).
   (func $args (param $L i32) (param $out i32) (param $cap i32) (result i32)
-    (local $n i32) (local $i i32) (local $ptr i32) (local $slot i32) (local $at i32)
-    (local $out0 i32)
+    (local $n i32) (local $i i32) (local $ptr i32) (local $out0 i32)
     (local.set $out0 (local.get $out))
     (local.set $n (call $gettop (local.get $L)))
     (if (i32.gt_s (local.get $n) (local.get $cap))
@@ -92,25 +92,34 @@
         (local.set $ptr (call $tolstring (local.get $L) (local.get $i)
           (i32.add (local.get $out) (i32.const 4))))
         (i32.store (local.get $out) (local.get $ptr))
-        ;; Fibonacci hashing of the pointer: 10 bits, 1024 slots.
-        (local.set $slot
-          (i32.shr_u (i32.mul (local.get $ptr) (i32.const -1640531535)) (i32.const 22)))
-        (local.set $at (i32.add (global.get $pins) (i32.shl (local.get $slot) (i32.const 2))))
-        (if (i32.eq (i32.load (local.get $at)) (local.get $ptr))
-          (then
-            (i32.store offset=8 (local.get $out) (i32.add (local.get $slot) (i32.const 1))))
-          (else
-            (call $pushvalue (local.get $L) (local.get $i))
-            (call $rawseti (local.get $L) (i32.const -1001002)
-              (i64.extend_i32_u (i32.add (local.get $slot) (i32.const 1))))
-            (i32.store (local.get $at) (local.get $ptr))
-            (i32.store offset=8 (local.get $out)
-              (i32.sub (i32.const -1) (local.get $slot)))))
+        ;; Only short strings are pinned (at most 40 bytes, Lua's interned ones): a pin must
+        ;; not keep a large value alive. Code 0: not pinned, JS reads it.
+        (i32.store offset=8 (local.get $out) (i32.const 0))
+        (if (i32.le_u (i32.load offset=4 (local.get $out)) (i32.const 40))
+          (then (call $pin (local.get $L) (local.get $i) (local.get $ptr) (local.get $out))))
         (local.set $out (i32.add (local.get $out) (i32.const 12)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (call $settop (local.get $L) (i32.const 0))
     (local.get $n))
+
+  ;; The pin code of argument `i`, a string at `ptr`, written at out + 8 (see `args`).
+  (func $pin (param $L i32) (param $i i32) (param $ptr i32) (param $out i32)
+    (local $slot i32) (local $at i32)
+    ;; Fibonacci hashing of the pointer: 10 bits, 1024 slots.
+    (local.set $slot
+      (i32.shr_u (i32.mul (local.get $ptr) (i32.const -1640531535)) (i32.const 22)))
+    (local.set $at (i32.add (global.get $pins) (i32.shl (local.get $slot) (i32.const 2))))
+    (if (i32.eq (i32.load (local.get $at)) (local.get $ptr))
+      (then
+        (i32.store offset=8 (local.get $out) (i32.add (local.get $slot) (i32.const 1))))
+      (else
+        (call $pushvalue (local.get $L) (local.get $i))
+        (call $rawseti (local.get $L) (i32.const -1001002)
+          (i64.extend_i32_u (i32.add (local.get $slot) (i32.const 1))))
+        (i32.store (local.get $at) (local.get $ptr))
+        (i32.store offset=8 (local.get $out)
+          (i32.sub (i32.const -1) (local.get $slot))))))
 
   ;; The entries `args` wrote from `out` to `end` are given up (JS reads none of them):
   ;; the slots it pinned are emptied, as JS will not have their strings.

@@ -240,7 +240,8 @@ function readBytes(ptr: number, len: number): string {
 
 /**
  * The `n` string arguments glue `args` read (lua_glue.wat), by their pin codes: a pinned
- * string is the one JS read before, any other is read and kept for its slot.
+ * string is the one JS read before, a newly pinned one is read and kept for its slot, a long
+ * one (never pinned) is read.
  */
 function readArgs(n: number): string[] {
   const words: Uint32Array = M.HEAPU32;
@@ -248,7 +249,8 @@ function readArgs(n: number): string[] {
   for (let i = 0, w = argsOut >> 2; i < n; i++, w += 3) {
     const pin = words[w + 2] | 0;
     if (pin > 0) argv[i] = pinned[pin - 1];
-    else argv[i] = pinned[-pin - 1] = readBytes(words[w], words[w + 1]);
+    else if (pin < 0) argv[i] = pinned[-pin - 1] = readBytes(words[w], words[w + 1]);
+    else argv[i] = readBytes(words[w], words[w + 1]);
   }
   return argv;
 }

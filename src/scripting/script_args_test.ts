@@ -125,3 +125,20 @@ Deno.test("KEYS and ARGV hold each script's own strings, whatever the last scrip
     vm.close();
   }
 });
+
+Deno.test("a large argument is not kept alive once its script is done", () => {
+  const vm = new ScriptVm(options);
+  try {
+    vm.collect();
+    const before = vm.vm.memoryUsed;
+    assertEquals(
+      run(vm, "return #redis.call('SET', 'big', string.rep('x', 4 * 1024 * 1024))"),
+      4 * 1024 * 1024 + "SET|big|".length,
+    );
+    vm.collect();
+    const after = vm.vm.memoryUsed;
+    if (after - before > 256 * 1024) throw new Error(`Lua heap grew by ${after - before} bytes`);
+  } finally {
+    vm.close();
+  }
+});
