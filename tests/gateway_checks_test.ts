@@ -15,6 +15,7 @@ import { until } from "./support/eventually.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
 import { wsAuthProtocol } from "../src/security/credentials.ts";
 import type { LogLevel } from "../src/config.ts";
+import { drainUntilClosed } from "./support/drain.ts";
 
 const decoder = new TextDecoder();
 const PASSWORD = "gateway-secret";
@@ -164,25 +165,6 @@ Deno.test("the query buffer limit closes a client before its request goes upstre
   assertEquals(await other.call("PING"), "+PONG\r\n");
 });
 
-/** Reads until the server closes; throws if it is still open after `timeoutMs`. */
-async function readUntilClosed(conn: Deno.Conn, timeoutMs = 10_000): Promise<number> {
-  const buf = new Uint8Array(256 * 1024);
-  let total = 0;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((r) => timer = setTimeout(() => r("timeout"), 1000));
-    const n = await Promise.race([conn.read(buf).catch(() => null), timeout]);
-    clearTimeout(timer);
-    if (n === null) return total;
-    if (n === "timeout") {
-      if (Date.now() > deadline) throw new Error("the slow client was never cut off");
-      continue;
-    }
-    total += n;
-  }
-}
-
 const LIMIT = 1024 * 1024;
 const PAYLOAD = "x".repeat(64 * 1024);
 
@@ -214,7 +196,7 @@ Deno.test("slow consumers are cut off at their output limit: upstream replies an
       for (let i = 0; i < count; i++) batch.set(request, i * request.length);
       await greedy.write(batch);
       await until(() => warnings.some((w) => w.includes("normal class")), "the cut-off");
-      const got = await readUntilClosed(greedy);
+      const got = await drainUntilClosed(greedy);
       assert(got < count * PAYLOAD.length, `cut off, not served in full (${got} bytes)`);
     } finally {
       greedy.close();
@@ -242,7 +224,7 @@ Deno.test("slow consumers are cut off at their output limit: upstream replies an
         await direct.call("PUBLISH", "news", PAYLOAD);
         published++;
       }
-      await readUntilClosed(tcp);
+      await drainUntilClosed(tcp);
     } finally {
       tcp.close();
     }

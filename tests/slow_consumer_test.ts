@@ -13,6 +13,7 @@ import { RawWebSocket } from "./support/raw_websocket.ts";
 import { startTestServer } from "./support/servers.ts";
 import { latin1 } from "./support/fuzz_frames.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
+import { drainUntilClosed } from "./support/drain.ts";
 
 const LIMIT = 1024 * 1024;
 const PAYLOAD = "x".repeat(64 * 1024);
@@ -22,25 +23,6 @@ const LATENCY_BOUND_MS = 1500;
 
 const subscribed = (channel: string) =>
   `*3\r\n$9\r\nsubscribe\r\n$${channel.length}\r\n${channel}\r\n:1\r\n`;
-
-/** Reads until the server closes; the byte count. Throws if it stays open. */
-async function drainUntilClosed(conn: Deno.TcpConn, timeoutMs = 10_000): Promise<number> {
-  const buf = new Uint8Array(256 * 1024);
-  let total = 0;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((r) => timer = setTimeout(() => r("timeout"), 2000));
-    const n = await Promise.race([conn.read(buf).catch(() => null), timeout]);
-    clearTimeout(timer);
-    if (n === null) return total;
-    if (n === "timeout") {
-      if (Date.now() > deadline) throw new Error("the slow client was never cut off");
-      continue;
-    }
-    total += n;
-  }
-}
 
 Deno.test("subscribers that never read, over TCP and WebSocket, are cut off at the pubsub limit while others keep low latency", async () => {
   const warnings: string[] = [];
@@ -93,14 +75,14 @@ Deno.test("subscribers that never read, over TCP and WebSocket, are cut off at t
     // violation) behind what was already buffered, and closes the socket CLOSE_TIMEOUT_MS
     // later if the peer has not answered: a peer that reads only now may find it gone.
     const [tcpBytes, wsClose] = await Promise.all([
-      drainUntilClosed(slowTcp),
+      drainUntilClosed(slowTcp, 10_000, 2000),
       slowWs.readUntilClose().catch(() => ({ code: 0, reason: "", skipped: 0 })),
     ]);
     if (wsClose.code !== 0) {
       assertEquals([wsClose.code, wsClose.reason], [1008, "output buffer limit reached"]);
       await slowWs.sendClose(1008).catch(() => {});
     }
-    await drainUntilClosed(slowWs.conn);
+    await drainUntilClosed(slowWs.conn, 10_000, 2000);
     console.log(
       `slow consumers: both cut off after ${publishes} publishes of 64 KiB ` +
         `(${(publishes * 64 / 1024).toFixed(1)} MiB sent, limit ${LIMIT / 1024 / 1024} MiB; ` +
@@ -147,7 +129,7 @@ Deno.test("a client that pipelines big replies without reading is cut off at the
     const batch = new Uint8Array(request.length * 64);
     for (let i = 0; i < 64; i++) batch.set(request, i * request.length);
     await greedy.write(batch);
-    await drainUntilClosed(greedy);
+    await drainUntilClosed(greedy, 10_000, 2000);
     assert(warnings.some((w) => w.includes("output buffer limits")), warnings.join("\n"));
     const t0 = performance.now();
     assertEquals(await other.call("EXISTS", "big"), ":1\r\n");
