@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { assert, assertEquals } from "./support/assert.ts";
 import { RawClient } from "./support/raw_client.ts";
-import { startTestServer } from "./support/servers.ts";
+import { startRedis, startTestServer } from "./support/servers.ts";
 import { ManualClock } from "../src/store/clock.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
 
@@ -178,4 +178,29 @@ Deno.test("RESTORE of a DUMPed stream keeps its nodes and tombstones (XINFO and 
     await call(c, "XTRIM", "s", "MAXLEN", "~", "10"),
   );
   assertEquals(await call(c, "XRANGE", "t", "-", "+"), await call(c, "XRANGE", "s", "-", "+"));
+});
+
+Deno.test("a stream DUMPed by a Redis with stream-node-max-bytes 0 (one ~200 KB node) RESTOREs whole", async () => {
+  await using redis = await startRedis(["--stream-node-max-bytes", "0"]);
+  await using server = startTestServer();
+  using r = await RawClient.connect(redis.port);
+  using c = await RawClient.connect(server.port);
+  const big = "x".repeat(2000);
+  for (let i = 0; i < 100; i++) {
+    await r.sendCommand("XADD", "s", `7-${i}`, "payload", `${i}:${big}`);
+  }
+  for (let i = 0; i < 100; i++) await r.readReplyBytes(3000);
+  assertEquals(await call(r, "XDEL", "s", "7-4", "7-90"), ":2\r\n");
+  await r.sendCommand("DUMP", "s");
+  const dump = await r.readReplyBytes(3000);
+  const header = new TextDecoder().decode(dump.subarray(0, dump.indexOf(13)));
+  const payload = dump.subarray(header.length + 2, header.length + 2 + Number(header.slice(1)));
+  await c.sendCommand("RESTORE", "s", "0", payload);
+  assertEquals(new TextDecoder().decode(await c.readReplyBytes(3000)), "+OK\r\n");
+  assertEquals(await call(c, "XLEN", "s"), ":98\r\n");
+  assertEquals(await call(c, "XRANGE", "s", "-", "+"), await call(r, "XRANGE", "s", "-", "+"));
+  assertEquals(
+    await call(c, "XREVRANGE", "s", "+", "-"),
+    await call(r, "XREVRANGE", "s", "+", "-"),
+  );
 });

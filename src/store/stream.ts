@@ -38,6 +38,15 @@ import type { ConsumerGroup } from "./stream_groups.ts";
 /** Redis's stream-node-max-entries and stream-node-max-bytes defaults. */
 export const NODE_MAX_ENTRIES = 100;
 export const NODE_MAX_BYTES = 4096;
+/** The last byte an entry may start at in a node (its offsets are 16-bit). */
+const MAX_ENTRY_OFFSET = 0xffff;
+
+/** The field names of a field-value list `fv[from..]`. */
+function fieldNames(fv: readonly string[], from: number): string[] {
+  const fields = new Array<string>((fv.length - from) >> 1);
+  for (let i = 0; i < fields.length; i++) fields[i] = fv[from + i * 2];
+  return fields;
+}
 
 const FLAG_DELETED = 1;
 const FLAG_SAMEFIELDS = 2;
@@ -591,8 +600,7 @@ export class Stream {
    * its live nodes (ranges of nodes trimmed or deleted, its unused end) stays within that.
    */
   #newNode(id: StreamId, fv: readonly string[], from: number): StreamNode {
-    const fields = new Array<string>((fv.length - from) >> 1);
-    for (let i = 0; i < fields.length; i++) fields[i] = fv[from + i * 2];
+    const fields = fieldNames(fv, from);
     const nodes = this.#nodes;
     const held = nodes.length - this.#head;
     if (held === 0) {
@@ -824,7 +832,8 @@ export class Stream {
   /**
    * Appends a node as it was saved (RDB, RESTORE): its first id, its fields and its
    * entries, deleted ones included, so the node layout (which `~` trims and XINFO see) is
-   * the saved one, as Redis loads listpacks as they are. The caller then restores the ids
+   * the saved one, as Redis loads listpacks as they are; but a saved node past 64 KiB (a
+   * Redis with a larger stream-node-max-bytes) continues in a new node where it passes it. The caller then restores the ids
    * and counters (lastId, entriesAdded ...) it saved.
    */
   restoreNode(
@@ -835,8 +844,17 @@ export class Stream {
     if (entries.length === 0) return;
     const tail = this.#nodes.length > this.#head ? this.#nodes[this.#nodes.length - 1] : null;
     if (tail !== null) this.#nodeBytes += tail.shrink();
-    const node = new StreamNode(master, fields, new Uint8Array(INITIAL_BYTES), new Uint16Array(16));
+    let node = new StreamNode(master, fields, new Uint8Array(INITIAL_BYTES), new Uint16Array(16));
     for (const e of entries) {
+      if (node.used > MAX_ENTRY_OFFSET) {
+        // A saved node past 64 KiB (a Redis with a larger stream-node-max-bytes): the rest
+        // of its entries go to a new node, whose offsets fit in 16 bits again.
+        node.shrink();
+        this.#nodes.push(node);
+        this.#nodeBytes += node.bytes();
+        const names = fieldNames(e.fields, 0);
+        node = new StreamNode(e.id, names, new Uint8Array(INITIAL_BYTES), new Uint16Array(16));
+      }
       let payload = 0;
       for (const s of e.fields) payload += s.length;
       node.append(e.id, e.fields, 0, payload);

@@ -279,3 +279,23 @@ Deno.test("a node restored with more than 100 entries (another stream-node-max-e
   assert.equal(s.get({ ms: 1, seq: 200 })?.fields[1], "199");
   assert.equal(s.nodeBytes, s.recountNodeBytes());
 });
+
+Deno.test("a node restored past 64 KiB (another stream-node-max-bytes) keeps every entry readable", () => {
+  const s = new Stream();
+  // 100 entries of ~2 KB: one ~200 KB listpack in a Redis with stream-node-max-bytes 0
+  const entries = Array.from({ length: 100 }, (_, i) => ({
+    id: { ms: 5, seq: i },
+    fields: ["payload", String(i).padStart(4, "0") + "x".repeat(2000)],
+    deleted: i % 9 === 4,
+  }));
+  s.restoreNode(entries[0].id, ["payload"], entries);
+  const live = entries.filter((e) => !e.deleted);
+  assert.equal(s.length, live.length);
+  assert.deepEqual(
+    collect(s, MIN_ID, MAX_ID, false, 0),
+    live.map((e) => `${formatId(e.id)} ${JSON.stringify(e.fields)}`),
+  );
+  assert.equal(s.get({ ms: 5, seq: 97 })?.fields[1].slice(0, 4), "0097");
+  assert.equal(s.get({ ms: 5, seq: 4 }), undefined);
+  assert.equal(s.nodeBytes, s.recountNodeBytes());
+});
