@@ -220,11 +220,7 @@ Deno.test("while a large dump.rdb loads, clients get -LOADING and INFO's loading
     "--ws-port",
     "off",
   ]);
-  let c: RawClient | null = null;
-  while (c === null) {
-    c = await RawClient.connect(port).catch(() => null);
-    if (c === null) await new Promise((r) => setTimeout(r, 10));
-  }
+  const c = await RawClient.connectWhenListening(port);
   try {
     // A few keys of 300k in, the load is still running (it yields every 10 ms of work).
     assertEquals(

@@ -17,6 +17,14 @@ async function call(c: RawClient, ...args: string[]): Promise<string> {
   return new TextDecoder().decode(await c.readReplyBytes(3000));
 }
 
+/** DUMP's payload for `key`: the bulk reply's bytes. */
+async function dumpPayload(c: RawClient, key: string): Promise<Uint8Array> {
+  await c.sendCommand("DUMP", key);
+  const dump = await c.readReplyBytes(3000);
+  const header = new TextDecoder().decode(dump.subarray(0, dump.indexOf(13)));
+  return dump.subarray(header.length + 2, header.length + 2 + Number(header.slice(1)));
+}
+
 Deno.test("consecutive XADDs served from one read share a clock reading; anything else ends the run", async () => {
   let time = 1_700_000_000_000;
   // every reading a millisecond later: ids show which XADDs read the clock
@@ -165,10 +173,7 @@ Deno.test("RESTORE of a DUMPed stream keeps its nodes and tombstones (XINFO and 
   for (let i = 1; i <= 250; i++) await c.sendCommand("XADD", "s", `${i}-0`, "f", String(i));
   for (let i = 1; i <= 250; i++) await c.readReplyBytes(3000);
   assertEquals(await call(c, "XDEL", "s", "2-0", "150-0"), ":2\r\n");
-  await c.sendCommand("DUMP", "s");
-  const dump = await c.readReplyBytes(3000);
-  const header = new TextDecoder().decode(dump.subarray(0, dump.indexOf(13)));
-  const payload = dump.subarray(header.length + 2, header.length + 2 + Number(header.slice(1)));
+  const payload = await dumpPayload(c, "s");
   await c.sendCommand("RESTORE", "t", "0", payload);
   assertEquals(new TextDecoder().decode(await c.readReplyBytes(3000)), "+OK\r\n");
   const info = (key: string) => call(c, "XINFO", "STREAM", key);
@@ -191,10 +196,7 @@ Deno.test("a stream DUMPed by a Redis with stream-node-max-bytes 0 (one ~200 KB 
   }
   for (let i = 0; i < 100; i++) await r.readReplyBytes(3000);
   assertEquals(await call(r, "XDEL", "s", "7-4", "7-90"), ":2\r\n");
-  await r.sendCommand("DUMP", "s");
-  const dump = await r.readReplyBytes(3000);
-  const header = new TextDecoder().decode(dump.subarray(0, dump.indexOf(13)));
-  const payload = dump.subarray(header.length + 2, header.length + 2 + Number(header.slice(1)));
+  const payload = await dumpPayload(r, "s");
   await c.sendCommand("RESTORE", "s", "0", payload);
   assertEquals(new TextDecoder().decode(await c.readReplyBytes(3000)), "+OK\r\n");
   assertEquals(await call(c, "XLEN", "s"), ":98\r\n");

@@ -25,6 +25,15 @@ export class RawClient extends ReplyReader {
     return new RawClient(await Deno.connect({ hostname, port }));
   }
 
+  /** Connects as soon as a server starting up listens on `port` (retrying every 10 ms). */
+  static async connectWhenListening(port: number): Promise<RawClient> {
+    for (;;) {
+      const c = await RawClient.connect(port).catch(() => null);
+      if (c !== null) return c;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /** Writes bytes (a string is sent as UTF-8). */
   async send(data: string | Uint8Array): Promise<void> {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
