@@ -29,7 +29,6 @@ import vm from "node:vm";
 export const RECLAIM_BYTES = 32 * 1024 * 1024;
 /** Growth of the heap (since the last collection) worth a collection once idle. */
 export const HEAP_RECLAIM_BYTES = 8 * 1024 * 1024;
-/** How long no command ran before the server counts as idle. */
 /**
  * How long no command ran before the server counts as idle: long enough that a client
  * pausing between bursts (or a benchmark alternating servers) does not pay a collection
@@ -93,13 +92,14 @@ export class MemoryReclaimer {
       this.#commands = commands;
       this.#busyAt = now;
     }
+    if (this.#heapAfter < 0) this.#heapAfter = this.memory().heapTotal;
+    const idle = commands !== null && now - this.#busyAt >= IDLE_MS;
+    // the memory is read only when a collection could be due (a busy server's cron skips it)
+    if (now - this.#lastRun < RECLAIM_EVERY_MS || (this.#closedSince === 0 && !idle)) return null;
     const before = this.memory();
-    if (this.#heapAfter < 0) this.#heapAfter = before.heapTotal;
-    if (now - this.#lastRun < RECLAIM_EVERY_MS) return null;
     const clientsLeft = this.#closedSince !== 0 &&
       before.external >= this.#externalAfter + RECLAIM_BYTES;
-    const idleAfterGrowth = commands !== null && now - this.#busyAt >= IDLE_MS &&
-      before.heapTotal >= this.#heapAfter + HEAP_RECLAIM_BYTES;
+    const idleAfterGrowth = idle && before.heapTotal >= this.#heapAfter + HEAP_RECLAIM_BYTES;
     if (!clientsLeft && !idleAfterGrowth) return null;
     const gc = this.gc();
     if (gc === null) return null;
