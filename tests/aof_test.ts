@@ -16,6 +16,7 @@ import { connectResp, type RespConn } from "./support/ws_raw_client.ts";
 import { ChildServer, runRespdToExit } from "./support/child_server.ts";
 import { freePort, run, startRedis, startTestServer } from "./support/servers.ts";
 import { keyStates, untilLoaded } from "./support/key_state.ts";
+import { until } from "./support/eventually.ts";
 
 const decoder = new TextDecoder("latin1");
 
@@ -512,12 +513,12 @@ Deno.test("with appendfsync always, no reply leaves before its command's bytes a
   const incrPath = `${dirTmp.path}/appendonlydir/appendonly.aof.1.incr.aof`;
   // What fdatasync made durable: the AOF's size when one began, once it has returned.
   const proto = Deno.FsFile.prototype;
-  const fdatasync = proto.syncDataSync;
+  const { syncDataSync } = proto;
   let durable = 0;
   let syncs = 0;
   proto.syncDataSync = function (this: Deno.FsFile) {
     const size = this.statSync().size;
-    fdatasync.call(this);
+    syncDataSync.call(this);
     durable = Math.max(durable, size);
     syncs++;
   };
@@ -541,9 +542,63 @@ Deno.test("with appendfsync always, no reply leaves before its command's bytes a
       }
     }));
   } finally {
-    proto.syncDataSync = fdatasync;
+    proto.syncDataSync = syncDataSync;
     for (const c of clients) c.close();
   }
   // Group commit: pipelined and concurrent writes share an fdatasync.
   assert.ok(syncs > 0 && syncs < requests / 2, `${syncs} fdatasyncs for ${requests} writes`);
+});
+
+Deno.test("with appendfsync always, no reply, notification or woken client shows a write before its fdatasync", async () => {
+  await using dirTmp = await tempDir();
+  await using server = startTestServer({
+    dir: dirTmp.path,
+    appendonly: true,
+    appendfsync: "always",
+  });
+  const incrPath = `${dirTmp.path}/appendonlydir/appendonly.aof.1.incr.aof`;
+  const proto = Deno.FsFile.prototype;
+  const { syncDataSync } = proto;
+  let durable = 0;
+  proto.syncDataSync = function (this: Deno.FsFile) {
+    const size = this.statSync().size;
+    syncDataSync.call(this);
+    durable = Math.max(durable, size);
+  };
+  /** Whether `command` is within what fdatasync made durable. */
+  const onDisk = (command: string) =>
+    decoder.decode(Deno.readFileSync(incrPath).subarray(0, durable)).includes(command);
+  const [writer, reader, subscriber, popper] = await Promise.all(
+    [0, 1, 2, 3].map(() => RawClient.connect(server.port)),
+  );
+  try {
+    assertEquals(await writer.call("CONFIG", "SET", "notify-keyspace-events", "K$"), "+OK\r\n");
+    await subscriber.sendCommand("SUBSCRIBE", "__keyspace@0__:k");
+    await subscriber.readText();
+    for (let round = 0; round < 20; round++) {
+      await popper.sendCommand("BLPOP", "list", "0");
+      await until(() => server.blocking.blockedCount === 1, "BLPOP to block");
+      const value = `v${round}`;
+      // One batch: a write another client reads, a notification, a woken BLPOP.
+      await writer.send(resp("SET", "k", value) + resp("RPUSH", "list", value));
+      await reader.sendCommand("GET", "k");
+      const seen = (reply: Promise<string>) =>
+        reply.then((text) => [text, onDisk(resp("SET", "k", value))] as const);
+      const writes = (async () => [await seen(writer.readText()), await seen(writer.readText())])();
+      const [[set, pushed], read, notified, popped] = await Promise.all([
+        writes,
+        seen(reader.readText()),
+        seen(subscriber.readText()),
+        seen(popper.readText()),
+      ]);
+      assertEquals(set, ["+OK\r\n", true]);
+      assertEquals(pushed, [":1\r\n", true]);
+      assert.ok(read[1], `GET showed ${read[0]} before its SET's fdatasync`);
+      assert.ok(notified[1], `a keyspace notification arrived before the SET's fdatasync`);
+      assert.ok(popped[1], `BLPOP was answered before the RPUSH's fdatasync`);
+    }
+  } finally {
+    proto.syncDataSync = syncDataSync;
+    for (const c of [writer, reader, subscriber, popper]) c.close();
+  }
 });
