@@ -110,8 +110,8 @@ Deno.test("allkeys-lfu evicts the least frequently used keys, volatile-lru only 
   await c.call("PING");
   const db = server.keyspace.dbs[0];
   // the lowest counters go: k0 (5, never read), then k6 (5, new) or k1 (6)
-  assertEquals(db.data.has(k(0)), false);
-  assertEquals(db.data.has(k(5)) && db.data.has(k(4)) && db.data.has(k(3)), true);
+  assertEquals(db.contains(k(0)), false);
+  assertEquals(db.contains(k(5)) && db.contains(k(4)) && db.contains(k(3)), true);
   assertEquals(server.memory.evictedKeys, 2);
 
   server.config.maxmemoryPolicy = "volatile-lru";
@@ -144,7 +144,7 @@ Deno.test("volatile-ttl evicts the keys expiring soonest and never keys without 
   // Over the limit now (TTLs cost EXPIRE_OVERHEAD each). Eviction runs before every
   // command, so the keys are looked at directly, without a command in between.
   const db = server.keyspace.dbs[0];
-  const alive = (...keys: string[]) => keys.filter((key) => db.data.has(key)).join(",");
+  const alive = (...keys: string[]) => keys.filter((key) => db.contains(key)).join(",");
   assertEquals(await c.call("SET", "p4x", VALUE), "+OK\r\n");
   assertEquals(alive("t1x", "t2x", "t3x"), "t1x,t3x", "t2 expires first");
   assertEquals(await c.call("SET", "p5x", VALUE), "+OK\r\n");

@@ -184,7 +184,7 @@ Deno.test("shutdown() under pipelining load delivers the reply of every command 
     await stopping;
     assertEquals(outcomes.map((o) => o.problem).filter((p) => p !== null), []);
     // The store outlives the shutdown: each counter is how many INCRs the server ran.
-    const ran = outcomes.map((_, id) => Number(server.keyspace.dbs[0].data.get(`shutdown:${id}`)));
+    const ran = outcomes.map((_, id) => Number(server.keyspace.dbs[0].stored(`shutdown:${id}`)));
     assertEquals(outcomes.map((o) => o.replies), ran);
     console.log(
       `shutdown(): ${ran.reduce((a, n) => a + n, 0)} commands run, every reply delivered`,

@@ -201,7 +201,7 @@ function touchedKeys(touches: readonly Touch[]): { db: Database; key: string }[]
 }
 
 function absoluteExpiry(db: Database, key: string): Propagated {
-  if (!db.data.has(key)) return { db: db.id, argv: ["DEL", key] };
+  if (!db.contains(key)) return { db: db.id, argv: ["DEL", key] };
   const at = db.expiryOf(key);
   if (at === undefined) return { db: db.id, argv: ["PERSIST", key] };
   return { db: db.id, argv: ["PEXPIREAT", key, String(at)] };
@@ -209,7 +209,7 @@ function absoluteExpiry(db: Database, key: string): Propagated {
 
 /** The key's whole state: RESTORE … ABSTTL REPLACE, or DEL when it is gone. */
 export function keyState(db: Database, key: string): Propagated {
-  const value = db.data.get(key);
+  const value = db.stored(key);
   if (value === undefined) return { db: db.id, argv: ["DEL", key] };
   const payload = latin1String(createDumpPayload(toRdbObject(value)));
   const at = db.expiryOf(key);
@@ -218,7 +218,7 @@ export function keyState(db: Database, key: string): Propagated {
 
 /** XADD with the id it was given in place of `*` / `ms-*`; null when it added nothing. */
 function xaddWithId(argv: readonly string[], db: Database): string[] | null {
-  const stream = db.data.get(argv[1]) as Stream | undefined;
+  const stream = db.stored(argv[1]) as Stream | undefined;
   if (stream === undefined || typeof stream === "string" || stream.kind !== "stream") return null;
   // The id is the first argument after the options: NOMKSTREAM, MAXLEN/MINID [=|~] n [LIMIT n].
   let i = 2;

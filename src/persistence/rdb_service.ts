@@ -180,7 +180,7 @@ export class RdbPersistence {
         keyCount: db.size,
         expireCount: db.expires.size,
         *entries() {
-          for (const [key, value] of db.data) {
+          for (const [key, value] of db.entries()) {
             if (db.isExpired(key)) continue;
             yield { key, value: toRdbObject(value), expireAt: db.expiryOf(key) ?? null };
           }

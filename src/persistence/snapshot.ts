@@ -1,6 +1,7 @@
 /**
  * A point-in-time view of the keyspace that is serialized a slice at a time (BGSAVE and
- * the AOF rewrite without fork). The snapshot walks each database's live map; a write
+ * the AOF rewrite without fork). The snapshot walks each database's live table from its
+ * last position down (Database.keysDown: a key present throughout is met); a write
  * command that is about to change a key the walk has not reached yet first calls
  * `beforeWrite`, which writes that key's current value into the snapshot (or, if the key
  * does not exist yet, marks it as born after the snapshot so the walk skips it). Writes
@@ -94,7 +95,7 @@ export class KeyspaceSnapshot {
   }
 
   #entry(db: Database, key: string): RdbEntry | null {
-    const value = db.data.get(key);
+    const value = db.stored(key);
     if (value === undefined || db.isExpired(key)) return null;
     const entry: RdbEntry = { key, value: toRdbObject(value), expireAt: db.expiryOf(key) ?? null };
     // Redis saves each key's idle time under an LRU policy, its counter under an LFU one
@@ -105,7 +106,7 @@ export class KeyspaceSnapshot {
   }
 
   *#walk(state: DbState): Generator<RdbEntry> {
-    for (const key of state.db.data.keys()) {
+    for (const key of state.db.keysDown()) {
       while (state.early.length !== 0) yield state.early.shift()!;
       if (state.done.has(key)) continue;
       state.done.add(key);

@@ -1,11 +1,12 @@
 /**
- * One numbered database: keys to values, plus the expiry times of the keys that have one
- * (a separate map, as Redis keeps its `expires` dict, so keys without a TTL cost nothing
- * extra). Expiry is lazy: any access to an expired key deletes it first. The background
- * sweep (expiry_sweeper.ts) reclaims keys that nobody touches.
+ * One numbered database: keys with their values and access clocks (key_table.ts), plus
+ * the expiry times of the keys that have one (a separate map, as Redis keeps its `expires`
+ * dict, so keys without a TTL cost nothing extra). Expiry is lazy: any access to an
+ * expired key deletes it first. The background sweep (expiry_sweeper.ts) reclaims keys
+ * that nobody touches.
  *
- * Every change goes through this class (the maps are exposed read-only), so the SCAN slot
- * table (scan_index.ts), once built, always matches the keys.
+ * Every change goes through this class (the tables are exposed read-only), so the SCAN
+ * slot table (scan_index.ts), once built, always matches the keys.
  *
  * Values are read through the typed lookup (`lookup`, `lookupOrCreate`), which raises
  * WRONGTYPE for a key of another type in this one place. Writes are signalled on the
@@ -20,6 +21,7 @@ import type { Clock } from "./clock.ts";
 import { KeyAccess } from "./key_access.ts";
 import { CommandError, WRONGTYPE } from "../errors.ts";
 import { KeyspaceEvents } from "./keyspace_events.ts";
+import { KeyTable } from "./key_table.ts";
 import { ScanIndex } from "./scan_index.ts";
 import { type ContainerType, isEmptyValue, type Value, type ValueType } from "./values.ts";
 
@@ -32,10 +34,9 @@ export interface ExpiryGate {
 }
 
 export class Database {
-  readonly #data = new Map<string, Value>();
+  /** Key → value and Redis's `lru` field for it (key_access.ts). */
+  readonly #table = new KeyTable<Value>();
   readonly #expires = new Map<string, ExpiryTime>();
-  /** Key → Redis's `lru` field for it (key_access.ts): a small integer, never boxed. */
-  readonly #access = new Map<string, number>();
   #scan: ScanIndex | null = null;
 
   /**
@@ -51,9 +52,47 @@ export class Database {
     readonly access: KeyAccess = new KeyAccess(undefined, clock),
   ) {}
 
-  /** Every key and value, expired ones included (read-only: change keys through methods). */
-  get data(): ReadonlyMap<string, Value> {
-    return this.#data;
+  /**
+   * Every key, expired ones included, live (read-only: change keys through methods; a
+   * caller that deletes keys while walking it walks a copy).
+   */
+  get keys(): readonly string[] {
+    return this.#table.keys;
+  }
+
+  /** Every key with its value, expired ones included (for a walk that changes nothing). */
+  *entries(): Generator<[string, Value]> {
+    const table = this.#table;
+    for (let p = 0; p < table.size; p++) yield [table.keyAt(p), table.valueAt(p)];
+  }
+
+  /**
+   * Every key from the last position down, expired ones included: a key present for the
+   * whole walk is met at least once, however keys come and go meanwhile (key_table.ts);
+   * one that moved may be met twice. The snapshot's walk (snapshot.ts).
+   */
+  *keysDown(): Generator<string> {
+    const table = this.#table;
+    for (let p = table.size - 1; p >= 0; p = Math.min(p - 1, table.size - 1)) {
+      yield table.keyAt(p);
+    }
+  }
+
+  /** Whether `key` is held, even expired (no access, no expiry: the raw table). */
+  contains(key: string): boolean {
+    return this.#table.find(key) >= 0;
+  }
+
+  /** The value held at `key`, even expired (no access, no expiry: the raw table). */
+  stored(key: string): Value | undefined {
+    const p = this.#table.find(key);
+    return p < 0 ? undefined : this.#table.valueAt(p);
+  }
+
+  /** A key picked at random, maybe expired (eviction's sampling); undefined when empty. */
+  sampleKey(): string | undefined {
+    const table = this.#table;
+    return table.size === 0 ? undefined : table.keyAt(Math.floor(Math.random() * table.size));
   }
 
   /** Key → expiry time, for keys that have one (read-only). */
@@ -63,7 +102,7 @@ export class Database {
 
   /** Keys held, counting expired ones not yet reclaimed, as Redis's DBSIZE does. */
   get size(): number {
-    return this.#data.size;
+    return this.#table.size;
   }
 
   /**
@@ -90,16 +129,15 @@ export class Database {
    * its LFU counter), as Redis's lookupKey does; `peek` does not.
    */
   get(key: string): Value | undefined {
-    const v = this.#data.get(key);
-    if (v === undefined) return undefined;
+    const table = this.#table;
+    const p = table.find(key);
+    if (p < 0) return undefined;
     if (this.#expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const clock = this.access;
-    if (clock.noTouch) return v;
-    this.#access.set(
-      key,
-      clock.lfu ? clock.accessed(this.#access.get(key) ?? 0) : clock.lruClock(),
-    );
-    return v;
+    if (!clock.noTouch) {
+      table.setAccessAt(p, clock.lfu ? clock.accessed(table.accessAt(p)) : clock.lruClock());
+    }
+    return table.valueAt(p);
   }
 
   has(key: string): boolean {
@@ -111,20 +149,22 @@ export class Database {
    * TYPE, EXISTS, TTL and the like).
    */
   peek(key: string): Value | undefined {
-    const v = this.#data.get(key);
-    if (v === undefined) return undefined;
+    const p = this.#table.find(key);
+    if (p < 0) return undefined;
     if (this.#expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    return v;
+    return this.#table.valueAt(p);
   }
 
   /** Redis's `lru` field of a live key (see key_access.ts), or undefined. */
   accessField(key: string): number | undefined {
-    return this.#access.get(key);
+    const p = this.#table.find(key);
+    return p < 0 ? undefined : this.#table.accessAt(p);
   }
 
   /** Sets the `lru` field of an existing key (RESTORE IDLETIME/FREQ, RDB load, MOVE, RENAME). */
   setAccessField(key: string, field: number): void {
-    if (this.#data.has(key)) this.#access.set(key, field);
+    const p = this.#table.find(key);
+    if (p >= 0) this.#table.setAccessAt(p, field);
   }
 
   /** The live value of `key` if it is of `type`; undefined when missing; else WRONGTYPE. */
@@ -169,7 +209,7 @@ export class Database {
    */
   modifiedContainer(key: string, container: Value, event: string): void {
     this.events.emit(this, key, event);
-    if (isEmptyValue(container) && this.#data.get(key) === container) {
+    if (isEmptyValue(container) && this.stored(key) === container) {
       this.#remove(key);
       this.events.emit(this, key, "del");
     }
@@ -182,18 +222,20 @@ export class Database {
    * `lookedUp` the key (Redis's lookupKeyWrite then dbOverwrite).
    */
   set(key: string, value: Value, keepTtl = false, lookedUp = false): void {
-    const data = this.#data;
-    const before = data.size;
-    data.set(key, value);
-    if (data.size !== before) {
-      this.#access.set(key, this.access.created());
+    const table = this.#table;
+    const p = table.find(key);
+    if (p < 0) {
+      table.insert(key, value, this.access.created());
       if (this.#scan !== null) this.#scan.add(key);
       this.events.emit(this, key, "new");
-    } else if (!this.access.lfu) {
-      this.#access.set(key, this.access.lruClock()); // a new object, a fresh clock
-    } else if (!lookedUp) {
-      // under LFU the new object keeps the old counter (dbOverwrite), counted once
-      this.#access.set(key, this.access.accessed(this.#access.get(key) ?? 0));
+    } else {
+      table.setValueAt(p, value);
+      if (!this.access.lfu) {
+        table.setAccessAt(p, this.access.lruClock()); // a new object, a fresh clock
+      } else if (!lookedUp) {
+        // under LFU the new object keeps the old counter (dbOverwrite), counted once
+        table.setAccessAt(p, this.access.accessed(table.accessAt(p)));
+      }
     }
     if (!keepTtl && this.#expires.size !== 0) this.#expires.delete(key);
   }
@@ -206,12 +248,14 @@ export class Database {
   }
 
   #remove(key: string): void {
-    this.#data.delete(key);
+    const table = this.#table;
+    const p = table.find(key);
+    if (p < 0) return;
+    table.removeAt(p);
     this.#expires.delete(key);
-    this.#access.delete(key);
     if (this.#scan !== null) {
       this.#scan.remove(key);
-      if (this.#data.size === 0) this.#scan = null;
+      if (table.size === 0) this.#scan = null;
     }
   }
 
@@ -232,7 +276,7 @@ export class Database {
 
   /** Deletes `key` for --maxmemory (signalling "evicted"); true when it existed. */
   evict(key: string): boolean {
-    if (!this.#data.has(key)) return false;
+    if (!this.contains(key)) return false;
     this.#remove(key);
     this.events.emit(this, key, "evicted");
     return true;
@@ -244,14 +288,13 @@ export class Database {
    */
   clear(): void {
     this.events.emit(this, null, "flushdb");
-    this.#data.clear();
+    this.#table.clear();
     this.#expires.clear();
-    this.#access.clear();
     this.#scan = null;
   }
 
   #scanIndex(): ScanIndex {
-    return this.#scan ??= new ScanIndex(this.#data.keys());
+    return this.#scan ??= new ScanIndex(this.#table.keys);
   }
 
   /**
@@ -283,13 +326,13 @@ export class Database {
   /** A random live key (RANDOMKEY), undefined when the database is empty. */
   randomKey(): string | undefined {
     const now = this.clock.now();
-    for (let tries = 0; tries < 100 && this.#data.size !== 0; tries++) {
-      const index = this.#scanIndex();
-      const key = index.at(Math.floor(Math.random() * index.length));
-      if (key !== undefined && !this.expireIfNeeded(key, now)) return key;
+    for (let tries = 0; tries < 100; tries++) {
+      const key = this.sampleKey();
+      if (key === undefined) return undefined;
+      if (!this.expireIfNeeded(key, now)) return key;
     }
-    // Mostly free slots or mostly expired keys: fall back to a walk over what lives.
-    for (const key of this.#data.keys()) {
+    // Mostly expired keys: fall back to a walk over what lives (a copy: it deletes).
+    for (const key of [...this.#table.keys]) {
       if (!this.expireIfNeeded(key, now)) return key;
     }
     return undefined;

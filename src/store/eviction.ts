@@ -90,7 +90,7 @@ export class MemoryGuard {
   /** Candidates, lowest score first (Redis's eviction pool). */
   #pool: Candidate[] = [];
   /** Per database, where the sampling walks over all keys and over keys with a TTL stand. */
-  #keyWalks = new WeakMap<Database, Iterator<string>>();
+  #keyWalks = new WeakMap<Database, number>();
   #ttlWalks = new WeakMap<Database, Iterator<[string, ExpiryTime]>>();
   /** The database the random policies look at next. */
   #nextDb = 0;
@@ -242,7 +242,7 @@ export class MemoryGuard {
       if (sampled === 0) return null;
       while (this.#pool.length > 0) {
         const { db, key } = this.#pool.pop()!;
-        const live = volatile ? db.expires.has(key) : db.data.has(key);
+        const live = volatile ? db.expires.has(key) : db.contains(key);
         if (live) return [db, key];
       }
       // every pooled key went away meanwhile: sample again
@@ -277,14 +277,11 @@ export class MemoryGuard {
   }
 
   #nextKey(db: Database): string | undefined {
-    let walk = this.#keyWalks.get(db);
-    let step = walk?.next();
-    if (step === undefined || step.done) {
-      walk = db.data.keys();
-      this.#keyWalks.set(db, walk);
-      step = walk.next();
-    }
-    return step.done ? undefined : step.value;
+    const keys = db.keys;
+    if (keys.length === 0) return undefined;
+    const at = (this.#keyWalks.get(db) ?? 0) % keys.length;
+    this.#keyWalks.set(db, at + 1);
+    return keys[at];
   }
 
   #nextTtlKey(db: Database): string | undefined {

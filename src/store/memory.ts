@@ -34,7 +34,7 @@ export { valueBytes } from "./values.ts";
 
 /** Estimated bytes of `key` in `db` with its value and TTL; 0 when the key is absent. */
 export function keyBytes(db: Database, key: string): number {
-  const v = db.data.get(key);
+  const v = db.stored(key);
   if (v === undefined) return 0;
   const ttl = db.expires.has(key) ? EXPIRE_OVERHEAD : 0;
   return KEY_OVERHEAD + key.length + ttl + valueBytes(v);
@@ -43,7 +43,7 @@ export function keyBytes(db: Database, key: string): number {
 /** Estimated bytes of one database: a walk over every key (O(keys)). */
 export function databaseBytes(db: Database): number {
   let total = db.expires.size * EXPIRE_OVERHEAD;
-  for (const [key, v] of db.data) total += KEY_OVERHEAD + key.length + valueBytes(v);
+  for (const [key, v] of db.entries()) total += KEY_OVERHEAD + key.length + valueBytes(v);
   return total;
 }
 

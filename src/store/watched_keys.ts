@@ -84,7 +84,7 @@ export class WatchedKeys {
   #touch(dbIndex: number, key: string): void {
     const set = this.#byDb.get(dbIndex)?.get(key);
     if (set === undefined) return;
-    const present = this.keyspace.dbs[dbIndex].data.has(key);
+    const present = this.keyspace.dbs[dbIndex].contains(key);
     for (const w of [...set]) {
       if (w.expired && !present) w.expired = false; // an expired key deleted: no change
       else this.#dirty(w.client);
@@ -96,7 +96,7 @@ export class WatchedKeys {
     const keys = this.#byDb.get(db.id);
     if (keys === undefined) return;
     for (const [key, set] of [...keys]) {
-      if (!db.data.has(key)) continue;
+      if (!db.contains(key)) continue;
       for (const w of [...set]) {
         if (w.expired) w.expired = false;
         else this.#dirty(w.client);
@@ -113,11 +113,11 @@ export class WatchedKeys {
     const keys = this.#byDb.get(now);
     if (keys === undefined) return;
     for (const [key, set] of [...keys]) {
-      const inOld = old.data.has(key);
-      if (!inOld && !db.data.has(key)) continue;
+      const inOld = old.contains(key);
+      if (!inOld && !db.contains(key)) continue;
       for (const w of [...set]) {
         if (w.expired) {
-          if (!db.data.has(key)) {
+          if (!db.contains(key)) {
             w.expired = false;
             continue;
           }
