@@ -10,6 +10,12 @@
  * With `--tls-cert FILE --tls-key FILE` it listens with Deno's own TLS (`Deno.listenTls`,
  * as respd's tls-port does for `tls-auth-clients no`): the floor of a Deno TLS server
  * (`deno task bench:tls --server floor`).
+ *
+ * With `--appendfsync always|everysec|no --dir D` it also appends every read's bytes to
+ * `D/floor.aof` as respd's AOF does: the bytes of one turn of the event loop written at its
+ * end with one write, fdatasynced then (always, the replies waiting for it) or once a
+ * second off the loop (everysec): the floor of a Deno server with an AOF
+ * (`deno task bench:persistence --parts aof --server floor`).
  */
 
 import { parseArgs } from "node:util";
@@ -23,6 +29,8 @@ const { values } = parseArgs({
     maxclients: { type: "string" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
+    appendfsync: { type: "string" },
+    dir: { type: "string", default: "." },
   },
 });
 const REPLY = new TextEncoder().encode("+PONG\r\n");
@@ -38,6 +46,35 @@ function replies(bytes: Uint8Array, out: Uint8Array): number {
   }
   return n;
 }
+
+/** The AOF's part: the turn's appended bytes, one write (and fdatasync) per turn. */
+class FloorAof {
+  readonly #file: Deno.FsFile;
+  #pending: Uint8Array[] = [];
+  #turn: Promise<void> | null = null;
+
+  constructor(readonly mode: string, dir: string) {
+    this.#file = Deno.openSync(`${dir}/floor.aof`, { append: true, create: true, write: true });
+    if (mode === "everysec") setInterval(() => this.#file.syncData(), 1000);
+  }
+
+  /** Appends `bytes`; resolves once they are as durable as the mode promises. */
+  append(bytes: Uint8Array): Promise<void> {
+    this.#pending.push(bytes.slice());
+    return this.#turn ??= Promise.resolve().then(() => {
+      this.#turn = null;
+      for (const chunk of this.#pending) {
+        for (let at = 0; at < chunk.length;) at += this.#file.writeSync(chunk.subarray(at));
+      }
+      this.#pending = [];
+      if (this.mode === "always") this.#file.syncDataSync();
+    });
+  }
+}
+
+const aof = values.appendfsync === undefined || values.appendfsync === "no"
+  ? null
+  : new FloorAof(values.appendfsync, values.dir);
 
 async function serve(conn: Deno.TcpConn | Deno.TlsConn): Promise<void> {
   if ("setNoDelay" in conn) conn.setNoDelay(true);
@@ -56,6 +93,7 @@ async function serve(conn: Deno.TcpConn | Deno.TlsConn): Promise<void> {
     const { value, done } = await reader.read(buf);
     if (done || value === undefined) return;
     const n = replies(value, out);
+    if (aof !== null) await aof.append(value);
     buf = new Uint8Array(value.buffer);
     await conn.write(out.subarray(0, n));
   }

@@ -15,6 +15,9 @@
  *                                          [--modes no,everysec,always] [--random N]
  *
  * `--random` is redis-benchmark's -r for parts 2 and 3 (default: --keys; 0 for one key).
+ * `--server floor` runs bench/floor_server.ts with the same AOF flags in respd's place for
+ * part 2 (`+PONG` to every request, each read's bytes appended and fsynced as respd does):
+ * the floor any Deno server meets under each `appendfsync`.
  */
 
 import { parseArgs } from "node:util";
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     modes: { type: "string", default: "no,everysec,always" },
     // redis-benchmark's -r: keys drawn from this many (each SET mostly a new key); 0: one key
     random: { type: "string" },
+    server: { type: "string", default: "respd" },
   },
 });
 const KEYS = Number(values.keys);
@@ -39,6 +43,13 @@ const RUNS = Number(values.runs);
 const MODES = values.modes.split(",");
 const RANDOM = Number(values.random ?? KEYS);
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const FLOOR = new URL("./floor_server.ts", import.meta.url).pathname;
+
+/** The floor server's flags for respd's AOF flags. */
+function floorFlags(extra: string[]): string[] {
+  const at = extra.indexOf("--appendfsync");
+  return at < 0 ? [] : ["--appendfsync", extra[at + 1]];
+}
 
 interface Running {
   name: string;
@@ -53,6 +64,12 @@ async function start(kind: "redis" | "respd", dir: string, extra: string[] = [])
   const child = kind === "redis"
     ? new Deno.Command("redis-server", {
       args: [...args, "--bind", "127.0.0.1"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn()
+    : values.server === "floor"
+    ? new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", FLOOR, "--port", String(port), "--dir", dir, ...floorFlags(extra)],
       stdout: "null",
       stderr: "null",
     }).spawn()
@@ -186,12 +203,14 @@ for (const mode of PARTS.has("aof") ? MODES : []) {
       aofCpu[`${mode} ${pipeline}`] = dc;
       const off = aofCpu[`no ${pipeline}`];
       const cost = mode !== "no" && off !== undefined
-        ? `; respd's AOF adds ${(dc - off).toFixed(2)} µs/request`
+        ? `; ${values.server}'s AOF adds ${(dc - off).toFixed(2)} µs/request`
         : "";
       rows.push(
         `SET appendonly ${mode === "no" ? "no" : `yes, appendfsync ${mode}`} P=${pipeline}: ` +
-          `redis ${r.toFixed(0)}/s, respd ${d.toFixed(0)}/s, ratio ${(d / r).toFixed(2)}; ` +
-          `CPU µs/request redis ${rc.toFixed(2)}, respd ${dc.toFixed(2)}, ratio ${
+          `redis ${r.toFixed(0)}/s, ${values.server} ${d.toFixed(0)}/s, ratio ${
+            (d / r).toFixed(2)
+          }; ` +
+          `CPU µs/request redis ${rc.toFixed(2)}, ${values.server} ${dc.toFixed(2)}, ratio ${
             (dc / rc).toFixed(2)
           }${cost} (medians of ${RUNS})`,
       );

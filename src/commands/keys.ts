@@ -151,7 +151,7 @@ const keys = command({
     const now = db.clock.now();
     const all = pattern === "*";
     const out: string[] = [];
-    for (const key of db.keys) {
+    for (const key of db.keys()) {
       if ((all || globMatch(pattern, key)) && !db.isExpired(key, now)) out.push(key);
     }
     ctx.reply.bulkArray(out);

@@ -52,12 +52,14 @@ export class Database {
     readonly access: KeyAccess = new KeyAccess(undefined, clock),
   ) {}
 
-  /**
-   * Every key, expired ones included, live (read-only: change keys through methods; a
-   * caller that deletes keys while walking it walks a copy).
-   */
-  get keys(): readonly string[] {
-    return this.#table.keys;
+  /** Every key, expired ones included (a copy). */
+  keys(): string[] {
+    return this.#table.keys();
+  }
+
+  /** The key at `position` (0 to size - 1, an order of no meaning; eviction's walk). */
+  keyAt(position: number): string {
+    return this.#table.keyAt(position);
   }
 
   /** Every key with its value, expired ones included (for a walk that changes nothing). */
@@ -294,7 +296,7 @@ export class Database {
   }
 
   #scanIndex(): ScanIndex {
-    return this.#scan ??= new ScanIndex(this.#table.keys);
+    return this.#scan ??= new ScanIndex(this.#table.keys());
   }
 
   /**
@@ -332,7 +334,7 @@ export class Database {
       if (!this.expireIfNeeded(key, now)) return key;
     }
     // Mostly expired keys: fall back to a walk over what lives (a copy: it deletes).
-    for (const key of [...this.#table.keys]) {
+    for (const key of this.#table.keys()) {
       if (!this.expireIfNeeded(key, now)) return key;
     }
     return undefined;

@@ -31,7 +31,7 @@ Deno.test("SCAN returns every key present for the whole scan, whatever else happ
       const clock = new ManualClock();
       const db = new Database(clock);
       for (const k of initial) db.set(`k${k}`, "v");
-      const survivors = new Set(db.keys);
+      const survivors = new Set(db.keys());
       const seen = new Set<string>();
       let cursor = 0;
       let started = false;

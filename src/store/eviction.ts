@@ -277,11 +277,10 @@ export class MemoryGuard {
   }
 
   #nextKey(db: Database): string | undefined {
-    const keys = db.keys;
-    if (keys.length === 0) return undefined;
-    const at = (this.#keyWalks.get(db) ?? 0) % keys.length;
+    if (db.size === 0) return undefined;
+    const at = (this.#keyWalks.get(db) ?? 0) % db.size;
     this.#keyWalks.set(db, at + 1);
-    return keys[at];
+    return db.keyAt(at);
   }
 
   #nextTtlKey(db: Database): string | undefined {

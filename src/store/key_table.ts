@@ -1,15 +1,15 @@
 /**
  * A database's keys, each with its value and its access clock (Redis's `lru` field,
- * key_access.ts), at dense positions 0..size-1 in three parallel arrays, found through a
- * hash index (position_index.ts).
+ * key_access.ts), at dense positions 0..size-1 of one array (position p: key, value and
+ * clock at 3p, 3p+1, 3p+2, so the key's comparison brings its value and clock into the
+ * CPU cache with it), found through a hash index (position_index.ts).
  *
  * Why not two `Map`s (key → value, key → clock), as before: with a million keys every
  * request then missed the CPU cache in two tables, and each V8 `Map` probe compares the
  * request's fresh key string with the stored ones by content; its SET of a new key cost
  * ~1.3 µs here against Redis's whole request at ~1.2–1.7 µs (BENCHMARKS.md, "The keyspace
  * table"). Here a probe reads one index slot holding the full hash, so a key string is
- * compared only when the hash matches; a new key is appended at the end of the arrays; the
- * clock sits beside the value at the same position.
+ * compared only when the hash matches; a new key is appended at the end of the array.
  *
  * Positions are dense (a deletion moves the last entry into the hole), so a random key is
  * one array read, and entries only ever move down: a walk from the top position down sees
@@ -24,10 +24,9 @@ import { PositionIndex } from "./position_index.ts";
 
 export class KeyTable<V> {
   readonly #index = new PositionIndex();
-  #keys: string[] = [];
-  #values: V[] = [];
-  /** The access clock of each position: a small integer (24 bits), never boxed. */
-  #access: number[] = [];
+  /** Key, value and access clock (a small integer, 24 bits, never boxed) per position. */
+  #entries: (string | V | number)[] = [];
+  #size = 0;
   /**
    * The key last found and its position: the same key asked again (a client polling one
    * key, redis-benchmark without -r) skips the hash. Reset whenever positions move.
@@ -40,14 +39,14 @@ export class KeyTable<V> {
   #missSlot = 0;
 
   get size(): number {
-    return this.#keys.length;
+    return this.#size;
   }
 
   /** Position of `key`, or -1. */
   find(key: string): number {
     if (key === this.#hintKey) return this.#hintAt;
     const h = hashString(key);
-    const index = this.#index, slots = index.slots, mask = index.mask, keys = this.#keys;
+    const index = this.#index, slots = index.slots, mask = index.mask, entries = this.#entries;
     for (let s = h & mask;; s = (s + 1) & mask) {
       const v = slots[2 * s];
       if (v === 0) {
@@ -56,7 +55,7 @@ export class KeyTable<V> {
         this.#missSlot = s;
         return -1;
       }
-      if (slots[2 * s + 1] === h && keys[v - 1] === key) {
+      if (slots[2 * s + 1] === h && entries[3 * (v - 1)] === key) {
         this.#hintKey = key;
         return this.#hintAt = v - 1;
       }
@@ -66,10 +65,8 @@ export class KeyTable<V> {
   /** Adds `key`, which must be absent; returns its position. */
   insert(key: string, value: V, access: number): number {
     if (key !== this.#missKey) this.find(key);
-    const p = this.#keys.length;
-    this.#keys.push(key);
-    this.#values.push(value);
-    this.#access.push(access);
+    const p = this.#size++;
+    this.#entries.push(key, value, access);
     this.#index.place(this.#missSlot, p, this.#missHash, p + 1);
     this.#missKey = null;
     this.#hintKey = key;
@@ -78,62 +75,53 @@ export class KeyTable<V> {
   }
 
   keyAt(p: number): string {
-    return this.#keys[p];
+    return this.#entries[3 * p] as string;
   }
 
   valueAt(p: number): V {
-    return this.#values[p];
+    return this.#entries[3 * p + 1] as V;
   }
 
   setValueAt(p: number, value: V): void {
-    this.#values[p] = value;
+    this.#entries[3 * p + 1] = value;
   }
 
   accessAt(p: number): number {
-    return this.#access[p];
+    return this.#entries[3 * p + 2] as number;
   }
 
   setAccessAt(p: number, access: number): void {
-    this.#access[p] = access;
+    this.#entries[3 * p + 2] = access;
   }
 
   /** Removes the entry at `p`; the last entry moves into its place. */
   removeAt(p: number): void {
-    const index = this.#index, keys = this.#keys, values = this.#values, access = this.#access;
-    index.remove(index.slotOf(p, hashString(keys[p])));
-    const last = keys.length - 1;
+    const index = this.#index, entries = this.#entries;
+    index.remove(index.slotOf(p, hashString(entries[3 * p] as string)));
+    const last = --this.#size;
     if (p !== last) {
-      const moved = keys[last];
+      const moved = entries[3 * last] as string;
       index.slots[2 * index.slotOf(last, hashString(moved))] = p + 1;
-      keys[p] = moved;
-      values[p] = values[last];
-      access[p] = access[last];
+      entries[3 * p] = moved;
+      entries[3 * p + 1] = entries[3 * last + 1];
+      entries[3 * p + 2] = entries[3 * last + 2];
     }
-    keys.pop();
-    values.pop();
-    access.pop();
+    entries.length = 3 * last;
     index.shrinkFor(last);
     this.#hintKey = this.#missKey = null;
   }
 
-  /**
-   * The keys by position, live: it changes as keys come and go, so a caller that deletes
-   * while walking it walks a copy.
-   */
-  get keys(): readonly string[] {
-    return this.#keys;
+  /** The keys by position (a copy). */
+  keys(): string[] {
+    const out = new Array<string>(this.#size), entries = this.#entries;
+    for (let p = 0; p < out.length; p++) out[p] = entries[3 * p] as string;
+    return out;
   }
 
   clear(): void {
     this.#index.clear();
-    this.#keys = [];
-    this.#values = [];
-    this.#access = [];
+    this.#entries = [];
+    this.#size = 0;
     this.#hintKey = this.#missKey = null;
-  }
-
-  /** Bytes of the index and the three arrays (not the keys' and values' own). */
-  get bytes(): number {
-    return this.#index.bytes + 12 * this.#keys.length;
   }
 }

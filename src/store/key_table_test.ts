@@ -78,7 +78,7 @@ function remove(t: KeyTable<number>, model: Map<string, number>, key: string): v
 
 function check(t: KeyTable<number>, model: Map<string, number>): void {
   assertEquals(t.size, model.size);
-  assertEquals(new Set(t.keys), new Set(model.keys()));
+  assertEquals(new Set(t.keys()), new Set(model.keys()));
   for (const [k, v] of model) {
     const p = t.find(k);
     assert(p >= 0 && t.keyAt(p) === k, `${k} found at its position`);
