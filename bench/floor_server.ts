@@ -99,6 +99,9 @@ async function serve(conn: Deno.TcpConn | Deno.TlsConn): Promise<void> {
   }
 }
 
+// An exit on SIGINT, so that `deno run --cpu-prof` writes its profile.
+Deno.addSignalListener("SIGINT", () => Deno.exit(0));
+
 const address = { hostname: "127.0.0.1", port: Number(values.port) };
 const listener: Deno.Listener<Deno.TcpConn | Deno.TlsConn> = values["tls-cert"] === undefined
   ? Deno.listen(address)
