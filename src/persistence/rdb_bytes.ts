@@ -24,6 +24,18 @@ export function latin1Bytes(s: string): Uint8Array {
   return out;
 }
 
+let scratch = new Uint8Array(4096);
+
+/**
+ * The bytes of `s` in a buffer reused by the next call (for a look that keeps nothing, as
+ * LZF's: a SAVE of a million values allocates no buffer per value).
+ */
+function latin1Scratch(s: string): Uint8Array {
+  if (scratch.length < s.length) scratch = new Uint8Array(Math.max(s.length, 2 * scratch.length));
+  for (let i = 0; i < s.length; i++) scratch[i] = s.charCodeAt(i);
+  return scratch.subarray(0, s.length);
+}
+
 /** The byte string of `bytes` (protocol/latin1.ts's decoder: flat strings, fast). */
 export function latin1String(bytes: Uint8Array): string {
   return bytesToString(bytes, 0, bytes.length);
@@ -171,7 +183,7 @@ export class RdbWriter {
       }
     }
     if (this.compress && s.length > 20) {
-      const packed = lzfCompress(latin1Bytes(s));
+      const packed = lzfCompress(latin1Scratch(s));
       if (packed !== null) {
         this.byte(0xc0 | ENC_LZF);
         this.length(packed.length);

@@ -122,6 +122,7 @@ export class Database {
 
   /** True when `key` has a TTL that has passed, without deleting it (KEYS only looks). */
   isExpired(key: string, now = this.clock.now()): boolean {
+    if (this.#expires.size === 0) return false;
     const at = this.#expires.get(key);
     return at !== undefined && at <= now;
   }
@@ -263,7 +264,7 @@ export class Database {
 
   /** Expiry time of `key`, or undefined when it has none. Call after `get`. */
   expiryOf(key: string): ExpiryTime | undefined {
-    return this.#expires.get(key);
+    return this.#expires.size === 0 ? undefined : this.#expires.get(key);
   }
 
   /** Sets the expiry of an existing key. */
