@@ -14,10 +14,10 @@
  * - positions 0..size-1 (`#starts`: each position's record offset) are dense: a deletion
  *   moves the last position into the hole, so a random element (SPOP, SRANDMEMBER,
  *   HRANDFIELD) is one read, exactly as store/dense_table.ts does for sorted sets.
- * - the index (`#slots`): linear probing over a power-of-two table of [position + 1, hash]
- *   pairs (0: empty), at most 3/4 full; deletion shifts the following entries back, so
- *   there are no tombstones. The full hash in the slot makes probing, growing and
- *   shifting read no record.
+ * - the index (position_index.ts, as the keyspace's): linear probing over a power-of-two
+ *   table of [position + 1, hash] pairs (0: empty), at most 3/4 full; deletion shifts the
+ *   following entries back, so there are no tombstones. The full hash in the slot makes
+ *   probing, growing and shifting read no record.
  * - a replaced or deleted record is left in the arena as garbage; once garbage passes half
  *   the arena, the live records are copied into a new one in position order (positions do
  *   not change, so a scan in progress is unaffected).
@@ -32,6 +32,7 @@
  */
 
 import { bytesToString } from "../protocol/latin1.ts";
+import { PositionIndex } from "./position_index.ts";
 
 const SEED = (Math.random() * 0x100000000) | 0;
 
@@ -103,7 +104,6 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-const MIN_SLOTS = 8;
 const MIN_ARENA = 64;
 const MAX_ARENA = 0x7fffffff;
 
@@ -152,8 +152,7 @@ function writeBytes(a: Uint8Array, p: number, s: string): number {
 export class ArenaTable {
   #size = 0;
   /** [position + 1 (0: empty), hash] per slot; length 2 × a power of two. */
-  #slots = new Int32Array(2 * MIN_SLOTS);
-  #mask = MIN_SLOTS - 1;
+  #index = new PositionIndex();
   /** The record offset of each position. */
   #starts = new Int32Array(4);
   #arena = new Uint8Array(MIN_ARENA);
@@ -179,7 +178,7 @@ export class ArenaTable {
 
   /** Arena bytes held by records (live and garbage) plus the index: MEMORY USAGE, tests. */
   get bytes(): number {
-    return this.#arena.byteLength + this.#slots.byteLength + this.#starts.byteLength;
+    return this.#arena.byteLength + this.#index.bytes + this.#starts.byteLength;
   }
 
   /** Whether the key of the record at `p` is `key`. */
@@ -194,7 +193,7 @@ export class ArenaTable {
 
   /** The slot holding `key` (hash `h`), or -1 - the empty slot where it would go. */
   #find(key: string, h: number): number {
-    const slots = this.#slots, mask = this.#mask, starts = this.#starts;
+    const index = this.#index, slots = index.slots, mask = index.mask, starts = this.#starts;
     for (let s = h & mask;; s = (s + 1) & mask) {
       const v = slots[2 * s];
       if (v === 0) return -1 - s;
@@ -207,7 +206,7 @@ export class ArenaTable {
     if (key === this.#hintKey) return this.#hintAt;
     const s = this.#find(key, hashString(key));
     if (s < 0) return -1;
-    const i = this.#slots[2 * s] - 1;
+    const i = this.#index.slots[2 * s] - 1;
     this.#hintKey = key;
     this.#hintAt = i;
     return i;
@@ -257,7 +256,7 @@ export class ArenaTable {
     const s = this.#find(key, h);
     if (s >= 0) {
       this.#hintKey = key;
-      this.#hintAt = this.#slots[2 * s] - 1;
+      this.#hintAt = this.#index.slots[2 * s] - 1;
       return false;
     }
     this.#insert(-1 - s, h, key, "");
@@ -274,7 +273,7 @@ export class ArenaTable {
         this.#insert(-1 - s, h, key, value);
         return true;
       }
-      i = this.#slots[2 * s] - 1;
+      i = this.#index.slots[2 * s] - 1;
       this.#hintKey = key;
       this.#hintAt = i;
     }
@@ -332,27 +331,8 @@ export class ArenaTable {
       this.#starts = next;
     }
     this.#starts[i] = this.#append(key, value);
-    this.#slots[2 * slot] = i + 1;
-    this.#slots[2 * slot + 1] = h;
     this.#size = i + 1;
-    if (4 * this.#size > 3 * (this.#mask + 1)) this.#resize(2 * (this.#mask + 1));
-  }
-
-  /** Rebuilds the index with `capacity` slots (a power of two) from the stored hashes. */
-  #resize(capacity: number): void {
-    const old = this.#slots;
-    const slots = new Int32Array(2 * capacity), mask = capacity - 1;
-    for (let s = 0; s < old.length; s += 2) {
-      const v = old[s];
-      if (v === 0) continue;
-      const h = old[s + 1];
-      let t = h & mask;
-      while (slots[2 * t] !== 0) t = (t + 1) & mask;
-      slots[2 * t] = v;
-      slots[2 * t + 1] = h;
-    }
-    this.#slots = slots;
-    this.#mask = mask;
+    this.#index.place(slot, i, h, i + 1);
   }
 
   /** Removes `key`; true when it was there. */
@@ -367,42 +347,22 @@ export class ArenaTable {
   removeAt(i: number): void {
     const a = this.#arena;
     const len = readLength(a, this.#starts[i]);
-    this.#removeSlot(this.#slotOf(i, hashBytes(a, BODY, len)));
-  }
-
-  /** The slot pointing at position `i`, whose key hashes to `h`. */
-  #slotOf(i: number, h: number): number {
-    const slots = this.#slots, mask = this.#mask;
-    let s = h & mask;
-    while (slots[2 * s] !== i + 1) s = (s + 1) & mask;
-    return s;
+    this.#removeSlot(this.#index.slotOf(i, hashBytes(a, BODY, len)));
   }
 
   #removeSlot(s: number): void {
     this.#hintKey = null; // positions move
-    const slots = this.#slots, mask = this.#mask, starts = this.#starts;
-    const i = slots[2 * s] - 1;
+    const index = this.#index, starts = this.#starts;
+    const i = index.slots[2 * s] - 1;
     // the record becomes garbage
     const a = this.#arena, start = starts[i];
     this.#garbage += this.#recordEnd(a, start) - start;
-    // backward-shift deletion: pull later members of the cluster into the hole
-    let hole = s;
-    for (let t = (s + 1) & mask; slots[2 * t] !== 0; t = (t + 1) & mask) {
-      const home = slots[2 * t + 1] & mask;
-      // t's entry may move to the hole unless its home lies cyclically in (hole, t]
-      if (hole <= t ? home <= hole || home > t : home <= hole && home > t) {
-        slots[2 * hole] = slots[2 * t];
-        slots[2 * hole + 1] = slots[2 * t + 1];
-        hole = t;
-      }
-    }
-    slots[2 * hole] = 0;
-    slots[2 * hole + 1] = 0;
+    index.remove(s);
     // the last position fills position i
     const last = this.#size - 1;
     if (i !== last) {
       const len = readLength(a, starts[last]);
-      slots[2 * this.#slotOf(last, hashBytes(a, BODY, len))] = i + 1;
+      index.slots[2 * index.slotOf(last, hashBytes(a, BODY, len))] = i + 1;
       starts[i] = starts[last];
     }
     this.#size = last;
@@ -415,12 +375,7 @@ export class ArenaTable {
 
   /** Gives memory back after many deletions. */
   #shrink(): void {
-    const capacity = this.#mask + 1;
-    if (capacity > MIN_SLOTS && 8 * this.#size < capacity) {
-      let c = MIN_SLOTS; // at most 1/4 full after, 3/4 before growing again
-      while (4 * this.#size > c) c *= 2;
-      if (c < capacity) this.#resize(c);
-    }
+    this.#index.shrinkFor(this.#size);
     if (this.#starts.length > 16 && 4 * this.#size < this.#starts.length) {
       this.#starts = this.#starts.slice(0, Math.max(4, 2 * this.#size));
     }
@@ -495,8 +450,7 @@ export class ArenaTable {
   copy(): ArenaTable {
     const t = new ArenaTable(this.withValues);
     t.#size = this.#size;
-    t.#slots = this.#slots.slice();
-    t.#mask = this.#mask;
+    t.#index = this.#index.copy();
     t.#starts = this.#starts.slice(0, Math.max(4, this.#size));
     t.#arena = this.#arena.slice(0, Math.max(this.#used, 1));
     t.#used = this.#used;

@@ -91,12 +91,6 @@ export class Database {
     return p < 0 ? undefined : this.#table.valueAt(p);
   }
 
-  /** A key picked at random, maybe expired (eviction's sampling); undefined when empty. */
-  sampleKey(): string | undefined {
-    const table = this.#table;
-    return table.size === 0 ? undefined : table.keyAt(Math.floor(Math.random() * table.size));
-  }
-
   /** Key → expiry time, for keys that have one (read-only). */
   get expires(): ReadonlyMap<string, ExpiryTime> {
     return this.#expires;
@@ -329,9 +323,10 @@ export class Database {
   /** A random live key (RANDOMKEY), undefined when the database is empty. */
   randomKey(): string | undefined {
     const now = this.clock.now();
+    const table = this.#table;
     for (let tries = 0; tries < 100; tries++) {
-      const key = this.sampleKey();
-      if (key === undefined) return undefined;
+      if (table.size === 0) return undefined;
+      const key = table.keyAt(Math.floor(Math.random() * table.size));
       if (!this.expireIfNeeded(key, now)) return key;
     }
     // Mostly expired keys: fall back to a walk over what lives (a copy: it deletes).

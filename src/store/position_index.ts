@@ -1,7 +1,6 @@
 /**
  * The hash index of a table whose entries sit at dense positions 0..size-1 (the keyspace's
- * key_table.ts; the large hashes' and sets' arena_table.ts keeps its own of the same
- * shape): linear probing over a power-of-two array of [position + 1 (0: empty), hash]
+ * key_table.ts, the large hashes' and sets' arena_table.ts): linear probing over a power-of-two array of [position + 1 (0: empty), hash]
  * pairs, at most 3/4 full. Deletion shifts the following entries of the cluster back, so
  * there are no tombstones; the full hash in each slot lets probing, growing and shifting
  * run without touching an entry. The owner probes `slots` itself (it alone knows how to
@@ -76,6 +75,13 @@ export class PositionIndex {
     let c = MIN_SLOTS;
     while (4 * size > c) c *= 2;
     if (c < capacity) this.resize(c);
+  }
+
+  copy(): PositionIndex {
+    const c = new PositionIndex();
+    c.slots = this.slots.slice();
+    c.mask = this.mask;
+    return c;
   }
 
   clear(): void {
