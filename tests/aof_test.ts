@@ -503,26 +503,42 @@ Deno.test("the incremental file holds the same bytes as redis-server's for write
   assertEquals(written, decoder.decode(incr(redisDir)));
 });
 
-Deno.test("with appendfsync always, no reply leaves before its command's bytes are fdatasynced", async () => {
-  await using dirTmp = await tempDir();
-  await using server = startTestServer({
-    dir: dirTmp.path,
-    appendonly: true,
-    appendfsync: "always",
-  });
-  const incrPath = `${dirTmp.path}/appendonlydir/appendonly.aof.1.incr.aof`;
-  // What fdatasync made durable: the AOF's size when one began, once it has returned.
+/**
+ * A server with `appendfsync always` in a temporary directory, and what fdatasync has made
+ * durable: `onDisk(command)` tells whether the command's bytes lie within the AOF's size
+ * when the last finished fdatasync began; `syncs` counts them. Disposing restores
+ * fdatasync and stops the server.
+ */
+async function alwaysServer() {
+  const dir = await tempDir();
+  const server = startTestServer({ dir: dir.path, appendonly: true, appendfsync: "always" });
+  const incrPath = `${dir.path}/appendonlydir/appendonly.aof.1.incr.aof`;
   const proto = Deno.FsFile.prototype;
   const { syncDataSync } = proto;
-  let durable = 0;
-  let syncs = 0;
+  const state = {
+    server,
+    durable: 0,
+    syncs: 0,
+    onDisk: (command: string) =>
+      decoder.decode(Deno.readFileSync(incrPath).subarray(0, state.durable)).includes(command),
+    async [Symbol.asyncDispose]() {
+      proto.syncDataSync = syncDataSync;
+      await server[Symbol.asyncDispose]();
+      await dir[Symbol.asyncDispose]();
+    },
+  };
   proto.syncDataSync = function (this: Deno.FsFile) {
     const size = this.statSync().size;
     syncDataSync.call(this);
-    durable = Math.max(durable, size);
-    syncs++;
+    state.durable = Math.max(state.durable, size);
+    state.syncs++;
   };
-  const clients = await Promise.all([0, 1, 2, 3].map(() => RawClient.connect(server.port)));
+  return state;
+}
+
+Deno.test("with appendfsync always, no reply leaves before its command's bytes are fdatasynced", async () => {
+  await using always = await alwaysServer();
+  const clients = await Promise.all([0, 1, 2, 3].map(() => RawClient.connect(always.server.port)));
   let requests = 0;
   try {
     await Promise.all(clients.map(async (c, n) => {
@@ -533,41 +549,21 @@ Deno.test("with appendfsync always, no reply leaves before its command's bytes a
           assertEquals(await c.readText(), "+OK\r\n");
           requests++;
           // The reply arrived: the command is within the bytes fdatasync covered.
-          const synced = decoder.decode(Deno.readFileSync(incrPath).subarray(0, durable));
-          assert.ok(
-            synced.includes(resp("SET", k, v)),
-            `SET ${k} acknowledged before its fdatasync`,
-          );
+          assert.ok(always.onDisk(resp("SET", k, v)), `SET ${k} acknowledged before its fdatasync`);
         }
       }
     }));
   } finally {
-    proto.syncDataSync = syncDataSync;
     for (const c of clients) c.close();
   }
   // Group commit: pipelined and concurrent writes share an fdatasync.
+  const { syncs } = always;
   assert.ok(syncs > 0 && syncs < requests / 2, `${syncs} fdatasyncs for ${requests} writes`);
 });
 
 Deno.test("with appendfsync always, no reply, notification or woken client shows a write before its fdatasync", async () => {
-  await using dirTmp = await tempDir();
-  await using server = startTestServer({
-    dir: dirTmp.path,
-    appendonly: true,
-    appendfsync: "always",
-  });
-  const incrPath = `${dirTmp.path}/appendonlydir/appendonly.aof.1.incr.aof`;
-  const proto = Deno.FsFile.prototype;
-  const { syncDataSync } = proto;
-  let durable = 0;
-  proto.syncDataSync = function (this: Deno.FsFile) {
-    const size = this.statSync().size;
-    syncDataSync.call(this);
-    durable = Math.max(durable, size);
-  };
-  /** Whether `command` is within what fdatasync made durable. */
-  const onDisk = (command: string) =>
-    decoder.decode(Deno.readFileSync(incrPath).subarray(0, durable)).includes(command);
+  await using always = await alwaysServer();
+  const { server, onDisk } = always;
   const [writer, reader, subscriber, popper] = await Promise.all(
     [0, 1, 2, 3].map(() => RawClient.connect(server.port)),
   );
@@ -598,7 +594,6 @@ Deno.test("with appendfsync always, no reply, notification or woken client shows
       assert.ok(popped[1], `BLPOP was answered before the RPUSH's fdatasync`);
     }
   } finally {
-    proto.syncDataSync = syncDataSync;
     for (const c of [writer, reader, subscriber, popper]) c.close();
   }
 });
