@@ -9,9 +9,15 @@
 /** Thrown for input that is not valid LZF or does not expand to the expected length. */
 export class LzfError extends Error {}
 
-/** Expands `input` into exactly `outLength` bytes. */
-export function lzfDecompress(input: Uint8Array, outLength: number): Uint8Array {
-  const out = new Uint8Array(outLength);
+/**
+ * Expands `input` into exactly `outLength` bytes: into `out` when given (its first
+ * `outLength` bytes; it must be as long), else into a new array.
+ */
+export function lzfDecompress(
+  input: Uint8Array,
+  outLength: number,
+  out = new Uint8Array(outLength),
+): Uint8Array {
   let ip = 0;
   let op = 0;
   while (ip < input.length) {
@@ -55,6 +61,8 @@ const MAX_REF = (1 << 8) + (1 << 3);
 const TABLE = new Uint32Array(1 << HASH_LOG);
 const STAMPS = new Uint32Array(1 << HASH_LOG);
 let generation = 0;
+/** The output of the last `lzfCompress`. */
+let scratch = new Uint8Array(4096);
 
 /** liblzf's hash slot (VERY_FAST) of the 3 bytes ending `h`. */
 function slotOf(h: number): number {
@@ -65,13 +73,18 @@ function slotOf(h: number): number {
  * Compresses `input` as Redis's liblzf does (hash log 16, VERY_FAST, hash table zeroed),
  * so respd's RDB strings and DUMP payloads are the bytes Redis writes. Returns null when
  * the result would not fit in `input.length - 4` bytes (Redis then stores the string as
- * it is).
+ * it is). The result is a view of a buffer the next call reuses: copy it before that (a
+ * SAVE of a million values then allocates nothing per value; an allocation and a `slice`
+ * per call cost more than compressing a 100-byte value).
  */
 export function lzfCompress(input: Uint8Array): Uint8Array | null {
   const inLen = input.length;
   if (inLen <= 4) return null;
   const outLen = inLen - 4;
-  const out = new Uint8Array(outLen + 4);
+  if (scratch.length < outLen + 4) {
+    scratch = new Uint8Array(Math.max(outLen + 4, 2 * scratch.length));
+  }
+  const out = scratch;
   if (++generation === 0xffffffff) {
     STAMPS.fill(0);
     generation = 1;
@@ -158,5 +171,5 @@ export function lzfCompress(input: Uint8Array): Uint8Array | null {
   }
   out[op - lit - 1] = (lit - 1) & 0xff;
   if (lit === 0) op--;
-  return op <= outLen ? out.slice(0, op) : null;
+  return op <= outLen ? out.subarray(0, op) : null;
 }

@@ -25,6 +25,8 @@ export function latin1Bytes(s: string): Uint8Array {
 }
 
 let scratch = new Uint8Array(4096);
+/** Where `RdbReader.string` expands a compressed string before it becomes a string. */
+let expanded = new Uint8Array(4096);
 
 /**
  * The bytes of `s` in a buffer reused by the next call (for a look that keeps nothing, as
@@ -350,8 +352,40 @@ export class RdbReader {
     }
   }
 
+  /**
+   * A string (rdbGenericLoadStringObject) as a byte string, built straight from the file's
+   * bytes, its integer or its expansion, without an array of its own: a load of a million
+   * keys would otherwise allocate one or two per key and value.
+   */
   string(): string {
-    return latin1String(this.stringBytes());
+    const { n, encoded } = this.lengthOrEncoding();
+    if (!encoded) {
+      this.#need(n);
+      this.pos += n;
+      return bytesToString(this.buf, this.pos - n, this.pos);
+    }
+    switch (n) {
+      case ENC_INT8:
+        return String((this.byte() << 24) >> 24);
+      case ENC_INT16:
+        return String((this.uint16LE() << 16) >> 16);
+      case ENC_INT32:
+        return String(this.int32LE());
+      case ENC_LZF: {
+        const packed = this.length();
+        const size = this.length();
+        if (expanded.length < size) expanded = new Uint8Array(Math.max(size, 2 * expanded.length));
+        try {
+          lzfDecompress(this.bytes(packed), size, expanded);
+        } catch (e: unknown) {
+          if (e instanceof LzfError) throw new RdbFormatError(`Invalid LZF compressed string`);
+          throw e;
+        }
+        return bytesToString(expanded, 0, size);
+      }
+      default:
+        throw new RdbFormatError(`Unknown RDB string encoding type ${n}`);
+    }
   }
 
   /** RDB_TYPE_ZSET's old score form: a length-prefixed ASCII double (253 nan, 254 inf, 255 -inf). */
