@@ -131,6 +131,8 @@ export interface RdbVisitor {
   function?(code: string): void;
   /** A key of database `db`. */
   entry(db: number, entry: RdbEntry): void;
+  /** RESIZEDB: how many keys database `db` holds (a hint to size its table). */
+  resize?(db: number, keys: number): void;
 }
 
 /** Reads a whole file; checks its version and its checksum (unless it is zero, as Redis allows). */
@@ -181,10 +183,12 @@ export function* decodeRdbSteps(
       case OP_SELECTDB:
         db = r.length();
         continue;
-      case OP_RESIZEDB:
+      case OP_RESIZEDB: {
+        const keys = r.length();
         r.length();
-        r.length();
+        visitor.resize?.(db, keys);
         continue;
+      }
       case OP_AUX: {
         const k = r.string();
         const v = r.string();

@@ -129,6 +129,8 @@ export class RdbPersistence {
     try {
       const steps = decodeRdbSteps(bytes, {
         aux: auxLogger((m) => this.log("notice", m)),
+        // a hint: a key takes more than 4 bytes of the file, whatever RESIZEDB claims
+        resize: (db, n) => dbs[db]?.reserve(Math.min(n, bytes.length >> 2)),
         entry: (db, entry) => {
           if (db >= dbs.length) {
             throw new RdbLoadError(

@@ -96,6 +96,11 @@ export class Database {
     return this.#expires;
   }
 
+  /** Sizes the table for `keys` keys at once (RESIZEDB of a file being loaded). */
+  reserve(keys: number): void {
+    this.#table.reserve(keys);
+  }
+
   /** Keys held, counting expired ones not yet reclaimed, as Redis's DBSIZE does. */
   get size(): number {
     return this.#table.size;

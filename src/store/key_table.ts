@@ -42,6 +42,12 @@ export class KeyTable<V> {
     return this.#size;
   }
 
+  /** Grows the index at once to hold `keys` keys (not past 2^26: a hint, not a promise). */
+  reserve(keys: number): void {
+    this.#missKey = null; // slots move
+    this.#index.reserve(Math.min(keys, 1 << 26));
+  }
+
   /** Position of `key`, or -1. */
   find(key: string): number {
     if (key === this.#hintKey) return this.#hintAt;

@@ -2,7 +2,7 @@
  * `KeyTable` against a `Map` model under long random operation sequences: finds (hits and
  * misses, the same key again), inserts right after a miss or after other changes, value and
  * clock updates, removals anywhere (the last entry moving into the hole), growth past many
- * index resizes and shrinking back, clears; and a walk from the top position down,
+ * index resizes and shrinking back, reservations (RESIZEDB), clears; and a walk from the top position down,
  * interleaved with writes, that must meet every key present for the whole walk.
  */
 
@@ -29,6 +29,7 @@ type Op =
   | { op: "missThenOther"; key: string; other: string }
   | { op: "bulkAdd"; from: number; n: number }
   | { op: "bulkDelete"; keep: number }
+  | { op: "reserve"; n: number }
   | { op: "clear" };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -56,6 +57,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant("bulkDelete" as const), keep: fc.nat(20) }),
   },
   { weight: 1, arbitrary: fc.constant({ op: "clear" as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant("reserve" as const), n: fc.nat(5000) }),
+  },
 );
 
 /** Sets `key` to `value` (its clock: the value's low 24 bits) in the table and the model. */
@@ -117,6 +122,11 @@ Deno.test("KeyTable matches a Map model under random operations", () => {
             break;
           case "bulkDelete":
             for (const k of [...model.keys()].slice(o.keep)) remove(t, model, k);
+            break;
+          case "reserve": // between a miss and its insertion, too
+            t.find(`reserved:${o.n}`);
+            t.reserve(o.n);
+            set(t, model, `reserved:${o.n}`, o.n);
             break;
           case "clear":
             t.clear();

@@ -26,6 +26,13 @@ export class PositionIndex {
     if (4 * size > 3 * (this.mask + 1)) this.resize(2 * (this.mask + 1));
   }
 
+  /** Grows the index at once so that `size` entries fit without growing again. */
+  reserve(size: number): void {
+    let c = this.mask + 1;
+    while (4 * size > 3 * c) c *= 2;
+    if (c > this.mask + 1) this.resize(c);
+  }
+
   /** Rebuilds the index with `capacity` slots (a power of two) from the stored hashes. */
   resize(capacity: number): void {
     const old = this.slots;
