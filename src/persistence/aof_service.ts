@@ -607,6 +607,7 @@ export class AppendOnlyFile {
     this.#rewriteSnapshot = snapshot;
     this.log("notice", "Background append only file rewriting started");
     this.#rewrite = this.#writeBase(snapshot, seq, incr, old).finally(() => {
+      snapshot.close();
       this.#rewrite = null;
       this.#rewriteSnapshot = null;
     });

@@ -248,6 +248,7 @@ export class RdbPersistence {
     );
     this.#snapshot = snapshot;
     const run = this.#writeSnapshot(snapshot).finally(() => {
+      snapshot.close();
       this.#snapshot = null;
       this.#bgsave = null;
     });

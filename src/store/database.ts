@@ -28,6 +28,12 @@ import { type ContainerType, isEmptyValue, type Value, type ValueType } from "./
 /** An expiry time in ms since the epoch; a bigint only past 2^53, kept exact for PEXPIRETIME. */
 export type ExpiryTime = number | bigint;
 
+/**
+ * A removal, told after it is done: `moved` (null if none) went from position `from` (the
+ * last) to `to` (the removed key's).
+ */
+export type RemoveListener = (moved: string | null, from: number, to: number) => void;
+
 /** Shared by a keyspace's databases: whether expired keys may be deleted now. */
 export interface ExpiryGate {
   paused: boolean;
@@ -38,6 +44,8 @@ export class Database {
   readonly #table = new KeyTable<Value>();
   readonly #expires = new Map<string, ExpiryTime>();
   #scan: ScanIndex | null = null;
+  /** Told of every removal (snapshot.ts): see `onRemove`. */
+  #removeListeners: RemoveListener[] = [];
 
   /**
    * @param id the database's number (SELECT index); SWAPDB renumbers the two it swaps.
@@ -68,16 +76,23 @@ export class Database {
     for (let p = 0; p < table.size; p++) yield [table.keyAt(p), table.valueAt(p)];
   }
 
+  /** Position of `key` (see `keyAt`), -1 when absent; expired keys included. */
+  positionOf(key: string): number {
+    return this.#table.find(key);
+  }
+
   /**
-   * Every key from the last position down, expired ones included: a key present for the
-   * whole walk is met at least once, however keys come and go meanwhile (key_table.ts);
-   * one that moved may be met twice. The snapshot's walk (snapshot.ts).
+   * Tells `listener` of every removal from now on, once it is done (the listener reads the
+   * new `size`): the last key moved into the freed position, or null when the removed key
+   * was the last. Positions only ever move down that way (key_table.ts), so a walk from
+   * the top down (the snapshot's, snapshot.ts) can tell which keys it has passed by their
+   * position, and learns here of the one that moves below it. Returns the unsubscribe.
    */
-  *keysDown(): Generator<string> {
-    const table = this.#table;
-    for (let p = table.size - 1; p >= 0; p = Math.min(p - 1, table.size - 1)) {
-      yield table.keyAt(p);
-    }
+  onRemove(listener: RemoveListener): () => void {
+    this.#removeListeners = [...this.#removeListeners, listener];
+    return () => {
+      this.#removeListeners = this.#removeListeners.filter((l) => l !== listener);
+    };
   }
 
   /** Whether `key` is held, even expired (no access, no expiry: the raw table). */
@@ -253,8 +268,12 @@ export class Database {
     const table = this.#table;
     const p = table.find(key);
     if (p < 0) return;
+    const last = table.size - 1;
     table.removeAt(p);
     this.#expires.delete(key);
+    for (const listener of this.#removeListeners) {
+      listener(p === last ? null : table.keyAt(p), last, p);
+    }
     if (this.#scan !== null) {
       this.#scan.remove(key);
       if (table.size === 0) this.#scan = null;
