@@ -17,10 +17,12 @@
  * evict the pool's best: the longest idle (LRU), the lowest LFU counter (LFU) or the
  * soonest to expire (TTL). Access times and counters are each key's `lru` field
  * (key_access.ts), kept current by every lookup. Samples are the next keys of a walk
- * that goes round each database (a Map iterator survives deletions) rather than random
- * keys: every key is looked at once per lap, and the pool keeps the best seen. The random
- * policies take a random key (allkeys, through the SCAN slot table) or the walk's next key
- * (volatile), visiting the databases in turn as Redis does.
+ * that goes round each database by position (all keys) or over its expiry map (volatile)
+ * rather than random keys: every key is looked at about once per lap (a deletion moves
+ * the last key into its place, which the walk may then meet again or skip once), and the
+ * pool keeps the best seen. The random policies take a random key (allkeys, a random
+ * position) or the walk's next key (volatile), visiting the databases in turn as Redis
+ * does.
  */
 
 import type { LatencySink } from "../stats/latency_monitor.ts";
