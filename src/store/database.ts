@@ -5,8 +5,9 @@
  * expired key deletes it first. The background sweep (expiry_sweeper.ts) reclaims keys
  * that nobody touches.
  *
- * Every change goes through this class (the tables are exposed read-only), so the SCAN
- * slot table (scan_index.ts), once built, always matches the keys.
+ * Every change goes through this class (the expiry map is exposed read-only, the keys
+ * through copies and positions), so the SCAN slot table (scan_index.ts), once built, always
+ * matches the keys.
  *
  * Values are read through the typed lookup (`lookup`, `lookupOrCreate`), which raises
  * WRONGTYPE for a key of another type in this one place. Writes are signalled on the
