@@ -85,7 +85,7 @@ export class Database {
   /**
    * Tells `listener` of every removal from now on, once it is done (the listener reads the
    * new `size`): the last key moved into the freed position, or null when the removed key
-   * was the last. Positions only ever move down that way (key_table.ts), so a walk from
+   * was the last (or the database was emptied at once). Positions only ever move down that way (key_table.ts), so a walk from
    * the top down (the snapshot's, snapshot.ts) can tell which keys it has passed by their
    * position, and learns here of the one that moves below it. Returns the unsubscribe.
    */
@@ -310,9 +310,12 @@ export class Database {
    */
   clear(): void {
     this.events.emit(this, null, "flushdb");
+    const last = this.#table.size - 1;
     this.#table.clear();
     this.#expires.clear();
     this.#scan = null;
+    // every position is gone: listeners read the new size (nothing moved)
+    for (const listener of this.#removeListeners) listener(null, last, 0);
   }
 
   #scanIndex(): ScanIndex {

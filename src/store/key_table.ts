@@ -30,6 +30,7 @@ export class KeyTable<V> {
   /**
    * The key last found and its position: the same key asked again (a client polling one
    * key, redis-benchmark without -r) skips the hash. Reset whenever positions move.
+   * Likewise the key last missed, until the table changes.
    */
   #hintKey: string | null = null;
   #hintAt = -1;
@@ -51,6 +52,8 @@ export class KeyTable<V> {
   /** Position of `key`, or -1. */
   find(key: string): number {
     if (key === this.#hintKey) return this.#hintAt;
+    // asked again before any change (INFO's hit count looks a read's key up first)
+    if (key === this.#missKey) return -1;
     const h = hashString(key);
     const index = this.#index, slots = index.slots, mask = index.mask, entries = this.#entries;
     for (let s = h & mask;; s = (s + 1) & mask) {
