@@ -7,8 +7,8 @@
  * Why not two `Map`s (key → value, key → clock), as before: with a million keys every
  * request then missed the CPU cache in two tables, and each V8 `Map` probe compares the
  * request's fresh key string with the stored ones by content; its SET of a new key cost
- * ~1.3 µs here against Redis's whole request at ~1.2–1.7 µs (BENCHMARKS.md, "The keyspace
- * table"). Here a probe reads one index slot holding the full hash, so a key string is
+ * ~1.3 µs here against Redis's whole request at ~1.2–1.7 µs (BENCHMARKS.md, "Sixth round:
+ * the keyspace table"). Here a probe reads one index slot holding the full hash, so a key string is
  * compared only when the hash matches; a new key is appended at the end of the array.
  *
  * Positions are dense (a deletion moves the last entry into the hole), so a random key is
