@@ -86,3 +86,8 @@ export function commandGroup(
     execute(): void {},
   };
 }
+
+/** Whether `n` arguments (the name included) break `arity` (Redis's: -N means at least N). */
+export function wrongArgCount(arity: number, n: number): boolean {
+  return arity > 0 ? n !== arity : n < -arity;
+}

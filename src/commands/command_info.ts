@@ -13,7 +13,13 @@
  */
 
 import type { Args } from "./args.ts";
-import { command, type CommandFlag, type CommandSpec, subcommandMap } from "./command.ts";
+import {
+  command,
+  type CommandFlag,
+  type CommandSpec,
+  subcommandMap,
+  wrongArgCount,
+} from "./command.ts";
 import { helpCommand } from "./help.ts";
 import { CommandError, SYNTAX_ERROR } from "./errors.ts";
 import { allCommands, lookupCommand } from "./command_table.ts";
@@ -266,7 +272,7 @@ function commandKeys(argv: readonly string[]): FoundKey[] {
   if (spec === undefined) throw new CommandError("ERR Invalid command specified");
   const specs = KEY_SPECS[spec.name];
   if (specs === undefined) throw new CommandError("ERR The command has no key arguments");
-  if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
+  if (wrongArgCount(spec.arity, argv.length)) {
     throw new CommandError("ERR Invalid number of arguments specified for command");
   }
   const keys = ownRuleKeys(spec.name, argv) ?? keysBySpecs(specs, argv);

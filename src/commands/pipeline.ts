@@ -38,7 +38,7 @@
  */
 
 import { Args } from "./args.ts";
-import type { CommandSpec } from "./command.ts";
+import { type CommandSpec, wrongArgCount } from "./command.ts";
 import type { CommandContext } from "./context.ts";
 import {
   CommandError,
@@ -70,9 +70,7 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
   const spec = lookupCommand(argv[0]);
   if (spec === undefined) throw unknownCommand(argv);
   if (spec.subcommands === undefined) {
-    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
-      throw wrongArity(spec.name);
-    }
+    if (wrongArgCount(spec.arity, argv.length)) throw wrongArity(spec.name);
     return spec;
   }
   if (argv.length < 2) {
@@ -81,9 +79,7 @@ export function resolveCommand(argv: readonly string[]): CommandSpec {
   }
   const sub = spec.subcommands.get(argv[1].toLowerCase());
   if (sub === undefined) throw unknownSubcommand(argv[1], spec.name);
-  if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
-    throw wrongArity(sub.name);
-  }
+  if (wrongArgCount(sub.arity, argv.length)) throw wrongArity(sub.name);
   return sub;
 }
 

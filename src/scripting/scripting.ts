@@ -17,7 +17,7 @@ import { resolveCommand } from "../commands/pipeline.ts";
 import { lookupCommand } from "../commands/registry.ts";
 import { CommandError } from "../errors.ts";
 import type { CommandContext } from "../commands/context.ts";
-import type { CommandSpec } from "../commands/command.ts";
+import { type CommandSpec, wrongArgCount } from "../commands/command.ts";
 import { Session } from "../session.ts";
 import type { Server } from "../server.ts";
 import { noPermission } from "../security/policy.ts";
@@ -161,8 +161,7 @@ class FakeClientHost implements ScriptHost {
       known = resolved;
       if (resolved.spec.subcommands === undefined) this.#resolved[slot] = resolved;
     } else {
-      const arity = known.spec.arity;
-      if (arity > 0 ? argv.length !== arity : argv.length < -arity) return WRONG_ARGS;
+      if (wrongArgCount(known.spec.arity, argv.length)) return WRONG_ARGS;
     }
     const spec = known.spec;
     if (known.noscript) return err("ERR This Redis command is not allowed from script");
