@@ -167,3 +167,59 @@ export async function startRedisAndRespd(server?: string, others: string[] = [])
     [Symbol.asyncDispose]: stop,
   };
 }
+
+/** A server a bench measures beside redis-server. */
+export interface BenchTarget extends Started {
+  readonly label: string;
+  /** The command it was started with (`--server`, `--also`); undefined for respd itself. */
+  readonly cmd?: string;
+}
+
+/**
+ * What `startRedisAndRespd(server, also)` started besides redis-server, as targets: respd
+ * (or `server`), then each of `also`; their pids are printed (for a profiler to attach).
+ */
+export function benchTargets(
+  servers: { redis: Started; respd: Started; others: Started[] },
+  server: string | undefined,
+  also: string[],
+): BenchTarget[] {
+  const targets: BenchTarget[] = [
+    { label: "respd", cmd: server, ...servers.respd },
+    ...servers.others.map((o, i) => ({ label: `also ${i + 1}`, cmd: also[i], ...o })),
+  ];
+  console.log(`# redis-server pid ${servers.redis.pid}`);
+  for (const t of targets) console.log(`# ${t.label} pid ${t.pid}${t.cmd ? ` (${t.cmd})` : ""}`);
+  return targets;
+}
+
+/**
+ * Measures `load` (a server's CPU ns per operation) on redis-server and each target in
+ * `runs` interleaved rounds, after one unmeasured round per target (JIT warm-up), and
+ * prints each one's median in µs per `unit` and its ratio to redis-server's.
+ */
+export async function compareInterleaved(
+  redis: Started,
+  targets: BenchTarget[],
+  runs: number,
+  unit: string,
+  load: (server: Started) => Promise<number>,
+): Promise<void> {
+  for (const t of targets) await load(t);
+  const r: number[] = [];
+  const d = targets.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    r.push(await load(redis));
+    for (const [k, t] of targets.entries()) d[k].push(await load(t));
+  }
+  const mr = median(r);
+  const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
+  console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per ${unit} (runs: ${us(r)})`);
+  for (const [k, t] of targets.entries()) {
+    const md = median(d[k]);
+    console.log(
+      `  ${(t.label + ":").padEnd(13)} ${(md / 1000).toFixed(1)} µs CPU per ${unit} ` +
+        `(runs: ${us(d[k])}), ratio to redis ${(md / mr).toFixed(2)}`,
+    );
+  }
+}

@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpuOf, median, startRedisAndRespd } from "./processes.ts";
+import { benchTargets, compareInterleaved, cpuOf, startRedisAndRespd } from "./processes.ts";
 import { RawClient } from "../tests/support/raw_client.ts";
 import { encodeCommand } from "../src/protocol/frame_codec.ts";
 
@@ -72,35 +72,18 @@ async function load(port: number, pid: number, multi: boolean): Promise<number> 
 }
 
 await using servers = await startRedisAndRespd(values.server, values.also);
-const { redis, respd } = servers;
-/** Every server measured besides redis-server: respd (or `--server`), then each `--also`. */
-const targets = [
-  { label: "respd", cmd: values.server, ...respd },
-  ...servers.others.map((o, i) => ({ label: `also ${i + 1}`, cmd: values.also[i], ...o })),
-];
-console.log(`# redis-server pid ${redis.pid}`);
-for (const t of targets) console.log(`# ${t.label} pid ${t.pid}${t.cmd ? ` (${t.cmd})` : ""}`);
+const targets = benchTargets(servers, values.server, values.also);
 for (const multi of [true, false]) {
-  for (const t of targets) await load(t.port, t.pid, multi); // warm-up (JIT)
-  const r: number[] = [];
-  const d = targets.map(() => [] as number[]);
-  for (let i = 0; i < RUNS; i++) {
-    r.push(await load(redis.port, redis.pid, multi));
-    for (const [k, t] of targets.entries()) d[k].push(await load(t.port, t.pid, multi));
-  }
-  const mr = median(r);
-  const us = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(", ");
   console.log(
     multi
       ? `MULTI, SET, INCR, GET, EXEC: ${CLIENTS} clients x ${ROUNDS} transactions, ${RUNS} runs`
       : `PING, SET, INCR, GET, PING (no transaction), likewise`,
   );
-  console.log(`  redis-server: ${(mr / 1000).toFixed(1)} µs CPU per batch (runs: ${us(r)})`);
-  for (const [k, t] of targets.entries()) {
-    const md = median(d[k]);
-    console.log(
-      `  ${(t.label + ":").padEnd(13)} ${(md / 1000).toFixed(1)} µs CPU per batch ` +
-        `(runs: ${us(d[k])}), ratio to redis ${(md / mr).toFixed(2)}`,
-    );
-  }
+  await compareInterleaved(
+    servers.redis,
+    targets,
+    RUNS,
+    "batch",
+    (s) => load(s.port, s.pid, multi),
+  );
 }
