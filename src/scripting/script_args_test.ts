@@ -24,10 +24,25 @@ const options = {
   version: "7.0.15",
 };
 
-function run(vm: ScriptVm, body: string): Reply {
+/** Runs `test` with a new state, closed afterwards. */
+function withVm(test: (vm: ScriptVm) => void): void {
+  const vm = new ScriptVm(options);
+  try {
+    test(vm);
+  } finally {
+    vm.close();
+  }
+}
+
+/** `body` compiled as a script; throws its error if it does not compile. */
+function compile(vm: ScriptVm, body: string): number {
   const ref = vm.compile(body, "@user_script");
   if (typeof ref === "string") throw new Error(ref);
-  return vm.call(ref, "test", echo);
+  return ref;
+}
+
+function run(vm: ScriptVm, body: string): Reply {
+  return vm.call(compile(vm, body), "test", echo);
 }
 
 /** Calls with fresh strings (garbage each time round), checked in Lua; returns the count. */
@@ -43,9 +58,8 @@ for i = 1, 5000 do
 end
 return n`;
 
-Deno.test("redis.call reads its arguments right through pin-slot collisions and collections", () => {
-  const vm = new ScriptVm(options);
-  try {
+Deno.test("redis.call reads its arguments right through pin-slot collisions and collections", () =>
+  withVm((vm) => {
     assertEquals(run(vm, CHURN), 5000);
     // Strings then a number (read one by one), then the same strings again.
     assertEquals(
@@ -53,38 +67,24 @@ Deno.test("redis.call reads its arguments right through pin-slot collisions and 
       ["SET|a|1.5", "GET|a", "x|a"],
     );
     assertEquals(run(vm, "return redis.call('SET', 'a', 'b')"), "SET|a|b");
-  } finally {
-    vm.close();
-  }
-});
+  }));
 
 Deno.test("a state's pinned strings are forgotten when it closes", () => {
   for (let round = 0; round < 3; round++) {
-    const vm = new ScriptVm(options);
-    try {
-      assertEquals(run(vm, CHURN), 5000);
-    } finally {
-      vm.close();
-    }
+    withVm((vm) => assertEquals(run(vm, CHURN), 5000));
   }
 });
 
-Deno.test("redis.call outside a script reads its arguments too (the next call is right)", () => {
-  const vm = new ScriptVm(options);
-  try {
+Deno.test("redis.call outside a script reads its arguments too (the next call is right)", () =>
+  withVm((vm) => {
     // Loading a chunk runs it outside any script: redis.call raises there.
     vm.vm.exec("pcall(redis.call, 'GET', 'outside')");
     assertEquals(run(vm, "return redis.call('GET', 'outside')"), "GET|outside");
-  } finally {
-    vm.close();
-  }
-});
+  }));
 
-Deno.test("any byte strings as arguments come back as sent", () => {
-  const vm = new ScriptVm(options);
-  try {
-    const ref = vm.compile("return redis.call(unpack(ARGV))", "@user_script");
-    if (typeof ref === "string") throw new Error(ref);
+Deno.test("any byte strings as arguments come back as sent", () =>
+  withVm((vm) => {
+    const ref = compile(vm, "return redis.call(unpack(ARGV))");
     const bytes = fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 60 })
       .map((b) => String.fromCharCode(...b));
     fc.assert(
@@ -94,20 +94,15 @@ Deno.test("any byte strings as arguments come back as sent", () => {
       }),
       { numRuns: 500 },
     );
-  } finally {
-    vm.close();
-  }
-});
+  }));
 
-Deno.test("KEYS and ARGV hold each script's own strings, whatever the last script's were", () => {
-  const vm = new ScriptVm(options);
-  try {
-    const ref = vm.compile(
+Deno.test("KEYS and ARGV hold each script's own strings, whatever the last script's were", () =>
+  withVm((vm) => {
+    const ref = compile(
+      vm,
       "local out = {#KEYS} for _, k in ipairs(KEYS) do out[#out + 1] = k end " +
         "for _, a in ipairs(ARGV) do out[#out + 1] = a end return out",
-      "@user_script",
     );
-    if (typeof ref === "string") throw new Error(ref);
     // Few distinct strings, so that a script often repeats the last one's in the same place.
     const item = fc.constantFrom("", "a", "b", "key:1", "key:2", "x".repeat(50));
     const list = fc.array(item, { maxLength: 70 });
@@ -121,14 +116,10 @@ Deno.test("KEYS and ARGV hold each script's own strings, whatever the last scrip
       }),
       { numRuns: 300 },
     );
-  } finally {
-    vm.close();
-  }
-});
+  }));
 
-Deno.test("a large argument is not kept alive once its script is done", () => {
-  const vm = new ScriptVm(options);
-  try {
+Deno.test("a large argument is not kept alive once its script is done", () =>
+  withVm((vm) => {
     vm.collect();
     const before = vm.vm.memoryUsed;
     assertEquals(
@@ -138,7 +129,4 @@ Deno.test("a large argument is not kept alive once its script is done", () => {
     vm.collect();
     const after = vm.vm.memoryUsed;
     if (after - before > 256 * 1024) throw new Error(`Lua heap grew by ${after - before} bytes`);
-  } finally {
-    vm.close();
-  }
-});
+  }));
