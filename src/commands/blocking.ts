@@ -129,6 +129,7 @@ export class BlockingManager {
     this.#byClient.set(client, wait);
     if (request.timeoutMs > 0) this.#arm(wait, Date.now() + request.timeoutMs);
   }
+
   #arm(wait: Wait, deadline: number): void {
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()));
     wait.timer = setTimeout(() => {

@@ -261,6 +261,8 @@ export class LuaVm {
   /** This state's heap slot (the allocator's user data). */
   readonly #heap: number;
   #closed = false;
+  /** The registry reference of this state's pin table (pushCommandFunction); 0: none yet. */
+  #pinsRef = 0;
 
   constructor(maxMemory: number) {
     const heap = freeHeaps.pop();
@@ -359,6 +361,7 @@ export class LuaVm {
     X.lua_pushlstring(L, p, n);
     X.free(p);
   }
+
   /**
    * Leaves integer `n` for the trampoline to push when the JS function returns the code
    * this returns (the function's result); pushes it now and returns 1 when it is not a
@@ -443,7 +446,7 @@ export class LuaVm {
     this.pushRef(this.#pinsRef, L);
     X.lua_pushcclosure(L, callTrampoline, 2);
   }
-  #pinsRef = 0;
+
   newTable(narr = 0, nrec = 0, L = this.L): void {
     X.lua_createtable(L, narr, nrec);
   }

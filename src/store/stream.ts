@@ -833,8 +833,8 @@ export class Stream {
    * Appends a node as it was saved (RDB, RESTORE): its first id, its fields and its
    * entries, deleted ones included, so the node layout (which `~` trims and XINFO see) is
    * the saved one, as Redis loads listpacks as they are; but a saved node past 64 KiB (a
-   * Redis with a larger stream-node-max-bytes) continues in a new node where it passes it. The caller then restores the ids
-   * and counters (lastId, entriesAdded ...) it saved.
+   * Redis with a larger stream-node-max-bytes) continues in a new node where it passes
+   * it. The caller then restores the ids and counters (lastId, entriesAdded ...) it saved.
    */
   restoreNode(
     master: StreamId,
