@@ -332,7 +332,7 @@ export class ArenaTable {
     }
     this.#starts[i] = this.#append(key, value);
     this.#size = i + 1;
-    this.#index.place(slot, i, h, i + 1);
+    this.#index.place(slot, i, h);
   }
 
   /** Removes `key`; true when it was there. */

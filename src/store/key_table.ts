@@ -76,7 +76,7 @@ export class KeyTable<V> {
     if (key !== this.#missKey) this.find(key);
     const p = this.#size++;
     this.#entries.push(key, value, access);
-    this.#index.place(this.#missSlot, p, this.#missHash, p + 1);
+    this.#index.place(this.#missSlot, p, this.#missHash);
     this.#missKey = null;
     this.#hintKey = key;
     this.#hintAt = p;

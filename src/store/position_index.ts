@@ -19,11 +19,14 @@ export class PositionIndex {
     return this.slots.byteLength;
   }
 
-  /** Points the empty `slot` at position `p` (hash `h`); grows once `size` entries fill 3/4. */
-  place(slot: number, p: number, h: number, size: number): void {
+  /**
+   * Points the empty `slot` at position `p` (hash `h`), the table's new last position; grows
+   * once its p + 1 entries fill 3/4.
+   */
+  place(slot: number, p: number, h: number): void {
     this.slots[2 * slot] = p + 1;
     this.slots[2 * slot + 1] = h;
-    if (4 * size > 3 * (this.mask + 1)) this.resize(2 * (this.mask + 1));
+    if (4 * (p + 1) > 3 * (this.mask + 1)) this.resize(2 * (this.mask + 1));
   }
 
   /** Grows the index at once so that `size` entries fit without growing again. */
