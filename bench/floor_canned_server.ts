@@ -21,6 +21,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { serveConnections } from "./floor_listen.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { port: { type: "string" } } });
 
@@ -172,15 +173,7 @@ async function serveConnection(client: Client): Promise<void> {
   }
 }
 
-// exits through Deno.exit, so that `--cpu-prof` writes its profile
-Deno.addSignalListener("SIGINT", () => Deno.exit(0));
-const listener = Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) });
-for await (const conn of listener) {
-  connection(conn).catch(() => {}).finally(() => {
-    try {
-      conn.close();
-    } catch {
-      // already closed
-    }
-  });
-}
+await serveConnections(
+  Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) }),
+  connection,
+);

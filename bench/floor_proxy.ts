@@ -19,6 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { closeQuietly, serveConnections } from "./floor_listen.ts";
 import { checkFrame } from "../src/protocol/frame_codec.ts";
 import { INCOMPLETE } from "../src/protocol/frame.ts";
 
@@ -32,14 +33,6 @@ const { values } = parseArgs({
 });
 const [upstreamHost, upstreamPort] = (values.upstream ?? "127.0.0.1:6379").split(":");
 const READ_SIZE = 64 * 1024;
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // already closed
-  }
-}
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
@@ -204,11 +197,11 @@ async function serveMux(client: Deno.TcpConn): Promise<void> {
   }
 }
 
-// an orderly exit on SIGINT, so that `--cpu-prof` writes its profile
-Deno.addSignalListener("SIGINT", () => Deno.exit(0));
 const serve = values.mode === "mux" ? serveMux : servePipe;
-const listener = Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) });
-for await (const conn of listener) {
-  conn.setNoDelay(true);
-  serve(conn).catch(() => {}).finally(() => closeQuietly(conn));
-}
+await serveConnections(
+  Deno.listen({ hostname: "127.0.0.1", port: Number(values.port) }),
+  (conn) => {
+    conn.setNoDelay(true);
+    return serve(conn);
+  },
+);

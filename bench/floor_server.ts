@@ -19,6 +19,8 @@
  */
 
 import { parseArgs } from "node:util";
+import { serveConnections } from "./floor_listen.ts";
+import { writeAllSync } from "../src/persistence/file_io.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -63,9 +65,7 @@ class FloorAof {
     this.#pending.push(bytes.slice());
     return this.#turn ??= Promise.resolve().then(() => {
       this.#turn = null;
-      for (const chunk of this.#pending) {
-        for (let at = 0; at < chunk.length;) at += this.#file.writeSync(chunk.subarray(at));
-      }
+      for (const chunk of this.#pending) writeAllSync(this.#file, chunk);
       this.#pending = [];
       if (this.mode === "always") this.#file.syncDataSync();
     });
@@ -99,23 +99,12 @@ async function serve(conn: Deno.TcpConn | Deno.TlsConn): Promise<void> {
   }
 }
 
-// An exit on SIGINT, so that `deno run --cpu-prof` writes its profile.
-Deno.addSignalListener("SIGINT", () => Deno.exit(0));
-
 const address = { hostname: "127.0.0.1", port: Number(values.port) };
-const listener: Deno.Listener<Deno.TcpConn | Deno.TlsConn> = values["tls-cert"] === undefined
-  ? Deno.listen(address)
-  : Deno.listenTls({
+await serveConnections(
+  values["tls-cert"] === undefined ? Deno.listen(address) : Deno.listenTls({
     ...address,
     cert: Deno.readTextFileSync(values["tls-cert"]),
     key: Deno.readTextFileSync(values["tls-key"] ?? values["tls-cert"]),
-  });
-for await (const conn of listener) {
-  serve(conn).catch(() => {}).finally(() => {
-    try {
-      conn.close();
-    } catch {
-      // already closed
-    }
-  });
-}
+  }),
+  serve,
+);
