@@ -60,6 +60,7 @@ import type { AclUser } from "./acl/user.ts";
 import { recordAuthFailure } from "./commands/acl.ts";
 import { discardTransaction, Transaction } from "./commands/transactions.ts";
 import { ClientTracking } from "./pubsub/tracking.ts";
+import { prefetchRequestKeys } from "./store/key_prefetch.ts";
 
 /**
  * First size of the reply buffers and of the read buffer: small, so an idle client costs
@@ -420,6 +421,8 @@ export class Session implements CommandContext, ClientState, BlockableClient {
     let pos = reader.start;
     const budgetEnd = pos + TURN_BUDGET_BYTES;
     try {
+      // the keys of the requests about to run, into the CPU cache together (key_prefetch.ts)
+      prefetchRequestKeys(reader.buf, pos, Math.min(reader.end, budgetEnd), this.db);
       const postponed = this.#postponed;
       if (postponed !== null) {
         this.#postponed = null;

@@ -63,7 +63,7 @@ export function hashString(s: string): number {
 }
 
 /** The same hash of `len` bytes of `a` from `from`. */
-function hashBytes(a: Uint8Array, from: number, len: number): number {
+export function hashBytes(a: Uint8Array, from: number, len: number): number {
   const blocks = from + (len & ~3);
   let h = SEED, i = from;
   for (; i < blocks; i += 4) {

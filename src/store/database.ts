@@ -96,6 +96,11 @@ export class Database {
     };
   }
 
+  /** Warms the CPU cache for the keys hashing to `hashes[0, n)` (key_prefetch.ts). */
+  prefetch(hashes: Int32Array, n: number): number {
+    return this.#table.prefetch(hashes, n);
+  }
+
   /** Whether `key` is held, even expired (no access, no expiry: the raw table). */
   contains(key: string): boolean {
     return this.#table.find(key) >= 0;

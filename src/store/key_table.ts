@@ -22,6 +22,11 @@
 import { hashString } from "./arena_table.ts";
 import { PositionIndex } from "./position_index.ts";
 
+/** Keys `prefetch` takes at once. */
+export const PREFETCH_LIMIT = 64;
+/** `prefetch`'s scratch: the key and value of each key found. */
+const REACHED: unknown[] = new Array(2 * PREFETCH_LIMIT).fill("");
+
 export class KeyTable<V> {
   readonly #index = new PositionIndex();
   /** Key, value and access clock (a small integer, 24 bits, never boxed) per position. */
@@ -69,6 +74,39 @@ export class KeyTable<V> {
         return this.#hintAt = v - 1;
       }
     }
+  }
+
+  /**
+   * Brings the entries of the keys hashing to `hashes[0, n)` (n at most PREFETCH_LIMIT)
+   * into the CPU cache (key_prefetch.ts): first their slots, then their entries, then the
+   * key and value objects, each pass a run of loads independent of each other, so the CPU
+   * overlaps their misses. Only reads (`hashes` is overwritten). Returns the total length
+   * of the keys found and of their values that are strings, so the loads are used.
+   */
+  prefetch(hashes: Int32Array, n: number): number {
+    const index = this.#index, slots = index.slots, mask = index.mask, entries = this.#entries;
+    n = Math.min(n, PREFETCH_LIMIT);
+    const found = hashes; // each hash becomes its key's position + 1, or 0
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i];
+      let s = h & mask, v = slots[2 * s];
+      // along the probe to the hash (the key, barring a full-hash collision) or a gap
+      while (v !== 0 && slots[2 * s + 1] !== h) v = slots[2 * (s = (s + 1) & mask)];
+      found[i] = v;
+    }
+    const reached = REACHED;
+    for (let i = 0; i < n; i++) {
+      const v = found[i];
+      reached[2 * i] = v === 0 ? "" : entries[3 * (v - 1)];
+      reached[2 * i + 1] = v === 0 ? "" : entries[3 * (v - 1) + 1];
+    }
+    let total = 0;
+    for (let i = 0; i < 2 * n; i++) {
+      const object = reached[i];
+      if (typeof object === "string") total += object.length;
+      reached[i] = ""; // holds nothing past the call
+    }
+    return total;
   }
 
   /** Adds `key`, which must be absent; returns its position. */

@@ -3,12 +3,14 @@
  * misses, the same key again), inserts right after a miss or after other changes, value and
  * clock updates, removals anywhere (the last entry moving into the hole), growth past many
  * index resizes and shrinking back, reservations (RESIZEDB), clears; and a walk from the top position down,
- * interleaved with writes, that must meet every key present for the whole walk.
+ * interleaved with writes, that must meet every key present for the whole walk; and
+ * `prefetch`, which must reach exactly the keys present among those asked for.
  */
 
 import { assert, assertEquals } from "../../tests/support/assert.ts";
 import fc from "fast-check";
-import { KeyTable } from "./key_table.ts";
+import { KeyTable, PREFETCH_LIMIT } from "./key_table.ts";
+import { hashString } from "./arena_table.ts";
 
 const key = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 400 }).map((n) => `key:${n}`) },
@@ -169,5 +171,34 @@ Deno.test("KeyTable: a walk from the top position down meets every key present t
       },
     ),
     { numRuns: 100 },
+  );
+});
+
+Deno.test("KeyTable.prefetch reaches the keys asked for, and changes nothing", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3000 }),
+      fc.array(fc.tuple(fc.boolean(), fc.nat(), key), { minLength: 1, maxLength: 80 }),
+      (initial, asked) => {
+        // string values, so `prefetch` counts them as it does a string value's length
+        const t = new KeyTable<string>();
+        for (let i = 0; i < initial; i++) t.insert(`start:${i}`, `v${i}`, 0);
+        const keys = asked.map(([present, i, k]) =>
+          present && initial > 0 ? `start:${i % initial}` : k
+        );
+        const n = Math.min(keys.length, PREFETCH_LIMIT);
+        let expected = 0;
+        for (const k of keys.slice(0, n)) {
+          const p = t.find(k);
+          if (p >= 0) expected += k.length + t.valueAt(p).length;
+        }
+        const before = t.keys();
+        const hashes = new Int32Array(keys.map(hashString));
+        assertEquals(t.prefetch(hashes, keys.length), expected);
+        assertEquals(t.keys(), before);
+        for (let i = 0; i < initial; i++) assertEquals(t.valueAt(t.find(`start:${i}`)), `v${i}`);
+      },
+    ),
+    { numRuns: 150 },
   );
 });
