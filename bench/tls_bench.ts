@@ -9,6 +9,11 @@
  *   deno task bench:tls [--runs 3] [--n 100000] [--clients 50] [--tests set,get]
  *                       [--pipes 1,16] [--auth no|yes] [--plain yes] [--server respd|floor]
  *                       [--ciphersuites TLS_AES_128_GCM_SHA256] [--keys 100000]
+ *                       [--also-checkout DIR]
+ *
+ * `--also-checkout DIR` measures a second respd, DIR's main.ts (another checkout of respd, e.g.
+ * `git worktree add /tmp/old <commit>`), in the same rounds: a change's before and after on
+ * the same host in the same minutes, each as a ratio to the same Redis.
  *
  * `--auth yes` makes both servers require client certificates (tls-auth-clients yes) and
  * redis-benchmark present one. `--plain yes` gives both servers a plaintext port too and
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     server: { type: "string", default: "respd" },
     ciphersuites: { type: "string" },
     keys: { type: "string", default: "100000" },
+    "also-checkout": { type: "string" },
   },
 });
 const RUNS = Number(values.runs);
@@ -138,8 +144,13 @@ async function measure(target: Target, pipe: number, tls = true): Promise<void> 
   target.cpu.set(key, [...(target.cpu.get(key) ?? []), perRequest]);
 }
 
+const ALSO = values["also-checkout"];
+if (ALSO !== undefined && (FLOOR || PLAIN)) {
+  throw new Error("--also-checkout measures TLS against respd alone (no --server floor, --plain)");
+}
 const redisPort = freePort();
 const respdPort = freePort();
+const alsoPort = ALSO === undefined ? 0 : freePort();
 const redisPlain = PLAIN ? freePort() : 0;
 const respdPlain = PLAIN ? freePort() : 0;
 const root = new URL("..", import.meta.url).pathname;
@@ -161,15 +172,20 @@ function spawnDeno(args: string[]): Deno.ChildProcess {
   }).spawn();
 }
 const floorServer = `${root}bench/floor_server.ts`;
+/** respd from the checkout at `dir` on TLS port `port` (and `plain`: 0, none). */
+function spawnRespd(dir: string, port: number, plain: number): Deno.ChildProcess {
+  return spawnDeno([
+    ...[`${dir}/main.ts`, "--port", String(plain), "--tls-port", String(port)],
+    ...["--ws-port", "off", "--save", "", ...tlsArgs],
+  ]);
+}
 const respdChild = FLOOR
   ? spawnDeno([
     ...[floorServer, "--port", String(respdPort)],
     ...["--tls-cert", certs.serverCert, "--tls-key", certs.serverKey],
   ])
-  : spawnDeno([
-    ...[`${root}main.ts`, "--port", String(respdPlain), "--tls-port", String(respdPort)],
-    ...["--ws-port", "off", "--save", "", ...tlsArgs],
-  ]);
+  : spawnRespd(root, respdPort, respdPlain);
+const alsoChild = ALSO === undefined ? null : spawnRespd(ALSO, alsoPort, 0);
 const respdPlainChild = FLOOR && PLAIN
   ? spawnDeno([floorServer, "--port", String(respdPlain)])
   : respdChild;
@@ -197,8 +213,22 @@ try {
     ops: new Map(),
     cpu: new Map(),
   };
+  const targets = [respd];
+  if (alsoChild !== null) {
+    await waitForTlsPing(alsoPort, alsoChild, `respd of ${ALSO}`);
+    targets.push({
+      label: "also",
+      port: alsoPort,
+      plainPort: 0,
+      child: alsoChild,
+      plainChild: alsoChild,
+      ops: new Map(),
+      cpu: new Map(),
+    });
+  }
   console.log(
     `# TLS: redis-server --tls-port ${redisPort}, ${LABEL} on TLS port ${respdPort}, ` +
+      (alsoChild === null ? "" : `also (${ALSO}) on ${alsoPort}, `) +
       `tls-auth-clients ${AUTH ? "yes" : "no"}, P-256 certificate`,
   );
   console.log(
@@ -208,42 +238,45 @@ try {
   for (let run = 1; run <= RUNS; run++) {
     for (const pipe of PIPES) {
       await measure(redis, pipe);
-      await measure(respd, pipe);
+      for (const t of targets) await measure(t, pipe);
       if (PLAIN) {
         await measure(redis, pipe, false);
         await measure(respd, pipe, false);
       }
     }
   }
-  console.log(`test\tredis ops/s\t${LABEL} ops/s\tratio`);
   let ratioMin = Infinity;
-  for (const [key, runs] of respd.ops) {
-    const tls = !key.endsWith(" plain");
-    const r = median(redis.ops.get(key) ?? [0]);
-    const d = median(runs);
-    const ratio = d / r;
-    if (tls) ratioMin = Math.min(ratioMin, ratio);
-    console.log(`${key}\t${Math.round(r)}\t${Math.round(d)}\t${ratio.toFixed(2)}`);
-  }
   const us = (
     runs: { total: number; user: number; sys: number }[],
     part: "total" | "user" | "sys",
   ) => median(runs.map((c) => c[part])) / 1000;
-  for (const key of respd.cpu.keys()) {
-    const r = redis.cpu.get(key)!;
-    const d = respd.cpu.get(key)!;
-    const split = (runs: typeof r) =>
-      `(user ${us(runs, "user").toFixed(2)}, sys ${us(runs, "sys").toFixed(2)})`;
-    console.log(
-      `# CPU per request ${key}: redis ${us(r, "total").toFixed(2)} µs ${split(r)}, ` +
-        `${LABEL} ${us(d, "total").toFixed(2)} µs ${split(d)} ` +
-        `(${(us(d, "total") / us(r, "total")).toFixed(2)}×)`,
-    );
+  for (const target of targets) {
+    console.log(`test\tredis ops/s\t${target.label} ops/s\tratio`);
+    for (const [key, runs] of target.ops) {
+      const tls = !key.endsWith(" plain");
+      const r = median(redis.ops.get(key) ?? [0]);
+      const d = median(runs);
+      const ratio = d / r;
+      if (tls && target === respd) ratioMin = Math.min(ratioMin, ratio);
+      console.log(`${key}\t${Math.round(r)}\t${Math.round(d)}\t${ratio.toFixed(2)}`);
+    }
+    for (const key of target.cpu.keys()) {
+      const r = redis.cpu.get(key)!;
+      const d = target.cpu.get(key)!;
+      const split = (runs: typeof r) =>
+        `(user ${us(runs, "user").toFixed(2)}, sys ${us(runs, "sys").toFixed(2)})`;
+      console.log(
+        `# CPU per request ${key}: redis ${us(r, "total").toFixed(2)} µs ${split(r)}, ` +
+          `${target.label} ${us(d, "total").toFixed(2)} µs ${split(d)} ` +
+          `(${(us(d, "total") / us(r, "total")).toFixed(2)}×)`,
+      );
+    }
   }
   console.log(`# load average after: ${loadAverage()}`);
   console.log(`ratio-min: ${ratioMin.toFixed(2)}`);
 } finally {
-  for (const child of new Set([redisChild, respdChild, respdPlainChild])) {
+  for (const child of new Set([redisChild, respdChild, respdPlainChild, alsoChild])) {
+    if (child === null) continue;
     try {
       child.kill("SIGKILL");
     } catch {
