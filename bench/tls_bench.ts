@@ -145,12 +145,11 @@ async function measure(target: Target, pipe: number, tls = true): Promise<void> 
 }
 
 const ALSO = values["also-checkout"];
-if (ALSO !== undefined && (FLOOR || PLAIN)) {
-  throw new Error("--also-checkout measures TLS against respd alone (no --server floor, --plain)");
-}
+if (ALSO !== undefined && FLOOR) throw new Error("--also-checkout compares respd with respd");
 const redisPort = freePort();
 const respdPort = freePort();
 const alsoPort = ALSO === undefined ? 0 : freePort();
+const alsoPlain = ALSO !== undefined && PLAIN ? freePort() : 0;
 const redisPlain = PLAIN ? freePort() : 0;
 const respdPlain = PLAIN ? freePort() : 0;
 const root = new URL("..", import.meta.url).pathname;
@@ -185,7 +184,7 @@ const respdChild = FLOOR
     ...["--tls-cert", certs.serverCert, "--tls-key", certs.serverKey],
   ])
   : spawnRespd(root, respdPort, respdPlain);
-const alsoChild = ALSO === undefined ? null : spawnRespd(ALSO, alsoPort, 0);
+const alsoChild = ALSO === undefined ? null : spawnRespd(ALSO, alsoPort, alsoPlain);
 const respdPlainChild = FLOOR && PLAIN
   ? spawnDeno([floorServer, "--port", String(respdPlain)])
   : respdChild;
@@ -219,7 +218,7 @@ try {
     targets.push({
       label: "also",
       port: alsoPort,
-      plainPort: 0,
+      plainPort: alsoPlain,
       child: alsoChild,
       plainChild: alsoChild,
       ops: new Map(),
@@ -241,7 +240,7 @@ try {
       for (const t of targets) await measure(t, pipe);
       if (PLAIN) {
         await measure(redis, pipe, false);
-        await measure(respd, pipe, false);
+        for (const t of targets) await measure(t, pipe, false);
       }
     }
   }
