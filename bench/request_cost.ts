@@ -19,7 +19,10 @@
  * with 50 clients at -P 16, counted with strace): the AOF's own cost per request.
  *
  *   deno run -A bench/request_cost.ts [--tests set,get,incr,lpush,mset,set-r,get-r] [--rounds 15]
- *                                     [--appendonly no|everysec|always]
+ *                                     [--appendonly no|everysec|always] [--prefetch yes|no]
+ *
+ * Each batch's keys are prefetched first, as the session does (store/key_prefetch.ts);
+ * `--prefetch no` leaves that out, to see what it saves or costs.
  */
 
 import process from "node:process";
@@ -28,6 +31,7 @@ import { createHash } from "node:crypto";
 import { Server } from "../src/server.ts";
 import { Session } from "../src/session.ts";
 import type { Transport } from "../src/transport/transport.ts";
+import { prefetchRequestKeys } from "../src/store/key_prefetch.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "15" },
     batches: { type: "string", default: "20000" },
     appendonly: { type: "string", default: "no" },
+    prefetch: { type: "string", default: "yes" },
   },
 });
 
@@ -139,6 +144,7 @@ server.keyspace.access.start();
 for (const body of Object.values(SCRIPTS)) session.execute(["SCRIPT", "LOAD", body]);
 session.reply.clear();
 const rounds = Number(values.rounds), batches = Number(values.batches);
+const PREFETCH = values.prefetch !== "no";
 
 for (const test of values.tests.split(",")) {
   const request = REQUESTS[test];
@@ -151,7 +157,8 @@ for (const test of values.tests.split(",")) {
     for (let b = 0; b < batches; b++) {
       const bytes = inputs[b % inputs.length];
       let pos = 0;
-      // as the session serves one read: one clock reading starts the batch
+      // as the session serves one read: its keys prefetched, one clock reading starts it
+      if (PREFETCH) prefetchRequestKeys(bytes, 0, bytes.length, session.db);
       server.pipeline.beginBatch(performance.now());
       while (pos < bytes.length) {
         const start = pos;
