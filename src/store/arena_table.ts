@@ -26,83 +26,13 @@
  * from the top down and entries only ever move down (a deletion moves the last entry into
  * a lower hole; an insertion appends), so an entry present for the whole scan is returned.
  *
- * Hashing: MurmurHash3 (32-bit) of the bytes with a per-process random seed, four bytes
- * per step. Not SipHash (Redis's): MurmurHash3 has seed-independent collisions, so a client
- * could still aim colliding members at one set and make its probes linear.
+ * Hashing: key_hash.ts's keyed HalfSipHash-1-3 of the bytes, as the keyspace's, so a client
+ * cannot aim colliding members at one set and make its probes linear.
  */
 
 import { bytesToString } from "../protocol/latin1.ts";
 import { PositionIndex } from "./position_index.ts";
-
-const SEED = (Math.random() * 0x100000000) | 0;
-
-/** The hash of byte string `s`: MurmurHash3 (x86, 32-bit) of its bytes, seeded. */
-export function hashString(s: string): number {
-  const n = s.length, blocks = n & ~3;
-  let h = SEED, i = 0;
-  for (; i < blocks; i += 4) {
-    h = mixBlock(
-      h,
-      s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) |
-        (s.charCodeAt(i + 3) << 24),
-    );
-  }
-  let k = 0;
-  switch (n & 3) {
-    case 3:
-      k ^= s.charCodeAt(i + 2) << 16;
-    // falls through
-    case 2:
-      k ^= s.charCodeAt(i + 1) << 8;
-    // falls through
-    case 1:
-      k ^= s.charCodeAt(i);
-      h ^= mixTail(k);
-  }
-  return fmix(h ^ n);
-}
-
-/** The same hash of `len` bytes of `a` from `from`. */
-export function hashBytes(a: Uint8Array, from: number, len: number): number {
-  const blocks = from + (len & ~3);
-  let h = SEED, i = from;
-  for (; i < blocks; i += 4) {
-    h = mixBlock(h, a[i] | (a[i + 1] << 8) | (a[i + 2] << 16) | (a[i + 3] << 24));
-  }
-  let k = 0;
-  switch (len & 3) {
-    case 3:
-      k ^= a[i + 2] << 16;
-    // falls through
-    case 2:
-      k ^= a[i + 1] << 8;
-    // falls through
-    case 1:
-      k ^= a[i];
-      h ^= mixTail(k);
-  }
-  return fmix(h ^ len);
-}
-
-function mixTail(k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  return Math.imul(k, 0x1b873593);
-}
-
-function mixBlock(h: number, k: number): number {
-  h ^= mixTail(k);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+import { hashBytes, hashString } from "./key_hash.ts";
 
 const MIN_ARENA = 64;
 const MAX_ARENA = 0x7fffffff;

@@ -21,7 +21,7 @@
  * reply), or a keyspace small enough to stay in the cache.
  */
 
-import { hashBytes } from "./arena_table.ts";
+import { hashBytes } from "./key_hash.ts";
 import type { Database } from "./database.ts";
 import { PREFETCH_LIMIT } from "./key_table.ts";
 

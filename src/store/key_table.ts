@@ -16,10 +16,11 @@
  * every entry present for the whole walk (the snapshot's walk, snapshot.ts), as the
  * collections' scans do (dense_table.ts).
  *
- * The hash is arena_table.ts's seeded MurmurHash3, with its caveat (not SipHash).
+ * The hash is key_hash.ts's keyed HalfSipHash-1-3, so clients cannot aim keys at one probe
+ * run.
  */
 
-import { hashString } from "./arena_table.ts";
+import { hashString } from "./key_hash.ts";
 import { PositionIndex } from "./position_index.ts";
 
 /** Keys `prefetch` takes at once. */

@@ -10,7 +10,7 @@
 import { assert, assertEquals } from "../../tests/support/assert.ts";
 import fc from "fast-check";
 import { KeyTable, PREFETCH_LIMIT } from "./key_table.ts";
-import { hashString } from "./arena_table.ts";
+import { hashString } from "./key_hash.ts";
 
 const key = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 400 }).map((n) => `key:${n}`) },
