@@ -19,6 +19,7 @@
 
 import { ReplyWriter } from "../protocol/reply_writer.ts";
 import { globMatch } from "../store/glob.ts";
+import { StringKeyMap } from "../store/string_key_map.ts";
 
 /** One client's subscriptions, kept on the client so its count is cheap to read. */
 export class Subscriptions {
@@ -86,9 +87,9 @@ class Encoded {
 
 /** Channels and patterns of every subscriber on the server. */
 export class PubSubHub {
-  readonly #channels = new Map<string, Set<Subscriber>>();
-  readonly #patterns = new Map<string, Set<Subscriber>>();
-  readonly #shardChannels = new Map<string, Set<Subscriber>>();
+  readonly #channels = new StringKeyMap<Set<Subscriber>>();
+  readonly #patterns = new StringKeyMap<Set<Subscriber>>();
+  readonly #shardChannels = new StringKeyMap<Set<Subscriber>>();
   /** Scratch encoder for published messages (RESP2 framing; see Encoded). */
   readonly #scratch = new ReplyWriter(1024);
   /** The gateway's upstream subscriptions, when respd runs in front of a Redis. */
@@ -249,7 +250,7 @@ export class PubSubHub {
 }
 
 /** Adds `sub` under `name`; true when it is the name's first subscriber. */
-function addTo(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): boolean {
+function addTo(map: StringKeyMap<Set<Subscriber>>, name: string, sub: Subscriber): boolean {
   let subs = map.get(name);
   const first = subs === undefined;
   if (subs === undefined) map.set(name, subs = new Set());
@@ -258,7 +259,7 @@ function addTo(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber)
 }
 
 /** Removes `sub` from `name`; true when the name lost its last subscriber. */
-function removeFrom(map: Map<string, Set<Subscriber>>, name: string, sub: Subscriber): boolean {
+function removeFrom(map: StringKeyMap<Set<Subscriber>>, name: string, sub: Subscriber): boolean {
   const subs = map.get(name);
   if (subs === undefined) return false;
   subs.delete(sub);

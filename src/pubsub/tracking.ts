@@ -23,6 +23,7 @@
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { Subscriptions } from "./hub.ts";
+import { StringKeyMap } from "../store/string_key_map.ts";
 
 /** A client as tracking sees it. */
 export interface TrackingClient {
@@ -62,7 +63,7 @@ const CHANNEL = "__redis__:invalidate";
 
 export class TrackingTable {
   /** Key → ids of the clients that read it. */
-  readonly #keys = new Map<string, Set<number>>();
+  readonly #keys = new StringKeyMap<Set<number>>();
   readonly #prefixes = new Map<string, PrefixState>();
   /** Messages to send once the current command has finished. */
   #pending: { client: TrackingClient; key: string | null }[] = [];

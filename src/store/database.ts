@@ -24,6 +24,7 @@ import { CommandError, WRONGTYPE } from "../errors.ts";
 import { KeyspaceEvents } from "./keyspace_events.ts";
 import { KeyTable } from "./key_table.ts";
 import { ScanIndex } from "./scan_index.ts";
+import { StringKeyMap } from "./string_key_map.ts";
 import { type ContainerType, isEmptyValue, type Value, type ValueType } from "./values.ts";
 
 /** An expiry time in ms since the epoch; a bigint only past 2^53, kept exact for PEXPIRETIME. */
@@ -43,7 +44,7 @@ export interface ExpiryGate {
 export class Database {
   /** Key → value and Redis's `lru` field for it (key_access.ts). */
   readonly #table = new KeyTable<Value>();
-  readonly #expires = new Map<string, ExpiryTime>();
+  readonly #expires = new StringKeyMap<ExpiryTime>();
   #scan: ScanIndex | null = null;
   /** Told of every removal (snapshot.ts): see `onRemove`. */
   #removeListeners: RemoveListener[] = [];

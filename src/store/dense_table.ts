@@ -1,7 +1,8 @@
 /**
- * The member → score table of large sorted sets: keys in a dense array, a Map from key to
- * its position, and (optionally) values in a parallel array. (Large hashes and sets moved
- * to store/arena_table.ts, which keeps the same dense positions without a string per key.) A deletion moves the last entry
+ * The member → score table of large sorted sets: keys in a dense array, a map from key to
+ * its position (string_key_map.ts: no bucket a client can fill), and (optionally) values in
+ * a parallel array. (Large hashes and sets moved to store/arena_table.ts, which keeps the
+ * same dense positions without a string per key.) A deletion moves the last entry
  * into the freed position, so the arrays never have holes: a random entry (SPOP,
  * SRANDMEMBER, HRANDFIELD, ZRANDMEMBER) is one array read.
  *
@@ -12,11 +13,13 @@
  * cursor passed may move below it and be returned twice, which Redis allows too.
  */
 
+import { StringKeyMap } from "./string_key_map.ts";
+
 export class DenseTable<V = undefined> {
   readonly keys: string[] = [];
   /** Values by position; empty for a table without values (sets). */
   readonly values: V[] = [];
-  readonly #index = new Map<string, number>();
+  readonly #index = new StringKeyMap<number>();
 
   constructor(readonly withValues: boolean) {}
 

@@ -11,9 +11,11 @@
  * with every insert and delete after that, so servers that never scan pay nothing.
  */
 
+import { StringKeyMap } from "./string_key_map.ts";
+
 export class ScanIndex {
   #slots: (string | undefined)[] = [];
-  #slotOf = new Map<string, number>();
+  #slotOf = new StringKeyMap<number>();
   /** Free slot numbers; entries at or past the end are stale (trimmed) and skipped. */
   #free: number[] = [];
 

@@ -12,6 +12,7 @@
 
 import { add, compareIds, isZeroId, type StreamId, sub, type U64 } from "./stream_id.ts";
 import type { Stream } from "./stream.ts";
+import { StringKeyMap } from "./string_key_map.ts";
 
 /** An id-sorted map. */
 export class IdMap<T> {
@@ -94,7 +95,7 @@ export const INVALID_ENTRIES_READ = -1;
 
 export class ConsumerGroup {
   pel = new IdMap<PendingEntry>();
-  consumers = new Map<string, Consumer>();
+  consumers = new StringKeyMap<Consumer>();
   constructor(public lastId: StreamId, public entriesRead: U64) {}
 
   /** Consumers in Redis's order (its radix tree sorts names bytewise). */
