@@ -4,14 +4,16 @@
  * "Hash flooding"). Run it against any server already listening (respd, redis-server, an
  * older respd checkout):
  *
- *   deno run -A bench/hash_flood.ts --port 6379 [--kind murmur|numeric-ttl|numeric-zadd]
- *                                   [--bits 16] [--random yes]
+ *   deno run -A bench/hash_flood.ts --port 6379
+ *       [--kind murmur|numeric-ttl|numeric-zadd|numeric-subscribe] [--bits 16] [--random yes]
  *
  * - `murmur`: 2^bits SETs of keys with one MurmurHash3 value under every seed
  *   (tests/support/murmur_multicollision.ts), the hash respd's tables used before key_hash.ts;
  * - `numeric-ttl`: 2^bits `SET <n> v EX 1000`, n the multiples of 2^(32 - bits), which V8
  *   hashes into one bucket of a `Map` (src/store/string_key_map.ts);
- * - `numeric-zadd`: the same names as `ZADD z 1 <n>`.
+ * - `numeric-zadd`: the same names as `ZADD z 1 <n>`;
+ * - `numeric-subscribe`: one `SUBSCRIBE` of the same names as channels, then a PING (timed
+ *   until its pong).
  *
  * `--random yes` sends random names of the same size instead. It FLUSHALLs first.
  */
@@ -53,10 +55,13 @@ function request(name: string): string[] {
   return ["SET", name, "x"];
 }
 
-const text = names().map((name) => {
-  const argv = request(name);
+function encode(argv: string[]): string {
   return `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join("");
-}).join("");
+}
+const SUBSCRIBE = values.kind === "numeric-subscribe";
+const text = SUBSCRIBE
+  ? encode(["SUBSCRIBE", ...names()]) + encode(["PING"])
+  : names().map((name) => encode(request(name))).join("");
 const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(values.port) });
@@ -68,11 +73,13 @@ try {
   const writing = (async () => {
     for (let w = 0; w < bytes.length;) w += await conn.write(bytes.subarray(w));
   })();
-  // every reply here is one line: +OK or :1
-  for (let lines = 0; lines < N;) {
+  // every reply here is one line (+OK or :1), or it ends with the PING's pong
+  let tail = "";
+  for (let lines = 0; SUBSCRIBE ? !tail.includes("pong") : lines < N;) {
     const n = await conn.read(buf);
     if (n === null) throw new Error("the server closed the connection");
-    for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+    if (SUBSCRIBE) tail = (tail + String.fromCharCode(...buf.subarray(0, n))).slice(-16);
+    else for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
   }
   await writing;
   const ms = performance.now() - started;

@@ -19,14 +19,14 @@
 
 import { ReplyWriter } from "../protocol/reply_writer.ts";
 import { globMatch } from "../store/glob.ts";
-import { StringKeyMap } from "../store/string_key_map.ts";
+import { StringKeyMap, StringKeySet } from "../store/string_key_map.ts";
 
 /** One client's subscriptions, kept on the client so its count is cheap to read. */
 export class Subscriptions {
-  readonly channels = new Set<string>();
-  readonly patterns = new Set<string>();
+  readonly channels = new StringKeySet();
+  readonly patterns = new StringKeySet();
   /** Shard channels (SSUBSCRIBE): counted apart, as Redis 7.0 counts them. */
-  readonly shardChannels = new Set<string>();
+  readonly shardChannels = new StringKeySet();
 
   /** Channels plus patterns: the number Redis returns in (un)subscribe replies. */
   get count(): number {

@@ -1,5 +1,6 @@
 /**
- * A `Map` from client-chosen byte strings that a client cannot fill into one hash bucket.
+ * A `Map` (and a `Set`) of client-chosen byte strings that a client cannot fill into one hash
+ * bucket.
  *
  * Why: V8 hashes a string that reads as an array index (a canonical decimal below 2^32 - 1:
  * "0", "131072", …) by its numeric value, with no seed, so keys that are multiples of the
@@ -72,5 +73,51 @@ export class StringKeyMap<V> implements ReadonlyMap<string, V> {
 
   forEach(visit: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
     for (const [k, v] of this.#map) visit(v, given(k), this);
+  }
+}
+
+/** A `Set` of client-chosen byte strings, stored as `StringKeyMap` stores its keys. */
+export class StringKeySet implements Iterable<string> {
+  readonly #set = new Set<string>();
+
+  get size(): number {
+    return this.#set.size;
+  }
+
+  has(value: string): boolean {
+    return this.#set.has(stored(value));
+  }
+
+  add(value: string): this {
+    this.#set.add(stored(value));
+    return this;
+  }
+
+  delete(value: string): boolean {
+    return this.#set.delete(stored(value));
+  }
+
+  clear(): void {
+    this.#set.clear();
+  }
+
+  *values(): SetIterator<string> {
+    for (const v of this.#set) yield given(v);
+  }
+
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+
+  *entries(): SetIterator<[string, string]> {
+    for (const v of this.#set) yield [given(v), given(v)];
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+
+  forEach(visit: (value: string) => void): void {
+    for (const v of this.#set) visit(given(v));
   }
 }

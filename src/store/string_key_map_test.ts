@@ -1,5 +1,5 @@
 /**
- * `StringKeyMap` against a `Map` model: random operations on keys that V8 would hash by
+ * `StringKeyMap` against a `Map` model (and `StringKeySet` against a `Set`): random operations on keys that V8 would hash by
  * their numeric value ("0", "131072", "4294967294") and keys it would not ("007", "-1",
  * "4294967295", "a1", ""), the same order in iteration, live iterators under deletions and
  * insertions; and the flood it exists for: keys that share one bucket of a `Map` fill it
@@ -8,7 +8,7 @@
 
 import { assert, assertEquals } from "../../tests/support/assert.ts";
 import fc from "fast-check";
-import { StringKeyMap } from "./string_key_map.ts";
+import { StringKeyMap, StringKeySet } from "./string_key_map.ts";
 
 const key = fc.oneof(
   fc.nat(4_294_967_295).map(String),
@@ -44,6 +44,26 @@ Deno.test("StringKeyMap behaves as a Map, iteration order and live iterators inc
         assertEquals(visited, [...model]);
       },
     ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("StringKeySet behaves as a Set", () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.boolean(), key), { maxLength: 200 }), (ops) => {
+      const set = new StringKeySet();
+      const model = new Set<string>();
+      for (const [add, k] of ops) {
+        if (add) set.add(k) && model.add(k);
+        else assertEquals(set.delete(k), model.delete(k));
+        assertEquals([set.has(k), set.size], [model.has(k), model.size]);
+      }
+      assertEquals([...set], [...model]);
+      assertEquals([...set.entries()], [...model.entries()]);
+      const visited: string[] = [];
+      set.forEach((v) => visited.push(v));
+      assertEquals(visited, [...model]);
+    }),
     { numRuns: 300 },
   );
 });
