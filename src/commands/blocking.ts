@@ -26,6 +26,7 @@
 import type { Database } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { ReplyWriter } from "../protocol/reply_writer.ts";
+import { StringKeyMap } from "../store/string_key_map.ts";
 
 /** What a blocking command leaves behind when it blocks its client. */
 export interface BlockRequest {
@@ -84,7 +85,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class BlockingManager {
   /** dbIndex → key → its waits. */
-  readonly #byKey = new Map<number, Map<string, KeyWaits>>();
+  readonly #byKey = new Map<number, StringKeyMap<KeyWaits>>();
   readonly #byClient = new Map<BlockableClient, Wait>();
   /** Keys written since the last `serveReady`, in order (each once: `KeyWaits.ready`). */
   #ready: KeyWaits[] = [];
@@ -118,7 +119,7 @@ export class BlockingManager {
     const wait: Wait = { client, request, keys, timer: undefined };
     const dbIndex = request.dbIndex;
     let byKey = this.#byKey.get(dbIndex);
-    if (byKey === undefined) this.#byKey.set(dbIndex, byKey = new Map());
+    if (byKey === undefined) this.#byKey.set(dbIndex, byKey = new StringKeyMap());
     for (const key of keys) {
       let entry = byKey.get(key);
       if (entry === undefined) {

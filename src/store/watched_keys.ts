@@ -12,6 +12,7 @@
 
 import type { Database } from "./database.ts";
 import type { Keyspace } from "./keyspace.ts";
+import { StringKeyMap } from "./string_key_map.ts";
 
 interface WatchedKey {
   readonly db: number;
@@ -33,7 +34,7 @@ export class ClientWatches {
 
 /** Every watched key of the server, by database index then key. */
 export class WatchedKeys {
-  readonly #byDb = new Map<number, Map<string, Set<WatchedKey>>>();
+  readonly #byDb = new Map<number, StringKeyMap<Set<WatchedKey>>>();
   /** The index each database object had at the last SWAPDB (to find its old contents). */
   readonly #indexOf = new Map<Database, number>();
 
@@ -54,7 +55,7 @@ export class WatchedKeys {
     const w: WatchedKey = { db: dbIndex, key, expired: db.isExpired(key), client };
     client.keys.push(w);
     let keys = this.#byDb.get(dbIndex);
-    if (keys === undefined) this.#byDb.set(dbIndex, keys = new Map());
+    if (keys === undefined) this.#byDb.set(dbIndex, keys = new StringKeyMap());
     let set = keys.get(key);
     if (set === undefined) keys.set(key, set = new Set());
     set.add(w);
