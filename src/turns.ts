@@ -20,38 +20,37 @@
  * without ever letting it wait for I/O, and its I/O driver (tokio's) then looks at the
  * sockets only every 61st time it runs the loop: measured, a TCP client's request sent
  * while an in-memory client's pipeline of 400,000 INCRs was served in 16 KiB turns was
- * read after 117–118 of them (~110 ms; tests/fairness_test.ts). So every
- * CHAIN_BEFORE_IO-th turn of such a chain ends instead on an operation that another
- * thread completes (a SHA-1 digest of nothing, which Deno computes off the main thread;
- * ~18 µs of the main thread's CPU, measured): the loop has nothing to run while it waits,
- * so the I/O driver polls every socket, and requests that arrived meanwhile are read
- * before the chain goes on. Measured the same way: read after 4–8 turns, the pipeline
- * served as fast (`setTimeout(0)` turns do it too, but at ~2 ms a turn the pipeline took
- * 5× as long).
+ * read after 117–118 of them (~110 ms; tests/fairness_test.ts). So once a chain has run
+ * for IO_EVERY_MS, its next turn ends on a timer instead: the loop has nothing to run until
+ * the timer fires (Deno's timers tick in whole milliseconds), so the driver polls every
+ * socket, and requests that arrived meanwhile are read before the chain goes on. Measured
+ * the same way: read after a few turns, the pipeline served ~25% slower. (A SHA-1 digest of
+ * nothing, which Deno computes on another thread, did it at no cost most of the time, but
+ * when that thread answered before the loop went to sleep the driver was skipped again:
+ * 108 turns once, under load.)
  */
 
 import { setImmediate } from "node:timers";
 
-/** Turns in a row that may end on an immediate before one waits for the I/O driver. */
-const CHAIN_BEFORE_IO = 4;
-const NOTHING = new Uint8Array(0);
+/** How long a chain of turns may run on immediates before one waits for the I/O driver. */
+const IO_EVERY_MS = 4;
 
 /** The server's clock of event-loop turns. */
 export class EventLoopTurns {
   #turn = 0;
   #scheduled = false;
   #waiting: (() => void)[] = [];
-  /** Turns in a row that ended with clients waiting for the next (see the module comment). */
-  #chain = 0;
+  /** When the chain of turns with clients waiting began (see the module comment), or -1. */
+  #chainStart = -1;
   readonly #advance = (): void => {
     this.#scheduled = false;
     this.#turn++;
     const waiting = this.#waiting;
     if (waiting.length === 0) {
-      this.#chain = 0;
+      this.#chainStart = -1;
       return;
     }
-    this.#chain++;
+    if (this.#chainStart < 0) this.#chainStart = performance.now();
     this.#waiting = [];
     for (const resume of waiting) resume();
   };
@@ -76,10 +75,11 @@ export class EventLoopTurns {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    if (this.#chain < CHAIN_BEFORE_IO) setImmediate(this.#advance);
-    else {
-      this.#chain = 0;
-      crypto.subtle.digest("SHA-1", NOTHING).then(this.#advance, this.#advance);
+    if (this.#chainStart < 0 || performance.now() - this.#chainStart < IO_EVERY_MS) {
+      setImmediate(this.#advance);
+    } else {
+      this.#chainStart = -1;
+      setTimeout(this.#advance, 0);
     }
   }
 }
