@@ -77,7 +77,7 @@ function withinInt64(buf: Uint8Array, from: number, negative: boolean): boolean 
 }
 
 /** The CR ending the header line read last (`plainLength`, `#bulkHeader`). */
-let headerCr = 0;
+export let headerCr = 0;
 
 /**
  * The common header `$len\r` (or `*count\r`) read in one pass: `buf[from]` is the first
@@ -86,7 +86,7 @@ let headerCr = 0;
  * junk, a line still arriving), which the exact path (`findByte` + `parseLength`) then
  * judges, so errors and limits stay as Redis words them.
  */
-function plainLength(buf: Uint8Array, from: number, end: number): number {
+export function plainLength(buf: Uint8Array, from: number, end: number): number {
   let q = from;
   let v = 0;
   for (; q < end; q++) {

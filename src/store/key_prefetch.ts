@@ -24,6 +24,8 @@
 import { hashBytes } from "./key_hash.ts";
 import type { Database } from "./database.ts";
 import { PREFETCH_LIMIT } from "./key_table.ts";
+// the parser's own reader of a common header (`$16\r`): the length, its CR in `headerCr`
+import { headerCr, plainLength } from "../protocol/request_parser.ts";
 
 /**
  * Below this many keys the table, its entries and strings stay in the CPU's cache anyway
@@ -31,34 +33,14 @@ import { PREFETCH_LIMIT } from "./key_table.ts";
  */
 export const PREFETCH_MIN_KEYS = 16 * 1024;
 
-const CR = 0x0d;
 const STAR = 0x2a;
 const DOLLAR = 0x24;
-
-/** Where the last `decimal` read stopped: past its CRLF. */
-let after = 0;
-
-/** The decimal at `buf[p]` ended by CR (and one byte more), or -1 (not one, not whole). */
-function decimal(buf: Uint8Array, p: number, end: number): number {
-  let v = 0;
-  for (let i = p; i < end; i++) {
-    const c = buf[i];
-    if (c === CR) {
-      if (i === p || i + 1 >= end) return -1;
-      after = i + 2;
-      return v;
-    }
-    if (c < 0x30 || c > 0x39 || v > 0x7fffffff) return -1;
-    v = v * 10 + (c - 0x30);
-  }
-  return -1;
-}
 
 /**
  * Finds the second argument of each whole RESP request in `buf[start, end)` that has one,
  * in order, at most `at.length`: its offset in `at`, its length in `lengths`; returns how
- * many. Stops at the first request that is incomplete or not a well-formed multibulk (an
- * inline command, garbage): the parser will say what it is.
+ * many. Stops at the first request that is incomplete or not a multibulk with plain
+ * headers (an inline command, a leading zero, garbage): the parser will say what it is.
  */
 export function requestKeys(
   buf: Uint8Array,
@@ -70,14 +52,14 @@ export function requestKeys(
   let n = 0;
   let p = start;
   while (n < at.length && p < end && buf[p] === STAR) {
-    const argc = decimal(buf, p + 1, end);
+    const argc = plainLength(buf, p + 1, end);
     if (argc < 0) break;
-    p = after;
+    p = headerCr + 2;
     let keyAt = -1, keyLength = 0, i = 0;
     for (; i < argc && p < end && buf[p] === DOLLAR; i++) {
-      const length = decimal(buf, p + 1, end);
+      const length = plainLength(buf, p + 1, end);
       if (length < 0) break;
-      p = after;
+      p = headerCr + 2;
       if (i === 1) {
         keyAt = p;
         keyLength = length;
