@@ -81,7 +81,7 @@ function writeBytes(a: Uint8Array, p: number, s: string): number {
 
 export class ArenaTable {
   #size = 0;
-  /** [position + 1 (0: empty), hash] per slot; length 2 × a power of two. */
+  /** The hash index: [position + 1 (0: empty), hash] per slot (position_index.ts). */
   #index = new PositionIndex();
   /** The record offset of each position. */
   #starts = new Int32Array(4);

@@ -84,11 +84,11 @@ export class Database {
   }
 
   /**
-   * Tells `listener` of every removal from now on, once it is done (the listener reads the
-   * new `size`): the last key moved into the freed position, or null when the removed key
-   * was the last (or the database was emptied at once). Positions only ever move down that way (key_table.ts), so a walk from
-   * the top down (the snapshot's, snapshot.ts) can tell which keys it has passed by their
-   * position, and learns here of the one that moves below it. Returns the unsubscribe.
+   * Tells `listener` of every removal from now on, once it is done (the listener reads the new
+   * `size`): the last key moved into the freed position, or null when the removed key was the last
+   * (or the database was emptied at once). Positions only ever move down that way (key_table.ts),
+   * so a walk from the top down (the snapshot's, snapshot.ts) can tell which keys it has passed by
+   * their position, and learns here of the one that moves below it. Returns the unsubscribe.
    */
   onRemove(listener: RemoveListener): () => void {
     this.#removeListeners = [...this.#removeListeners, listener];

@@ -2,15 +2,15 @@
  * The hash of every key respd's tables index (the keyspace, key_table.ts; large hashes and
  * sets, arena_table.ts): HalfSipHash-1-3 under a random 64-bit key drawn at start.
  *
- * Why a keyed hash: a client chooses the keys, and with an unkeyed hash, or one whose
- * collisions do not depend on its key (MurmurHash3, used here before, has such
- * multicollisions: key_hash_test.ts builds 4096 keys with one hash under every seed), it can
- * send keys that all land in one probe run and turn every lookup into a walk of the whole
- * run (65,536 such SETs held the server for 16 s; BENCHMARKS.md, "Hash flooding"). Redis uses SipHash for the same reason. HalfSipHash-1-3 is
- * SipHash's variant on 32-bit words, which JavaScript's integer operations handle without
- * 64-bit emulation (the Linux kernel hashes its tables with it on 32-bit machines): an
- * attacker who never sees hash values, as here (nothing respd shows depends on them),
- * cannot aim keys at one slot.
+ * Why a keyed hash: a client chooses the keys, and with an unkeyed hash, or one whose collisions do
+ * not depend on its key (MurmurHash3, used here before, has such multicollisions: key_hash_test.ts
+ * checks 4096 keys, from tests/support/murmur_multicollision.ts, with one hash under every seed),
+ * it can send keys that all land in one probe run and turn every lookup into a walk of the whole
+ * run (65,536 such SETs held the server for 16 s; BENCHMARKS.md, "Hash flooding"). Redis uses
+ * SipHash for the same reason. HalfSipHash-1-3 is SipHash's variant on 32-bit words, which
+ * JavaScript's integer operations handle without 64-bit emulation (the Linux kernel hashes its
+ * tables with it on 32-bit machines): an attacker who never sees hash values, as here (nothing
+ * respd shows depends on them), cannot aim keys at one slot.
  *
  * `hashString` (a byte string, one char per byte) and `hashBytes` give the same value for
  * the same bytes, so a key can be looked up from a request's bytes before it is a string

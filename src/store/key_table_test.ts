@@ -1,10 +1,10 @@
 /**
- * `KeyTable` against a `Map` model under long random operation sequences: finds (hits and
- * misses, the same key again), inserts right after a miss or after other changes, value and
- * clock updates, removals anywhere (the last entry moving into the hole), growth past many
- * index resizes and shrinking back, reservations (RESIZEDB), clears; and a walk from the top position down,
- * interleaved with writes, that must meet every key present for the whole walk; and
- * `prefetch`, which must reach exactly the keys present among those asked for.
+ * `KeyTable` against a `Map` model under long random operation sequences: finds (hits and misses,
+ * the same key again), inserts right after a miss or after other changes, value and clock updates,
+ * removals anywhere (the last entry moving into the hole), growth past many index resizes and
+ * shrinking back, reservations (RESIZEDB), clears; and a walk from the top position down,
+ * interleaved with writes, that must meet every key present for the whole walk; and `prefetch`,
+ * which must reach exactly the keys present among those asked for.
  */
 
 import { assert, assertEquals } from "../../tests/support/assert.ts";

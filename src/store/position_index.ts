@@ -1,10 +1,10 @@
 /**
  * The hash index of a table whose entries sit at dense positions 0..size-1 (the keyspace's
- * key_table.ts, the large hashes' and sets' arena_table.ts): linear probing over a
- * power-of-two array of [position + 1 (0: empty), hash] pairs, at most 3/4 full. Deletion shifts the following entries of the cluster back, so
- * there are no tombstones; the full hash in each slot lets probing, growing and shifting
- * run without touching an entry. The owner probes `slots` itself (it alone knows how to
- * compare its keys) and calls the methods below to change the index.
+ * key_table.ts, the large hashes' and sets' arena_table.ts): linear probing over a power-of-two
+ * array of [position + 1 (0: empty), hash] pairs, at most 3/4 full. Deletion shifts the following
+ * entries of the cluster back, so there are no tombstones; the full hash in each slot lets probing,
+ * growing and shifting run without touching an entry. The owner probes `slots` itself (it alone
+ * knows how to compare its keys) and calls the methods below to change the index.
  */
 
 const MIN_SLOTS = 8;

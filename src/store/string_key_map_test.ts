@@ -1,9 +1,9 @@
 /**
- * `StringKeyMap` against a `Map` model (and `StringKeySet` against a `Set`): random operations on keys that V8 would hash by
- * their numeric value ("0", "131072", "4294967294") and keys it would not ("007", "-1",
- * "4294967295", "a1", ""), the same order in iteration, live iterators under deletions and
- * insertions; and the flood it exists for: keys that share one bucket of a `Map` fill it
- * about as fast as random ones.
+ * `StringKeyMap` against a `Map` model (and `StringKeySet` against a `Set`): random operations on
+ * keys that V8 would hash by their numeric value ("0", "131072", "4294967294") and keys it would
+ * not ("007", "-1", "4294967295", "a1", ""), the same order in iteration, live iterators under
+ * deletions and insertions; and the flood it exists for: keys that share one bucket of a `Map` fill
+ * it about as fast as random ones.
  */
 
 import { assert, assertEquals } from "../../tests/support/assert.ts";
