@@ -21,13 +21,13 @@
  * cost of serving the commands.
  *
  * `--server floor` measures bench/floor_server.ts (Deno's own TLS, `+PONG` to every `*`, no
- * parsing, no store) in respd's place: the runtime's TLS floor, what no Deno server can
- * beat. It answers every request alike, so give it `--tests ping_mbulk,get` (not `ping`:
- * PING_INLINE has no `*`); with `--plain yes` a second floor server serves plaintext.
- * `--keys` is redis-benchmark's -r (how many keys; 1: every request the same key).
- * `--ciphersuites` is what the clients offer (redis-benchmark's --tls-ciphersuites, TLS 1.3);
- * both servers take the client's first choice (TLS_AES_256_GCM_SHA384 by default, with an
- * X25519 key exchange, on both). The CPU lines split each server's CPU per request into user and system time.
+ * parsing, no store) in respd's place: the runtime's TLS floor, what no Deno server can beat. It
+ * answers every request alike, so give it `--tests ping_mbulk,get` (not `ping`: PING_INLINE has no
+ * `*`); with `--plain yes` a second floor server serves plaintext. `--keys` is redis-benchmark's -r
+ * (how many keys; 1: every request the same key). `--ciphersuites` is what the clients offer
+ * (redis-benchmark's --tls-ciphersuites, TLS 1.3); both servers take the client's first choice
+ * (TLS_AES_256_GCM_SHA384 by default, with an X25519 key exchange, on both). The CPU lines split
+ * each server's CPU per request into user and system time.
  */
 
 import { parseArgs } from "node:util";

@@ -1,10 +1,10 @@
 /**
- * The append-only file end to end, against crashes: with `appendfsync always` every
- * acknowledged write survives SIGKILL at any moment, over TCP and WebSocket, and a script or
- * MULTI/EXEC that makes two writes is never found half applied (each is one MULTI/EXEC unit
- * in the file). Also: replay of every kind of propagation (relative TTLs, random ids,
- * scripts, transactions, blocked clients served), a truncated last command, BGREWRITEAOF while clients write,
- * CONFIG SET appendonly at run time, and BGSAVE's point-in-time snapshot.
+ * The append-only file end to end, against crashes: with `appendfsync always` every acknowledged
+ * write survives SIGKILL at any moment, over TCP and WebSocket, and a script or MULTI/EXEC that
+ * makes two writes is never found half applied (each is one MULTI/EXEC unit in the file). Also:
+ * replay of every kind of propagation (relative TTLs, random ids, scripts, transactions, blocked
+ * clients served), a truncated last command, BGREWRITEAOF while clients write, CONFIG SET
+ * appendonly at run time, and BGSAVE's point-in-time snapshot.
  *
  * AOF_CRASH_KILLS sets how many SIGKILLs the crash test makes (default 20).
  */

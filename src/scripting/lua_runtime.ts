@@ -11,11 +11,11 @@
  * heap (our allocator refuses past the limit: Lua's "not enough memory") and count hooks, so
  * a runaway loop can be stopped. Redis embeds Lua 5.1; README lists the differences.
  *
- * The wasm module is loaded once per process (top-level await) and every `LuaVm` is one
- * `lua_State` in it. A small wasm module of our own (lua_glue.wat) sits next to it for the
- * hot paths: Lua's bounded allocator, a redis.call's arguments, KEYS/ARGV, starting a script,
- * reading its result; its calls into the VM stay inside WebAssembly. Everything here is byte strings in, byte strings out: JS strings whose
- * chars are bytes (protocol/latin1.ts), as everywhere else in respd.
+ * The wasm module is loaded once per process (top-level await) and every `LuaVm` is one `lua_State`
+ * in it. A small wasm module of our own (lua_glue.wat) sits next to it for the hot paths: Lua's
+ * bounded allocator, a redis.call's arguments, KEYS/ARGV, starting a script, reading its result;
+ * its calls into the VM stay inside WebAssembly. Everything here is byte strings in, byte strings
+ * out: JS strings whose chars are bytes (protocol/latin1.ts), as everywhere else in respd.
  */
 
 import { MAX_CACHED_LENGTH, recentString } from "../protocol/recent_strings.ts";
